@@ -1,0 +1,35 @@
+//! Portcullis domain: types and rules with no I/O.
+//!
+//! Every value here is validated when it is built: a [`TenantId`] is a UUID, a
+//! [`DisplayName`] is within its length and character limits, an
+//! [`IsoDuration`] is a well-formed ISO-8601 duration. Time comes in as an
+//! argument or through a [`Clock`]; nothing in this crate reads the system
+//! clock except [`SystemClock`].
+
+mod audit;
+mod clock;
+mod duration;
+mod error;
+mod group;
+mod id;
+mod name;
+mod page;
+mod principal;
+mod tenant;
+mod token;
+mod user;
+
+pub use audit::{
+    AuditChainBreak, AuditDraft, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH, verify_chain,
+};
+pub use clock::{Clock, SystemClock, TestClock, Timestamp};
+pub use duration::IsoDuration;
+pub use error::ValidationError;
+pub use group::{GroupMember, SecurityGroup};
+pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
+pub use name::{Description, DisplayName, UserPrincipalName};
+pub use page::{Cursor, Page, PageRequest};
+pub use principal::{Principal, PrincipalKind};
+pub use tenant::{Tenant, TenantKind};
+pub use token::ApiToken;
+pub use user::PartnerUser;

@@ -1,0 +1,183 @@
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+use crate::{Store, StoreError};
+
+/// Where Portcullis keeps its data when no `--database-url` is given.
+pub const DEFAULT_DATABASE_URL: &str = "./portcullis.db";
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database engine behind a [`SqlStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        })
+    }
+}
+
+impl Backend {
+    /// Reads the backend from a database URL and returns the URL sqlx should
+    /// open: `postgres://…` and `postgresql://…` are PostgreSQL; `sqlite:…`
+    /// and a bare file path are SQLite, created when missing.
+    pub fn from_url(url: &str) -> Result<(Self, String), StoreError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(StoreError::Config("the database URL is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok((Self::Postgres, url.to_owned()));
+        }
+        let sqlite = match url.strip_prefix("sqlite:") {
+            Some(rest) => format!("sqlite:{rest}"),
+            None if url.contains("://") => {
+                return Err(StoreError::Config(format!(
+                    "`{}` is not a supported database URL; use a file path, `sqlite://path` or `postgres://…`",
+                    url.split("://").next().unwrap_or_default()
+                )));
+            }
+            None => format!("sqlite://{url}"),
+        };
+        let with_mode = if sqlite.contains("mode=") || sqlite.ends_with(":memory:") {
+            sqlite
+        } else if sqlite.contains('?') {
+            format!("{sqlite}&mode=rwc")
+        } else {
+            format!("{sqlite}?mode=rwc")
+        };
+        Ok((Self::Sqlite, with_mode))
+    }
+}
+
+/// The SQL store: one implementation of [`Store`] for SQLite and PostgreSQL.
+///
+/// Both backends read and write the same column types (text, 64-bit
+/// integers), take the same `$n` placeholders, and keep their own
+/// migrations, so a dialect difference has one place to live.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Opens a pool on `url` without touching the schema.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        install_default_drivers();
+        let (backend, url) = Backend::from_url(url)?;
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers proceed during a write; a writer
+                            // waits up to five seconds for another.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Backend::Postgres => options.max_connections(10).connect(&url).await,
+        }
+        .map_err(|e| StoreError::Config(format!("cannot open the {backend} database: {e}")))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Opens the database and applies any pending migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations of this backend that have not run yet; returns
+    /// how many are applied in all.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(migrator.iter().count())
+    }
+
+    /// The connection pool, for tools and tests that read the tables directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_path_is_a_sqlite_file_created_on_demand() {
+        let (backend, url) = Backend::from_url("./portcullis.db").unwrap();
+        assert_eq!(backend, Backend::Sqlite);
+        assert_eq!(url, "sqlite://./portcullis.db?mode=rwc");
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised() {
+        for url in ["postgres://u@h/db", "postgresql://u@h/db"] {
+            assert_eq!(Backend::from_url(url).unwrap().0, Backend::Postgres);
+        }
+    }
+
+    #[test]
+    fn sqlite_url_keeps_an_explicit_mode() {
+        let (_, url) = Backend::from_url("sqlite://x.db?mode=ro").unwrap();
+        assert_eq!(url, "sqlite://x.db?mode=ro");
+    }
+
+    #[test]
+    fn unknown_schemes_and_empty_urls_are_refused() {
+        assert!(Backend::from_url("mysql://h/db").is_err());
+        assert!(Backend::from_url("  ").is_err());
+    }
+}

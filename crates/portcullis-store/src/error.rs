@@ -1,0 +1,39 @@
+use thiserror::Error;
+
+/// Why a store call failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The addressed record does not exist (within the scope asked).
+    #[error("not found")]
+    NotFound,
+    /// An `If-Match` version did not match the stored one.
+    #[error("the record has changed: its current version is {current}")]
+    VersionMismatch { current: i64 },
+    /// A uniqueness or reference rule would be broken.
+    #[error("{0}")]
+    Conflict(String),
+    /// A stored value no longer parses: the database was changed outside Portcullis.
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// The database URL or options are unusable.
+    #[error("{0}")]
+    Config(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if let Some(db) = err.as_database_error() {
+            if db.is_unique_violation() {
+                return Self::Conflict("a record with the same unique value already exists".into());
+            }
+            if db.is_foreign_key_violation() {
+                return Self::Conflict("the record is still referenced by other records".into());
+            }
+        }
+        Self::Database(err)
+    }
+}

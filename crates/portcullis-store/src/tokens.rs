@@ -1,0 +1,154 @@
+use async_trait::async_trait;
+use portcullis_domain::{
+    ApiToken, Description, Page, PageRequest, PrincipalKind, TenantId, TokenId,
+};
+use sqlx::any::AnyRow;
+
+use crate::mutation::{Mutation, fetch_limit};
+use crate::{AuditContext, SqlStore, StoreError, TokenStore, rows};
+
+const COLUMNS: &str = "id, kind, tenant_id, description, created_at, expires_at, revoked_at";
+
+fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
+    Ok(ApiToken {
+        id: rows::parsed(row, "id", TokenId::parse)?,
+        kind: rows::parsed(row, "kind", PrincipalKind::parse)?,
+        tenant_id: rows::opt_parsed(row, "tenant_id", TenantId::parse)?,
+        description: rows::opt_parsed(row, "description", Description::parse)?,
+        created_at: rows::time(row, "created_at")?,
+        expires_at: rows::opt_time(row, "expires_at")?,
+        revoked_at: rows::opt_time(row, "revoked_at")?,
+    })
+}
+
+/// Revokes every usable token of a tenant inside a mutation, auditing each.
+pub(crate) async fn revoke_for_tenant(
+    m: &mut Mutation,
+    ctx: &AuditContext,
+    tenant: TenantId,
+) -> Result<Vec<ApiToken>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY id"
+    ))
+    .bind(tenant.to_string())
+    .fetch_all(m.conn())
+    .await?;
+    let mut revoked = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let before = from_row(row)?;
+        let after = ApiToken {
+            revoked_at: Some(ctx.at),
+            ..before.clone()
+        };
+        set_revoked(m, &after).await?;
+        m.record(ctx.draft(
+            "token.revoke",
+            Some(tenant),
+            after.id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
+        revoked.push(after);
+    }
+    Ok(revoked)
+}
+
+async fn set_revoked(m: &mut Mutation, token: &ApiToken) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+        .bind(token.revoked_at.map(|t| t.unix_millis()))
+        .bind(token.id.to_string())
+        .execute(m.conn())
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl TokenStore for SqlStore {
+    async fn create_token(
+        &self,
+        ctx: &AuditContext,
+        token: &ApiToken,
+        secret_hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut m = self.begin_mutation().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, secret_hash, kind, tenant_id, description, created_at, \
+             expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(token.id.to_string())
+        .bind(secret_hash)
+        .bind(token.kind.as_str())
+        .bind(token.tenant_id.map(|t| t.to_string()))
+        .bind(token.description.as_ref().map(Description::as_str))
+        .bind(token.created_at.unix_millis())
+        .bind(token.expires_at.map(|t| t.unix_millis()))
+        .bind(token.revoked_at.map(|t| t.unix_millis()))
+        .execute(m.conn())
+        .await?;
+        // The audit record describes the token, never its secret or hash.
+        m.commit(ctx.draft("token.create", token.tenant_id, token.id, None, Some(token)))
+            .await
+    }
+
+    async fn find_token(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<(ApiToken, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS}, secret_hash FROM api_tokens WHERE secret_hash = $1"
+        ))
+        .bind(secret_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| Ok((from_row(&row)?, rows::text(&row, "secret_hash")?)))
+            .transpose()
+    }
+
+    async fn get_token(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM api_tokens WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
+        ))
+        .bind(page.after().map(|c| c.0.clone()))
+        .bind(fetch_limit(page))
+        .fetch_all(self.pool())
+        .await?;
+        let tokens = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(tokens, page.limit(), |t| t.id.to_string()))
+    }
+
+    async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(m.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let before = from_row(&row)?;
+        if before.revoked_at.is_some() {
+            return Ok(before);
+        }
+        let after = ApiToken {
+            revoked_at: Some(ctx.at),
+            ..before.clone()
+        };
+        set_revoked(&mut m, &after).await?;
+        m.commit(ctx.draft(
+            "token.revoke",
+            after.tenant_id,
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
+        Ok(after)
+    }
+}

@@ -1,0 +1,186 @@
+use async_trait::async_trait;
+use portcullis_domain::{
+    DisplayName, Page, PageRequest, PartnerUser, TenantId, UserId, UserPrincipalName,
+};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+use crate::mutation::{check_version, fetch_limit};
+use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
+
+const COLUMNS: &str =
+    "id, tenant_id, user_principal_name, display_name, enabled, created_at, updated_at, version";
+
+fn from_row(row: &AnyRow) -> Result<PartnerUser, StoreError> {
+    Ok(PartnerUser {
+        id: rows::parsed(row, "id", UserId::parse)?,
+        tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
+        user_principal_name: rows::parsed(row, "user_principal_name", UserPrincipalName::parse)?,
+        display_name: rows::parsed(row, "display_name", DisplayName::parse)?,
+        enabled: rows::flag(row, "enabled")?,
+        created_at: rows::time(row, "created_at")?,
+        updated_at: rows::time(row, "updated_at")?,
+        version: rows::int(row, "version")?,
+    })
+}
+
+pub(crate) async fn fetch<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    tenant: TenantId,
+    id: UserId,
+) -> Result<Option<PartnerUser>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM partner_users WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant.to_string())
+    .bind(id.to_string())
+    .fetch_optional(exec)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+fn duplicate_upn(upn: &UserPrincipalName) -> StoreError {
+    StoreError::Conflict(format!(
+        "a user named `{upn}` already exists in this tenant"
+    ))
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        new: NewUser,
+    ) -> Result<PartnerUser, StoreError> {
+        let user = PartnerUser {
+            id: UserId::generate(),
+            tenant_id: tenant,
+            user_principal_name: new.user_principal_name,
+            display_name: new.display_name,
+            enabled: new.enabled,
+            created_at: ctx.at,
+            updated_at: ctx.at,
+            version: 1,
+        };
+        let mut m = self.begin_mutation().await?;
+        sqlx::query(
+            "INSERT INTO partner_users (id, tenant_id, user_principal_name, display_name, enabled, \
+             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(user.id.to_string())
+        .bind(tenant.to_string())
+        .bind(user.user_principal_name.as_str())
+        .bind(user.display_name.as_str())
+        .bind(i64::from(user.enabled))
+        .bind(user.created_at.unix_millis())
+        .bind(user.updated_at.unix_millis())
+        .bind(user.version)
+        .execute(m.conn())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => duplicate_upn(&user.user_principal_name),
+            other => other,
+        })?;
+        m.commit(ctx.draft("user.create", Some(tenant), user.id, None, Some(&user)))
+            .await?;
+        Ok(user)
+    }
+
+    async fn get_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+    ) -> Result<Option<PartnerUser>, StoreError> {
+        fetch(self.pool(), tenant, id).await
+    }
+
+    async fn list_users(
+        &self,
+        tenant: TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<PartnerUser>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM partner_users WHERE tenant_id = $1 \
+             AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+        ))
+        .bind(tenant.to_string())
+        .bind(page.after().map(|c| c.0.clone()))
+        .bind(fetch_limit(page))
+        .fetch_all(self.pool())
+        .await?;
+        let users = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(users, page.limit(), |u| u.id.to_string()))
+    }
+
+    async fn update_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+        patch: UserPatch,
+    ) -> Result<PartnerUser, StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let before = fetch(m.conn(), tenant, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        check_version(before.version, expected_version)?;
+        let mut after = before.clone();
+        if let Some(upn) = patch.user_principal_name {
+            after.user_principal_name = upn;
+        }
+        if let Some(name) = patch.display_name {
+            after.display_name = name;
+        }
+        if let Some(enabled) = patch.enabled {
+            after.enabled = enabled;
+        }
+        after.updated_at = ctx.at;
+        after.version += 1;
+        sqlx::query(
+            "UPDATE partner_users SET user_principal_name = $1, display_name = $2, enabled = $3, \
+             updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
+        )
+        .bind(after.user_principal_name.as_str())
+        .bind(after.display_name.as_str())
+        .bind(i64::from(after.enabled))
+        .bind(after.updated_at.unix_millis())
+        .bind(after.version)
+        .bind(id.to_string())
+        .bind(before.version)
+        .execute(m.conn())
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => duplicate_upn(&after.user_principal_name),
+            other => other,
+        })?;
+        m.commit(ctx.draft("user.update", Some(tenant), id, Some(&before), Some(&after)))
+            .await?;
+        Ok(after)
+    }
+
+    async fn delete_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let before = fetch(m.conn(), tenant, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        check_version(before.version, expected_version)?;
+        sqlx::query("DELETE FROM group_members WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(m.conn())
+            .await?;
+        sqlx::query("DELETE FROM partner_users WHERE id = $1")
+            .bind(id.to_string())
+            .execute(m.conn())
+            .await?;
+        m.commit(ctx.draft("user.delete", Some(tenant), id, Some(&before), None))
+            .await
+    }
+}
