@@ -1,1 +1,229 @@
-fn main() {}
+//! The `portcullis` command.
+
+mod config;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use portcullis_domain::{
+    Description, IsoDuration, PageRequest, PrincipalKind, SystemClock, TenantId, TokenId,
+};
+use portcullis_service::{Caller, NewToken, Portcullis};
+use portcullis_store::{AuditStore, SqlStore, Store, TokenStore};
+
+use crate::config::{Config, FileConfig};
+
+/// Portcullis: the partner-access control plane.
+#[derive(Debug, Parser)]
+#[command(name = "portcullis", version, about)]
+struct Cli {
+    /// Database: a SQLite file path (default `./portcullis.db`), `sqlite://…` or `postgres://…`.
+    #[arg(long, global = true, env = "PORTCULLIS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// A TOML configuration file (keys: database_url, listen, max_body_bytes, log).
+    #[arg(long, global = true, env = "PORTCULLIS_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Mint, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Inspect the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "PORTCULLIS_LISTEN")]
+    listen: Option<String>,
+    /// Largest accepted request body in bytes [default: 1048576].
+    #[arg(long, env = "PORTCULLIS_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Mint a token and print its secret (shown only once) on standard output.
+    Create {
+        /// operator, partner_admin, customer_admin or service.
+        #[arg(long)]
+        kind: String,
+        /// The tenant of a partner_admin or customer_admin token.
+        #[arg(long)]
+        tenant: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Lifetime as an ISO-8601 duration (e.g. `P90D`); none means until revoked.
+        #[arg(long)]
+        expires_in: Option<String>,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 0 when intact, 1 naming the first bad record.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match cli.config.as_deref().map(FileConfig::load).transpose() {
+        Ok(file) => file.unwrap_or_default(),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    config::init_tracing(file.log.as_deref());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli, file)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<SqlStore> {
+    SqlStore::open(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database `{}`", config.redacted_database_url()))
+}
+
+async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
+    let serve_args = match &cli.command {
+        Command::Serve(args) => Some(args),
+        _ => None,
+    };
+    let config = Config::resolve(
+        cli.database_url.clone(),
+        serve_args.and_then(|a| a.listen.clone()),
+        serve_args.and_then(|a| a.max_body_bytes),
+        file,
+    );
+    match cli.command {
+        Command::Serve(_) => serve(&config).await,
+        Command::Migrate => {
+            let store = SqlStore::connect(&config.database_url).await?;
+            let count = store.migrate().await?;
+            println!(
+                "{} database `{}` is up to date ({count} migrations)",
+                store.backend(),
+                config.redacted_database_url()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(command) => token(&config, command).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open(&config).await?;
+            match store.verify_audit().await? {
+                Ok(count) => {
+                    println!("audit chain intact: {count} records verified");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    eprintln!("{broken}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    if store.list_tokens(&PageRequest::first(1)).await?.items.is_empty() {
+        tracing::warn!(
+            "no API tokens exist yet: create one with `portcullis token create --kind operator`"
+        );
+    }
+    let store = Arc::new(store);
+    let portcullis = Portcullis::new(store.clone(), Arc::new(SystemClock));
+    let server_config = portcullis_server::ServerConfig {
+        max_body_bytes: config.max_body_bytes,
+    };
+    let app = portcullis_server::router(portcullis, &server_config);
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on `{}`", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(
+        backend = %store.backend(),
+        database = %config.redacted_database_url(),
+        "portcullis listening on http://{address}"
+    );
+    portcullis_server::serve(listener, app, portcullis_server::shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    let portcullis = Portcullis::new(Arc::new(store), Arc::new(SystemClock));
+    let caller = Caller::local_operator();
+    match command {
+        TokenCommand::Create {
+            kind,
+            tenant,
+            description,
+            expires_in,
+        } => {
+            let new = NewToken {
+                kind: PrincipalKind::parse(&kind)?,
+                tenant_id: tenant.as_deref().map(TenantId::parse).transpose()?,
+                description: description.as_deref().map(Description::parse).transpose()?,
+                expires_in: expires_in.as_deref().map(IsoDuration::parse).transpose()?,
+            };
+            let (token, secret) = portcullis.create_token(&caller, new).await?;
+            eprintln!(
+                "created {} token {}; the secret below is shown only once",
+                token.kind, token.id
+            );
+            println!("{secret}");
+        }
+        TokenCommand::List => {
+            let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+            loop {
+                let tokens = portcullis.list_tokens(&caller, &page).await?;
+                for t in &tokens.items {
+                    let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                    let tenant = t.tenant_id.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+                    println!("{}\t{}\t{}\t{}", t.id, t.kind, tenant, state);
+                }
+                match tokens.next {
+                    Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                    None => break,
+                }
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let token = portcullis.revoke_token(&caller, TokenId::parse(&id)?).await?;
+            println!("revoked token {}", token.id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

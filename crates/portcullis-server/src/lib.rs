@@ -1,1 +1,177 @@
+//! Portcullis HTTP API.
+//!
+//! [`router`] builds the whole application: the native `/v1` API, health,
+//! readiness, `/metrics` and `/openapi.json` (OpenAPI 3.1, generated from
+//! the handlers). [`serve`] runs it until a shutdown signal.
 
+mod error;
+mod extract;
+mod list;
+mod observe;
+mod routes;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::from_fn_with_state;
+use axum::{Extension, Router};
+use portcullis_service::Portcullis;
+use tokio::net::TcpListener;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use observe::{Metrics, REQUEST_ID_HEADER};
+pub use state::AppState;
+
+/// The largest request body accepted unless configured otherwise: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Portcullis",
+        description = "Partner-access control plane: tenants, partner users, security groups, tokens and the audit log.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "tenants", description = "Partner and customer tenants"),
+        (name = "users", description = "A partner tenant's users"),
+        (name = "groups", description = "A partner tenant's security groups and members"),
+        (name = "tokens", description = "API bearer tokens (operators)"),
+        (name = "audit", description = "The tamper-evident audit log (operators)"),
+        (name = "system", description = "Health, readiness, metrics, this document")
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An opaque `pcs_…` token from `portcullis token create` or `POST /v1/tokens`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// How the HTTP layer behaves.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// The OpenAPI document and the router it describes.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::tenants::router())
+        .merge(routes::users::router())
+        .merge(routes::groups::router())
+        .merge(routes::tokens::router())
+        .merge(routes::audit::router())
+        .merge(routes::system::router())
+        .split_for_parts()
+}
+
+/// The OpenAPI 3.1 document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole application over `portcullis`.
+pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
+    let state = AppState {
+        portcullis,
+        metrics: Arc::new(Metrics::default()),
+    };
+    let (router, openapi) = api();
+    let document = Arc::new(openapi.to_json().unwrap_or_default());
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(routes::system::OpenApiJson(document)))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), observe::observe))
+        .with_state(state)
+}
+
+async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for `{method} {}`", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("`{method}` is not allowed on `{}`", uri.path()),
+    )
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

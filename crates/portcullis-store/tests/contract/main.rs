@@ -10,4 +10,9 @@
 
 mod support;
 
+mod audit;
+mod groups;
+mod tamper;
 mod tenants;
+mod tokens;
+mod users;

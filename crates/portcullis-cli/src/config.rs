@@ -1,0 +1,132 @@
+//! Configuration: command-line flags and `PORTCULLIS_*` variables win over
+//! the TOML file, which wins over the defaults.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+/// What a `--config` TOML file may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub max_body_bytes: Option<usize>,
+    /// A `tracing` filter such as `info` or `portcullis=debug`.
+    pub log: Option<String>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("invalid configuration file `{}`", path.display()))
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    pub fn resolve(
+        database_url: Option<String>,
+        listen: Option<String>,
+        max_body_bytes: Option<usize>,
+        file: FileConfig,
+    ) -> Self {
+        Self {
+            database_url: database_url
+                .or(file.database_url)
+                .unwrap_or_else(|| portcullis_store::DEFAULT_DATABASE_URL.to_owned()),
+            listen: listen
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            max_body_bytes: max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(portcullis_server::DEFAULT_MAX_BODY_BYTES),
+        }
+    }
+
+    /// The database URL without any password, for logs and messages.
+    pub fn redacted_database_url(&self) -> String {
+        redact(&self.database_url)
+    }
+}
+
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            if credentials.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Logs to standard error; `PORTCULLIS_LOG` (or `RUST_LOG`) overrides the file's `log`.
+pub fn init_tracing(file_filter: Option<&str>) {
+    let filter = std::env::var("PORTCULLIS_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .or_else(|| file_filter.map(str::to_owned))
+        .unwrap_or_else(|| "info".to_owned());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file = FileConfig {
+            database_url: Some("postgres://file".into()),
+            listen: Some("0.0.0.0:9000".into()),
+            max_body_bytes: None,
+            log: None,
+        };
+        let config = Config::resolve(Some("flag.db".into()), None, None, file);
+        assert_eq!(config.database_url, "flag.db");
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(config.max_body_bytes, portcullis_server::DEFAULT_MAX_BODY_BYTES);
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_sqlite_file_and_loopback() {
+        let config = Config::resolve(None, None, None, FileConfig::default());
+        assert_eq!(config.database_url, "./portcullis.db");
+        assert_eq!(config.listen, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/p"), "postgres://app:***@db:5432/p");
+        assert_eq!(redact("postgres://app@db/p"), "postgres://app@db/p");
+        assert_eq!(redact("./portcullis.db"), "./portcullis.db");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let err = toml::from_str::<FileConfig>("databse_url = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("databse_url"));
+    }
+}

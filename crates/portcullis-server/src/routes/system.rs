@@ -1,0 +1,74 @@
+//! Unauthenticated operational routes: liveness, readiness, metrics.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+        .routes(routes!(openapi_json))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The process can serve: its store answers.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.portcullis.store().ping().await {
+        Ok(()) => Json(Health { status: "ready" }).into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "store unreachable");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the store is unreachable")
+                .into_response()
+        }
+    }
+}
+
+/// Prometheus metrics (OpenMetrics text).
+#[utoipa::path(get, path = "/metrics", tag = "system",
+    responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
+async fn metrics(State(state): State<AppState>) -> Response {
+    match state.metrics.render() {
+        Ok(text) => (
+            [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        Err(err) => ApiError::internal(err).into_response(),
+    }
+}
+
+/// The OpenAPI document, rendered once at start.
+#[derive(Debug, Clone)]
+pub struct OpenApiJson(pub std::sync::Arc<String>);
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/openapi.json", tag = "system",
+    responses((status = 200, content_type = "application/json", body = Object)))]
+async fn openapi_json(axum::Extension(OpenApiJson(document)): axum::Extension<OpenApiJson>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document.as_str().to_owned(),
+    )
+        .into_response()
+}

@@ -1,0 +1,26 @@
+use portcullis_domain::{AuditChainBreak, AuditRecord, Page, PageRequest};
+use portcullis_store::AuditFilter;
+
+use crate::{Caller, Portcullis, ServiceError, access};
+
+impl Portcullis {
+    /// Pages through the audit log (operators only).
+    pub async fn list_audit(
+        &self,
+        caller: &Caller,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Page<AuditRecord>, ServiceError> {
+        access::require_operator(&caller.principal, "read the audit log")?;
+        Ok(self.store.list_audit(filter, page).await?)
+    }
+
+    /// Walks the whole audit chain (operators only).
+    pub async fn verify_audit(
+        &self,
+        caller: &Caller,
+    ) -> Result<Result<i64, AuditChainBreak>, ServiceError> {
+        access::require_operator(&caller.principal, "verify the audit log")?;
+        Ok(self.store.verify_audit().await?)
+    }
+}

@@ -1,0 +1,101 @@
+use portcullis_domain::{Page, PageRequest, Tenant, TenantId, TenantKind};
+use portcullis_store::{NewTenant, TenantPatch};
+
+use crate::access::{self, tenant_not_found};
+use crate::{Caller, Portcullis, ServiceError};
+
+impl Portcullis {
+    /// Operators register partner and customer tenants.
+    pub async fn create_tenant(
+        &self,
+        caller: &Caller,
+        new: NewTenant,
+    ) -> Result<Tenant, ServiceError> {
+        access::require_operator(&caller.principal, "create tenants")?;
+        let ctx = caller.audit(self.clock.now());
+        Ok(self.store.create_tenant(&ctx, new).await?)
+    }
+
+    pub async fn get_tenant(&self, caller: &Caller, id: TenantId) -> Result<Tenant, ServiceError> {
+        access::may_read_tenant(&caller.principal, id)?;
+        self.store
+            .get_tenant(id)
+            .await?
+            .ok_or_else(|| tenant_not_found(id))
+    }
+
+    /// Operators list every tenant; a scoped admin sees a list of its own one.
+    pub async fn list_tenants(
+        &self,
+        caller: &Caller,
+        kind: Option<TenantKind>,
+        page: &PageRequest,
+    ) -> Result<Page<Tenant>, ServiceError> {
+        match caller.principal.tenant() {
+            None => {
+                access::require_operator(&caller.principal, "list tenants")?;
+                Ok(self.store.list_tenants(kind, page).await?)
+            }
+            Some(own) => {
+                let tenant = self.store.get_tenant(own).await?;
+                let items = tenant
+                    .filter(|t| kind.is_none_or(|k| k == t.kind))
+                    .filter(|t| page.after().is_none_or(|c| t.id.to_string() > c.0))
+                    .into_iter()
+                    .collect();
+                Ok(Page { items, next: None })
+            }
+        }
+    }
+
+    pub async fn update_tenant(
+        &self,
+        caller: &Caller,
+        id: TenantId,
+        if_match: Option<i64>,
+        patch: TenantPatch,
+    ) -> Result<Tenant, ServiceError> {
+        access::require_operator(&caller.principal, "change tenants")?;
+        let ctx = caller.audit(self.clock.now());
+        self.store
+            .update_tenant(&ctx, id, if_match, patch)
+            .await
+            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))
+    }
+
+    pub async fn delete_tenant(
+        &self,
+        caller: &Caller,
+        id: TenantId,
+        if_match: Option<i64>,
+    ) -> Result<(), ServiceError> {
+        access::require_operator(&caller.principal, "delete tenants")?;
+        let ctx = caller.audit(self.clock.now());
+        self.store
+            .delete_tenant(&ctx, id, if_match)
+            .await
+            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))
+    }
+
+    /// The partner tenant whose directory the caller wants, once the caller
+    /// may manage it: a foreign or missing tenant is 404, a customer tenant
+    /// has no partner directory.
+    pub(crate) async fn partner_directory(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+    ) -> Result<Tenant, ServiceError> {
+        access::may_manage_partner_directory(&caller.principal, tenant)?;
+        let found = self
+            .store
+            .get_tenant(tenant)
+            .await?
+            .ok_or_else(|| tenant_not_found(tenant))?;
+        if found.kind != TenantKind::Partner {
+            return Err(ServiceError::WrongTenantKind(format!(
+                "tenant `{tenant}` is a customer tenant; users and groups belong to partner tenants"
+            )));
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,173 @@
+//! API tokens: 256 random bits, shown once, stored only as a SHA-256 hash.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use portcullis_domain::{
+    ApiToken, Description, IsoDuration, Page, PageRequest, Principal, PrincipalKind, TenantId,
+    TenantKind, TokenId, ValidationError,
+};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::access::{self, tenant_not_found};
+use crate::{Caller, Portcullis, ServiceError};
+
+/// Every Portcullis token starts with this, so secret scanners can find leaks.
+pub const TOKEN_PREFIX: &str = "pcs_";
+/// `pcs_` and 32 bytes in unpadded base64url.
+const TOKEN_LEN: usize = 4 + 43;
+/// The longest a token may live: two years.
+const MAX_LIFETIME_SECONDS: i64 = 730 * 86_400;
+
+/// What an operator asks for when minting a token.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub kind: PrincipalKind,
+    pub tenant_id: Option<TenantId>,
+    pub description: Option<Description>,
+    /// How long the token lives; `None` for a token that lives until revoked.
+    pub expires_in: Option<IsoDuration>,
+}
+
+/// SHA-256 of the whole token text, lowercase hex: what the store keeps.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+
+fn new_secret() -> Result<String, ServiceError> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::Internal(format!("no randomness for a token: {e}")))?;
+    Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+impl Portcullis {
+    /// Mints a token; returns its record and its secret, which is never shown again.
+    pub async fn create_token(
+        &self,
+        caller: &Caller,
+        new: NewToken,
+    ) -> Result<(ApiToken, String), ServiceError> {
+        access::require_operator(&caller.principal, "create tokens")?;
+        Principal::new(new.kind, new.tenant_id, None)?;
+        if let Some(tenant) = new.tenant_id {
+            let found = self
+                .store
+                .get_tenant(tenant)
+                .await?
+                .ok_or_else(|| tenant_not_found(tenant))?;
+            let wanted = match new.kind {
+                PrincipalKind::CustomerAdmin => TenantKind::Customer,
+                _ => TenantKind::Partner,
+            };
+            if found.kind != wanted {
+                return Err(ServiceError::WrongTenantKind(format!(
+                    "a `{}` token needs a {} tenant; `{tenant}` is a {} tenant",
+                    new.kind,
+                    wanted.as_str(),
+                    found.kind.as_str()
+                )));
+            }
+        }
+        let now = self.clock.now();
+        let expires_at = match &new.expires_in {
+            Some(lifetime) if lifetime.as_seconds() <= 0 || lifetime.as_seconds() > MAX_LIFETIME_SECONDS => {
+                return Err(ValidationError::new(
+                    "expires_in",
+                    format!("`{lifetime}` is out of range; a token lives more than `PT0S` and at most `P730D`"),
+                )
+                .into());
+            }
+            Some(lifetime) => Some(now.saturating_add_seconds(lifetime.as_seconds())),
+            None => None,
+        };
+        let token = ApiToken {
+            id: TokenId::generate(),
+            kind: new.kind,
+            tenant_id: new.tenant_id,
+            description: new.description,
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+        };
+        let secret = new_secret()?;
+        let ctx = caller.audit(now);
+        self.store
+            .create_token(&ctx, &token, &hash_secret(&secret))
+            .await?;
+        Ok((token, secret))
+    }
+
+    /// The principal a bearer token stands for, or `Unauthenticated` for a
+    /// malformed, unknown, expired or revoked one.
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal, ServiceError> {
+        if bearer.len() != TOKEN_LEN || !bearer.starts_with(TOKEN_PREFIX) {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let presented = hash_secret(bearer);
+        let (token, stored) = self
+            .store
+            .find_token(&presented)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        let same: bool = stored.as_bytes().ct_eq(presented.as_bytes()).into();
+        if !same || !token.is_usable_at(self.clock.now()) {
+            return Err(ServiceError::Unauthenticated);
+        }
+        Principal::new(token.kind, token.tenant_id, Some(token.id))
+            .map_err(|_| ServiceError::Unauthenticated)
+    }
+
+    pub async fn list_tokens(
+        &self,
+        caller: &Caller,
+        page: &PageRequest,
+    ) -> Result<Page<ApiToken>, ServiceError> {
+        access::require_operator(&caller.principal, "list tokens")?;
+        Ok(self.store.list_tokens(page).await?)
+    }
+
+    pub async fn get_token(&self, caller: &Caller, id: TokenId) -> Result<ApiToken, ServiceError> {
+        access::require_operator(&caller.principal, "read tokens")?;
+        self.store
+            .get_token(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("token `{id}` not found")))
+    }
+
+    pub async fn revoke_token(
+        &self,
+        caller: &Caller,
+        id: TokenId,
+    ) -> Result<ApiToken, ServiceError> {
+        access::require_operator(&caller.principal, "revoke tokens")?;
+        let ctx = caller.audit(self.clock.now());
+        self.store
+            .revoke_token(&ctx, id)
+            .await
+            .map_err(|e| ServiceError::from_store(e, || format!("token `{id}` not found")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_prefixed_random_and_of_fixed_length() {
+        let a = new_secret().unwrap();
+        let b = new_secret().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), TOKEN_LEN);
+        assert!(a.starts_with(TOKEN_PREFIX));
+    }
+
+    #[test]
+    fn hash_is_sha256_hex() {
+        assert_eq!(
+            hash_secret("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
