@@ -107,7 +107,10 @@ mod tests {
         let config = Config::resolve(Some("flag.db".into()), None, None, file);
         assert_eq!(config.database_url, "flag.db");
         assert_eq!(config.listen, "0.0.0.0:9000");
-        assert_eq!(config.max_body_bytes, portcullis_server::DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(
+            config.max_body_bytes,
+            portcullis_server::DEFAULT_MAX_BODY_BYTES
+        );
     }
 
     #[test]
@@ -119,7 +122,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/p"), "postgres://app:***@db:5432/p");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/p"),
+            "postgres://app:***@db:5432/p"
+        );
         assert_eq!(redact("postgres://app@db/p"), "postgres://app@db/p");
         assert_eq!(redact("./portcullis.db"), "./portcullis.db");
     }

@@ -108,9 +108,12 @@ fn main() -> ExitCode {
 }
 
 async fn open(config: &Config) -> anyhow::Result<SqlStore> {
-    SqlStore::open(&config.database_url)
-        .await
-        .with_context(|| format!("cannot open the database `{}`", config.redacted_database_url()))
+    SqlStore::open(&config.database_url).await.with_context(|| {
+        format!(
+            "cannot open the database `{}`",
+            config.redacted_database_url()
+        )
+    })
 }
 
 async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
@@ -155,7 +158,12 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
 
 async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let store = open(config).await?;
-    if store.list_tokens(&PageRequest::first(1)).await?.items.is_empty() {
+    if store
+        .list_tokens(&PageRequest::first(1))
+        .await?
+        .items
+        .is_empty()
+    {
         tracing::warn!(
             "no API tokens exist yet: create one with `portcullis token create --kind operator`"
         );
@@ -210,18 +218,29 @@ async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCod
             loop {
                 let tokens = portcullis.list_tokens(&caller, &page).await?;
                 for t in &tokens.items {
-                    let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
-                    let tenant = t.tenant_id.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+                    let state = if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    let tenant = t
+                        .tenant_id
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "-".into());
                     println!("{}\t{}\t{}\t{}", t.id, t.kind, tenant, state);
                 }
                 match tokens.next {
-                    Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                    Some(next) => {
+                        page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?
+                    }
                     None => break,
                 }
             }
         }
         TokenCommand::Revoke { id } => {
-            let token = portcullis.revoke_token(&caller, TokenId::parse(&id)?).await?;
+            let token = portcullis
+                .revoke_token(&caller, TokenId::parse(&id)?)
+                .await?;
             println!("revoked token {}", token.id);
         }
     }

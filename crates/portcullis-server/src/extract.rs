@@ -181,7 +181,8 @@ pub fn page_request(limit: Option<u32>, cursor: Option<&str>) -> Result<PageRequ
                 })
         })
         .transpose()?;
-    Ok(PageRequest::new(limit, after).map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?)
+    PageRequest::new(limit, after)
+        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))
 }
 
 pub fn encode_cursor(cursor: &Cursor) -> String {

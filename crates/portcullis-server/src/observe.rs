@@ -79,7 +79,8 @@ fn request_id(req: &Request) -> String {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= MAX_REQUEST_ID_LEN
-                && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
         })
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
@@ -99,7 +100,11 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     span.in_scope(|| {
-        tracing::info!(status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request served");
+        tracing::info!(
+            status,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request served"
+        );
     });
     let labels = HttpLabels {
         method,

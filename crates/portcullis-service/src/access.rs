@@ -83,7 +83,10 @@ mod tests {
         for kind in [PrincipalKind::PartnerAdmin, PrincipalKind::CustomerAdmin] {
             let p = principal(kind, Some(own));
             assert!(may_read_tenant(&p, own).is_ok());
-            assert!(matches!(may_read_tenant(&p, other), Err(ServiceError::NotFound(_))));
+            assert!(matches!(
+                may_read_tenant(&p, other),
+                Err(ServiceError::NotFound(_))
+            ));
         }
     }
 
@@ -107,12 +110,18 @@ mod tests {
             may_manage_partner_directory(&service, own),
             Err(ServiceError::Forbidden(_))
         ));
-        assert!(may_manage_partner_directory(&principal(PrincipalKind::Operator, None), other).is_ok());
+        assert!(
+            may_manage_partner_directory(&principal(PrincipalKind::Operator, None), other).is_ok()
+        );
     }
 
     #[test]
     fn operator_only_actions_refuse_every_other_kind() {
-        for kind in [PrincipalKind::PartnerAdmin, PrincipalKind::CustomerAdmin, PrincipalKind::Service] {
+        for kind in [
+            PrincipalKind::PartnerAdmin,
+            PrincipalKind::CustomerAdmin,
+            PrincipalKind::Service,
+        ] {
             let tenant = kind.is_tenant_scoped().then(TenantId::generate);
             let err = require_operator(&principal(kind, tenant), "mint tokens").unwrap_err();
             assert!(matches!(err, ServiceError::Forbidden(_)));

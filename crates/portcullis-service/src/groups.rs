@@ -1,6 +1,4 @@
-use portcullis_domain::{
-    GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId, UserId,
-};
+use portcullis_domain::{GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId, UserId};
 use portcullis_store::{GroupPatch, NewGroup};
 
 use crate::{Caller, Portcullis, ServiceError};

@@ -34,7 +34,6 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-
 fn new_secret() -> Result<String, ServiceError> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes)
@@ -72,7 +71,9 @@ impl Portcullis {
         }
         let now = self.clock.now();
         let expires_at = match &new.expires_in {
-            Some(lifetime) if lifetime.as_seconds() <= 0 || lifetime.as_seconds() > MAX_LIFETIME_SECONDS => {
+            Some(lifetime)
+                if lifetime.as_seconds() <= 0 || lifetime.as_seconds() > MAX_LIFETIME_SECONDS =>
+            {
                 return Err(ValidationError::new(
                     "expires_in",
                     format!("`{lifetime}` is out of range; a token lives more than `PT0S` and at most `P730D`"),

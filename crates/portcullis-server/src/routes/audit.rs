@@ -48,10 +48,31 @@ async fn list_audit(
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = AuditFilter {
         actor: q.actor,
-        tenant_id: q.tenant_id.as_deref().map(TenantId::parse).transpose().map_err(query_value)?,
+        tenant_id: q
+            .tenant_id
+            .as_deref()
+            .map(TenantId::parse)
+            .transpose()
+            .map_err(query_value)?,
         operation: q.operation,
-        since: q.since.as_deref().map(|s| Timestamp::parse("since", s)).transpose().map_err(query_value)?,
-        until: q.until.as_deref().map(|s| Timestamp::parse("until", s)).transpose().map_err(query_value)?,
+        since: q
+            .since
+            .as_deref()
+            .map(|s| Timestamp::parse("since", s))
+            .transpose()
+            .map_err(query_value)?,
+        until: q
+            .until
+            .as_deref()
+            .map(|s| Timestamp::parse("until", s))
+            .transpose()
+            .map_err(query_value)?,
     };
-    Ok(axum::Json(state.portcullis.list_audit(&caller, &filter, &page).await?.into()))
+    Ok(axum::Json(
+        state
+            .portcullis
+            .list_audit(&caller, &filter, &page)
+            .await?
+            .into(),
+    ))
 }

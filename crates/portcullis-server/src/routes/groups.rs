@@ -128,7 +128,13 @@ async fn update_group(
     };
     let group = state
         .portcullis
-        .update_group(&caller, tenant_id(&tenant)?, group_id(&group)?, version, patch)
+        .update_group(
+            &caller,
+            tenant_id(&tenant)?,
+            group_id(&group)?,
+            version,
+            patch,
+        )
         .await?;
     Ok(versioned(StatusCode::OK, group.version, group))
 }
@@ -184,7 +190,12 @@ async fn add_member(
 ) -> ApiResult<(StatusCode, axum::Json<GroupMember>)> {
     let member = state
         .portcullis
-        .add_member(&caller, tenant_id(&tenant)?, group_id(&group)?, body.user_id)
+        .add_member(
+            &caller,
+            tenant_id(&tenant)?,
+            group_id(&group)?,
+            body.user_id,
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(member)))
 }
@@ -202,7 +213,12 @@ async fn remove_member(
 ) -> ApiResult<Response> {
     state
         .portcullis
-        .remove_member(&caller, tenant_id(&tenant)?, group_id(&group)?, user_id(&user)?)
+        .remove_member(
+            &caller,
+            tenant_id(&tenant)?,
+            group_id(&group)?,
+            user_id(&user)?,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

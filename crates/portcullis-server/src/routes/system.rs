@@ -38,8 +38,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => Json(Health { status: "ready" }).into_response(),
         Err(err) => {
             tracing::warn!(%err, "store unreachable");
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the store is unreachable")
-                .into_response()
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the store is unreachable",
+            )
+            .into_response()
         }
     }
 }
@@ -50,7 +54,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     match state.metrics.render() {
         Ok(text) => (
-            [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
             text,
         )
             .into_response(),
@@ -65,7 +72,9 @@ pub struct OpenApiJson(pub std::sync::Arc<String>);
 /// This API's OpenAPI 3.1 document.
 #[utoipa::path(get, path = "/openapi.json", tag = "system",
     responses((status = 200, content_type = "application/json", body = Object)))]
-async fn openapi_json(axum::Extension(OpenApiJson(document)): axum::Extension<OpenApiJson>) -> Response {
+async fn openapi_json(
+    axum::Extension(OpenApiJson(document)): axum::Extension<OpenApiJson>,
+) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         document.as_str().to_owned(),

@@ -62,7 +62,10 @@ async fn list_tenants(
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<axum::Json<ListResponse<Tenant>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let tenants = state.portcullis.list_tenants(&caller, q.kind, &page).await?;
+    let tenants = state
+        .portcullis
+        .list_tenants(&caller, q.kind, &page)
+        .await?;
     Ok(axum::Json(tenants.into()))
 }
 
@@ -94,7 +97,10 @@ async fn get_tenant(
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
 ) -> ApiResult<Response> {
-    let tenant = state.portcullis.get_tenant(&caller, tenant_id(&raw)?).await?;
+    let tenant = state
+        .portcullis
+        .get_tenant(&caller, tenant_id(&raw)?)
+        .await?;
     Ok(versioned(StatusCode::OK, tenant.version, tenant))
 }
 

@@ -55,7 +55,9 @@ async fn list_tokens(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<axum::Json<ListResponse<ApiToken>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(axum::Json(state.portcullis.list_tokens(&caller, &page).await?.into()))
+    Ok(axum::Json(
+        state.portcullis.list_tokens(&caller, &page).await?.into(),
+    ))
 }
 
 /// Mint a token.
@@ -73,7 +75,10 @@ async fn create_token(
         expires_in: body.expires_in,
     };
     let (token, secret) = state.portcullis.create_token(&caller, new).await?;
-    Ok((StatusCode::CREATED, axum::Json(CreatedToken { token, secret })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreatedToken { token, secret }),
+    ))
 }
 
 /// Read a token's record.
@@ -85,7 +90,9 @@ async fn get_token(
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<ApiToken>> {
-    Ok(axum::Json(state.portcullis.get_token(&caller, token_id(&raw)?).await?))
+    Ok(axum::Json(
+        state.portcullis.get_token(&caller, token_id(&raw)?).await?,
+    ))
 }
 
 /// Revoke a token; it stops working at once.
@@ -97,6 +104,9 @@ async fn revoke_token(
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
 ) -> ApiResult<Response> {
-    state.portcullis.revoke_token(&caller, token_id(&raw)?).await?;
+    state
+        .portcullis
+        .revoke_token(&caller, token_id(&raw)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -122,7 +122,13 @@ async fn update_user(
     };
     let user = state
         .portcullis
-        .update_user(&caller, tenant_id(&tenant)?, user_id(&user)?, version, patch)
+        .update_user(
+            &caller,
+            tenant_id(&tenant)?,
+            user_id(&user)?,
+            version,
+            patch,
+        )
         .await?;
     Ok(versioned(StatusCode::OK, user.version, user))
 }
