@@ -1,4 +1,4 @@
-use portcullis_domain::{GroupId, PageRequest, UserId};
+use portcullis_domain::{GroupId, PageRequest, TenantId, UserId};
 use portcullis_store::{GroupPatch, GroupStore, NewGroup, StoreError, UserStore};
 use sqlx::Row;
 
@@ -23,9 +23,15 @@ contract!(created_group_reads_back, |store, _db| {
     assert_eq!(g.created_at, ms(3_000));
     assert_eq!(g.description, Some(describe("first line support")));
     assert_eq!(store.get_group(t.id, g.id).await.unwrap(), Some(g.clone()));
-    let page = store.list_groups(t.id, &PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_groups(t.id, &PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(page.items, vec![g]);
-    assert_eq!(store.get_group(t.id, GroupId::generate()).await.unwrap(), None);
+    assert_eq!(
+        store.get_group(t.id, GroupId::generate()).await.unwrap(),
+        None
+    );
 });
 
 contract!(description_is_set_kept_and_cleared, |store, _db| {
@@ -99,37 +105,43 @@ contract!(group_name_is_unique_within_a_tenant_only, |store, _db| {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(audit_count(&store).await, before);
-    assert_eq!(store.get_group(t.id, admins.id).await.unwrap(), Some(admins));
+    assert_eq!(
+        store.get_group(t.id, admins.id).await.unwrap(),
+        Some(admins)
+    );
     group(&store, other.id, "Helpdesk").await;
 });
 
-contract!(groups_are_only_reachable_through_their_tenant, |store, _db| {
-    let t = partner(&store, "Contoso").await;
-    let other = partner(&store, "Fabrikam").await;
-    let g = group(&store, t.id, "Helpdesk").await;
-    assert_eq!(store.get_group(other.id, g.id).await.unwrap(), None);
-    let page = store
-        .list_groups(other.id, &PageRequest::first(10))
-        .await
-        .unwrap();
-    assert!(page.items.is_empty());
-    let err = store
-        .update_group(&ctx(5_000), other.id, g.id, None, GroupPatch::default())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    let err = store
-        .delete_group(&ctx(5_000), other.id, g.id, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    let err = store
-        .list_members(other.id, g.id, &PageRequest::first(10))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    assert_eq!(store.get_group(t.id, g.id).await.unwrap(), Some(g));
-});
+contract!(
+    groups_are_only_reachable_through_their_tenant,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        let other = partner(&store, "Fabrikam").await;
+        let g = group(&store, t.id, "Helpdesk").await;
+        assert_eq!(store.get_group(other.id, g.id).await.unwrap(), None);
+        let page = store
+            .list_groups(other.id, &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(page.items.is_empty());
+        let err = store
+            .update_group(&ctx(5_000), other.id, g.id, None, GroupPatch::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .delete_group(&ctx(5_000), other.id, g.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .list_members(other.id, g.id, &PageRequest::first(10))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert_eq!(store.get_group(t.id, g.id).await.unwrap(), Some(g));
+    }
+);
 
 contract!(stale_version_group_changes_are_refused, |store, _db| {
     let t = partner(&store, "Contoso").await;
@@ -188,8 +200,11 @@ contract!(member_from_another_tenant_is_not_found, |store, _db| {
     let g = group(&store, t.id, "Helpdesk").await;
     let stranger = user(&store, other.id, "eve@fabrikam.com").await;
     let before = audit_count(&store).await;
-    for (tenant, user) in [(t.id, stranger.id), (other.id, stranger.id), (t.id, UserId::generate())]
-    {
+    for (tenant, user) in [
+        (t.id, stranger.id),
+        (other.id, stranger.id),
+        (t.id, UserId::generate()),
+    ] {
         let err = store
             .add_member(&ctx(6_000), tenant, g.id, user)
             .await
@@ -217,7 +232,10 @@ contract!(member_pages_cover_every_member_once, |store, _db| {
     let mut ids = Vec::new();
     for n in 0..5 {
         let u = user(&store, t.id, &format!("user{n}@contoso.com")).await;
-        store.add_member(&ctx(6_000), t.id, g.id, u.id).await.unwrap();
+        store
+            .add_member(&ctx(6_000), t.id, g.id, u.id)
+            .await
+            .unwrap();
         ids.push(u.id);
     }
     store
@@ -234,43 +252,64 @@ contract!(member_pages_cover_every_member_once, |store, _db| {
     assert!(members.iter().all(|m| m.group_id == g.id));
 });
 
-contract!(removed_member_is_gone_and_cannot_be_removed_again, |store, _db| {
-    let t = partner(&store, "Contoso").await;
-    let g = group(&store, t.id, "Helpdesk").await;
-    let alice = user(&store, t.id, "alice@contoso.com").await;
-    let bob = user(&store, t.id, "bob@contoso.com").await;
-    store.add_member(&ctx(6_000), t.id, g.id, alice.id).await.unwrap();
-    store.add_member(&ctx(6_000), t.id, g.id, bob.id).await.unwrap();
-    store
-        .remove_member(&ctx(7_000), t.id, g.id, alice.id)
-        .await
-        .unwrap();
-    let page = store
-        .list_members(t.id, g.id, &PageRequest::first(10))
-        .await
-        .unwrap();
-    assert_eq!(page.items.iter().map(|m| m.user_id).collect::<Vec<_>>(), vec![bob.id]);
-    let before = audit_count(&store).await;
-    for user in [alice.id, UserId::generate()] {
-        let err = store
-            .remove_member(&ctx(8_000), t.id, g.id, user)
+contract!(
+    removed_member_is_gone_and_cannot_be_removed_again,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        let g = group(&store, t.id, "Helpdesk").await;
+        let alice = user(&store, t.id, "alice@contoso.com").await;
+        let bob = user(&store, t.id, "bob@contoso.com").await;
+        store
+            .add_member(&ctx(6_000), t.id, g.id, alice.id)
             .await
-            .unwrap_err();
-        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+            .unwrap();
+        store
+            .add_member(&ctx(6_000), t.id, g.id, bob.id)
+            .await
+            .unwrap();
+        store
+            .remove_member(&ctx(7_000), t.id, g.id, alice.id)
+            .await
+            .unwrap();
+        let page = store
+            .list_members(t.id, g.id, &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            page.items.iter().map(|m| m.user_id).collect::<Vec<_>>(),
+            vec![bob.id]
+        );
+        let before = audit_count(&store).await;
+        for user in [alice.id, UserId::generate()] {
+            let err = store
+                .remove_member(&ctx(8_000), t.id, g.id, user)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        }
+        assert_eq!(audit_count(&store).await, before);
+        // The user stays; only the membership went.
+        assert!(store.get_user(t.id, alice.id).await.unwrap().is_some());
     }
-    assert_eq!(audit_count(&store).await, before);
-    // The user stays; only the membership went.
-    assert!(store.get_user(t.id, alice.id).await.unwrap().is_some());
-});
+);
 
 contract!(deleting_a_group_removes_its_memberships, |store, _db| {
     let t = partner(&store, "Contoso").await;
     let g = group(&store, t.id, "Helpdesk").await;
     let kept = group(&store, t.id, "Admins").await;
     let alice = user(&store, t.id, "alice@contoso.com").await;
-    store.add_member(&ctx(6_000), t.id, g.id, alice.id).await.unwrap();
-    store.add_member(&ctx(6_000), t.id, kept.id, alice.id).await.unwrap();
-    store.delete_group(&ctx(7_000), t.id, g.id, Some(1)).await.unwrap();
+    store
+        .add_member(&ctx(6_000), t.id, g.id, alice.id)
+        .await
+        .unwrap();
+    store
+        .add_member(&ctx(6_000), t.id, kept.id, alice.id)
+        .await
+        .unwrap();
+    store
+        .delete_group(&ctx(7_000), t.id, g.id, Some(1))
+        .await
+        .unwrap();
     assert_eq!(store.get_group(t.id, g.id).await.unwrap(), None);
     let count = async |group: GroupId| {
         sqlx::query("SELECT COUNT(*) AS n FROM group_members WHERE group_id = $1")
@@ -290,3 +329,37 @@ contract!(deleting_a_group_removes_its_memberships, |store, _db| {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound), "{err:?}");
 });
+
+contract!(group_of_an_unknown_tenant_is_refused, |store, _db| {
+    partner(&store, "Contoso").await;
+    let before = audit_count(&store).await;
+    let unknown = TenantId::generate();
+    let new = NewGroup {
+        display_name: name("Helpdesk"),
+        description: None,
+    };
+    let result = store.create_group(&ctx(3_000), unknown, new).await;
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(audit_count(&store).await, before);
+    let page = store
+        .list_groups(unknown, &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+});
+
+contract!(
+    #[ignore = "bug: create_group in an unknown tenant answers Conflict `a group named … already exists`, not NotFound"]
+    group_of_an_unknown_tenant_is_not_found,
+    |store, _db| {
+        let new = NewGroup {
+            display_name: name("Helpdesk"),
+            description: None,
+        };
+        let err = store
+            .create_group(&ctx(3_000), TenantId::generate(), new)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+);

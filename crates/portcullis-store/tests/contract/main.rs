@@ -10,6 +10,7 @@
 
 mod support;
 
+mod atomicity;
 mod audit;
 mod groups;
 mod tamper;

@@ -3,6 +3,9 @@
 
 use portcullis_domain::{AuditDraft, AuditRecord, PrincipalKind};
 use portcullis_store::{AuditStore, GroupStore, SqlStore, TenantPatch, TenantStore};
+use sqlx::Any;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 
 use crate::contract;
 use crate::support::{audit_log, ctx, group, ms, partner, user};
@@ -17,7 +20,10 @@ async fn five_records(store: &SqlStore) -> Vec<AuditRecord> {
         .unwrap();
     let u = user(store, t.id, "alice@contoso.com").await;
     let g = group(store, t.id, "Helpdesk").await;
-    store.add_member(&ctx(4_000), t.id, g.id, u.id).await.unwrap();
+    store
+        .add_member(&ctx(4_000), t.id, g.id, u.id)
+        .await
+        .unwrap();
     let log = audit_log(store).await;
     assert_eq!(log.len(), 5);
     assert_eq!(store.verify_audit().await.unwrap(), Ok(5));
@@ -67,7 +73,8 @@ async fn overwrite(store: &SqlStore, seq: i64, record: &AuditRecord) {
     assert_eq!(done.rows_affected(), 1);
 }
 
-async fn insert(store: &SqlStore, record: &AuditRecord) {
+/// The statement that stores `record` as it is.
+fn insert_record(record: &AuditRecord) -> Query<'_, Any, AnyArguments<'_>> {
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, actor_kind, tenant_id, operation, target_id, \
          before_state, after_state, source_ip, request_id, prev_hash, hash) \
@@ -86,9 +93,10 @@ async fn insert(store: &SqlStore, record: &AuditRecord) {
     .bind(&record.request_id)
     .bind(&record.prev_hash)
     .bind(&record.hash)
-    .execute(store.pool())
-    .await
-    .unwrap();
+}
+
+async fn insert(store: &SqlStore, record: &AuditRecord) {
+    insert_record(record).execute(store.pool()).await.unwrap();
 }
 
 contract!(intact_chain_verifies_with_its_length, |store, _db| {
@@ -116,7 +124,11 @@ contract!(altered_field_is_found_at_its_seq, |store, _db| {
         ("hash", "prev_hash"),
     ];
     for (column, value) in alterations {
-        tamper(&store, &format!("UPDATE audit_log SET {column} = {value} WHERE seq = 3")).await;
+        tamper(
+            &store,
+            &format!("UPDATE audit_log SET {column} = {value} WHERE seq = 3"),
+        )
+        .await;
         let changed = audit_log(&store).await;
         assert_ne!(changed[2], log[2], "{column} = {value} changed nothing");
         assert_eq!(first_bad_seq(&store).await, 3, "{column} = {value}");
@@ -126,9 +138,23 @@ contract!(altered_field_is_found_at_its_seq, |store, _db| {
 });
 
 contract!(deleted_record_is_found_at_its_seq, |store, _db| {
+    let log = five_records(&store).await;
+    for seq in [2, 1, 4] {
+        tamper(&store, &format!("DELETE FROM audit_log WHERE seq = {seq}")).await;
+        assert_eq!(first_bad_seq(&store).await, seq);
+        insert(&store, &log[seq as usize - 1]).await;
+        assert_eq!(store.verify_audit().await.unwrap(), Ok(5), "restored");
+    }
+});
+
+contract!(emptied_log_is_found_through_the_head, |store, _db| {
     five_records(&store).await;
-    tamper(&store, "DELETE FROM audit_log WHERE seq = 2").await;
-    assert_eq!(first_bad_seq(&store).await, 2);
+    let done = sqlx::query("DELETE FROM audit_log")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 5);
+    assert_eq!(first_bad_seq(&store).await, 1);
 });
 
 contract!(swapped_records_are_found_at_the_first, |store, _db| {
@@ -140,11 +166,14 @@ contract!(swapped_records_are_found_at_the_first, |store, _db| {
     assert_eq!(first_bad_seq(&store).await, 2);
 });
 
-contract!(deleted_last_record_is_found_through_the_head, |store, _db| {
-    five_records(&store).await;
-    tamper(&store, "DELETE FROM audit_log WHERE seq = 5").await;
-    assert_eq!(first_bad_seq(&store).await, 5);
-});
+contract!(
+    deleted_last_record_is_found_through_the_head,
+    |store, _db| {
+        five_records(&store).await;
+        tamper(&store, "DELETE FROM audit_log WHERE seq = 5").await;
+        assert_eq!(first_bad_seq(&store).await, 5);
+    }
+);
 
 contract!(rehashed_alteration_breaks_its_successor, |store, _db| {
     let log = five_records(&store).await;
@@ -157,14 +186,17 @@ contract!(rehashed_alteration_breaks_its_successor, |store, _db| {
     assert_eq!(first_bad_seq(&store).await, 4);
 });
 
-contract!(alteration_with_a_copied_hash_is_found_at_its_seq, |store, _db| {
-    let log = five_records(&store).await;
-    let mut forged = log[2].clone();
-    forged.operation = "tenant.delete".into();
-    forged.hash = log[1].hash.clone();
-    overwrite(&store, 3, &forged).await;
-    assert_eq!(first_bad_seq(&store).await, 3);
-});
+contract!(
+    alteration_with_a_copied_hash_is_found_at_its_seq,
+    |store, _db| {
+        let log = five_records(&store).await;
+        let mut forged = log[2].clone();
+        forged.operation = "tenant.delete".into();
+        forged.hash = log[1].hash.clone();
+        overwrite(&store, 3, &forged).await;
+        assert_eq!(first_bad_seq(&store).await, 3);
+    }
+);
 
 contract!(
     #[ignore = "bug: ChainVerifier::finish names last.seq + 1 (here 6, which does not exist) when the head disagrees with a last record of the same seq"]
@@ -193,7 +225,14 @@ contract!(
 contract!(altered_head_is_found, |store, _db| {
     let log = five_records(&store).await;
     let forged = AuditRecord::seal(draft(5), 5, &log[3].hash);
-    tamper(&store, &format!("UPDATE audit_head SET hash = '{}' WHERE id = 1", forged.hash)).await;
+    tamper(
+        &store,
+        &format!(
+            "UPDATE audit_head SET hash = '{}' WHERE id = 1",
+            forged.hash
+        ),
+    )
+    .await;
     assert!(store.verify_audit().await.unwrap().is_err());
 });
 
@@ -214,29 +253,34 @@ fn draft(n: i64) -> AuditDraft {
 
 /// Writes a valid chain of `len` records straight into the tables.
 async fn long_chain(store: &SqlStore, len: i64) {
+    let mut tx = store.pool().begin().await.unwrap();
     let mut prev = portcullis_domain::GENESIS_HASH.to_owned();
     for seq in 1..=len {
         let record = AuditRecord::seal(draft(seq), seq, &prev);
-        insert(store, &record).await;
+        insert_record(&record).execute(&mut *tx).await.unwrap();
         prev = record.hash;
     }
     let done = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(len)
         .bind(&prev)
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await
         .unwrap();
     assert_eq!(done.rows_affected(), 1);
+    tx.commit().await.unwrap();
 }
 
-contract!(tampering_past_the_first_verify_batch_is_found, |store, _db| {
-    long_chain(&store, 2_100).await;
-    assert_eq!(store.verify_audit().await.unwrap(), Ok(2_100));
-    // The store keeps appending to a chain it did not write itself.
-    partner(&store, "Contoso").await;
-    assert_eq!(store.verify_audit().await.unwrap(), Ok(2_101));
-    tamper(&store, "UPDATE audit_log SET actor = 'x' WHERE seq = 1500").await;
-    assert_eq!(first_bad_seq(&store).await, 1_500);
-    tamper(&store, "DELETE FROM audit_log WHERE seq = 1001").await;
-    assert_eq!(first_bad_seq(&store).await, 1_001);
-});
+contract!(
+    tampering_past_the_first_verify_batch_is_found,
+    |store, _db| {
+        long_chain(&store, 2_100).await;
+        assert_eq!(store.verify_audit().await.unwrap(), Ok(2_100));
+        // The store keeps appending to a chain it did not write itself.
+        partner(&store, "Contoso").await;
+        assert_eq!(store.verify_audit().await.unwrap(), Ok(2_101));
+        tamper(&store, "UPDATE audit_log SET actor = 'x' WHERE seq = 1500").await;
+        assert_eq!(first_bad_seq(&store).await, 1_500);
+        tamper(&store, "DELETE FROM audit_log WHERE seq = 1001").await;
+        assert_eq!(first_bad_seq(&store).await, 1_001);
+    }
+);

@@ -89,20 +89,23 @@ contract!(stale_version_delete_is_refused, |store, _db| {
     assert!(store.get_tenant(t.id).await.unwrap().is_some());
 });
 
-contract!(update_or_delete_of_unknown_tenant_is_not_found, |store, _db| {
-    partner(&store, "Contoso").await;
-    let unknown = TenantId::generate();
-    let err = store
-        .update_tenant(&ctx(2_000), unknown, None, TenantPatch::default())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    let err = store
-        .delete_tenant(&ctx(2_000), unknown, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-});
+contract!(
+    update_or_delete_of_unknown_tenant_is_not_found,
+    |store, _db| {
+        partner(&store, "Contoso").await;
+        let unknown = TenantId::generate();
+        let err = store
+            .update_tenant(&ctx(2_000), unknown, None, TenantPatch::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .delete_tenant(&ctx(2_000), unknown, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+);
 
 contract!(duplicate_tenant_id_is_a_conflict, |store, _db| {
     let t = partner(&store, "Contoso").await;
@@ -131,13 +134,19 @@ contract!(list_filters_by_kind, |store, _db| {
             .await
             .unwrap();
         assert_eq!(page.next, None);
-        page.items.into_iter().map(|t| t.id).collect::<BTreeSet<_>>()
+        page.items
+            .into_iter()
+            .map(|t| t.id)
+            .collect::<BTreeSet<_>>()
     };
     assert_eq!(
         ids(Some(TenantKind::Partner)).await,
         BTreeSet::from([p1.id, p2.id])
     );
-    assert_eq!(ids(Some(TenantKind::Customer)).await, BTreeSet::from([c1.id]));
+    assert_eq!(
+        ids(Some(TenantKind::Customer)).await,
+        BTreeSet::from([c1.id])
+    );
     assert_eq!(ids(None).await, BTreeSet::from([p1.id, p2.id, c1.id]));
 });
 
@@ -162,7 +171,10 @@ contract!(tenant_pages_cover_every_tenant_once, |store, _db| {
     .await;
     assert_eq!(pages, 3);
     let ids: Vec<TenantId> = all.iter().map(|t| t.id).collect();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "unordered or repeated: {ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "unordered or repeated: {ids:?}"
+    );
     let mut expected = created.clone();
     expected.push(customer);
     expected.sort();
@@ -183,9 +195,15 @@ contract!(tenant_pages_cover_every_tenant_once, |store, _db| {
 
 contract!(delete_removes_the_tenant, |store, _db| {
     let t = partner(&store, "Contoso").await;
-    store.delete_tenant(&ctx(2_000), t.id, Some(1)).await.unwrap();
+    store
+        .delete_tenant(&ctx(2_000), t.id, Some(1))
+        .await
+        .unwrap();
     assert_eq!(store.get_tenant(t.id).await.unwrap(), None);
-    let page = store.list_tenants(None, &PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_tenants(None, &PageRequest::first(10))
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
     let err = store
         .delete_tenant(&ctx(3_000), t.id, None)
@@ -194,35 +212,41 @@ contract!(delete_removes_the_tenant, |store, _db| {
     assert!(matches!(err, StoreError::NotFound), "{err:?}");
 });
 
-contract!(delete_is_refused_while_the_tenant_has_users, |store, _db| {
-    let t = partner(&store, "Contoso").await;
-    let u = user(&store, t.id, "alice@contoso.com").await;
-    let before = audit_count(&store).await;
-    let err = store
-        .delete_tenant(&ctx(5_000), t.id, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    assert!(store.get_tenant(t.id).await.unwrap().is_some());
-    assert_eq!(audit_count(&store).await, before);
-    store
-        .delete_user(&ctx(6_000), t.id, u.id, None)
-        .await
-        .unwrap();
-    store.delete_tenant(&ctx(7_000), t.id, None).await.unwrap();
-    assert_eq!(store.get_tenant(t.id).await.unwrap(), None);
-});
+contract!(
+    delete_is_refused_while_the_tenant_has_users,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        let u = user(&store, t.id, "alice@contoso.com").await;
+        let before = audit_count(&store).await;
+        let err = store
+            .delete_tenant(&ctx(5_000), t.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert!(store.get_tenant(t.id).await.unwrap().is_some());
+        assert_eq!(audit_count(&store).await, before);
+        store
+            .delete_user(&ctx(6_000), t.id, u.id, None)
+            .await
+            .unwrap();
+        store.delete_tenant(&ctx(7_000), t.id, None).await.unwrap();
+        assert_eq!(store.get_tenant(t.id).await.unwrap(), None);
+    }
+);
 
-contract!(delete_is_refused_while_the_tenant_has_groups, |store, _db| {
-    let t = partner(&store, "Contoso").await;
-    group(&store, t.id, "Helpdesk").await;
-    let err = store
-        .delete_tenant(&ctx(5_000), t.id, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    assert!(store.get_tenant(t.id).await.unwrap().is_some());
-});
+contract!(
+    delete_is_refused_while_the_tenant_has_groups,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        group(&store, t.id, "Helpdesk").await;
+        let err = store
+            .delete_tenant(&ctx(5_000), t.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert!(store.get_tenant(t.id).await.unwrap().is_some());
+    }
+);
 
 contract!(delete_revokes_the_tenant_tokens, |store, _db| {
     let t = partner(&store, "Contoso").await;

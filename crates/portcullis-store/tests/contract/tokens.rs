@@ -24,13 +24,16 @@ contract!(token_is_found_by_its_secret_hash, |store, _db| {
     assert_eq!(store.get_token(TokenId::generate()).await.unwrap(), None);
 });
 
-contract!(token_without_expiry_or_description_round_trips, |store, _db| {
-    let mut plain = new_token(PrincipalKind::Operator, None);
-    plain.description = None;
-    plain.expires_at = None;
-    store.create_token(&ctx(4_000), &plain, HASH).await.unwrap();
-    assert_eq!(store.get_token(plain.id).await.unwrap(), Some(plain));
-});
+contract!(
+    token_without_expiry_or_description_round_trips,
+    |store, _db| {
+        let mut plain = new_token(PrincipalKind::Operator, None);
+        plain.description = None;
+        plain.expires_at = None;
+        store.create_token(&ctx(4_000), &plain, HASH).await.unwrap();
+        assert_eq!(store.get_token(plain.id).await.unwrap(), Some(plain));
+    }
+);
 
 contract!(duplicate_secret_hash_or_id_is_a_conflict, |store, _db| {
     let first = token(&store, None, HASH).await;
@@ -57,10 +60,7 @@ contract!(token_pages_cover_every_token_once, |store, _db| {
         ids.push(token(&store, None, &format!("hash-{n}")).await.id);
     }
     ids.sort();
-    let (tokens, pages) = all_pages(2, async |page| {
-        store.list_tokens(&page).await.unwrap()
-    })
-    .await;
+    let (tokens, pages) = all_pages(2, async |page| store.list_tokens(&page).await.unwrap()).await;
     assert_eq!(pages, 3);
     assert_eq!(tokens.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
 });
@@ -76,7 +76,10 @@ contract!(revoking_is_recorded_once_and_idempotent, |store, _db| {
         ..tok.clone()
     };
     assert_eq!(revoked, expected);
-    assert_eq!(store.get_token(tok.id).await.unwrap(), Some(revoked.clone()));
+    assert_eq!(
+        store.get_token(tok.id).await.unwrap(),
+        Some(revoked.clone())
+    );
     let (found, _) = store.find_token(HASH).await.unwrap().unwrap();
     assert_eq!(found.revoked_at, Some(ms(7_000)));
     let count = audit_count(&store).await;
@@ -92,7 +95,10 @@ contract!(revoking_is_recorded_once_and_idempotent, |store, _db| {
     assert_eq!(revokes.len(), 1);
     assert_eq!(revokes[0].target_id, tok.id.to_string());
     assert_eq!(revokes[0].tenant_id, Some(t.id.to_string()));
-    assert_eq!(store.get_token(bystander.id).await.unwrap(), Some(bystander));
+    assert_eq!(
+        store.get_token(bystander.id).await.unwrap(),
+        Some(bystander)
+    );
 });
 
 contract!(revoking_an_unknown_token_is_not_found, |store, _db| {
@@ -113,7 +119,13 @@ contract!(audit_log_never_holds_the_secret_hash, |store, _db| {
     let log = audit_log(&store).await;
     let create = log.iter().find(|r| r.operation == "token.create").unwrap();
     assert_eq!(create.target_id, tok.id.to_string());
-    assert!(create.after.as_deref().unwrap().contains(&tok.id.to_string()));
+    assert!(
+        create
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(&tok.id.to_string())
+    );
     // Every text column of every row, read raw.
     let rows = sqlx::query(
         "SELECT actor, actor_kind, tenant_id, operation, target_id, before_state, \

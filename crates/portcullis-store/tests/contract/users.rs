@@ -13,10 +13,16 @@ contract!(created_user_reads_back, |store, _db| {
     assert_eq!(u.version, 1);
     assert_eq!(u.created_at, ms(2_000));
     assert_eq!(store.get_user(t.id, u.id).await.unwrap(), Some(u.clone()));
-    let page = store.list_users(t.id, &PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_users(t.id, &PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(page.items, vec![u]);
     assert_eq!(page.next, None);
-    assert_eq!(store.get_user(t.id, UserId::generate()).await.unwrap(), None);
+    assert_eq!(
+        store.get_user(t.id, UserId::generate()).await.unwrap(),
+        None
+    );
 });
 
 contract!(enabled_round_trips_both_ways, |store, _db| {
@@ -98,7 +104,10 @@ contract!(upn_is_unique_within_a_tenant_only, |store, _db| {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(audit_count(&store).await, before);
-    let page = store.list_users(t.id, &PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_users(t.id, &PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(page.items, vec![alice]);
     let elsewhere = user(&store, other.id, "alice@contoso.com").await;
     assert_eq!(elsewhere.tenant_id, other.id);
@@ -120,32 +129,35 @@ contract!(renaming_to_a_taken_upn_is_a_conflict, |store, _db| {
     assert_eq!(store.get_user(t.id, bob.id).await.unwrap(), Some(bob));
 });
 
-contract!(users_are_only_reachable_through_their_tenant, |store, _db| {
-    let t = partner(&store, "Contoso").await;
-    let other = partner(&store, "Fabrikam").await;
-    let u = user(&store, t.id, "alice@contoso.com").await;
-    assert_eq!(store.get_user(other.id, u.id).await.unwrap(), None);
-    let page = store
-        .list_users(other.id, &PageRequest::first(10))
-        .await
-        .unwrap();
-    assert!(page.items.is_empty());
-    let patch = UserPatch {
-        enabled: Some(false),
-        ..UserPatch::default()
-    };
-    let err = store
-        .update_user(&ctx(5_000), other.id, u.id, None, patch)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    let err = store
-        .delete_user(&ctx(5_000), other.id, u.id, None)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::NotFound), "{err:?}");
-    assert_eq!(store.get_user(t.id, u.id).await.unwrap(), Some(u));
-});
+contract!(
+    users_are_only_reachable_through_their_tenant,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        let other = partner(&store, "Fabrikam").await;
+        let u = user(&store, t.id, "alice@contoso.com").await;
+        assert_eq!(store.get_user(other.id, u.id).await.unwrap(), None);
+        let page = store
+            .list_users(other.id, &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(page.items.is_empty());
+        let patch = UserPatch {
+            enabled: Some(false),
+            ..UserPatch::default()
+        };
+        let err = store
+            .update_user(&ctx(5_000), other.id, u.id, None, patch)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .delete_user(&ctx(5_000), other.id, u.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert_eq!(store.get_user(t.id, u.id).await.unwrap(), Some(u));
+    }
+);
 
 contract!(user_of_an_unknown_tenant_is_refused, |store, _db| {
     partner(&store, "Contoso").await;
@@ -164,7 +176,10 @@ contract!(user_of_an_unknown_tenant_is_refused, |store, _db| {
         .await;
     assert!(result.is_err(), "{result:?}");
     assert_eq!(audit_count(&store).await, before);
-    let page = store.list_users(unknown, &PageRequest::first(10)).await.unwrap();
+    let page = store
+        .list_users(unknown, &PageRequest::first(10))
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
 });
 
@@ -197,10 +212,8 @@ contract!(user_pages_cover_the_tenant_users_once, |store, _db| {
         ids.push(user(&store, t.id, &format!("user{n}@contoso.com")).await.id);
     }
     ids.sort();
-    let (users, pages) = all_pages(2, async |page| {
-        store.list_users(t.id, &page).await.unwrap()
-    })
-    .await;
+    let (users, pages) =
+        all_pages(2, async |page| store.list_users(t.id, &page).await.unwrap()).await;
     assert_eq!(pages, 3);
     assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), ids);
     assert!(users.iter().all(|u| u.tenant_id == t.id));
@@ -238,8 +251,14 @@ contract!(deleting_a_user_removes_its_memberships, |store, _db| {
     let g1 = group(&store, t.id, "Helpdesk").await;
     let g2 = group(&store, t.id, "Admins").await;
     for g in [g1.id, g2.id] {
-        store.add_member(&ctx(4_000), t.id, g, alice.id).await.unwrap();
-        store.add_member(&ctx(4_000), t.id, g, bob.id).await.unwrap();
+        store
+            .add_member(&ctx(4_000), t.id, g, alice.id)
+            .await
+            .unwrap();
+        store
+            .add_member(&ctx(4_000), t.id, g, bob.id)
+            .await
+            .unwrap();
     }
     store
         .delete_user(&ctx(5_000), t.id, alice.id, None)
