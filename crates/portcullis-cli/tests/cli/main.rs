@@ -1,0 +1,13 @@
+//! The `portcullis` binary, run as a user would run it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod audit;
+mod config;
+mod serve;
+mod support;

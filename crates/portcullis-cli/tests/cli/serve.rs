@@ -1,0 +1,76 @@
+use crate::support::{Served, create_token, portcullis};
+
+#[tokio::test]
+async fn serve_without_flags_uses_portcullis_db_in_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = create_token(dir.path(), &[]);
+    assert!(dir.path().join("portcullis.db").exists());
+
+    let mut cmd = portcullis(dir.path());
+    cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+    let served = Served::start(cmd);
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("{}/healthz", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let tenants = client
+        .get(format!("{}/v1/tenants", served.base))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tenants.status(),
+        200,
+        "the CLI's token works against the server"
+    );
+    let anonymous = client
+        .get(format!("{}/v1/tenants", served.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    let (clean, log) = served.terminate();
+    assert!(clean, "serve exits 0 on SIGTERM:\n{log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(!log.contains(&secret), "the log never shows a token");
+}
+
+#[tokio::test]
+async fn serve_refuses_an_address_it_cannot_bind() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = portcullis(dir.path())
+        .args(["serve", "--listen", "not-an-address"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot listen on `not-an-address`"));
+}
+
+#[tokio::test]
+async fn serve_runs_on_postgres_with_database_url_from_the_environment() {
+    let Some(db) = portcullis_testkit::TestDb::postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = portcullis(dir.path());
+    cmd.env("PORTCULLIS_DATABASE_URL", db.url())
+        .env("PORTCULLIS_LISTEN", "127.0.0.1:0")
+        .arg("serve");
+    let served = Served::start(cmd);
+    let ready = reqwest::get(format!("{}/readyz", served.base))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    let (clean, log) = served.terminate();
+    assert!(clean, "{log}");
+    assert!(log.contains("backend=postgres"), "{log}");
+    assert!(
+        !dir.path().join("portcullis.db").exists(),
+        "no SQLite file when PostgreSQL is named"
+    );
+}

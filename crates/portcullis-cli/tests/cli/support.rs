@@ -1,0 +1,89 @@
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+/// The binary, with no `PORTCULLIS_*` variable leaking in from the caller.
+pub fn portcullis(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+    cmd.current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PORTCULLIS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("PORTCULLIS_LOG", "info");
+    cmd
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run portcullis")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Mints a token with the CLI and returns its secret.
+pub fn create_token(dir: &Path, extra: &[&str]) -> String {
+    let output = run(portcullis(dir)
+        .args(["token", "create", "--kind", "operator"])
+        .args(extra));
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).trim().to_owned()
+}
+
+/// A running `portcullis serve`, stopped with SIGTERM.
+pub struct Served {
+    pub child: Child,
+    pub base: String,
+    log: std::thread::JoinHandle<String>,
+}
+
+impl Served {
+    /// Starts `serve` and waits for its "listening on" line.
+    pub fn start(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn portcullis serve");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut seen = String::new();
+        let base = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| panic!("serve exited before listening:\n{seen}"))
+                .unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if let Some((_, rest)) = line.split_once("listening on ") {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        let log = std::thread::spawn(move || {
+            let mut rest = seen;
+            for line in lines.map_while(Result::ok) {
+                rest.push_str(&line);
+                rest.push('\n');
+            }
+            rest
+        });
+        Self { child, base, log }
+    }
+
+    /// Sends SIGTERM and returns whether the process exited successfully, with its log.
+    pub fn terminate(mut self) -> (bool, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        (exit.success(), self.log.join().unwrap())
+    }
+}
