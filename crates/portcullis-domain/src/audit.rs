@@ -180,16 +180,30 @@ impl ChainVerifier {
     /// Compares the end of the walk with the stored head; returns how many
     /// records verified.
     pub fn finish(self, head: &ChainHead) -> Result<i64, AuditChainBreak> {
-        if head.seq != self.last.seq || head.hash != self.last.hash {
-            return Err(AuditChainBreak {
-                seq: self.last.seq + 1,
-                reason: format!(
-                    "the chain ends at {} but the head records {} (records removed from the end, or the head altered)",
+        use std::cmp::Ordering;
+        let (seq, reason) = match head.seq.cmp(&self.last.seq) {
+            Ordering::Greater => (
+                self.last.seq + 1,
+                format!(
+                    "the head records {} records but the chain ends at {} (records removed from the end)",
+                    head.seq, self.last.seq
+                ),
+            ),
+            Ordering::Less => (
+                head.seq + 1,
+                format!(
+                    "the chain runs to {} but the head records {} (records appended behind the head's back)",
                     self.last.seq, head.seq
                 ),
-            });
-        }
-        Ok(self.last.seq)
+            ),
+            Ordering::Equal if head.hash != self.last.hash => (
+                self.last.seq,
+                "the last record's hash differs from the head's (the last record or the head was altered)"
+                    .to_owned(),
+            ),
+            Ordering::Equal => return Ok(self.last.seq),
+        };
+        Err(AuditChainBreak { seq, reason })
     }
 }
 
@@ -264,6 +278,22 @@ mod tests {
         let (mut records, head) = chain(5);
         records.pop();
         assert_eq!(verify_chain(&records, &head).unwrap_err().seq, 5);
+    }
+
+    #[test]
+    fn rehashed_last_record_is_found_at_its_seq() {
+        let (mut records, head) = chain(5);
+        records[4].actor = "mallory".into();
+        records[4].hash = records[4].compute_hash();
+        assert_eq!(verify_chain(&records, &head).unwrap_err().seq, 5);
+    }
+
+    #[test]
+    fn record_appended_beyond_the_head_is_found() {
+        let (mut records, head) = chain(5);
+        let (longer, _) = chain(6);
+        records.push(longer[5].clone());
+        assert_eq!(verify_chain(&records, &head).unwrap_err().seq, 6);
     }
 
     #[test]

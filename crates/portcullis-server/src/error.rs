@@ -87,6 +87,7 @@ impl From<ServiceError> for ApiError {
                 message,
             ),
             ServiceError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", message),
+            ServiceError::InvalidCursor => Self::bad_request("invalid_cursor", message),
             ServiceError::PreconditionFailed { .. } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 "precondition_failed",

@@ -22,6 +22,9 @@ pub enum ServiceError {
     WrongTenantKind(String),
     #[error("{0}")]
     Conflict(String),
+    /// A list cursor that was never handed out.
+    #[error("`cursor` must be a `next_cursor` value returned by this API")]
+    InvalidCursor,
     /// `If-Match` named another version than the stored one.
     #[error("the resource has changed; its current version is {current}")]
     PreconditionFailed { current: i64 },
@@ -37,6 +40,7 @@ impl ServiceError {
             StoreError::NotFound => Self::NotFound(what()),
             StoreError::VersionMismatch { current } => Self::PreconditionFailed { current },
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::InvalidCursor(_) => Self::InvalidCursor,
             other => Self::Internal(other.to_string()),
         }
     }

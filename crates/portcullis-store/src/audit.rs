@@ -39,9 +39,12 @@ impl AuditStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError> {
         let after_seq = match page.after() {
-            Some(cursor) => Some(cursor.0.parse::<i64>().map_err(|_| {
-                StoreError::Config(format!("`{}` is not an audit cursor", cursor.0))
-            })?),
+            Some(cursor) => Some(
+                cursor
+                    .0
+                    .parse::<i64>()
+                    .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))?,
+            ),
             None => None,
         };
         let rows = sqlx::query(&format!(

@@ -20,8 +20,31 @@ pub enum StoreError {
     Config(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A list cursor that this store never handed out.
+    #[error("`{0}` is not a cursor of this list")]
+    InvalidCursor(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Whether `err` is a uniqueness violation (and not, say, a missing reference).
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db| db.is_unique_violation())
+}
+
+/// Maps a uniqueness violation to the error `conflict` makes, and any other
+/// database error as usual.
+pub(crate) fn on_unique(
+    conflict: impl FnOnce() -> StoreError,
+) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |err| {
+        if is_unique_violation(&err) {
+            conflict()
+        } else {
+            StoreError::from(err)
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -6,6 +6,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
+use crate::error::on_unique;
 use crate::mutation::{check_version, fetch_limit};
 use crate::{AuditContext, GroupPatch, GroupStore, NewGroup, SqlStore, StoreError, rows};
 
@@ -52,13 +53,6 @@ fn duplicate_name(name: &DisplayName) -> StoreError {
     ))
 }
 
-fn map_duplicate(name: &DisplayName) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
-    move |e| match StoreError::from(e) {
-        StoreError::Conflict(_) => duplicate_name(name),
-        other => other,
-    }
-}
-
 #[async_trait]
 impl GroupStore for SqlStore {
     async fn create_group(
@@ -77,6 +71,9 @@ impl GroupStore for SqlStore {
             version: 1,
         };
         let mut m = self.begin_mutation().await?;
+        if crate::tenants::fetch(m.conn(), tenant).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(
             "INSERT INTO security_groups (id, tenant_id, display_name, description, created_at, \
              updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -90,7 +87,7 @@ impl GroupStore for SqlStore {
         .bind(group.version)
         .execute(m.conn())
         .await
-        .map_err(map_duplicate(&group.display_name))?;
+        .map_err(on_unique(|| duplicate_name(&group.display_name)))?;
         m.commit(ctx.draft("group.create", Some(tenant), group.id, None, Some(&group)))
             .await?;
         Ok(group)
@@ -156,7 +153,7 @@ impl GroupStore for SqlStore {
         .bind(before.version)
         .execute(m.conn())
         .await
-        .map_err(map_duplicate(&after.display_name))?;
+        .map_err(on_unique(|| duplicate_name(&after.display_name)))?;
         m.commit(ctx.draft(
             "group.update",
             Some(tenant),
@@ -216,12 +213,11 @@ impl GroupStore for SqlStore {
             .bind(member.added_at.unix_millis())
             .execute(m.conn())
             .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict(format!(
+            .map_err(on_unique(|| {
+                StoreError::Conflict(format!(
                     "user `{user}` is already a member of group `{group}`"
-                )),
-                other => other,
-            })?;
+                ))
+            }))?;
         m.commit(ctx.draft("group.member.add", Some(tenant), group, None, Some(&member)))
             .await?;
         Ok(member)

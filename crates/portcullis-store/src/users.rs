@@ -5,6 +5,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
+use crate::error::on_unique;
 use crate::mutation::{check_version, fetch_limit};
 use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
 
@@ -64,6 +65,9 @@ impl UserStore for SqlStore {
             version: 1,
         };
         let mut m = self.begin_mutation().await?;
+        if crate::tenants::fetch(m.conn(), tenant).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(
             "INSERT INTO partner_users (id, tenant_id, user_principal_name, display_name, enabled, \
              created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -78,10 +82,7 @@ impl UserStore for SqlStore {
         .bind(user.version)
         .execute(m.conn())
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => duplicate_upn(&user.user_principal_name),
-            other => other,
-        })?;
+        .map_err(on_unique(|| duplicate_upn(&user.user_principal_name)))?;
         m.commit(ctx.draft("user.create", Some(tenant), user.id, None, Some(&user)))
             .await?;
         Ok(user)
@@ -151,10 +152,7 @@ impl UserStore for SqlStore {
         .bind(before.version)
         .execute(m.conn())
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => duplicate_upn(&after.user_principal_name),
-            other => other,
-        })?;
+        .map_err(on_unique(|| duplicate_upn(&after.user_principal_name)))?;
         m.commit(ctx.draft("user.update", Some(tenant), id, Some(&before), Some(&after)))
             .await?;
         Ok(after)
