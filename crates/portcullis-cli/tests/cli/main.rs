@@ -9,5 +9,6 @@
 
 mod audit;
 mod config;
+mod readme;
 mod serve;
 mod support;
