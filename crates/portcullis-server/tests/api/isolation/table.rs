@@ -1,0 +1,385 @@
+//! One row per `/v1` route: the calls to make of it as each principal.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::world::{Who, World};
+use crate::system::documented_routes;
+
+/// What a row's call must come to.
+#[derive(Debug, Clone)]
+pub enum Expect {
+    /// 403 or 404.
+    Denied,
+    /// 200 with exactly these ids (a scoped admin's list of its own tenant).
+    Only(Vec<String>),
+}
+
+/// One call of a row: values for the template's placeholders, a query, a body.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub bind: Vec<(&'static str, String)>,
+    pub query: String,
+    pub body: Option<Value>,
+    pub expect: Expect,
+}
+
+fn target(bind: &[(&'static str, &String)]) -> Target {
+    Target {
+        bind: bind.iter().map(|(k, v)| (*k, (*v).clone())).collect(),
+        query: String::new(),
+        body: None,
+        expect: Expect::Denied,
+    }
+}
+
+impl Target {
+    fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = query.into();
+        self
+    }
+
+    fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    fn only(mut self, ids: Vec<String>) -> Self {
+        self.expect = Expect::Only(ids);
+        self
+    }
+}
+
+/// One route of the API and the calls to make of it as each principal.
+pub struct Row {
+    pub method: Method,
+    pub template: &'static str,
+    pub targets: fn(&World, Who) -> Vec<Target>,
+}
+
+fn new_user_body() -> Value {
+    json!({"user_principal_name": "intruder@evil.example", "display_name": "Intruder"})
+}
+
+/// Every `/v1` route, with the calls that must all be refused.
+pub fn table() -> Vec<Row> {
+    vec![
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants",
+            targets: |w, who| match w.own_tenant(who) {
+                None => vec![target(&[]), target(&[]).query("kind=partner")],
+                Some(own) => {
+                    let own = own.to_owned();
+                    let (same, other) = if own == w.a {
+                        ("partner", "customer")
+                    } else {
+                        ("customer", "partner")
+                    };
+                    vec![
+                        target(&[]).only(vec![own.clone()]),
+                        target(&[]).query(format!("kind={same}")).only(vec![own]),
+                        target(&[]).query(format!("kind={other}")).only(vec![]),
+                    ]
+                }
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/tenants",
+            targets: |w, _| {
+                vec![
+                    target(&[]).body(json!({"kind": "partner", "display_name": "Intruder Tenant"})),
+                    target(&[])
+                        .body(json!({"id": w.b, "kind": "partner", "display_name": "Bravo Again"})),
+                    target(&[]).body(
+                        json!({"id": w.d, "kind": "customer", "display_name": "Delta Again"}),
+                    ),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}",
+            targets: |w, who| {
+                w.foreign_tenants(who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/tenants/{tenant_id}",
+            targets: |w, who| {
+                let mut tenants = w.foreign_tenants(who);
+                tenants.push(w.home(who));
+                tenants
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]).body(json!({"display_name": "Hijacked"})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/tenants/{tenant_id}",
+            targets: |w, who| {
+                let mut tenants = w.foreign_tenants(who);
+                tenants.push(w.home(who));
+                tenants
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/users",
+            targets: |w, who| {
+                directory_tenants(w, who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/tenants/{tenant_id}/users",
+            targets: |w, who| {
+                directory_tenants(w, who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]).body(new_user_body()))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/users/{user_id}",
+            targets: |w, who| user_targets(w, who),
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/tenants/{tenant_id}/users/{user_id}",
+            targets: |w, who| {
+                user_targets(w, who)
+                    .into_iter()
+                    .map(|t| t.body(json!({"enabled": false, "display_name": "Hijacked"})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/tenants/{tenant_id}/users/{user_id}",
+            targets: |w, who| user_targets(w, who),
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/groups",
+            targets: |w, who| {
+                directory_tenants(w, who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/tenants/{tenant_id}/groups",
+            targets: |w, who| {
+                directory_tenants(w, who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]).body(json!({"display_name": "Intruders"})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}",
+            targets: |w, who| group_targets(w, who),
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}",
+            targets: |w, who| {
+                group_targets(w, who)
+                    .into_iter()
+                    .map(|t| t.body(json!({"display_name": "Hijacked", "description": null})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}",
+            targets: |w, who| group_targets(w, who),
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}/members",
+            targets: |w, who| group_targets(w, who),
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}/members",
+            targets: |w, who| {
+                let home = w.home(who);
+                let [b1, b2] = &w.b_users;
+                let [gb1, _] = &w.b_groups;
+                vec![
+                    target(&[("tenant_id", &w.b), ("group_id", gb1)]).body(json!({"user_id": b2})),
+                    target(&[("tenant_id", &home), ("group_id", &w.a_group)])
+                        .body(json!({"user_id": b1})),
+                    target(&[("tenant_id", &w.b), ("group_id", gb1)])
+                        .body(json!({"user_id": w.a_user})),
+                    target(&[("tenant_id", &home), ("group_id", gb1)]).body(json!({"user_id": b2})),
+                ]
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/tenants/{tenant_id}/groups/{group_id}/members/{user_id}",
+            targets: |w, who| {
+                let home = w.home(who);
+                let [b1, b2] = &w.b_users;
+                let [gb1, gb2] = &w.b_groups;
+                vec![
+                    target(&[("tenant_id", &w.b), ("group_id", gb1), ("user_id", b1)]),
+                    target(&[("tenant_id", &w.b), ("group_id", gb2), ("user_id", b2)]),
+                    target(&[("tenant_id", &home), ("group_id", gb1), ("user_id", b1)]),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tokens",
+            targets: |_, _| vec![target(&[]), target(&[]).query("limit=200")],
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/tokens",
+            targets: |w, _| {
+                vec![
+                    target(&[]).body(json!({"kind": "partner_admin", "tenant_id": w.b})),
+                    target(&[]).body(json!({"kind": "customer_admin", "tenant_id": w.d})),
+                    target(&[]).body(json!({"kind": "operator"})),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tokens/{token_id}",
+            targets: |w, who| token_targets(w, who),
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/tokens/{token_id}",
+            targets: |w, who| token_targets(w, who),
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/audit",
+            targets: |w, who| {
+                vec![
+                    target(&[]),
+                    target(&[]).query(format!("tenant_id={}", w.b)),
+                    target(&[]).query(format!("tenant_id={}", w.d)),
+                    target(&[]).query(format!("tenant_id={}", w.home(who))),
+                    target(&[]).query("operation=user.create"),
+                ]
+            },
+        },
+    ]
+}
+
+/// Tenants whose directory a caller must not reach: every foreign one and,
+/// for a customer admin, its own (customers have no partner directory).
+fn directory_tenants(w: &World, who: Who) -> Vec<String> {
+    let mut tenants = w.foreign_tenants(who);
+    if who == Who::CustomerAdmin {
+        tenants.push(w.c.clone());
+    }
+    tenants
+}
+
+/// B's users under B, and under the caller's own tenant; the caller's own
+/// partner user under B.
+fn user_targets(w: &World, who: Who) -> Vec<Target> {
+    let home = w.home(who);
+    let [b1, b2] = &w.b_users;
+    vec![
+        target(&[("tenant_id", &w.b), ("user_id", b1)]),
+        target(&[("tenant_id", &w.b), ("user_id", b2)]),
+        target(&[("tenant_id", &home), ("user_id", b1)]),
+        target(&[("tenant_id", &w.b), ("user_id", &w.a_user)]),
+    ]
+}
+
+/// B's groups under B and under the caller's own tenant; A's group under B.
+fn group_targets(w: &World, who: Who) -> Vec<Target> {
+    let home = w.home(who);
+    let [gb1, gb2] = &w.b_groups;
+    vec![
+        target(&[("tenant_id", &w.b), ("group_id", gb1)]),
+        target(&[("tenant_id", &w.b), ("group_id", gb2)]),
+        target(&[("tenant_id", &home), ("group_id", gb1)]),
+        target(&[("tenant_id", &w.b), ("group_id", &w.a_group)]),
+    ]
+}
+
+/// Tokens of B and D, and the caller's own token record.
+fn token_targets(w: &World, who: Who) -> Vec<Target> {
+    vec![
+        target(&[("token_id", &w.b_token)]),
+        target(&[("token_id", &w.d_token)]),
+        target(&[("token_id", &w.bearer(who).id)]),
+    ]
+}
+
+/// The concrete path of `template` with `bind`; every placeholder must be bound.
+pub fn fill(template: &str, bind: &[(&'static str, String)]) -> String {
+    let mut path = template.to_owned();
+    for (name, value) in bind {
+        let placeholder = format!("{{{name}}}");
+        assert!(
+            path.contains(&placeholder),
+            "{template} has no {placeholder}"
+        );
+        path = path.replace(&placeholder, value);
+    }
+    assert!(
+        !path.contains('{'),
+        "{template}: unbound placeholder in {path}"
+    );
+    path
+}
+
+/// The `/v1` routes of the table.
+fn table_routes() -> BTreeSet<(String, String)> {
+    table()
+        .iter()
+        .map(|row| (row.method.to_string(), row.template.to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_isolation_table_covers_every_v1_route_exactly_once() {
+    let rows = table();
+    assert_eq!(rows.len(), table_routes().len(), "no route is listed twice");
+    let documented: BTreeSet<(String, String)> = documented_routes()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/v1/"))
+        .collect();
+    let table = table_routes();
+    let missing: Vec<_> = documented.difference(&table).collect();
+    let extra: Vec<_> = table.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an isolation row: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "isolation rows for routes the API does not have: {extra:?}"
+    );
+    assert!(documented.len() >= 22, "{documented:?}");
+}

@@ -1,0 +1,19 @@
+//! The HTTP API, end to end: the real server on an ephemeral port, a fresh
+//! database per test, real HTTP through `reqwest`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod audit;
+mod errors;
+mod groups;
+mod isolation;
+mod support;
+mod system;
+mod tenants;
+mod tokens;
+mod users;
