@@ -164,8 +164,11 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .items
         .is_empty()
     {
+        let program = std::env::args()
+            .next()
+            .unwrap_or_else(|| "portcullis".to_owned());
         tracing::warn!(
-            "no API tokens exist yet: create one with `portcullis token create --kind operator`"
+            "no API tokens exist yet: create the first with `{program} token create --kind operator`"
         );
     }
     let store = Arc::new(store);

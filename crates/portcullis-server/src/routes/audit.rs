@@ -20,7 +20,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Exact actor, e.g. `operator token:<id>`.
+    /// Exact principal that made the change, e.g. `operator token:<id>`
+    /// (also accepted as `principal`).
+    #[serde(alias = "principal")]
     pub actor: Option<String>,
     pub tenant_id: Option<String>,
     /// Exact operation, e.g. `tenant.create`.
