@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::on_unique;
-use crate::mutation::{check_version, fetch_limit};
+use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, GroupPatch, GroupStore, NewGroup, SqlStore, StoreError, rows};
 
 const COLUMNS: &str = "id, tenant_id, display_name, description, created_at, updated_at, version";
@@ -111,7 +111,7 @@ impl GroupStore for SqlStore {
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(page.after().map(|c| c.0.clone()))
+        .bind(id_cursor(page)?)
         .bind(fetch_limit(page))
         .fetch_all(self.pool())
         .await?;
@@ -272,7 +272,7 @@ impl GroupStore for SqlStore {
              AND ($2 IS NULL OR user_id > $2) ORDER BY user_id LIMIT $3",
         )
         .bind(group.to_string())
-        .bind(page.after().map(|c| c.0.clone()))
+        .bind(id_cursor(page)?)
         .bind(fetch_limit(page))
         .fetch_all(self.pool())
         .await?;

@@ -5,7 +5,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
-use crate::mutation::{check_version, fetch_limit};
+use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, NewTenant, SqlStore, StoreError, TenantPatch, TenantStore, rows};
 
 const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
@@ -93,7 +93,7 @@ impl TenantStore for SqlStore {
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(kind.map(TenantKind::as_str))
-        .bind(page.after().map(|c| c.0.clone()))
+        .bind(id_cursor(page)?)
         .bind(fetch_limit(page))
         .fetch_all(self.pool())
         .await?;

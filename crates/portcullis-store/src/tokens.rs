@@ -4,7 +4,7 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{Mutation, fetch_limit};
+use crate::mutation::{Mutation, fetch_limit, id_cursor};
 use crate::{AuditContext, SqlStore, StoreError, TokenStore, rows};
 
 const COLUMNS: &str = "id, kind, tenant_id, description, created_at, expires_at, revoked_at";
@@ -117,7 +117,7 @@ impl TokenStore for SqlStore {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM api_tokens WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
         ))
-        .bind(page.after().map(|c| c.0.clone()))
+        .bind(id_cursor(page)?)
         .bind(fetch_limit(page))
         .fetch_all(self.pool())
         .await?;

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::on_unique;
-use crate::mutation::{check_version, fetch_limit};
+use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
 
 const COLUMNS: &str =
@@ -106,7 +106,7 @@ impl UserStore for SqlStore {
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(page.after().map(|c| c.0.clone()))
+        .bind(id_cursor(page)?)
         .bind(fetch_limit(page))
         .fetch_all(self.pool())
         .await?;

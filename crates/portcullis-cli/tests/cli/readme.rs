@@ -6,10 +6,9 @@ use std::process::Command;
 use crate::support::{Served, portcullis};
 
 fn tour() -> String {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
-    )
-    .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
     let (_, rest) = readme.split_once("<!-- tour:start -->").unwrap();
     let (block, _) = rest.split_once("<!-- tour:end -->").unwrap();
     let body = block.trim().strip_prefix("```sh").unwrap();
@@ -17,13 +16,19 @@ fn tour() -> String {
 }
 
 fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn readme_tour_runs_as_written() {
     if !(have("curl") && have("jq")) {
-        assert!(!portcullis_testkit::in_ci(), "CI needs curl and jq for the README tour");
+        assert!(
+            !portcullis_testkit::in_ci(),
+            "CI needs curl and jq for the README tour"
+        );
         eprintln!("skipping the README tour: curl or jq is not installed");
         return;
     }
@@ -34,7 +39,10 @@ fn readme_tour_runs_as_written() {
 
     let script = tour()
         .replace("http://127.0.0.1:8080", &served.base)
-        .replace("./target/release/portcullis", env!("CARGO_BIN_EXE_portcullis"));
+        .replace(
+            "./target/release/portcullis",
+            env!("CARGO_BIN_EXE_portcullis"),
+        );
     let output = Command::new("bash")
         .args(["-euo", "pipefail", "-c", &script])
         .current_dir(dir.path())
@@ -44,14 +52,32 @@ fn readme_tour_runs_as_written() {
     let (clean, log) = served.terminate();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "tour failed:\n{stdout}\n{stderr}\n{log}");
+    assert!(
+        output.status.success(),
+        "tour failed:\n{stdout}\n{stderr}\n{log}"
+    );
     assert!(clean, "{log}");
 
-    assert!(stdout.contains("\"code\":\"not_found\""), "step 5: {stdout}");
+    assert!(
+        stdout.contains("\"code\":\"not_found\""),
+        "step 5: {stdout}"
+    );
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines.contains(&"2"), "step 6 renames to version 2: {stdout}");
-    assert!(lines.contains(&"412"), "step 6 refuses the stale ETag: {stdout}");
-    assert!(stdout.contains("\"operation\":\"user.create\""), "step 7: {stdout}");
-    assert!(stdout.contains("\"source_ip\":\"127.0.0.1\""), "step 7: {stdout}");
+    assert!(
+        lines.contains(&"2"),
+        "step 6 renames to version 2: {stdout}"
+    );
+    assert!(
+        lines.contains(&"412"),
+        "step 6 refuses the stale ETag: {stdout}"
+    );
+    assert!(
+        stdout.contains("\"operation\":\"user.create\""),
+        "step 7: {stdout}"
+    );
+    assert!(
+        stdout.contains("\"source_ip\":\"127.0.0.1\""),
+        "step 7: {stdout}"
+    );
     assert!(stdout.contains("audit chain intact"), "step 7: {stdout}");
 }

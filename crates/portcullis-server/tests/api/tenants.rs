@@ -260,6 +260,29 @@ async fn a_cursor_not_issued_by_the_api_is_400() {
 }
 
 #[tokio::test]
+async fn a_well_formed_but_made_up_cursor_is_400_on_every_list() {
+    let server = TestServer::start().await;
+    let tenant = server.create_tenant("partner", "Cursors").await;
+    let id = str_field(&tenant, "id");
+    let group = server.create_group(&id, "Tier 1").await;
+    let group = str_field(&group, "id");
+    // base64url of "abc": decodes fine, but is no position this API handed out.
+    for list in [
+        "/v1/tenants".to_owned(),
+        format!("/v1/tenants/{id}/users"),
+        format!("/v1/tenants/{id}/groups"),
+        format!("/v1/tenants/{id}/groups/{group}/members"),
+        "/v1/tokens".to_owned(),
+        "/v1/audit".to_owned(),
+    ] {
+        server
+            .op_get(&format!("{list}?cursor=YWJj"))
+            .await
+            .expect_error(StatusCode::BAD_REQUEST, "invalid_cursor");
+    }
+}
+
+#[tokio::test]
 async fn a_tenant_with_users_cannot_be_deleted() {
     let server = TestServer::start().await;
     let tenant = server.create_tenant("partner", "Busy").await;
