@@ -121,6 +121,9 @@ impl utoipa::PartialSchema for IsoDuration {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .description(Some("ISO-8601 duration, e.g. `P730D`, `P2Y`, `PT8H`"))
+            .pattern(Some(
+                r"^P(?!$)(\d{1,9}Y)?(\d{1,9}M)?(\d{1,9}W)?(\d{1,9}D)?(T(?=\d)(\d{1,9}H)?(\d{1,9}M)?(\d{1,9}S)?)?$",
+            ))
             .examples(["P730D"])
             .into()
     }

@@ -47,10 +47,17 @@ fn is_disallowed(c: char) -> bool {
 macro_rules! text_newtype {
     ($(#[$meta:meta])* $name:ident, $field:literal, $max:expr) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        #[schema(value_type = String)]
         pub struct $name(String);
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                string_schema(1, Self::MAX_CHARS, None)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const MAX_CHARS: usize = $max;
@@ -101,12 +108,38 @@ text_newtype!(
     1024
 );
 
+/// The schema of a text newtype: its length bounds, and a pattern when
+/// there is one the JSON Schema dialect can say.
+fn string_schema(
+    min: usize,
+    max: usize,
+    pattern: Option<&str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max))
+        .pattern(pattern)
+        .into()
+}
+
 /// A partner user's sign-in name (`alice@contoso.com`), compared without
 /// regard to case and stored lowercased.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, format = Email)]
 pub struct UserPrincipalName(String);
+
+impl utoipa::PartialSchema for UserPrincipalName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        string_schema(
+            5,
+            Self::MAX_CHARS,
+            Some(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"),
+        )
+    }
+}
+
+impl utoipa::ToSchema for UserPrincipalName {}
 
 impl UserPrincipalName {
     pub const MAX_CHARS: usize = 254;

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod list;
 mod observe;
+mod openapi;
 mod routes;
 mod state;
 
@@ -21,8 +22,7 @@ use axum::middleware::from_fn_with_state;
 use axum::{Extension, Router};
 use portcullis_service::Portcullis;
 use tokio::net::TcpListener;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
@@ -31,42 +31,6 @@ pub use state::AppState;
 
 /// The largest request body accepted unless configured otherwise: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Portcullis",
-        description = "Partner-access control plane: tenants, partner users, security groups, tokens and the audit log.",
-        license(name = "Apache-2.0")
-    ),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "tenants", description = "Partner and customer tenants"),
-        (name = "users", description = "A partner tenant's users"),
-        (name = "groups", description = "A partner tenant's security groups and members"),
-        (name = "tokens", description = "API bearer tokens (operators)"),
-        (name = "audit", description = "The tamper-evident audit log (operators)"),
-        (name = "system", description = "Health, readiness, metrics, this document")
-    )
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An opaque `pcs_…` token from `portcullis token create` or `POST /v1/tokens`"))
-                    .build(),
-            ),
-        );
-    }
-}
 
 /// How the HTTP layer behaves.
 #[derive(Debug, Clone)]
@@ -84,14 +48,16 @@ impl Default for ServerConfig {
 
 /// The OpenAPI document and the router it describes.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(routes::tenants::router())
         .merge(routes::users::router())
         .merge(routes::groups::router())
         .merge(routes::tokens::router())
         .merge(routes::audit::router())
         .merge(routes::system::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::document_errors(&mut document);
+    (router, document)
 }
 
 /// The OpenAPI 3.1 document of every route.

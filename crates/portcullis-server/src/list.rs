@@ -30,6 +30,7 @@ impl<T> From<Page<T>> for ListResponse<T> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

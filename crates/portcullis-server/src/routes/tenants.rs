@@ -44,6 +44,7 @@ pub struct UpdateTenant {
 pub struct TenantQuery {
     /// Only tenants of this kind.
     pub kind: Option<TenantKind>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
