@@ -36,3 +36,29 @@ pub(crate) fn excerpt(input: &str, max: usize) -> String {
     }
     out.escape_debug().to_string()
 }
+
+/// A domain rule refused a change: a lifecycle transition that is not
+/// allowed from the current state, or a combination the rules forbid.
+/// `code` is stable (`invalid_transition`, `global_role_auto_extend`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleViolation {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl RuleViolation {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RuleViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuleViolation {}

@@ -1,62 +1,55 @@
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use crate::ValidationError;
-use crate::error::excerpt;
-
 macro_rules! uuid_id {
     ($(#[$meta:meta])* $name:ident, $what:literal) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+            ::utoipa::ToSchema,
         )]
         #[serde(transparent)]
         #[schema(value_type = String, format = Uuid)]
-        pub struct $name(Uuid);
+        pub struct $name(::uuid::Uuid);
 
         impl $name {
             /// A new, random identifier (UUID v7: time-ordered, so lists page stably).
             pub fn generate() -> Self {
-                Self(Uuid::now_v7())
+                Self(::uuid::Uuid::now_v7())
             }
 
-            pub const fn from_uuid(uuid: Uuid) -> Self {
+            pub const fn from_uuid(uuid: ::uuid::Uuid) -> Self {
                 Self(uuid)
             }
 
-            pub const fn as_uuid(&self) -> Uuid {
+            pub const fn as_uuid(&self) -> ::uuid::Uuid {
                 self.0
             }
 
             /// Parses the hyphenated UUID form; anything else is a clear error.
-            pub fn parse(input: &str) -> Result<Self, ValidationError> {
-                Uuid::try_parse(input).map(Self).map_err(|_| {
-                    ValidationError::new(
+            pub fn parse(input: &str) -> Result<Self, $crate::ValidationError> {
+                ::uuid::Uuid::try_parse(input).map(Self).map_err(|_| {
+                    $crate::ValidationError::new(
                         $what,
-                        format!("`{}` is not a valid UUID", excerpt(input, 64)),
+                        format!("`{}` is not a valid UUID", $crate::error::excerpt(input, 64)),
                     )
                 })
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 self.0.hyphenated().fmt(f)
             }
         }
 
-        impl FromStr for $name {
-            type Err = ValidationError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ValidationError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::parse(s)
             }
         }
     };
 }
+
+pub(crate) use uuid_id;
 
 uuid_id!(
     /// A tenant (partner or customer). Tenant ids are UUIDs, as in Entra ID.

@@ -6,6 +6,9 @@
 //! argument or through a [`Clock`]; nothing in this crate reads the system
 //! clock except [`SystemClock`].
 
+mod action;
+mod activation;
+mod assignment;
 mod audit;
 mod clock;
 mod duration;
@@ -15,21 +18,36 @@ mod id;
 mod name;
 mod page;
 mod principal;
+mod relationship;
+mod role;
+mod role_defaults;
 mod tenant;
 mod token;
 mod user;
 
+pub use action::{Action, ActionPattern};
+pub use activation::{Activation, ActivationId, ActivationStatus, AuthStrength, UserOrAdmin};
+pub use assignment::{
+    AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, MAX_ACTIVATION_SECONDS,
+    MIN_ACTIVATION_SECONDS,
+};
 pub use audit::{
     AuditChainBreak, AuditDraft, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH, verify_chain,
 };
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use duration::IsoDuration;
-pub use error::ValidationError;
+pub use error::{RuleViolation, ValidationError};
 pub use group::{GroupMember, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
 pub use name::{Description, DisplayName, UserPrincipalName};
 pub use page::{Cursor, Page, PageRequest};
 pub use principal::{Principal, PrincipalKind};
+pub use relationship::{
+    APPROVAL_WINDOW_SECONDS, AUTO_EXTEND_SECONDS, EXPIRY_WARNING_DAYS, MAX_DURATION_SECONDS,
+    MIN_DURATION_SECONDS, Relationship, RelationshipId, RelationshipStatus, RelationshipTerms,
+    relationship_name,
+};
+pub use role::{Role, RoleCatalog, RoleId};
 pub use tenant::{Tenant, TenantKind};
 pub use token::ApiToken;
 pub use user::PartnerUser;

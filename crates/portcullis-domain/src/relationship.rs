@@ -1,0 +1,635 @@
+//! Delegated admin relationships (the GDAP model): a partner tenant, a
+//! customer tenant, the roles the partner may be granted, and a lifecycle
+//! the customer controls.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    IsoDuration, RoleCatalog, RoleId, RuleViolation, TenantId, Timestamp, ValidationError,
+};
+
+crate::id::uuid_id!(
+    /// A delegated admin relationship.
+    RelationshipId,
+    "relationship_id"
+);
+
+const DAY: i64 = 86_400;
+/// The shortest and longest a relationship may last.
+pub const MIN_DURATION_SECONDS: i64 = DAY;
+pub const MAX_DURATION_SECONDS: i64 = 730 * DAY;
+/// The only auto-extension there is: 180 days.
+pub const AUTO_EXTEND_SECONDS: i64 = 180 * DAY;
+/// A request the customer has not approved within this long expires.
+pub const APPROVAL_WINDOW_SECONDS: i64 = 90 * DAY;
+/// Days before the end at which an expiry warning is due.
+pub const EXPIRY_WARNING_DAYS: [i64; 3] = [30, 7, 1];
+
+/// Where a relationship is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipStatus {
+    /// Being drafted by the partner; roles and duration may change.
+    Created,
+    /// Waiting for the customer's approval (at most 90 days).
+    ApprovalPending,
+    /// Approved and not yet ended: grants access.
+    Active,
+    /// Ended by time: the duration ran out, or approval never came.
+    Expired,
+    /// The customer refused it.
+    Rejected,
+    /// One side asked to end it; it grants nothing any more.
+    TerminationRequested,
+    /// Ended by either side.
+    Terminated,
+}
+
+impl RelationshipStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::ApprovalPending => "approval_pending",
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Rejected => "rejected",
+            Self::TerminationRequested => "termination_requested",
+            Self::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        [
+            Self::Created,
+            Self::ApprovalPending,
+            Self::Active,
+            Self::Expired,
+            Self::Rejected,
+            Self::TerminationRequested,
+            Self::Terminated,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == input)
+    }
+
+    /// Whether the relationship can never grant access again.
+    pub const fn is_final(self) -> bool {
+        matches!(self, Self::Expired | Self::Rejected | Self::Terminated)
+    }
+}
+
+/// A relationship's display name: 1 to 50 characters, unique per partner.
+pub fn relationship_name(input: &str) -> Result<crate::DisplayName, ValidationError> {
+    let name = crate::DisplayName::parse(input)?;
+    let len = name.as_str().chars().count();
+    if len > 50 {
+        return Err(ValidationError::new(
+            "display_name",
+            format!("is {len} characters long; a relationship name has at most 50"),
+        ));
+    }
+    Ok(name)
+}
+
+/// The terms a partner proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipTerms {
+    pub roles: BTreeSet<RoleId>,
+    pub duration: IsoDuration,
+    pub auto_extend_duration: IsoDuration,
+}
+
+impl RelationshipTerms {
+    /// Checks the terms against the rules and the catalog.
+    pub fn check(&self, catalog: &RoleCatalog) -> Result<(), RuleViolation> {
+        let seconds = self.duration.as_seconds();
+        if !(MIN_DURATION_SECONDS..=MAX_DURATION_SECONDS).contains(&seconds) {
+            return Err(RuleViolation::new(
+                "invalid_duration",
+                format!("duration `{}` is outside `P1D`..`P730D`", self.duration),
+            ));
+        }
+        let extend = self.auto_extend_duration.as_seconds();
+        if extend != 0 && extend != AUTO_EXTEND_SECONDS {
+            return Err(RuleViolation::new(
+                "invalid_auto_extend",
+                format!(
+                    "auto-extend duration `{}` must be `PT0S` or `P180D`",
+                    self.auto_extend_duration
+                ),
+            ));
+        }
+        if self.roles.is_empty() {
+            return Err(RuleViolation::new(
+                "no_roles",
+                "a relationship needs at least one role",
+            ));
+        }
+        for id in &self.roles {
+            let role = catalog.get(*id).ok_or_else(|| {
+                RuleViolation::new("unknown_role", format!("role `{id}` is not in the catalog"))
+            })?;
+            if !role.allowed_in_relationships {
+                return Err(RuleViolation::new(
+                    "role_not_allowed",
+                    format!("role `{}` may not be granted to partners", role.name),
+                ));
+            }
+            if role.global && role.privileged && extend != 0 {
+                return Err(RuleViolation::new(
+                    "global_role_auto_extend",
+                    format!(
+                        "a relationship with `{}` may not auto-extend; use `PT0S`",
+                        role.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A delegated admin relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Relationship {
+    pub id: RelationshipId,
+    pub partner_tenant_id: TenantId,
+    pub customer_tenant_id: TenantId,
+    pub display_name: crate::DisplayName,
+    /// The roles the relationship may grant, by template id.
+    pub roles: BTreeSet<RoleId>,
+    pub duration: IsoDuration,
+    /// `PT0S` (never) or `P180D`.
+    pub auto_extend_duration: IsoDuration,
+    /// The stored status; [`Relationship::status_at`] applies time to it.
+    pub status: RelationshipStatus,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// When the partner sent it for approval.
+    pub approval_requested_at: Option<Timestamp>,
+    /// When the customer approved it.
+    pub activated_at: Option<Timestamp>,
+    /// `activated_at + duration`; moved by auto-extension.
+    pub end_at: Option<Timestamp>,
+    /// When it was rejected, terminated, or asked to be terminated.
+    pub closed_at: Option<Timestamp>,
+    pub version: i64,
+}
+
+fn transition(from: RelationshipStatus, action: &str) -> RuleViolation {
+    RuleViolation::new(
+        "invalid_transition",
+        format!("cannot {action} a relationship that is `{}`", from.as_str()),
+    )
+}
+
+impl Relationship {
+    /// A new relationship in `created`, once its terms pass the rules.
+    pub fn create(
+        partner_tenant_id: TenantId,
+        customer_tenant_id: TenantId,
+        display_name: crate::DisplayName,
+        terms: RelationshipTerms,
+        catalog: &RoleCatalog,
+        now: Timestamp,
+    ) -> Result<Self, RuleViolation> {
+        terms.check(catalog)?;
+        if partner_tenant_id == customer_tenant_id {
+            return Err(RuleViolation::new(
+                "same_tenant",
+                "a relationship joins two different tenants",
+            ));
+        }
+        Ok(Self {
+            id: RelationshipId::generate(),
+            partner_tenant_id,
+            customer_tenant_id,
+            display_name,
+            roles: terms.roles,
+            duration: terms.duration,
+            auto_extend_duration: terms.auto_extend_duration,
+            status: RelationshipStatus::Created,
+            created_at: now,
+            updated_at: now,
+            approval_requested_at: None,
+            activated_at: None,
+            end_at: None,
+            closed_at: None,
+            version: 1,
+        })
+    }
+
+    pub fn terms(&self) -> RelationshipTerms {
+        RelationshipTerms {
+            roles: self.roles.clone(),
+            duration: self.duration.clone(),
+            auto_extend_duration: self.auto_extend_duration.clone(),
+        }
+    }
+
+    /// New terms, allowed only while `created`.
+    pub fn change_terms(
+        &mut self,
+        terms: RelationshipTerms,
+        catalog: &RoleCatalog,
+    ) -> Result<(), RuleViolation> {
+        if self.status != RelationshipStatus::Created {
+            return Err(transition(self.status, "change the roles or duration of"));
+        }
+        terms.check(catalog)?;
+        self.roles = terms.roles;
+        self.duration = terms.duration;
+        self.auto_extend_duration = terms.auto_extend_duration;
+        Ok(())
+    }
+
+    /// While `active`, privileged roles may be removed, never added.
+    pub fn remove_privileged_roles(
+        &mut self,
+        remaining: BTreeSet<RoleId>,
+        catalog: &RoleCatalog,
+        now: Timestamp,
+    ) -> Result<BTreeSet<RoleId>, RuleViolation> {
+        if self.status_at(now) != RelationshipStatus::Active {
+            return Err(transition(self.status_at(now), "remove roles from"));
+        }
+        if !remaining.is_subset(&self.roles) {
+            return Err(RuleViolation::new(
+                "roles_added_while_active",
+                "roles cannot be added to an active relationship",
+            ));
+        }
+        if remaining.is_empty() {
+            return Err(RuleViolation::new(
+                "no_roles",
+                "a relationship needs at least one role",
+            ));
+        }
+        let removed: BTreeSet<RoleId> = self.roles.difference(&remaining).copied().collect();
+        if let Some(id) = removed
+            .iter()
+            .find(|id| !catalog.get(**id).is_some_and(|r| r.privileged))
+        {
+            return Err(RuleViolation::new(
+                "unprivileged_role_removed_while_active",
+                format!(
+                    "only privileged roles may be removed from an active relationship; `{id}` is not one"
+                ),
+            ));
+        }
+        self.roles = remaining;
+        Ok(removed)
+    }
+
+    /// The partner sends it to the customer: `created → approval_pending`.
+    pub fn request_approval(&mut self, now: Timestamp) -> Result<(), RuleViolation> {
+        if self.status != RelationshipStatus::Created {
+            return Err(transition(self.status, "request approval of"));
+        }
+        self.status = RelationshipStatus::ApprovalPending;
+        self.approval_requested_at = Some(now);
+        Ok(())
+    }
+
+    /// The customer approves: `approval_pending → active`, ending at
+    /// `now + duration`. A request older than 90 days has expired.
+    pub fn approve(&mut self, now: Timestamp) -> Result<(), RuleViolation> {
+        let status = self.status_at(now);
+        if status != RelationshipStatus::ApprovalPending {
+            return Err(transition(status, "approve"));
+        }
+        self.status = RelationshipStatus::Active;
+        self.activated_at = Some(now);
+        self.end_at = Some(now.saturating_add_seconds(self.duration.as_seconds()));
+        Ok(())
+    }
+
+    /// The customer refuses: `approval_pending → rejected`.
+    pub fn reject(&mut self, now: Timestamp) -> Result<(), RuleViolation> {
+        let status = self.status_at(now);
+        if status != RelationshipStatus::ApprovalPending {
+            return Err(transition(status, "reject"));
+        }
+        self.status = RelationshipStatus::Rejected;
+        self.closed_at = Some(now);
+        Ok(())
+    }
+
+    /// Either side ends an active relationship: `active → termination_requested`.
+    pub fn request_termination(&mut self, now: Timestamp) -> Result<(), RuleViolation> {
+        let status = self.status_at(now);
+        if status != RelationshipStatus::Active {
+            return Err(transition(status, "terminate"));
+        }
+        self.status = RelationshipStatus::TerminationRequested;
+        self.closed_at = Some(now);
+        Ok(())
+    }
+
+    /// Completes a requested termination: `termination_requested → terminated`.
+    pub fn complete_termination(&mut self, now: Timestamp) -> Result<(), RuleViolation> {
+        if self.status != RelationshipStatus::TerminationRequested {
+            return Err(transition(self.status, "complete the termination of"));
+        }
+        self.status = RelationshipStatus::Terminated;
+        self.closed_at = Some(now);
+        Ok(())
+    }
+
+    /// The end in force at `now`: with auto-extension, each expiry moves the
+    /// end by 180 days, so the end is the first one after `now`.
+    pub fn end_at_time(&self, now: Timestamp) -> Option<Timestamp> {
+        let end = self.end_at?;
+        let step = self.auto_extend_duration.as_seconds().saturating_mul(1000);
+        if step <= 0 || now < end {
+            return Some(end);
+        }
+        let behind = now.unix_millis().saturating_sub(end.unix_millis());
+        let steps = behind / step + 1;
+        Some(end.saturating_add_millis(steps.saturating_mul(step)))
+    }
+
+    /// The status at `now`, whether or not a sweep has stored it: an active
+    /// relationship is expired from its end instant on (unless it
+    /// auto-extends), a pending request 90 days after it was sent.
+    pub fn status_at(&self, now: Timestamp) -> RelationshipStatus {
+        match self.status {
+            RelationshipStatus::Active => match self.end_at_time(now) {
+                Some(end) if now < end => RelationshipStatus::Active,
+                _ => RelationshipStatus::Expired,
+            },
+            RelationshipStatus::ApprovalPending => match self.approval_requested_at {
+                Some(sent) if now < sent.saturating_add_seconds(APPROVAL_WINDOW_SECONDS) => {
+                    RelationshipStatus::ApprovalPending
+                }
+                _ => RelationshipStatus::Expired,
+            },
+            other => other,
+        }
+    }
+
+    pub fn is_active_at(&self, now: Timestamp) -> bool {
+        self.status_at(now) == RelationshipStatus::Active
+    }
+
+    /// The expiry warnings (30, 7, 1 days ahead) whose instant lies in
+    /// `(since, now]`, for a sweep that last ran at `since`.
+    pub fn expiry_warnings_due(&self, since: Timestamp, now: Timestamp) -> Vec<i64> {
+        if self.status != RelationshipStatus::Active || self.auto_extend_duration.as_seconds() > 0 {
+            return Vec::new();
+        }
+        let Some(end) = self.end_at else {
+            return Vec::new();
+        };
+        EXPIRY_WARNING_DAYS
+            .into_iter()
+            .filter(|days| {
+                let at = end.saturating_add_seconds(-days * DAY);
+                since < at && at <= now && now < end
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
+    const HELPDESK_ADMIN: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+    const SECURITY_READER: &str = "5d6b6bb7-de71-4623-b4af-96380a352509";
+    const T0: i64 = 1_800_000_000_000;
+
+    fn at(ms: i64) -> Timestamp {
+        Timestamp::from_unix_millis(T0 + ms)
+    }
+
+    fn days(n: i64) -> i64 {
+        n * DAY * 1000
+    }
+
+    fn role(id: &str) -> RoleId {
+        RoleId::parse(id).unwrap()
+    }
+
+    fn terms(roles: &[&str], duration: &str, extend: &str) -> RelationshipTerms {
+        RelationshipTerms {
+            roles: roles.iter().map(|r| role(r)).collect(),
+            duration: IsoDuration::parse(duration).unwrap(),
+            auto_extend_duration: IsoDuration::parse(extend).unwrap(),
+        }
+    }
+
+    fn created(t: RelationshipTerms) -> Relationship {
+        Relationship::create(
+            TenantId::generate(),
+            TenantId::generate(),
+            relationship_name("Contoso helpdesk").unwrap(),
+            t,
+            &RoleCatalog::default_entra(),
+            at(0),
+        )
+        .unwrap()
+    }
+
+    fn active(t: RelationshipTerms) -> Relationship {
+        let mut r = created(t);
+        r.request_approval(at(0)).unwrap();
+        r.approve(at(0)).unwrap();
+        r
+    }
+
+    #[test]
+    fn duration_must_be_one_to_730_days() {
+        let catalog = RoleCatalog::default_entra();
+        for ok in ["P1D", "P730D", "P2Y", "P90D"] {
+            assert!(
+                terms(&[HELPDESK_ADMIN], ok, "PT0S").check(&catalog).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in ["PT23H", "P731D", "PT0S", "P3Y"] {
+            let err = terms(&[HELPDESK_ADMIN], bad, "PT0S")
+                .check(&catalog)
+                .unwrap_err();
+            assert_eq!(err.code, "invalid_duration", "{bad}");
+        }
+    }
+
+    #[test]
+    fn auto_extend_is_zero_or_180_days() {
+        let catalog = RoleCatalog::default_entra();
+        assert!(
+            terms(&[HELPDESK_ADMIN], "P30D", "P180D")
+                .check(&catalog)
+                .is_ok()
+        );
+        let err = terms(&[HELPDESK_ADMIN], "P30D", "P90D")
+            .check(&catalog)
+            .unwrap_err();
+        assert_eq!(err.code, "invalid_auto_extend");
+    }
+
+    #[test]
+    fn global_admin_may_not_auto_extend() {
+        let catalog = RoleCatalog::default_entra();
+        let err = terms(&[GLOBAL_ADMIN], "P30D", "P180D")
+            .check(&catalog)
+            .unwrap_err();
+        assert_eq!(err.code, "global_role_auto_extend");
+        assert!(
+            terms(&[GLOBAL_ADMIN], "P30D", "PT0S")
+                .check(&catalog)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn unknown_forbidden_and_missing_roles_are_refused() {
+        let mut catalog = RoleCatalog::default_entra();
+        let err = terms(&["00000000-0000-4000-8000-000000000000"], "P1D", "PT0S")
+            .check(&catalog)
+            .unwrap_err();
+        assert_eq!(err.code, "unknown_role");
+        assert_eq!(
+            terms(&[], "P1D", "PT0S").check(&catalog).unwrap_err().code,
+            "no_roles"
+        );
+        let mut roles: Vec<_> = catalog.iter().cloned().collect();
+        for r in &mut roles {
+            r.allowed_in_relationships = r.id != role(HELPDESK_ADMIN);
+        }
+        catalog = RoleCatalog::new(roles).unwrap();
+        let err = terms(&[HELPDESK_ADMIN], "P1D", "PT0S")
+            .check(&catalog)
+            .unwrap_err();
+        assert_eq!(err.code, "role_not_allowed");
+    }
+
+    #[test]
+    fn name_is_at_most_50_characters() {
+        assert!(relationship_name(&"x".repeat(50)).is_ok());
+        assert!(relationship_name(&"x".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn approval_sets_end_to_activation_plus_duration() {
+        let mut r = created(terms(&[HELPDESK_ADMIN], "P30D", "PT0S"));
+        r.request_approval(at(5)).unwrap();
+        r.approve(at(1_000)).unwrap();
+        assert_eq!(r.activated_at, Some(at(1_000)));
+        assert_eq!(r.end_at, Some(at(1_000 + days(30))));
+    }
+
+    #[test]
+    fn expiry_is_exact_at_the_end_instant() {
+        let r = active(terms(&[HELPDESK_ADMIN], "P1D", "PT0S"));
+        assert_eq!(r.status_at(at(days(1) - 1)), RelationshipStatus::Active);
+        assert_eq!(r.status_at(at(days(1))), RelationshipStatus::Expired);
+        assert!(!r.is_active_at(at(days(1) + 1)));
+    }
+
+    #[test]
+    fn auto_extend_moves_the_end_by_180_days_at_expiry() {
+        let r = active(terms(&[HELPDESK_ADMIN], "P1D", "P180D"));
+        assert_eq!(r.end_at_time(at(days(1) - 1)), Some(at(days(1))));
+        assert_eq!(r.end_at_time(at(days(1))), Some(at(days(181))));
+        assert_eq!(r.end_at_time(at(days(181))), Some(at(days(361))));
+        assert!(r.is_active_at(at(days(1))));
+        assert!(r.is_active_at(at(days(500))));
+    }
+
+    #[test]
+    fn approval_window_is_90_days() {
+        let mut r = created(terms(&[HELPDESK_ADMIN], "P30D", "PT0S"));
+        r.request_approval(at(0)).unwrap();
+        assert_eq!(
+            r.status_at(at(days(90) - 1)),
+            RelationshipStatus::ApprovalPending
+        );
+        assert_eq!(r.status_at(at(days(90))), RelationshipStatus::Expired);
+        let mut late = r.clone();
+        assert_eq!(
+            late.approve(at(days(90))).unwrap_err().code,
+            "invalid_transition"
+        );
+        r.approve(at(days(90) - 1)).unwrap();
+    }
+
+    #[test]
+    fn lifecycle_refuses_out_of_order_steps() {
+        let mut r = created(terms(&[HELPDESK_ADMIN], "P30D", "PT0S"));
+        assert!(r.approve(at(0)).is_err(), "approve before request");
+        assert!(r.request_termination(at(0)).is_err());
+        r.request_approval(at(0)).unwrap();
+        assert!(r.request_approval(at(0)).is_err());
+        r.reject(at(1)).unwrap();
+        assert_eq!(r.status, RelationshipStatus::Rejected);
+        assert!(r.approve(at(2)).is_err(), "rejected is final");
+
+        let mut a = active(terms(&[HELPDESK_ADMIN], "P30D", "PT0S"));
+        a.request_termination(at(10)).unwrap();
+        assert!(!a.is_active_at(at(11)));
+        a.complete_termination(at(12)).unwrap();
+        assert_eq!(a.status, RelationshipStatus::Terminated);
+        assert!(a.request_termination(at(13)).is_err());
+    }
+
+    #[test]
+    fn terms_change_only_while_created() {
+        let catalog = RoleCatalog::default_entra();
+        let mut r = created(terms(&[HELPDESK_ADMIN], "P30D", "PT0S"));
+        r.change_terms(terms(&[SECURITY_READER], "P60D", "PT0S"), &catalog)
+            .unwrap();
+        r.request_approval(at(0)).unwrap();
+        let err = r
+            .change_terms(terms(&[HELPDESK_ADMIN], "P60D", "PT0S"), &catalog)
+            .unwrap_err();
+        assert_eq!(err.code, "invalid_transition");
+    }
+
+    #[test]
+    fn active_relationship_may_only_lose_privileged_roles() {
+        let catalog = RoleCatalog::default_entra();
+        let mut r = active(terms(&[HELPDESK_ADMIN, SECURITY_READER], "P30D", "PT0S"));
+        let keep_reader: BTreeSet<_> = [role(SECURITY_READER)].into();
+        let err = r
+            .remove_privileged_roles([role(HELPDESK_ADMIN)].into(), &catalog, at(1))
+            .unwrap_err();
+        assert_eq!(err.code, "unprivileged_role_removed_while_active");
+        let added: BTreeSet<_> = [role(SECURITY_READER), role(GLOBAL_ADMIN)].into();
+        let err = r
+            .remove_privileged_roles(added, &catalog, at(1))
+            .unwrap_err();
+        assert_eq!(err.code, "roles_added_while_active");
+        let removed = r
+            .remove_privileged_roles(keep_reader.clone(), &catalog, at(1))
+            .unwrap();
+        assert_eq!(removed, [role(HELPDESK_ADMIN)].into());
+        assert_eq!(r.roles, keep_reader);
+    }
+
+    #[test]
+    fn expiry_warnings_fall_due_once_each() {
+        let r = active(terms(&[HELPDESK_ADMIN], "P60D", "PT0S"));
+        assert!(r.expiry_warnings_due(at(0), at(days(29))).is_empty());
+        assert_eq!(r.expiry_warnings_due(at(days(29)), at(days(30))), vec![30]);
+        assert!(r.expiry_warnings_due(at(days(30)), at(days(31))).is_empty());
+        assert_eq!(
+            r.expiry_warnings_due(at(days(31)), at(days(59) + 1)),
+            vec![7, 1]
+        );
+        assert!(
+            r.expiry_warnings_due(at(days(59)), at(days(61))).is_empty(),
+            "none after the end"
+        );
+        let extending = active(terms(&[HELPDESK_ADMIN], "P60D", "P180D"));
+        assert!(
+            extending
+                .expiry_warnings_due(at(0), at(days(59)))
+                .is_empty()
+        );
+    }
+}
