@@ -19,6 +19,7 @@ mod name;
 mod page;
 mod principal;
 mod relationship;
+mod restriction;
 mod role;
 mod role_defaults;
 mod tenant;
@@ -47,6 +48,7 @@ pub use relationship::{
     MIN_DURATION_SECONDS, Relationship, RelationshipId, RelationshipStatus, RelationshipTerms,
     relationship_name,
 };
+pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use tenant::{Tenant, TenantKind};
 pub use token::ApiToken;
