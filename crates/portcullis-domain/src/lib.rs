@@ -22,6 +22,7 @@ mod relationship;
 mod restriction;
 mod role;
 mod role_defaults;
+mod snapshot;
 mod tenant;
 mod token;
 mod user;
@@ -50,6 +51,7 @@ pub use relationship::{
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
+pub use snapshot::AccessSnapshot;
 pub use tenant::{Tenant, TenantKind};
 pub use token::ApiToken;
 pub use user::PartnerUser;

@@ -1,0 +1,24 @@
+//! Everything a decision depends on, as plain data: what the store reads in
+//! one consistent snapshot and the decision engine indexes.
+
+use crate::{
+    AccessAssignment, Activation, CustomerRestrictions, GroupMember, PartnerUser, Relationship,
+    Tenant, TenantId, UserId,
+};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessSnapshot {
+    pub tenants: Vec<Tenant>,
+    /// Partner tenants allowed to act as partners (vetted and authorized).
+    pub authorized_partners: Vec<TenantId>,
+    pub users: Vec<PartnerUser>,
+    /// Partner users suspended by containment.
+    pub contained_users: Vec<UserId>,
+    pub memberships: Vec<GroupMember>,
+    pub relationships: Vec<Relationship>,
+    pub assignments: Vec<AccessAssignment>,
+    /// Pending or active activations (ended ones grant nothing).
+    pub activations: Vec<Activation>,
+    /// Customer tenants' restrictions; a customer without an entry has none.
+    pub restrictions: Vec<(TenantId, CustomerRestrictions)>,
+}
