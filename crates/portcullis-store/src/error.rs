@@ -20,6 +20,11 @@ pub enum StoreError {
     Config(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A change the store refuses to write because it breaks the rules of
+    /// changes themselves (an insert not at version 1, an update that moves
+    /// a record to another owner): a bug in the caller, never user input.
+    #[error("invalid change: {0}")]
+    InvalidChange(String),
     /// A list cursor that this store never handed out.
     #[error("`{0}` is not a cursor of this list")]
     InvalidCursor(String),
@@ -40,6 +45,26 @@ pub(crate) fn on_unique(
 ) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |err| {
         if is_unique_violation(&err) {
+            conflict()
+        } else {
+            StoreError::from(err)
+        }
+    }
+}
+
+/// Whether `err` is a reference (foreign key) violation.
+pub(crate) fn is_reference_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db| db.is_foreign_key_violation())
+}
+
+/// Maps a reference violation to the error `conflict` makes, and any other
+/// database error as usual.
+pub(crate) fn on_reference(
+    conflict: impl FnOnce() -> StoreError,
+) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |err| {
+        if is_reference_violation(&err) {
             conflict()
         } else {
             StoreError::from(err)

@@ -6,7 +6,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
-use crate::error::on_unique;
+use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, GroupPatch, GroupStore, NewGroup, SqlStore, StoreError, rows};
 
@@ -24,7 +24,7 @@ fn from_row(row: &AnyRow) -> Result<SecurityGroup, StoreError> {
     })
 }
 
-fn member_from_row(row: &AnyRow) -> Result<GroupMember, StoreError> {
+pub(crate) fn member_from_row(row: &AnyRow) -> Result<GroupMember, StoreError> {
     Ok(GroupMember {
         group_id: rows::parsed(row, "group_id", GroupId::parse)?,
         user_id: rows::parsed(row, "user_id", UserId::parse)?,
@@ -184,7 +184,12 @@ impl GroupStore for SqlStore {
         sqlx::query("DELETE FROM security_groups WHERE id = $1")
             .bind(id.to_string())
             .execute(m.conn())
-            .await?;
+            .await
+            .map_err(on_reference(|| {
+                StoreError::Conflict(format!(
+                    "group `{id}` has access assignments and cannot be deleted"
+                ))
+            }))?;
         m.commit(ctx.draft("group.delete", Some(tenant), id, Some(&before), None))
             .await
     }

@@ -6,18 +6,27 @@
 //! Every mutation runs in one transaction that also appends its record to
 //! the audit hash chain.
 
+mod access;
+mod access_sql;
+mod activations;
+mod assignments;
 mod audit;
+mod authorization;
 mod backend;
 mod context;
 mod error;
 mod groups;
 mod mutation;
+mod relationships;
+mod restrictions;
 mod rows;
+mod snapshot;
 mod store;
 mod tenants;
 mod tokens;
 mod users;
 
+pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
 pub use context::AuditContext;
 pub use error::StoreError;

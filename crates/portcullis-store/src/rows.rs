@@ -56,6 +56,30 @@ pub(crate) fn opt_parsed<T>(
         .transpose()
 }
 
+/// Reads a text column naming one value of an enumeration.
+pub(crate) fn named<T>(
+    row: &AnyRow,
+    column: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let value = text(row, column)?;
+    parse(&value).ok_or_else(|| corrupt(column, format!("`{value}` is not a known value")))
+}
+
+/// Reads a text column holding JSON.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, StoreError> {
+    let value = text(row, column)?;
+    serde_json::from_str(&value).map_err(|e| corrupt(column, e))
+}
+
+/// The JSON text stored for `value`.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::InvalidChange(e.to_string()))
+}
+
 fn corrupt(column: &str, err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("column `{column}`: {err}"))
 }

@@ -12,7 +12,15 @@ use crate::{AuditContext, Backend, StoreError};
 /// Everything Portcullis keeps.
 #[async_trait]
 pub trait Store:
-    TenantStore + UserStore + GroupStore + TokenStore + AuditStore + Send + Sync + std::fmt::Debug
+    TenantStore
+    + UserStore
+    + GroupStore
+    + TokenStore
+    + AuditStore
+    + crate::AccessStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     fn backend(&self) -> Backend;
     /// Succeeds when the database answers a trivial query.
@@ -48,8 +56,9 @@ pub trait TenantStore {
         expected_version: Option<i64>,
         patch: TenantPatch,
     ) -> Result<Tenant, StoreError>;
-    /// Refused with a conflict while the tenant has users or groups; revokes
-    /// the tenant's tokens in the same transaction.
+    /// Refused with a conflict while the tenant has users or groups or is
+    /// party to a relationship; revokes the tenant's tokens and drops its
+    /// partner authorization and customer restrictions in the same transaction.
     async fn delete_tenant(
         &self,
         ctx: &AuditContext,
@@ -99,7 +108,8 @@ pub trait UserStore {
         expected_version: Option<i64>,
         patch: UserPatch,
     ) -> Result<PartnerUser, StoreError>;
-    /// Also removes the user from every group.
+    /// Also removes the user from every group; refused with a conflict
+    /// while activations name the user.
     async fn delete_user(
         &self,
         ctx: &AuditContext,
@@ -149,6 +159,8 @@ pub trait GroupStore {
         expected_version: Option<i64>,
         patch: GroupPatch,
     ) -> Result<SecurityGroup, StoreError>;
+    /// Also empties the group; refused with a conflict while access
+    /// assignments grant it roles.
     async fn delete_group(
         &self,
         ctx: &AuditContext,

@@ -3,14 +3,14 @@ use portcullis_domain::{
     DisplayName, Page, PageRequest, Tenant, TenantId, TenantKind, ValidationError,
 };
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
+use sqlx::{Any, AnyConnection, Executor};
 
 use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, NewTenant, SqlStore, StoreError, TenantPatch, TenantStore, rows};
 
-const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
+pub(crate) const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
 
-fn from_row(row: &AnyRow) -> Result<Tenant, StoreError> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Tenant, StoreError> {
     Ok(Tenant {
         id: rows::parsed(row, "id", TenantId::parse)?,
         kind: rows::parsed(row, "kind", |s| {
@@ -32,6 +32,22 @@ pub(crate) async fn fetch<'e>(
         .fetch_optional(exec)
         .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// Refuses a tenant that does not exist (not found) or is of the other kind.
+pub(crate) async fn require_kind(
+    conn: &mut AnyConnection,
+    id: TenantId,
+    kind: TenantKind,
+) -> Result<(), StoreError> {
+    let tenant = fetch(conn, id).await?.ok_or(StoreError::NotFound)?;
+    if tenant.kind != kind {
+        return Err(StoreError::Conflict(format!(
+            "tenant `{id}` is not a {} tenant",
+            kind.as_str()
+        )));
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -153,6 +169,25 @@ impl TenantStore for SqlStore {
             return Err(StoreError::Conflict(format!(
                 "tenant `{id}` still has users or groups; delete them first"
             )));
+        }
+        let relationships = sqlx::query(
+            "SELECT COUNT(*) AS n FROM relationships \
+             WHERE partner_tenant_id = $1 OR customer_tenant_id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_one(m.conn())
+        .await?;
+        if rows::int(&relationships, "n")? > 0 {
+            return Err(StoreError::Conflict(format!(
+                "tenant `{id}` is party to relationships and cannot be deleted"
+            )));
+        }
+        // The tenant's own settings go with it; the audit log keeps their history.
+        for table in ["partner_authorizations", "customer_restrictions"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                .bind(id.to_string())
+                .execute(m.conn())
+                .await?;
         }
         for token in crate::tokens::revoke_for_tenant(&mut m, ctx, id).await? {
             tracing::info!(token = %token.id, tenant = %id, "token revoked with its tenant");

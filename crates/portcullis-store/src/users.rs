@@ -5,14 +5,14 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
-use crate::error::on_unique;
+use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, tenant_id, user_principal_name, display_name, enabled, created_at, updated_at, version";
 
-fn from_row(row: &AnyRow) -> Result<PartnerUser, StoreError> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<PartnerUser, StoreError> {
     Ok(PartnerUser {
         id: rows::parsed(row, "id", UserId::parse)?,
         tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
@@ -177,7 +177,10 @@ impl UserStore for SqlStore {
         sqlx::query("DELETE FROM partner_users WHERE id = $1")
             .bind(id.to_string())
             .execute(m.conn())
-            .await?;
+            .await
+            .map_err(on_reference(|| {
+                StoreError::Conflict(format!("user `{id}` has activations and cannot be deleted"))
+            }))?;
         m.commit(ctx.draft("user.delete", Some(tenant), id, Some(&before), None))
             .await
     }

@@ -13,7 +13,7 @@ use crate::support::{audit_count, audit_log, ctx, group, name, partner, token, u
 
 /// Occupies audit sequence number `seq` with a copy of record 1, behind the
 /// head's back, so that the mutation that would write `seq` fails there.
-async fn block_seq(store: &SqlStore, seq: i64) {
+pub(crate) async fn block_seq(store: &SqlStore, seq: i64) {
     let done = sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, actor_kind, tenant_id, operation, target_id, \
          before_state, after_state, source_ip, request_id, prev_hash, hash) \

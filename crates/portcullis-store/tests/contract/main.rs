@@ -8,11 +8,18 @@
     reason = "tests"
 )]
 
+mod access_fixtures;
 mod support;
 
+mod access_batches;
+mod activations;
+mod assignments;
 mod atomicity;
 mod audit;
+mod authorization;
 mod groups;
+mod relationships;
+mod snapshot;
 mod tamper;
 mod tenants;
 mod tokens;

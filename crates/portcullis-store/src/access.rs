@@ -1,0 +1,111 @@
+//! The contract for least-privilege data: relationships, access
+//! assignments, activations, partner authorization and customer
+//! restrictions. Implemented by `SqlStore` in `access_sql.rs`.
+
+use async_trait::async_trait;
+use portcullis_domain::{
+    AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
+    Page, PageRequest, Relationship, RelationshipId, RelationshipStatus, TenantId, UserId,
+};
+
+use crate::{AuditContext, StoreError};
+
+/// One change to least-privilege data, applied with others in one
+/// transaction by [`AccessStore::apply`], each with its own audit record.
+///
+/// `before: None, after: Some` inserts; `Some, Some` updates, refused with
+/// [`StoreError::VersionMismatch`] unless the stored version still equals
+/// `before.version` (the store writes `after` with `version = before.version + 1`);
+/// `Some, None` deletes (same version check).
+#[derive(Debug, Clone)]
+pub enum AccessChange {
+    Relationship {
+        operation: &'static str,
+        before: Option<Relationship>,
+        after: Option<Relationship>,
+    },
+    Assignment {
+        operation: &'static str,
+        before: Option<AccessAssignment>,
+        after: Option<AccessAssignment>,
+    },
+    Activation {
+        operation: &'static str,
+        before: Option<Activation>,
+        after: Option<Activation>,
+    },
+}
+
+/// Which relationships to list; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct RelationshipFilter {
+    pub partner_tenant_id: Option<TenantId>,
+    pub customer_tenant_id: Option<TenantId>,
+    /// The stored status (a sweep stores expiry; decisions never rely on it).
+    pub status: Option<RelationshipStatus>,
+}
+
+/// Which activations to list.
+#[derive(Debug, Clone, Default)]
+pub struct ActivationFilter {
+    pub assignment_id: Option<AssignmentId>,
+    pub user_id: Option<UserId>,
+}
+
+#[async_trait]
+pub trait AccessStore {
+    /// Applies the changes atomically; a conflict on any one (duplicate
+    /// relationship name per partner, stale version, missing row) applies none.
+    async fn apply(&self, ctx: &AuditContext, changes: Vec<AccessChange>)
+    -> Result<(), StoreError>;
+
+    async fn get_relationship(
+        &self,
+        id: RelationshipId,
+    ) -> Result<Option<Relationship>, StoreError>;
+    async fn list_relationships(
+        &self,
+        filter: &RelationshipFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Relationship>, StoreError>;
+
+    async fn get_assignment(
+        &self,
+        id: AssignmentId,
+    ) -> Result<Option<AccessAssignment>, StoreError>;
+    async fn list_assignments(
+        &self,
+        relationship: RelationshipId,
+        page: &PageRequest,
+    ) -> Result<Page<AccessAssignment>, StoreError>;
+
+    async fn get_activation(&self, id: ActivationId) -> Result<Option<Activation>, StoreError>;
+    async fn list_activations(
+        &self,
+        filter: &ActivationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Activation>, StoreError>;
+
+    /// Sets whether a partner tenant is authorized (the stand-in for vetting).
+    async fn set_partner_authorized(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        authorized: bool,
+    ) -> Result<(), StoreError>;
+    /// `false` when the partner was never authorized.
+    async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError>;
+
+    async fn set_restrictions(
+        &self,
+        ctx: &AuditContext,
+        customer: TenantId,
+        restrictions: &CustomerRestrictions,
+    ) -> Result<(), StoreError>;
+    /// The default (no restriction) when none were set.
+    async fn restrictions(&self, customer: TenantId) -> Result<CustomerRestrictions, StoreError>;
+
+    /// The whole access picture in one consistent read, for rebuilding the
+    /// decision index (`contained_users` stays empty until containment exists).
+    async fn access_snapshot(&self) -> Result<AccessSnapshot, StoreError>;
+}

@@ -1,0 +1,87 @@
+//! Partner authorization in SQL: whether a partner tenant may act as a
+//! partner at all (the stand-in for vetting). No row means not authorized.
+
+use portcullis_domain::{TenantId, TenantKind, Timestamp};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// What the audit records of a change of authorization hold.
+#[derive(Debug, Serialize)]
+struct PartnerAuthorization {
+    tenant_id: TenantId,
+    authorized: bool,
+    updated_at: Timestamp,
+}
+
+async fn fetch(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+) -> Result<Option<PartnerAuthorization>, StoreError> {
+    let row = sqlx::query(
+        "SELECT authorized, updated_at FROM partner_authorizations WHERE tenant_id = $1",
+    )
+    .bind(tenant.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|row| {
+        Ok(PartnerAuthorization {
+            tenant_id: tenant,
+            authorized: rows::flag(&row, "authorized")?,
+            updated_at: rows::time(&row, "updated_at")?,
+        })
+    })
+    .transpose()
+}
+
+impl SqlStore {
+    pub(crate) async fn write_partner_authorized(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        authorized: bool,
+    ) -> Result<(), StoreError> {
+        let mut m = self.begin_mutation().await?;
+        crate::tenants::require_kind(m.conn(), tenant, TenantKind::Partner).await?;
+        let before = fetch(m.conn(), tenant).await?;
+        let after = PartnerAuthorization {
+            tenant_id: tenant,
+            authorized,
+            updated_at: ctx.at,
+        };
+        sqlx::query(
+            "INSERT INTO partner_authorizations (tenant_id, authorized, updated_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (tenant_id) \
+             DO UPDATE SET authorized = excluded.authorized, updated_at = excluded.updated_at",
+        )
+        .bind(tenant.to_string())
+        .bind(i64::from(authorized))
+        .bind(ctx.at.unix_millis())
+        .execute(m.conn())
+        .await?;
+        let operation = if authorized {
+            "partner.authorize"
+        } else {
+            "partner.deauthorize"
+        };
+        m.commit(ctx.draft(
+            operation,
+            Some(tenant),
+            tenant,
+            before.as_ref(),
+            Some(&after),
+        ))
+        .await
+    }
+
+    pub(crate) async fn read_partner_authorized(
+        &self,
+        tenant: TenantId,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        Ok(fetch(&mut conn, tenant)
+            .await?
+            .is_some_and(|a| a.authorized))
+    }
+}

@@ -1,0 +1,113 @@
+//! The access snapshot: everything a decision depends on, read in one
+//! consistent snapshot of the database.
+
+use portcullis_domain::{AccessSnapshot, TenantId};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::{Backend, SqlStore, Store, StoreError, rows};
+
+/// Reads every row of `sql` (no parameters) with `from_row`.
+async fn read_all<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    from_row: impl Fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = sqlx::query(sql).fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+impl SqlStore {
+    pub(crate) async fn snapshot(&self) -> Result<AccessSnapshot, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == Backend::Postgres {
+            // One snapshot for every table. (SQLite's read transaction in
+            // WAL mode sees one snapshot from its first read on.)
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let conn: &mut AnyConnection = &mut tx;
+        let tenants = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM tenants ORDER BY id",
+                crate::tenants::COLUMNS
+            ),
+            crate::tenants::from_row,
+        )
+        .await?;
+        let authorized_partners = read_all(
+            conn,
+            "SELECT tenant_id FROM partner_authorizations WHERE authorized = 1 ORDER BY tenant_id",
+            |row| rows::parsed(row, "tenant_id", TenantId::parse),
+        )
+        .await?;
+        let users = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM partner_users ORDER BY id",
+                crate::users::COLUMNS
+            ),
+            crate::users::from_row,
+        )
+        .await?;
+        let memberships = read_all(
+            conn,
+            "SELECT group_id, user_id, added_at FROM group_members ORDER BY group_id, user_id",
+            crate::groups::member_from_row,
+        )
+        .await?;
+        let relationships = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM relationships ORDER BY id",
+                crate::relationships::COLUMNS
+            ),
+            crate::relationships::from_row,
+        )
+        .await?;
+        let assignments = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM access_assignments ORDER BY id",
+                crate::assignments::COLUMNS
+            ),
+            crate::assignments::from_row,
+        )
+        .await?;
+        let activations = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM activations WHERE status IN ('pending_approval', 'active') \
+                 ORDER BY id",
+                crate::activations::COLUMNS
+            ),
+            crate::activations::from_row,
+        )
+        .await?;
+        let restrictions = read_all(
+            conn,
+            "SELECT tenant_id, document FROM customer_restrictions ORDER BY tenant_id",
+            |row| {
+                Ok((
+                    rows::parsed(row, "tenant_id", TenantId::parse)?,
+                    rows::json(row, "document")?,
+                ))
+            },
+        )
+        .await?;
+        tx.rollback().await?;
+        Ok(AccessSnapshot {
+            tenants,
+            authorized_partners,
+            users,
+            contained_users: Vec::new(),
+            memberships,
+            relationships,
+            assignments,
+            activations,
+            restrictions,
+        })
+    }
+}
