@@ -56,6 +56,14 @@ pub struct ActivationFilter {
 pub trait AccessStore {
     /// Applies the changes atomically; a conflict on any one (duplicate
     /// relationship name per partner, stale version, missing row) applies none.
+    ///
+    /// Not found: an updated or deleted record is missing, or a new one
+    /// names a missing tenant, relationship or assignment, or a group or
+    /// user outside the relationship's partner tenant. Conflict: a tenant
+    /// of the wrong kind, a duplicate name, a deletion of a record still
+    /// referenced. [`StoreError::InvalidChange`]: an insert not at version 1,
+    /// an update not to `before.version + 1`, or one that changes the id,
+    /// the owner or the creation time.
     async fn apply(&self, ctx: &AuditContext, changes: Vec<AccessChange>)
     -> Result<(), StoreError>;
 
@@ -73,6 +81,7 @@ pub trait AccessStore {
         &self,
         id: AssignmentId,
     ) -> Result<Option<AccessAssignment>, StoreError>;
+    /// Not found when the relationship does not exist.
     async fn list_assignments(
         &self,
         relationship: RelationshipId,
