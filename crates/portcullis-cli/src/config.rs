@@ -13,6 +13,8 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub listen: Option<String>,
     pub max_body_bytes: Option<usize>,
+    /// A role catalog file (TOML or JSON) replacing the default Entra roles.
+    pub roles: Option<std::path::PathBuf>,
     /// A `tracing` filter such as `info` or `portcullis=debug`.
     pub log: Option<String>,
 }
@@ -32,6 +34,7 @@ pub struct Config {
     pub database_url: String,
     pub listen: String,
     pub max_body_bytes: usize,
+    pub roles: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -39,6 +42,7 @@ impl Config {
         database_url: Option<String>,
         listen: Option<String>,
         max_body_bytes: Option<usize>,
+        roles: Option<std::path::PathBuf>,
         file: FileConfig,
     ) -> Self {
         Self {
@@ -51,7 +55,23 @@ impl Config {
             max_body_bytes: max_body_bytes
                 .or(file.max_body_bytes)
                 .unwrap_or(portcullis_server::DEFAULT_MAX_BODY_BYTES),
+            roles: roles.or(file.roles),
         }
+    }
+
+    /// The role catalog: the file's, or the default Entra roles.
+    pub fn catalog(&self) -> anyhow::Result<portcullis_domain::RoleCatalog> {
+        let Some(path) = &self.roles else {
+            return Ok(portcullis_domain::RoleCatalog::default_entra());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the role catalog `{}`", path.display()))?;
+        let parsed = if path.extension().is_some_and(|e| e == "json") {
+            portcullis_domain::RoleCatalog::from_json(&text)
+        } else {
+            portcullis_domain::RoleCatalog::from_toml(&text)
+        };
+        parsed.with_context(|| format!("invalid role catalog `{}`", path.display()))
     }
 
     /// The database URL without any password, for logs and messages.
@@ -103,9 +123,10 @@ mod tests {
             database_url: Some("postgres://file".into()),
             listen: Some("0.0.0.0:9000".into()),
             max_body_bytes: None,
+            roles: None,
             log: None,
         };
-        let config = Config::resolve(Some("flag.db".into()), None, None, file);
+        let config = Config::resolve(Some("flag.db".into()), None, None, None, file);
         assert_eq!(config.database_url, "flag.db");
         assert_eq!(config.listen, "0.0.0.0:9000");
         assert_eq!(
@@ -116,7 +137,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_embedded_sqlite_file_and_loopback() {
-        let config = Config::resolve(None, None, None, FileConfig::default());
+        let config = Config::resolve(None, None, None, None, FileConfig::default());
         assert_eq!(config.database_url, "./portcullis.db");
         assert_eq!(config.listen, "127.0.0.1:8080");
     }

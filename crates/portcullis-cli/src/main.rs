@@ -51,6 +51,10 @@ struct ServeArgs {
     /// Largest accepted request body in bytes [default: 1048576].
     #[arg(long, env = "PORTCULLIS_MAX_BODY_BYTES")]
     max_body_bytes: Option<usize>,
+    /// A role catalog (TOML, or JSON by its `.json` extension) replacing the
+    /// default Entra roles.
+    #[arg(long, env = "PORTCULLIS_ROLES")]
+    roles: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +129,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         cli.database_url.clone(),
         serve_args.and_then(|a| a.listen.clone()),
         serve_args.and_then(|a| a.max_body_bytes),
+        serve_args.and_then(|a| a.roles.clone()),
         file,
     );
     match cli.command {
@@ -171,8 +176,13 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
             "no API tokens exist yet: create the first with `{program} token create --kind operator`"
         );
     }
+    let catalog = config.catalog()?;
+    let roles = catalog.len();
     let store = Arc::new(store);
-    let portcullis = Portcullis::new(store.clone(), Arc::new(SystemClock));
+    let portcullis = Portcullis::load(store.clone(), Arc::new(SystemClock), catalog)
+        .await
+        .context("cannot build the decision index")?;
+    tracing::info!(roles, "decision index loaded");
     let server_config = portcullis_server::ServerConfig {
         max_body_bytes: config.max_body_bytes,
     };

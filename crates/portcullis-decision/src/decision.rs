@@ -51,6 +51,8 @@ pub enum DenyReason {
     IpNotAllowed,
     /// The customer allows partner access only at other hours.
     OutsideAllowedHours,
+    /// The engine could not answer (an internal fault); it fails closed.
+    EngineUnavailable,
 }
 
 impl DenyReason {
@@ -69,6 +71,7 @@ impl DenyReason {
             Self::PhishingResistantMfaRequired => "phishing_resistant_mfa_required",
             Self::IpNotAllowed => "ip_not_allowed",
             Self::OutsideAllowedHours => "outside_allowed_hours",
+            Self::EngineUnavailable => "engine_unavailable",
         }
     }
 }

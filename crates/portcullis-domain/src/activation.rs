@@ -58,6 +58,9 @@ pub struct Activation {
     pub duration: IsoDuration,
     pub status: ActivationStatus,
     pub requested_at: Timestamp,
+    /// Who asked for it (an audit name); a second person must decide.
+    #[serde(default)]
+    pub requested_by: Option<String>,
     /// Who approved or denied it (an audit name), when someone had to.
     pub decided_by: Option<String>,
     pub starts_at: Option<Timestamp>,
@@ -121,6 +124,7 @@ impl Activation {
             duration,
             status: ActivationStatus::PendingApproval,
             requested_at: now,
+            requested_by: None,
             decided_by: None,
             starts_at: None,
             ends_at: None,

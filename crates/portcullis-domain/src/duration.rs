@@ -52,6 +52,14 @@ impl IsoDuration {
         }
     }
 
+    /// `PT0S`.
+    pub fn zero() -> Self {
+        Self {
+            text: "PT0S".to_owned(),
+            seconds: 0,
+        }
+    }
+
     pub fn as_seconds(&self) -> i64 {
         self.seconds
     }

@@ -21,7 +21,9 @@ pub struct ErrorDetail {
     /// `invalid_query`, `invalid_cursor`, `invalid_if_match`,
     /// `payload_too_large`, `unsupported_media_type`, `conflict`,
     /// `precondition_failed`, `wrong_tenant_kind`, `method_not_allowed`,
-    /// `unavailable`, `internal`.
+    /// `unavailable`, `internal`, and the codes of the domain rules
+    /// (`invalid_transition`, `partner_not_authorized`,
+    /// `global_role_auto_extend`, `invalid_duration`, `self_approval`, …).
     pub code: &'static str,
     /// Human-readable; lowercase, input in backticks.
     pub message: String,
@@ -88,6 +90,14 @@ impl From<ServiceError> for ApiError {
             ),
             ServiceError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", message),
             ServiceError::InvalidCursor => Self::bad_request("invalid_cursor", message),
+            ServiceError::Rule(rule) => {
+                let status = match rule.code {
+                    "invalid_transition" => StatusCode::CONFLICT,
+                    "partner_not_authorized" | "self_approval" => StatusCode::FORBIDDEN,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                Self::new(status, rule.code, message)
+            }
             ServiceError::PreconditionFailed { .. } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 "precondition_failed",

@@ -54,6 +54,11 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::groups::router())
         .merge(routes::tokens::router())
         .merge(routes::audit::router())
+        .merge(routes::partners::router())
+        .merge(routes::relationships::router())
+        .merge(routes::assignments::router())
+        .merge(routes::activations::router())
+        .merge(routes::decisions::router())
         .merge(routes::system::router())
         .split_for_parts();
     openapi::document_errors(&mut document);

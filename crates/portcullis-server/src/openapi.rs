@@ -20,6 +20,9 @@ use utoipa::{Modify, OpenApi};
         (name = "groups", description = "A partner tenant's security groups and members"),
         (name = "tokens", description = "API bearer tokens (operators)"),
         (name = "audit", description = "The tamper-evident audit log (operators)"),
+        (name = "relationships", description = "Delegated admin relationships and their access assignments"),
+        (name = "activations", description = "Just-in-time activations of eligible assignments"),
+        (name = "decisions", description = "Access decisions for resource providers; the role catalog"),
         (name = "system", description = "Health, readiness, metrics, this document")
     )
 )]

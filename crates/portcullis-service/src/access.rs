@@ -68,6 +68,66 @@ pub fn may_manage_partner_directory(
     }
 }
 
+/// Which side of a relationship the caller speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// An operator: may see everything and act for the platform.
+    Platform,
+    Partner,
+    Customer,
+}
+
+/// The caller's side in a relationship between `partner` and `customer`:
+/// operators are the platform; a partner admin of `partner` and a customer
+/// admin of `customer` are its parties; any other admin gets 404, as if the
+/// relationship did not exist; services get 403.
+pub fn relationship_side(
+    principal: &Principal,
+    partner: TenantId,
+    customer: TenantId,
+    what: impl FnOnce() -> ServiceError,
+) -> Result<Side, ServiceError> {
+    match (principal.kind(), principal.tenant()) {
+        (PrincipalKind::Operator, _) => Ok(Side::Platform),
+        (PrincipalKind::PartnerAdmin, Some(t)) if t == partner => Ok(Side::Partner),
+        (PrincipalKind::CustomerAdmin, Some(t)) if t == customer => Ok(Side::Customer),
+        (PrincipalKind::PartnerAdmin | PrincipalKind::CustomerAdmin, _) => Err(what()),
+        (PrincipalKind::Service, _) => Err(forbidden(principal, "manage relationships")),
+    }
+}
+
+/// Services never read or change relationships, assignments or
+/// activations; refused before anything is looked up, so that the refusal
+/// says nothing about what exists.
+pub fn may_touch_relationships(principal: &Principal) -> Result<(), ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Service => Err(forbidden(principal, "manage relationships")),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses unless the caller's side is one of `allowed`.
+pub fn require_side(
+    principal: &Principal,
+    side: Side,
+    allowed: &[Side],
+    what: &str,
+) -> Result<(), ServiceError> {
+    if allowed.contains(&side) {
+        Ok(())
+    } else {
+        Err(forbidden(principal, what))
+    }
+}
+
+/// Resource providers (services) and operators ask for decisions.
+pub fn may_ask_decisions(principal: &Principal) -> Result<(), ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Service | PrincipalKind::Operator => Ok(()),
+        _ => Err(forbidden(principal, "ask for access decisions")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

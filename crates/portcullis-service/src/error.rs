@@ -1,4 +1,4 @@
-use portcullis_domain::ValidationError;
+use portcullis_domain::{RuleViolation, ValidationError};
 use portcullis_store::StoreError;
 use thiserror::Error;
 
@@ -22,6 +22,10 @@ pub enum ServiceError {
     WrongTenantKind(String),
     #[error("{0}")]
     Conflict(String),
+    /// A domain rule refused the change (`invalid_transition`,
+    /// `global_role_auto_extend`, `partner_not_authorized`, …).
+    #[error(transparent)]
+    Rule(#[from] RuleViolation),
     /// A list cursor that was never handed out.
     #[error("`cursor` must be a `next_cursor` value returned by this API")]
     InvalidCursor,

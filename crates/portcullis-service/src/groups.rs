@@ -70,7 +70,9 @@ impl Portcullis {
         self.store
             .delete_group(&ctx, tenant, id, if_match)
             .await
-            .map_err(|e| ServiceError::from_store(e, || group_not_found(id)))
+            .map_err(|e| ServiceError::from_store(e, || group_not_found(id)))?;
+        self.engine.update(|index| index.remove_group(id));
+        Ok(())
     }
 
     /// Adds a user of the same partner tenant to a group.
@@ -83,14 +85,17 @@ impl Portcullis {
     ) -> Result<GroupMember, ServiceError> {
         self.partner_directory(caller, tenant).await?;
         let ctx = caller.audit(self.clock.now());
-        self.store
+        let member = self
+            .store
             .add_member(&ctx, tenant, group, user)
             .await
             .map_err(|e| {
                 ServiceError::from_store(e, || {
                     format!("group `{group}` or user `{user}` not found in this tenant")
                 })
-            })
+            })?;
+        self.engine.update(|index| index.add_member(group, user));
+        Ok(member)
     }
 
     pub async fn remove_member(
@@ -109,7 +114,9 @@ impl Portcullis {
                 ServiceError::from_store(e, || {
                     format!("user `{user}` is not a member of group `{group}`")
                 })
-            })
+            })?;
+        self.engine.update(|index| index.remove_member(group, user));
+        Ok(())
     }
 
     pub async fn list_members(

@@ -6,33 +6,82 @@
 //! The access rules of every use case live in [`access`].
 
 pub mod access;
+mod activations;
+mod assignments;
 mod audit;
 mod caller;
+mod decisions;
+mod engine;
 mod error;
 mod groups;
+mod partners;
+mod relationships;
 mod tenants;
 mod tokens;
 mod users;
 
 use std::sync::Arc;
 
-use portcullis_domain::Clock;
+use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
+pub use activations::{ActivationDecision, NewActivation};
+pub use assignments::{AssignmentPatch, NewAssignment};
 pub use caller::Caller;
+pub use engine::Engine;
 pub use error::ServiceError;
+pub use relationships::{NewRelationship, RelationshipPatch};
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 
-/// The application: a store and a clock.
+/// The application: a store, a clock, and the decision engine.
 #[derive(Debug, Clone)]
 pub struct Portcullis {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    engine: Arc<Engine>,
 }
 
 impl Portcullis {
+    /// An application with the default role catalog and an empty decision
+    /// index, which the use cases keep current from here on. On a database
+    /// that already holds data, call [`Portcullis::load`] instead: until the
+    /// index is loaded, decisions about older data deny.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self::with_catalog(store, clock, RoleCatalog::default_entra())
+    }
+
+    pub fn with_catalog(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        catalog: RoleCatalog,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            engine: Arc::new(Engine::new(catalog)),
+        }
+    }
+
+    /// An application whose decision index is built from the store.
+    pub async fn load(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        catalog: RoleCatalog,
+    ) -> Result<Self, ServiceError> {
+        let app = Self::with_catalog(store, clock, catalog);
+        app.reload_index().await?;
+        Ok(app)
+    }
+
+    /// Rebuilds the decision index from the store.
+    pub async fn reload_index(&self) -> Result<(), ServiceError> {
+        let snapshot = self.store.access_snapshot().await?;
+        self.engine.rebuild(&snapshot);
+        Ok(())
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

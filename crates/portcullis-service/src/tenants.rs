@@ -13,7 +13,9 @@ impl Portcullis {
     ) -> Result<Tenant, ServiceError> {
         access::require_operator(&caller.principal, "create tenants")?;
         let ctx = caller.audit(self.clock.now());
-        Ok(self.store.create_tenant(&ctx, new).await?)
+        let tenant = self.store.create_tenant(&ctx, new).await?;
+        self.engine.update(|index| index.upsert_tenant(&tenant));
+        Ok(tenant)
     }
 
     pub async fn get_tenant(&self, caller: &Caller, id: TenantId) -> Result<Tenant, ServiceError> {
@@ -57,10 +59,13 @@ impl Portcullis {
     ) -> Result<Tenant, ServiceError> {
         access::require_operator(&caller.principal, "change tenants")?;
         let ctx = caller.audit(self.clock.now());
-        self.store
+        let tenant = self
+            .store
             .update_tenant(&ctx, id, if_match, patch)
             .await
-            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))
+            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))?;
+        self.engine.update(|index| index.upsert_tenant(&tenant));
+        Ok(tenant)
     }
 
     pub async fn delete_tenant(
@@ -74,7 +79,9 @@ impl Portcullis {
         self.store
             .delete_tenant(&ctx, id, if_match)
             .await
-            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))
+            .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))?;
+        self.engine.update(|index| index.remove_tenant(id));
+        Ok(())
     }
 
     /// The partner tenant whose directory the caller wants, once the caller

@@ -16,7 +16,9 @@ impl Portcullis {
     ) -> Result<PartnerUser, ServiceError> {
         self.partner_directory(caller, tenant).await?;
         let ctx = caller.audit(self.clock.now());
-        Ok(self.store.create_user(&ctx, tenant, new).await?)
+        let user = self.store.create_user(&ctx, tenant, new).await?;
+        self.engine.update(|index| index.upsert_user(&user));
+        Ok(user)
     }
 
     pub async fn get_user(
@@ -52,10 +54,13 @@ impl Portcullis {
     ) -> Result<PartnerUser, ServiceError> {
         self.partner_directory(caller, tenant).await?;
         let ctx = caller.audit(self.clock.now());
-        self.store
+        let user = self
+            .store
             .update_user(&ctx, tenant, id, if_match, patch)
             .await
-            .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))
+            .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))?;
+        self.engine.update(|index| index.upsert_user(&user));
+        Ok(user)
     }
 
     pub async fn delete_user(
@@ -70,6 +75,8 @@ impl Portcullis {
         self.store
             .delete_user(&ctx, tenant, id, if_match)
             .await
-            .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))
+            .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))?;
+        self.engine.update(|index| index.remove_user(id));
+        Ok(())
     }
 }

@@ -13,7 +13,7 @@ use crate::mutation::{fetch_limit, id_cursor};
 use crate::{ActivationFilter, SqlStore, StoreError, rows};
 
 pub(crate) const COLUMNS: &str = "id, assignment_id, user_id, justification, duration, status, \
-     requested_at, decided_by, starts_at, ends_at, version";
+     requested_at, decided_by, starts_at, ends_at, version, requested_by";
 
 /// Every status, in the order of the table's check.
 const STATUSES: [ActivationStatus; 4] = [
@@ -47,6 +47,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Activation, StoreError> {
         duration: rows::parsed(row, "duration", IsoDuration::parse)?,
         status: rows::named(row, "status", parse_status)?,
         requested_at: rows::time(row, "requested_at")?,
+        requested_by: rows::opt_text(row, "requested_by")?,
         decided_by: rows::opt_text(row, "decided_by")?,
         starts_at: rows::opt_time(row, "starts_at")?,
         ends_at: rows::opt_time(row, "ends_at")?,
@@ -113,7 +114,7 @@ impl AccessRecord for Activation {
     async fn insert(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO activations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11)"
+             $11, $12)"
         ))
         .bind(self.id.to_string())
         .bind(self.assignment_id.to_string())
@@ -126,6 +127,7 @@ impl AccessRecord for Activation {
         .bind(self.starts_at.map(|t| t.unix_millis()))
         .bind(self.ends_at.map(|t| t.unix_millis()))
         .bind(self.version)
+        .bind(self.requested_by.as_deref())
         .execute(conn)
         .await?;
         Ok(())

@@ -249,6 +249,7 @@ pub fn ecosystem(rng: &mut Rng) -> AccessSnapshot {
                         duration: IsoDuration::parse("PT4H").unwrap(),
                         status: *rng.pick(&activation_statuses),
                         requested_at: starts,
+                        requested_by: None,
                         decided_by: None,
                         starts_at: Some(starts),
                         ends_at: Some(starts.saturating_add_millis(

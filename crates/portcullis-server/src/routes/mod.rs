@@ -1,5 +1,10 @@
+pub mod activations;
+pub mod assignments;
 pub mod audit;
+pub mod decisions;
 pub mod groups;
+pub mod partners;
+pub mod relationships;
 pub mod system;
 pub mod tenants;
 pub mod tokens;

@@ -10,6 +10,7 @@
 
 mod audit;
 mod errors;
+mod gdap;
 mod groups;
 mod isolation;
 mod support;

@@ -185,6 +185,43 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/tokens/{token_id}"),
         ("DELETE", "/v1/tokens/{token_id}"),
         ("GET", "/v1/audit"),
+        ("GET", "/v1/tenants/{tenant_id}/authorization"),
+        ("PUT", "/v1/tenants/{tenant_id}/authorization"),
+        ("GET", "/v1/tenants/{tenant_id}/restrictions"),
+        ("PUT", "/v1/tenants/{tenant_id}/restrictions"),
+        ("GET", "/v1/relationships"),
+        ("POST", "/v1/relationships"),
+        ("GET", "/v1/relationships/{relationship_id}"),
+        ("PATCH", "/v1/relationships/{relationship_id}"),
+        ("DELETE", "/v1/relationships/{relationship_id}"),
+        (
+            "POST",
+            "/v1/relationships/{relationship_id}/request-approval",
+        ),
+        ("POST", "/v1/relationships/{relationship_id}/approve"),
+        ("POST", "/v1/relationships/{relationship_id}/reject"),
+        ("POST", "/v1/relationships/{relationship_id}/terminate"),
+        ("GET", "/v1/relationships/{relationship_id}/assignments"),
+        ("POST", "/v1/relationships/{relationship_id}/assignments"),
+        (
+            "GET",
+            "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+        ),
+        (
+            "PATCH",
+            "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+        ),
+        (
+            "DELETE",
+            "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+        ),
+        ("POST", "/v1/activations"),
+        ("GET", "/v1/activations/{activation_id}"),
+        ("POST", "/v1/activations/{activation_id}/approve"),
+        ("POST", "/v1/activations/{activation_id}/deny"),
+        ("POST", "/v1/activations/{activation_id}/revoke"),
+        ("POST", "/v1/decisions"),
+        ("GET", "/v1/roles"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

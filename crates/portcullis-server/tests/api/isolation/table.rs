@@ -15,6 +15,10 @@ pub enum Expect {
     Denied,
     /// 200 with exactly these ids (a scoped admin's list of its own tenant).
     Only(Vec<String>),
+    /// 200: the caller may ask this of any tenant (a resource provider's
+    /// decision, the global role catalog); the answer is not tenant data
+    /// the caller could not have.
+    Allowed,
 }
 
 /// One call of a row: values for the template's placeholders, a query, a body.
@@ -50,6 +54,227 @@ impl Target {
         self.expect = Expect::Only(ids);
         self
     }
+
+    fn allowed(mut self) -> Self {
+        self.expect = Expect::Allowed;
+        self
+    }
+}
+
+/// B's relationship with D, as every caller but an operator sees it.
+fn relationship_targets(w: &World) -> Vec<Target> {
+    vec![target(&[("relationship_id", &w.b_relationship)])]
+}
+
+fn assignment_targets(w: &World) -> Vec<Target> {
+    vec![target(&[
+        ("relationship_id", &w.b_relationship),
+        ("assignment_id", &w.b_assignment),
+    ])]
+}
+
+fn activation_targets(w: &World) -> Vec<Target> {
+    vec![target(&[("activation_id", &w.b_activation)])]
+}
+
+fn relationship_action(template: &'static str) -> Row {
+    Row {
+        method: Method::POST,
+        template,
+        targets: |w, _| {
+            relationship_targets(w)
+                .into_iter()
+                .map(|t| t.body(json!({})))
+                .collect()
+        },
+    }
+}
+
+fn activation_action(template: &'static str) -> Row {
+    Row {
+        method: Method::POST,
+        template,
+        targets: |w, _| {
+            activation_targets(w)
+                .into_iter()
+                .map(|t| t.body(json!({})))
+                .collect()
+        },
+    }
+}
+
+/// The rows of the least-privilege routes.
+fn least_privilege_rows() -> Vec<Row> {
+    vec![
+        Row {
+            method: Method::GET,
+            template: "/v1/relationships",
+            targets: |w, who| match who {
+                Who::Service => vec![target(&[])],
+                _ => vec![
+                    target(&[]).only(vec![]),
+                    target(&[])
+                        .query(format!("partner_tenant_id={}", w.b))
+                        .only(vec![]),
+                    target(&[])
+                        .query(format!("customer_tenant_id={}", w.d))
+                        .only(vec![]),
+                ],
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/relationships",
+            targets: |w, _| {
+                vec![target(&[]).body(json!({
+                    "partner_tenant_id": w.b, "customer_tenant_id": w.d,
+                    "display_name": "Intruder link", "roles": ["729827e3-9c14-49f7-bb1b-9608f156bbb8"],
+                    "duration": "P30D"}))]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/relationships/{relationship_id}",
+            targets: |w, _| relationship_targets(w),
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/relationships/{relationship_id}",
+            targets: |w, _| {
+                relationship_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(json!({"roles": []})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/relationships/{relationship_id}",
+            targets: |w, _| relationship_targets(w),
+        },
+        relationship_action("/v1/relationships/{relationship_id}/request-approval"),
+        relationship_action("/v1/relationships/{relationship_id}/approve"),
+        relationship_action("/v1/relationships/{relationship_id}/reject"),
+        relationship_action("/v1/relationships/{relationship_id}/terminate"),
+        Row {
+            method: Method::GET,
+            template: "/v1/relationships/{relationship_id}/assignments",
+            targets: |w, _| relationship_targets(w),
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/relationships/{relationship_id}/assignments",
+            targets: |w, _| {
+                relationship_targets(w)
+                    .into_iter()
+                    .map(|t| {
+                        t.body(json!({"group_id": w.b_groups[1], "roles": ["729827e3-9c14-49f7-bb1b-9608f156bbb8"]}))
+                    })
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+            targets: |w, _| assignment_targets(w),
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+            targets: |w, _| {
+                assignment_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(json!({"roles": ["729827e3-9c14-49f7-bb1b-9608f156bbb8"]})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/relationships/{relationship_id}/assignments/{assignment_id}",
+            targets: |w, _| assignment_targets(w),
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/activations",
+            targets: |w, _| {
+                vec![target(&[]).body(json!({
+                    "assignment_id": w.b_assignment, "user_id": w.b_users[0],
+                    "justification": "intrusion", "duration": "PT1H",
+                    "auth_strength": "phishing_resistant"}))]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/activations/{activation_id}",
+            targets: |w, _| activation_targets(w),
+        },
+        activation_action("/v1/activations/{activation_id}/approve"),
+        activation_action("/v1/activations/{activation_id}/deny"),
+        activation_action("/v1/activations/{activation_id}/revoke"),
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/authorization",
+            targets: |w, who| {
+                w.foreign_tenants(who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/tenants/{tenant_id}/authorization",
+            targets: |w, who| {
+                let mut tenants = w.foreign_tenants(who);
+                tenants.push(w.home(who));
+                tenants
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]).body(json!({"authorized": true})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/tenants/{tenant_id}/restrictions",
+            targets: |w, who| {
+                w.foreign_tenants(who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/tenants/{tenant_id}/restrictions",
+            targets: |w, who| {
+                w.foreign_tenants(who)
+                    .iter()
+                    .map(|t| {
+                        target(&[("tenant_id", t)])
+                            .body(json!({"allowed_ip_ranges": ["10.0.0.0/8"]}))
+                    })
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/decisions",
+            targets: |w, who| {
+                let check = target(&[]).body(json!({
+                    "partner_tenant_id": w.b, "user_id": w.b_users[0], "customer_tenant_id": w.d,
+                    "action": "users.password.reset", "auth_strength": "phishing_resistant"}));
+                match who {
+                    Who::Service => vec![check.allowed()],
+                    _ => vec![check],
+                }
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/roles",
+            targets: |_, _| vec![target(&[]).allowed()],
+        },
+    ]
 }
 
 /// One route of the API and the calls to make of it as each principal.
@@ -65,6 +290,13 @@ fn new_user_body() -> Value {
 
 /// Every `/v1` route, with the calls that must all be refused.
 pub fn table() -> Vec<Row> {
+    let mut rows = directory_rows();
+    rows.extend(least_privilege_rows());
+    rows
+}
+
+/// The rows of the foundation's routes: tenants, directory, tokens, audit.
+fn directory_rows() -> Vec<Row> {
     vec![
         Row {
             method: Method::GET,

@@ -44,6 +44,11 @@ pub struct World {
     pub b_groups: [String; 2],
     pub b_token: String,
     pub d_token: String,
+    /// An active relationship B↔D, its eligible assignment to B's first
+    /// group, and a pending activation of it for B's first user.
+    pub b_relationship: String,
+    pub b_assignment: String,
+    pub b_activation: String,
     /// Secret of B's own partner admin token, which must survive the sweep.
     pub b_secret: String,
     pub partner_admin: Bearer,
@@ -112,6 +117,69 @@ impl World {
         let customer_admin = server.mint("customer_admin", Some(&c)).await;
         let service = server.mint("service", None).await;
 
+        server
+            .send(
+                crate::support::Request::new(
+                    reqwest::Method::PUT,
+                    &format!("/v1/tenants/{b}/authorization"),
+                )
+                .bearer(&server.operator.secret)
+                .json(json!({"authorized": true})),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        let relationship = server
+            .post(
+                "/v1/relationships",
+                &b_admin.secret,
+                json!({"partner_tenant_id": b, "customer_tenant_id": d,
+                       "display_name": "Bravo for Delta (secret-rbd)",
+                       "roles": ["729827e3-9c14-49f7-bb1b-9608f156bbb8"], "duration": "P30D"}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let b_relationship = str_field(&relationship, "id");
+        let assignment = server
+            .post(
+                &format!("/v1/relationships/{b_relationship}/assignments"),
+                &b_admin.secret,
+                json!({"group_id": gb1, "roles": ["729827e3-9c14-49f7-bb1b-9608f156bbb8"],
+                       "kind": {"type": "eligible", "max_activation": "PT4H", "approval_required": true}}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let b_assignment = str_field(&assignment, "id");
+        server
+            .post(
+                &format!("/v1/relationships/{b_relationship}/request-approval"),
+                &b_admin.secret,
+                json!({}),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        server
+            .post(
+                &format!("/v1/relationships/{b_relationship}/approve"),
+                &d_admin.secret,
+                json!({}),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        let activation = server
+            .post(
+                "/v1/activations",
+                &b_admin.secret,
+                json!({"assignment_id": b_assignment, "user_id": b1,
+                       "justification": "bravo ticket (secret-act)", "duration": "PT1H",
+                       "auth_strength": "phishing_resistant"}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let b_activation = str_field(&activation, "id");
+
         let owned = |tenant: &str, texts: &[&str]| {
             texts
                 .iter()
@@ -120,7 +188,20 @@ impl World {
         };
         let mut foreign_ids = Vec::new();
         foreign_ids.extend(owned(&a, &[&a, &a_user, &a_group, &partner_admin.id]));
-        foreign_ids.extend(owned(&b, &[&b, &b1, &b2, &gb1, &gb2, &b_admin.id]));
+        foreign_ids.extend(owned(
+            &b,
+            &[
+                &b,
+                &b1,
+                &b2,
+                &gb1,
+                &gb2,
+                &b_admin.id,
+                &b_relationship,
+                &b_assignment,
+                &b_activation,
+            ],
+        ));
         foreign_ids.extend(owned(&c, &[&c, &customer_admin.id]));
         foreign_ids.extend(owned(&d, &[&d, &d_admin.id]));
         foreign_ids.push((None, server.operator.id.clone()));
@@ -147,6 +228,8 @@ impl World {
                 "secret-gb1",
                 "secret-gb2",
                 "secret-gb1-note",
+                "secret-rbd",
+                "secret-act",
             ],
         ));
         markers.extend(owned(&c, &["secret-c"]));
@@ -163,6 +246,9 @@ impl World {
             b_groups: [gb1, gb2],
             b_token: b_admin.id,
             d_token: d_admin.id,
+            b_relationship,
+            b_assignment,
+            b_activation,
             b_secret: b_admin.secret,
             partner_admin,
             customer_admin,

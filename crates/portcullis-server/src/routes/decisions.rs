@@ -1,0 +1,91 @@
+//! `POST /v1/decisions`: may this partner user do this in this customer
+//! tenant, now? Services (resource providers) and operators.
+
+use axum::extract::State;
+use portcullis_decision::{Decision, DecisionRequest};
+use portcullis_domain::Role;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Authenticated};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(decide))
+        .routes(routes!(list_roles))
+}
+
+/// One check, or a batch of up to 1,000.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum DecisionInput {
+    Batch(DecisionBatch),
+    Single(DecisionRequest),
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBatch {
+    #[schema(max_items = 1000)]
+    pub checks: Vec<DecisionRequest>,
+}
+
+/// A single decision, or `{"decisions": [...]}` in the order of the checks.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum DecisionOutput {
+    Batch { decisions: Vec<Decision> },
+    Single(Decision),
+}
+
+/// Decide one access check or a batch; every decision says why.
+#[utoipa::path(post, path = "/v1/decisions", tag = "decisions", request_body = DecisionInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = DecisionOutput), (status = 403, body = ErrorBody)))]
+async fn decide(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> ApiResult<axum::Json<DecisionOutput>> {
+    let output = match input {
+        DecisionInput::Single(request) => {
+            let mut decisions = state
+                .portcullis
+                .decide(&caller, std::slice::from_ref(&request))
+                .await?;
+            match decisions.pop() {
+                Some(decision) => DecisionOutput::Single(decision),
+                None => DecisionOutput::Batch { decisions },
+            }
+        }
+        DecisionInput::Batch(batch) => DecisionOutput::Batch {
+            decisions: state.portcullis.decide(&caller, &batch.checks).await?,
+        },
+    };
+    Ok(axum::Json(output))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RoleList {
+    pub items: Vec<Role>,
+}
+
+/// The role catalog: what each role permits and whether it is privileged.
+#[utoipa::path(get, path = "/v1/roles", tag = "decisions", security(("bearer" = [])),
+    responses((status = 200, body = RoleList)))]
+async fn list_roles(
+    State(state): State<AppState>,
+    Authenticated(_caller): Authenticated,
+) -> ApiResult<axum::Json<RoleList>> {
+    let items = state
+        .portcullis
+        .engine()
+        .catalog()
+        .iter()
+        .cloned()
+        .collect();
+    Ok(axum::Json(RoleList { items }))
+}

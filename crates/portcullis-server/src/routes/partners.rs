@@ -1,0 +1,99 @@
+//! Partner authorization and customer restrictions, under `/v1/tenants/{tenant_id}`.
+//!
+//! `authorization`: operators set it; the tenant's own admins and operators
+//! read it. `restrictions`: the customer's admin or an operator sets them;
+//! the customer's admin and operators read them.
+
+use axum::extract::{Path, State};
+use portcullis_domain::CustomerRestrictions;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::tenants::tenant_id;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Authenticated};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_authorization, set_authorization))
+        .routes(routes!(get_restrictions, set_restrictions))
+}
+
+/// Whether a partner may act as a partner (stands in for vetting until it exists).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Authorization {
+    pub authorized: bool,
+}
+
+/// Read a partner's authorization.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/authorization", tag = "tenants",
+    params(("tenant_id" = String, Path, format = Uuid)), security(("bearer" = [])),
+    responses((status = 200, body = Authorization)))]
+async fn get_authorization(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(raw): Path<String>,
+) -> ApiResult<axum::Json<Authorization>> {
+    let authorized = state
+        .portcullis
+        .partner_authorized(&caller, tenant_id(&raw)?)
+        .await?;
+    Ok(axum::Json(Authorization { authorized }))
+}
+
+/// Authorize or deauthorize a partner (operators); decisions follow at once.
+#[utoipa::path(put, path = "/v1/tenants/{tenant_id}/authorization", tag = "tenants",
+    request_body = Authorization, params(("tenant_id" = String, Path, format = Uuid)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Authorization), (status = 403, body = ErrorBody)))]
+async fn set_authorization(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<Authorization>,
+) -> ApiResult<axum::Json<Authorization>> {
+    state
+        .portcullis
+        .set_partner_authorized(&caller, tenant_id(&raw)?, body.authorized)
+        .await?;
+    Ok(axum::Json(body))
+}
+
+/// Read a customer's restrictions on partner access.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/restrictions", tag = "tenants",
+    params(("tenant_id" = String, Path, format = Uuid)), security(("bearer" = [])),
+    responses((status = 200, body = CustomerRestrictions)))]
+async fn get_restrictions(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(raw): Path<String>,
+) -> ApiResult<axum::Json<CustomerRestrictions>> {
+    Ok(axum::Json(
+        state
+            .portcullis
+            .restrictions(&caller, tenant_id(&raw)?)
+            .await?,
+    ))
+}
+
+/// Set a customer's restrictions (allowed IP ranges, allowed UTC hours).
+#[utoipa::path(put, path = "/v1/tenants/{tenant_id}/restrictions", tag = "tenants",
+    request_body = CustomerRestrictions, params(("tenant_id" = String, Path, format = Uuid)),
+    security(("bearer" = [])),
+    responses((status = 200, body = CustomerRestrictions)))]
+async fn set_restrictions(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<CustomerRestrictions>,
+) -> ApiResult<axum::Json<CustomerRestrictions>> {
+    Ok(axum::Json(
+        state
+            .portcullis
+            .set_restrictions(&caller, tenant_id(&raw)?, body)
+            .await?,
+    ))
+}

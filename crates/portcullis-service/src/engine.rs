@@ -1,0 +1,60 @@
+//! The decision index shared by every request of this process, kept current
+//! by the use cases after each commit.
+
+use std::sync::RwLock;
+
+use portcullis_decision::{Decision, DecisionIndex, DecisionRequest, DenyReason};
+use portcullis_domain::{AccessSnapshot, RoleCatalog, Timestamp};
+
+/// The index behind a lock. Readers never wait on the store; writers hold
+/// the lock only for an in-memory update.
+#[derive(Debug)]
+pub struct Engine {
+    catalog: RoleCatalog,
+    index: RwLock<DecisionIndex>,
+}
+
+impl Engine {
+    pub fn new(catalog: RoleCatalog) -> Self {
+        Self {
+            index: RwLock::new(DecisionIndex::new(&catalog)),
+            catalog,
+        }
+    }
+
+    pub fn catalog(&self) -> &RoleCatalog {
+        &self.catalog
+    }
+
+    /// Replaces the whole index with one built from `snapshot`.
+    pub fn rebuild(&self, snapshot: &AccessSnapshot) {
+        let fresh = DecisionIndex::from_snapshot(snapshot, &self.catalog);
+        if let Ok(mut index) = self.index.write() {
+            *index = fresh;
+        } else {
+            tracing::error!("decision index lock poisoned; rebuild skipped, decisions deny");
+        }
+    }
+
+    /// Applies an incremental change.
+    pub fn update(&self, change: impl FnOnce(&mut DecisionIndex)) {
+        match self.index.write() {
+            Ok(mut index) => change(&mut index),
+            Err(_) => {
+                tracing::error!("decision index lock poisoned; update skipped, decisions deny")
+            }
+        }
+    }
+
+    /// Decides every request at `now` under one read lock. A poisoned lock
+    /// denies everything: the engine fails closed.
+    pub fn decide_all(&self, requests: &[DecisionRequest], now: Timestamp) -> Vec<Decision> {
+        match self.index.read() {
+            Ok(index) => requests.iter().map(|r| index.decide(r, now)).collect(),
+            Err(_) => requests
+                .iter()
+                .map(|_| Decision::from_parts([DenyReason::EngineUnavailable].into(), None))
+                .collect(),
+        }
+    }
+}

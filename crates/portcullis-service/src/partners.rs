@@ -1,0 +1,98 @@
+//! Partner authorization (the stand-in for vetting) and customer restrictions.
+
+use portcullis_domain::{CustomerRestrictions, RuleViolation, TenantId, TenantKind};
+
+use crate::access::{self, tenant_not_found};
+use crate::{Caller, Portcullis, ServiceError};
+
+impl Portcullis {
+    /// Whether the partner may act as a partner at all. Until vetting
+    /// exists, this is the operator-set `authorized` flag; the vetting issue
+    /// replaces this one function.
+    pub(crate) async fn partner_may_act(&self, partner: TenantId) -> Result<(), ServiceError> {
+        if self.store.partner_authorized(partner).await? {
+            Ok(())
+        } else {
+            Err(RuleViolation::new(
+                "partner_not_authorized",
+                format!("partner tenant `{partner}` is not authorized to act as a partner"),
+            )
+            .into())
+        }
+    }
+
+    /// Operators authorize or deauthorize a partner tenant; decisions follow at once.
+    pub async fn set_partner_authorized(
+        &self,
+        caller: &Caller,
+        partner: TenantId,
+        authorized: bool,
+    ) -> Result<(), ServiceError> {
+        access::require_operator(&caller.principal, "authorize partners")?;
+        let tenant = self
+            .store
+            .get_tenant(partner)
+            .await?
+            .ok_or_else(|| tenant_not_found(partner))?;
+        if tenant.kind != TenantKind::Partner {
+            return Err(ServiceError::WrongTenantKind(format!(
+                "tenant `{partner}` is a customer tenant; only partners are authorized"
+            )));
+        }
+        let ctx = caller.audit(self.clock.now());
+        self.store
+            .set_partner_authorized(&ctx, partner, authorized)
+            .await?;
+        self.engine
+            .update(|index| index.set_authorized(partner, authorized));
+        Ok(())
+    }
+
+    pub async fn partner_authorized(
+        &self,
+        caller: &Caller,
+        partner: TenantId,
+    ) -> Result<bool, ServiceError> {
+        access::may_read_tenant(&caller.principal, partner)?;
+        Ok(self.store.partner_authorized(partner).await?)
+    }
+
+    /// A customer admin (or an operator) sets the customer's restrictions.
+    pub async fn set_restrictions(
+        &self,
+        caller: &Caller,
+        customer: TenantId,
+        restrictions: CustomerRestrictions,
+    ) -> Result<CustomerRestrictions, ServiceError> {
+        // Operators, or the customer's own admin (a partner admin reaches
+        // only its own partner tenant, which is of the wrong kind).
+        access::may_read_tenant(&caller.principal, customer)?;
+        let tenant = self
+            .store
+            .get_tenant(customer)
+            .await?
+            .ok_or_else(|| tenant_not_found(customer))?;
+        if tenant.kind != TenantKind::Customer {
+            return Err(ServiceError::WrongTenantKind(format!(
+                "tenant `{customer}` is a partner tenant; restrictions belong to customers"
+            )));
+        }
+        let ctx = caller.audit(self.clock.now());
+        self.store
+            .set_restrictions(&ctx, customer, &restrictions)
+            .await?;
+        let copy = restrictions.clone();
+        self.engine
+            .update(|index| index.set_restrictions(customer, copy));
+        Ok(restrictions)
+    }
+
+    pub async fn restrictions(
+        &self,
+        caller: &Caller,
+        customer: TenantId,
+    ) -> Result<CustomerRestrictions, ServiceError> {
+        access::may_read_tenant(&caller.principal, customer)?;
+        Ok(self.store.restrictions(customer).await?)
+    }
+}

@@ -1,0 +1,423 @@
+//! Delegated admin relationships: the partner proposes, the customer
+//! approves or rejects, either side terminates.
+
+use std::collections::BTreeSet;
+
+use portcullis_domain::{
+    AssignmentStatus, DisplayName, IsoDuration, Page, PageRequest, Relationship, RelationshipId,
+    RelationshipTerms, RoleId, TenantId, TenantKind,
+};
+use portcullis_store::{AccessChange, RelationshipFilter};
+
+use crate::access::{self, Side, tenant_not_found};
+use crate::{Caller, Portcullis, ServiceError};
+
+/// What a partner proposes.
+#[derive(Debug, Clone)]
+pub struct NewRelationship {
+    pub partner_tenant_id: TenantId,
+    pub customer_tenant_id: TenantId,
+    pub display_name: DisplayName,
+    pub roles: BTreeSet<RoleId>,
+    pub duration: IsoDuration,
+    pub auto_extend_duration: IsoDuration,
+}
+
+/// Changes to a relationship; absent fields stay.
+#[derive(Debug, Clone, Default)]
+pub struct RelationshipPatch {
+    pub display_name: Option<DisplayName>,
+    pub roles: Option<BTreeSet<RoleId>>,
+    pub duration: Option<IsoDuration>,
+    pub auto_extend_duration: Option<IsoDuration>,
+}
+
+pub(crate) fn relationship_not_found(id: RelationshipId) -> ServiceError {
+    ServiceError::NotFound(format!("relationship `{id}` not found"))
+}
+
+/// Refuses a stale `If-Match`.
+pub(crate) fn check_if_match(current: i64, if_match: Option<i64>) -> Result<(), ServiceError> {
+    match if_match {
+        Some(expected) if expected != current => Err(ServiceError::PreconditionFailed { current }),
+        _ => Ok(()),
+    }
+}
+
+impl Portcullis {
+    /// A relationship and the caller's side in it; 404 for anyone who is
+    /// not a party (or an operator).
+    pub(crate) async fn relationship_for(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<(Relationship, Side), ServiceError> {
+        access::may_touch_relationships(&caller.principal)?;
+        let relationship = self
+            .store
+            .get_relationship(id)
+            .await?
+            .ok_or_else(|| relationship_not_found(id))?;
+        let side = access::relationship_side(
+            &caller.principal,
+            relationship.partner_tenant_id,
+            relationship.customer_tenant_id,
+            || relationship_not_found(id),
+        )?;
+        Ok((relationship, side))
+    }
+
+    /// Writes one relationship change and updates the index.
+    async fn save_relationship(
+        &self,
+        caller: &Caller,
+        operation: &'static str,
+        before: Relationship,
+        mut after: Relationship,
+        extra: Vec<AccessChange>,
+    ) -> Result<Relationship, ServiceError> {
+        let now = self.clock.now();
+        after.updated_at = now;
+        after.version = before.version + 1;
+        let mut changes = vec![AccessChange::Relationship {
+            operation,
+            before: Some(before),
+            after: Some(after.clone()),
+        }];
+        changes.extend(extra);
+        self.apply_access(caller, changes).await?;
+        Ok(after)
+    }
+
+    /// Applies changes in one transaction, then mirrors them in the index.
+    pub(crate) async fn apply_access(
+        &self,
+        caller: &Caller,
+        changes: Vec<AccessChange>,
+    ) -> Result<(), ServiceError> {
+        let ctx = caller.audit(self.clock.now());
+        self.store.apply(&ctx, changes.clone()).await.map_err(|e| {
+            ServiceError::from_store(e, || "a record changed or vanished meanwhile".into())
+        })?;
+        self.engine.update(|index| {
+            for change in &changes {
+                match change {
+                    AccessChange::Relationship { after: Some(r), .. } => {
+                        index.upsert_relationship(r)
+                    }
+                    AccessChange::Relationship {
+                        before: Some(r),
+                        after: None,
+                        ..
+                    } => {
+                        index.remove_relationship(r.id);
+                    }
+                    AccessChange::Assignment { after: Some(a), .. } => index.upsert_assignment(a),
+                    AccessChange::Assignment {
+                        before: Some(a),
+                        after: None,
+                        ..
+                    } => {
+                        index.remove_assignment(a.id);
+                    }
+                    AccessChange::Activation { after: Some(a), .. } => index.upsert_activation(a),
+                    AccessChange::Activation {
+                        before: Some(a),
+                        after: None,
+                        ..
+                    } => {
+                        index.remove_activation(a.id);
+                    }
+                    _ => {}
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// The partner (or an operator for it) proposes a relationship to a customer.
+    pub async fn create_relationship(
+        &self,
+        caller: &Caller,
+        new: NewRelationship,
+    ) -> Result<Relationship, ServiceError> {
+        let side = access::relationship_side(
+            &caller.principal,
+            new.partner_tenant_id,
+            new.customer_tenant_id,
+            || tenant_not_found(new.partner_tenant_id),
+        )?;
+        access::require_side(
+            &caller.principal,
+            side,
+            &[Side::Platform, Side::Partner],
+            "propose relationships",
+        )?;
+        for (tenant, kind) in [
+            (new.partner_tenant_id, TenantKind::Partner),
+            (new.customer_tenant_id, TenantKind::Customer),
+        ] {
+            let found = self
+                .store
+                .get_tenant(tenant)
+                .await?
+                .ok_or_else(|| tenant_not_found(tenant))?;
+            if found.kind != kind {
+                return Err(ServiceError::WrongTenantKind(format!(
+                    "tenant `{tenant}` is not a {} tenant",
+                    kind.as_str()
+                )));
+            }
+        }
+        self.partner_may_act(new.partner_tenant_id).await?;
+        let relationship = Relationship::create(
+            new.partner_tenant_id,
+            new.customer_tenant_id,
+            new.display_name,
+            RelationshipTerms {
+                roles: new.roles,
+                duration: new.duration,
+                auto_extend_duration: new.auto_extend_duration,
+            },
+            self.engine.catalog(),
+            self.clock.now(),
+        )?;
+        self.apply_access(
+            caller,
+            vec![AccessChange::Relationship {
+                operation: "relationship.create",
+                before: None,
+                after: Some(relationship.clone()),
+            }],
+        )
+        .await?;
+        Ok(relationship)
+    }
+
+    pub async fn get_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Relationship, ServiceError> {
+        Ok(self.relationship_for(caller, id).await?.0)
+    }
+
+    /// Operators list all; a partner admin its partner's; a customer admin its customer's.
+    pub async fn list_relationships(
+        &self,
+        caller: &Caller,
+        mut filter: RelationshipFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Relationship>, ServiceError> {
+        use portcullis_domain::PrincipalKind as K;
+        match (caller.principal.kind(), caller.principal.tenant()) {
+            (K::Operator, _) => {}
+            (K::PartnerAdmin, Some(own)) => filter.partner_tenant_id = Some(own),
+            (K::CustomerAdmin, Some(own)) => filter.customer_tenant_id = Some(own),
+            _ => access::require_operator(&caller.principal, "list relationships")?,
+        }
+        Ok(self.store.list_relationships(&filter, page).await?)
+    }
+
+    /// While `created`, the partner changes name and terms; while `active`,
+    /// either side may remove privileged roles (never add).
+    pub async fn update_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        if_match: Option<i64>,
+        patch: RelationshipPatch,
+    ) -> Result<Relationship, ServiceError> {
+        let (before, side) = self.relationship_for(caller, id).await?;
+        check_if_match(before.version, if_match)?;
+        let mut after = before.clone();
+        let now = self.clock.now();
+        if before.status == portcullis_domain::RelationshipStatus::Created {
+            access::require_side(
+                &caller.principal,
+                side,
+                &[Side::Platform, Side::Partner],
+                "change a proposed relationship",
+            )?;
+            if let Some(name) = patch.display_name {
+                after.display_name = name;
+            }
+            let mut terms = after.terms();
+            if let Some(roles) = patch.roles {
+                terms.roles = roles;
+            }
+            if let Some(duration) = patch.duration {
+                terms.duration = duration;
+            }
+            if let Some(extend) = patch.auto_extend_duration {
+                terms.auto_extend_duration = extend;
+            }
+            after.change_terms(terms, self.engine.catalog())?;
+        } else {
+            if patch.display_name.is_some()
+                || patch.duration.is_some()
+                || patch.auto_extend_duration.is_some()
+            {
+                return Err(portcullis_domain::RuleViolation::new(
+                    "invalid_transition",
+                    format!(
+                        "the name and terms change only while `created`; the relationship is `{}`",
+                        before.status_at(now).as_str()
+                    ),
+                )
+                .into());
+            }
+            if let Some(roles) = patch.roles {
+                after.remove_privileged_roles(roles, self.engine.catalog(), now)?;
+            }
+        }
+        self.save_relationship(caller, "relationship.update", before, after, Vec::new())
+            .await
+    }
+
+    /// The partner sends the proposal to the customer.
+    pub async fn request_approval(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Relationship, ServiceError> {
+        let (before, side) = self.relationship_for(caller, id).await?;
+        access::require_side(
+            &caller.principal,
+            side,
+            &[Side::Platform, Side::Partner],
+            "send relationships for approval",
+        )?;
+        self.partner_may_act(before.partner_tenant_id).await?;
+        let mut after = before.clone();
+        after.request_approval(self.clock.now())?;
+        self.save_relationship(
+            caller,
+            "relationship.request_approval",
+            before,
+            after,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// The customer approves: the relationship and its pending assignments become active.
+    pub async fn approve_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Relationship, ServiceError> {
+        let (before, side) = self.relationship_for(caller, id).await?;
+        access::require_side(
+            &caller.principal,
+            side,
+            &[Side::Customer],
+            "approve relationships (only the customer does)",
+        )?;
+        let now = self.clock.now();
+        let mut after = before.clone();
+        after.approve(now)?;
+        let mut activations = Vec::new();
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let assignments = self.store.list_assignments(id, &page).await?;
+            for assignment in assignments.items {
+                if assignment.status == AssignmentStatus::Pending {
+                    let mut active = assignment.clone();
+                    active.status = AssignmentStatus::Active;
+                    active.updated_at = now;
+                    active.version += 1;
+                    activations.push(AccessChange::Assignment {
+                        operation: "assignment.activate",
+                        before: Some(assignment),
+                        after: Some(active),
+                    });
+                }
+            }
+            match assignments.next {
+                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                None => break,
+            }
+        }
+        self.save_relationship(caller, "relationship.approve", before, after, activations)
+            .await
+    }
+
+    /// The customer refuses the proposal.
+    pub async fn reject_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Relationship, ServiceError> {
+        let (before, side) = self.relationship_for(caller, id).await?;
+        access::require_side(
+            &caller.principal,
+            side,
+            &[Side::Customer],
+            "reject relationships (only the customer does)",
+        )?;
+        let mut after = before.clone();
+        after.reject(self.clock.now())?;
+        self.save_relationship(caller, "relationship.reject", before, after, Vec::new())
+            .await
+    }
+
+    /// Either side (or an operator containing an incident) ends an active
+    /// relationship; it grants nothing from this instant.
+    pub async fn terminate_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Relationship, ServiceError> {
+        let (before, _side) = self.relationship_for(caller, id).await?;
+        let mut after = before.clone();
+        after.request_termination(self.clock.now())?;
+        self.save_relationship(caller, "relationship.terminate", before, after, Vec::new())
+            .await
+    }
+
+    /// A proposal that was never sent may be withdrawn by the partner.
+    pub async fn delete_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        if_match: Option<i64>,
+    ) -> Result<(), ServiceError> {
+        let (before, side) = self.relationship_for(caller, id).await?;
+        access::require_side(
+            &caller.principal,
+            side,
+            &[Side::Platform, Side::Partner],
+            "withdraw relationships",
+        )?;
+        check_if_match(before.version, if_match)?;
+        if before.status != portcullis_domain::RelationshipStatus::Created {
+            return Err(portcullis_domain::RuleViolation::new(
+                "invalid_transition",
+                format!(
+                    "only a `created` relationship can be deleted; this one is `{}` (terminate it instead)",
+                    before.status.as_str()
+                ),
+            )
+            .into());
+        }
+        let assignments = self
+            .store
+            .list_assignments(id, &PageRequest::first(1))
+            .await?;
+        if !assignments.items.is_empty() {
+            return Err(ServiceError::Conflict(
+                "the relationship still has access assignments; delete them first".into(),
+            ));
+        }
+        self.apply_access(
+            caller,
+            vec![AccessChange::Relationship {
+                operation: "relationship.delete",
+                before: Some(before),
+                after: None,
+            }],
+        )
+        .await
+    }
+}
