@@ -186,7 +186,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let server_config = portcullis_server::ServerConfig {
         max_body_bytes: config.max_body_bytes,
     };
-    let app = portcullis_server::router(portcullis, &server_config);
+    let app = portcullis_server::router(portcullis.clone(), &server_config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", config.listen))?;
@@ -196,7 +196,17 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         database = %config.redacted_database_url(),
         "portcullis listening on http://{address}"
     );
-    portcullis_server::serve(listener, app, portcullis_server::shutdown_signal()).await?;
+    // Follow commits of other nodes (PostgreSQL NOTIFY, with a slow poll).
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let follower = tokio::spawn(portcullis.clone().follow_changes(async move {
+        let _ = stop_rx.changed().await;
+    }));
+    let shutdown = async move {
+        portcullis_server::shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    };
+    portcullis_server::serve(listener, app, shutdown).await?;
+    let _ = follower.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

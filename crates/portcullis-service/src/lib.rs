@@ -16,11 +16,13 @@ mod error;
 mod groups;
 mod partners;
 mod relationships;
+mod sync;
 mod tenants;
 mod tokens;
 mod users;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
@@ -39,6 +41,8 @@ pub struct Portcullis {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     engine: Arc<Engine>,
+    /// The last audit sequence number reflected in the index.
+    synced: Arc<AtomicI64>,
 }
 
 impl Portcullis {
@@ -59,6 +63,7 @@ impl Portcullis {
             store,
             clock,
             engine: Arc::new(Engine::new(catalog)),
+            synced: Arc::new(AtomicI64::new(0)),
         }
     }
 
@@ -73,10 +78,14 @@ impl Portcullis {
         Ok(app)
     }
 
-    /// Rebuilds the decision index from the store.
+    /// Rebuilds the decision index from the store. The audit sequence is
+    /// read first, so that [`Portcullis::catch_up`] re-applies anything
+    /// committed while the snapshot was read.
     pub async fn reload_index(&self) -> Result<(), ServiceError> {
+        let seq = self.store.audit_head_seq().await?;
         let snapshot = self.store.access_snapshot().await?;
         self.engine.rebuild(&snapshot);
+        self.synced.store(seq, Ordering::SeqCst);
         Ok(())
     }
 

@@ -68,6 +68,14 @@ impl AuditStore for SqlStore {
         }))
     }
 
+    async fn audit_head_seq(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        rows::int(&row, "seq")
+    }
+
     async fn verify_audit(&self) -> Result<Result<i64, AuditChainBreak>, StoreError> {
         let mut tx = self.pool().begin().await?;
         if self.backend() == Backend::Postgres {

@@ -71,6 +71,8 @@ impl Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// The URL it was opened with (PostgreSQL's listener opens its own connection).
+    url: String,
 }
 
 impl fmt::Debug for SqlStore {
@@ -108,7 +110,7 @@ impl SqlStore {
             Backend::Postgres => options.max_connections(10).connect(&url).await,
         }
         .map_err(|e| StoreError::Config(format!("cannot open the {backend} database: {e}")))?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, url })
     }
 
     /// Opens the database and applies any pending migrations.
@@ -127,6 +129,10 @@ impl SqlStore {
         };
         migrator.run(&self.pool).await?;
         Ok(migrator.iter().count())
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     /// The connection pool, for tools and tests that read the tables directly.
@@ -148,6 +154,10 @@ impl Store for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError> {
+        self.listen_changes().await
     }
 }
 

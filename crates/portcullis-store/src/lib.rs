@@ -13,6 +13,7 @@ mod assignments;
 mod audit;
 mod authorization;
 mod backend;
+mod changes;
 mod context;
 mod error;
 mod groups;
@@ -28,6 +29,7 @@ mod users;
 
 pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
+pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
 pub use store::{

@@ -3,6 +3,7 @@
 use portcullis_domain::{AuditDraft, AuditRecord, ChainHead};
 use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::Store as _;
 use crate::rows;
 use crate::{SqlStore, StoreError};
 
@@ -14,6 +15,8 @@ use crate::{SqlStore, StoreError};
 pub(crate) struct Mutation {
     tx: Transaction<'static, Any>,
     head: ChainHead,
+    /// On PostgreSQL, commit tells other nodes through `NOTIFY`.
+    notify: bool,
 }
 
 impl SqlStore {
@@ -30,7 +33,11 @@ impl SqlStore {
             seq: rows::int(&row, "seq")?,
             hash: rows::text(&row, "hash")?,
         };
-        Ok(Mutation { tx, head })
+        Ok(Mutation {
+            tx,
+            head,
+            notify: self.backend() == crate::Backend::Postgres,
+        })
     }
 }
 
@@ -77,6 +84,14 @@ impl Mutation {
             .bind(&self.head.hash)
             .execute(&mut *self.tx)
             .await?;
+        if self.notify {
+            // Delivered to listeners only if and when the transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::changes::CHANNEL)
+                .bind(self.head.seq.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

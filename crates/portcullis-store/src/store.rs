@@ -25,6 +25,9 @@ pub trait Store:
     fn backend(&self) -> Backend;
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Notifications of commits (PostgreSQL); `None` where one process owns
+    /// the database.
+    async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError>;
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +231,8 @@ pub trait AuditStore {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError>;
+    /// The sequence number of the last audit record (0 when there is none).
+    async fn audit_head_seq(&self) -> Result<i64, StoreError>;
     /// Walks the whole chain in one consistent snapshot: `Ok(Ok(n))` when
     /// `n` records verify, `Ok(Err(break))` naming the first bad sequence.
     async fn verify_audit(&self) -> Result<Result<i64, AuditChainBreak>, StoreError>;

@@ -12,3 +12,4 @@ mod config;
 mod readme;
 mod serve;
 mod support;
+mod two_nodes;

@@ -1,0 +1,169 @@
+//! Keeping this node's decision index current with commits made anywhere.
+//!
+//! The audit log is the change feed: every mutation appends records naming
+//! its operation and target. After loading the index at a known sequence
+//! number, a node applies each later record by re-reading its target from
+//! the store. Re-applying a change this node already made is harmless.
+//! On PostgreSQL, `NOTIFY` wakes the node at each commit; a slow poll
+//! catches anything a lost notification missed.
+
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use portcullis_domain::{
+    ActivationId, AssignmentId, AuditRecord, Cursor, GroupId, GroupMember, PageRequest,
+    RelationshipId, TenantId, UserId,
+};
+use portcullis_store::AuditFilter;
+
+use crate::{Portcullis, ServiceError};
+
+/// How often to look for missed changes when no notification arrives.
+const POLL_EVERY: Duration = Duration::from_secs(5);
+
+impl Portcullis {
+    /// Applies every record after the last one this node has seen; returns
+    /// the sequence number reached.
+    pub async fn catch_up(&self) -> Result<i64, ServiceError> {
+        let mut last = self.synced.load(Ordering::SeqCst);
+        loop {
+            let page =
+                PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(Cursor(last.to_string())))?;
+            let records = self
+                .store
+                .list_audit(&AuditFilter::default(), &page)
+                .await?;
+            for record in &records.items {
+                self.apply_record(record).await?;
+                last = record.seq;
+                self.synced.fetch_max(last, Ordering::SeqCst);
+            }
+            if records.next.is_none() {
+                return Ok(last);
+            }
+        }
+    }
+
+    /// Follows commits until `shutdown` completes: wakes on each PostgreSQL
+    /// notification, and every few seconds in any case.
+    pub async fn follow_changes(self, shutdown: impl Future<Output = ()> + Send) {
+        let mut listener = match self.store.change_listener().await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for changes; polling only");
+                None
+            }
+        };
+        tokio::pin!(shutdown);
+        loop {
+            let notified = async {
+                match listener.as_mut() {
+                    Some(l) => l.next().await.map(|_| ()),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = &mut shutdown => return,
+                result = notified => {
+                    if let Err(err) = result {
+                        tracing::warn!(%err, "change notification failed");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                }
+                () = tokio::time::sleep(POLL_EVERY) => {}
+            }
+            if let Err(err) = self.catch_up().await {
+                tracing::error!(%err, "cannot apply changes to the decision index");
+            }
+        }
+    }
+
+    /// Re-reads the target of one audit record into the index.
+    async fn apply_record(&self, record: &AuditRecord) -> Result<(), ServiceError> {
+        let op = record.operation.as_str();
+        let target = record.target_id.as_str();
+        let tenant = record
+            .tenant_id
+            .as_deref()
+            .and_then(|t| TenantId::parse(t).ok());
+        match op {
+            "tenant.create" | "tenant.update" | "tenant.delete" => {
+                let id = TenantId::parse(target)?;
+                match self.store.get_tenant(id).await? {
+                    Some(t) => self.engine.update(|index| index.upsert_tenant(&t)),
+                    None => self.engine.update(|index| index.remove_tenant(id)),
+                }
+            }
+            "user.create" | "user.update" | "user.delete" => {
+                let id = UserId::parse(target)?;
+                let found = match tenant {
+                    Some(t) => self.store.get_user(t, id).await?,
+                    None => None,
+                };
+                match found {
+                    Some(u) => self.engine.update(|index| index.upsert_user(&u)),
+                    None => self.engine.update(|index| index.remove_user(id)),
+                }
+            }
+            "group.delete" => {
+                let id = GroupId::parse(target)?;
+                self.engine.update(|index| index.remove_group(id));
+            }
+            "group.member.add" | "group.member.remove" => {
+                let state = if op == "group.member.add" {
+                    &record.after
+                } else {
+                    &record.before
+                };
+                if let Some(member) = state
+                    .as_deref()
+                    .and_then(|json| serde_json::from_str::<GroupMember>(json).ok())
+                {
+                    self.engine.update(|index| {
+                        if op == "group.member.add" {
+                            index.add_member(member.group_id, member.user_id);
+                        } else {
+                            index.remove_member(member.group_id, member.user_id);
+                        }
+                    });
+                }
+            }
+            _ if op.starts_with("relationship.") => {
+                let id = RelationshipId::parse(target)?;
+                match self.store.get_relationship(id).await? {
+                    Some(r) => self.engine.update(|index| index.upsert_relationship(&r)),
+                    None => self.engine.update(|index| index.remove_relationship(id)),
+                }
+            }
+            _ if op.starts_with("assignment.") => {
+                let id = AssignmentId::parse(target)?;
+                match self.store.get_assignment(id).await? {
+                    Some(a) => self.engine.update(|index| index.upsert_assignment(&a)),
+                    None => self.engine.update(|index| index.remove_assignment(id)),
+                }
+            }
+            _ if op.starts_with("activation.") => {
+                let id = ActivationId::parse(target)?;
+                match self.store.get_activation(id).await? {
+                    Some(a) => self.engine.update(|index| index.upsert_activation(&a)),
+                    None => self.engine.update(|index| index.remove_activation(id)),
+                }
+            }
+            "partner.authorize" | "partner.deauthorize" => {
+                let id = TenantId::parse(target)?;
+                let authorized = self.store.partner_authorized(id).await?;
+                self.engine
+                    .update(|index| index.set_authorized(id, authorized));
+            }
+            "customer.restrictions.set" => {
+                let id = TenantId::parse(target)?;
+                let restrictions = self.store.restrictions(id).await?;
+                self.engine
+                    .update(|index| index.set_restrictions(id, restrictions));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
