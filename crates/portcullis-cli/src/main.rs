@@ -207,6 +207,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     };
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
+    portcullis.flush_events().await;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

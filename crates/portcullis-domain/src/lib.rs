@@ -13,6 +13,7 @@ mod audit;
 mod clock;
 mod duration;
 mod error;
+mod event;
 mod group;
 mod id;
 mod name;
@@ -39,6 +40,7 @@ pub use audit::{
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
+pub use event::{ActivityEvent, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
 pub use group::{GroupMember, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
 pub use name::{Description, DisplayName, UserPrincipalName};

@@ -26,6 +26,14 @@ impl Portcullis {
             )
             .into());
         }
-        Ok(self.engine.decide_all(requests, self.clock.now()))
+        let now = self.clock.now();
+        let decisions = self.engine.decide_all(requests, now);
+        let events = requests
+            .iter()
+            .zip(&decisions)
+            .map(|(request, decision)| crate::events::decision_event(request, decision, now))
+            .collect();
+        self.record_events(events).await;
+        Ok(decisions)
     }
 }

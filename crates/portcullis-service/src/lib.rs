@@ -13,8 +13,10 @@ mod caller;
 mod decisions;
 mod engine;
 mod error;
+mod events;
 mod groups;
 mod partners;
+mod relationship_views;
 mod relationships;
 mod sync;
 mod tenants;
@@ -32,6 +34,8 @@ pub use assignments::{AssignmentPatch, NewAssignment};
 pub use caller::Caller;
 pub use engine::Engine;
 pub use error::ServiceError;
+pub use events::decision_event;
+pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 
@@ -43,6 +47,8 @@ pub struct Portcullis {
     engine: Arc<Engine>,
     /// The last audit sequence number reflected in the index.
     synced: Arc<AtomicI64>,
+    /// Decision events on their way to the activity stream.
+    events: Arc<events::EventQueue>,
 }
 
 impl Portcullis {
@@ -64,6 +70,7 @@ impl Portcullis {
             clock,
             engine: Arc::new(Engine::new(catalog)),
             synced: Arc::new(AtomicI64::new(0)),
+            events: Arc::new(events::EventQueue::default()),
         }
     }
 

@@ -16,6 +16,7 @@ mod backend;
 mod changes;
 mod context;
 mod error;
+mod events;
 mod groups;
 mod mutation;
 mod relationships;
@@ -32,6 +33,7 @@ pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
 pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
+pub use events::{EventFilter, EventStore, StoredEvent};
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
     TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,

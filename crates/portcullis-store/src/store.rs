@@ -18,6 +18,7 @@ pub trait Store:
     + TokenStore
     + AuditStore
     + crate::AccessStore
+    + crate::EventStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -17,6 +17,7 @@ mod assignments;
 mod atomicity;
 mod audit;
 mod authorization;
+mod events;
 mod groups;
 mod relationships;
 mod snapshot;

@@ -1,0 +1,142 @@
+//! Read-only views of relationships for other interfaces (the Graph view):
+//! what was done to a relationship, the customers a partner serves, and the
+//! names of the customers a caller deals with.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use portcullis_domain::{
+    AuditRecord, DisplayName, PageRequest, PrincipalKind, RelationshipId, RelationshipStatus,
+    Tenant, TenantId,
+};
+use portcullis_store::{AuditFilter, RelationshipFilter};
+
+use crate::{Caller, Portcullis, ServiceError, access};
+
+/// The audit operations of a relationship's lifecycle actions.
+pub const LIFECYCLE_OPERATIONS: [&str; 4] = [
+    "relationship.request_approval",
+    "relationship.approve",
+    "relationship.reject",
+    "relationship.terminate",
+];
+
+impl Portcullis {
+    /// The audit records of the lifecycle actions taken on a relationship
+    /// (see [`LIFECYCLE_OPERATIONS`]), oldest first, for a party of it.
+    ///
+    /// The audit log is not indexed by target: this reads the partner's
+    /// records of those operations since the relationship was created and
+    /// keeps the relationship's own, so it costs one pass over the
+    /// partner's lifecycle records of that period.
+    pub async fn relationship_history(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<Vec<AuditRecord>, ServiceError> {
+        let (relationship, _side) = self.relationship_for(caller, id).await?;
+        let target = id.to_string();
+        let mut found = Vec::new();
+        for operation in LIFECYCLE_OPERATIONS {
+            let filter = AuditFilter {
+                tenant_id: Some(relationship.partner_tenant_id),
+                operation: Some(operation.to_owned()),
+                since: Some(relationship.created_at),
+                ..AuditFilter::default()
+            };
+            let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+            loop {
+                let records = self.store.list_audit(&filter, &page).await?;
+                found.extend(records.items.into_iter().filter(|r| r.target_id == target));
+                match records.next {
+                    Some(next) => {
+                        page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?;
+                    }
+                    None => break,
+                }
+            }
+        }
+        found.sort_by_key(|r| r.seq);
+        Ok(found)
+    }
+
+    /// The customers with at least one relationship active now: with the
+    /// caller's partner tenant for a partner admin, with any partner for an
+    /// operator; ordered by id. Reads every stored-active relationship of
+    /// the partner.
+    pub async fn delegated_customers(&self, caller: &Caller) -> Result<Vec<Tenant>, ServiceError> {
+        let partner = match (caller.principal.kind(), caller.principal.tenant()) {
+            (PrincipalKind::Operator, _) => None,
+            (PrincipalKind::PartnerAdmin, Some(own)) => Some(own),
+            _ => {
+                access::require_operator(&caller.principal, "list a partner's customers")?;
+                None
+            }
+        };
+        let now = self.clock.now();
+        let filter = RelationshipFilter {
+            partner_tenant_id: partner,
+            customer_tenant_id: None,
+            status: Some(RelationshipStatus::Active),
+        };
+        let mut customers = BTreeSet::new();
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let relationships = self.store.list_relationships(&filter, &page).await?;
+            customers.extend(
+                relationships
+                    .items
+                    .iter()
+                    .filter(|r| r.is_active_at(now))
+                    .map(|r| r.customer_tenant_id),
+            );
+            match relationships.next {
+                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                None => break,
+            }
+        }
+        let mut tenants = Vec::with_capacity(customers.len());
+        for id in customers {
+            if let Some(tenant) = self.store.get_tenant(id).await? {
+                tenants.push(tenant);
+            }
+        }
+        Ok(tenants)
+    }
+
+    /// The display names of those of `customers` the caller deals with:
+    /// any for an operator, its own tenant for a customer admin, customers
+    /// it has a relationship with (of any status) for a partner admin.
+    /// Others are left out, whether or not they exist.
+    pub async fn customer_names(
+        &self,
+        caller: &Caller,
+        customers: &BTreeSet<TenantId>,
+    ) -> Result<BTreeMap<TenantId, DisplayName>, ServiceError> {
+        access::may_touch_relationships(&caller.principal)?;
+        let mut names = BTreeMap::new();
+        for &customer in customers {
+            let visible = match (caller.principal.kind(), caller.principal.tenant()) {
+                (PrincipalKind::Operator, _) => true,
+                (PrincipalKind::CustomerAdmin, Some(own)) => own == customer,
+                (PrincipalKind::PartnerAdmin, Some(own)) => {
+                    let filter = RelationshipFilter {
+                        partner_tenant_id: Some(own),
+                        customer_tenant_id: Some(customer),
+                        status: None,
+                    };
+                    !self
+                        .store
+                        .list_relationships(&filter, &PageRequest::first(1))
+                        .await?
+                        .items
+                        .is_empty()
+                }
+                _ => false,
+            };
+            if visible && let Some(tenant) = self.store.get_tenant(customer).await? {
+                names.insert(customer, tenant.display_name);
+            }
+        }
+        Ok(names)
+    }
+}

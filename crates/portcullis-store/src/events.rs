@@ -1,0 +1,127 @@
+//! The activity stream's storage.
+
+use async_trait::async_trait;
+use portcullis_domain::{ActivityEvent, Page, PageRequest, TenantId, Timestamp, UserId};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+use crate::mutation::fetch_limit;
+use crate::{SqlStore, StoreError, rows};
+
+/// Which events to list; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub partner_tenant_id: Option<TenantId>,
+    pub user_id: Option<UserId>,
+    pub customer_tenant_id: Option<TenantId>,
+    pub class_uid: Option<i64>,
+    /// Inclusive.
+    pub since: Option<Timestamp>,
+    /// Exclusive.
+    pub until: Option<Timestamp>,
+}
+
+/// An event with its place in the stream.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StoredEvent {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: ActivityEvent,
+}
+
+#[async_trait]
+pub trait EventStore {
+    /// Appends events in one transaction, ignoring any whose `uid` is
+    /// already stored; returns how many were new.
+    async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError>;
+    /// Events in arrival order.
+    async fn list_events(
+        &self,
+        filter: &EventFilter,
+        page: &PageRequest,
+    ) -> Result<Page<StoredEvent>, StoreError>;
+}
+
+const COLUMNS: &str = "seq, uid, class_uid, time, status_id, partner_tenant_id, user_id, customer_tenant_id, operation, body";
+
+fn from_row(row: &AnyRow) -> Result<StoredEvent, StoreError> {
+    let body = rows::text(row, "body")?;
+    Ok(StoredEvent {
+        seq: rows::int(row, "seq")?,
+        event: ActivityEvent {
+            uid: rows::text(row, "uid")?,
+            class_uid: rows::int(row, "class_uid")?,
+            time: rows::time(row, "time")?,
+            status_id: rows::int(row, "status_id")?,
+            partner_tenant_id: rows::opt_text(row, "partner_tenant_id")?,
+            user_id: rows::opt_text(row, "user_id")?,
+            customer_tenant_id: rows::opt_text(row, "customer_tenant_id")?,
+            operation: rows::opt_text(row, "operation")?,
+            body: serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("column `body`: {e}")))?,
+        },
+    })
+}
+
+#[async_trait]
+impl EventStore for SqlStore {
+    async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut added = 0;
+        for event in events {
+            let done = sqlx::query(
+                "INSERT INTO activity_events (uid, class_uid, time, status_id, partner_tenant_id, \
+                 user_id, customer_tenant_id, operation, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (uid) DO NOTHING",
+            )
+            .bind(&event.uid)
+            .bind(event.class_uid)
+            .bind(event.time.unix_millis())
+            .bind(event.status_id)
+            .bind(event.partner_tenant_id.as_deref())
+            .bind(event.user_id.as_deref())
+            .bind(event.customer_tenant_id.as_deref())
+            .bind(event.operation.as_deref())
+            .bind(event.body.to_string())
+            .execute(&mut *tx)
+            .await?;
+            added += done.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn list_events(
+        &self,
+        filter: &EventFilter,
+        page: &PageRequest,
+    ) -> Result<Page<StoredEvent>, StoreError> {
+        let after = match page.after() {
+            Some(cursor) => Some(
+                cursor
+                    .0
+                    .parse::<i64>()
+                    .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))?,
+            ),
+            None => None,
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
+             AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \
+             AND ($4 IS NULL OR class_uid = $4) AND ($5 IS NULL OR time >= $5) \
+             AND ($6 IS NULL OR time < $6) AND ($7 IS NULL OR seq > $7) ORDER BY seq LIMIT $8"
+        ))
+        .bind(filter.partner_tenant_id.map(|t| t.to_string()))
+        .bind(filter.user_id.map(|u| u.to_string()))
+        .bind(filter.customer_tenant_id.map(|t| t.to_string()))
+        .bind(filter.class_uid)
+        .bind(filter.since.map(|t| t.unix_millis()))
+        .bind(filter.until.map(|t| t.unix_millis()))
+        .bind(after)
+        .bind(fetch_limit(page))
+        .fetch_all(self.pool())
+        .await?;
+        let events = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(events, page.limit(), |e| e.seq.to_string()))
+    }
+}

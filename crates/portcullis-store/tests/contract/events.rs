@@ -1,0 +1,85 @@
+use portcullis_domain::{ActivityEvent, PageRequest, Timestamp};
+use portcullis_store::{EventFilter, EventStore};
+
+use crate::contract;
+
+fn event(uid: &str, time: i64, user: &str) -> ActivityEvent {
+    ActivityEvent {
+        uid: uid.to_owned(),
+        class_uid: 6003,
+        time: Timestamp::from_unix_millis(time),
+        status_id: 1,
+        partner_tenant_id: Some("p".into()),
+        user_id: Some(user.to_owned()),
+        customer_tenant_id: Some("c".into()),
+        operation: Some("users.read".into()),
+        body: serde_json::json!({"class_uid": 6003, "metadata": {"uid": uid}, "nested": {"n": [1, 2]}}),
+    }
+}
+
+contract!(
+    events_append_in_order_and_ignore_duplicate_uids,
+    |store, _db| {
+        let added = store
+            .append_events(&[
+                event("a", 10, "u1"),
+                event("b", 20, "u2"),
+                event("a", 30, "u1"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(added, 2, "the second `a` is a duplicate");
+        assert_eq!(
+            store.append_events(&[event("b", 20, "u2")]).await.unwrap(),
+            0
+        );
+        let all = store
+            .list_events(&EventFilter::default(), &PageRequest::first(10))
+            .await
+            .unwrap();
+        let uids: Vec<_> = all.items.iter().map(|e| e.event.uid.as_str()).collect();
+        assert_eq!(uids, ["a", "b"]);
+        assert_eq!(
+            all.items[0].event,
+            event("a", 10, "u1"),
+            "the body round-trips"
+        );
+        assert!(all.items[0].seq < all.items[1].seq);
+    }
+);
+
+contract!(events_filter_by_subject_and_time_and_page, |store, _db| {
+    let batch: Vec<_> = (0..5)
+        .map(|n| {
+            event(
+                &format!("e{n}"),
+                100 * n,
+                if n % 2 == 0 { "even" } else { "odd" },
+            )
+        })
+        .collect();
+    store.append_events(&batch).await.unwrap();
+    let even = EventFilter {
+        since: Some(Timestamp::from_unix_millis(100)),
+        until: Some(Timestamp::from_unix_millis(400)),
+        ..EventFilter::default()
+    };
+    let window = store
+        .list_events(&even, &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(window.items.len(), 3, "100 inclusive to 400 exclusive");
+    let first = store
+        .list_events(&EventFilter::default(), &PageRequest::first(2))
+        .await
+        .unwrap();
+    let second = store
+        .list_events(
+            &EventFilter::default(),
+            &PageRequest::new(Some(2), first.next.clone()).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.items.len() + second.items.len(), 4);
+    assert!(second.items[0].seq > first.items[1].seq);
+});
