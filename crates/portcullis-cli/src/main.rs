@@ -197,16 +197,24 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         "portcullis listening on http://{address}"
     );
     // Follow commits of other nodes (PostgreSQL NOTIFY, with a slow poll).
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let follower = tokio::spawn(portcullis.clone().follow_changes(async move {
-        let _ = stop_rx.changed().await;
-    }));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.changed().await;
+    };
+    let follower = tokio::spawn(portcullis.clone().follow_changes(stopped(stop_rx.clone())));
+    // Store expiry and completed terminations, emit expiry warnings.
+    let sweeper = tokio::spawn(
+        portcullis
+            .clone()
+            .sweep_every(std::time::Duration::from_secs(60), stopped(stop_rx)),
+    );
     let shutdown = async move {
         portcullis_server::shutdown_signal().await;
         let _ = stop_tx.send(true);
     };
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
+    let _ = sweeper.await;
     portcullis.flush_events().await;
     store.close().await;
     tracing::info!("stopped");

@@ -18,6 +18,7 @@ mod groups;
 mod partners;
 mod relationship_views;
 mod relationships;
+mod sweep;
 mod sync;
 mod tenants;
 mod tokens;
@@ -37,6 +38,7 @@ pub use error::ServiceError;
 pub use events::decision_event;
 pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
+pub use sweep::SweepReport;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 
 /// The application: a store, a clock, and the decision engine.

@@ -147,7 +147,10 @@ async fn each_decision_becomes_an_ocsf_api_activity_event() {
     assert!(none.items.is_empty());
 
     assert_eq!(
-        store.append_events(std::slice::from_ref(allow)).await.unwrap(),
+        store
+            .append_events(std::slice::from_ref(allow))
+            .await
+            .unwrap(),
         0,
         "the same uid is stored once"
     );

@@ -1,0 +1,207 @@
+//! The sweep stores what time decided and warns before relationships end.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use portcullis_domain::{
+    DisplayName, IsoDuration, PageRequest, PrincipalKind, RelationshipStatus, RoleId, TenantId,
+    TenantKind, TestClock, Timestamp,
+};
+use portcullis_service::{Caller, NewRelationship, NewToken, Portcullis, SweepReport};
+use portcullis_store::{AuditFilter, EventFilter, NewTenant, Store};
+use portcullis_testkit::TestDb;
+
+const DAY: i64 = 86_400_000;
+const HELPDESK: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+
+struct World {
+    app: Portcullis,
+    store: Arc<dyn Store>,
+    clock: Arc<TestClock>,
+    op: Caller,
+    customer_admin: Caller,
+    partner: TenantId,
+    customer: TenantId,
+    _db: TestDb,
+}
+
+async fn world() -> World {
+    let db = TestDb::sqlite();
+    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(
+        1_800_000_000_000,
+    )));
+    let app = Portcullis::new(store.clone(), clock.clone());
+    let op = Caller::local_operator();
+    let mut ids = Vec::new();
+    for (kind, name) in [
+        (TenantKind::Partner, "Contoso"),
+        (TenantKind::Customer, "Fabrikam"),
+    ] {
+        let new = NewTenant {
+            id: TenantId::generate(),
+            kind,
+            display_name: DisplayName::parse(name).unwrap(),
+        };
+        ids.push(app.create_tenant(&op, new).await.unwrap().id);
+    }
+    app.set_partner_authorized(&op, ids[0], true).await.unwrap();
+    let token = NewToken {
+        kind: PrincipalKind::CustomerAdmin,
+        tenant_id: Some(ids[1]),
+        description: None,
+        expires_in: None,
+    };
+    let (_, secret) = app.create_token(&op, token).await.unwrap();
+    let customer_admin = Caller::new(app.authenticate(&secret).await.unwrap());
+    World {
+        app,
+        store,
+        clock,
+        op,
+        customer_admin,
+        partner: ids[0],
+        customer: ids[1],
+        _db: db,
+    }
+}
+
+impl World {
+    async fn relationship(
+        &self,
+        name: &str,
+        duration: &str,
+        extend: &str,
+        approve: bool,
+    ) -> portcullis_domain::Relationship {
+        let roles: BTreeSet<RoleId> = [RoleId::parse(HELPDESK).unwrap()].into();
+        let new = NewRelationship {
+            partner_tenant_id: self.partner,
+            customer_tenant_id: self.customer,
+            display_name: DisplayName::parse(name).unwrap(),
+            roles,
+            duration: IsoDuration::parse(duration).unwrap(),
+            auto_extend_duration: IsoDuration::parse(extend).unwrap(),
+        };
+        let rel = self.app.create_relationship(&self.op, new).await.unwrap();
+        let rel = self.app.request_approval(&self.op, rel.id).await.unwrap();
+        if approve {
+            self.app
+                .approve_relationship(&self.customer_admin, rel.id)
+                .await
+                .unwrap()
+        } else {
+            rel
+        }
+    }
+
+    async fn status(&self, rel: &portcullis_domain::Relationship) -> RelationshipStatus {
+        self.app
+            .get_relationship(&self.op, rel.id)
+            .await
+            .unwrap()
+            .status
+    }
+
+    async fn warnings(&self) -> Vec<i64> {
+        let events = self
+            .store
+            .list_events(&EventFilter::default(), &PageRequest::first(50))
+            .await
+            .unwrap();
+        events
+            .items
+            .iter()
+            .filter(|e| e.event.operation.as_deref() == Some("relationship.expiry_warning"))
+            .map(|e| {
+                e.event.body["unmapped"]["portcullis"]["days_before_end"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn sweep_stores_expiry_at_the_end_and_warns_once_per_threshold() {
+    let w = world().await;
+    let rel = w.relationship("Forty days", "P40D", "PT0S", true).await;
+    assert_eq!(w.app.sweep().await.unwrap(), SweepReport::default());
+
+    w.clock.advance_millis(10 * DAY);
+    assert_eq!(w.app.sweep().await.unwrap().warnings, 1, "30 days ahead");
+    assert_eq!(w.app.sweep().await.unwrap().warnings, 0, "not twice");
+    w.clock.advance_millis(29 * DAY);
+    assert_eq!(
+        w.app.sweep().await.unwrap().warnings,
+        2,
+        "7 and 1 days ahead"
+    );
+    assert_eq!(w.warnings().await, [30, 7, 1]);
+    assert_eq!(w.status(&rel).await, RelationshipStatus::Active);
+
+    w.clock.advance_millis(DAY - 1);
+    assert_eq!(
+        w.app.sweep().await.unwrap().expired,
+        0,
+        "one millisecond before the end"
+    );
+    w.clock.advance_millis(1);
+    assert_eq!(w.app.sweep().await.unwrap().expired, 1);
+    assert_eq!(w.status(&rel).await, RelationshipStatus::Expired);
+    let expired = w
+        .store
+        .list_audit(
+            &AuditFilter {
+                operation: Some("relationship.expire".into()),
+                ..AuditFilter::default()
+            },
+            &PageRequest::first(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(expired.items.len(), 1);
+    assert_eq!(
+        w.store.verify_audit().await.unwrap(),
+        Ok(w.store.audit_head_seq().await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn sweep_completes_terminations_expires_stale_requests_and_records_extensions() {
+    let w = world().await;
+    let terminated = w.relationship("Ended", "P40D", "PT0S", true).await;
+    w.app
+        .terminate_relationship(&w.customer_admin, terminated.id)
+        .await
+        .unwrap();
+    let pending = w
+        .relationship("Never approved", "P40D", "PT0S", false)
+        .await;
+    let extending = w.relationship("Rolling", "P1D", "P180D", true).await;
+
+    let report = w.app.sweep().await.unwrap();
+    assert_eq!(report.terminated, 1);
+    assert_eq!(w.status(&terminated).await, RelationshipStatus::Terminated);
+
+    w.clock.advance_millis(90 * DAY);
+    let report = w.app.sweep().await.unwrap();
+    assert_eq!((report.expired, report.extended), (1, 1));
+    assert_eq!(w.status(&pending).await, RelationshipStatus::Expired);
+    let rolled = w.app.get_relationship(&w.op, extending.id).await.unwrap();
+    assert_eq!(rolled.status, RelationshipStatus::Active);
+    assert_eq!(
+        rolled.end_at,
+        Some(extending.end_at.unwrap().saturating_add_millis(180 * DAY))
+    );
+    assert!(
+        w.warnings().await.is_empty(),
+        "an auto-extending relationship never warns"
+    );
+}
