@@ -4,7 +4,7 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::fetch_limit;
+use crate::mutation::{fetch_limit, seq_cursor};
 use crate::{AuditFilter, AuditStore, Backend, SqlStore, Store, StoreError, rows};
 
 const COLUMNS: &str = "seq, at, actor, actor_kind, tenant_id, operation, target_id, before_state, \
@@ -38,15 +38,7 @@ impl AuditStore for SqlStore {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError> {
-        let after_seq = match page.after() {
-            Some(cursor) => Some(
-                cursor
-                    .0
-                    .parse::<i64>()
-                    .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))?,
-            ),
-            None => None,
-        };
+        let after_seq = seq_cursor(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE ($1 IS NULL OR actor = $1) \
              AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR operation = $3) \

@@ -5,7 +5,7 @@ use portcullis_domain::{ActivityEvent, Page, PageRequest, TenantId, Timestamp, U
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::mutation::fetch_limit;
+use crate::mutation::{fetch_limit, seq_cursor};
 use crate::{SqlStore, StoreError, rows};
 
 /// Which events to list; every filter is optional.
@@ -96,15 +96,7 @@ impl EventStore for SqlStore {
         filter: &EventFilter,
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
-        let after = match page.after() {
-            Some(cursor) => Some(
-                cursor
-                    .0
-                    .parse::<i64>()
-                    .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))?,
-            ),
-            None => None,
-        };
+        let after = seq_cursor(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \

@@ -124,3 +124,15 @@ pub(crate) fn id_cursor(
         })
         .transpose()
 }
+
+/// The sequence number after which a sequence-ordered page starts.
+pub(crate) fn seq_cursor(page: &portcullis_domain::PageRequest) -> Result<Option<i64>, StoreError> {
+    page.after()
+        .map(|cursor| {
+            cursor
+                .0
+                .parse::<i64>()
+                .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))
+        })
+        .transpose()
+}
