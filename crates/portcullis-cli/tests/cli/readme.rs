@@ -73,11 +73,23 @@ fn readme_tour_runs_as_written() {
     );
     assert!(
         stdout.contains("\"operation\":\"user.create\""),
-        "step 7: {stdout}"
+        "step 9: {stdout}"
     );
     assert!(
         stdout.contains("\"source_ip\":\"127.0.0.1\""),
-        "step 7: {stdout}"
+        "step 9: {stdout}"
     );
-    assert!(stdout.contains("audit chain intact"), "step 7: {stdout}");
+    assert!(lines.contains(&"active"), "step 7 approves: {stdout}");
+    assert!(
+        stdout.contains(
+            r#"{"effect":"allow","reasons":[],"role":"fdd7a751-b60b-444a-984c-02652fe8fa1c"}"#
+        ),
+        "step 8 allows groups.update: {stdout}"
+    );
+    assert!(
+        stdout
+            .contains(r#"{"effect":"deny","reasons":["role_does_not_permit_action"],"role":null}"#),
+        "step 8 denies users.password.reset: {stdout}"
+    );
+    assert!(stdout.contains("audit chain intact"), "step 9: {stdout}");
 }
