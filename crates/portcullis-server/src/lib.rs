@@ -6,6 +6,7 @@
 
 mod error;
 mod extract;
+mod graph;
 mod list;
 mod observe;
 mod openapi;
@@ -60,6 +61,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::activations::router())
         .merge(routes::decisions::router())
         .merge(routes::system::router())
+        .merge(graph::router())
         .split_for_parts();
     openapi::document_errors(&mut document);
     (router, document)

@@ -11,6 +11,7 @@
 mod audit;
 mod errors;
 mod gdap;
+mod graph;
 mod groups;
 mod isolation;
 mod support;

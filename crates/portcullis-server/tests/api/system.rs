@@ -226,7 +226,12 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))
     .collect();
-    assert_eq!(routes_of(&document), expected);
+    // The Graph view (`/v1.0/…`) is listed and checked in `graph/errors.rs`.
+    let native: BTreeSet<(String, String)> = routes_of(&document)
+        .into_iter()
+        .filter(|(_, path)| !path.starts_with("/v1.0/"))
+        .collect();
+    assert_eq!(native, expected);
     assert_eq!(
         routes_of(&document),
         documented_routes(),
@@ -254,6 +259,9 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
 async fn every_documented_v1_route_is_routed_and_requires_a_bearer_token() {
     let server = TestServer::start().await;
     for (method, template) in documented_routes() {
+        if template.starts_with("/v1.0/") {
+            continue; // the Graph view answers in the OData shape: `graph/errors.rs`
+        }
         let path = concrete(&template, &unknown_id());
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let mut request = Request::new(method.clone(), &path);
