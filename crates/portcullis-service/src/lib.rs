@@ -21,6 +21,7 @@ mod relationships;
 mod sweep;
 mod sync;
 mod tenants;
+mod token_cache;
 mod tokens;
 mod users;
 
@@ -51,6 +52,8 @@ pub struct Portcullis {
     synced: Arc<AtomicI64>,
     /// Decision events on their way to the activity stream.
     events: Arc<events::EventQueue>,
+    /// Recently authenticated tokens.
+    token_cache: Arc<token_cache::TokenCache>,
 }
 
 impl Portcullis {
@@ -73,6 +76,7 @@ impl Portcullis {
             engine: Arc::new(Engine::new(catalog)),
             synced: Arc::new(AtomicI64::new(0)),
             events: Arc::new(events::EventQueue::default()),
+            token_cache: Arc::new(token_cache::TokenCache::default()),
         }
     }
 

@@ -89,6 +89,9 @@ impl Portcullis {
             .and_then(|t| TenantId::parse(t).ok());
         match op {
             "tenant.create" | "tenant.update" | "tenant.delete" => {
+                if op == "tenant.delete" {
+                    self.token_cache.clear();
+                }
                 let id = TenantId::parse(target)?;
                 match self.store.get_tenant(id).await? {
                     Some(t) => self.engine.update(|index| index.upsert_tenant(&t)),
@@ -156,6 +159,7 @@ impl Portcullis {
                 self.engine
                     .update(|index| index.set_authorized(id, authorized));
             }
+            "token.revoke" => self.token_cache.clear(),
             "customer.restrictions.set" => {
                 let id = TenantId::parse(target)?;
                 let restrictions = self.store.restrictions(id).await?;

@@ -81,6 +81,8 @@ impl Portcullis {
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))?;
         self.engine.update(|index| index.remove_tenant(id));
+        // Deleting a tenant revoked its tokens.
+        self.token_cache.clear();
         Ok(())
     }
 

@@ -107,13 +107,23 @@ impl Portcullis {
             return Err(ServiceError::Unauthenticated);
         }
         let presented = hash_secret(bearer);
-        let (token, stored) = self
-            .store
-            .find_token(&presented)
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
-        let same: bool = stored.as_bytes().ct_eq(presented.as_bytes()).into();
-        if !same || !token.is_usable_at(self.clock.now()) {
+        let token = match self.token_cache.get(&presented) {
+            Some(token) => token,
+            None => {
+                let (token, stored) = self
+                    .store
+                    .find_token(&presented)
+                    .await?
+                    .ok_or(ServiceError::Unauthenticated)?;
+                let same: bool = stored.as_bytes().ct_eq(presented.as_bytes()).into();
+                if !same {
+                    return Err(ServiceError::Unauthenticated);
+                }
+                self.token_cache.put(presented, token.clone());
+                token
+            }
+        };
+        if !token.is_usable_at(self.clock.now()) {
             return Err(ServiceError::Unauthenticated);
         }
         Principal::new(token.kind, token.tenant_id, Some(token.id))
@@ -144,10 +154,13 @@ impl Portcullis {
     ) -> Result<ApiToken, ServiceError> {
         access::require_operator(&caller.principal, "revoke tokens")?;
         let ctx = caller.audit(self.clock.now());
-        self.store
+        let revoked = self
+            .store
             .revoke_token(&ctx, id)
             .await
-            .map_err(|e| ServiceError::from_store(e, || format!("token `{id}` not found")))
+            .map_err(|e| ServiceError::from_store(e, || format!("token `{id}` not found")))?;
+        self.token_cache.clear();
+        Ok(revoked)
     }
 }
 
