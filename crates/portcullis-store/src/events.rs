@@ -63,29 +63,51 @@ fn from_row(row: &AnyRow) -> Result<StoredEvent, StoreError> {
     })
 }
 
+/// Rows per `INSERT` statement: 9 parameters each, well under the limits of
+/// both backends (SQLite 32,766, PostgreSQL 65,535).
+const ROWS_PER_INSERT: usize = 200;
+
+/// `INSERT ... VALUES ($1, ..., $9), ($10, ...) ON CONFLICT (uid) DO NOTHING` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO activity_events (uid, class_uid, time, status_id, partner_tenant_id, \
+         user_id, customer_tenant_id, operation, body) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        let first = row * 9 + 1;
+        let params: Vec<String> = (first..first + 9).map(|n| format!("${n}")).collect();
+        sql.push('(');
+        sql.push_str(&params.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (uid) DO NOTHING");
+    sql
+}
+
 #[async_trait]
 impl EventStore for SqlStore {
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut added = 0;
-        for event in events {
-            let done = sqlx::query(
-                "INSERT INTO activity_events (uid, class_uid, time, status_id, partner_tenant_id, \
-                 user_id, customer_tenant_id, operation, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (uid) DO NOTHING",
-            )
-            .bind(&event.uid)
-            .bind(event.class_uid)
-            .bind(event.time.unix_millis())
-            .bind(event.status_id)
-            .bind(event.partner_tenant_id.as_deref())
-            .bind(event.user_id.as_deref())
-            .bind(event.customer_tenant_id.as_deref())
-            .bind(event.operation.as_deref())
-            .bind(event.body.to_string())
-            .execute(&mut *tx)
-            .await?;
-            added += done.rows_affected();
+        for chunk in events.chunks(ROWS_PER_INSERT) {
+            let sql = insert_sql(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for event in chunk {
+                query = query
+                    .bind(&event.uid)
+                    .bind(event.class_uid)
+                    .bind(event.time.unix_millis())
+                    .bind(event.status_id)
+                    .bind(event.partner_tenant_id.as_deref())
+                    .bind(event.user_id.as_deref())
+                    .bind(event.customer_tenant_id.as_deref())
+                    .bind(event.operation.as_deref())
+                    .bind(event.body.to_string());
+            }
+            added += query.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
         Ok(added)

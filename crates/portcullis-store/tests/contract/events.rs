@@ -83,3 +83,29 @@ contract!(events_filter_by_subject_and_time_and_page, |store, _db| {
     assert_eq!(first.items.len() + second.items.len(), 4);
     assert!(second.items[0].seq > first.items[1].seq);
 });
+
+contract!(
+    a_large_batch_is_stored_whole_across_statements,
+    |store, _db| {
+        let batch: Vec<_> = (0..450)
+            .map(|n| event(&format!("bulk{n}"), n, "u"))
+            .collect();
+        let mut with_duplicates = batch.clone();
+        with_duplicates.extend(batch[..10].iter().cloned());
+        assert_eq!(store.append_events(&with_duplicates).await.unwrap(), 450);
+        let mut seen = 0;
+        let mut page = PageRequest::first(200);
+        loop {
+            let got = store
+                .list_events(&EventFilter::default(), &page)
+                .await
+                .unwrap();
+            seen += got.items.len();
+            match got.next {
+                Some(next) => page = PageRequest::new(Some(200), Some(next)).unwrap(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, 450);
+    }
+);

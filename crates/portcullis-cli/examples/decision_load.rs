@@ -1,0 +1,338 @@
+//! HTTP load on `POST /v1/decisions`: a real `portcullis serve` process on
+//! loopback, and an open-loop load generator in this process.
+//!
+//! ```sh
+//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10]
+//! ```
+//!
+//! Requests are sent on a fixed schedule (`rate` per second, spread over
+//! `--connections` concurrent senders) and each latency is measured from the
+//! moment the request was *due*, not sent, so a slow server cannot hide its
+//! queueing (no coordinated omission). The last line of stdout is a JSON
+//! summary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark harness: failing loudly is the point"
+)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
+
+struct Options {
+    quick: bool,
+    rate: u64,
+    seconds: u64,
+    connections: usize,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.parse::<u64>().expect("a number"))
+    };
+    let quick = args.iter().any(|a| a == "--quick");
+    Options {
+        quick,
+        rate: value("--rate").unwrap_or(if quick { 5_000 } else { 20_000 }),
+        seconds: value("--seconds").unwrap_or(if quick { 3 } else { 10 }),
+        connections: usize::try_from(value("--connections").unwrap_or(64)).unwrap(),
+    }
+}
+
+struct Api {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn post(&self, path: &str, bearer: &str, body: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(bearer)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    async fn id(&self, path: &str, bearer: &str, body: Value) -> String {
+        self.post(path, bearer, body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// Partners with users in a group, customers, approved relationships: the
+/// checks a resource provider would really send about them.
+async fn ecosystem(api: &Api, op: &str, partners: usize, customers: usize) -> Vec<Value> {
+    let mut customer_ids = Vec::new();
+    let mut customer_tokens = Vec::new();
+    for n in 0..customers {
+        let id = api
+            .id(
+                "/v1/tenants",
+                op,
+                json!({"kind": "customer", "display_name": format!("Customer {n}")}),
+            )
+            .await;
+        let token = api
+            .post(
+                "/v1/tokens",
+                op,
+                json!({"kind": "customer_admin", "tenant_id": id}),
+            )
+            .await;
+        customer_tokens.push(token["secret"].as_str().unwrap().to_owned());
+        customer_ids.push(id);
+    }
+    let mut checks = Vec::new();
+    for p in 0..partners {
+        let partner = api
+            .id(
+                "/v1/tenants",
+                op,
+                json!({"kind": "partner", "display_name": format!("Partner {p}")}),
+            )
+            .await;
+        api.client
+            .put(format!("{}/v1/tenants/{partner}/authorization", api.base))
+            .bearer_auth(op)
+            .json(&json!({"authorized": true}))
+            .send()
+            .await
+            .unwrap();
+        let pa = api
+            .post(
+                "/v1/tokens",
+                op,
+                json!({"kind": "partner_admin", "tenant_id": partner}),
+            )
+            .await;
+        let pa = pa["secret"].as_str().unwrap().to_owned();
+        let group = api
+            .id(
+                &format!("/v1/tenants/{partner}/groups"),
+                &pa,
+                json!({"display_name": "Helpdesk"}),
+            )
+            .await;
+        let mut users = Vec::new();
+        for u in 0..5 {
+            let user = api
+                .id(&format!("/v1/tenants/{partner}/users"), &pa,
+                    json!({"user_principal_name": format!("u{u}@p{p}.example"), "display_name": format!("User {u}")}))
+                .await;
+            api.post(
+                &format!("/v1/tenants/{partner}/groups/{group}/members"),
+                &pa,
+                json!({"user_id": user}),
+            )
+            .await;
+            users.push(user);
+        }
+        for r in 0..5 {
+            let c = (p * 7 + r * 13) % customers;
+            let rel = api
+                .id("/v1/relationships", &pa, json!({"partner_tenant_id": partner, "customer_tenant_id": customer_ids[c],
+                    "display_name": format!("Rel {r}"), "roles": [GROUPS_ADMIN], "duration": "P730D"}))
+                .await;
+            api.post(
+                &format!("/v1/relationships/{rel}/assignments"),
+                &pa,
+                json!({"group_id": group, "roles": [GROUPS_ADMIN]}),
+            )
+            .await;
+            api.post(
+                &format!("/v1/relationships/{rel}/request-approval"),
+                &pa,
+                json!({}),
+            )
+            .await;
+            api.post(
+                &format!("/v1/relationships/{rel}/approve"),
+                &customer_tokens[c],
+                json!({}),
+            )
+            .await;
+            for (u, user) in users.iter().enumerate() {
+                let action = if (u + r) % 4 == 0 {
+                    "federation.update"
+                } else {
+                    "groups.update"
+                };
+                checks.push(json!({"partner_tenant_id": partner, "user_id": user, "customer_tenant_id": customer_ids[c],
+                    "action": action, "auth_strength": "mfa", "source_ip": "203.0.113.9"}));
+            }
+        }
+    }
+    checks
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let opts = options();
+    let exe = std::env::current_exe().unwrap();
+    let server_bin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("portcullis");
+    assert!(
+        server_bin.exists(),
+        "build the server first: cargo build --release (looked for {})",
+        server_bin.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("load.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(&server_bin)
+        .args([
+            "--database-url",
+            db,
+            "token",
+            "create",
+            "--kind",
+            "operator",
+        ])
+        .output()
+        .unwrap();
+    let op = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let mut child = Command::new(&server_bin)
+        .args(["--database-url", db, "serve", "--listen", "127.0.0.1:0"])
+        .env("PORTCULLIS_LOG", "warn,portcullis=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("the server starts").unwrap();
+        if let Some((_, rest)) = line.split_once("listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+
+    let api = Api {
+        base: base.clone(),
+        client: reqwest::Client::new(),
+    };
+    let (partners, customers) = if opts.quick { (4, 20) } else { (20, 200) };
+    let setup = Instant::now();
+    let checks = Arc::new(ecosystem(&api, &op, partners, customers).await);
+    let service = api
+        .post("/v1/tokens", &op, json!({"kind": "service"}))
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    println!(
+        "set up {partners} partners, {customers} customers, {} distinct checks in {:.1} s",
+        checks.len(),
+        setup.elapsed().as_secs_f64()
+    );
+
+    // Warm-up, then the measured run.
+    for _ in 0..200 {
+        api.post("/v1/decisions", &service, checks[0].clone()).await;
+    }
+    let total = opts.rate * opts.seconds;
+    let interval = Duration::from_secs_f64(1.0 / opts.rate as f64);
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now() + Duration::from_millis(50);
+    let mut workers = Vec::new();
+    for _ in 0..opts.connections {
+        let (next, checks, service) = (next.clone(), checks.clone(), service.clone());
+        let client = api.client.clone();
+        let url = format!("{base}/v1/decisions");
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0_u64;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    return (latencies, errors);
+                }
+                let due = start + interval.mul_f64(i as f64);
+                tokio::time::sleep_until(due.into()).await;
+                let check = &checks[usize::try_from(i).unwrap() % checks.len()];
+                let ok = client
+                    .post(&url)
+                    .bearer_auth(&service)
+                    .json(check)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                if !ok {
+                    errors += 1;
+                }
+                latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (l, e) = worker.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let achieved = latencies.len() as f64 / elapsed;
+    let (p50, p99, max) = (
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0),
+    );
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "target {} decisions/s for {} s over {} connections; achieved {achieved:.0}/s",
+        opts.rate, opts.seconds, opts.connections
+    );
+    println!(
+        "latency from due time: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
+        p50 as f64 / 1000.0,
+        p99 as f64 / 1000.0,
+        max as f64 / 1000.0
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    println!(
+        "{}",
+        json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
+               "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
+               "seconds": opts.seconds, "cores": cores, "quick": opts.quick})
+    );
+}
