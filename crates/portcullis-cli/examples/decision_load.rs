@@ -2,7 +2,7 @@
 //! loopback, and an open-loop load generator in this process.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10]
+//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1]
 //! ```
 //!
 //! Requests are sent on a fixed schedule (`rate` per second, spread over
@@ -30,9 +30,12 @@ const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
 struct Options {
     quick: bool,
+    /// Decisions per second.
     rate: u64,
     seconds: u64,
     connections: usize,
+    /// Checks per request (1: the single form; more: the batch form).
+    batch: u64,
 }
 
 fn options() -> Options {
@@ -49,6 +52,7 @@ fn options() -> Options {
         rate: value("--rate").unwrap_or(if quick { 5_000 } else { 20_000 }),
         seconds: value("--seconds").unwrap_or(if quick { 3 } else { 10 }),
         connections: usize::try_from(value("--connections").unwrap_or(64)).unwrap(),
+        batch: value("--batch").unwrap_or(1).clamp(1, 1_000),
     }
 }
 
@@ -262,8 +266,10 @@ async fn main() {
     for _ in 0..200 {
         api.post("/v1/decisions", &service, checks[0].clone()).await;
     }
-    let total = opts.rate * opts.seconds;
-    let interval = Duration::from_secs_f64(1.0 / opts.rate as f64);
+    let requests_per_sec = (opts.rate / opts.batch).max(1);
+    let total = requests_per_sec * opts.seconds;
+    let interval = Duration::from_secs_f64(1.0 / requests_per_sec as f64);
+    let batch = usize::try_from(opts.batch).unwrap();
     let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now() + Duration::from_millis(50);
     let mut workers = Vec::new();
@@ -306,7 +312,7 @@ async fn main() {
     }
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort_unstable();
-    let achieved = latencies.len() as f64 / elapsed;
+    let achieved = (latencies.len() * batch) as f64 / elapsed;
     let (p50, p99, max) = (
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
@@ -316,8 +322,8 @@ async fn main() {
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
-        "target {} decisions/s for {} s over {} connections; achieved {achieved:.0}/s",
-        opts.rate, opts.seconds, opts.connections
+        "target {} decisions/s ({} per request) for {} s over {} connections; achieved {achieved:.0} decisions/s",
+        opts.rate, opts.batch, opts.seconds, opts.connections
     );
     println!(
         "latency from due time: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
@@ -333,6 +339,6 @@ async fn main() {
         "{}",
         json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
                "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
-               "seconds": opts.seconds, "cores": cores, "quick": opts.quick})
+               "seconds": opts.seconds, "checks_per_request": opts.batch, "cores": cores, "quick": opts.quick})
     );
 }
