@@ -27,6 +27,7 @@ mod snapshot;
 mod tenant;
 mod token;
 mod user;
+pub mod vetting;
 
 pub use action::{Action, ActionPattern};
 pub use activation::{Activation, ActivationId, ActivationStatus, AuthStrength, UserOrAdmin};

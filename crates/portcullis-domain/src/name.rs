@@ -8,7 +8,11 @@ use crate::error::excerpt;
 /// Checks a human-readable text field: trimmed, non-empty, at most `max`
 /// characters, with no control or format characters (no newlines, tabs,
 /// zero-width or bidirectional overrides that could disguise a name).
-fn check_text(field: &'static str, input: &str, max: usize) -> Result<String, ValidationError> {
+pub(crate) fn check_text(
+    field: &'static str,
+    input: &str,
+    max: usize,
+) -> Result<String, ValidationError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));

@@ -1,0 +1,9 @@
+//! Partner vetting: applications and the case each becomes.
+
+mod application;
+mod case;
+
+pub use application::{Address, Application, MAX_OFFICERS, Officer};
+pub use case::{
+    CaseId, CaseState, CaseTransition, ReviewDecision, ReviewOutcome, RiskLevel, VettingCase,
+};
