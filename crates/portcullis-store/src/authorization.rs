@@ -5,6 +5,9 @@ use portcullis_domain::{TenantId, TenantKind, Timestamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use portcullis_domain::AuditDraft;
+
+use crate::mutation::Mutation;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 /// What the audit records of a change of authorization hold.
@@ -35,6 +38,44 @@ async fn fetch(
     .transpose()
 }
 
+/// Writes the partner's authorization inside `m` and returns the audit
+/// draft of the change (`partner.authorize` or `partner.deauthorize`).
+pub(crate) async fn set_authorized(
+    m: &mut Mutation,
+    ctx: &AuditContext,
+    tenant: TenantId,
+    authorized: bool,
+) -> Result<AuditDraft, StoreError> {
+    let before = fetch(m.conn(), tenant).await?;
+    let after = PartnerAuthorization {
+        tenant_id: tenant,
+        authorized,
+        updated_at: ctx.at,
+    };
+    sqlx::query(
+        "INSERT INTO partner_authorizations (tenant_id, authorized, updated_at) \
+         VALUES ($1, $2, $3) ON CONFLICT (tenant_id) \
+         DO UPDATE SET authorized = excluded.authorized, updated_at = excluded.updated_at",
+    )
+    .bind(tenant.to_string())
+    .bind(i64::from(authorized))
+    .bind(ctx.at.unix_millis())
+    .execute(m.conn())
+    .await?;
+    let operation = if authorized {
+        "partner.authorize"
+    } else {
+        "partner.deauthorize"
+    };
+    Ok(ctx.draft(
+        operation,
+        Some(tenant),
+        tenant,
+        before.as_ref(),
+        Some(&after),
+    ))
+}
+
 impl SqlStore {
     pub(crate) async fn write_partner_authorized(
         &self,
@@ -44,35 +85,8 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
         crate::tenants::require_kind(m.conn(), tenant, TenantKind::Partner).await?;
-        let before = fetch(m.conn(), tenant).await?;
-        let after = PartnerAuthorization {
-            tenant_id: tenant,
-            authorized,
-            updated_at: ctx.at,
-        };
-        sqlx::query(
-            "INSERT INTO partner_authorizations (tenant_id, authorized, updated_at) \
-             VALUES ($1, $2, $3) ON CONFLICT (tenant_id) \
-             DO UPDATE SET authorized = excluded.authorized, updated_at = excluded.updated_at",
-        )
-        .bind(tenant.to_string())
-        .bind(i64::from(authorized))
-        .bind(ctx.at.unix_millis())
-        .execute(m.conn())
-        .await?;
-        let operation = if authorized {
-            "partner.authorize"
-        } else {
-            "partner.deauthorize"
-        };
-        m.commit(ctx.draft(
-            operation,
-            Some(tenant),
-            tenant,
-            before.as_ref(),
-            Some(&after),
-        ))
-        .await
+        let draft = set_authorized(&mut m, ctx, tenant, authorized).await?;
+        m.commit(draft).await
     }
 
     pub(crate) async fn read_partner_authorized(

@@ -27,6 +27,8 @@ mod store;
 mod tenants;
 mod tokens;
 mod users;
+mod vetting;
+mod vetting_sql;
 
 pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
@@ -37,4 +39,8 @@ pub use events::{EventFilter, EventStore, StoredEvent};
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
     TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,
+};
+pub use vetting::{
+    CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
+    VettingStore,
 };

@@ -19,6 +19,7 @@ pub trait Store:
     + AuditStore
     + crate::AccessStore
     + crate::EventStore
+    + crate::VettingStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -182,6 +182,16 @@ impl TenantStore for SqlStore {
                 "tenant `{id}` is party to relationships and cannot be deleted"
             )));
         }
+        // A partner's vetting record is evidence: it outlives nothing it vouched for.
+        let cases = sqlx::query("SELECT COUNT(*) AS n FROM vetting_cases WHERE tenant_id = $1")
+            .bind(id.to_string())
+            .fetch_one(m.conn())
+            .await?;
+        if rows::int(&cases, "n")? > 0 {
+            return Err(StoreError::Conflict(format!(
+                "tenant `{id}` has a vetting history and cannot be deleted"
+            )));
+        }
         // The tenant's own settings go with it; the audit log keeps their history.
         for table in ["partner_authorizations", "customer_restrictions"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))

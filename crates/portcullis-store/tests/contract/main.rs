@@ -25,3 +25,4 @@ mod tamper;
 mod tenants;
 mod tokens;
 mod users;
+mod vetting;
