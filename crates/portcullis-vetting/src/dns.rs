@@ -174,6 +174,9 @@ fn classify_error(err: &NetError) -> DomainCheck {
         {
             DomainCheck::RecordMissing
         }
+        NetError::Dns(DnsError::ResponseCode(code)) => DomainCheck::Unreachable {
+            reason: format!("the name server answered {code:?}"),
+        },
         NetError::Timeout => DomainCheck::Unreachable {
             reason: "the name servers did not answer in time".to_owned(),
         },
