@@ -71,7 +71,11 @@ pub fn check_contact_email(
         Ok(address) => address,
         Err(err) => {
             return EmailCheck::Invalid {
-                reason: format!("`{}` is not an e-mail address: {err}", quote(trimmed)),
+                reason: format!(
+                    "`{}` is not an e-mail address: {}",
+                    quote(trimmed),
+                    tidy(&err.to_string())
+                ),
             };
         }
     };
@@ -93,6 +97,15 @@ pub fn check_contact_email(
     } else {
         EmailCheck::DomainMismatch { domain: name }
     }
+}
+
+/// The parser's message in our style: lowercase start, no final period.
+fn tidy(message: &str) -> String {
+    let trimmed = message.trim().trim_end_matches('.');
+    let mut chars = trimmed.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 fn quote(text: &str) -> String {
