@@ -1,0 +1,353 @@
+//! The screener: candidate names from the index, each scored, best first.
+
+use std::collections::{BTreeMap, HashMap};
+
+use foldhash::fast::FixedState;
+use serde::Serialize;
+
+use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
+use crate::normalize::{is_initial, name_tokens};
+use crate::score::{
+    BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MISMATCH_PENALTY, INITIAL_WEIGHT, KIND_MISMATCH_PENALTY,
+    Weighted, name_score, round,
+};
+use crate::similarity::{Tok, phonetic_key, token_similarity};
+use crate::{Entity, Kind};
+
+/// The default match threshold. On the labelled set in
+/// `tests/quality.rs` it keeps every true variant kind (accents,
+/// transliteration, order, legal forms, initials, typos) above and the
+/// shared-token and different-person pairs below.
+pub const DEFAULT_THRESHOLD: f64 = 0.70;
+
+/// A name counts as a candidate only if its tokens can cover this share of
+/// the query's token weight.
+const MIN_QUERY_SHARE: f32 = 0.35;
+/// Most candidate names scored in full per query.
+const MAX_CANDIDATES: usize = 128;
+
+/// An applicant to screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// The legal name or the officer's name, in any script.
+    pub name: String,
+    /// Country code (any case), when known.
+    pub country: Option<String>,
+    /// Year of birth (persons), when known.
+    pub birth_year: Option<i32>,
+    /// Person or organization.
+    pub kind: Kind,
+}
+
+/// One hit: which entity, under which of its names, how strongly and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// The watchlist's id of the entity.
+    pub entity_id: String,
+    /// The entity's name or alias that matched best.
+    pub name: String,
+    /// Overall score in 0..=1.
+    pub score: f64,
+    /// What produced the score: `name_similarity`, `query_coverage`,
+    /// `candidate_coverage`, counts of `exact_tokens`, `phonetic_tokens`,
+    /// `fuzzy_tokens`, `initials`; `country_match` or `country_mismatch`,
+    /// `birth_year_match` or `birth_year_mismatch`, `kind_mismatch` (the
+    /// mismatches hold the negative penalty applied).
+    pub features: BTreeMap<&'static str, f64>,
+}
+
+/// Which name of which entity a name id is.
+#[derive(Clone, Copy)]
+struct NameRef {
+    entity: u32,
+    alias: u16,
+}
+
+/// An index over a set of entities; answers [`Screener::screen`] without
+/// scanning them.
+pub struct Screener {
+    entities: Vec<Entity>,
+    names: Vec<NameRef>,
+    name_tokens: NameTokens,
+    index: TokenIndex,
+}
+
+/// A query token with what the index knows of it.
+struct QueryToken {
+    text: String,
+    phonetic: u32,
+    weight: f32,
+    /// Vocabulary tokens it corresponds to, with their similarity.
+    expansions: Vec<(u32, f32)>,
+    volume: usize,
+}
+
+/// Per-name candidate accumulator: weight gathered so far, and the best
+/// similarity credited for the query token being processed.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    total: f32,
+    token: u32,
+    best: f32,
+}
+
+impl Screener {
+    /// Indexes `entities` (each name and alias separately).
+    #[must_use]
+    pub fn new(entities: Vec<Entity>) -> Self {
+        let mut names = Vec::new();
+        let mut tokenized = Vec::new();
+        for (e, entity) in entities.iter().enumerate() {
+            let strip = entity.schema.is_organization();
+            for (a, name) in entity.names.iter().enumerate().take(usize::from(u16::MAX)) {
+                let mut tokens = name_tokens(name, strip);
+                if tokens.is_empty() {
+                    continue;
+                }
+                tokens.truncate(MAX_NAME_TOKENS);
+                names.push(NameRef {
+                    entity: u32::try_from(e).unwrap_or(u32::MAX),
+                    alias: u16::try_from(a).unwrap_or(u16::MAX),
+                });
+                tokenized.push(tokens);
+            }
+        }
+        let (index, name_tokens) = TokenIndex::build(&tokenized);
+        Self {
+            entities,
+            names,
+            name_tokens,
+            index,
+        }
+    }
+
+    /// Number of entities indexed.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether no entity is indexed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The entities that match `query` with a score of at least
+    /// `threshold`, best first (ties by entity id), one match per entity
+    /// (its best name). A query whose name has no letter or digit matches
+    /// nothing.
+    #[must_use]
+    pub fn screen(&self, query: &Query, threshold: f64) -> Vec<Match> {
+        let strip = query.kind == Kind::Organization;
+        let mut texts = name_tokens(&query.name, strip);
+        texts.truncate(MAX_NAME_TOKENS);
+        let tokens: Vec<QueryToken> = texts.into_iter().map(|t| self.query_token(t)).collect();
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let candidates = self.candidates(&tokens);
+        let query_side: Vec<Weighted<'_>> = tokens
+            .iter()
+            .map(|t| Weighted {
+                tok: Tok {
+                    text: &t.text,
+                    phonetic: t.phonetic,
+                },
+                weight: t.weight,
+            })
+            .collect();
+        let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
+        for name in candidates {
+            let Some(&NameRef { entity, alias }) = self.names.get(name as usize) else {
+                continue;
+            };
+            let Some(e) = self.entities.get(entity as usize) else {
+                continue;
+            };
+            let listed: Vec<Weighted<'_>> = self
+                .name_tokens
+                .get(name)
+                .iter()
+                .filter_map(|&id| self.index.token(id))
+                .map(|info| Weighted {
+                    tok: info.tok(),
+                    weight: if is_initial(&info.text) {
+                        INITIAL_WEIGHT
+                    } else {
+                        info.idf
+                    },
+                })
+                .collect();
+            let scored = name_score(&query_side, &listed);
+            let mut features = scored.features();
+            let score = (scored.score + penalties(query, e, &mut features)).clamp(0.0, 1.0);
+            if score < threshold {
+                continue;
+            }
+            let better = best.get(&entity).is_none_or(|m| score > m.score);
+            if better {
+                let name = e.names.get(usize::from(alias)).cloned().unwrap_or_default();
+                best.insert(
+                    entity,
+                    Match {
+                        entity_id: e.id.clone(),
+                        name,
+                        score: round(score),
+                        features,
+                    },
+                );
+            }
+        }
+        let mut matches: Vec<Match> = best.into_values().collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        matches
+    }
+
+    fn query_token(&self, text: String) -> QueryToken {
+        let phonetic = phonetic_key(&text);
+        let exact = self.index.id(&text);
+        let mut expansions: Vec<(u32, f32)> = Vec::new();
+        if let Some(id) = exact {
+            expansions.push((id, 1.0));
+        }
+        let initial = is_initial(&text);
+        if !initial {
+            let mut near = Vec::new();
+            self.index.neighbours(&text, phonetic, &mut near);
+            near.sort_unstable();
+            near.dedup();
+            let me = Tok {
+                text: &text,
+                phonetic,
+            };
+            for id in near {
+                if Some(id) == exact {
+                    continue;
+                }
+                let Some(info) = self.index.token(id) else {
+                    continue;
+                };
+                if let Some((sim, _)) = token_similarity(me, info.tok()) {
+                    expansions.push((id, sim));
+                }
+            }
+        }
+        let weight = if initial {
+            INITIAL_WEIGHT
+        } else {
+            exact
+                .and_then(|id| self.index.token(id))
+                .map_or(self.index.unknown_idf, |t| t.idf)
+        };
+        let volume = if initial {
+            usize::MAX
+        } else {
+            expansions
+                .iter()
+                .map(|&(id, _)| self.index.postings(id).len())
+                .sum()
+        };
+        QueryToken {
+            text,
+            phonetic,
+            weight,
+            expansions,
+            volume,
+        }
+    }
+
+    /// Candidate names: postings of the query tokens, rarest first, until
+    /// the tokens left could not bring a name to [`MIN_QUERY_SHARE`] of the
+    /// query's weight on their own; then the best [`MAX_CANDIDATES`] by
+    /// gathered weight (shorter names first on ties).
+    fn candidates(&self, tokens: &[QueryToken]) -> Vec<u32> {
+        let total: f32 = tokens.iter().map(|t| t.weight).sum();
+        let needed = MIN_QUERY_SHARE * total;
+        let mut order: Vec<usize> = (0..tokens.len())
+            .filter(|&i| tokens.get(i).is_some_and(|t| !t.expansions.is_empty()))
+            .collect();
+        order.sort_by_key(|&i| tokens.get(i).map_or(usize::MAX, |t| t.volume));
+        let mut remaining: f32 = order
+            .iter()
+            .filter_map(|&i| tokens.get(i))
+            .map(|t| t.weight)
+            .sum();
+        let mut acc: HashMap<u32, Acc, FixedState> = HashMap::default();
+        for (step, &i) in order.iter().enumerate() {
+            let Some(token) = tokens.get(i) else {
+                continue;
+            };
+            if remaining < needed {
+                break;
+            }
+            let step = u32::try_from(step + 1).unwrap_or(u32::MAX);
+            for &(id, sim) in &token.expansions {
+                let credit = sim * token.weight;
+                for &name in self.index.postings(id) {
+                    let a = acc.entry(name).or_default();
+                    if a.token == step {
+                        if credit > a.best {
+                            a.total += credit - a.best;
+                            a.best = credit;
+                        }
+                    } else {
+                        a.token = step;
+                        a.best = credit;
+                        a.total += credit;
+                    }
+                }
+            }
+            remaining -= token.weight;
+        }
+        let floor = needed - remaining.max(0.0);
+        let mut found: Vec<(f32, usize, u32)> = acc
+            .into_iter()
+            .filter(|(_, a)| a.total >= floor)
+            .map(|(name, a)| (a.total, self.name_tokens.get(name).len(), name))
+            .collect();
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        found.truncate(MAX_CANDIDATES);
+        found.into_iter().map(|(_, _, name)| name).collect()
+    }
+}
+
+/// Adds the country, birth-year and kind features of `entity` against
+/// `query` to `features`; returns the sum of penalties (≤ 0).
+fn penalties(query: &Query, entity: &Entity, features: &mut BTreeMap<&'static str, f64>) -> f64 {
+    let mut total = 0.0;
+    if let Some(country) = query.country.as_deref().map(str::trim)
+        && !country.is_empty()
+        && !entity.countries.is_empty()
+    {
+        if entity
+            .countries
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(country))
+        {
+            features.insert("country_match", 1.0);
+        } else {
+            features.insert("country_mismatch", -COUNTRY_MISMATCH_PENALTY);
+            total -= COUNTRY_MISMATCH_PENALTY;
+        }
+    }
+    if let Some(year) = query.birth_year
+        && !entity.birth_years.is_empty()
+    {
+        if entity.birth_years.iter().any(|y| (y - year).abs() <= 1) {
+            features.insert("birth_year_match", 1.0);
+        } else {
+            features.insert("birth_year_mismatch", -BIRTH_YEAR_MISMATCH_PENALTY);
+            total -= BIRTH_YEAR_MISMATCH_PENALTY;
+        }
+    }
+    if !entity.schema.fits(query.kind) {
+        features.insert("kind_mismatch", -KIND_MISMATCH_PENALTY);
+        total -= KIND_MISMATCH_PENALTY;
+    }
+    total
+}

@@ -1,0 +1,150 @@
+//! How alike two normalized tokens are, and why.
+
+use rphonetic::{DoubleMetaphone, Encoder};
+use std::hash::BuildHasher;
+
+use crate::normalize::is_initial;
+
+/// Similarity credited to an initial that agrees with a full token
+/// (`j` ~ `john`).
+pub(crate) const INITIAL_SIMILARITY: f32 = 0.8;
+/// Similarity credited to a phonetic agreement (`mohammed` ~ `muhammad`).
+pub(crate) const PHONETIC_SIMILARITY: f32 = 0.9;
+/// Least Jaro-Winkler similarity for a phonetic agreement to count.
+const PHONETIC_MIN_JARO_WINKLER: f64 = 0.7;
+
+/// Why two tokens were aligned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum How {
+    Exact,
+    Phonetic,
+    Fuzzy,
+    Initial,
+}
+
+/// A token with its phonetic key (0 when it has none).
+#[derive(Clone, Copy)]
+pub(crate) struct Tok<'a> {
+    pub text: &'a str,
+    pub phonetic: u32,
+}
+
+/// The phonetic key of a token: a hash of its Double Metaphone primary
+/// code (6 letters at most); 0 for tokens with digits or no code.
+pub(crate) fn phonetic_key(token: &str) -> u32 {
+    if token.bytes().any(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let code = DoubleMetaphone::new(Some(6)).encode(token);
+    if code.is_empty() {
+        return 0;
+    }
+    // Truncation to 32 bits is fine: a collision only adds a candidate
+    // that the similarity then checks.
+    let hash = small_hash(code.as_bytes());
+    hash.max(1)
+}
+
+/// A deterministic 32-bit hash (same on every run and machine).
+pub(crate) fn small_hash(bytes: &[u8]) -> u32 {
+    let full = foldhash::fast::FixedState::with_seed(0x5eed_5c12).hash_one(bytes);
+    (full >> 32) as u32
+}
+
+/// How alike `a` and `b` are, in (0, 1], or `None` when they do not
+/// correspond:
+/// - equal: 1 (`Exact`);
+/// - an initial and a token starting with it: [`INITIAL_SIMILARITY`];
+/// - the same phonetic key and a Jaro-Winkler similarity of 0.7 or more:
+///   at least [`PHONETIC_SIMILARITY`];
+/// - tokens of letters with a Damerau-Levenshtein distance of 1 (both at
+///   least 4 long) or 2 (the longer at least 7 long): 1 − distance / longer
+///   length (`Fuzzy`).
+///
+/// Tokens with digits correspond only when equal.
+pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
+    if a.text == b.text {
+        return Some((1.0, How::Exact));
+    }
+    let (ai, bi) = (is_initial(a.text), is_initial(b.text));
+    if ai || bi {
+        let agree = !(ai && bi) && a.text.as_bytes().first() == b.text.as_bytes().first();
+        return agree.then_some((INITIAL_SIMILARITY, How::Initial));
+    }
+    let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
+    if has_digit(a.text) || has_digit(b.text) {
+        return None;
+    }
+    if a.phonetic != 0 && a.phonetic == b.phonetic {
+        let jw = strsim::jaro_winkler(a.text, b.text);
+        if jw >= PHONETIC_MIN_JARO_WINKLER {
+            return Some(((jw as f32).max(PHONETIC_SIMILARITY), How::Phonetic));
+        }
+    }
+    let shorter = a.text.len().min(b.text.len());
+    let longer = a.text.len().max(b.text.len());
+    let allowed = if longer >= 7 && shorter >= 5 {
+        2
+    } else if shorter >= 4 {
+        1
+    } else {
+        0
+    };
+    if allowed == 0 || longer - shorter > allowed {
+        return None;
+    }
+    let distance = strsim::damerau_levenshtein(a.text, b.text);
+    (distance <= allowed).then(|| (1.0 - distance as f32 / longer as f32, How::Fuzzy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(a: &str, b: &str) -> Option<(f32, How)> {
+        token_similarity(
+            Tok {
+                text: a,
+                phonetic: phonetic_key(a),
+            },
+            Tok {
+                text: b,
+                phonetic: phonetic_key(b),
+            },
+        )
+    }
+
+    #[test]
+    fn transliteration_variants_agree_phonetically() {
+        for (a, b) in [
+            ("mohammed", "muhammad"),
+            ("mohamed", "muhammad"),
+            ("smith", "smyth"),
+        ] {
+            let (s, how) = sim(a, b).unwrap();
+            assert!(s >= PHONETIC_SIMILARITY, "{a} {b} {s}");
+            assert!(matches!(how, How::Phonetic | How::Fuzzy), "{a} {b} {how:?}");
+        }
+    }
+
+    #[test]
+    fn one_and_two_letter_typos_are_fuzzy() {
+        assert_eq!(sim("kadyrov", "kadyrow").unwrap().1, How::Fuzzy);
+        assert!(sim("putin", "putni").unwrap().0 >= 0.8);
+        assert!(sim("lukashenko", "lukashanka").is_some());
+        assert!(sim("putin", "pupkin").is_none());
+    }
+
+    #[test]
+    fn initials_match_their_names_only() {
+        assert_eq!(sim("j", "john"), Some((INITIAL_SIMILARITY, How::Initial)));
+        assert_eq!(sim("j", "mary"), None);
+        assert_eq!(sim("j", "k"), None);
+    }
+
+    #[test]
+    fn numbers_and_short_tokens_need_equality() {
+        assert_eq!(sim("11420", "11421"), None);
+        assert_eq!(sim("abc", "abd"), None);
+    }
+}
