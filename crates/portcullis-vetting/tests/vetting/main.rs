@@ -12,5 +12,6 @@ mod country;
 mod dns;
 mod domain;
 mod email;
+mod findings;
 mod risk;
 mod support;
