@@ -163,9 +163,11 @@ pub fn assess(inputs: &RiskInputs, weights: &RiskWeights) -> RiskAssessment {
     });
     if !embargoed.is_empty() {
         mandatory_failed.push(MandatoryCheck::NoEmbargoedCountry);
+        // An embargoed country is never cheaper than a high-risk one, so
+        // moving a country onto the embargo list cannot lower the score.
         add(
             RiskFactor::CountryEmbargoed,
-            weights.country_embargoed,
+            weights.country_embargoed.max(weights.country_high_risk),
             count(embargoed.len()),
             format!("embargoed: {}", embargoed.join(", ")),
         );

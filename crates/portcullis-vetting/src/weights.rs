@@ -8,7 +8,7 @@
 //! | `email_free_mail` | 30 | once |
 //! | `email_invalid` | 30 | once |
 //! | `country_high_risk` | 25 | per high-risk country (company and officers) |
-//! | `country_embargoed` | 100 | per embargoed country |
+//! | `country_embargoed` | 100 | per embargoed country (at least `country_high_risk`) |
 //! | `watchlist_similarity` | 40 | × the best watchlist match score (0 to 1), rounded |
 //! | `watchlist_hit` | 30 | per watchlist hit |
 //! | `intel_hit` | 25 | per threat-intelligence hit |
@@ -37,7 +37,8 @@ pub struct RiskWeights {
     pub email_invalid: u8,
     /// Each high-risk country among the company's and officers'.
     pub country_high_risk: u8,
-    /// Each embargoed country among the company's and officers'.
+    /// Each embargoed country among the company's and officers'; never
+    /// less than `country_high_risk`.
     pub country_embargoed: u8,
     /// Multiplied by the best watchlist match score (0 to 1).
     pub watchlist_similarity: u8,

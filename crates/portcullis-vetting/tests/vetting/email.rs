@@ -1,10 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
 //! The contact e-mail check.
 
 use portcullis_vetting::{EmailCheck, WebsiteDomain, check_contact_email};

@@ -1,10 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
 //! Website domain parsing and challenge tokens.
 
 use std::convert::Infallible;
@@ -321,4 +314,33 @@ fn debug_output_does_not_show_the_whole_token() {
     let token = ChallengeToken::generate(&mut CountingRng(0)).unwrap();
     let debug = format!("{token:?}");
     assert!(!debug.contains(token.as_str()), "{debug}");
+}
+
+#[test]
+fn broken_punycode_and_disallowed_characters_are_idna_errors() {
+    for text in [
+        "xn--a.com",
+        "xn--ls8h-.com",
+        "ex\u{0}ample.com",
+        "exa%mple.com",
+    ] {
+        let result = parse(text);
+        assert!(
+            matches!(
+                result,
+                Err(DomainError::Idna(_)) | Err(DomainError::BadLabel { .. })
+            ),
+            "{text}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn characters_idna_maps_away_do_not_change_the_domain_checked() {
+    // UTS 46 drops a zero-width space: ownership is then proven for the
+    // domain actually queried, `example.com`.
+    assert_eq!(
+        parse("ex\u{200B}ample.com").unwrap().as_str(),
+        "example.com"
+    );
 }

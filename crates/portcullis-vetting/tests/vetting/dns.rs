@@ -1,13 +1,6 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests"
-)]
 //! Domain verification against a real DNS server on 127.0.0.1.
 
-mod support;
+use super::support;
 
 use std::time::Duration;
 
