@@ -24,6 +24,7 @@ mod tenants;
 mod token_cache;
 mod tokens;
 mod users;
+mod vetting;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -41,6 +42,10 @@ pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
+pub use vetting::{
+    CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, RescreenReport, ReviewResult,
+    VettingConfig, WatchlistFormat, WatchlistHit, WatchlistLoadReport,
+};
 
 /// The application: a store, a clock, and the decision engine.
 #[derive(Debug, Clone)]
@@ -54,6 +59,8 @@ pub struct Portcullis {
     events: Arc<events::EventQueue>,
     /// Recently authenticated tokens.
     token_cache: Arc<token_cache::TokenCache>,
+    /// Vetting's configuration, resolver and watchlist index.
+    vetting: Arc<vetting::VettingRuntime>,
 }
 
 impl Portcullis {
@@ -77,7 +84,18 @@ impl Portcullis {
             synced: Arc::new(AtomicI64::new(0)),
             events: Arc::new(events::EventQueue::default()),
             token_cache: Arc::new(token_cache::TokenCache::default()),
+            vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
         }
+    }
+
+    /// The same application with these vetting settings.
+    #[must_use]
+    pub fn with_vetting(mut self, config: VettingConfig) -> Self {
+        let lists = self.vetting.watchlists();
+        let runtime = vetting::VettingRuntime::new(config);
+        runtime.replace_watchlists_arc(lists);
+        self.vetting = Arc::new(runtime);
+        self
     }
 
     /// An application whose decision index is built from the store.
@@ -88,6 +106,7 @@ impl Portcullis {
     ) -> Result<Self, ServiceError> {
         let app = Self::with_catalog(store, clock, catalog);
         app.reload_index().await?;
+        app.reload_watchlists().await?;
         Ok(app)
     }
 

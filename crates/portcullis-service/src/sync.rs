@@ -160,6 +160,9 @@ impl Portcullis {
                     .update(|index| index.set_authorized(id, authorized));
             }
             "token.revoke" => self.token_cache.clear(),
+            "watchlist.load" | "watchlist.delete" => {
+                self.reload_watchlists().await?;
+            }
             "customer.restrictions.set" => {
                 let id = TenantId::parse(target)?;
                 let restrictions = self.store.restrictions(id).await?;

@@ -29,6 +29,7 @@ mod tokens;
 mod users;
 mod vetting;
 mod vetting_sql;
+mod watchlists;
 
 pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
@@ -44,3 +45,4 @@ pub use vetting::{
     CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
     VettingStore,
 };
+pub use watchlists::{StoredEntity, WatchlistInfo, WatchlistStore};

@@ -20,6 +20,7 @@ pub trait Store:
     + crate::AccessStore
     + crate::EventStore
     + crate::VettingStore
+    + crate::WatchlistStore
     + Send
     + Sync
     + std::fmt::Debug

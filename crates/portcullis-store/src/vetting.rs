@@ -82,6 +82,10 @@ pub struct VettingFinding {
 /// A change of a case with everything it brings along, saved atomically.
 #[derive(Debug, Clone, Default)]
 pub struct CaseUpdate {
+    /// The audit operation when there is no transition (e.g.
+    /// `vetting.case.review` for an approval that awaits a second reviewer);
+    /// `vetting.case.update` when unset.
+    pub operation: Option<&'static str>,
     pub transitions: Vec<CaseTransition>,
     pub checks: Vec<CheckRecord>,
     pub challenge: Option<DomainChallenge>,

@@ -381,7 +381,7 @@ impl VettingStore for SqlStore {
         }
         let last = drafts.pop().unwrap_or_else(|| {
             ctx.draft(
-                "vetting.case.update",
+                update.operation.unwrap_or("vetting.case.update"),
                 Some(case.tenant_id),
                 case.id,
                 Some(&before),

@@ -12,6 +12,8 @@
     reason = "test support: failing loudly is the point"
 )]
 
+pub mod dns;
+
 use portcullis_store::SqlStore;
 use sqlx::{Connection, Executor, PgConnection};
 

@@ -26,3 +26,4 @@ mod tenants;
 mod tokens;
 mod users;
 mod vetting;
+mod watchlists;

@@ -315,6 +315,7 @@ contract!(checks_outcomes_and_findings_are_kept, |store, _db| {
             &case,
             expected,
             CaseUpdate {
+                operation: None,
                 transitions: vec![t],
                 checks: vec![check.clone()],
                 challenge: Some(challenge.clone()),

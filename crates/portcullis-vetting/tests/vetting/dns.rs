@@ -1,14 +1,12 @@
 //! Domain verification against a real DNS server on 127.0.0.1.
 
-use super::support;
-
 use std::time::Duration;
 
+use portcullis_testkit::dns::{SilentServer, TestDns};
 use portcullis_vetting::{
     ChallengeToken, DomainCheck, DomainFinding, DomainVerifier, VerifierConfig, VerifierError,
     WebsiteDomain, reverification_finding,
 };
-use support::{SilentServer, TestDns};
 
 const RECORD: &str = "_portcullis-challenge.example.com";
 

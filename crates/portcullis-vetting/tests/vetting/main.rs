@@ -14,4 +14,3 @@ mod domain;
 mod email;
 mod findings;
 mod risk;
-mod support;

@@ -1,5 +1,9 @@
 //! A real authoritative DNS server (hickory-server, in-memory zone) on
 //! 127.0.0.1 with ports chosen at run time, and a socket that never answers.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test support: failing loudly is the point"
+)]
 
 use std::net::SocketAddr;
 use std::str::FromStr as _;

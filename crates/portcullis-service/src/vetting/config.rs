@@ -1,0 +1,124 @@
+//! How vetting is configured, and the state it keeps between requests.
+
+use portcullis_vetting::{
+    AutoApprovePolicy, CountryPolicy, DomainVerifier, RiskWeights, VerifierConfig, WebsiteDomain,
+};
+use serde::Deserialize;
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::OnceCell;
+
+use super::screening::WatchlistIndex;
+
+/// Vetting settings (the `[vetting]` table of the configuration file).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VettingConfig {
+    /// Name servers for the domain-ownership check (`["203.0.113.53:53"]`);
+    /// empty means the system's resolver configuration.
+    pub nameservers: Vec<std::net::SocketAddr>,
+    /// Seconds allowed per DNS query (default 5).
+    pub dns_timeout_seconds: Option<u64>,
+    /// Embargoed and high-risk countries.
+    pub countries: CountryPolicy,
+    /// Points per risk factor.
+    pub weights: RiskWeights,
+    /// Whether low-risk cases whose mandatory checks pass skip review (off by default).
+    pub auto_approve: AutoApprovePolicy,
+    /// Domains accepted for contact e-mail besides the verified domain.
+    pub email_aliases: Vec<String>,
+    /// Watchlist scores at or above this are hits (default
+    /// [`super::screening::DEFAULT_HIT_THRESHOLD`]).
+    pub watchlist_threshold: Option<f64>,
+    /// Re-screening suspends an approved partner on a new hit of this
+    /// severity or worse: `medium`, `high` (default) or `critical`; `never`
+    /// only opens findings.
+    pub suspend_on: Option<String>,
+}
+
+impl VettingConfig {
+    pub(crate) fn hit_threshold(&self) -> f64 {
+        self.watchlist_threshold
+            .filter(|t| t.is_finite() && (0.0..=1.0).contains(t))
+            .unwrap_or(super::screening::DEFAULT_HIT_THRESHOLD)
+    }
+}
+
+/// Vetting's long-lived parts: the configuration and a DNS resolver built
+/// on first use.
+pub(crate) struct VettingRuntime {
+    pub(crate) config: VettingConfig,
+    pub(crate) aliases: Vec<WebsiteDomain>,
+    verifier: OnceCell<Result<DomainVerifier, String>>,
+    watchlists: RwLock<Arc<WatchlistIndex>>,
+}
+
+impl VettingRuntime {
+    pub(crate) fn new(config: VettingConfig) -> Self {
+        let aliases = config
+            .email_aliases
+            .iter()
+            .filter_map(|alias| match WebsiteDomain::parse(alias) {
+                Ok(domain) => Some(domain),
+                Err(err) => {
+                    tracing::warn!(%alias, %err, "ignoring an e-mail alias that is not a domain");
+                    None
+                }
+            })
+            .collect();
+        Self {
+            config,
+            aliases,
+            verifier: OnceCell::new(),
+            watchlists: RwLock::new(Arc::new(WatchlistIndex::empty())),
+        }
+    }
+
+    /// The watchlist index as it is now (readers keep their copy while a
+    /// new one is swapped in).
+    pub(crate) fn watchlists(&self) -> Arc<WatchlistIndex> {
+        match self.watchlists.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub(crate) fn replace_watchlists(&self, index: WatchlistIndex) {
+        self.replace_watchlists_arc(Arc::new(index));
+    }
+
+    pub(crate) fn replace_watchlists_arc(&self, index: Arc<WatchlistIndex>) {
+        match self.watchlists.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
+        }
+    }
+
+    /// The resolver, or why there is none (the domain check then reports
+    /// the resolver unreachable).
+    pub(crate) async fn verifier(&self) -> Result<&DomainVerifier, String> {
+        self.verifier
+            .get_or_init(|| async {
+                if self.config.nameservers.is_empty() {
+                    DomainVerifier::system().map_err(|e| e.to_string())
+                } else {
+                    let mut config = VerifierConfig::new(self.config.nameservers.clone());
+                    if let Some(seconds) = self.config.dns_timeout_seconds {
+                        config.timeout = std::time::Duration::from_secs(seconds.max(1));
+                    }
+                    DomainVerifier::new(&config).map_err(|e| e.to_string())
+                }
+            })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl std::fmt::Debug for VettingRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VettingRuntime")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
