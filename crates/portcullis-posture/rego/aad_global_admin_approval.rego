@@ -11,12 +11,20 @@ requirement := {
 	"sections": ["privileged_roles", "service_plans"],
 }
 
+# Current ScubaGear exports carry `Setting.IsApprovalRequired`; older ones the
+# raw Graph `AdditionalProperties.setting.isApprovalRequired`. A rule that
+# carries neither cannot show approval and fails (fail closed).
+approval_required(rule) := v if {
+	v := lib.field(lib.field(rule, "Setting", {}), "IsApprovalRequired", null)
+	v != null
+} else := lib.field(lib.field(lib.field(rule, "AdditionalProperties", {}), "setting", {}), "isApprovalRequired", null)
+
 unapproved := {sprintf("%s (%s `%s`)", [lib.role_name(r), lib.field(rule, "RuleSourceType", "rule source"), lib.field(rule, "RuleSource", "")]) |
 	some r in lib.privileged_roles
 	lib.role_name(r) == lib.global_admin_role
 	some rule in lib.arr(r, "Rules")
 	lib.field(rule, "Id", "") == "Approval_EndUser_Assignment"
-	lib.field(lib.field(rule, "Setting", {}), "IsApprovalRequired", false) != true
+	approval_required(rule) != true
 }
 
 result := {"status": "fail", "details": concat("", lib.p2_shortfall)} if {

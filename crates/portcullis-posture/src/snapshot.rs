@@ -47,13 +47,20 @@ impl Snapshot {
                 column: e.column(),
                 message: message_without_position(&e),
             })?;
-        if let Value::Object(sections) = &mut document {
-            for name in ARRAY_SECTIONS {
-                if let Some(section) = sections.get_mut(*name)
-                    && section.is_object()
-                {
-                    *section = Value::Array(vec![section.take()]);
-                }
+        let Value::Object(sections) = &mut document else {
+            return Err(SnapshotError::WrongType {
+                path: ".".to_owned(),
+                message: format!(
+                    "invalid type: {}, expected a JSON object with snapshot sections",
+                    json_type(&document)
+                ),
+            });
+        };
+        for name in ARRAY_SECTIONS {
+            if let Some(section) = sections.get_mut(*name)
+                && section.is_object()
+            {
+                *section = Value::Array(vec![section.take()]);
             }
         }
         let shape: shape::Shape =
@@ -101,5 +108,16 @@ fn message_without_position(e: &serde_json::Error) -> String {
     match text.rfind(" at line ") {
         Some(at) => text.get(..at).unwrap_or(&text).to_owned(),
         None => text,
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
