@@ -165,10 +165,15 @@ fn read_requirement(
         file: m.file.clone(),
         message,
     };
-    let declares_result = engine
-        .has_declared_rule_rooted_at(&m.file, "result")
-        .map_err(|e| compile_error(&m.file, &e))?;
-    if !declares_result {
+    let declares = |rule: &str| {
+        engine
+            .has_declared_rule_rooted_at(&m.file, rule)
+            .map_err(|e| compile_error(&m.file, &e))
+    };
+    if !declares("requirement")? {
+        return Err(invalid("declares no `requirement` object".to_owned()));
+    }
+    if !declares("result")? {
         return Err(invalid("declares no `result` rule".to_owned()));
     }
     let value = engine
@@ -186,7 +191,13 @@ fn read_requirement(
         let message = text
             .rfind(" at line ")
             .map_or(text.as_str(), |at| text.get(..at).unwrap_or_default());
-        invalid(format!("`requirement.{}` is invalid: {message}", e.path()))
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "requirement".to_owned()
+        } else {
+            format!("requirement.{path}")
+        };
+        invalid(format!("`{field}` is invalid: {message}"))
     })
 }
 
