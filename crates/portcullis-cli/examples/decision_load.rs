@@ -87,7 +87,13 @@ impl Api {
 
 /// Partners with users in a group, customers, approved relationships: the
 /// checks a resource provider would really send about them.
-async fn ecosystem(api: &Api, op: &str, partners: usize, customers: usize) -> Vec<Value> {
+async fn ecosystem(
+    api: &Api,
+    op: &str,
+    reviewers: &[String],
+    partners: usize,
+    customers: usize,
+) -> Vec<Value> {
     let mut customer_ids = Vec::new();
     let mut customer_tokens = Vec::new();
     for n in 0..customers {
@@ -117,13 +123,31 @@ async fn ecosystem(api: &Api, op: &str, partners: usize, customers: usize) -> Ve
                 json!({"kind": "partner", "display_name": format!("Partner {p}")}),
             )
             .await;
-        api.client
-            .put(format!("{}/v1/tenants/{partner}/authorization", api.base))
-            .bearer_auth(op)
-            .json(&json!({"authorized": true}))
-            .send()
-            .await
-            .unwrap();
+        // Vetting: applied for by the operator, approved by two others.
+        let case = api
+            .post(
+                "/v1/vetting/applications",
+                op,
+                json!({"tenant_id": partner, "application": {
+                    "legal_name": format!("Partner {p} Ltd"), "registration_number": "1",
+                    "registration_country": "GB", "website_domain": format!("partner-{p}.com"),
+                    "contact_email": format!("security@partner-{p}.com"),
+                    "address": {"street": "1 High Street", "city": "London", "country": "GB"}}}),
+            )
+            .await["case"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        api.post(&format!("/v1/vetting/cases/{case}/screen"), op, json!({}))
+            .await;
+        for reviewer in reviewers {
+            api.post(
+                &format!("/v1/vetting/cases/{case}/reviews"),
+                reviewer,
+                json!({"decision": "approve", "reason": "load test"}),
+            )
+            .await;
+        }
         let pa = api
             .post(
                 "/v1/tokens",
@@ -216,20 +240,43 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("load.db");
     let db = db.to_str().unwrap();
-    let out = Command::new(&server_bin)
+    let operator = || {
+        let out = Command::new(&server_bin)
+            .args([
+                "--database-url",
+                db,
+                "token",
+                "create",
+                "--kind",
+                "operator",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let op = operator();
+    let reviewers = [operator(), operator()];
+    // Vetting's DNS check asks a loopback socket that never answers.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let config = dir.path().join("load.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[vetting]\nnameservers = [\"{}\"]\ndns_timeout_seconds = 1\n",
+            silent.local_addr().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(&server_bin)
         .args([
             "--database-url",
             db,
-            "token",
-            "create",
-            "--kind",
-            "operator",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--config",
         ])
-        .output()
-        .unwrap();
-    let op = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    let mut child = Command::new(&server_bin)
-        .args(["--database-url", db, "serve", "--listen", "127.0.0.1:0"])
+        .arg(&config)
         .env("PORTCULLIS_LOG", "warn,portcullis=info")
         .stderr(Stdio::piped())
         .spawn()
@@ -249,7 +296,7 @@ async fn main() {
     };
     let (partners, customers) = if opts.quick { (4, 20) } else { (20, 200) };
     let setup = Instant::now();
-    let checks = Arc::new(ecosystem(&api, &op, partners, customers).await);
+    let checks = Arc::new(ecosystem(&api, &op, &reviewers, partners, customers).await);
     let service = api
         .post("/v1/tokens", &op, json!({"kind": "service"}))
         .await["secret"]

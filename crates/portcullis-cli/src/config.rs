@@ -17,6 +17,11 @@ pub struct FileConfig {
     pub roles: Option<std::path::PathBuf>,
     /// A `tracing` filter such as `info` or `portcullis=debug`.
     pub log: Option<String>,
+    /// The largest watchlist a load accepts, in bytes (default 256 MiB).
+    pub max_watchlist_bytes: Option<usize>,
+    /// The `[vetting]` table: resolver, country policy, risk weights,
+    /// auto-approval, watchlist threshold, re-screening.
+    pub vetting: Option<portcullis_service::VettingConfig>,
 }
 
 impl FileConfig {
@@ -29,12 +34,14 @@ impl FileConfig {
 }
 
 /// The settings in force.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
     pub listen: String,
     pub max_body_bytes: usize,
+    pub max_watchlist_bytes: usize,
     pub roles: Option<std::path::PathBuf>,
+    pub vetting: portcullis_service::VettingConfig,
 }
 
 impl Config {
@@ -55,7 +62,11 @@ impl Config {
             max_body_bytes: max_body_bytes
                 .or(file.max_body_bytes)
                 .unwrap_or(portcullis_server::DEFAULT_MAX_BODY_BYTES),
+            max_watchlist_bytes: file
+                .max_watchlist_bytes
+                .unwrap_or(portcullis_server::DEFAULT_MAX_WATCHLIST_BYTES),
             roles: roles.or(file.roles),
+            vetting: file.vetting.unwrap_or_default(),
         }
     }
 
@@ -125,6 +136,8 @@ mod tests {
             max_body_bytes: None,
             roles: None,
             log: None,
+            max_watchlist_bytes: None,
+            vetting: None,
         };
         let config = Config::resolve(Some("flag.db".into()), None, None, None, file);
         assert_eq!(config.database_url, "flag.db");
@@ -156,5 +169,25 @@ mod tests {
     fn unknown_keys_in_the_file_are_refused() {
         let err = toml::from_str::<FileConfig>("databse_url = \"x\"").unwrap_err();
         assert!(err.to_string().contains("databse_url"));
+    }
+}
+
+#[cfg(test)]
+mod vetting_tests {
+    use super::*;
+
+    #[test]
+    fn the_vetting_table_is_read_and_checked() {
+        let file: FileConfig = toml::from_str(
+            "[vetting]\nnameservers = [\"127.0.0.1:5353\"]\nemail_aliases = [\"contoso-group.com\"]\n\
+             [vetting.countries]\nembargoed = [\"KP\"]\n[vetting.auto_approve]\nenabled = true\n",
+        )
+        .unwrap();
+        let config = Config::resolve(None, None, None, None, file);
+        assert_eq!(config.vetting.nameservers.len(), 1);
+        assert!(config.vetting.auto_approve.enabled);
+        assert_eq!(config.vetting.countries.embargoed.len(), 1);
+        let err = toml::from_str::<FileConfig>("[vetting]\nauto_aprove = true\n").unwrap_err();
+        assert!(err.to_string().contains("auto_aprove"), "{err}");
     }
 }

@@ -181,10 +181,12 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let store = Arc::new(store);
     let portcullis = Portcullis::load(store.clone(), Arc::new(SystemClock), catalog)
         .await
-        .context("cannot build the decision index")?;
+        .context("cannot build the decision index")?
+        .with_vetting(config.vetting.clone());
     tracing::info!(roles, "decision index loaded");
     let server_config = portcullis_server::ServerConfig {
         max_body_bytes: config.max_body_bytes,
+        max_watchlist_bytes: config.max_watchlist_bytes,
     };
     let app = portcullis_server::router(portcullis.clone(), &server_config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -206,8 +208,16 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let sweeper = tokio::spawn(
         portcullis
             .clone()
-            .sweep_every(std::time::Duration::from_secs(60), stopped(stop_rx)),
+            .sweep_every(std::time::Duration::from_secs(60), stopped(stop_rx.clone())),
     );
+    // Re-verify domains and re-screen approved partners periodically.
+    let vetting = config.vetting.round_interval().map(|every| {
+        tokio::spawn(
+            portcullis
+                .clone()
+                .vetting_every(every, stopped(stop_rx.clone())),
+        )
+    });
     let shutdown = async move {
         portcullis_server::shutdown_signal().await;
         let _ = stop_tx.send(true);
@@ -215,6 +225,9 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
     let _ = sweeper.await;
+    if let Some(vetting) = vetting {
+        let _ = vetting.await;
+    }
     portcullis.flush_events().await;
     store.close().await;
     tracing::info!("stopped");

@@ -92,8 +92,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::InvalidCursor => Self::bad_request("invalid_cursor", message),
             ServiceError::Rule(rule) => {
                 let status = match rule.code {
-                    "invalid_transition" => StatusCode::CONFLICT,
-                    "partner_not_authorized" | "self_approval" => StatusCode::FORBIDDEN,
+                    "invalid_transition" | "duplicate_approval" => StatusCode::CONFLICT,
+                    "partner_not_authorized" | "self_approval" | "reviewer_is_submitter" => {
+                        StatusCode::FORBIDDEN
+                    }
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 Self::new(status, rule.code, message)

@@ -30,6 +30,8 @@ pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use observe::{Metrics, REQUEST_ID_HEADER};
 pub use state::AppState;
 
+pub use routes::watchlists::DEFAULT_MAX_WATCHLIST_BYTES;
+
 /// The largest request body accepted unless configured otherwise: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -37,18 +39,21 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub max_body_bytes: usize,
+    /// The largest watchlist a load accepts.
+    pub max_watchlist_bytes: usize,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_watchlist_bytes: routes::watchlists::DEFAULT_MAX_WATCHLIST_BYTES,
         }
     }
 }
 
 /// The OpenAPI document and the router it describes.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(routes::tenants::router())
         .merge(routes::users::router())
@@ -61,6 +66,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::activations::router())
         .merge(routes::decisions::router())
         .merge(routes::system::router())
+        .merge(routes::vetting::router())
+        .merge(routes::watchlists::router(config.max_watchlist_bytes))
         .merge(graph::router())
         .split_for_parts();
     openapi::document_errors(&mut document);
@@ -69,7 +76,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// The OpenAPI 3.1 document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().1
+    api(&ServerConfig::default()).1
 }
 
 /// The whole application over `portcullis`.
@@ -78,7 +85,7 @@ pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
         portcullis,
         metrics: Arc::new(Metrics::default()),
     };
-    let (router, openapi) = api();
+    let (router, openapi) = api(config);
     let document = Arc::new(openapi.to_json().unwrap_or_default());
     router
         .fallback(not_found)

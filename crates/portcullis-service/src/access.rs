@@ -68,6 +68,18 @@ pub fn may_manage_partner_directory(
     }
 }
 
+/// Vetting records: operators, and partner admins for their own tenant
+/// (checked per record); other kinds are refused before any lookup, so the
+/// refusal says nothing about what exists.
+pub fn may_read_vetting(principal: &Principal) -> Result<(), ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator | PrincipalKind::PartnerAdmin => Ok(()),
+        PrincipalKind::CustomerAdmin | PrincipalKind::Service => {
+            Err(forbidden(principal, "read or change vetting cases"))
+        }
+    }
+}
+
 /// Which side of a relationship the caller speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

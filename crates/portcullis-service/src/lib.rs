@@ -44,7 +44,7 @@ pub use sweep::SweepReport;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 pub use vetting::{
     CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, RescreenReport, ReviewResult,
-    VettingConfig, WatchlistFormat, WatchlistHit, WatchlistLoadReport,
+    VettingConfig, VettingRound, WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
 
 /// The application: a store, a clock, and the decision engine.

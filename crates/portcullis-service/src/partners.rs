@@ -1,4 +1,4 @@
-//! Partner authorization (the stand-in for vetting) and customer restrictions.
+//! Partner authorization (as vetting decided it) and customer restrictions.
 
 use portcullis_domain::{CustomerRestrictions, RuleViolation, TenantId, TenantKind};
 
@@ -6,9 +6,8 @@ use crate::access::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 impl Portcullis {
-    /// Whether the partner may act as a partner at all. Until vetting
-    /// exists, this is the operator-set `authorized` flag; the vetting issue
-    /// replaces this one function.
+    /// Whether the partner may act as a partner at all: its vetting case is
+    /// approved (not submitted, in review, suspended or revoked).
     pub(crate) async fn partner_may_act(&self, partner: TenantId) -> Result<(), ServiceError> {
         if self.store.partner_authorized(partner).await? {
             Ok(())
@@ -19,33 +18,6 @@ impl Portcullis {
             )
             .into())
         }
-    }
-
-    /// Operators authorize or deauthorize a partner tenant; decisions follow at once.
-    pub async fn set_partner_authorized(
-        &self,
-        caller: &Caller,
-        partner: TenantId,
-        authorized: bool,
-    ) -> Result<(), ServiceError> {
-        access::require_operator(&caller.principal, "authorize partners")?;
-        let tenant = self
-            .store
-            .get_tenant(partner)
-            .await?
-            .ok_or_else(|| tenant_not_found(partner))?;
-        if tenant.kind != TenantKind::Partner {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{partner}` is a customer tenant; only partners are authorized"
-            )));
-        }
-        let ctx = caller.audit(self.clock.now());
-        self.store
-            .set_partner_authorized(&ctx, partner, authorized)
-            .await?;
-        self.engine
-            .update(|index| index.set_authorized(partner, authorized));
-        Ok(())
     }
 
     pub async fn partner_authorized(

@@ -38,9 +38,22 @@ async fn each_decision_becomes_an_ocsf_api_activity_event() {
     let op = Caller::local_operator();
     let partner = tenant(&app, TenantKind::Partner, "Contoso").await;
     let customer = tenant(&app, TenantKind::Customer, "Fabrikam").await;
-    app.set_partner_authorized(&op, partner, true)
+    // Fixture: the partner as vetting leaves it once approved (the vetting
+    // flow itself is tested in tests/vetting.rs).
+    store
+        .set_partner_authorized(
+            &portcullis_store::AuditContext::new(
+                &portcullis_domain::Principal::local_operator(),
+                portcullis_domain::Timestamp::from_unix_millis(0),
+                None,
+                None,
+            ),
+            partner,
+            true,
+        )
         .await
         .unwrap();
+    app.reload_index().await.unwrap();
     let new_user = NewUser {
         user_principal_name: UserPrincipalName::parse("alice@contoso.example").unwrap(),
         display_name: DisplayName::parse("Alice").unwrap(),

@@ -51,7 +51,22 @@ async fn world() -> World {
         };
         ids.push(app.create_tenant(&op, new).await.unwrap().id);
     }
-    app.set_partner_authorized(&op, ids[0], true).await.unwrap();
+    // Fixture: the partner as vetting leaves it once approved (the vetting
+    // flow itself is tested in tests/vetting.rs).
+    store
+        .set_partner_authorized(
+            &portcullis_store::AuditContext::new(
+                &portcullis_domain::Principal::local_operator(),
+                portcullis_domain::Timestamp::from_unix_millis(0),
+                None,
+                None,
+            ),
+            ids[0],
+            true,
+        )
+        .await
+        .unwrap();
+    app.reload_index().await.unwrap();
     let token = NewToken {
         kind: PrincipalKind::CustomerAdmin,
         tenant_id: Some(ids[1]),

@@ -431,3 +431,47 @@ async fn applications_are_checked_and_scoped() {
         Err(ServiceError::Conflict(_))
     ));
 }
+
+#[tokio::test]
+async fn a_periodic_round_reverifies_domains_and_rescreens_everyone() {
+    let w = world(VettingConfig::default()).await;
+    let detail = w.screened(true).await;
+    let op = operator();
+    w.app
+        .review_case(&op, detail.case.id, ReviewDecision::Approve, "ok", None)
+        .await
+        .unwrap();
+    let listed = br#"{"id":"x2","schema":"Company","properties":{"name":["Contoso Managed Services"],"country":["gb"]}}
+"#;
+    // `never`-style configuration is not in force: the default suspends.
+    w.app
+        .load_watchlist(&op, "sanctions", WatchlistFormat::Ftm, listed)
+        .await
+        .unwrap();
+    assert!(w.partner_denied());
+    // The list goes away: the cleared outcome is recorded at once. The
+    // round then finds the domain record gone and nothing new to screen.
+    let cleared = w.app.delete_watchlist(&op, "sanctions").await.unwrap();
+    assert_eq!(cleared.outcomes_changed, 1);
+    w.dns.remove_txt(&detail.challenge.record_name).await;
+    let round = w.app.vetting_round(&op).await.unwrap();
+    assert_eq!(round.domains_checked, 1);
+    assert_eq!(round.rescreen.partners_rescreened, 1);
+    assert_eq!(round.rescreen.outcomes_changed, 0);
+    let history = w.store.outcome_history(w.partner).await.unwrap();
+    let counts: Vec<usize> = history
+        .iter()
+        .map(|o| o.hits.as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, [0, 1, 0]);
+    let findings = w
+        .store
+        .list_findings(Some(w.partner), &portcullis_domain::PageRequest::first(10))
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = findings.items.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["watchlist_hit", "domain_record_vanished"]);
+    // A second round changes nothing more.
+    let again = w.app.vetting_round(&op).await.unwrap();
+    assert_eq!(again.rescreen.outcomes_changed, 0);
+}

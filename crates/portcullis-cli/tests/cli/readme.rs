@@ -33,8 +33,13 @@ fn readme_tour_runs_as_written() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
+    // Vetting's DNS check asks a loopback port where nothing answers, so the
+    // tour never depends on the machine's network.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let config = crate::support::offline_vetting_config(dir.path(), &silent);
     let mut cmd = portcullis(dir.path());
-    cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--config"]);
+    cmd.arg(&config);
     let served = Served::start(cmd);
 
     let script = tour()
@@ -73,23 +78,32 @@ fn readme_tour_runs_as_written() {
     );
     assert!(
         stdout.contains("\"operation\":\"user.create\""),
-        "step 9: {stdout}"
+        "step 10: {stdout}"
     );
     assert!(
         stdout.contains("\"source_ip\":\"127.0.0.1\""),
-        "step 9: {stdout}"
+        "step 10: {stdout}"
     );
-    assert!(lines.contains(&"active"), "step 7 approves: {stdout}");
+    assert!(
+        stdout.contains(r#"{"approvals_missing":1,"state":"in_review"}"#)
+            && stdout.contains(r#"{"approvals_missing":0,"state":"approved"}"#),
+        "step 7 needs two reviewers: {stdout}"
+    );
+    assert!(
+        stdout.contains(r#""state":"in_review","risk":"high""#),
+        "step 7 screens: {stdout}"
+    );
+    assert!(lines.contains(&"active"), "step 8 approves: {stdout}");
     assert!(
         stdout.contains(
             r#"{"effect":"allow","reasons":[],"role":"fdd7a751-b60b-444a-984c-02652fe8fa1c"}"#
         ),
-        "step 8 allows groups.update: {stdout}"
+        "step 9 allows groups.update: {stdout}"
     );
     assert!(
         stdout
             .contains(r#"{"effect":"deny","reasons":["role_does_not_permit_action"],"role":null}"#),
-        "step 8 denies users.password.reset: {stdout}"
+        "step 9 denies users.password.reset: {stdout}"
     );
-    assert!(stdout.contains("audit chain intact"), "step 9: {stdout}");
+    assert!(stdout.contains("audit chain intact"), "step 10: {stdout}");
 }

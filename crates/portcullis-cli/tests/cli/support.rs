@@ -87,3 +87,30 @@ impl Served {
         (exit.success(), self.log.join().unwrap())
     }
 }
+
+/// A configuration file in `dir` whose vetting DNS check asks `silent`, a
+/// loopback socket that never answers: tests never depend on the network.
+pub fn offline_vetting_config(dir: &Path, silent: &std::net::UdpSocket) -> std::path::PathBuf {
+    let path = dir.join("portcullis.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[vetting]\nnameservers = [\"{}\"]\ndns_timeout_seconds = 1\n",
+            silent.local_addr().unwrap()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A well-formed partner application at a domain nobody controls.
+pub fn application() -> serde_json::Value {
+    serde_json::json!({
+        "legal_name": "Contoso IT Services Ltd",
+        "registration_number": "09876543",
+        "registration_country": "GB",
+        "website_domain": "contoso-it-services.com",
+        "contact_email": "security@contoso-it-services.com",
+        "address": {"street": "1 High Street", "city": "London", "country": "GB"}
+    })
+}

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::{Served, create_token, portcullis};
+use crate::support::{Served, application, create_token, offline_vetting_config, portcullis};
 
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
@@ -56,6 +56,8 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
     };
     let dir = tempfile::tempdir().unwrap();
     let op = create_token(dir.path(), &["--database-url", db.url()]);
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let config = offline_vetting_config(dir.path(), &silent);
     let start = || {
         let mut cmd = portcullis(dir.path());
         cmd.args([
@@ -64,7 +66,9 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
             "127.0.0.1:0",
             "--database-url",
             db.url(),
+            "--config",
         ]);
+        cmd.arg(&config);
         Served::start(cmd)
     };
     let (served_a, served_b) = (start(), start());
@@ -92,13 +96,29 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
             json!({"kind": "customer", "display_name": "Fabrikam"}),
         )
         .await;
-    a.call(
-        reqwest::Method::PUT,
-        &format!("/v1/tenants/{partner}/authorization"),
-        &op,
-        Some(json!({"authorized": true})),
-    )
-    .await;
+    // Vetting: the operator applies on the partner's behalf; two other
+    // operators approve (the domain is not proven, so four eyes).
+    let case = a
+        .post(
+            "/v1/vetting/applications",
+            &op,
+            json!({"tenant_id": partner, "application": application()}),
+        )
+        .await["case"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a.post(&format!("/v1/vetting/cases/{case}/screen"), &op, json!({}))
+        .await;
+    for _ in 0..2 {
+        let reviewer = create_token(dir.path(), &["--database-url", db.url()]);
+        a.post(
+            &format!("/v1/vetting/cases/{case}/reviews"),
+            &reviewer,
+            json!({"decision": "approve", "reason": "checked"}),
+        )
+        .await;
+    }
     let secret = |v: Value| v["secret"].as_str().unwrap().to_owned();
     let pa = secret(
         a.post(

@@ -9,3 +9,5 @@ pub mod system;
 pub mod tenants;
 pub mod tokens;
 pub mod users;
+pub mod vetting;
+pub mod watchlists;

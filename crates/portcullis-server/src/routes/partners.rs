@@ -1,7 +1,8 @@
 //! Partner authorization and customer restrictions, under `/v1/tenants/{tenant_id}`.
 //!
-//! `authorization`: operators set it; the tenant's own admins and operators
-//! read it. `restrictions`: the customer's admin or an operator sets them;
+//! `authorization`: the partner's authorization as vetting decided it (an
+//! approved, not suspended or revoked case); the tenant's own admins and
+//! operators read it. `restrictions`: the customer's admin or an operator sets them;
 //! the customer's admin and operators read them.
 
 use axum::extract::{Path, State};
@@ -11,17 +12,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::tenants::tenant_id;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, Authenticated};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_authorization, set_authorization))
+        .routes(routes!(get_authorization))
         .routes(routes!(get_restrictions, set_restrictions))
 }
 
-/// Whether a partner may act as a partner (stands in for vetting until it exists).
+/// Whether a partner may act as a partner: its vetting case is approved.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Authorization {
@@ -42,24 +43,6 @@ async fn get_authorization(
         .partner_authorized(&caller, tenant_id(&raw)?)
         .await?;
     Ok(axum::Json(Authorization { authorized }))
-}
-
-/// Authorize or deauthorize a partner (operators); decisions follow at once.
-#[utoipa::path(put, path = "/v1/tenants/{tenant_id}/authorization", tag = "tenants",
-    request_body = Authorization, params(("tenant_id" = String, Path, format = Uuid)),
-    security(("bearer" = [])),
-    responses((status = 200, body = Authorization), (status = 403, body = ErrorBody)))]
-async fn set_authorization(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
-    ApiJson(body): ApiJson<Authorization>,
-) -> ApiResult<axum::Json<Authorization>> {
-    state
-        .portcullis
-        .set_partner_authorized(&caller, tenant_id(&raw)?, body.authorized)
-        .await?;
-    Ok(axum::Json(body))
 }
 
 /// Read a customer's restrictions on partner access.

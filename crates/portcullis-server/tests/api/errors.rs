@@ -163,6 +163,7 @@ async fn a_body_without_a_json_content_type_is_415() {
 async fn a_body_over_the_limit_is_413() {
     let server = TestServer::start_with_config(&ServerConfig {
         max_body_bytes: 1024,
+        ..ServerConfig::default()
     })
     .await;
     let big = json!({"kind": "partner", "display_name": "x".repeat(2000)}).to_string();
@@ -297,6 +298,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
 async fn every_error_has_exactly_the_one_shape() {
     let server = TestServer::start_with_config(&ServerConfig {
         max_body_bytes: 256,
+        ..ServerConfig::default()
     })
     .await;
     let op = server.operator.secret.as_str();

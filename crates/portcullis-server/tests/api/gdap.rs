@@ -70,18 +70,8 @@ impl Ecosystem {
         }
     }
 
-    async fn authorize_partner(&self) {
-        self.server
-            .send(
-                crate::support::Request::new(
-                    reqwest::Method::PUT,
-                    &format!("/v1/tenants/{}/authorization", self.partner),
-                )
-                .bearer(&self.server.operator.secret)
-                .json(json!({"authorized": true})),
-            )
-            .await
-            .expect_status(StatusCode::OK);
+    async fn authorize_partner(&self) -> String {
+        self.server.authorize_partner(&self.partner).await
     }
 
     async fn propose(&self, roles: &[&str], duration: &str, extend: &str) -> crate::support::Reply {
@@ -502,22 +492,22 @@ async fn decisions_come_in_batches_for_services_only() {
 }
 
 #[tokio::test]
-async fn deauthorizing_the_partner_denies_everything_at_once() {
+async fn suspending_the_partner_denies_everything_at_once() {
     let eco = Ecosystem::start().await;
     eco.active_relationship(&[GROUPS_ADMIN], json!({"type": "standing"}))
         .await;
     assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
-    eco.server
-        .send(
-            crate::support::Request::new(
-                reqwest::Method::PUT,
-                &format!("/v1/tenants/{}/authorization", eco.partner),
-            )
-            .bearer(&eco.server.operator.secret)
-            .json(json!({"authorized": false})),
-        )
+    let cases = eco
+        .server
+        .op_get(&format!(
+            "/v1/vetting/cases?tenant_id={}&state=approved",
+            eco.partner
+        ))
         .await
-        .expect_status(StatusCode::OK);
+        .items();
+    eco.server
+        .suspend_partner(&crate::support::str_field(&cases[0], "id"))
+        .await;
     assert_eq!(
         reasons(&eco.decide("groups.update", "mfa").await),
         ["partner_not_authorized"]

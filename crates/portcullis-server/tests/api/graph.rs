@@ -9,10 +9,10 @@ mod lifecycle;
 mod paging;
 mod sdk;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Bearer, Reply, Request, TestServer, str_field};
+use crate::support::{Bearer, Reply, TestServer, str_field};
 
 pub const RELATIONSHIPS: &str = "/v1.0/tenantRelationships/delegatedAdminRelationships";
 pub const CUSTOMERS: &str = "/v1.0/tenantRelationships/delegatedAdminCustomers";
@@ -112,14 +112,7 @@ impl Gdap {
 }
 
 pub async fn authorize(server: &TestServer, partner: &str) {
-    server
-        .send(
-            Request::new(Method::PUT, &format!("/v1/tenants/{partner}/authorization"))
-                .bearer(&server.operator.secret)
-                .json(json!({"authorized": true})),
-        )
-        .await
-        .expect_status(StatusCode::OK);
+    server.authorize_partner(partner).await;
 }
 
 /// An OData error, checked for shape: exactly `error.{code, message,

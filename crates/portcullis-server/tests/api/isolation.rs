@@ -78,7 +78,14 @@ async fn snapshot(server: &TestServer, w: &World) -> Value {
             }),
         );
     }
+    let case = server
+        .op_get(&format!("/v1/vetting/cases/{}", w.b_case))
+        .await
+        .json();
     json!({
+        "vetting": {"case": case, "cases": all("/v1/vetting/cases".to_owned()).await,
+                    "findings": all("/v1/vetting/findings".to_owned()).await,
+                    "watchlists": server.op_get("/v1/vetting/watchlists").await.json()},
         "relationships": all("/v1/relationships".to_owned()).await,
         "relationship": relationship,
         "assignments": assignments,

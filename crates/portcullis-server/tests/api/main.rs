@@ -19,3 +19,4 @@ mod system;
 mod tenants;
 mod tokens;
 mod users;
+mod vetting;

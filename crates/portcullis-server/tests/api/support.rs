@@ -29,6 +29,7 @@ pub struct TestServer {
     pub operator: Bearer,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    dns: portcullis_testkit::dns::TestDns,
     _db: TestDb,
 }
 
@@ -38,6 +39,24 @@ impl Drop for TestServer {
             let _ = tx.send(());
         }
     }
+}
+
+/// The DNS zone the test server's vetting resolves in.
+pub const TEST_ZONE: &str = "portcullis-test.com";
+
+/// A well-formed application for `partner`, at a domain of [`TEST_ZONE`].
+pub fn test_application(partner: &str) -> Value {
+    let label = partner.split('-').next().unwrap_or("partner");
+    let domain = format!("p{label}.{TEST_ZONE}");
+    serde_json::json!({
+        "legal_name": format!("Partner {label} Ltd"),
+        "registration_number": "12345678",
+        "registration_country": "GB",
+        "website_domain": domain,
+        "contact_email": format!("security@{domain}"),
+        "officers": [{"name": "Jane Doe", "birth_year": 1970, "country": "GB"}],
+        "address": {"street": "1 High Street", "city": "London", "country": "GB"}
+    })
 }
 
 impl TestServer {
@@ -70,7 +89,16 @@ impl TestServer {
 
     async fn start_with(db: TestDb, config: &ServerConfig, clock: Arc<dyn Clock>) -> Self {
         let store: Arc<dyn portcullis_store::Store> = Arc::new(db.store().await);
-        let portcullis = Portcullis::new(store, clock);
+        // Vetting asks this in-process DNS server, never the real one:
+        // partner domains under `portcullis-test.com` have no challenge
+        // record unless a test publishes one.
+        let dns = portcullis_testkit::dns::TestDns::start(TEST_ZONE).await;
+        let vetting = portcullis_service::VettingConfig {
+            nameservers: vec![dns.addr()],
+            dns_timeout_seconds: Some(2),
+            ..portcullis_service::VettingConfig::default()
+        };
+        let portcullis = Portcullis::new(store, clock).with_vetting(vetting);
         let (token, secret) = portcullis
             .create_token(
                 &Caller::local_operator(),
@@ -101,8 +129,64 @@ impl TestServer {
             },
             shutdown: Some(tx),
             task: Some(task),
+            dns,
             _db: db,
         }
+    }
+
+    /// Vets `partner` through the API until it is authorized: an operator
+    /// applies on its behalf and screens (the domain is not proven, so the
+    /// case is high-risk), and two other operators approve. Returns the case id.
+    pub async fn authorize_partner(&self, partner: &str) -> String {
+        let submitted = self
+            .post(
+                "/v1/vetting/applications",
+                &self.operator.secret,
+                serde_json::json!({"tenant_id": partner, "application": test_application(partner)}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let case = str_field(&submitted["case"], "id");
+        self.post(
+            &format!("/v1/vetting/cases/{case}/screen"),
+            &self.operator.secret,
+            serde_json::json!({}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+        for _ in 0..2 {
+            let reviewer = self.mint("operator", None).await;
+            self.post(
+                &format!("/v1/vetting/cases/{case}/reviews"),
+                &reviewer.secret,
+                serde_json::json!({"decision": "approve", "reason": "vetted by the test"}),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        }
+        let approved = self
+            .op_get(&format!("/v1/vetting/cases/{case}"))
+            .await
+            .json();
+        assert_eq!(approved["case"]["state"], "approved", "{approved}");
+        case
+    }
+
+    /// Suspends a vetted partner by its case.
+    pub async fn suspend_partner(&self, case: &str) {
+        self.post(
+            &format!("/v1/vetting/cases/{case}/suspend"),
+            &self.operator.secret,
+            serde_json::json!({"reason": "suspended by the test"}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+    }
+
+    /// The in-process DNS server vetting asks.
+    pub fn dns(&self) -> &portcullis_testkit::dns::TestDns {
+        &self.dns
     }
 
     /// Signals shutdown and waits for the server to finish.
@@ -136,6 +220,26 @@ impl TestServer {
             builder = builder.json(&body);
         }
         let response = builder.send().await.expect("the server answers");
+        Reply::read(response).await
+    }
+
+    /// `PUT` of a raw body (a watchlist file) as `bearer`.
+    pub async fn put_raw(
+        &self,
+        path: &str,
+        bearer: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> Reply {
+        let response = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(bearer)
+            .header("content-type", content_type)
+            .body(body.to_vec())
+            .send()
+            .await
+            .expect("the server answers");
         Reply::read(response).await
     }
 

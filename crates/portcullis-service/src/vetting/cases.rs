@@ -36,6 +36,7 @@ impl Portcullis {
         caller: &Caller,
         id: CaseId,
     ) -> Result<VettingCase, ServiceError> {
+        access::may_read_vetting(&caller.principal)?;
         let case = self
             .store
             .get_case(id)
@@ -193,25 +194,17 @@ impl Portcullis {
         mut filter: CaseFilter,
         page: &PageRequest,
     ) -> Result<Page<VettingCase>, ServiceError> {
-        match caller.principal.kind() {
-            PrincipalKind::Operator => {}
-            PrincipalKind::PartnerAdmin => {
-                let own = caller.principal.tenant();
-                if filter.tenant_id.is_some() && filter.tenant_id != own {
-                    return Ok(Page::from_rows(
-                        Vec::new(),
-                        page.limit(),
-                        |_: &VettingCase| String::new(),
-                    ));
-                }
-                filter.tenant_id = own;
+        access::may_read_vetting(&caller.principal)?;
+        if caller.principal.kind() == PrincipalKind::PartnerAdmin {
+            let own = caller.principal.tenant();
+            if filter.tenant_id.is_some() && filter.tenant_id != own {
+                return Ok(Page::from_rows(
+                    Vec::new(),
+                    page.limit(),
+                    |_: &VettingCase| String::new(),
+                ));
             }
-            _ => {
-                return Err(ServiceError::Forbidden(format!(
-                    "a `{}` may not read vetting cases",
-                    caller.principal.kind()
-                )));
-            }
+            filter.tenant_id = own;
         }
         Ok(self.store.list_cases(&filter, page).await?)
     }
@@ -224,5 +217,38 @@ impl Portcullis {
     ) -> Result<Page<VettingCase>, ServiceError> {
         access::require_operator(&caller.principal, "read the review queue")?;
         Ok(self.store.review_queue(page).await?)
+    }
+}
+
+impl Portcullis {
+    /// Vetting findings: operators see all (or one partner's), a partner
+    /// admin its own.
+    pub async fn list_vetting_findings(
+        &self,
+        caller: &Caller,
+        tenant: Option<TenantId>,
+        page: &PageRequest,
+    ) -> Result<Page<portcullis_store::VettingFinding>, ServiceError> {
+        access::may_read_vetting(&caller.principal)?;
+        let tenant = if caller.principal.kind() == PrincipalKind::PartnerAdmin {
+            let own = caller.principal.tenant();
+            if tenant.is_some() && tenant != own {
+                return Ok(Page::from_rows(Vec::new(), page.limit(), |_| String::new()));
+            }
+            own
+        } else {
+            tenant
+        };
+        Ok(self.store.list_findings(tenant, page).await?)
+    }
+
+    /// Every stored change of a partner's screening outcome.
+    pub async fn screening_history(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+    ) -> Result<Vec<portcullis_store::ScreeningOutcome>, ServiceError> {
+        access::may_manage_partner_directory(&caller.principal, tenant)?;
+        Ok(self.store.outcome_history(tenant).await?)
     }
 }

@@ -34,9 +34,20 @@ pub struct VettingConfig {
     /// severity or worse: `medium`, `high` (default) or `critical`; `never`
     /// only opens findings.
     pub suspend_on: Option<String>,
+    /// Hours between rounds of domain re-verification and full re-screening
+    /// of approved partners (default 24; 0 turns the rounds off).
+    pub rescreen_every_hours: Option<u64>,
 }
 
 impl VettingConfig {
+    /// How often periodic vetting runs; `None` when turned off.
+    pub fn round_interval(&self) -> Option<std::time::Duration> {
+        match self.rescreen_every_hours.unwrap_or(24) {
+            0 => None,
+            hours => Some(std::time::Duration::from_secs(hours.saturating_mul(3600))),
+        }
+    }
+
     pub(crate) fn hit_threshold(&self) -> f64 {
         self.watchlist_threshold
             .filter(|t| t.is_finite() && (0.0..=1.0).contains(t))

@@ -10,6 +10,7 @@ mod cases;
 mod checks;
 mod config;
 mod review;
+mod schedule;
 mod screening;
 mod watchlists;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 pub use config::VettingConfig;
 pub(crate) use config::VettingRuntime;
 pub use review::ReviewResult;
+pub use schedule::VettingRound;
 pub use screening::{DEFAULT_HIT_THRESHOLD, WatchlistHit};
 pub use watchlists::{RescreenReport, WatchlistFormat, WatchlistLoadReport};
 

@@ -116,15 +116,30 @@ impl Portcullis {
         Ok(self.store.list_watchlists().await?)
     }
 
-    /// Deletes a list; later screenings no longer see it.
-    pub async fn delete_watchlist(&self, caller: &Caller, name: &str) -> Result<(), ServiceError> {
+    /// Deletes a list; partners it matched are screened again, so their
+    /// history records the cleared outcome.
+    pub async fn delete_watchlist(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<RescreenReport, ServiceError> {
         access::require_operator(&caller.principal, "delete watchlists")?;
         self.store
             .delete_watchlist(&caller.audit(self.clock.now()), name)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("watchlist `{name}` not found")))?;
+        let prefix = format!("{name}:");
+        let removed: BTreeSet<String> = self
+            .vetting
+            .watchlists()
+            .fingerprints
+            .keys()
+            .filter(|id| id.starts_with(&prefix))
+            .cloned()
+            .collect();
         self.reload_watchlists().await?;
-        Ok(())
+        self.rescreen_partners(caller, &Screener::new(Vec::new()), &removed)
+            .await
     }
 
     /// Loads (or replaces) the list `name` from `body`, keeping every good
@@ -235,7 +250,7 @@ impl Portcullis {
     }
 
     /// Every approved or suspended partner's case.
-    async fn standing_cases(&self) -> Result<Vec<VettingCase>, ServiceError> {
+    pub(crate) async fn standing_cases(&self) -> Result<Vec<VettingCase>, ServiceError> {
         let mut all = Vec::new();
         for state in [CaseState::Approved, CaseState::Suspended] {
             let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
@@ -273,6 +288,18 @@ impl Portcullis {
         delta: &Screener,
         touched: &BTreeSet<String>,
     ) -> Result<RescreenReport, ServiceError> {
+        self.rescreen_with(caller, delta, touched, false).await
+    }
+
+    /// As [`Self::rescreen_partners`]; with `everyone`, every standing
+    /// partner is screened again whatever the delta says.
+    pub(crate) async fn rescreen_with(
+        &self,
+        caller: &Caller,
+        delta: &Screener,
+        touched: &BTreeSet<String>,
+        everyone: bool,
+    ) -> Result<RescreenReport, ServiceError> {
         let threshold = self.vetting.config.hit_threshold();
         let suspend_rank = match self.vetting.config.suspend_on.as_deref() {
             Some("never") => u8::MAX,
@@ -294,7 +321,10 @@ impl Portcullis {
                 .filter_map(|h| h.get("entity_id").and_then(|v| v.as_str()))
                 .map(|id| (id.to_owned(), ()))
                 .collect();
-            if delta_hits.is_empty() && !previous_ids.keys().any(|id| touched.contains(id)) {
+            if !everyone
+                && delta_hits.is_empty()
+                && !previous_ids.keys().any(|id| touched.contains(id))
+            {
                 continue;
             }
             report.partners_rescreened += 1;

@@ -319,12 +319,13 @@ async fn malformed_requests_get_odata_errors() {
 #[tokio::test]
 async fn a_too_large_body_is_an_odata_413() {
     let server = TestServer::start_with_config(&portcullis_server::ServerConfig {
-        max_body_bytes: 256,
+        max_body_bytes: 1024,
+        ..portcullis_server::ServerConfig::default()
     })
     .await;
     let g = Gdap::on(server).await;
     let mut body = g.new_relationship("Big");
-    body["displayName"] = json!("x".repeat(1024));
+    body["displayName"] = json!("x".repeat(4096));
     let reply = g
         .server
         .post(RELATIONSHIPS, &g.partner_admin.secret, body)

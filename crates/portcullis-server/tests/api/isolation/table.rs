@@ -222,18 +222,6 @@ fn least_privilege_rows() -> Vec<Row> {
             },
         },
         Row {
-            method: Method::PUT,
-            template: "/v1/tenants/{tenant_id}/authorization",
-            targets: |w, who| {
-                let mut tenants = w.foreign_tenants(who);
-                tenants.push(w.home(who));
-                tenants
-                    .iter()
-                    .map(|t| target(&[("tenant_id", t)]).body(json!({"authorized": true})))
-                    .collect()
-            },
-        },
-        Row {
             method: Method::GET,
             template: "/v1/tenants/{tenant_id}/restrictions",
             targets: |w, who| {
@@ -277,6 +265,148 @@ fn least_privilege_rows() -> Vec<Row> {
     ]
 }
 
+fn case_targets(w: &World) -> Vec<Target> {
+    vec![target(&[("case_id", &w.b_case)])]
+}
+
+fn case_action(template: &'static str) -> Row {
+    Row {
+        method: Method::POST,
+        template,
+        targets: |w, _| {
+            case_targets(w)
+                .into_iter()
+                .map(|t| t.body(json!({"reason": "intrusion"})))
+                .collect()
+        },
+    }
+}
+
+/// A scoped partner admin lists only its own tenant's vetting records (none);
+/// everyone else is refused.
+fn own_only(who: Who, t: Target) -> Target {
+    match who {
+        Who::PartnerAdmin => t.only(vec![]),
+        _ => t,
+    }
+}
+
+/// The rows of the vetting routes: B's approved case is the foreign record.
+fn vetting_rows() -> Vec<Row> {
+    vec![
+        Row {
+            method: Method::POST,
+            template: "/v1/vetting/applications",
+            targets: |w, _| {
+                vec![target(&[]).body(json!({
+                    "tenant_id": w.b,
+                    "application": crate::support::test_application(&w.b)}))]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/cases",
+            targets: |w, who| {
+                vec![
+                    own_only(who, target(&[])),
+                    own_only(who, target(&[]).query(format!("tenant_id={}", w.b))),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/cases/{case_id}",
+            targets: |w, _| case_targets(w),
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/vetting/cases/{case_id}/screen",
+            targets: |w, _| {
+                case_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(json!({})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/vetting/cases/{case_id}/application",
+            targets: |w, _| {
+                case_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(crate::support::test_application(&w.b)))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/review-queue",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/vetting/cases/{case_id}/reviews",
+            targets: |w, _| {
+                case_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(json!({"decision": "reject", "reason": "intrusion"})))
+                    .collect()
+            },
+        },
+        case_action("/v1/vetting/cases/{case_id}/suspend"),
+        case_action("/v1/vetting/cases/{case_id}/reinstate"),
+        case_action("/v1/vetting/cases/{case_id}/revoke"),
+        Row {
+            method: Method::POST,
+            template: "/v1/vetting/cases/{case_id}/reverify-domain",
+            targets: |w, _| {
+                case_targets(w)
+                    .into_iter()
+                    .map(|t| t.body(json!({})))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/findings",
+            targets: |w, who| {
+                vec![
+                    own_only(who, target(&[])),
+                    own_only(who, target(&[]).query(format!("tenant_id={}", w.b))),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/partners/{tenant_id}/screening-history",
+            targets: |w, _| vec![target(&[("tenant_id", &w.b)])],
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/vetting/watchlists",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/vetting/watchlists/{name}",
+            targets: |_, _| {
+                let name = "sanctions".to_owned();
+                vec![
+                    target(&[("name", &name)])
+                        .query("format=ftm")
+                        .body(json!({"id": "x", "schema": "Company",
+                    "properties": {"name": ["Intruder Holdings"]}})),
+                ]
+            },
+        },
+        Row {
+            method: Method::DELETE,
+            template: "/v1/vetting/watchlists/{name}",
+            targets: |_, _| vec![target(&[("name", &"sanctions".to_owned())])],
+        },
+    ]
+}
+
 /// One route of the API and the calls to make of it as each principal.
 pub struct Row {
     pub method: Method,
@@ -292,6 +422,7 @@ fn new_user_body() -> Value {
 pub fn table() -> Vec<Row> {
     let mut rows = directory_rows();
     rows.extend(least_privilege_rows());
+    rows.extend(vetting_rows());
     rows
 }
 

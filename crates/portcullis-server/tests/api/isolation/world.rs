@@ -49,6 +49,8 @@ pub struct World {
     pub b_relationship: String,
     pub b_assignment: String,
     pub b_activation: String,
+    /// B's approved vetting case.
+    pub b_case: String,
     /// Secret of B's own partner admin token, which must survive the sweep.
     pub b_secret: String,
     pub partner_admin: Bearer,
@@ -117,17 +119,7 @@ impl World {
         let customer_admin = server.mint("customer_admin", Some(&c)).await;
         let service = server.mint("service", None).await;
 
-        server
-            .send(
-                crate::support::Request::new(
-                    reqwest::Method::PUT,
-                    &format!("/v1/tenants/{b}/authorization"),
-                )
-                .bearer(&server.operator.secret)
-                .json(json!({"authorized": true})),
-            )
-            .await
-            .expect_status(StatusCode::OK);
+        let b_case = server.authorize_partner(&b).await;
         let relationship = server
             .post(
                 "/v1/relationships",
@@ -200,6 +192,7 @@ impl World {
                 &b_relationship,
                 &b_assignment,
                 &b_activation,
+                &b_case,
             ],
         ));
         foreign_ids.extend(owned(&c, &[&c, &customer_admin.id]));
@@ -249,6 +242,7 @@ impl World {
             b_relationship,
             b_assignment,
             b_activation,
+            b_case,
             b_secret: b_admin.secret,
             partner_admin,
             customer_admin,

@@ -1,0 +1,53 @@
+//! The periodic vetting work: re-verify the domains of standing partners
+//! and re-screen them all against the loaded watchlists.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::RescreenReport;
+use crate::{Caller, Portcullis, ServiceError};
+
+/// What one round of periodic vetting did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VettingRound {
+    pub domains_checked: usize,
+    pub rescreen: RescreenReport,
+}
+
+impl Portcullis {
+    /// Re-verifies every standing partner's domain and re-screens every
+    /// standing partner against the whole of the loaded watchlists.
+    pub async fn vetting_round(&self, caller: &Caller) -> Result<VettingRound, ServiceError> {
+        let mut round = VettingRound::default();
+        for case in self.standing_cases().await? {
+            self.reverify(caller, case).await?;
+            round.domains_checked += 1;
+        }
+        let index = self.vetting.watchlists();
+        round.rescreen = self
+            .rescreen_with(caller, &index.screener, &BTreeSet::new(), true)
+            .await?;
+        Ok(round)
+    }
+
+    /// Runs [`Portcullis::vetting_round`] every `every` until `shutdown`.
+    pub async fn vetting_every(
+        self,
+        every: Duration,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) {
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(every) => {}
+            }
+            match self.vetting_round(&Caller::local_operator()).await {
+                Ok(round) => tracing::info!(?round, "periodic vetting"),
+                Err(err) => tracing::error!(%err, "periodic vetting failed"),
+            }
+        }
+    }
+}
