@@ -1,0 +1,13 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+//! The integration tests of `portcullis-intel`, in one binary.
+
+mod conformance_patterns;
+mod pattern_eval;
+mod pattern_parse;
+mod support;
