@@ -3,10 +3,20 @@
 //! - [`Pattern`]: the STIX 2.1 patterning language, parsed by a pest grammar
 //!   of the full language and evaluated against an [`Observable`] (an IP
 //!   address, domain name, URL or email address).
+//! - [`Indicator`]s come from [`parse_stix_bundle`] (STIX 2.1 JSON) and
+//!   [`parse_csv`]; each returns an [`ImportReport`] of the good indicators
+//!   and every rejected record with its place and reason.
 
+mod import;
+mod indicator;
 mod observable;
 mod pattern;
 
+pub use import::{
+    ImportError, ImportReport, MAX_IMPORT_BYTES, RecordAt, Rejection, parse_csv, parse_stix_bundle,
+    parse_stix_objects,
+};
+pub use indicator::Indicator;
 pub use observable::{Observable, ObservableKind};
 pub use pattern::{
     Comparison, ComparisonExpr, Literal, MAX_NESTING, MAX_PATTERN_BYTES, ObjectPath,

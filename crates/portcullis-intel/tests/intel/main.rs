@@ -8,6 +8,8 @@
 //! The integration tests of `portcullis-intel`, in one binary.
 
 mod conformance_patterns;
+mod import_csv;
+mod import_stix;
 mod pattern_eval;
 mod pattern_parse;
 mod support;
