@@ -6,8 +6,12 @@
 //! - [`Indicator`]s come from [`parse_stix_bundle`] (STIX 2.1 JSON) and
 //!   [`parse_csv`]; each returns an [`ImportReport`] of the good indicators
 //!   and every rejected record with its place and reason.
+//! - [`IndicatorIndex::lookup`] answers which active indicators match an
+//!   observable, from hash maps and prefix tables, falling back to
+//!   evaluation for patterns too complex for them.
 
 mod import;
+mod index;
 mod indicator;
 mod observable;
 mod pattern;
@@ -16,6 +20,7 @@ pub use import::{
     ImportError, ImportReport, MAX_IMPORT_BYTES, RecordAt, Rejection, parse_csv, parse_stix_bundle,
     parse_stix_objects,
 };
+pub use index::{Hit, HitReason, IndicatorIndex};
 pub use indicator::Indicator;
 pub use observable::{Observable, ObservableKind};
 pub use pattern::{

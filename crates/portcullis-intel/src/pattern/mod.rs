@@ -13,6 +13,7 @@ pub use ast::{
     Comparison, ComparisonExpr, Literal, ObjectPath, ObservationExpr, Operator, PathStep, Qualifier,
 };
 pub use error::PatternError;
+pub(crate) use eval::{normalize_for, parse_net};
 pub use parser::MAX_NESTING;
 
 use crate::observable::ObservableKind;

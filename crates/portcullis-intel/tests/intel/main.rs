@@ -10,6 +10,7 @@
 mod conformance_patterns;
 mod import_csv;
 mod import_stix;
+mod index;
 mod pattern_eval;
 mod pattern_parse;
 mod support;
