@@ -9,12 +9,14 @@
 //! - [`IndicatorIndex::lookup`] answers which active indicators match an
 //!   observable, from hash maps and prefix tables, falling back to
 //!   evaluation for patterns too complex for them.
+//! - [`taxii::TaxiiClient`] pulls STIX objects from TAXII 2.1 collections.
 
 mod import;
 mod index;
 mod indicator;
 mod observable;
 mod pattern;
+pub mod taxii;
 
 pub use import::{
     ImportError, ImportReport, MAX_IMPORT_BYTES, RecordAt, Rejection, parse_csv, parse_stix_bundle,

@@ -14,3 +14,4 @@ mod index;
 mod pattern_eval;
 mod pattern_parse;
 mod support;
+mod taxii;
