@@ -7,6 +7,7 @@
 )]
 //! The integration tests of `portcullis-intel`, in one binary.
 
+mod cli;
 mod conformance_patterns;
 mod import_csv;
 mod import_stix;
