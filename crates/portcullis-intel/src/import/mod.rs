@@ -1,0 +1,29 @@
+//! Loading indicators: STIX 2.1 bundles (or JSON lines of STIX objects, or
+//! a TAXII envelope) and CSV lists. Each importer keeps the good records and
+//! reports every bad one with where it was and why; only input that cannot be
+//! read at all (too large, empty, not JSON, an unknown shape) fails whole.
+
+mod csv_list;
+mod report;
+mod stix;
+
+pub use csv_list::parse_csv;
+pub use report::{ImportError, ImportReport, RecordAt, Rejection};
+pub use stix::{parse_stix_bundle, parse_stix_objects};
+
+/// The largest input an importer accepts, in bytes (64 MiB).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Refuses empty input and input over [`MAX_IMPORT_BYTES`].
+fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge {
+            size: bytes.len(),
+            max: MAX_IMPORT_BYTES,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty);
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Finding the shared conformance files.
+
+use std::path::PathBuf;
+
+/// `shared/conformance/<dir>`: from `PORTCULLIS_CONFORMANCE`, else the first
+/// `shared/conformance` beside the workspace or one of its parents.
+pub fn conformance_dir(dir: &str) -> PathBuf {
+    if let Some(root) = std::env::var_os("PORTCULLIS_CONFORMANCE") {
+        return PathBuf::from(root).join(dir);
+    }
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|a| a.join("shared/conformance"))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| panic!("no shared/conformance above {}", manifest.display()))
+        .join(dir)
+}
+
+/// The lines of a conformance file.
+pub fn conformance_lines(dir: &str, file: &str) -> Vec<String> {
+    let path = conformance_dir(dir).join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines().map(str::to_owned).collect()
+}
