@@ -18,6 +18,7 @@ mod context;
 mod error;
 mod events;
 mod groups;
+mod intel;
 mod mutation;
 mod relationships;
 mod restrictions;
@@ -37,6 +38,7 @@ pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
 pub use events::{EventFilter, EventStore, StoredEvent};
+pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
     TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,

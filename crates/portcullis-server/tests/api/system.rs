@@ -202,6 +202,8 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/vetting/watchlists"),
         ("PUT", "/v1/vetting/watchlists/{name}"),
         ("DELETE", "/v1/vetting/watchlists/{name}"),
+        ("GET", "/v1/vetting/intel"),
+        ("PUT", "/v1/vetting/intel/{source}"),
         ("GET", "/v1/tenants/{tenant_id}/restrictions"),
         ("PUT", "/v1/tenants/{tenant_id}/restrictions"),
         ("GET", "/v1/relationships"),
