@@ -168,7 +168,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             vetting_commands::watchlist_load(&config, &file, name, format).await
         }
         Command::Posture(vetting_commands::PostureCommand::Evaluate { snapshot, baseline }) => {
-            vetting_commands::posture_evaluate(&snapshot, baseline.as_ref())
+            vetting_commands::posture_evaluate(&snapshot, baseline.as_deref())
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;

@@ -174,7 +174,7 @@ pub async fn intel_import(
 
 pub async fn watchlist_load(
     config: &Config,
-    file: &PathBuf,
+    file: &std::path::Path,
     name: Option<String>,
     format: Option<String>,
 ) -> anyhow::Result<ExitCode> {
@@ -222,7 +222,7 @@ pub fn posture_evaluate(
         i128::from(portcullis_domain::Clock::now(&SystemClock).unix_millis()) * 1_000_000,
     )
     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let report = portcullis_posture::evaluate_cli(snapshot, baseline.map(PathBuf::as_path), now)?;
+    let report = portcullis_posture::evaluate_cli(snapshot, baseline, now)?;
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
