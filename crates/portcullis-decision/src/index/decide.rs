@@ -106,6 +106,8 @@ impl DecisionIndex {
         let mut any_assignment = false;
         let mut eligible_would_permit = false;
         let mut best: Option<(GrantKey, Grant)> = None;
+        // Computed once, when the user holds an assignment.
+        let mut permitted = None;
         let active = between
             .iter()
             .filter(|l| l.lifetime.status_at(now) == RelationshipStatus::Active);
@@ -116,10 +118,12 @@ impl DecisionIndex {
                 .filter(|a| groups.contains(&a.group));
             for assigned in held {
                 any_assignment = true;
+                let permitted =
+                    permitted.get_or_insert_with(|| self.roles.permitting(&request.action));
                 // Looked up once per assignment, when a role permits the action.
                 let mut activations: Option<SmallVec<[Option<ActivationId>; 2]>> = None;
                 for role in &assigned.roles {
-                    let Some(ranked) = self.roles.permitting(*role, &request.action) else {
+                    let Some(ranked) = self.roles.get_if(*role, permitted) else {
                         continue;
                     };
                     let activations = activations
@@ -128,14 +132,14 @@ impl DecisionIndex {
                         eligible_would_permit = true;
                     }
                     for activation in activations.iter() {
-                        let key = (ranked.order, linked.id, assigned.id, *activation);
+                        let key = (ranked.place, linked.id, assigned.id, *activation);
                         if best.as_ref().is_none_or(|(k, _)| key < *k) {
                             let grant = Grant {
                                 relationship_id: linked.id,
                                 assignment_id: assigned.id,
-                                role_id: ranked.role.id,
+                                role_id: ranked.id,
                                 activation_id: *activation,
-                                privileged: ranked.role.privileged,
+                                privileged: ranked.privileged,
                             };
                             best = Some((key, grant));
                         }

@@ -6,7 +6,7 @@
 //! - user id → account and group memberships ([`users`]);
 //! - (partner, customer) → the relationships' lifetimes, each with its
 //!   active assignments, their roles as small numbers ([`links`],
-//!   [`lifetime`], [`roles`]);
+//!   [`lifetime`], [`roles`], [`matcher`]);
 //! - (user, assignment) → running activation windows ([`activations`]);
 //! - small maps for tenants, authorization, containment and restrictions.
 
@@ -14,6 +14,7 @@ mod activations;
 mod decide;
 mod lifetime;
 mod links;
+mod matcher;
 mod roles;
 mod users;
 

@@ -1,22 +1,25 @@
 //! Roles as small numbers: assignments hold role numbers, and the catalog's
 //! roles are looked up by number, in a vector, with their privilege order
-//! precomputed.
+//! precomputed; which of them permit an action comes from [`ActionMatcher`].
 
-use portcullis_domain::{Action, Role, RoleCatalog, RoleId};
+use portcullis_domain::{Action, RoleCatalog, RoleId};
 
 use super::HashMap;
+use super::matcher::{ActionMatcher, Places};
 
 /// A role id interned by the index (whether or not the catalog knows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct RoleIx(u32);
 
 /// What the decision needs of a catalog role.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct RankedRole {
-    pub(super) role: Role,
+    pub(super) id: RoleId,
+    pub(super) privileged: bool,
     /// The role's place in the catalog from least to most privileged
-    /// ([`Role::privilege_rank`] order, which is total: it ends with the id).
-    pub(super) order: u32,
+    /// ([`portcullis_domain::Role::privilege_rank`] order, which is total:
+    /// it ends with the id).
+    pub(super) place: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -24,7 +27,8 @@ pub(super) struct RoleTable {
     numbers: HashMap<RoleId, RoleIx>,
     /// By role number: the catalog's role, if the catalog has it.
     roles: Vec<Option<RankedRole>>,
-    catalog: Option<RoleCatalog>,
+    catalog: HashMap<RoleId, RankedRole>,
+    matcher: ActionMatcher,
 }
 
 impl RoleTable {
@@ -36,11 +40,7 @@ impl RoleTable {
             return Some(*ix);
         }
         let ix = RoleIx(u32::try_from(self.roles.len()).ok()?);
-        let ranked = self
-            .catalog
-            .as_ref()
-            .and_then(|catalog| ranked(catalog, id));
-        self.roles.push(ranked);
+        self.roles.push(self.catalog.get(&id).copied());
         self.numbers.insert(id, ix);
         Some(ix)
     }
@@ -48,35 +48,40 @@ impl RoleTable {
     /// Replaces the catalog: every number keeps its role id and now reads
     /// that role from `catalog`.
     pub(super) fn set_catalog(&mut self, catalog: &RoleCatalog) {
-        for role in catalog.iter() {
-            self.intern(role.id);
-        }
-        let mut by_number: Vec<(RoleId, RoleIx)> =
-            self.numbers.iter().map(|(id, ix)| (*id, *ix)).collect();
-        by_number.sort_by_key(|(_, ix)| ix.0);
-        self.roles = by_number
-            .into_iter()
-            .map(|(id, _)| ranked(catalog, id))
+        let mut ranked: Vec<_> = catalog.iter().collect();
+        ranked.sort_by_cached_key(|role| role.privilege_rank());
+        let places = (0_u32..).zip(ranked);
+        self.matcher = ActionMatcher::new(places.clone());
+        self.catalog = places
+            .map(|(place, role)| {
+                let entry = RankedRole {
+                    id: role.id,
+                    privileged: role.privileged,
+                    place,
+                };
+                (role.id, entry)
+            })
             .collect();
-        self.catalog = Some(catalog.clone());
+        for (id, ix) in &self.numbers {
+            if let Some(slot) = usize::try_from(ix.0)
+                .ok()
+                .and_then(|i| self.roles.get_mut(i))
+            {
+                *slot = self.catalog.get(id).copied();
+            }
+        }
     }
 
-    /// The catalog role numbered `ix` if it permits `action`.
-    pub(super) fn permitting(&self, ix: RoleIx, action: &Action) -> Option<&RankedRole> {
+    /// The places of the catalog roles that permit `action`.
+    pub(super) fn permitting(&self, action: &Action) -> Places {
+        self.matcher.permitting(action)
+    }
+
+    /// The catalog role numbered `ix`, if it is among `permitted`.
+    pub(super) fn get_if(&self, ix: RoleIx, permitted: &Places) -> Option<&RankedRole> {
         let ranked = self.roles.get(usize::try_from(ix.0).ok()?)?.as_ref()?;
-        ranked.role.permits(action).then_some(ranked)
+        permitted.contains(ranked.place).then_some(ranked)
     }
-}
-
-/// The catalog's role `id` with its place in the privilege order.
-fn ranked(catalog: &RoleCatalog, id: RoleId) -> Option<RankedRole> {
-    let role = catalog.get(id)?;
-    let rank = role.privilege_rank();
-    let below = catalog.iter().filter(|r| r.privilege_rank() < rank).count();
-    Some(RankedRole {
-        role: role.clone(),
-        order: u32::try_from(below).unwrap_or(u32::MAX),
-    })
 }
 
 #[cfg(test)]
@@ -94,28 +99,20 @@ mod tests {
     }
 
     #[test]
-    fn privilege_order_follows_the_catalog_rank() {
+    fn places_follow_the_catalog_privilege_rank() {
         let catalog = RoleCatalog::default_entra();
         let mut table = RoleTable::default();
         table.set_catalog(&catalog);
-        let action = Action::parse("security.alerts.read").unwrap();
-        let order = |role| {
-            table
-                .permitting(table.clone().intern(id(role)).unwrap(), &action)
-                .unwrap()
-                .order
-        };
-        assert!(order(SECURITY_READER) < order(GLOBAL_ADMIN));
-        let mut orders: Vec<u32> = catalog
-            .iter()
-            .map(|r| {
-                let ix = table.clone().intern(r.id).unwrap();
-                table.roles[ix.0 as usize].as_ref().unwrap().order
-            })
-            .collect();
-        orders.sort_unstable();
-        orders.dedup();
-        assert_eq!(orders.len(), catalog.len(), "every role has its own place");
+        let place = |role: RoleId| table.catalog[&role].place;
+        assert!(place(id(SECURITY_READER)) < place(id(GLOBAL_ADMIN)));
+        for a in catalog.iter() {
+            for b in catalog.iter() {
+                assert_eq!(
+                    place(a.id) < place(b.id),
+                    a.privilege_rank() < b.privilege_rank()
+                );
+            }
+        }
     }
 
     #[test]
@@ -123,26 +120,25 @@ mod tests {
         let mut table = RoleTable::default();
         let helpdesk = table.intern(id(HELPDESK)).unwrap();
         let reset = Action::parse("users.password.reset").unwrap();
-        assert!(
-            table.permitting(helpdesk, &reset).is_none(),
-            "no catalog yet"
-        );
+        assert!(table.get_if(helpdesk, &table.permitting(&reset)).is_none());
         table.set_catalog(&RoleCatalog::default_entra());
         assert_eq!(
             table.intern(id(HELPDESK)),
             Some(helpdesk),
             "numbers are stable"
         );
-        let found = table.permitting(helpdesk, &reset).unwrap();
-        assert_eq!(found.role.id, id(HELPDESK));
+        let found = table.get_if(helpdesk, &table.permitting(&reset)).unwrap();
+        assert_eq!(found.id, id(HELPDESK));
+        assert!(found.privileged);
+        let federation = Action::parse("federation.update").unwrap();
         assert!(
             table
-                .permitting(helpdesk, &Action::parse("federation.update").unwrap())
+                .get_if(helpdesk, &table.permitting(&federation))
                 .is_none()
         );
         table.set_catalog(&RoleCatalog::new(Vec::new()).unwrap());
         assert!(
-            table.permitting(helpdesk, &reset).is_none(),
+            table.get_if(helpdesk, &table.permitting(&reset)).is_none(),
             "catalog replaced"
         );
     }
