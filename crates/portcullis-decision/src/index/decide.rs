@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    ActivationId, AssignmentId, AuthStrength, GroupId, RelationshipId, RelationshipStatus,
-    TenantKind, Timestamp,
+    ActivationId, AssignmentId, AuthStrength, RelationshipId, RelationshipStatus, TenantKind,
+    Timestamp,
 };
 use smallvec::SmallVec;
 
 use super::DecisionIndex;
 use super::links::{Assigned, Linked};
+use super::users::GroupIx;
 use crate::{Decision, DecisionRequest, DenyReason, Grant};
 
 /// Orders candidate grants: least-privileged role first (its place in the
@@ -98,7 +99,7 @@ impl DecisionIndex {
     fn find_grant(
         &self,
         request: &DecisionRequest,
-        groups: &[GroupId],
+        groups: &[GroupIx],
         between: &[Linked],
         now: Timestamp,
         reasons: &mut BTreeSet<DenyReason>,

@@ -3,14 +3,15 @@
 //! reaches the relationships' lifetimes and one more their assignments.
 
 use portcullis_domain::{
-    AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, GroupId, Relationship,
-    RelationshipId, TenantId,
+    AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, Relationship, RelationshipId,
+    TenantId,
 };
 use smallvec::SmallVec;
 
 use super::HashMap;
 use super::lifetime::Lifetime;
 use super::roles::{RoleIx, RoleTable};
+use super::users::GroupIx;
 
 type Pair = (TenantId, TenantId);
 
@@ -18,7 +19,7 @@ type Pair = (TenantId, TenantId);
 #[derive(Debug, Clone)]
 pub(super) struct Assigned {
     pub(super) id: AssignmentId,
-    pub(super) group: GroupId,
+    pub(super) group: GroupIx,
     pub(super) eligible: bool,
     pub(super) roles: SmallVec<[RoleIx; 4]>,
 }
@@ -28,7 +29,7 @@ pub(super) struct Assigned {
 pub(super) struct Linked {
     pub(super) id: RelationshipId,
     pub(super) lifetime: Lifetime,
-    pub(super) assignments: Vec<Assigned>,
+    pub(super) assignments: SmallVec<[Assigned; 4]>,
 }
 
 /// Relationships and assignments, kept so that each can be replaced or
@@ -38,7 +39,7 @@ pub(super) struct Linked {
 pub(super) struct Links {
     by_pair: HashMap<Pair, SmallVec<[Linked; 1]>>,
     pair_of: HashMap<RelationshipId, Pair>,
-    unlinked: HashMap<RelationshipId, Vec<Assigned>>,
+    unlinked: HashMap<RelationshipId, SmallVec<[Assigned; 4]>>,
     /// Every assignment indexed, active or not, and its relationship.
     relationship_of: HashMap<AssignmentId, RelationshipId>,
 }
@@ -82,20 +83,23 @@ impl Links {
         }
     }
 
+    /// Indexes the assignment; `group` is the number of its group, `None`
+    /// when there was none to give (it then grants nothing).
     pub(super) fn upsert_assignment(
         &mut self,
         assignment: &AccessAssignment,
+        group: Option<GroupIx>,
         roles: &mut RoleTable,
     ) {
         self.remove_assignment(assignment.id);
         self.relationship_of
             .insert(assignment.id, assignment.relationship_id);
-        if assignment.status != AssignmentStatus::Active {
+        let (AssignmentStatus::Active, Some(group)) = (assignment.status, group) else {
             return;
-        }
+        };
         let assigned = Assigned {
             id: assignment.id,
-            group: assignment.group_id,
+            group,
             eligible: matches!(assignment.kind, AssignmentKind::Eligible { .. }),
             roles: assignment
                 .roles
@@ -134,12 +138,12 @@ impl Links {
 
     /// Takes the relationship out of its pair (or its assignments out of
     /// `unlinked`) and returns its assignments.
-    fn detach(&mut self, id: RelationshipId) -> Vec<Assigned> {
+    fn detach(&mut self, id: RelationshipId) -> SmallVec<[Assigned; 4]> {
         let Some(pair) = self.pair_of.remove(&id) else {
             return self.unlinked.remove(&id).unwrap_or_default();
         };
         let Some(list) = self.by_pair.get_mut(&pair) else {
-            return Vec::new();
+            return SmallVec::new();
         };
         let taken = list
             .iter()

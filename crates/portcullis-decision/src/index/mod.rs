@@ -15,6 +15,7 @@ mod decide;
 mod lifetime;
 mod links;
 mod matcher;
+mod numbers;
 mod roles;
 mod users;
 
@@ -31,8 +32,9 @@ use portcullis_domain::{
 
 use activations::Activations;
 use links::Links;
+use numbers::Numbers;
 use roles::RoleTable;
-use users::People;
+use users::{GroupIx, People};
 
 /// The in-memory index the decision API answers from. Build it with
 /// [`DecisionIndex::from_snapshot`], then keep it current with the
@@ -43,6 +45,7 @@ pub struct DecisionIndex {
     tenants: HashMap<TenantId, TenantKind>,
     authorized: HashSet<TenantId>,
     people: People,
+    groups: Numbers<GroupId>,
     contained: HashSet<UserId>,
     links: Links,
     activations: Activations,
@@ -129,17 +132,25 @@ impl DecisionIndex {
         }
     }
 
+    /// Adds the membership; a group beyond the 2^32 the index can number
+    /// is left out (its members gain nothing through it).
     pub fn add_member(&mut self, group: GroupId, user: UserId) {
-        self.people.add_member(group, user);
+        if let Some(n) = self.groups.intern(group) {
+            self.people.add_member(GroupIx(n), user);
+        }
     }
 
     pub fn remove_member(&mut self, group: GroupId, user: UserId) {
-        self.people.remove_member(group, user);
+        if let Some(n) = self.groups.get(group) {
+            self.people.remove_member(GroupIx(n), user);
+        }
     }
 
     /// Forgets the group's memberships.
     pub fn remove_group(&mut self, group: GroupId) {
-        self.people.remove_group(group);
+        if let Some(n) = self.groups.get(group) {
+            self.people.remove_group(GroupIx(n));
+        }
     }
 
     pub fn upsert_relationship(&mut self, relationship: &Relationship) {
@@ -151,7 +162,9 @@ impl DecisionIndex {
     }
 
     pub fn upsert_assignment(&mut self, assignment: &AccessAssignment) {
-        self.links.upsert_assignment(assignment, &mut self.roles);
+        let group = self.groups.intern(assignment.group_id).map(GroupIx);
+        self.links
+            .upsert_assignment(assignment, group, &mut self.roles);
     }
 
     pub fn remove_assignment(&mut self, id: AssignmentId) {

@@ -6,6 +6,7 @@ use portcullis_domain::{Action, RoleCatalog, RoleId};
 
 use super::HashMap;
 use super::matcher::{ActionMatcher, Places};
+use super::numbers::Numbers;
 
 /// A role id interned by the index (whether or not the catalog knows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub(super) struct RankedRole {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct RoleTable {
-    numbers: HashMap<RoleId, RoleIx>,
+    numbers: Numbers<RoleId>,
     /// By role number: the catalog's role, if the catalog has it.
     roles: Vec<Option<RankedRole>>,
     catalog: HashMap<RoleId, RankedRole>,
@@ -36,13 +37,12 @@ impl RoleTable {
     /// numbers ran out (more than 2^32 distinct role ids), which leaves the
     /// role out: it then grants nothing.
     pub(super) fn intern(&mut self, id: RoleId) -> Option<RoleIx> {
-        if let Some(ix) = self.numbers.get(&id) {
-            return Some(*ix);
+        if let Some(n) = self.numbers.get(id) {
+            return Some(RoleIx(n));
         }
-        let ix = RoleIx(u32::try_from(self.roles.len()).ok()?);
+        let n = self.numbers.intern(id)?;
         self.roles.push(self.catalog.get(&id).copied());
-        self.numbers.insert(id, ix);
-        Some(ix)
+        Some(RoleIx(n))
     }
 
     /// Replaces the catalog: every number keeps its role id and now reads
@@ -62,12 +62,9 @@ impl RoleTable {
                 (role.id, entry)
             })
             .collect();
-        for (id, ix) in &self.numbers {
-            if let Some(slot) = usize::try_from(ix.0)
-                .ok()
-                .and_then(|i| self.roles.get_mut(i))
-            {
-                *slot = self.catalog.get(id).copied();
+        for (id, n) in self.numbers.iter() {
+            if let Some(slot) = usize::try_from(n).ok().and_then(|i| self.roles.get_mut(i)) {
+                *slot = self.catalog.get(&id).copied();
             }
         }
     }

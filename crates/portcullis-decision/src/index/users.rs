@@ -1,10 +1,14 @@
 //! Partner users with their group memberships inline: one lookup by user id
 //! gives the user's tenant, state and groups.
 
-use portcullis_domain::{GroupId, PartnerUser, TenantId, UserId};
+use portcullis_domain::{PartnerUser, TenantId, UserId};
 use smallvec::SmallVec;
 
 use super::HashMap;
+
+/// A group, by the number [`super::DecisionIndex`] gave its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct GroupIx(pub(super) u32);
 
 /// A user as the decision reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,13 +22,13 @@ pub(super) struct Account {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Person {
     pub(super) account: Option<Account>,
-    pub(super) groups: SmallVec<[GroupId; 3]>,
+    pub(super) groups: SmallVec<[GroupIx; 4]>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct People {
     by_id: HashMap<UserId, Person>,
-    members_of: HashMap<GroupId, Vec<UserId>>,
+    members_of: HashMap<GroupIx, Vec<UserId>>,
 }
 
 impl People {
@@ -57,7 +61,7 @@ impl People {
         }
     }
 
-    pub(super) fn add_member(&mut self, group: GroupId, user: UserId) {
+    pub(super) fn add_member(&mut self, group: GroupIx, user: UserId) {
         let person = self.by_id.entry(user).or_default();
         if person.groups.contains(&group) {
             return;
@@ -66,20 +70,20 @@ impl People {
         self.members_of.entry(group).or_default().push(user);
     }
 
-    pub(super) fn remove_member(&mut self, group: GroupId, user: UserId) {
+    pub(super) fn remove_member(&mut self, group: GroupIx, user: UserId) {
         self.drop_member(group, user);
         self.leave(user, group);
     }
 
     /// Forgets the group's memberships.
-    pub(super) fn remove_group(&mut self, group: GroupId) {
+    pub(super) fn remove_group(&mut self, group: GroupIx) {
         for user in self.members_of.remove(&group).unwrap_or_default() {
             self.leave(user, group);
         }
     }
 
     /// Takes `user` out of the group's members.
-    fn drop_member(&mut self, group: GroupId, user: UserId) {
+    fn drop_member(&mut self, group: GroupIx, user: UserId) {
         if let Some(members) = self.members_of.get_mut(&group) {
             members.retain(|m| *m != user);
             if members.is_empty() {
@@ -90,7 +94,7 @@ impl People {
 
     /// Takes `group` out of the user's groups, and forgets a user id left
     /// with neither account nor groups.
-    fn leave(&mut self, user: UserId, group: GroupId) {
+    fn leave(&mut self, user: UserId, group: GroupIx) {
         let Some(person) = self.by_id.get_mut(&user) else {
             return;
         };
