@@ -215,8 +215,8 @@ pub async fn watchlist_load(
 }
 
 pub fn posture_evaluate(
-    snapshot: &PathBuf,
-    baseline: Option<&PathBuf>,
+    snapshot: &std::path::Path,
+    baseline: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
     let now = time::OffsetDateTime::from_unix_timestamp_nanos(
         i128::from(portcullis_domain::Clock::now(&SystemClock).unix_millis()) * 1_000_000,
