@@ -164,6 +164,24 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Intel(vetting_commands::IntelCommand::Import { file, source }) => {
             vetting_commands::intel_import(&config, &file, source).await
         }
+        Command::Intel(vetting_commands::IntelCommand::Pull {
+            api_root,
+            collection,
+            source,
+            user,
+            password_env,
+            added_after,
+        }) => {
+            let args = vetting_commands::PullArgs {
+                api_root,
+                collection,
+                source,
+                user,
+                password_env,
+                added_after,
+            };
+            vetting_commands::intel_pull(&config, args).await
+        }
         Command::Watchlist(vetting_commands::WatchlistCommand::Load { file, name, format }) => {
             vetting_commands::watchlist_load(&config, &file, name, format).await
         }

@@ -149,6 +149,9 @@ impl Pull {
     }
 }
 
+/// The page size asked for unless [`TaxiiClient::with_page_size`] says otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
 /// A TAXII 2.1 client.
 #[derive(Debug, Clone)]
 pub struct TaxiiClient {
@@ -158,7 +161,10 @@ pub struct TaxiiClient {
 }
 
 impl TaxiiClient {
-    /// A client with a 10 s connect and 60 s request timeout.
+    /// A client with a 10 s connect and 60 s request timeout, asking for
+    /// pages of [`DEFAULT_PAGE_SIZE`] objects. A `limit` is always sent:
+    /// medallion 3.0.0 (the OASIS reference server) fails with a 500 when it
+    /// follows a `next` cursor without one.
     ///
     /// # Errors
     ///
@@ -175,7 +181,7 @@ impl TaxiiClient {
         Ok(Self {
             http,
             credentials: None,
-            page_size: None,
+            page_size: Some(DEFAULT_PAGE_SIZE),
         })
     }
 

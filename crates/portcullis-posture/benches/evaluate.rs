@@ -9,8 +9,8 @@ use portcullis_posture::{Baseline, PostureConfig, Snapshot, evaluate};
 use time::macros::datetime;
 
 fn sample_export() -> Vec<u8> {
-    let path = portcullis_testkit::conformance_dir("scubagear-aad")
-        .join("sample-provider-export.json");
+    let path =
+        portcullis_testkit::conformance_dir("scubagear-aad").join("sample-provider-export.json");
     std::fs::read(path).unwrap()
 }
 

@@ -44,8 +44,8 @@ pub use sweep::SweepReport;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 pub use vetting::{
     CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, IntelHit, IntelImportReport,
-    RescreenReport, ReviewResult, VettingConfig, VettingRound, WatchlistFormat, WatchlistHit,
-    WatchlistLoadReport,
+    RescreenReport, ReviewResult, TaxiiPull, TaxiiPullReport, VettingConfig, VettingRound,
+    WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
 
 /// The application: a store, a clock, and the decision engine.

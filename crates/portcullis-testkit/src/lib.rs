@@ -13,6 +13,7 @@
 )]
 
 pub mod dns;
+pub mod medallion;
 
 /// A directory of the workspace's `conformance/` data (third-party test
 /// data copied into the repository), e.g. `conformance_dir("stix-patterns")`.

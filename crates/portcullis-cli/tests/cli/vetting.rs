@@ -156,3 +156,100 @@ fn posture_evaluate_prints_a_report_and_exits_zero_when_noncompliant() {
         stderr(&bad)
     );
 }
+
+#[tokio::test]
+async fn intel_pull_imports_a_taxii_collection_and_resumes_after_added_last() {
+    use portcullis_testkit::medallion;
+    let Some(python) = medallion::python() else {
+        return;
+    };
+    let bundle: Value = serde_json::from_slice(
+        &std::fs::read(portcullis_testkit::conformance_dir("stix-bundles").join("poisonivy.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let objects: Vec<(Value, String)> = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(n, o)| {
+            (
+                o.clone(),
+                format!("2024-01-01T00:{:02}:{:02}.000000Z", n / 60, n % 60),
+            )
+        })
+        .collect();
+    let server = medallion::start(&python, &objects, 10).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pull = |extra: &[&str]| {
+        let mut cmd = portcullis(dir.path());
+        cmd.args([
+            "intel",
+            "pull",
+            "--api-root",
+            &server.api_root(),
+            "--collection",
+        ])
+        .arg(medallion::COLLECTION)
+        .args([
+            "--source",
+            "apt1-feed",
+            "--user",
+            medallion::USER,
+            "--password-env",
+            "FEED_PASSWORD",
+        ])
+        .args(extra)
+        .env("FEED_PASSWORD", medallion::PASSWORD);
+        run(&mut cmd)
+    };
+    let out = pull(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("pulled {} objects", objects.len())),
+        "{text}"
+    );
+    assert!(text.contains("ipv4-addr"), "{text}");
+    assert!(text.contains("25 indicators"), "{text}");
+    let last = text
+        .lines()
+        .find_map(|l| l.strip_prefix("added_last: "))
+        .unwrap()
+        .to_owned();
+    // Resuming after the last object added brings nothing new.
+    let again = pull(&["--added-after", &last]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("pulled 0 objects"),
+        "{}",
+        stdout(&again)
+    );
+    // Wrong credentials are a clear error, exit 2.
+    let mut cmd = portcullis(dir.path());
+    cmd.args([
+        "intel",
+        "pull",
+        "--api-root",
+        &server.api_root(),
+        "--collection",
+    ])
+    .arg(medallion::COLLECTION)
+    .args([
+        "--source",
+        "apt1-feed",
+        "--user",
+        "reader",
+        "--password-env",
+        "FEED_PASSWORD",
+    ])
+    .env("FEED_PASSWORD", "wrong");
+    let denied = run(&mut cmd);
+    assert_eq!(denied.status.code(), Some(2));
+    assert!(
+        stderr(&denied).contains("401") || stderr(&denied).to_lowercase().contains("auth"),
+        "{}",
+        stderr(&denied)
+    );
+}

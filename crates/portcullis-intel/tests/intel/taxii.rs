@@ -8,48 +8,15 @@
 //! printed reason, except in CI (`CI=true`), where that is a failure.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::path::Path;
 
 use portcullis_intel::taxii::{TaxiiClient, TaxiiError};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::conformance_dir;
 
-const COLLECTION: &str = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
-
-fn python() -> Result<PathBuf, String> {
-    let python = std::env::var_os("PORTCULLIS_PYTHON").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
-        PathBuf::from,
-    );
-    match Command::new(&python)
-        .args(["-c", "import medallion"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-    {
-        Ok(status) if status.success() => Ok(python),
-        Ok(_) => Err(format!("{} cannot `import medallion`", python.display())),
-        Err(err) => Err(format!("no Python at {}: {err}", python.display())),
-    }
-}
-
-/// A medallion process, killed when dropped.
-struct Medallion {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Medallion {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use portcullis_testkit::medallion::{self, COLLECTION, Medallion};
 
 /// The poisonivy bundle's objects, each added one second after the last.
 fn objects() -> Vec<(Value, String)> {
@@ -68,94 +35,13 @@ fn objects() -> Vec<(Value, String)> {
 }
 
 async fn start_medallion(python: &Path) -> Medallion {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let dir = tempfile::tempdir().unwrap();
-    let objects = objects();
-    let manifest: Vec<Value> = objects
-        .iter()
-        .map(|(o, added)| {
-            json!({"id": o["id"], "date_added": added, "version": o["modified"].as_str().or(o["created"].as_str()),
-                   "media_type": "application/stix+json;version=2.1"})
-        })
-        .collect();
-    let data = json!({
-        "/discovery": {"title": "portcullis test", "default": format!("{base}/api1/"), "api_roots": [format!("{base}/api1/")]},
-        "api1": {
-            "information": {"title": "api1", "versions": ["application/taxii+json;version=2.1"], "max_content_length": 104857600},
-            "status": [],
-            "collections": [{
-                "id": COLLECTION, "title": "poison ivy", "can_read": true, "can_write": false,
-                "media_types": ["application/stix+json;version=2.1"],
-                "objects": objects.iter().map(|(o, _)| o.clone()).collect::<Vec<_>>(),
-                "manifest": manifest,
-            }],
-        },
-    });
-    let data_path = dir.path().join("data.json");
-    std::fs::write(&data_path, data.to_string()).unwrap();
-    let config = json!({
-        "backend": {"module": "medallion.backends.memory_backend", "module_class": "MemoryBackend", "filename": data_path},
-        "users": {"reader": "secret"},
-        "taxii": {"max_page_size": 20},
-    });
-    let config_path = dir.path().join("config.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
-    let child = Command::new(python)
-        .args([
-            "-m",
-            "medallion.scripts.run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .arg(&config_path)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Medallion {
-        child,
-        base,
-        _dir: dir,
-    };
-    let client = TaxiiClient::new()
-        .unwrap()
-        .with_basic_auth("reader", "secret");
-    for _ in 0..300 {
-        if client
-            .discovery(&format!("{}/taxii2/", server.base))
-            .await
-            .is_ok()
-        {
-            return server;
-        }
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("medallion exited: {status}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("medallion did not answer within 30 s");
+    medallion::start(python, &objects(), 20).await
 }
 
 #[tokio::test]
 async fn pulls_every_object_from_medallion_exactly_once_across_pages() {
-    let python = match python() {
-        Ok(python) => python,
-        Err(why) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!(
-                "skipped: {why}; run `python3 -m venv .venv && .venv/bin/pip install medallion==3.0.0` in the workspace"
-            );
-            return;
-        }
-        Err(why) => panic!("CI must install medallion into .venv: {why}"),
+    let Some(python) = medallion::python() else {
+        return;
     };
     let server = start_medallion(&python).await;
     let client = TaxiiClient::new()

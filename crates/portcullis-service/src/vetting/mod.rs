@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use config::VettingConfig;
 pub(crate) use config::VettingRuntime;
-pub use intel::{IntelHit, IntelImportReport};
+pub use intel::{IntelHit, IntelImportReport, TaxiiPull, TaxiiPullReport};
 pub use review::ReviewResult;
 pub use schedule::VettingRound;
 pub use screening::{DEFAULT_HIT_THRESHOLD, WatchlistHit};
