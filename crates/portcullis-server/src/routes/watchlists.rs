@@ -30,6 +30,7 @@ pub fn router(max_bytes: usize) -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct LoadQuery {
     /// `ftm` (FollowTheMoney JSON lines, the OpenSanctions format) or `csv`.
+    #[param(inline)]
     pub format: WatchlistFormat,
 }
 
