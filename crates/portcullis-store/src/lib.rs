@@ -19,6 +19,8 @@ mod error;
 mod events;
 mod groups;
 mod mutation;
+mod posture;
+mod posture_sql;
 mod relationships;
 mod restrictions;
 mod rows;
@@ -37,6 +39,10 @@ pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
 pub use events::{EventFilter, EventStore, StoredEvent};
+pub use posture::{
+    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
+    PostureStanding, PostureStore,
+};
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
     TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,

@@ -21,6 +21,7 @@ pub trait Store:
     + crate::EventStore
     + crate::VettingStore
     + crate::WatchlistStore
+    + crate::PostureStore
     + Send
     + Sync
     + std::fmt::Debug
