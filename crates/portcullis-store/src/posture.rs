@@ -84,6 +84,9 @@ pub struct PartnerPosture {
     pub grace_ends_at: Option<Timestamp>,
     /// The snapshot and report the state was derived from.
     pub snapshot_id: RecordId,
+    /// When that snapshot was captured (its upload time when it does not
+    /// say): a compliant partner turns non-compliant once it is stale.
+    pub snapshot_taken_at: Timestamp,
     pub report_id: RecordId,
     pub baseline_version: String,
     pub updated_at: Timestamp,

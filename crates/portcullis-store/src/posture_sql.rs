@@ -16,7 +16,7 @@ const SNAPSHOT_COLUMNS: &str = "id, tenant_id, received_at, taken_at, uploaded_b
 const REPORT_COLUMNS: &str =
     "id, snapshot_id, tenant_id, baseline_version, evaluated_at, compliant, report";
 const STATE_COLUMNS: &str = "tenant_id, state, failing, noncompliant_since, grace_ends_at, \
-     snapshot_id, report_id, baseline_version, updated_at, version";
+     snapshot_id, snapshot_taken_at, report_id, baseline_version, updated_at, version";
 
 fn snapshot_from_row(row: &AnyRow) -> Result<PostureSnapshotInfo, StoreError> {
     Ok(PostureSnapshotInfo {
@@ -49,6 +49,7 @@ fn state_from_row(row: &AnyRow) -> Result<PartnerPosture, StoreError> {
         noncompliant_since: rows::opt_time(row, "noncompliant_since")?,
         grace_ends_at: rows::opt_time(row, "grace_ends_at")?,
         snapshot_id: rows::parsed(row, "snapshot_id", RecordId::parse)?,
+        snapshot_taken_at: rows::time(row, "snapshot_taken_at")?,
         report_id: rows::parsed(row, "report_id", RecordId::parse)?,
         baseline_version: rows::text(row, "baseline_version")?,
         updated_at: rows::time(row, "updated_at")?,
@@ -100,10 +101,10 @@ async fn write_state(
         return Err(StoreError::VersionMismatch { current });
     }
     sqlx::query(&format!(
-        "INSERT INTO partner_postures ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        "INSERT INTO partner_postures ({STATE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (tenant_id) DO UPDATE SET state = excluded.state, failing = excluded.failing, \
          noncompliant_since = excluded.noncompliant_since, grace_ends_at = excluded.grace_ends_at, \
-         snapshot_id = excluded.snapshot_id, report_id = excluded.report_id, \
+         snapshot_id = excluded.snapshot_id, snapshot_taken_at = excluded.snapshot_taken_at, report_id = excluded.report_id, \
          baseline_version = excluded.baseline_version, updated_at = excluded.updated_at, \
          version = excluded.version"
     ))
@@ -113,6 +114,7 @@ async fn write_state(
     .bind(state.noncompliant_since.map(|t| t.unix_millis()))
     .bind(state.grace_ends_at.map(|t| t.unix_millis()))
     .bind(state.snapshot_id.to_string())
+    .bind(state.snapshot_taken_at.unix_millis())
     .bind(state.report_id.to_string())
     .bind(&state.baseline_version)
     .bind(state.updated_at.unix_millis())

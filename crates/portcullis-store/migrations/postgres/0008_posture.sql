@@ -35,6 +35,8 @@ CREATE TABLE partner_postures (
     noncompliant_since BIGINT,
     grace_ends_at BIGINT,
     snapshot_id TEXT NOT NULL REFERENCES posture_snapshots (id),
+    -- When that snapshot was captured (its upload time when it does not say).
+    snapshot_taken_at BIGINT NOT NULL,
     report_id TEXT NOT NULL REFERENCES posture_reports (id),
     baseline_version TEXT NOT NULL,
     updated_at BIGINT NOT NULL,

@@ -50,6 +50,7 @@ fn upload(tenant: TenantId, at: i64, standing: PostureStanding, version: i64) ->
         noncompliant_since: (!compliant).then_some(ms(at)),
         grace_ends_at: (standing == PostureStanding::Noncompliant).then_some(ms(at + 10_000)),
         snapshot_id: snapshot.id,
+        snapshot_taken_at: ms(at - 1_000),
         report_id: report.id,
         baseline_version: report.baseline_version.clone(),
         updated_at: ms(at),
