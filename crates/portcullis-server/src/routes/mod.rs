@@ -4,6 +4,7 @@ pub mod audit;
 pub mod decisions;
 pub mod groups;
 pub mod partners;
+pub mod posture;
 pub mod relationships;
 pub mod system;
 pub mod tenants;
