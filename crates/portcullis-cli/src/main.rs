@@ -1,6 +1,7 @@
 //! The `portcullis` command.
 
 mod config;
+mod vetting_commands;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -41,6 +42,17 @@ enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Screen applicants (JSON lines) against watchlist files, offline.
+    Screen(vetting_commands::ScreenArgs),
+    /// Check STIX patterns; import threat intelligence into the database.
+    #[command(subcommand)]
+    Intel(vetting_commands::IntelCommand),
+    /// Load watchlists into the database.
+    #[command(subcommand)]
+    Watchlist(vetting_commands::WatchlistCommand),
+    /// Evaluate tenant security posture, offline.
+    #[command(subcommand)]
+    Posture(vetting_commands::PostureCommand),
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +157,19 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(command) => token(&config, command).await,
+        Command::Screen(args) => vetting_commands::screen(&args),
+        Command::Intel(vetting_commands::IntelCommand::CheckPattern { pattern }) => {
+            Ok(vetting_commands::check_pattern(&pattern))
+        }
+        Command::Intel(vetting_commands::IntelCommand::Import { file, source }) => {
+            vetting_commands::intel_import(&config, &file, source).await
+        }
+        Command::Watchlist(vetting_commands::WatchlistCommand::Load { file, name, format }) => {
+            vetting_commands::watchlist_load(&config, &file, name, format).await
+        }
+        Command::Posture(vetting_commands::PostureCommand::Evaluate { snapshot, baseline }) => {
+            vetting_commands::posture_evaluate(&snapshot, baseline.as_deref())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
             match store.verify_audit().await? {

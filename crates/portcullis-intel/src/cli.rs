@@ -36,11 +36,21 @@ pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
         .unwrap_or(u64::MAX)
         .saturating_add(1);
     file.take(cap).read_to_end(&mut bytes).map_err(io)?;
+    import_bytes(&bytes)
+}
+
+/// Imports `bytes` as STIX JSON when they start with `{` or `[`, otherwise
+/// as CSV.
+///
+/// # Errors
+///
+/// The importer's.
+pub fn import_bytes(bytes: &[u8]) -> Result<ImportReport, ImportError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if matches!(first, Some(b'{' | b'[')) {
-        parse_stix_bundle(&bytes)
+        parse_stix_bundle(bytes)
     } else {
-        parse_csv(&bytes)
+        parse_csv(bytes)
     }
 }
 

@@ -3,18 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use portcullis_posture::{Baseline, PostureConfig, Snapshot, evaluate};
 use time::macros::datetime;
 
 fn sample_export() -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/conformance/scubagear-aad/sample-provider-export.json"))
-        .find(|p| p.is_file())
-        .expect("shared/conformance/scubagear-aad/sample-provider-export.json not found");
+    let path = portcullis_testkit::conformance_dir("scubagear-aad")
+        .join("sample-provider-export.json");
     std::fs::read(path).unwrap()
 }
 

@@ -47,8 +47,9 @@ pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 pub use vetting::{
-    CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, RescreenReport, ReviewResult,
-    VettingConfig, VettingRound, WatchlistFormat, WatchlistHit, WatchlistLoadReport,
+    CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, IntelHit, IntelImportReport,
+    RescreenReport, ReviewResult, VettingConfig, VettingRound, WatchlistFormat, WatchlistHit,
+    WatchlistLoadReport,
 };
 
 /// The application: a store, a clock, and the decision engine.
@@ -99,8 +100,10 @@ impl Portcullis {
     #[must_use]
     pub fn with_vetting(mut self, config: VettingConfig) -> Self {
         let lists = self.vetting.watchlists();
+        let intel = self.vetting.intel();
         let runtime = vetting::VettingRuntime::new(config);
         runtime.replace_watchlists_arc(lists);
+        runtime.replace_intel_arc(intel);
         self.vetting = Arc::new(runtime);
         self
     }
@@ -114,6 +117,7 @@ impl Portcullis {
         let app = Self::with_catalog(store, clock, catalog);
         app.reload_index().await?;
         app.reload_watchlists().await?;
+        app.reload_intel().await?;
         Ok(app)
     }
 

@@ -163,6 +163,9 @@ impl Portcullis {
             "watchlist.load" | "watchlist.delete" => {
                 self.reload_watchlists().await?;
             }
+            "intel.import" => {
+                self.reload_intel().await?;
+            }
             "customer.restrictions.set" => {
                 let id = TenantId::parse(target)?;
                 let restrictions = self.store.restrictions(id).await?;

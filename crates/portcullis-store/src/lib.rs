@@ -18,6 +18,7 @@ mod context;
 mod error;
 mod events;
 mod groups;
+mod intel;
 mod mutation;
 mod posture;
 mod posture_sql;
@@ -39,6 +40,7 @@ pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
 pub use events::{EventFilter, EventStore, StoredEvent};
+pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
 pub use posture::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
     PostureStanding, PostureStore,

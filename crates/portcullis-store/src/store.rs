@@ -21,6 +21,7 @@ pub trait Store:
     + crate::EventStore
     + crate::VettingStore
     + crate::WatchlistStore
+    + crate::IntelStore
     + crate::PostureStore
     + Send
     + Sync

@@ -14,6 +14,14 @@
 
 pub mod dns;
 
+/// A directory of the workspace's `conformance/` data (third-party test
+/// data copied into the repository), e.g. `conformance_dir("stix-patterns")`.
+pub fn conformance_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance")
+        .join(name)
+}
+
 use portcullis_store::SqlStore;
 use sqlx::{Connection, Executor, PgConnection};
 

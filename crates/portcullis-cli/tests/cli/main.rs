@@ -13,3 +13,4 @@ mod readme;
 mod serve;
 mod support;
 mod two_nodes;
+mod vetting;

@@ -12,17 +12,7 @@ pub const NOW: OffsetDateTime = datetime!(2026-11-25 12:00 UTC);
 /// `shared/conformance/scubagear-aad`, found beside the repository (or above
 /// it), or at `$PORTCULLIS_SHARED_DIR/conformance/scubagear-aad`.
 pub fn conformance_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PORTCULLIS_SHARED_DIR") {
-        return PathBuf::from(dir).join("conformance/scubagear-aad");
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/conformance/scubagear-aad"))
-        .find(|p| p.is_dir())
-        .expect(
-            "shared/conformance/scubagear-aad not found above the crate; set PORTCULLIS_SHARED_DIR",
-        )
+    portcullis_testkit::conformance_dir("scubagear-aad")
 }
 
 /// A snapshot in which every default requirement passes.

@@ -85,7 +85,8 @@ async fn snapshot(server: &TestServer, w: &World) -> Value {
     json!({
         "vetting": {"case": case, "cases": all("/v1/vetting/cases".to_owned()).await,
                     "findings": all("/v1/vetting/findings".to_owned()).await,
-                    "watchlists": server.op_get("/v1/vetting/watchlists").await.json()},
+                    "watchlists": server.op_get("/v1/vetting/watchlists").await.json(),
+                    "intel": server.op_get("/v1/vetting/intel").await.json()},
         "relationships": all("/v1/relationships".to_owned()).await,
         "relationship": relationship,
         "assignments": assignments,

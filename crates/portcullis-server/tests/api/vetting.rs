@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::support::{TestServer, str_field, test_application};
 
-async fn partner(server: &TestServer) -> (String, crate::support::Bearer) {
+async fn new_partner(server: &TestServer) -> (String, crate::support::Bearer) {
     let partner = str_field(&server.create_tenant("partner", "Contoso").await, "id");
     let admin = server.mint("partner_admin", Some(&partner)).await;
     (partner, admin)
@@ -35,7 +35,7 @@ async fn authorized(server: &TestServer, partner: &str) -> bool {
 #[tokio::test]
 async fn a_partner_proves_its_domain_and_is_approved_suspended_and_revoked() {
     let server = TestServer::start().await;
-    let (partner, admin) = partner(&server).await;
+    let (partner, admin) = new_partner(&server).await;
     let submitted = server
         .post(
             "/v1/vetting/applications",
@@ -171,7 +171,7 @@ async fn a_partner_proves_its_domain_and_is_approved_suspended_and_revoked() {
 #[tokio::test]
 async fn an_unproven_domain_needs_two_distinct_reviewers() {
     let server = TestServer::start().await;
-    let (partner, admin) = partner(&server).await;
+    let (partner, admin) = new_partner(&server).await;
     let submitted = server
         .post(
             "/v1/vetting/applications",
@@ -222,7 +222,7 @@ async fn an_unproven_domain_needs_two_distinct_reviewers() {
 #[tokio::test]
 async fn an_operator_never_approves_a_case_it_submitted() {
     let server = TestServer::start().await;
-    let (partner, _) = partner(&server).await;
+    let (partner, _) = new_partner(&server).await;
     let submitted = server
         .post(
             "/v1/vetting/applications",
@@ -254,7 +254,7 @@ async fn an_operator_never_approves_a_case_it_submitted() {
 #[tokio::test]
 async fn bad_applications_are_refused_clearly() {
     let server = TestServer::start().await;
-    let (partner, admin) = partner(&server).await;
+    let (partner, admin) = new_partner(&server).await;
     let mut app = test_application(&partner);
     app["website_domain"] = json!("co.uk");
     let message = server
@@ -301,7 +301,7 @@ async fn bad_applications_are_refused_clearly() {
 #[tokio::test]
 async fn a_watchlist_load_suspends_a_listed_partner_and_keeps_the_history() {
     let server = TestServer::start().await;
-    let (partner, _) = partner(&server).await;
+    let (partner, _) = new_partner(&server).await;
     let case = server.authorize_partner(&partner).await;
     let op = server.operator.secret.clone();
     // The test application's legal name is `Partner <label> Ltd`.
@@ -340,6 +340,7 @@ async fn a_watchlist_load_suspends_a_listed_partner_and_keeps_the_history() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|o| o["source"] == "watchlist")
         .map(|o| o["hits"].as_array().unwrap().len())
         .collect();
     assert_eq!(hits, [0, 1]);
@@ -386,4 +387,104 @@ async fn a_watchlist_load_suspends_a_listed_partner_and_keeps_the_history() {
         server.op_get("/v1/vetting/watchlists").await.json(),
         json!([])
     );
+}
+
+#[tokio::test]
+async fn an_intelligence_import_matches_the_applicant_and_suspends_a_standing_partner() {
+    let server = TestServer::start().await;
+    let (partner, _) = new_partner(&server).await;
+    let case = server.authorize_partner(&partner).await;
+    let op = server.operator.secret.clone();
+    let domain = test_application(&partner)["website_domain"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bundle = json!({
+        "type": "bundle",
+        "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+        "objects": [
+            {"type": "indicator", "spec_version": "2.1",
+             "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z",
+             "name": "phishing kit host", "pattern_type": "stix",
+             "pattern": format!("[domain-name:value = '{domain}']"),
+             "valid_from": "2026-01-01T00:00:00Z"},
+            {"type": "indicator", "spec_version": "2.1",
+             "id": "indicator--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z",
+             "pattern_type": "stix", "pattern": "[ipv4-addr:value = '203.0.113.0/24']",
+             "valid_from": "2026-01-01T00:00:00Z"},
+            {"type": "indicator", "spec_version": "2.1",
+             "id": "indicator--2e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z",
+             "pattern_type": "stix", "pattern": "[ipv4-addr:value = ",
+             "valid_from": "2026-01-01T00:00:00Z"},
+            {"type": "malware", "spec_version": "2.1",
+             "id": "malware--2e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+             "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z",
+             "name": "x", "is_family": false}
+        ]
+    });
+    let report = server
+        .put_raw(
+            "/v1/vetting/intel/feed-a",
+            &op,
+            "application/json",
+            bundle.to_string().as_bytes(),
+        )
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(report["stored"]["inserted"], 2);
+    assert_eq!(report["rejected_count"], 1);
+    assert_eq!(report["counts_by_type"]["domain-name"], 1);
+    assert_eq!(report["other_objects"]["malware"], 1);
+    assert_eq!(report["rescreen"]["suspended"], json!([partner]));
+    assert!(!authorized(&server, &partner).await);
+    let detail = server
+        .op_get(&format!("/v1/vetting/cases/{case}"))
+        .await
+        .json();
+    assert_eq!(detail["case"]["state"], "suspended");
+    let sources = server.op_get("/v1/vetting/intel").await.json();
+    assert_eq!(sources[0]["source"], "feed-a");
+    assert_eq!(sources[0]["indicators"], 2);
+
+    // A new applicant at the listed domain sees the hit in its screening.
+    let (other, admin) = new_partner(&server).await;
+    let mut app = test_application(&other);
+    app["website_domain"] = json!(domain);
+    app["contact_email"] = json!(format!("security@{domain}"));
+    let submitted = server
+        .post(
+            "/v1/vetting/applications",
+            &admin.secret,
+            json!({"application": app}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    let case = str_field(&submitted["case"], "id");
+    let screened = server
+        .post(
+            &format!("/v1/vetting/cases/{case}/screen"),
+            &admin.secret,
+            json!({}),
+        )
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(check(&screened, "threat_intel")["outcome"], "hit");
+    assert_eq!(screened["case"]["risk_level"], "high");
+
+    // Not a bundle, not CSV: refused whole.
+    server
+        .put_raw(
+            "/v1/vetting/intel/feed-a",
+            &op,
+            "application/json",
+            b"{\"type\": \"nope\"",
+        )
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }

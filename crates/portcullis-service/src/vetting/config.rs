@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::OnceCell;
 
+use portcullis_intel::IndicatorIndex;
+
 use super::screening::WatchlistIndex;
 
 /// Vetting settings (the `[vetting]` table of the configuration file).
@@ -39,7 +41,27 @@ pub struct VettingConfig {
     pub rescreen_every_hours: Option<u64>,
 }
 
+fn severity_rank(severity: &str) -> u8 {
+    match severity {
+        "low" => 0,
+        "medium" => 1,
+        "high" => 2,
+        "critical" => 3,
+        _ => u8::MAX,
+    }
+}
+
 impl VettingConfig {
+    /// Whether a new finding of `severity` suspends an approved partner:
+    /// at or above `suspend_on` (default `high`; `never` never does).
+    pub(crate) fn suspends(&self, severity: &str) -> bool {
+        match self.suspend_on.as_deref() {
+            Some("never") => false,
+            Some(level) => severity_rank(severity) >= severity_rank(level),
+            None => severity_rank(severity) >= severity_rank("high"),
+        }
+    }
+
     /// How often periodic vetting runs; `None` when turned off.
     pub fn round_interval(&self) -> Option<std::time::Duration> {
         match self.rescreen_every_hours.unwrap_or(24) {
@@ -62,6 +84,7 @@ pub(crate) struct VettingRuntime {
     pub(crate) aliases: Vec<WebsiteDomain>,
     verifier: OnceCell<Result<DomainVerifier, String>>,
     watchlists: RwLock<Arc<WatchlistIndex>>,
+    intel: RwLock<Arc<IndicatorIndex>>,
 }
 
 impl VettingRuntime {
@@ -82,6 +105,26 @@ impl VettingRuntime {
             aliases,
             verifier: OnceCell::new(),
             watchlists: RwLock::new(Arc::new(WatchlistIndex::empty())),
+            intel: RwLock::new(Arc::new(IndicatorIndex::default())),
+        }
+    }
+
+    /// The indicator index as it is now.
+    pub(crate) fn intel(&self) -> Arc<IndicatorIndex> {
+        match self.intel.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub(crate) fn replace_intel(&self, index: IndicatorIndex) {
+        self.replace_intel_arc(Arc::new(index));
+    }
+
+    pub(crate) fn replace_intel_arc(&self, index: Arc<IndicatorIndex>) {
+        match self.intel.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
         }
     }
 

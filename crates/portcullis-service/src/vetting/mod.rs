@@ -9,6 +9,7 @@
 mod cases;
 mod checks;
 mod config;
+mod intel;
 mod review;
 mod schedule;
 mod screening;
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use config::VettingConfig;
 pub(crate) use config::VettingRuntime;
+pub use intel::{IntelHit, IntelImportReport};
 pub use review::ReviewResult;
 pub use schedule::VettingRound;
 pub use screening::{DEFAULT_HIT_THRESHOLD, WatchlistHit};

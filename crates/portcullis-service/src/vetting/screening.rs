@@ -1,5 +1,5 @@
-//! Screening an application against the loaded watchlists (and, once
-//! loaded, threat intelligence), and remembering each change of outcome.
+//! Screening an application against the loaded watchlists and threat
+//! intelligence, and remembering each change of outcome.
 
 use std::collections::HashMap;
 
@@ -114,17 +114,20 @@ pub(crate) fn screen_names(
     (hits, best)
 }
 
-/// A digest of which entities hit which names: equal digests, same outcome.
-pub(crate) fn digest(hits: &[WatchlistHit]) -> String {
-    let mut keys: Vec<String> = hits
-        .iter()
+/// The keys of watchlist hits: which entity hit which name.
+pub(crate) fn hit_keys(hits: &[WatchlistHit]) -> Vec<String> {
+    hits.iter()
         .map(|h| {
             format!(
                 "{}\u{1f}{}\u{1f}{}",
                 h.subject, h.screened_name, h.found.entity_id
             )
         })
-        .collect();
+        .collect()
+}
+
+/// A digest of an outcome's keys: equal digests, same outcome.
+pub(crate) fn digest(mut keys: Vec<String>) -> String {
     keys.sort();
     keys.dedup();
     let mut hasher = Sha256::new();
@@ -148,9 +151,24 @@ impl Portcullis {
             screen_names(&index.screener, case, threshold)
         };
         let outcome_word = if hits.is_empty() { "clear" } else { "hit" };
-        let records = vec![record(case, "watchlist", Some(outcome_word), &hits, now)];
+        let mut records = vec![record(case, "watchlist", Some(outcome_word), &hits, now)];
         let mut outcomes = Vec::new();
-        if let Some(outcome) = self.changed_outcome(case, "watchlist", &hits, now).await? {
+        let json = serde_json::to_value(&hits).unwrap_or_default();
+        if let Some(outcome) = self
+            .changed_outcome(case, "watchlist", hit_keys(&hits), json, now)
+            .await?
+        {
+            outcomes.push(outcome);
+        }
+        let intel = super::intel::intel_hits(&self.vetting.intel(), case, now);
+        let intel_word = if intel.is_empty() { "clear" } else { "hit" };
+        records.push(record(case, "threat_intel", Some(intel_word), &intel, now));
+        let keys = intel
+            .iter()
+            .map(|h| format!("{}\u{1f}{}", h.subject, h.indicator_id))
+            .collect();
+        let json = serde_json::to_value(&intel).unwrap_or_default();
+        if let Some(outcome) = self.changed_outcome(case, "intel", keys, json, now).await? {
             outcomes.push(outcome);
         }
         Ok(Screening {
@@ -158,7 +176,7 @@ impl Portcullis {
             outcomes,
             best_score,
             watchlist_hits: hits.len(),
-            intel_hits: 0,
+            intel_hits: intel.len(),
         })
     }
 
@@ -168,10 +186,11 @@ impl Portcullis {
         &self,
         case: &VettingCase,
         source: &str,
-        hits: &[WatchlistHit],
+        keys: Vec<String>,
+        hits: serde_json::Value,
         now: Timestamp,
     ) -> Result<Option<ScreeningOutcome>, ServiceError> {
-        let digest = digest(hits);
+        let digest = digest(keys);
         let latest = self.store.latest_outcome(case.tenant_id, source).await?;
         if latest.is_some_and(|l| l.digest == digest) {
             return Ok(None);
@@ -182,7 +201,7 @@ impl Portcullis {
             case_id: case.id,
             source: source.to_owned(),
             digest,
-            hits: serde_json::to_value(hits).unwrap_or_default(),
+            hits,
             at: now,
         }))
     }

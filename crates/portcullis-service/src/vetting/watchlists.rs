@@ -81,15 +81,6 @@ fn severity(score: f64) -> &'static str {
     }
 }
 
-fn severity_rank(severity: &str) -> u8 {
-    match severity {
-        "medium" => 1,
-        "high" => 2,
-        "critical" => 3,
-        _ => u8::MAX,
-    }
-}
-
 impl Portcullis {
     /// Rebuilds the in-memory watchlist index from the store.
     pub async fn reload_watchlists(&self) -> Result<usize, ServiceError> {
@@ -301,11 +292,6 @@ impl Portcullis {
         everyone: bool,
     ) -> Result<RescreenReport, ServiceError> {
         let threshold = self.vetting.config.hit_threshold();
-        let suspend_rank = match self.vetting.config.suspend_on.as_deref() {
-            Some("never") => u8::MAX,
-            Some(other) => severity_rank(other),
-            None => severity_rank("high"),
-        };
         let mut report = RescreenReport::default();
         for case in self.standing_cases().await? {
             let (delta_hits, _) = screen_names(delta, &case, threshold);
@@ -333,7 +319,17 @@ impl Portcullis {
                 let index = self.vetting.watchlists();
                 screen_names(&index.screener, &case, threshold)
             };
-            let Some(outcome) = self.changed_outcome(&case, "watchlist", &hits, now).await? else {
+            let json = serde_json::to_value(&hits).unwrap_or_default();
+            let Some(outcome) = self
+                .changed_outcome(
+                    &case,
+                    "watchlist",
+                    super::screening::hit_keys(&hits),
+                    json,
+                    now,
+                )
+                .await?
+            else {
                 continue;
             };
             report.outcomes_changed += 1;
@@ -346,15 +342,13 @@ impl Portcullis {
                 .map(|hit| finding(&case, hit, now))
                 .collect::<Vec<_>>();
             report.findings_opened += findings.len();
-            let worst = findings
+            let suspend = findings
                 .iter()
-                .map(|f| severity_rank(&f.severity))
-                .max()
-                .unwrap_or(0);
+                .any(|f| self.vetting.config.suspends(&f.severity));
             let mut case = case;
             let expected = case.version;
             let mut transitions = Vec::new();
-            if worst >= suspend_rank && case.state == CaseState::Approved {
+            if suspend && case.state == CaseState::Approved {
                 transitions.push(case.suspend(
                     "system",
                     "re-screening found a new watchlist hit",

@@ -19,6 +19,7 @@ mod audit;
 mod authorization;
 mod events;
 mod groups;
+mod intel;
 mod posture;
 mod relationships;
 mod snapshot;

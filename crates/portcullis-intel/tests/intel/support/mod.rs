@@ -5,16 +5,7 @@ use std::path::PathBuf;
 /// `shared/conformance/<dir>`: from `PORTCULLIS_CONFORMANCE`, else the first
 /// `shared/conformance` beside the workspace or one of its parents.
 pub fn conformance_dir(dir: &str) -> PathBuf {
-    if let Some(root) = std::env::var_os("PORTCULLIS_CONFORMANCE") {
-        return PathBuf::from(root).join(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/conformance"))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| panic!("no shared/conformance above {}", manifest.display()))
-        .join(dir)
+    portcullis_testkit::conformance_dir(dir)
 }
 
 /// The lines of a conformance file.

@@ -400,6 +400,20 @@ fn vetting_rows() -> Vec<Row> {
             },
         },
         Row {
+            method: Method::GET,
+            template: "/v1/vetting/intel",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/vetting/intel/{source}",
+            targets: |_, _| {
+                vec![target(&[("source", &"feed".to_owned())]).body(json!({
+                    "type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+                    "objects": []}))]
+            },
+        },
+        Row {
             method: Method::DELETE,
             template: "/v1/vetting/watchlists/{name}",
             targets: |_, _| vec![target(&[("name", &"sanctions".to_owned())])],

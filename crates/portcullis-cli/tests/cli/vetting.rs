@@ -1,0 +1,158 @@
+//! `portcullis screen`, `intel`, `watchlist` and `posture`: the offline
+//! checks and the loads, run as a user runs them.
+
+use serde_json::Value;
+
+use crate::support::{portcullis, run, stderr, stdout};
+
+#[test]
+fn screen_finds_a_transliterated_officer_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sanctions.jsonl"),
+        concat!(
+            r#"{"id":"p1","schema":"Person","properties":{"name":["Владимир Путин"],"country":["ru"],"birthDate":["1952-10-07"]}}"#,
+            "\n",
+            r#"{"id":"c1","schema":"Company","properties":{"name":["11420 CORP."],"country":["us"]}}"#,
+            "\n",
+            "not json\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("applicants.jsonl"),
+        concat!(
+            r#"{"id":"a1","name":"Vladimir Putin","country":"RU","birth_year":1952,"kind":"person"}"#,
+            "\n",
+            r#"{"id":"a2","name":"BELLETECH CORP","country":"US","kind":"organization"}"#,
+            "\n",
+            r#"{"id":"a3","name":""}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = run(portcullis(dir.path()).args([
+        "screen",
+        "--watchlist",
+        "sanctions.jsonl",
+        "--input",
+        "applicants.jsonl",
+    ]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "the bad applicant line is not screened");
+    assert_eq!(lines[0]["id"], "a1");
+    assert_eq!(lines[0]["matches"][0]["entity_id"], "p1");
+    assert!(lines[0]["matches"][0]["score"].as_f64().unwrap() >= 0.7);
+    assert!(lines[0]["matches"][0]["features"].is_object());
+    assert_eq!(lines[1]["id"], "a2");
+    assert_eq!(
+        lines[1]["matches"],
+        serde_json::json!([]),
+        "a shared legal form alone is no match"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("sanctions.jsonl: line 3"), "{err}");
+    assert!(err.contains("applicants.jsonl: line 3"), "{err}");
+}
+
+#[test]
+fn check_pattern_exits_zero_for_valid_and_one_with_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = run(portcullis(dir.path()).args([
+        "intel",
+        "check-pattern",
+        "[ipv4-addr:value ISSUBSET '198.51.100.0/24'] OR [domain-name:value = 'evil.example']",
+    ]));
+    assert!(ok.status.success());
+    assert_eq!(stdout(&ok).trim(), "valid");
+    let bad = run(portcullis(dir.path()).args(["intel", "check-pattern", "[ipv4-addr:value = ]"]));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stdout(&bad).contains("column"), "{}", stdout(&bad));
+}
+
+#[test]
+fn intel_import_and_watchlist_load_write_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = portcullis_testkit::conformance_dir("stix-bundles").join("apt1.json");
+    let out = run(portcullis(dir.path())
+        .args(["intel", "import", "--source", "apt1"])
+        .arg(&bundle));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("source `apt1`"), "{text}");
+    assert!(text.contains("domain-name"), "{text}");
+    assert!(text.contains("stored:"), "{text}");
+    // The same file again changes nothing.
+    let again = run(portcullis(dir.path())
+        .args(["intel", "import", "--source", "apt1"])
+        .arg(&bundle));
+    assert!(
+        stdout(&again).contains(" 0 new, 0 updated"),
+        "{}",
+        stdout(&again)
+    );
+
+    std::fs::write(
+        dir.path().join("peps.csv"),
+        "id,schema,name,aliases,countries,birth_date\nx1,Person,Jane Roe,,gb,1960\n",
+    )
+    .unwrap();
+    let out = run(portcullis(dir.path()).args(["watchlist", "load", "peps.csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("watchlist `peps` version 1: 1 entities"),
+        "{}",
+        stdout(&out)
+    );
+    let bad =
+        run(portcullis(dir.path()).args(["watchlist", "load", "--format", "xml", "peps.csv"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("`xml` is not a watchlist format"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn posture_evaluate_prints_a_report_and_exits_zero_when_noncompliant() {
+    let dir = tempfile::tempdir().unwrap();
+    let export =
+        portcullis_testkit::conformance_dir("scubagear-aad").join("sample-provider-export.json");
+    let out = run(portcullis(dir.path())
+        .args(["posture", "evaluate", "--snapshot"])
+        .arg(&export));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["compliant"], false);
+    assert!(
+        report["baseline_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("partner-")
+    );
+    let results = report["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["policy_id"] == "MS.AAD.1.1v1"));
+    for r in results {
+        assert!(
+            ["pass", "fail", "not_applicable", "error"].contains(&r["status"].as_str().unwrap())
+        );
+    }
+    std::fs::write(
+        dir.path().join("broken.json"),
+        "{\"conditional_access_policies\": 7}",
+    )
+    .unwrap();
+    let bad =
+        run(portcullis(dir.path()).args(["posture", "evaluate", "--snapshot", "broken.json"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("conditional_access_policies"),
+        "{}",
+        stderr(&bad)
+    );
+}
