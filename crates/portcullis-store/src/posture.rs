@@ -94,6 +94,19 @@ pub struct PartnerPosture {
     pub version: i64,
 }
 
+impl PartnerPosture {
+    /// The first instant at which decisions deny this partner with
+    /// `partner_noncompliant`: the end of its grace period while
+    /// non-compliant, the distant past once suspended, never when compliant.
+    pub fn suspended_from(&self) -> Option<Timestamp> {
+        match self.state {
+            PostureStanding::Compliant => None,
+            PostureStanding::Noncompliant => self.grace_ends_at,
+            PostureStanding::Suspended => Some(Timestamp::from_unix_millis(i64::MIN)),
+        }
+    }
+}
+
 /// Which partners to list; every filter is optional.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PostureFilter {

@@ -15,7 +15,7 @@ use crate::{AuditContext, SqlStore, StoreError, rows};
 const SNAPSHOT_COLUMNS: &str = "id, tenant_id, received_at, taken_at, uploaded_by, size_bytes";
 const REPORT_COLUMNS: &str =
     "id, snapshot_id, tenant_id, baseline_version, evaluated_at, compliant, report";
-const STATE_COLUMNS: &str = "tenant_id, state, failing, noncompliant_since, grace_ends_at, \
+pub(crate) const STATE_COLUMNS: &str = "tenant_id, state, failing, noncompliant_since, grace_ends_at, \
      snapshot_id, snapshot_taken_at, report_id, baseline_version, updated_at, version";
 
 fn snapshot_from_row(row: &AnyRow) -> Result<PostureSnapshotInfo, StoreError> {
@@ -41,7 +41,7 @@ fn report_from_row(row: &AnyRow) -> Result<PostureReportRecord, StoreError> {
     })
 }
 
-fn state_from_row(row: &AnyRow) -> Result<PartnerPosture, StoreError> {
+pub(crate) fn state_from_row(row: &AnyRow) -> Result<PartnerPosture, StoreError> {
     Ok(PartnerPosture {
         tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
         state: rows::named(row, "state", PostureStanding::parse)?,

@@ -49,13 +49,17 @@ pub(crate) fn state_change(
 }
 
 impl crate::Portcullis {
-    /// After a committed state change: emits its event. A failure to store
-    /// the event is logged; the change itself stands.
+    /// After a committed state: tells the decision index when the partner
+    /// is suspended and, when the state changed, emits its event. A failure
+    /// to store the event is logged; the change itself stands.
     pub(crate) async fn posture_changed(
         &self,
         before: Option<PostureStanding>,
         after: &PartnerPosture,
     ) {
+        let from = after.suspended_from();
+        self.engine
+            .update(|index| index.set_posture_suspension(after.tenant_id, from));
         if before == Some(after.state) {
             return;
         }

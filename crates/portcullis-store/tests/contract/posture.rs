@@ -329,3 +329,26 @@ contract!(partners_are_listed_by_state_in_pages, |store, _db| {
         .unwrap();
     assert_eq!(all.items.len(), 5);
 });
+
+contract!(
+    the_access_snapshot_names_noncompliant_partners_with_their_suspension_instant,
+    |store, _db| {
+        use portcullis_store::AccessStore as _;
+        let compliant = partner(&store, "Compliant").await;
+        let grace = partner(&store, "In grace").await;
+        let suspended = partner(&store, "Suspended").await;
+        for (p, standing) in [
+            (compliant.id, PostureStanding::Compliant),
+            (grace.id, PostureStanding::Noncompliant),
+            (suspended.id, PostureStanding::Suspended),
+        ] {
+            store_upload(&store, &upload(p, 10_000, standing, 1))
+                .await
+                .unwrap();
+        }
+        let snapshot = store.access_snapshot().await.unwrap();
+        let mut expected = vec![(grace.id, ms(20_000)), (suspended.id, ms(i64::MIN))];
+        expected.sort();
+        assert_eq!(snapshot.posture_suspensions, expected);
+    }
+);
