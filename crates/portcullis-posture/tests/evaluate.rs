@@ -330,12 +330,15 @@ fn a_snapshot_without_a_time_or_from_the_future_is_an_error() {
 fn the_report_serializes_to_the_cli_json_shape() {
     let report = report_for(&support::compliant_snapshot());
     let value = serde_json::to_value(&report).unwrap();
-    let keys: Vec<&str> = value
+    // Sorted: serde_json keeps insertion order when another crate of the
+    // workspace turns on its `preserve_order` feature.
+    let mut keys: Vec<&str> = value
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
+    keys.sort_unstable();
     assert_eq!(
         keys,
         [
