@@ -222,6 +222,7 @@ fn world() -> World {
         snapshot: AccessSnapshot {
             tenants,
             authorized_partners,
+            posture_suspensions: Vec::new(),
             users,
             memberships,
             relationships,

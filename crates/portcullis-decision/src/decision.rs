@@ -28,6 +28,9 @@ pub enum Effect {
 pub enum DenyReason {
     /// The partner tenant is unknown, not vetted or not authorized.
     PartnerNotAuthorized,
+    /// The partner's tenant security posture has been non-compliant past
+    /// its grace period: suspended until a compliant snapshot arrives.
+    PartnerNoncompliant,
     /// No such user in that partner tenant.
     UnknownUser,
     UserDisabled,
@@ -59,6 +62,7 @@ impl DenyReason {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::PartnerNotAuthorized => "partner_not_authorized",
+            Self::PartnerNoncompliant => "partner_noncompliant",
             Self::UnknownUser => "unknown_user",
             Self::UserDisabled => "user_disabled",
             Self::UserContained => "user_contained",

@@ -4,7 +4,9 @@
 //! tenant P perform action A in customer tenant C now? It cannot fail; any
 //! inconsistency denies. Allow only when every condition holds:
 //!
-//! 1. P is a partner tenant and authorized (else `partner_not_authorized`);
+//! 1. P is a partner tenant and authorized (else `partner_not_authorized`),
+//!    and not suspended for its tenant security posture at `now`
+//!    (`partner_noncompliant`: non-compliant past its grace period);
 //! 2. U exists in P (`unknown_user`), is enabled (`user_disabled`) and not
 //!    contained (`user_contained`);
 //! 3. a relationship P↔C is active at `now` (`relationship_expired` when one

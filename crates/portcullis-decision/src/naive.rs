@@ -26,6 +26,13 @@ pub fn decide_naive(
     if !is_partner || !snapshot.authorized_partners.contains(&partner) {
         reasons.insert(DenyReason::PartnerNotAuthorized);
     }
+    let suspended = snapshot
+        .posture_suspensions
+        .iter()
+        .any(|(t, from)| *t == partner && now >= *from);
+    if is_partner && suspended {
+        reasons.insert(DenyReason::PartnerNoncompliant);
+    }
 
     let user = snapshot
         .users

@@ -62,6 +62,9 @@ proptest! {
         if let Some(partner) = snapshot.authorized_partners.pop() {
             index.set_authorized(partner, false);
         }
+        if let Some((partner, _)) = snapshot.posture_suspensions.pop() {
+            index.set_posture_suspension(partner, None);
+        }
         if !snapshot.users.is_empty() {
             let i = rng.below(snapshot.users.len());
             snapshot.users[i].enabled = !snapshot.users[i].enabled;
@@ -102,6 +105,7 @@ fn random_ecosystems_reach_every_outcome() {
     }
     let every = [
         DenyReason::PartnerNotAuthorized,
+        DenyReason::PartnerNoncompliant,
         DenyReason::UnknownUser,
         DenyReason::UserDisabled,
         DenyReason::UserContained,

@@ -27,6 +27,7 @@ enum Update {
     Tenant(Tenant),
     RemoveTenant(TenantId),
     Authorize(TenantId, bool),
+    Suspend(TenantId, Option<Timestamp>),
     User(PartnerUser),
     RemoveUser(UserId),
     Contain(UserId, bool),
@@ -48,6 +49,7 @@ fn apply(index: &mut DecisionIndex, update: Update) {
         Update::Tenant(tenant) => index.upsert_tenant(&tenant),
         Update::RemoveTenant(id) => index.remove_tenant(id),
         Update::Authorize(id, yes) => index.set_authorized(id, yes),
+        Update::Suspend(id, from) => index.set_posture_suspension(id, from),
         Update::User(user) => index.upsert_user(&user),
         Update::RemoveUser(id) => index.remove_user(id),
         Update::Contain(id, yes) => index.set_contained(id, yes),
@@ -110,6 +112,17 @@ fn histories(rng: &mut Rng, s: &AccessSnapshot) -> Vec<Vec<Update>> {
                 Update::Authorize(tenant.id, false),
             ]);
         }
+        if let Some((_, from)) = s.posture_suspensions.iter().find(|(t, _)| *t == tenant.id) {
+            if rng.chance(50) {
+                h.push(Update::Suspend(tenant.id, None));
+            }
+            h.push(Update::Suspend(tenant.id, Some(*from)));
+        } else if rng.chance(30) {
+            h.extend([
+                Update::Suspend(tenant.id, Some(Timestamp::from_unix_millis(0))),
+                Update::Suspend(tenant.id, None),
+            ]);
+        }
         if let Some((_, r)) = s.restrictions.iter().find(|(t, _)| *t == tenant.id) {
             if rng.chance(50) {
                 h.push(Update::Restrict(tenant.id, CustomerRestrictions::default()));
@@ -137,6 +150,7 @@ fn histories(rng: &mut Rng, s: &AccessSnapshot) -> Vec<Vec<Update>> {
             ..s.tenants[0].clone()
         }),
         Update::Authorize(ghost, true),
+        Update::Suspend(ghost, Some(Timestamp::from_unix_millis(0))),
         Update::RemoveTenant(ghost),
     ]);
 

@@ -269,6 +269,21 @@ fn unauthorized_partner_denies() {
 }
 
 #[test]
+fn noncompliant_partner_denies_from_the_end_of_its_grace_period() {
+    let mut w = World::new();
+    let partner = w.snapshot.tenants[0].id;
+    w.snapshot.posture_suspensions = vec![(partner, at(HOUR))];
+    assert_eq!(w.decide(&req_of(&w), at(HOUR - 1)).effect, Effect::Allow);
+    assert_eq!(
+        w.reasons(&req_of(&w), at(HOUR)),
+        only(DenyReason::PartnerNoncompliant)
+    );
+    let mut index = DecisionIndex::from_snapshot(&w.snapshot, &w.catalog);
+    index.set_posture_suspension(partner, None);
+    assert_eq!(index.decide(&req_of(&w), at(HOUR)).effect, Effect::Allow);
+}
+
+#[test]
 fn unknown_disabled_and_contained_users_deny() {
     let mut w = World::new();
     let mut stranger = req_of(&w);

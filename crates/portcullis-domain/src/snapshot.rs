@@ -3,7 +3,7 @@
 
 use crate::{
     AccessAssignment, Activation, CustomerRestrictions, GroupMember, PartnerUser, Relationship,
-    Tenant, TenantId, UserId,
+    Tenant, TenantId, Timestamp, UserId,
 };
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11,6 +11,11 @@ pub struct AccessSnapshot {
     pub tenants: Vec<Tenant>,
     /// Partner tenants allowed to act as partners (vetted and authorized).
     pub authorized_partners: Vec<TenantId>,
+    /// Partner tenants whose tenant security posture is non-compliant, each
+    /// with the first instant of its suspension (the end of its grace
+    /// period; the distant past once suspended): from then on decisions
+    /// deny with `partner_noncompliant`.
+    pub posture_suspensions: Vec<(TenantId, Timestamp)>,
     pub users: Vec<PartnerUser>,
     /// Partner users suspended by containment.
     pub contained_users: Vec<UserId>,

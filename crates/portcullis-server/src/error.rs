@@ -93,9 +93,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::Rule(rule) => {
                 let status = match rule.code {
                     "invalid_transition" | "duplicate_approval" => StatusCode::CONFLICT,
-                    "partner_not_authorized" | "self_approval" | "reviewer_is_submitter" => {
-                        StatusCode::FORBIDDEN
-                    }
+                    "partner_not_authorized"
+                    | "partner_noncompliant"
+                    | "self_approval"
+                    | "reviewer_is_submitter" => StatusCode::FORBIDDEN,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 Self::new(status, rule.code, message)

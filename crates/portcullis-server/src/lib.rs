@@ -67,6 +67,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::decisions::router())
         .merge(routes::system::router())
         .merge(routes::vetting::router())
+        .merge(routes::posture::router())
         .merge(routes::watchlists::router(config.max_watchlist_bytes))
         .merge(routes::intel::router(config.max_watchlist_bytes))
         .merge(graph::router())

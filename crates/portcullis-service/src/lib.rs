@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod groups;
 mod partners;
+mod posture;
 mod relationship_views;
 mod relationships;
 mod sweep;
@@ -38,6 +39,9 @@ pub use caller::Caller;
 pub use engine::Engine;
 pub use error::ServiceError;
 pub use events::decision_event;
+pub use posture::{
+    BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
+};
 pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
@@ -62,6 +66,8 @@ pub struct Portcullis {
     token_cache: Arc<token_cache::TokenCache>,
     /// Vetting's configuration, resolver and watchlist index.
     vetting: Arc<vetting::VettingRuntime>,
+    /// Posture's configuration and the baseline in force.
+    posture: Arc<posture::PostureRuntime>,
 }
 
 impl Portcullis {
@@ -86,6 +92,7 @@ impl Portcullis {
             events: Arc::new(events::EventQueue::default()),
             token_cache: Arc::new(token_cache::TokenCache::default()),
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
+            posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
         }
     }
 

@@ -159,6 +159,16 @@ impl Portcullis {
                 self.engine
                     .update(|index| index.set_authorized(id, authorized));
             }
+            _ if op.starts_with("posture.state.") => {
+                let id = TenantId::parse(target)?;
+                let from = self
+                    .store
+                    .partner_posture(id)
+                    .await?
+                    .and_then(|p| p.suspended_from());
+                self.engine
+                    .update(|index| index.set_posture_suspension(id, from));
+            }
             "token.revoke" => self.token_cache.clear(),
             "watchlist.load" | "watchlist.delete" => {
                 self.reload_watchlists().await?;

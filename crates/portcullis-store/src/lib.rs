@@ -20,6 +20,8 @@ mod events;
 mod groups;
 mod intel;
 mod mutation;
+mod posture;
+mod posture_sql;
 mod relationships;
 mod restrictions;
 mod rows;
@@ -39,6 +41,10 @@ pub use context::AuditContext;
 pub use error::StoreError;
 pub use events::{EventFilter, EventStore, StoredEvent};
 pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
+pub use posture::{
+    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
+    PostureStanding, PostureStore,
+};
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
     TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,

@@ -43,6 +43,19 @@ impl SqlStore {
             |row| rows::parsed(row, "tenant_id", TenantId::parse),
         )
         .await?;
+        let posture_suspensions = read_all(
+            conn,
+            &format!(
+                "SELECT {} FROM partner_postures \
+                 WHERE state IN ('noncompliant', 'suspended') ORDER BY tenant_id",
+                crate::posture_sql::STATE_COLUMNS
+            ),
+            crate::posture_sql::state_from_row,
+        )
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.tenant_id, p.suspended_from()?)))
+        .collect();
         let users = read_all(
             conn,
             &format!(
@@ -101,6 +114,7 @@ impl SqlStore {
         Ok(AccessSnapshot {
             tenants,
             authorized_partners,
+            posture_suspensions,
             users,
             contained_users: Vec::new(),
             memberships,

@@ -22,6 +22,7 @@ pub trait Store:
     + crate::VettingStore
     + crate::WatchlistStore
     + crate::IntelStore
+    + crate::PostureStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -162,6 +162,7 @@ pub fn generate(seed: u64, scale: Scale) -> anyhow::Result<Ecosystem> {
         snapshot: AccessSnapshot {
             tenants,
             authorized_partners,
+            posture_suspensions: Vec::new(),
             users,
             contained_users,
             memberships,

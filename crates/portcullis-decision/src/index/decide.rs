@@ -28,6 +28,9 @@ impl DecisionIndex {
         if !is_partner || !self.authorized.contains(&partner) {
             reasons.insert(DenyReason::PartnerNotAuthorized);
         }
+        if is_partner && self.posture.get(&partner).is_some_and(|from| now >= *from) {
+            reasons.insert(DenyReason::PartnerNoncompliant);
+        }
 
         let person = self.people.get(request.user_id);
         let account = person

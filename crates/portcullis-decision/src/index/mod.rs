@@ -27,7 +27,7 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
     GroupId, PartnerUser, Relationship, RelationshipId, RoleCatalog, Tenant, TenantId, TenantKind,
-    UserId,
+    Timestamp, UserId,
 };
 
 use activations::Activations;
@@ -44,6 +44,8 @@ pub struct DecisionIndex {
     roles: RoleTable,
     tenants: HashMap<TenantId, TenantKind>,
     authorized: HashSet<TenantId>,
+    /// Non-compliant partners and the instant their suspension starts.
+    posture: HashMap<TenantId, Timestamp>,
     people: People,
     groups: Numbers<GroupId>,
     contained: HashSet<UserId>,
@@ -67,6 +69,9 @@ impl DecisionIndex {
         }
         for tenant in &snapshot.authorized_partners {
             index.set_authorized(*tenant, true);
+        }
+        for (tenant, from) in &snapshot.posture_suspensions {
+            index.set_posture_suspension(*tenant, Some(*from));
         }
         for user in &snapshot.users {
             index.upsert_user(user);
@@ -103,7 +108,21 @@ impl DecisionIndex {
     pub fn remove_tenant(&mut self, tenant: TenantId) {
         self.tenants.remove(&tenant);
         self.authorized.remove(&tenant);
+        self.posture.remove(&tenant);
         self.restrictions.remove(&tenant);
+    }
+
+    /// The instant from which a non-compliant partner is suspended; `None`
+    /// when its posture is compliant (or was never assessed).
+    pub fn set_posture_suspension(&mut self, tenant: TenantId, from: Option<Timestamp>) {
+        match from {
+            Some(from) => {
+                self.posture.insert(tenant, from);
+            }
+            None => {
+                self.posture.remove(&tenant);
+            }
+        }
     }
 
     pub fn set_authorized(&mut self, tenant: TenantId, authorized: bool) {

@@ -109,6 +109,19 @@ pub fn ecosystem(rng: &mut Rng) -> AccessSnapshot {
     let customers: Vec<TenantId> = tenants[2..].iter().map(|t| t.id).collect();
     let all: Vec<TenantId> = tenants.iter().map(|t| t.id).collect();
     let authorized_partners = all.iter().copied().filter(|_| rng.chance(70)).collect();
+    // Some tenants non-compliant: suspended already, or from an instant
+    // around the decision times.
+    let mut posture_suspensions = Vec::new();
+    for t in &all {
+        if rng.chance(25) {
+            let from = if rng.chance(30) {
+                Timestamp::from_unix_millis(i64::MIN)
+            } else {
+                rng.time_around(12)
+            };
+            posture_suspensions.push((*t, from));
+        }
+    }
 
     let users: Vec<PartnerUser> = (0..4)
         .map(|n| PartnerUser {
@@ -289,6 +302,7 @@ pub fn ecosystem(rng: &mut Rng) -> AccessSnapshot {
     AccessSnapshot {
         tenants,
         authorized_partners,
+        posture_suspensions,
         users,
         contained_users,
         memberships,

@@ -5,6 +5,7 @@ pub mod decisions;
 pub mod groups;
 pub mod intel;
 pub mod partners;
+pub mod posture;
 pub mod relationships;
 pub mod system;
 pub mod tenants;

@@ -535,3 +535,33 @@ async fn removing_the_user_from_the_group_denies_at_once() {
         ["no_assignment"]
     );
 }
+
+#[tokio::test]
+async fn a_noncompliant_partner_is_denied_from_the_end_of_its_grace_period() {
+    let eco = Ecosystem::with_clock().await;
+    eco.active_relationship(&[GROUPS_ADMIN], json!({"type": "standing"}))
+        .await;
+    let mut failing = crate::posture::compliant_snapshot();
+    failing["portcullis_partner_program"]
+        .as_object_mut()
+        .unwrap()
+        .remove("security_contact");
+    let snapshots = format!("/v1/posture/partners/{}/snapshots", eco.partner);
+    let uploaded = eco
+        .server
+        .post(&snapshots, &eco.partner_admin.secret, failing)
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert_eq!(uploaded["posture"]["state"], "noncompliant");
+    // Existing access stays during the grace period (14 days).
+    eco.advance(14 * DAY_MS - 1);
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+    eco.advance(1);
+    assert_eq!(
+        reasons(&eco.decide("groups.update", "mfa").await),
+        ["partner_noncompliant"]
+    );
+    crate::posture::upload(&eco.server, &eco.partner, &eco.partner_admin.secret).await;
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+}

@@ -14,6 +14,7 @@ mod gdap;
 mod graph;
 mod groups;
 mod isolation;
+mod posture;
 mod support;
 mod system;
 mod tenants;

@@ -20,6 +20,7 @@ mod authorization;
 mod events;
 mod groups;
 mod intel;
+mod posture;
 mod relationships;
 mod snapshot;
 mod tamper;

@@ -421,6 +421,59 @@ fn vetting_rows() -> Vec<Row> {
     ]
 }
 
+/// The rows of the posture routes: B's snapshot report is the foreign record.
+fn posture_rows() -> Vec<Row> {
+    fn b_partner(w: &World, _: Who) -> Vec<Target> {
+        vec![target(&[("tenant_id", &w.b)])]
+    }
+    vec![
+        Row {
+            method: Method::POST,
+            template: "/v1/posture/partners/{tenant_id}/snapshots",
+            targets: |w, who| {
+                w.foreign_tenants(who)
+                    .iter()
+                    .map(|t| target(&[("tenant_id", t)]).body(crate::posture::compliant_snapshot()))
+                    .collect()
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/posture/partners/{tenant_id}",
+            targets: b_partner,
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/posture/partners/{tenant_id}/report",
+            targets: b_partner,
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/posture/reports/{report_id}",
+            targets: |w, _| vec![target(&[("report_id", &w.b_report)])],
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/posture/partners",
+            targets: |_, _| vec![target(&[]), target(&[]).query("state=compliant")],
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/posture/baseline",
+            // The requirements are the same for every partner.
+            targets: |_, who| match who {
+                Who::PartnerAdmin => vec![target(&[]).allowed()],
+                _ => vec![target(&[])],
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/posture/baseline/reload",
+            targets: |_, _| vec![target(&[]).body(json!({"directory": "/tmp"}))],
+        },
+    ]
+}
+
 /// One route of the API and the calls to make of it as each principal.
 pub struct Row {
     pub method: Method,
@@ -437,6 +490,7 @@ pub fn table() -> Vec<Row> {
     let mut rows = directory_rows();
     rows.extend(least_privilege_rows());
     rows.extend(vetting_rows());
+    rows.extend(posture_rows());
     rows
 }
 

@@ -51,6 +51,8 @@ pub struct World {
     pub b_activation: String,
     /// B's approved vetting case.
     pub b_case: String,
+    /// The report of B's posture snapshot.
+    pub b_report: String,
     /// Secret of B's own partner admin token, which must survive the sweep.
     pub b_secret: String,
     pub partner_admin: Bearer,
@@ -120,6 +122,7 @@ impl World {
         let service = server.mint("service", None).await;
 
         let b_case = server.authorize_partner(&b).await;
+        let b_report = crate::posture::upload(server, &b, &server.operator.secret).await;
         let relationship = server
             .post(
                 "/v1/relationships",
@@ -193,6 +196,7 @@ impl World {
                 &b_assignment,
                 &b_activation,
                 &b_case,
+                &b_report,
             ],
         ));
         foreign_ids.extend(owned(&c, &[&c, &customer_admin.id]));
@@ -243,6 +247,7 @@ impl World {
             b_assignment,
             b_activation,
             b_case,
+            b_report,
             b_secret: b_admin.secret,
             partner_admin,
             customer_admin,

@@ -1,0 +1,238 @@
+//! Judging stored snapshots again: when the baseline changes (every
+//! partner's latest snapshot), and in the periodic round (stale snapshots;
+//! grace periods that ended).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use portcullis_domain::{PageRequest, RecordId, RuleViolation, Timestamp};
+use portcullis_posture::{Baseline, Snapshot, evaluate};
+use portcullis_store::{AuditContext, PartnerPosture, PostureFilter, PostureReportRecord};
+use serde::Serialize;
+
+use super::judge::{Evidence, grace_over, is_stale, next_state, to_time};
+use crate::access;
+use crate::{Caller, Portcullis, ServiceError};
+
+/// What re-judging partners did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReassessReport {
+    /// Partners whose latest snapshot was judged again.
+    pub evaluated: usize,
+    /// Partners whose state changed (each change audited and emitted).
+    pub changed: usize,
+    /// Partners skipped because of an error (logged; retried next time).
+    pub failed: usize,
+}
+
+/// What a baseline reload did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BaselineReload {
+    pub previous_version: String,
+    pub version: String,
+    /// Whether the version changed; only then are partners judged again.
+    pub changed: bool,
+    pub reassessed: ReassessReport,
+}
+
+/// What one posture round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PostureRound {
+    /// Non-compliant partners whose grace period ended.
+    pub suspended: usize,
+    /// Compliant partners whose snapshot went stale, judged again.
+    pub stale: ReassessReport,
+}
+
+impl Portcullis {
+    /// Loads the baseline from `dir` (or the configured `baseline_dir`, or
+    /// the default baseline when neither is given) and, when its version
+    /// differs from the one in force, puts it in force and judges every
+    /// partner's latest snapshot again (operators). A baseline that does not
+    /// load is refused with `invalid_baseline` (file, line and column) and
+    /// the working one stays in force.
+    pub async fn reload_baseline(
+        &self,
+        caller: &Caller,
+        dir: Option<&Path>,
+    ) -> Result<BaselineReload, ServiceError> {
+        access::require_operator(&caller.principal, "reload the posture baseline")?;
+        let dir = dir.or(self.posture.config.baseline_dir.as_deref());
+        let loaded = match dir {
+            Some(dir) => Baseline::load_dir(dir),
+            None => Baseline::default_partner(),
+        }
+        .map_err(|e| RuleViolation::new("invalid_baseline", e.to_string()))?;
+        let version = loaded.version().to_string();
+        let previous = self.posture.baseline()?;
+        let previous_version = previous.version().to_string();
+        if previous_version == version {
+            return Ok(BaselineReload {
+                previous_version,
+                version,
+                changed: false,
+                reassessed: ReassessReport::default(),
+            });
+        }
+        self.posture.replace(loaded)?;
+        tracing::info!(%previous_version, %version, "posture baseline replaced");
+        let reassessed = self.reassess_all(caller).await?;
+        Ok(BaselineReload {
+            previous_version,
+            version,
+            changed: true,
+            reassessed,
+        })
+    }
+
+    /// Judges every partner's latest snapshot against the baseline in force.
+    async fn reassess_all(&self, caller: &Caller) -> Result<ReassessReport, ServiceError> {
+        let baseline = self.posture.baseline()?;
+        let mut report = ReassessReport::default();
+        for previous in self.all_partner_postures().await? {
+            self.reassess_counted(caller, &baseline, &previous, &mut report)
+                .await;
+        }
+        Ok(report)
+    }
+
+    /// One round: suspends non-compliant partners whose grace period has
+    /// ended, and judges again compliant partners whose snapshot is stale.
+    pub async fn posture_round(&self) -> Result<PostureRound, ServiceError> {
+        let caller = Caller::local_operator();
+        let now = self.clock.now();
+        let config = self.posture.config.engine();
+        let mut round = PostureRound::default();
+        for previous in self.all_partner_postures().await? {
+            if let Some(after) = grace_over(&previous, now) {
+                match self
+                    .store
+                    .record_posture(&caller.audit(now), None, &after)
+                    .await
+                {
+                    Ok(()) => {
+                        round.suspended += 1;
+                        self.posture_changed(Some(previous.state), &after).await;
+                    }
+                    // Changed meanwhile: the next round sees the new state.
+                    Err(err) => tracing::warn!(%err, "posture round skipped a partner"),
+                }
+            } else if is_stale(&previous, now, &config) {
+                let baseline = self.posture.baseline()?;
+                self.reassess_counted(&caller, &baseline, &previous, &mut round.stale)
+                    .await;
+            }
+        }
+        Ok(round)
+    }
+
+    /// Runs [`Portcullis::posture_round`] every `every` until `shutdown`.
+    pub async fn posture_every(
+        self,
+        every: Duration,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) {
+        tokio::pin!(shutdown);
+        loop {
+            match self.posture_round().await {
+                Ok(round) if round != PostureRound::default() => {
+                    tracing::info!(?round, "posture round");
+                }
+                Ok(_) => {}
+                Err(err) => tracing::error!(%err, "posture round failed"),
+            }
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+
+    async fn all_partner_postures(&self) -> Result<Vec<PartnerPosture>, ServiceError> {
+        let mut all = Vec::new();
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let found = self
+                .store
+                .list_partner_postures(&PostureFilter::default(), &page)
+                .await?;
+            all.extend(found.items);
+            match found.next {
+                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                None => return Ok(all),
+            }
+        }
+    }
+
+    async fn reassess_counted(
+        &self,
+        caller: &Caller,
+        baseline: &Arc<Baseline>,
+        previous: &PartnerPosture,
+        report: &mut ReassessReport,
+    ) {
+        let now = self.clock.now();
+        match self
+            .reassess_one(&caller.audit(now), baseline, previous, now)
+            .await
+        {
+            Ok(after) => {
+                report.evaluated += 1;
+                if after.state != previous.state {
+                    report.changed += 1;
+                    self.posture_changed(Some(previous.state), &after).await;
+                }
+            }
+            Err(err) => {
+                report.failed += 1;
+                tracing::warn!(%err, tenant = %previous.tenant_id, "cannot judge a snapshot again");
+            }
+        }
+    }
+
+    /// Judges the snapshot behind `previous` again and stores the report
+    /// and the new state.
+    async fn reassess_one(
+        &self,
+        ctx: &AuditContext,
+        baseline: &Baseline,
+        previous: &PartnerPosture,
+        now: Timestamp,
+    ) -> Result<PartnerPosture, ServiceError> {
+        let (_, document) = self
+            .store
+            .posture_snapshot(previous.snapshot_id)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal(format!("snapshot `{}` is missing", previous.snapshot_id))
+            })?;
+        let snapshot = Snapshot::parse(document.as_bytes())
+            .map_err(|e| ServiceError::Internal(format!("a stored snapshot: {e}")))?
+            .with_taken_at(to_time(previous.snapshot_taken_at));
+        let config = self.posture.config.engine();
+        let report = evaluate(baseline, &snapshot, to_time(now), &config);
+        let record = PostureReportRecord {
+            id: RecordId::generate(),
+            snapshot_id: previous.snapshot_id,
+            tenant_id: previous.tenant_id,
+            baseline_version: report.baseline_version.clone(),
+            evaluated_at: now,
+            compliant: report.compliant,
+            report: serde_json::to_value(&report)
+                .map_err(|e| ServiceError::Internal(format!("posture report: {e}")))?,
+        };
+        let evidence = Evidence {
+            tenant: previous.tenant_id,
+            snapshot_id: previous.snapshot_id,
+            snapshot_taken_at: previous.snapshot_taken_at,
+            report_id: record.id,
+            report: &report,
+        };
+        let after = next_state(Some(previous), &evidence, now, &config);
+        self.store
+            .record_posture(ctx, Some(&record), &after)
+            .await?;
+        Ok(after)
+    }
+}
