@@ -22,6 +22,8 @@ pub struct FileConfig {
     /// The `[vetting]` table: resolver, country policy, risk weights,
     /// auto-approval, watchlist threshold, re-screening.
     pub vetting: Option<portcullis_service::VettingConfig>,
+    /// The `[posture]` table: staleness, grace period, baseline directory, rounds.
+    pub posture: Option<portcullis_service::PostureConfig>,
 }
 
 impl FileConfig {
@@ -42,6 +44,7 @@ pub struct Config {
     pub max_watchlist_bytes: usize,
     pub roles: Option<std::path::PathBuf>,
     pub vetting: portcullis_service::VettingConfig,
+    pub posture: portcullis_service::PostureConfig,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
                 .unwrap_or(portcullis_server::DEFAULT_MAX_WATCHLIST_BYTES),
             roles: roles.or(file.roles),
             vetting: file.vetting.unwrap_or_default(),
+            posture: file.posture.unwrap_or_default(),
         }
     }
 
@@ -138,6 +142,7 @@ mod tests {
             log: None,
             max_watchlist_bytes: None,
             vetting: None,
+            posture: None,
         };
         let config = Config::resolve(Some("flag.db".into()), None, None, None, file);
         assert_eq!(config.database_url, "flag.db");

@@ -225,7 +225,15 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let portcullis = Portcullis::load(store.clone(), Arc::new(SystemClock), catalog)
         .await
         .context("cannot build the decision index")?
-        .with_vetting(config.vetting.clone());
+        .with_vetting(config.vetting.clone())
+        .with_posture(config.posture.clone());
+    if let Some(dir) = &config.posture.baseline_dir {
+        let reload = portcullis
+            .reload_baseline(&Caller::local_operator(), None)
+            .await
+            .with_context(|| format!("cannot load the posture baseline `{}`", dir.display()))?;
+        tracing::info!(?reload, "posture baseline loaded");
+    }
     tracing::info!(roles, "decision index loaded");
     let server_config = portcullis_server::ServerConfig {
         max_body_bytes: config.max_body_bytes,
@@ -261,6 +269,14 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
                 .vetting_every(every, stopped(stop_rx.clone())),
         )
     });
+    // Suspend partners whose posture grace ended; mark stale snapshots.
+    let posture = config.posture.round_interval().map(|every| {
+        tokio::spawn(
+            portcullis
+                .clone()
+                .posture_every(every, stopped(stop_rx.clone())),
+        )
+    });
     let shutdown = async move {
         portcullis_server::shutdown_signal().await;
         let _ = stop_tx.send(true);
@@ -268,8 +284,8 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
     let _ = sweeper.await;
-    if let Some(vetting) = vetting {
-        let _ = vetting.await;
+    for task in [vetting, posture].into_iter().flatten() {
+        let _ = task.await;
     }
     portcullis.flush_events().await;
     store.close().await;
