@@ -41,7 +41,7 @@ pub use audit::{
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
-pub use event::{ActivityEvent, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
+pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
 pub use group::{GroupMember, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
 pub use name::{Description, DisplayName, UserPrincipalName};

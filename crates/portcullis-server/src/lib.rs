@@ -65,6 +65,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::assignments::router())
         .merge(routes::activations::router())
         .merge(routes::decisions::router())
+        .merge(routes::events::router())
         .merge(routes::system::router())
         .merge(routes::vetting::router())
         .merge(routes::posture::router())

@@ -15,6 +15,7 @@ mod engine;
 mod error;
 mod events;
 mod groups;
+mod ingest;
 mod partners;
 mod posture;
 mod relationship_views;
@@ -39,6 +40,7 @@ pub use caller::Caller;
 pub use engine::Engine;
 pub use error::ServiceError;
 pub use events::decision_event;
+pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };

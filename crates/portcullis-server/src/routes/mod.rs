@@ -2,6 +2,7 @@ pub mod activations;
 pub mod assignments;
 pub mod audit;
 pub mod decisions;
+pub mod events;
 pub mod groups;
 pub mod intel;
 pub mod partners;

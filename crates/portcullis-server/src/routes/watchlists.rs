@@ -49,7 +49,7 @@ async fn list_watchlists(
 /// re-screened against what was added, changed or removed.
 #[utoipa::path(put, path = "/v1/vetting/watchlists/{name}", tag = "vetting",
     params(("name" = String, Path, pattern = "^[A-Za-z0-9._-]{1,64}$"), LoadQuery),
-    request_body(content = String, content_type = "application/x-ndjson",
+    request_body(content = String, content_type = "text/plain",
         description = "FollowTheMoney JSON lines, or CSV with `format=csv`"),
     security(("bearer" = [])),
     responses((status = 200, body = WatchlistLoadReport), (status = 413, body = ErrorBody)))]

@@ -10,6 +10,7 @@
 
 mod audit;
 mod errors;
+mod events;
 mod gdap;
 mod graph;
 mod groups;

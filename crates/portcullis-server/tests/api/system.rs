@@ -202,6 +202,8 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/vetting/watchlists"),
         ("PUT", "/v1/vetting/watchlists/{name}"),
         ("DELETE", "/v1/vetting/watchlists/{name}"),
+        ("GET", "/v1/events"),
+        ("POST", "/v1/events"),
         ("GET", "/v1/vetting/intel"),
         ("PUT", "/v1/vetting/intel/{source}"),
         ("POST", "/v1/posture/partners/{tenant_id}/snapshots"),

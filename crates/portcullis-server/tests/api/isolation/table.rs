@@ -401,6 +401,39 @@ fn vetting_rows() -> Vec<Row> {
         },
         Row {
             method: Method::GET,
+            template: "/v1/events",
+            targets: |w, who| match who {
+                Who::Service => vec![target(&[])],
+                Who::PartnerAdmin => vec![
+                    target(&[]).only(vec![]),
+                    target(&[])
+                        .query(format!("partner_tenant_id={}", w.b))
+                        .only(vec![]),
+                ],
+                Who::CustomerAdmin => vec![
+                    target(&[]).only(vec![]),
+                    target(&[])
+                        .query(format!("customer_tenant_id={}", w.d))
+                        .only(vec![]),
+                ],
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/events",
+            targets: |w, who| {
+                // Services send the platform's events (not tenant data they
+                // could read back); admins may not.
+                let t = target(&[]).body(json!({"class_uid": 3002, "time": 1, "status_id": 1,
+                    "user": {"uid": w.b_users[0], "org": {"uid": w.b}}}));
+                match who {
+                    Who::Service => vec![t.allowed()],
+                    _ => vec![t],
+                }
+            },
+        },
+        Row {
+            method: Method::GET,
             template: "/v1/vetting/intel",
             targets: |_, _| vec![target(&[])],
         },
