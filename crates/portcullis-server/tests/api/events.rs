@@ -105,7 +105,7 @@ async fn a_batch_keeps_its_good_lines_reports_bad_ones_and_ignores_repeats() {
         1
     );
     assert_eq!(
-        server_items(&server, &"since=1970-01-01T00:00:01.500Z".to_owned())
+        server_items(&server, "since=1970-01-01T00:00:01.500Z")
             .await
             .len(),
         1
