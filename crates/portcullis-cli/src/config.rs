@@ -17,6 +17,10 @@ pub struct FileConfig {
     pub roles: Option<std::path::PathBuf>,
     /// A `tracing` filter such as `info` or `portcullis=debug`.
     pub log: Option<String>,
+    /// Days activity events are kept (default 90; 0 keeps them for ever).
+    pub event_retention_days: Option<u32>,
+    /// NATS JetStream to read activity events from (`nats://…`).
+    pub nats_url: Option<String>,
     /// The largest watchlist a load accepts, in bytes (default 256 MiB).
     pub max_watchlist_bytes: Option<usize>,
     /// The `[vetting]` table: resolver, country policy, risk weights,
@@ -43,6 +47,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub max_watchlist_bytes: usize,
     pub roles: Option<std::path::PathBuf>,
+    pub nats_url: Option<String>,
+    pub event_retention_days: u32,
     pub vetting: portcullis_service::VettingConfig,
     pub posture: portcullis_service::PostureConfig,
 }
@@ -53,6 +59,7 @@ impl Config {
         listen: Option<String>,
         max_body_bytes: Option<usize>,
         roles: Option<std::path::PathBuf>,
+        nats_url: Option<String>,
         file: FileConfig,
     ) -> Self {
         Self {
@@ -69,6 +76,8 @@ impl Config {
                 .max_watchlist_bytes
                 .unwrap_or(portcullis_server::DEFAULT_MAX_WATCHLIST_BYTES),
             roles: roles.or(file.roles),
+            nats_url: nats_url.or(file.nats_url),
+            event_retention_days: file.event_retention_days.unwrap_or(90),
             vetting: file.vetting.unwrap_or_default(),
             posture: file.posture.unwrap_or_default(),
         }
@@ -140,11 +149,13 @@ mod tests {
             max_body_bytes: None,
             roles: None,
             log: None,
+            event_retention_days: None,
+            nats_url: None,
             max_watchlist_bytes: None,
             vetting: None,
             posture: None,
         };
-        let config = Config::resolve(Some("flag.db".into()), None, None, None, file);
+        let config = Config::resolve(Some("flag.db".into()), None, None, None, None, file);
         assert_eq!(config.database_url, "flag.db");
         assert_eq!(config.listen, "0.0.0.0:9000");
         assert_eq!(
@@ -155,7 +166,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_embedded_sqlite_file_and_loopback() {
-        let config = Config::resolve(None, None, None, None, FileConfig::default());
+        let config = Config::resolve(None, None, None, None, None, FileConfig::default());
         assert_eq!(config.database_url, "./portcullis.db");
         assert_eq!(config.listen, "127.0.0.1:8080");
     }
@@ -188,7 +199,7 @@ mod vetting_tests {
              [vetting.countries]\nembargoed = [\"KP\"]\n[vetting.auto_approve]\nenabled = true\n",
         )
         .unwrap();
-        let config = Config::resolve(None, None, None, None, file);
+        let config = Config::resolve(None, None, None, None, None, file);
         assert_eq!(config.vetting.nameservers.len(), 1);
         assert!(config.vetting.auto_approve.enabled);
         assert_eq!(config.vetting.countries.embargoed.len(), 1);

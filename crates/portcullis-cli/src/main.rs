@@ -67,6 +67,10 @@ struct ServeArgs {
     /// default Entra roles.
     #[arg(long, env = "PORTCULLIS_ROLES")]
     roles: Option<std::path::PathBuf>,
+    /// Also read activity events from NATS JetStream (e.g. `nats://127.0.0.1:4222`):
+    /// stream `PORTCULLIS_EVENTS`, subjects `portcullis.events.>`, durable `portcullis-ingest`.
+    #[arg(long, env = "PORTCULLIS_NATS_URL")]
+    nats_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +146,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         serve_args.and_then(|a| a.listen.clone()),
         serve_args.and_then(|a| a.max_body_bytes),
         serve_args.and_then(|a| a.roles.clone()),
+        serve_args.and_then(|a| a.nats_url.clone()),
         file,
     );
     match cli.command {
@@ -226,7 +231,8 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .await
         .context("cannot build the decision index")?
         .with_vetting(config.vetting.clone())
-        .with_posture(config.posture.clone());
+        .with_posture(config.posture.clone())
+        .with_event_retention_days(config.event_retention_days);
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
             .reload_baseline(&Caller::local_operator(), None)
@@ -251,6 +257,27 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     );
     // Follow commits of other nodes (PostgreSQL NOTIFY, with a slow poll).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let nats = match &config.nats_url {
+        None => None,
+        Some(url) => {
+            let nats = portcullis_server::nats::NatsConfig::new(url.clone());
+            let bound = portcullis_server::nats::consumer(&nats)
+                .await
+                .with_context(|| format!("cannot consume activity events from `{url}`"))?;
+            tracing::info!(%url, stream = %nats.stream, durable = %nats.durable, "consuming activity events from NATS");
+            let app = portcullis.clone();
+            let stop = stop_rx.clone();
+            Some(tokio::spawn(async move {
+                let stopped = async move {
+                    let mut stop = stop;
+                    let _ = stop.changed().await;
+                };
+                if let Err(err) = portcullis_server::nats::consume(app, bound, stopped).await {
+                    tracing::error!(%err, "NATS consumption stopped");
+                }
+            }))
+        }
+    };
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.changed().await;
     };
@@ -284,7 +311,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
     let _ = sweeper.await;
-    for task in [vetting, posture].into_iter().flatten() {
+    for task in [vetting, posture, nats].into_iter().flatten() {
         let _ = task.await;
     }
     portcullis.flush_events().await;

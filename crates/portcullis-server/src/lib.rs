@@ -27,6 +27,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub mod nats;
+
 pub use observe::{Metrics, REQUEST_ID_HEADER};
 pub use state::AppState;
 

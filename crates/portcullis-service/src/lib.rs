@@ -54,6 +54,9 @@ pub use vetting::{
     WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
 
+/// How long activity events are kept unless configured otherwise.
+pub const DEFAULT_EVENT_RETENTION_DAYS: i64 = 90;
+
 /// The application: a store, a clock, and the decision engine.
 #[derive(Debug, Clone)]
 pub struct Portcullis {
@@ -66,6 +69,8 @@ pub struct Portcullis {
     events: Arc<events::EventQueue>,
     /// Recently authenticated tokens.
     token_cache: Arc<token_cache::TokenCache>,
+    /// How long activity events are kept, in milliseconds (`None`: for ever).
+    event_retention_ms: Option<i64>,
     /// Vetting's configuration, resolver and watchlist index.
     vetting: Arc<vetting::VettingRuntime>,
     /// Posture's configuration and the baseline in force.
@@ -94,8 +99,16 @@ impl Portcullis {
             events: Arc::new(events::EventQueue::default()),
             token_cache: Arc::new(token_cache::TokenCache::default()),
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
+            event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
         }
+    }
+
+    /// Keeps activity events for `days` (0: for ever); the sweep deletes older ones.
+    #[must_use]
+    pub fn with_event_retention_days(mut self, days: u32) -> Self {
+        self.event_retention_ms = (days > 0).then(|| i64::from(days) * 86_400_000);
+        self
     }
 
     /// The same application with these vetting settings.

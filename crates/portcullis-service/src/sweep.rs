@@ -19,6 +19,8 @@ pub struct SweepReport {
     pub extended: usize,
     /// Expiry warnings newly emitted.
     pub warnings: usize,
+    /// Activity events deleted for being older than the retention.
+    pub events_pruned: u64,
 }
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -67,6 +69,14 @@ impl Portcullis {
         let caller = Caller::local_operator();
         let now = self.clock.now();
         let mut report = SweepReport::default();
+        if let Some(keep) = self.event_retention_ms {
+            report.events_pruned = self
+                .store
+                .prune_events(portcullis_domain::Timestamp::from_unix_millis(
+                    now.unix_millis().saturating_sub(keep),
+                ))
+                .await?;
+        }
         let mut warnings = Vec::new();
         for status in [
             RelationshipStatus::Active,

@@ -220,3 +220,37 @@ async fn sweep_completes_terminations_expires_stale_requests_and_records_extensi
         "an auto-extending relationship never warns"
     );
 }
+
+#[tokio::test]
+async fn sweep_deletes_events_older_than_the_retention() {
+    let w = world().await;
+    let app = w.app.clone().with_event_retention_days(30);
+    let now = portcullis_domain::Clock::now(w.clock.as_ref()).unix_millis();
+    let event = |uid: &str, time: i64| portcullis_domain::ActivityEvent {
+        uid: uid.into(),
+        class_uid: 3002,
+        time: Timestamp::from_unix_millis(time),
+        status_id: 1,
+        partner_tenant_id: None,
+        user_id: Some("u1".into()),
+        customer_tenant_id: None,
+        operation: None,
+        body: serde_json::json!({}),
+    };
+    w.store
+        .append_events(&[
+            event("old", now - 31 * DAY),
+            event("recent", now - 29 * DAY),
+        ])
+        .await
+        .unwrap();
+    let report = app.sweep().await.unwrap();
+    assert_eq!(report.events_pruned, 1);
+    let left = w
+        .store
+        .list_events(&EventFilter::default(), &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert!(left.items.iter().all(|e| e.event.uid != "old"));
+    assert!(left.items.iter().any(|e| e.event.uid == "recent"));
+}

@@ -34,6 +34,8 @@ pub trait EventStore {
     /// Appends events in one transaction, ignoring any whose `uid` is
     /// already stored; returns how many were new.
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError>;
+    /// Deletes events whose time is before `before`; returns how many.
+    async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError>;
     /// Events in arrival order.
     async fn list_events(
         &self,
@@ -89,6 +91,14 @@ fn insert_sql(rows: usize) -> String {
 
 #[async_trait]
 impl EventStore for SqlStore {
+    async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM activity_events WHERE time < $1")
+            .bind(before.unix_millis())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut added = 0;

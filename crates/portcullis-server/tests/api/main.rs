@@ -15,6 +15,7 @@ mod gdap;
 mod graph;
 mod groups;
 mod isolation;
+mod nats;
 mod posture;
 mod support;
 mod system;

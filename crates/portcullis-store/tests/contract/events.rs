@@ -109,3 +109,40 @@ contract!(
         assert_eq!(seen, 450);
     }
 );
+
+contract!(
+    pruning_deletes_only_events_before_the_cutoff,
+    |store, _db| {
+        store
+            .append_events(&[
+                event("old", 1_000, "u1"),
+                event("edge", 2_000, "u1"),
+                event("new", 3_000, "u1"),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .prune_events(Timestamp::from_unix_millis(2_000))
+                .await
+                .unwrap(),
+            1
+        );
+        let left: Vec<String> = store
+            .list_events(&EventFilter::default(), &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|e| e.event.uid)
+            .collect();
+        assert_eq!(left, ["edge", "new"]);
+        assert_eq!(
+            store
+                .prune_events(Timestamp::from_unix_millis(2_000))
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
