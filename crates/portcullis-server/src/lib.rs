@@ -68,6 +68,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::activations::router())
         .merge(routes::decisions::router())
         .merge(routes::events::router())
+        .merge(routes::findings::router())
         .merge(routes::system::router())
         .merge(routes::vetting::router())
         .merge(routes::posture::router())

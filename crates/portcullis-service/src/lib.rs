@@ -14,6 +14,7 @@ mod decisions;
 mod engine;
 mod error;
 mod events;
+mod findings;
 mod groups;
 mod ingest;
 mod partners;
@@ -40,6 +41,7 @@ pub use caller::Caller;
 pub use engine::Engine;
 pub use error::ServiceError;
 pub use events::decision_event;
+pub use findings::ContainmentKind;
 pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,

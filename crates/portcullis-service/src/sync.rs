@@ -173,6 +173,12 @@ impl Portcullis {
             "watchlist.load" | "watchlist.delete" => {
                 self.reload_watchlists().await?;
             }
+            "containment.create" | "containment.lift" => {
+                let id = portcullis_domain::RecordId::parse(target)?;
+                if let Some(c) = self.store.get_containment(id).await? {
+                    self.apply_containment(&c);
+                }
+            }
             "intel.import" => {
                 self.reload_intel().await?;
             }

@@ -17,6 +17,7 @@ mod changes;
 mod context;
 mod error;
 mod events;
+mod findings;
 mod groups;
 mod intel;
 mod mutation;
@@ -40,6 +41,7 @@ pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
 pub use events::{EventFilter, EventStore, StoredEvent};
+pub use findings::{Containment, FINDING_STATUSES, Finding, FindingFilter, FindingStore};
 pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
 pub use posture::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,

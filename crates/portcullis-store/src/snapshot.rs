@@ -65,6 +65,13 @@ impl SqlStore {
             crate::users::from_row,
         )
         .await?;
+        let contained_users = read_all(
+            conn,
+            "SELECT target_id FROM containments WHERE kind = 'user' AND lifted_at IS NULL \
+             ORDER BY target_id",
+            |row| rows::parsed(row, "target_id", portcullis_domain::UserId::parse),
+        )
+        .await?;
         let memberships = read_all(
             conn,
             "SELECT group_id, user_id, added_at FROM group_members ORDER BY group_id, user_id",
@@ -116,7 +123,7 @@ impl SqlStore {
             authorized_partners,
             posture_suspensions,
             users,
-            contained_users: Vec::new(),
+            contained_users,
             memberships,
             relationships,
             assignments,

@@ -22,6 +22,7 @@ pub trait Store:
     + crate::VettingStore
     + crate::WatchlistStore
     + crate::IntelStore
+    + crate::FindingStore
     + crate::PostureStore
     + Send
     + Sync

@@ -3,6 +3,7 @@ pub mod assignments;
 pub mod audit;
 pub mod decisions;
 pub mod events;
+pub mod findings;
 pub mod groups;
 pub mod intel;
 pub mod partners;

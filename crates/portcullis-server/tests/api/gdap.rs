@@ -565,3 +565,90 @@ async fn a_noncompliant_partner_is_denied_from_the_end_of_its_grace_period() {
     crate::posture::upload(&eco.server, &eco.partner, &eco.partner_admin.secret).await;
     assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
 }
+
+#[tokio::test]
+async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() {
+    let eco = Ecosystem::start().await;
+    eco.active_relationship(&[GROUPS_ADMIN], json!({"type": "standing"}))
+        .await;
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+    let op = eco.server.operator.secret.clone();
+    let contained = eco
+        .server
+        .post(
+            "/v1/containments",
+            &op,
+            json!({"kind": "user", "target_id": eco.alice, "reason": "password spray from 203.0.113.9"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert_eq!(
+        reasons(&eco.decide("groups.update", "mfa").await),
+        ["user_contained"]
+    );
+    eco.server
+        .post(
+            "/v1/containments",
+            &op,
+            json!({"kind": "user", "target_id": eco.alice, "reason": "again"}),
+        )
+        .await
+        .expect_error(StatusCode::CONFLICT, "conflict");
+    let id = crate::support::str_field(&contained, "id");
+    let lifted = eco
+        .server
+        .post(
+            &format!("/v1/containments/{id}/lift"),
+            &op,
+            json!({"reason": "false positive"}),
+        )
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(lifted["lift_reason"], "false positive");
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+
+    // The partner tenant: its vetting case is suspended, then reinstated.
+    let partner = eco
+        .server
+        .post(
+            "/v1/containments",
+            &op,
+            json!({"kind": "partner", "target_id": eco.partner, "reason": "compromised MSP"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert_eq!(
+        reasons(&eco.decide("groups.update", "mfa").await),
+        ["partner_not_authorized"]
+    );
+    let id = crate::support::str_field(&partner, "id");
+    eco.server
+        .post(
+            &format!("/v1/containments/{id}/lift"),
+            &op,
+            json!({"reason": "cleaned up"}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+    let audit = eco.server.audit("operation=containment.lift").await;
+    assert_eq!(audit.len(), 2);
+    let active = eco.server.op_get("/v1/containments").await.items();
+    assert!(active.is_empty());
+    // Findings: nothing raised yet; a bad status is refused.
+    assert!(eco.server.op_get("/v1/findings").await.items().is_empty());
+    eco.server
+        .send(
+            crate::support::Request::new(
+                reqwest::Method::PATCH,
+                &format!("/v1/findings/{}", crate::support::unknown_id()),
+            )
+            .bearer(&op)
+            .json(json!({"status": "Suppressed"})),
+        )
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}

@@ -18,6 +18,7 @@ mod atomicity;
 mod audit;
 mod authorization;
 mod events;
+mod findings;
 mod groups;
 mod intel;
 mod posture;

@@ -401,6 +401,59 @@ fn vetting_rows() -> Vec<Row> {
         },
         Row {
             method: Method::GET,
+            template: "/v1/findings",
+            targets: |w, who| {
+                vec![
+                    own_only(who, target(&[])),
+                    own_only(who, target(&[]).query(format!("partner_tenant_id={}", w.b))),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/findings/{finding_id}",
+            targets: |_, _| vec![target(&[("finding_id", &crate::support::unknown_id())])],
+        },
+        Row {
+            method: Method::PATCH,
+            template: "/v1/findings/{finding_id}",
+            targets: |_, _| {
+                vec![
+                    target(&[("finding_id", &crate::support::unknown_id())])
+                        .body(json!({"status": "Suppressed", "reason": "intrusion"})),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/containments",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/containments",
+            targets: |w, _| {
+                vec![
+                    target(&[]).body(
+                        json!({"kind": "user", "target_id": w.b_users[0], "reason": "intrusion"}),
+                    ),
+                    target(&[])
+                        .body(json!({"kind": "partner", "target_id": w.b, "reason": "intrusion"})),
+                ]
+            },
+        },
+        Row {
+            method: Method::POST,
+            template: "/v1/containments/{containment_id}/lift",
+            targets: |_, _| {
+                vec![
+                    target(&[("containment_id", &crate::support::unknown_id())])
+                        .body(json!({"reason": "intrusion"})),
+                ]
+            },
+        },
+        Row {
+            method: Method::GET,
             template: "/v1/events",
             targets: |w, who| match who {
                 Who::Service => vec![target(&[])],

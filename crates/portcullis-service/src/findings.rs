@@ -1,0 +1,245 @@
+//! Detection findings and containment: operators triage findings; a
+//! contained partner user is denied at once on every node, a contained
+//! partner tenant is suspended through vetting; lifting is an audited
+//! operator action.
+
+use portcullis_domain::vetting::CaseState;
+use portcullis_domain::{Page, PageRequest, PrincipalKind, RecordId, TenantId, UserId};
+use portcullis_store::{CaseFilter, Containment, FINDING_STATUSES, Finding, FindingFilter};
+use serde::Deserialize;
+
+use crate::access;
+use crate::{Caller, Portcullis, ServiceError};
+
+/// What to contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainmentKind {
+    /// A partner user: every decision about it denies (`user_contained`).
+    User,
+    /// A partner tenant: its vetting case is suspended, so every decision
+    /// about its users denies (`partner_not_authorized`).
+    Partner,
+}
+
+impl ContainmentKind {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Partner => "partner",
+        }
+    }
+}
+
+fn finding_not_found(id: RecordId) -> ServiceError {
+    ServiceError::NotFound(format!("finding `{id}` not found"))
+}
+
+impl Portcullis {
+    /// Findings: operators see all; a partner admin its partner's.
+    pub async fn list_detection_findings(
+        &self,
+        caller: &Caller,
+        mut filter: FindingFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Finding>, ServiceError> {
+        match caller.principal.kind() {
+            PrincipalKind::Operator => {}
+            PrincipalKind::PartnerAdmin => {
+                let own = caller.principal.tenant().map(|t| t.to_string());
+                if filter.partner_tenant_id.is_some() && filter.partner_tenant_id != own {
+                    return Ok(Page::from_rows(Vec::new(), page.limit(), |_: &Finding| {
+                        String::new()
+                    }));
+                }
+                filter.partner_tenant_id = own;
+            }
+            kind => {
+                return Err(ServiceError::Forbidden(format!(
+                    "a `{kind}` may not read findings"
+                )));
+            }
+        }
+        Ok(self.store.list_detection_findings(&filter, page).await?)
+    }
+
+    pub async fn get_detection_finding(
+        &self,
+        caller: &Caller,
+        id: RecordId,
+    ) -> Result<Finding, ServiceError> {
+        match caller.principal.kind() {
+            PrincipalKind::Operator | PrincipalKind::PartnerAdmin => {}
+            kind => {
+                return Err(ServiceError::Forbidden(format!(
+                    "a `{kind}` may not read findings"
+                )));
+            }
+        }
+        let finding = self
+            .store
+            .get_finding(id)
+            .await?
+            .ok_or_else(|| finding_not_found(id))?;
+        if caller.principal.kind() == PrincipalKind::PartnerAdmin
+            && finding.partner_tenant_id != caller.principal.tenant().map(|t| t.to_string())
+        {
+            return Err(finding_not_found(id));
+        }
+        Ok(finding)
+    }
+
+    /// Operators move a finding to `In Progress`, `Resolved` or
+    /// `Suppressed` (with a reason), audited.
+    pub async fn set_finding_status(
+        &self,
+        caller: &Caller,
+        id: RecordId,
+        status: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Finding, ServiceError> {
+        access::require_operator(&caller.principal, "change findings")?;
+        if !FINDING_STATUSES.contains(&status) {
+            return Err(portcullis_domain::ValidationError::new(
+                "status",
+                format!("`{status}` is not one of `New`, `In Progress`, `Resolved`, `Suppressed`"),
+            )
+            .into());
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if status == "Suppressed" && reason.is_none() {
+            return Err(portcullis_domain::ValidationError::new(
+                "reason",
+                "is required to suppress a finding",
+            )
+            .into());
+        }
+        self.store
+            .set_finding_status(
+                &caller.audit(self.clock.now()),
+                id,
+                status,
+                reason,
+                expected_version,
+            )
+            .await
+            .map_err(|e| ServiceError::from_store(e, || format!("finding `{id}` not found")))
+    }
+
+    /// Contains a partner user or partner tenant (operators, or the
+    /// containment policy acting on a finding).
+    pub async fn contain(
+        &self,
+        caller: &Caller,
+        kind: ContainmentKind,
+        target: &str,
+        reason: &str,
+        finding: Option<RecordId>,
+    ) -> Result<Containment, ServiceError> {
+        access::require_operator(&caller.principal, "contain partners")?;
+        let now = self.clock.now();
+        let target_id = match kind {
+            ContainmentKind::User => UserId::parse(target)?.to_string(),
+            ContainmentKind::Partner => TenantId::parse(target)?.to_string(),
+        };
+        let containment = Containment {
+            id: RecordId::generate(),
+            kind: kind.as_str().to_owned(),
+            target_id: target_id.clone(),
+            finding_id: finding,
+            reason: reason.to_owned(),
+            created_at: now,
+            created_by: caller.principal.audit_name(),
+            lifted_at: None,
+            lifted_by: None,
+            lift_reason: None,
+        };
+        if kind == ContainmentKind::Partner {
+            let tenant = TenantId::parse(&target_id)?;
+            let case = self.standing_case(tenant, CaseState::Approved).await?;
+            self.suspend_partner(caller, case, &format!("contained: {reason}"))
+                .await?;
+        }
+        self.store
+            .create_containment(&caller.audit(now), &containment)
+            .await
+            .map_err(|e| ServiceError::from_store(e, || "not found".into()))?;
+        self.apply_containment(&containment);
+        Ok(containment)
+    }
+
+    /// Lifts a containment (operators), audited; a partner's case is reinstated.
+    pub async fn lift_containment(
+        &self,
+        caller: &Caller,
+        id: RecordId,
+        reason: &str,
+    ) -> Result<Containment, ServiceError> {
+        access::require_operator(&caller.principal, "lift containment")?;
+        let current = self
+            .store
+            .get_containment(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("containment `{id}` not found")))?;
+        if current.kind == "partner" && current.lifted_at.is_none() {
+            let tenant = TenantId::parse(&current.target_id)?;
+            let case = self.standing_case(tenant, CaseState::Suspended).await?;
+            self.reinstate_partner(caller, case, &format!("containment lifted: {reason}"))
+                .await?;
+        }
+        let lifted = self
+            .store
+            .lift_containment(&caller.audit(self.clock.now()), id, reason)
+            .await
+            .map_err(|e| ServiceError::from_store(e, || format!("containment `{id}` not found")))?;
+        self.apply_containment(&lifted);
+        Ok(lifted)
+    }
+
+    pub async fn list_containments(
+        &self,
+        caller: &Caller,
+        active_only: bool,
+        page: &PageRequest,
+    ) -> Result<Page<Containment>, ServiceError> {
+        access::require_operator(&caller.principal, "read containments")?;
+        Ok(self.store.list_containments(active_only, page).await?)
+    }
+
+    /// Makes the decision index follow a containment.
+    pub(crate) fn apply_containment(&self, c: &Containment) {
+        if c.kind == "user"
+            && let Ok(user) = UserId::parse(&c.target_id)
+        {
+            let contained = c.lifted_at.is_none();
+            self.engine
+                .update(|index| index.set_contained(user, contained));
+        }
+    }
+
+    /// The partner's case in `state`.
+    async fn standing_case(
+        &self,
+        tenant: TenantId,
+        state: CaseState,
+    ) -> Result<portcullis_domain::vetting::CaseId, ServiceError> {
+        let cases = self
+            .store
+            .list_cases(
+                &CaseFilter {
+                    tenant_id: Some(tenant),
+                    state: Some(state),
+                },
+                &PageRequest::first(1),
+            )
+            .await?;
+        cases.items.first().map(|c| c.id).ok_or_else(|| {
+            portcullis_domain::RuleViolation::new(
+                "invalid_transition",
+                format!("partner tenant `{tenant}` has no `{state}` vetting case"),
+            )
+            .into()
+        })
+    }
+}

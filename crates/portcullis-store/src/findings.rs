@@ -1,0 +1,448 @@
+//! Detection findings and containments in SQL. Every change is audited in
+//! its own transaction: `finding.open`, `finding.update`, `finding.status`,
+//! `containment.create`, `containment.lift`.
+
+use async_trait::async_trait;
+use portcullis_domain::{Page, PageRequest, RecordId, Timestamp};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// An OCSF Detection Finding with the fields Portcullis queries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Finding {
+    pub id: RecordId,
+    /// The detection rule, e.g. `tenant_fan_out`.
+    pub rule_id: String,
+    /// OCSF `severity_id`: 1 informational … 5 critical.
+    pub severity_id: i64,
+    /// `New`, `In Progress`, `Resolved` or `Suppressed`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub partner_tenant_id: Option<String>,
+    pub user_id: Option<String>,
+    pub title: String,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub evidence_count: i64,
+    /// The whole OCSF Detection Finding (class 2004).
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+}
+
+/// The statuses a finding may have.
+pub const FINDING_STATUSES: [&str; 4] = ["New", "In Progress", "Resolved", "Suppressed"];
+
+/// Which findings to list; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub status: Option<String>,
+    pub rule_id: Option<String>,
+    pub partner_tenant_id: Option<String>,
+    pub user_id: Option<String>,
+    /// Findings whose evidence reaches this time or later.
+    pub since: Option<Timestamp>,
+}
+
+/// A partner user, relationship or partner tenant held back from access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Containment {
+    pub id: RecordId,
+    /// `user`, `relationship` or `partner`.
+    pub kind: String,
+    /// The contained user, relationship or partner tenant id.
+    pub target_id: String,
+    pub finding_id: Option<RecordId>,
+    pub reason: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub lifted_at: Option<Timestamp>,
+    pub lifted_by: Option<String>,
+    pub lift_reason: Option<String>,
+}
+
+#[async_trait]
+pub trait FindingStore {
+    /// Inserts a new finding or replaces an existing one (same id) with
+    /// grown evidence; a finding an operator closed is not reopened here.
+    async fn upsert_finding(
+        &self,
+        ctx: &AuditContext,
+        finding: &Finding,
+    ) -> Result<Finding, StoreError>;
+    async fn get_finding(&self, id: RecordId) -> Result<Option<Finding>, StoreError>;
+    /// The open (`New` or `In Progress`) finding of a user and rule, if any.
+    async fn open_finding(
+        &self,
+        user_id: &str,
+        rule_id: &str,
+    ) -> Result<Option<Finding>, StoreError>;
+    async fn list_detection_findings(
+        &self,
+        filter: &FindingFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Finding>, StoreError>;
+    /// Changes a finding's status (version-checked), audited.
+    async fn set_finding_status(
+        &self,
+        ctx: &AuditContext,
+        id: RecordId,
+        status: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Finding, StoreError>;
+    /// Stores a containment; conflict when the target is already contained.
+    async fn create_containment(
+        &self,
+        ctx: &AuditContext,
+        c: &Containment,
+    ) -> Result<(), StoreError>;
+    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError>;
+    /// Lifts an active containment.
+    async fn lift_containment(
+        &self,
+        ctx: &AuditContext,
+        id: RecordId,
+        reason: &str,
+    ) -> Result<Containment, StoreError>;
+    /// Containments, newest last; only those not lifted when `active_only`.
+    async fn list_containments(
+        &self,
+        active_only: bool,
+        page: &PageRequest,
+    ) -> Result<Page<Containment>, StoreError>;
+}
+
+const FINDING_COLUMNS: &str = "id, rule_id, severity_id, status, status_reason, partner_tenant_id, \
+     user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version";
+
+const CONTAINMENT_COLUMNS: &str = "id, kind, target_id, finding_id, reason, created_at, created_by, \
+     lifted_at, lifted_by, lift_reason";
+
+fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
+    Ok(Finding {
+        id: rows::parsed(row, "id", RecordId::parse)?,
+        rule_id: rows::text(row, "rule_id")?,
+        severity_id: rows::int(row, "severity_id")?,
+        status: rows::text(row, "status")?,
+        status_reason: rows::opt_text(row, "status_reason")?,
+        partner_tenant_id: rows::opt_text(row, "partner_tenant_id")?,
+        user_id: rows::opt_text(row, "user_id")?,
+        title: rows::text(row, "title")?,
+        first_seen: rows::time(row, "first_seen")?,
+        last_seen: rows::time(row, "last_seen")?,
+        evidence_count: rows::int(row, "evidence_count")?,
+        body: rows::json(row, "body")?,
+        created_at: rows::time(row, "created_at")?,
+        updated_at: rows::time(row, "updated_at")?,
+        version: rows::int(row, "version")?,
+    })
+}
+
+fn containment_from_row(row: &AnyRow) -> Result<Containment, StoreError> {
+    Ok(Containment {
+        id: rows::parsed(row, "id", RecordId::parse)?,
+        kind: rows::text(row, "kind")?,
+        target_id: rows::text(row, "target_id")?,
+        finding_id: rows::opt_parsed(row, "finding_id", RecordId::parse)?,
+        reason: rows::text(row, "reason")?,
+        created_at: rows::time(row, "created_at")?,
+        created_by: rows::text(row, "created_by")?,
+        lifted_at: rows::opt_time(row, "lifted_at")?,
+        lifted_by: rows::opt_text(row, "lifted_by")?,
+        lift_reason: rows::opt_text(row, "lift_reason")?,
+    })
+}
+
+async fn fetch_finding(
+    conn: &mut sqlx::AnyConnection,
+    id: RecordId,
+) -> Result<Option<Finding>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {FINDING_COLUMNS} FROM findings WHERE id = $1"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(finding_from_row).transpose()
+}
+
+async fn write_finding(
+    conn: &mut sqlx::AnyConnection,
+    f: &Finding,
+    insert: bool,
+) -> Result<(), StoreError> {
+    let sql = if insert {
+        format!(
+            "INSERT INTO findings ({FINDING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12, $13, $14, $15)"
+        )
+    } else {
+        "UPDATE findings SET rule_id = $2, severity_id = $3, status = $4, status_reason = $5, \
+         partner_tenant_id = $6, user_id = $7, title = $8, first_seen = $9, last_seen = $10, \
+         evidence_count = $11, body = $12, created_at = $13, updated_at = $14, version = $15 \
+         WHERE id = $1"
+            .to_owned()
+    };
+    sqlx::query(&sql)
+        .bind(f.id.to_string())
+        .bind(&f.rule_id)
+        .bind(f.severity_id)
+        .bind(&f.status)
+        .bind(f.status_reason.as_deref())
+        .bind(f.partner_tenant_id.as_deref())
+        .bind(f.user_id.as_deref())
+        .bind(&f.title)
+        .bind(f.first_seen.unix_millis())
+        .bind(f.last_seen.unix_millis())
+        .bind(f.evidence_count)
+        .bind(rows::to_json(&f.body)?)
+        .bind(f.created_at.unix_millis())
+        .bind(f.updated_at.unix_millis())
+        .bind(f.version)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl FindingStore for SqlStore {
+    async fn upsert_finding(
+        &self,
+        ctx: &AuditContext,
+        finding: &Finding,
+    ) -> Result<Finding, StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let before = fetch_finding(m.conn(), finding.id).await?;
+        let mut after = finding.clone();
+        let operation = match &before {
+            None => {
+                after.version = 1;
+                write_finding(m.conn(), &after, true).await?;
+                "finding.open"
+            }
+            Some(b) => {
+                // Evidence grows; the status an operator set stays.
+                after.status = b.status.clone();
+                after.status_reason = b.status_reason.clone();
+                after.created_at = b.created_at;
+                after.first_seen = b.first_seen.min(after.first_seen);
+                after.version = b.version + 1;
+                write_finding(m.conn(), &after, false).await?;
+                "finding.update"
+            }
+        };
+        let tenant = after
+            .partner_tenant_id
+            .as_deref()
+            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+        m.commit(ctx.draft(operation, tenant, after.id, before.as_ref(), Some(&after)))
+            .await?;
+        Ok(after)
+    }
+
+    async fn get_finding(&self, id: RecordId) -> Result<Option<Finding>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        fetch_finding(&mut conn, id).await
+    }
+
+    async fn open_finding(
+        &self,
+        user_id: &str,
+        rule_id: &str,
+    ) -> Result<Option<Finding>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {FINDING_COLUMNS} FROM findings WHERE user_id = $1 AND rule_id = $2 \
+             AND status IN ('New', 'In Progress') ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(user_id)
+        .bind(rule_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(finding_from_row).transpose()
+    }
+
+    async fn list_detection_findings(
+        &self,
+        filter: &FindingFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Finding>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
+             AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
+             AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR last_seen >= $5) \
+             AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"
+        ))
+        .bind(filter.status.as_deref())
+        .bind(filter.rule_id.as_deref())
+        .bind(filter.partner_tenant_id.as_deref())
+        .bind(filter.user_id.as_deref())
+        .bind(filter.since.map(|t| t.unix_millis()))
+        .bind(id_cursor(page)?)
+        .bind(fetch_limit(page))
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows
+            .iter()
+            .map(finding_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(items, page.limit(), |f| f.id.to_string()))
+    }
+
+    async fn set_finding_status(
+        &self,
+        ctx: &AuditContext,
+        id: RecordId,
+        status: &str,
+        reason: Option<&str>,
+        expected_version: Option<i64>,
+    ) -> Result<Finding, StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let before = fetch_finding(m.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        check_version(before.version, expected_version)?;
+        let mut after = before.clone();
+        after.status = status.to_owned();
+        after.status_reason = reason.map(str::to_owned);
+        after.updated_at = ctx.at;
+        after.version = before.version + 1;
+        write_finding(m.conn(), &after, false).await?;
+        let tenant = after
+            .partner_tenant_id
+            .as_deref()
+            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+        m.commit(ctx.draft("finding.status", tenant, id, Some(&before), Some(&after)))
+            .await?;
+        Ok(after)
+    }
+
+    async fn create_containment(
+        &self,
+        ctx: &AuditContext,
+        c: &Containment,
+    ) -> Result<(), StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let active = sqlx::query(
+            "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND lifted_at IS NULL",
+        )
+        .bind(&c.kind)
+        .bind(&c.target_id)
+        .fetch_optional(m.conn())
+        .await?;
+        if let Some(row) = active {
+            return Err(StoreError::Conflict(format!(
+                "{} `{}` is already contained (containment `{}`)",
+                c.kind,
+                c.target_id,
+                rows::text(&row, "id")?
+            )));
+        }
+        sqlx::query(&format!(
+            "INSERT INTO containments ({CONTAINMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10)"
+        ))
+        .bind(c.id.to_string())
+        .bind(&c.kind)
+        .bind(&c.target_id)
+        .bind(c.finding_id.map(|f| f.to_string()))
+        .bind(&c.reason)
+        .bind(c.created_at.unix_millis())
+        .bind(&c.created_by)
+        .bind(c.lifted_at.map(|t| t.unix_millis()))
+        .bind(c.lifted_by.as_deref())
+        .bind(c.lift_reason.as_deref())
+        .execute(m.conn())
+        .await
+        .map_err(crate::error::on_reference(|| {
+            StoreError::InvalidChange("the containment names a finding that does not exist".into())
+        }))?;
+        m.commit(ctx.draft(
+            "containment.create",
+            None,
+            c.id,
+            None::<&Containment>,
+            Some(c),
+        ))
+        .await
+    }
+
+    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(containment_from_row).transpose()
+    }
+
+    async fn lift_containment(
+        &self,
+        ctx: &AuditContext,
+        id: RecordId,
+        reason: &str,
+    ) -> Result<Containment, StoreError> {
+        let mut m = self.begin_mutation().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(m.conn())
+        .await?;
+        let before = row
+            .as_ref()
+            .map(containment_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)?;
+        if before.lifted_at.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "containment `{id}` is already lifted"
+            )));
+        }
+        let after = Containment {
+            lifted_at: Some(ctx.at),
+            lifted_by: Some(ctx.actor.clone()),
+            lift_reason: Some(reason.to_owned()),
+            ..before.clone()
+        };
+        sqlx::query(
+            "UPDATE containments SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4",
+        )
+        .bind(ctx.at.unix_millis())
+        .bind(&ctx.actor)
+        .bind(reason)
+        .bind(id.to_string())
+        .execute(m.conn())
+        .await?;
+        m.commit(ctx.draft("containment.lift", None, id, Some(&before), Some(&after)))
+            .await?;
+        Ok(after)
+    }
+
+    async fn list_containments(
+        &self,
+        active_only: bool,
+        page: &PageRequest,
+    ) -> Result<Page<Containment>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE ($1 = 0 OR lifted_at IS NULL) \
+             AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+        ))
+        .bind(i64::from(active_only))
+        .bind(id_cursor(page)?)
+        .bind(fetch_limit(page))
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows
+            .iter()
+            .map(containment_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(items, page.limit(), |c| c.id.to_string()))
+    }
+}
