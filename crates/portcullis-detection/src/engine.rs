@@ -142,10 +142,9 @@ impl Engine {
     /// Rules keyed by source: password spray and threat intelligence.
     fn source_hits(&mut self, event: &Event) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let Some(ip) = event.src_ip else {
-            return hits;
-        };
-        if event.class == EventClass::Authentication && event.status == Status::Failure {
+        if let (Some(ip), EventClass::Authentication, Status::Failure) =
+            (event.src_ip, event.class, event.status)
+        {
             let user = self.hasher.hash_one(event.user.as_str());
             let cfg = &self.config.spray;
             if let Some(source) =
@@ -155,12 +154,15 @@ impl Engine {
                 hits.extend(rules::spray::check(cfg, source, ip, user, event.time_ms));
             }
         }
-        let matched = self.intel.ip(ip).map(|m| (ip.to_string(), m)).or_else(|| {
-            event
-                .src_domain
-                .as_deref()
-                .and_then(|d| self.intel.domain(d).map(|m| (d.to_owned(), m)))
-        });
+        let matched = event
+            .src_ip
+            .and_then(|ip| self.intel.ip(ip).map(|m| (ip.to_string(), m)))
+            .or_else(|| {
+                event
+                    .src_domain
+                    .as_deref()
+                    .and_then(|d| self.intel.domain(d).map(|m| (d.to_owned(), m)))
+            });
         if let Some((value, m)) = matched {
             hits.push(Hit::user(
                 RuleId::ThreatIntel,
