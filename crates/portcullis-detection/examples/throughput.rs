@@ -9,7 +9,6 @@ use std::time::Instant;
 use portcullis_detection::{Config, Engine, Event, EventClass, IntelLookup, IntelMatch, Status};
 
 const USERS: u64 = 100_000;
-const MIN: i64 = 60_000;
 
 /// A hash-set lookup, as the intel index would do.
 struct SetIntel(std::collections::HashSet<IpAddr>);

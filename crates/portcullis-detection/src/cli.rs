@@ -81,11 +81,11 @@ pub fn detect_with(
                 continue;
             }
         };
-        if let Some(uid) = &event.uid {
-            if !seen_uids.insert(uid.clone()) {
-                summary.duplicates += 1;
-                continue;
-            }
+        if let Some(uid) = &event.uid
+            && !seen_uids.insert(uid.clone())
+        {
+            summary.duplicates += 1;
+            continue;
         }
         summary.events += 1;
         if event.time_ms < released {

@@ -103,17 +103,18 @@ impl Engine {
     pub fn process(&mut self, event: &Event) -> Vec<Finding> {
         let mut hits = self.source_hits(event);
         let weak = self.user_hits(event, &mut hits);
-        if event.class == EventClass::Authentication && event.status == Status::Success {
-            if let Some(tenant) = event.partner_tenant.as_deref() {
-                let now = event.time_ms;
-                if let Some(t) = self.tenants.get_or_insert(
-                    tenant,
-                    now,
-                    |k: &str| Box::from(k),
-                    TenantState::default,
-                ) {
-                    t.record(now, event.country, event.asn);
-                }
+        if event.class == EventClass::Authentication
+            && event.status == Status::Success
+            && let Some(tenant) = event.partner_tenant.as_deref()
+        {
+            let now = event.time_ms;
+            if let Some(t) = self.tenants.get_or_insert(
+                tenant,
+                now,
+                |k: &str| Box::from(k),
+                TenantState::default,
+            ) {
+                t.record(now, event.country, event.asn);
             }
         }
         if hits.is_empty() && !weak {
@@ -235,10 +236,10 @@ impl Engine {
                 }
             }
             (EventClass::ApiActivity, Status::Success) => {
-                if let (Some(op), Some(c)) = (operation, customer) {
-                    if self.escalation.contains(op) {
-                        hits.extend(rules::escalation::action(&cfg.escalation, user, c, op, now));
-                    }
+                if let (Some(op), Some(c)) = (operation, customer)
+                    && self.escalation.contains(op)
+                {
+                    hits.extend(rules::escalation::action(&cfg.escalation, user, c, op, now));
                 }
                 if let (Some(op), true) = (operation, privileged) {
                     hits.extend(rules::off_hours::check(&cfg.off_hours, user, op, now));
@@ -284,20 +285,20 @@ impl Engine {
         };
         let close_ms = self.config.finding_close_ms;
         let max_evidence = self.config.max_evidence.max(1);
-        if let Some(OpenFinding(open)) = self.open.get_mut(key.as_str()) {
-            if now.saturating_sub(open.last_seen_ms) < close_ms {
-                open.time_ms = now;
-                open.last_seen_ms = open.last_seen_ms.max(now);
-                open.evidence_count = open.evidence_count.saturating_add(1);
-                open.severity = open.severity.max(hit.severity);
-                open.title = hit.title;
-                if open.evidence.len() >= max_evidence {
-                    open.evidence.remove(0);
-                }
-                open.evidence.push(evidence);
-                open.is_update = true;
-                return open.clone();
+        if let Some(OpenFinding(open)) = self.open.get_mut(key.as_str())
+            && now.saturating_sub(open.last_seen_ms) < close_ms
+        {
+            open.time_ms = now;
+            open.last_seen_ms = open.last_seen_ms.max(now);
+            open.evidence_count = open.evidence_count.saturating_add(1);
+            open.severity = open.severity.max(hit.severity);
+            open.title = hit.title;
+            if open.evidence.len() >= max_evidence {
+                open.evidence.remove(0);
             }
+            open.evidence.push(evidence);
+            open.is_update = true;
+            return open.clone();
         }
         let finding = Finding {
             uid: format!("{key}:{now}"),

@@ -127,15 +127,14 @@ fn bump<K: PartialEq>(counts: &mut Vec<(K, u64)>, key: K) {
         entry.1 += 1;
         return;
     }
-    if counts.len() >= MAX_TENANT_PLACES {
-        if let Some(rarest) = counts
+    if counts.len() >= MAX_TENANT_PLACES
+        && let Some(rarest) = counts
             .iter()
             .enumerate()
             .min_by_key(|(_, (_, n))| *n)
             .map(|(i, _)| i)
-        {
-            counts.swap_remove(rarest);
-        }
+    {
+        counts.swap_remove(rarest);
     }
     counts.push((key, 1));
 }

@@ -53,15 +53,14 @@ pub(crate) fn touch_window(
     if let Some(entry) = entries.iter_mut().find(|(k, _)| *k == key) {
         entry.1 = entry.1.max(now_ms);
     } else {
-        if entries.len() >= cap {
-            if let Some(i) = entries
+        if entries.len() >= cap
+            && let Some(i) = entries
                 .iter()
                 .enumerate()
                 .min_by_key(|(_, e)| e.1)
                 .map(|(i, _)| i)
-            {
-                entries.swap_remove(i);
-            }
+        {
+            entries.swap_remove(i);
         }
         entries.push((key, now_ms));
     }

@@ -58,12 +58,12 @@ pub(crate) fn check(
 }
 
 fn remember<T: PartialEq + Copy>(seen: &mut Vec<T>, value: Option<T>) {
-    if let Some(v) = value {
-        if !seen.contains(&v) {
-            if seen.len() >= CAP {
-                seen.remove(0);
-            }
-            seen.push(v);
+    if let Some(v) = value
+        && !seen.contains(&v)
+    {
+        if seen.len() >= CAP {
+            seen.remove(0);
         }
+        seen.push(v);
     }
 }

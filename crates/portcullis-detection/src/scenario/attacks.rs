@@ -62,10 +62,10 @@ fn attack(
         return Some(spray(rng, world, out, day, n));
     }
     let i = world.pick_user(rng, |_, _| true)?;
-    if kind == AttackKind::DormantAccount {
-        if let Some(u) = world.users.get_mut(i) {
-            u.dormant = true;
-        }
+    if kind == AttackKind::DormantAccount
+        && let Some(u) = world.users.get_mut(i)
+    {
+        u.dormant = true;
     }
     let user = world.users.get(i)?;
     let home = HOMES.get(user.home).copied()?;

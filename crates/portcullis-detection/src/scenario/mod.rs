@@ -23,6 +23,7 @@
 
 mod attacks;
 mod evaluate;
+mod look_alikes;
 mod population;
 
 use std::net::IpAddr;
