@@ -89,6 +89,8 @@ pub struct SprayConfig {
     pub window_ms: i64,
     /// Distinct users failing from one IP. Default 10.
     pub min_users: u32,
+    /// Distinct users failing from one ASN (0: off). Default 20.
+    pub min_users_per_asn: u32,
     /// Average failures per user at most this (else it is brute force, not
     /// spray). Default 3.0.
     pub max_attempts_per_user: f64,
@@ -225,6 +227,7 @@ impl Default for SprayConfig {
         Self {
             window_ms: HOUR,
             min_users: 10,
+            min_users_per_asn: 20,
             max_attempts_per_user: 3.0,
         }
     }

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::hash::BuildHasher;
-use std::net::IpAddr;
 
 use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,7 @@ use crate::entity_map::BoundedMap;
 use crate::event::{Event, EventClass, Status};
 use crate::finding::{Evidence, Finding, FindingSubject, RuleId, Severity};
 use crate::intel::{IntelLookup, NoIntel};
-use crate::rules::{self, Hit, new_infra};
+use crate::rules::{self, Hit, SourceKey, new_infra};
 use crate::state::{GeoFix, OpenFinding, SourceState, TenantState, UserState};
 
 /// Seed of the hash that stands for customer tenants and users inside state
@@ -31,7 +30,7 @@ pub struct Engine {
     hasher: FixedState,
     users: BoundedMap<Box<str>, UserState>,
     tenants: BoundedMap<Box<str>, TenantState>,
-    sources: BoundedMap<IpAddr, SourceState>,
+    sources: BoundedMap<SourceKey, SourceState>,
     open: BoundedMap<String, OpenFinding>,
 }
 
@@ -41,7 +40,7 @@ pub struct State {
     version: u32,
     users: Vec<(Box<str>, UserState)>,
     tenants: Vec<(Box<str>, TenantState)>,
-    sources: Vec<(IpAddr, SourceState)>,
+    sources: Vec<(SourceKey, SourceState)>,
     open: Vec<(String, OpenFinding)>,
 }
 
@@ -148,11 +147,18 @@ impl Engine {
         {
             let user = self.hasher.hash_one(event.user.as_str());
             let cfg = &self.config.spray;
-            if let Some(source) =
-                self.sources
-                    .get_or_insert(&ip, event.time_ms, |ip| *ip, SourceState::default)
-            {
-                hits.extend(rules::spray::check(cfg, source, ip, user, event.time_ms));
+            let mut keys = vec![(SourceKey::Ip(ip), cfg.min_users)];
+            if let Some(asn) = event.asn.filter(|_| cfg.min_users_per_asn > 0) {
+                keys.push((SourceKey::Asn(asn), cfg.min_users_per_asn));
+            }
+            for (key, min_users) in keys {
+                let now = event.time_ms;
+                if let Some(source) =
+                    self.sources
+                        .get_or_insert(&key, now, |k| *k, SourceState::default)
+                {
+                    hits.extend(rules::spray::check(cfg, source, key, min_users, user, now));
+                }
             }
         }
         let matched = event
@@ -263,9 +269,13 @@ impl Engine {
     fn raise(&mut self, hit: Hit, event: &Event) -> Finding {
         let now = event.time_ms;
         let (subject, key) = match hit.source {
-            Some(ip) => (
+            Some(SourceKey::Ip(ip)) => (
                 FindingSubject::Source { ip },
                 format!("{}:ip:{ip}", hit.rule.id()),
+            ),
+            Some(SourceKey::Asn(asn)) => (
+                FindingSubject::Network { asn },
+                format!("{}:asn:{asn}", hit.rule.id()),
             ),
             None => (
                 FindingSubject::User {

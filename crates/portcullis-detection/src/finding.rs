@@ -89,6 +89,8 @@ pub enum FindingSubject {
     },
     /// A source address (password spray).
     Source { ip: IpAddr },
+    /// A source network (password spray across one ASN).
+    Network { asn: u32 },
 }
 
 /// One event backing a finding.
@@ -130,7 +132,7 @@ impl Finding {
     pub fn user(&self) -> Option<&str> {
         match &self.subject {
             FindingSubject::User { uid, .. } => Some(uid),
-            FindingSubject::Source { .. } => None,
+            FindingSubject::Source { .. } | FindingSubject::Network { .. } => None,
         }
     }
 

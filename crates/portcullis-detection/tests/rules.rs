@@ -260,6 +260,34 @@ fn password_spray_fires_at_ten_users_with_one_attempt_each() {
 }
 
 #[test]
+fn password_spray_from_one_network_fires_at_twenty_users_across_addresses() {
+    let mut e = engine();
+    let fail = |i: i64| {
+        let mut ev = failed_sign_in(
+            &format!("u{i}"),
+            &format!("203.0.113.{}", i + 1),
+            T0 + i * MIN,
+        );
+        ev.asn = Some(64_500);
+        ev
+    };
+    let f = run(&mut e, (0..19).map(fail));
+    assert!(f.is_empty(), "19 users, each from its own address");
+    let f = run(&mut e, [fail(19)]);
+    let hits = new_of(&f, RuleId::PasswordSpray);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[0].subject,
+        portcullis_detection::FindingSubject::Network { asn: 64_500 }
+    );
+    assert!(
+        hits[0]
+            .title
+            .contains("20 partner users failed to sign in from AS64500")
+    );
+}
+
+#[test]
 fn many_attempts_per_user_is_not_a_spray() {
     let mut e = engine();
     let ip = "203.0.113.9";

@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
+
 use crate::finding::{RuleId, Severity};
 
 pub(crate) mod denied;
@@ -24,8 +26,15 @@ pub(crate) struct Hit {
     pub rule: RuleId,
     pub severity: Severity,
     pub title: String,
-    /// Set when the finding is about a source address, not the user.
-    pub source: Option<IpAddr>,
+    /// Set when the finding is about a source, not the user.
+    pub source: Option<SourceKey>,
+}
+
+/// A source entity: one address, or one network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) enum SourceKey {
+    Ip(IpAddr),
+    Asn(u32),
 }
 
 impl Hit {

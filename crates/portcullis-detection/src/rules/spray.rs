@@ -1,9 +1,7 @@
 //! `PCD-004` password spray: many distinct users failing to sign in from one
-//! source IP within a window, with few attempts each.
+//! source IP (or one ASN) within a window, with few attempts each.
 
-use std::net::IpAddr;
-
-use super::{Hit, span};
+use super::{Hit, SourceKey, span};
 use crate::config::SprayConfig;
 use crate::finding::{RuleId, Severity};
 use crate::state::SourceState;
@@ -11,11 +9,13 @@ use crate::state::SourceState;
 /// Most failing users remembered per source.
 const CAP: usize = 4096;
 
-/// A failed sign-in of user `user` (a hash) from `ip`.
+/// A failed sign-in of user `user` (a hash) from `key`; fires at
+/// `min_users` distinct users.
 pub(crate) fn check(
     cfg: &SprayConfig,
     source: &mut SourceState,
-    ip: IpAddr,
+    key: SourceKey,
+    min_users: u32,
     user: u64,
     now_ms: i64,
 ) -> Option<Hit> {
@@ -30,17 +30,23 @@ pub(crate) fn check(
     }
     let users = source.failures.len();
     let attempts: u64 = source.failures.iter().map(|(_, _, n)| u64::from(*n)).sum();
-    if users < cfg.min_users as usize || attempts as f64 / users as f64 > cfg.max_attempts_per_user
+    if min_users == 0
+        || users < min_users as usize
+        || attempts as f64 / users as f64 > cfg.max_attempts_per_user
     {
         return None;
     }
+    let from = match key {
+        SourceKey::Ip(ip) => ip.to_string(),
+        SourceKey::Asn(asn) => format!("AS{asn}"),
+    };
     Some(Hit {
         rule: RuleId::PasswordSpray,
         severity: Severity::High,
         title: format!(
-            "{users} partner users failed to sign in from {ip} in {}",
+            "{users} partner users failed to sign in from {from} in {}",
             span(cfg.window_ms)
         ),
-        source: Some(ip),
+        source: Some(key),
     })
 }

@@ -151,6 +151,9 @@ fn belongs(finding: &Finding, label: &Label) -> bool {
     let same = match (&finding.subject, &label.subject) {
         (FindingSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
         (FindingSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
+        (FindingSubject::Network { .. }, LabelSubject::Source(source)) => {
+            finding.evidence.iter().any(|e| e.src_ip == Some(*source))
+        }
         _ => false,
     };
     same && finding.first_seen_ms >= label.start_ms - BEFORE_MS
