@@ -42,6 +42,8 @@ pub struct State {
     tenants: Vec<(Box<str>, TenantState)>,
     sources: Vec<(SourceKey, SourceState)>,
     open: Vec<(String, OpenFinding)>,
+    /// Last idle sweep of users, tenants, sources, open findings.
+    sweeps: [i64; 4],
 }
 
 impl Engine {
@@ -85,6 +87,12 @@ impl Engine {
             tenants: self.tenants.entries(),
             sources: self.sources.entries(),
             open: self.open.entries(),
+            sweeps: [
+                self.users.last_sweep_ms(),
+                self.tenants.last_sweep_ms(),
+                self.sources.last_sweep_ms(),
+                self.open.last_sweep_ms(),
+            ],
         }
     }
 
@@ -92,10 +100,12 @@ impl Engine {
     /// findings stay open, so evidence already alerted on is an update.
     pub fn restore(&mut self, state: State) {
         let c = &self.config;
-        self.users = BoundedMap::from_entries(c.max_users, c.idle_evict_ms, state.users);
-        self.tenants = BoundedMap::from_entries(c.max_tenants, c.idle_evict_ms, state.tenants);
-        self.sources = BoundedMap::from_entries(c.max_sources, c.idle_evict_ms, state.sources);
-        self.open = BoundedMap::from_entries(c.max_users, c.idle_evict_ms, state.open);
+        let [users, tenants, sources, open] = state.sweeps;
+        let idle = c.idle_evict_ms;
+        self.users = BoundedMap::from_entries(c.max_users, idle, state.users, users);
+        self.tenants = BoundedMap::from_entries(c.max_tenants, idle, state.tenants, tenants);
+        self.sources = BoundedMap::from_entries(c.max_sources, idle, state.sources, sources);
+        self.open = BoundedMap::from_entries(c.max_users, idle, state.open, open);
     }
 
     /// Runs one event through every rule; returns new and updated findings.

@@ -34,10 +34,22 @@ impl<K: Hash + Eq + Ord + Clone, V: Recency> BoundedMap<K, V> {
         }
     }
 
-    pub(crate) fn from_entries(cap: usize, idle_ms: i64, entries: Vec<(K, V)>) -> Self {
+    /// A map holding `entries`, last swept at `last_sweep_ms`.
+    pub(crate) fn from_entries(
+        cap: usize,
+        idle_ms: i64,
+        entries: Vec<(K, V)>,
+        last_sweep_ms: i64,
+    ) -> Self {
         let mut map = Self::new(cap, idle_ms);
         map.map.extend(entries);
+        map.last_sweep_ms = last_sweep_ms;
         map
+    }
+
+    /// When idle entities were last swept (event time).
+    pub(crate) fn last_sweep_ms(&self) -> i64 {
+        self.last_sweep_ms
     }
 
     pub(crate) fn len(&self) -> usize {

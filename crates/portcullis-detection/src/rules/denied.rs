@@ -13,7 +13,7 @@ pub(crate) fn check(cfg: &DeniedBurstConfig, user: &mut UserState, now_ms: i64) 
         if user.denied_bucket != i64::MIN {
             let closed = f64::from(user.denied_count);
             user.denied_ewma = user.denied_ewma * (1.0 - cfg.alpha) + cfg.alpha * closed;
-            let empty = i32::try_from(bucket - user.denied_bucket - 1)
+            let empty = i32::try_from(bucket.saturating_sub(user.denied_bucket).saturating_sub(1))
                 .unwrap_or(i32::MAX)
                 .min(10_000);
             user.denied_ewma *= (1.0 - cfg.alpha).powi(empty);

@@ -53,7 +53,7 @@ fn roll_day(cfg: &FanOutConfig, user: &mut UserState, now_ms: i64) {
     if day <= user.fan_day {
         return;
     }
-    let days = i32::try_from(day - user.fan_day)
+    let days = i32::try_from(day.saturating_sub(user.fan_day))
         .unwrap_or(i32::MAX)
         .min(3650);
     let decayed = user.fan_peak * cfg.peak_decay_per_day.powi(days);

@@ -18,7 +18,7 @@ pub(crate) fn check(cfg: &TravelConfig, user: &mut UserState, fix: GeoFix) -> Op
     if km < cfg.min_distance_km {
         return None;
     }
-    let hours = (fix.time_ms - previous.time_ms).max(0) as f64 / HOUR_MS as f64;
+    let hours = fix.time_ms.saturating_sub(previous.time_ms).max(0) as f64 / HOUR_MS as f64;
     let speed = if hours > 0.0 {
         km / hours
     } else {
@@ -27,7 +27,7 @@ pub(crate) fn check(cfg: &TravelConfig, user: &mut UserState, fix: GeoFix) -> Op
     if speed <= cfg.max_speed_kmh {
         return None;
     }
-    let minutes = (fix.time_ms - previous.time_ms).max(0) / 60_000;
+    let minutes = fix.time_ms.saturating_sub(previous.time_ms).max(0) / 60_000;
     Some(Hit::user(
         RuleId::ImpossibleTravel,
         Severity::Medium,
