@@ -39,6 +39,27 @@ pub struct Summary {
     pub findings_updated: u64,
 }
 
+impl std::fmt::Display for Summary {
+    /// The one-line summary for stderr, then one line per reported bad line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} lines, {} events, {} duplicates, {} late, {} bad lines; {} new findings, {} updates",
+            self.lines,
+            self.events,
+            self.duplicates,
+            self.late,
+            self.bad_lines,
+            self.findings_new,
+            self.findings_updated
+        )?;
+        for (line, message) in &self.errors {
+            write!(f, "\nline {line}: {message}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum DetectError {
