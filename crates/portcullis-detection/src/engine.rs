@@ -8,6 +8,7 @@ use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::departures::Departures;
 use crate::entity_map::BoundedMap;
 use crate::event::{Event, EventClass, Status};
 use crate::finding::{Evidence, Finding, FindingSubject, RuleId, Severity};
@@ -32,6 +33,7 @@ pub struct Engine {
     tenants: BoundedMap<Box<str>, TenantState>,
     sources: BoundedMap<SourceKey, SourceState>,
     open: BoundedMap<String, OpenFinding>,
+    departed: Departures,
 }
 
 /// Everything the engine remembers, to persist and restore across restarts.
@@ -44,6 +46,9 @@ pub struct State {
     open: Vec<(String, OpenFinding)>,
     /// Last idle sweep of users, tenants, sources, open findings.
     sweeps: [i64; 4],
+    /// (user hash, last seen) of users whose state was evicted.
+    #[serde(default)]
+    departed: Vec<(u64, i64)>,
 }
 
 impl Engine {
@@ -60,7 +65,8 @@ impl Engine {
             escalation: set(&config.escalation.operations),
             intel,
             hasher: FixedState::with_seed(STATE_HASH_SEED),
-            users: BoundedMap::new(config.max_users, config.idle_evict_ms),
+            users: BoundedMap::new(config.max_users, config.idle_evict_ms).keeping_evicted(),
+            departed: Departures::new(config.max_users.saturating_mul(4), Vec::new()),
             tenants: BoundedMap::new(config.max_tenants, config.idle_evict_ms),
             sources: BoundedMap::new(config.max_sources, config.idle_evict_ms),
             open: BoundedMap::new(config.max_users, config.idle_evict_ms),
@@ -87,6 +93,7 @@ impl Engine {
             tenants: self.tenants.entries(),
             sources: self.sources.entries(),
             open: self.open.entries(),
+            departed: self.departed.entries(),
             sweeps: [
                 self.users.last_sweep_ms(),
                 self.tenants.last_sweep_ms(),
@@ -102,7 +109,9 @@ impl Engine {
         let c = &self.config;
         let [users, tenants, sources, open] = state.sweeps;
         let idle = c.idle_evict_ms;
-        self.users = BoundedMap::from_entries(c.max_users, idle, state.users, users);
+        self.users =
+            BoundedMap::from_entries(c.max_users, idle, state.users, users).keeping_evicted();
+        self.departed = Departures::new(c.max_users.saturating_mul(4), state.departed);
         self.tenants = BoundedMap::from_entries(c.max_tenants, idle, state.tenants, tenants);
         self.sources = BoundedMap::from_entries(c.max_sources, idle, state.sources, sources);
         self.open = BoundedMap::from_entries(c.max_users, idle, state.open, open);
@@ -112,6 +121,10 @@ impl Engine {
     pub fn process(&mut self, event: &Event) -> Vec<Finding> {
         let mut hits = self.source_hits(event);
         let weak = self.user_hits(event, &mut hits);
+        for (user, last_seen) in self.users.drain_evicted() {
+            let user = self.hasher.hash_one(&*user);
+            self.departed.record(user, last_seen);
+        }
         if event.class == EventClass::Authentication
             && event.status == Status::Success
             && let Some(tenant) = event.partner_tenant.as_deref()
@@ -207,6 +220,14 @@ impl Engine {
             .as_deref()
             .filter(|_| event.is_delegated())
             .map(|c| self.hasher.hash_one(c));
+        // A user whose state was evicted returns with its last-seen time.
+        let returning = if self.departed.is_empty() || self.users.get(event.user.as_str()).is_some()
+        {
+            None
+        } else {
+            self.departed
+                .take(self.hasher.hash_one(event.user.as_str()))
+        };
         let cfg = &self.config;
         let tenant = event
             .partner_tenant
@@ -220,7 +241,7 @@ impl Engine {
         ) else {
             return false;
         };
-        let previous = user.last_seen_ms;
+        let previous = returning.unwrap_or(user.last_seen_ms);
         hits.extend(rules::dormant::check(
             &cfg.dormant,
             user,

@@ -22,6 +22,8 @@ pub(crate) struct BoundedMap<K, V> {
     cap: usize,
     idle_ms: i64,
     last_sweep_ms: i64,
+    /// `(key, last seen)` of evicted entities, when asked to keep them.
+    evicted: Option<Vec<(K, i64)>>,
 }
 
 impl<K: Hash + Eq + Ord + Clone, V: Recency> BoundedMap<K, V> {
@@ -31,7 +33,22 @@ impl<K: Hash + Eq + Ord + Clone, V: Recency> BoundedMap<K, V> {
             cap: cap.max(1),
             idle_ms,
             last_sweep_ms: i64::MIN,
+            evicted: None,
         }
+    }
+
+    /// Keeps `(key, last seen)` of evicted entities for [`Self::drain_evicted`].
+    pub(crate) fn keeping_evicted(mut self) -> Self {
+        self.evicted = Some(Vec::new());
+        self
+    }
+
+    /// The entities evicted since the last call.
+    pub(crate) fn drain_evicted(&mut self) -> Vec<(K, i64)> {
+        self.evicted
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// A map holding `entries`, last swept at `last_sweep_ms`.
@@ -99,7 +116,16 @@ impl<K: Hash + Eq + Ord + Clone, V: Recency> BoundedMap<K, V> {
     fn sweep(&mut self, now_ms: i64) {
         self.last_sweep_ms = now_ms;
         let oldest = now_ms.saturating_sub(self.idle_ms);
-        self.map.retain(|_, v| v.last_seen() >= oldest);
+        match &mut self.evicted {
+            None => self.map.retain(|_, v| v.last_seen() >= oldest),
+            Some(evicted) => self.map.retain(|k, v| {
+                let keep = v.last_seen() >= oldest;
+                if !keep {
+                    evicted.push((k.clone(), v.last_seen()));
+                }
+                keep
+            }),
+        }
     }
 
     /// Drops the least recently seen eighth (at least one).
@@ -111,8 +137,11 @@ impl<K: Hash + Eq + Ord + Clone, V: Recency> BoundedMap<K, V> {
             .collect();
         by_age.sort_unstable();
         let drop = (self.cap / 8).max(1);
-        for (_, key) in by_age.into_iter().take(drop) {
+        for (last_seen, key) in by_age.into_iter().take(drop) {
             self.map.remove(&key);
+            if let Some(evicted) = &mut self.evicted {
+                evicted.push((key, last_seen));
+            }
         }
     }
 

@@ -34,6 +34,7 @@
 
 pub mod cli;
 mod config;
+mod departures;
 mod engine;
 mod entity_map;
 mod event;

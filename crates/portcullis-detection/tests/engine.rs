@@ -149,6 +149,54 @@ fn idle_users_are_evicted_after_the_idle_period() {
 }
 
 #[test]
+fn a_user_returning_after_its_state_was_evicted_is_still_dormant() {
+    let config = Config {
+        idle_evict_ms: 60 * DAY,
+        max_users: 8,
+        ..Config::default()
+    };
+    let mut e = Engine::new(config);
+    run(
+        &mut e,
+        [
+            sign_in("idle", "c", T0),
+            sign_in("other", "c", T0 + 61 * DAY),
+        ],
+    );
+    assert_eq!(e.tracked_users(), 1, "`idle` was swept");
+    // Crowd the cap too, then restart from a snapshot.
+    run(
+        &mut e,
+        (0..20).map(|i| sign_in(&format!("crowd{i}"), "c", T0 + 62 * DAY + i)),
+    );
+    let mut restarted = Engine::new(Config {
+        idle_evict_ms: 60 * DAY,
+        max_users: 8,
+        ..Config::default()
+    });
+    restarted.restore(e.snapshot());
+    let f = run(
+        &mut restarted,
+        [
+            sign_in("idle", "c", T0 + 100 * DAY),
+            sign_in("crowd0", "c", T0 + 110 * DAY),
+        ],
+    );
+    let dormant = new_of(&f, RuleId::DormantAccount);
+    assert_eq!(dormant.len(), 2, "{f:#?}");
+    assert!(
+        dormant[0].title.contains("after 100 days"),
+        "{}",
+        dormant[0].title
+    );
+    assert_eq!(
+        dormant[1].user(),
+        Some("crowd0"),
+        "evicted by the cap, 48 days silent"
+    );
+}
+
+#[test]
 fn the_same_events_give_the_same_findings() {
     let events: Vec<Event> = (0..3)
         .flat_map(|k| fan_out_burst(&format!("u{k}"), T0 + k * HOUR))
