@@ -1,0 +1,46 @@
+//! `PCD-005` dormant account: first activity after a long silence; High when
+//! a privileged action follows soon after.
+
+use super::{DAY_MS, Hit};
+use crate::config::DormantConfig;
+use crate::finding::{RuleId, Severity};
+use crate::state::UserState;
+
+/// Any event of a known user; `previous_ms` is when it was last seen before.
+pub(crate) fn check(
+    cfg: &DormantConfig,
+    user: &mut UserState,
+    previous_ms: i64,
+    now_ms: i64,
+    privileged: bool,
+) -> Option<Hit> {
+    let gap = now_ms.saturating_sub(previous_ms);
+    if gap >= cfg.gap_ms {
+        user.returned_at_ms = Some(now_ms);
+        let severity = if privileged {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        return Some(Hit::user(
+            RuleId::DormantAccount,
+            severity,
+            format!(
+                "Partner user active again after {} days of silence",
+                gap / DAY_MS
+            ),
+        ));
+    }
+    let returned = user.returned_at_ms?;
+    if now_ms.saturating_sub(returned) > cfg.follow_up_ms {
+        user.returned_at_ms = None;
+        return None;
+    }
+    privileged.then(|| {
+        Hit::user(
+            RuleId::DormantAccount,
+            Severity::High,
+            "Dormant partner user performed a privileged action after returning".into(),
+        )
+    })
+}

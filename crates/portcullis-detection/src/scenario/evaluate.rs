@@ -1,0 +1,161 @@
+//! Recall per attack kind and false findings per 1,000 user-days.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::{AttackKind, Label, LabelSubject, Scenario};
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::finding::{Finding, FindingSubject, RuleId};
+use crate::intel::{IntelLookup, IntelMatch};
+
+/// A finding belongs to an attack if it is about the attack's subject and
+/// starts between an hour before and a day after it.
+const BEFORE_MS: i64 = 3_600_000;
+const AFTER_MS: i64 = 86_400_000;
+
+/// How well one kind was caught.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindRecall {
+    pub injected: usize,
+    pub detected: usize,
+}
+
+impl KindRecall {
+    /// Detected share (1.0 when nothing was injected).
+    pub fn recall(&self) -> f64 {
+        if self.injected == 0 {
+            1.0
+        } else {
+            self.detected as f64 / self.injected as f64
+        }
+    }
+}
+
+/// The figures of one labelled month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub events: usize,
+    pub user_days: u64,
+    pub recall: BTreeMap<AttackKind, KindRecall>,
+    /// New findings not attributable to any injected attack.
+    pub false_findings: usize,
+    pub false_by_rule: BTreeMap<RuleId, usize>,
+    pub findings: usize,
+}
+
+impl Report {
+    /// False findings per 1,000 user-days.
+    pub fn false_per_1000_user_days(&self) -> f64 {
+        self.false_findings as f64 * 1000.0 / self.user_days.max(1) as f64
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} events, {} user-days, {} findings",
+            self.events, self.user_days, self.findings
+        )?;
+        for (kind, r) in &self.recall {
+            writeln!(
+                f,
+                "  recall {:<20} {}/{} = {:.2}",
+                format!("{kind:?}"),
+                r.detected,
+                r.injected,
+                r.recall()
+            )?;
+        }
+        write!(
+            f,
+            "  false findings: {} ({:.2} per 1,000 user-days)",
+            self.false_findings,
+            self.false_per_1000_user_days()
+        )?;
+        for (rule, n) in &self.false_by_rule {
+            write!(f, "\n    {} {}: {n}", rule.id(), rule.name())?;
+        }
+        Ok(())
+    }
+}
+
+struct ScenarioIntel(HashSet<IpAddr>);
+
+impl IntelLookup for ScenarioIntel {
+    fn ip(&self, ip: IpAddr) -> Option<IntelMatch> {
+        self.0.contains(&ip).then(|| IntelMatch {
+            indicator: format!("indicator--{ip}"),
+            description: "scenario".into(),
+        })
+    }
+    fn domain(&self, _: &str) -> Option<IntelMatch> {
+        None
+    }
+}
+
+/// Runs a fresh engine with `config` over the month and scores it.
+pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
+    let intel = ScenarioIntel(scenario.indicator_ips.iter().copied().collect());
+    let mut engine = Engine::with_intel(config, Box::new(intel));
+    let findings: Vec<Finding> = scenario
+        .events
+        .iter()
+        .flat_map(|e| engine.process(e))
+        .filter(|f| !f.is_update)
+        .collect();
+    let mut recall: BTreeMap<AttackKind, KindRecall> = AttackKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                KindRecall {
+                    injected: 0,
+                    detected: 0,
+                },
+            )
+        })
+        .collect();
+    for label in &scenario.labels {
+        let caught = findings
+            .iter()
+            .any(|f| f.rule == label.kind.rule() && belongs(f, label));
+        if let Some(r) = recall.get_mut(&label.kind) {
+            r.injected += 1;
+            r.detected += usize::from(caught);
+        }
+    }
+    let mut false_by_rule = BTreeMap::new();
+    let mut false_findings = 0;
+    for f in &findings {
+        if !scenario.labels.iter().any(|l| belongs(f, l)) {
+            false_findings += 1;
+            *false_by_rule.entry(f.rule).or_insert(0) += 1;
+        }
+    }
+    Report {
+        events: scenario.events.len(),
+        user_days: scenario.users as u64 * scenario.days.max(0) as u64,
+        recall,
+        false_findings,
+        false_by_rule,
+        findings: findings.len(),
+    }
+}
+
+fn belongs(finding: &Finding, label: &Label) -> bool {
+    let same = match (&finding.subject, &label.subject) {
+        (FindingSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
+        (FindingSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
+        (FindingSubject::Network { .. }, LabelSubject::Source(source)) => {
+            finding.evidence.iter().any(|e| e.src_ip == Some(*source))
+        }
+        _ => false,
+    };
+    same && finding.first_seen_ms >= label.start_ms - BEFORE_MS
+        && finding.first_seen_ms <= label.end_ms + AFTER_MS
+}
