@@ -28,6 +28,8 @@ pub struct FileConfig {
     pub vetting: Option<portcullis_service::VettingConfig>,
     /// The `[posture]` table: staleness, grace period, baseline directory, rounds.
     pub posture: Option<portcullis_service::PostureConfig>,
+    /// The `[detection]` table: on/off, round interval, rule thresholds, containment policy.
+    pub detection: Option<portcullis_service::DetectionConfig>,
 }
 
 impl FileConfig {
@@ -51,6 +53,7 @@ pub struct Config {
     pub event_retention_days: u32,
     pub vetting: portcullis_service::VettingConfig,
     pub posture: portcullis_service::PostureConfig,
+    pub detection: portcullis_service::DetectionConfig,
 }
 
 impl Config {
@@ -80,6 +83,7 @@ impl Config {
             event_retention_days: file.event_retention_days.unwrap_or(90),
             vetting: file.vetting.unwrap_or_default(),
             posture: file.posture.unwrap_or_default(),
+            detection: file.detection.unwrap_or_default(),
         }
     }
 
@@ -154,6 +158,7 @@ mod tests {
             max_watchlist_bytes: None,
             vetting: None,
             posture: None,
+            detection: None,
         };
         let config = Config::resolve(Some("flag.db".into()), None, None, None, None, file);
         assert_eq!(config.database_url, "flag.db");

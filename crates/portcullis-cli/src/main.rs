@@ -50,6 +50,12 @@ enum Command {
     /// Load watchlists into the database.
     #[command(subcommand)]
     Watchlist(vetting_commands::WatchlistCommand),
+    /// Run the detection engine over an OCSF NDJSON file (or `-` for stdin),
+    /// offline: findings as NDJSON on stdout, a summary on stderr.
+    Detect {
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
     /// Evaluate tenant security posture, offline.
     #[command(subcommand)]
     Posture(vetting_commands::PostureCommand),
@@ -163,6 +169,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         }
         Command::Token(command) => token(&config, command).await,
         Command::Screen(args) => vetting_commands::screen(&args),
+        Command::Detect { input } => vetting_commands::detect(&input),
         Command::Intel(vetting_commands::IntelCommand::CheckPattern { pattern }) => {
             Ok(vetting_commands::check_pattern(&pattern))
         }
@@ -232,7 +239,8 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .context("cannot build the decision index")?
         .with_vetting(config.vetting.clone())
         .with_posture(config.posture.clone())
-        .with_event_retention_days(config.event_retention_days);
+        .with_event_retention_days(config.event_retention_days)
+        .with_detection(config.detection.clone());
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
             .reload_baseline(&Caller::local_operator(), None)
@@ -296,6 +304,8 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
                 .vetting_every(every, stopped(stop_rx.clone())),
         )
     });
+    // Detections over the activity stream, and the containment policy.
+    let detection = tokio::spawn(portcullis.clone().detection_every(stopped(stop_rx.clone())));
     // Suspend partners whose posture grace ended; mark stale snapshots.
     let posture = config.posture.round_interval().map(|every| {
         tokio::spawn(
@@ -311,6 +321,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
     let _ = sweeper.await;
+    let _ = detection.await;
     for task in [vetting, posture, nats].into_iter().flatten() {
         let _ = task.await;
     }

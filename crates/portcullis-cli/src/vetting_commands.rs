@@ -292,3 +292,17 @@ pub fn posture_evaluate(
     println!("{report}");
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn detect(input: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(input)
+            .with_context(|| format!("cannot open `{}`", input.display()))?;
+        Box::new(BufReader::new(file))
+    };
+    let stdout = std::io::stdout();
+    let summary = portcullis_detection::cli::detect(reader, stdout.lock())?;
+    eprintln!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -11,6 +11,7 @@ mod assignments;
 mod audit;
 mod caller;
 mod decisions;
+mod detection;
 mod engine;
 mod error;
 mod events;
@@ -38,6 +39,7 @@ use portcullis_store::Store;
 pub use activations::{ActivationDecision, NewActivation};
 pub use assignments::{AssignmentPatch, NewAssignment};
 pub use caller::Caller;
+pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
 pub use engine::Engine;
 pub use error::ServiceError;
 pub use events::decision_event;
@@ -73,6 +75,8 @@ pub struct Portcullis {
     token_cache: Arc<token_cache::TokenCache>,
     /// How long activity events are kept, in milliseconds (`None`: for ever).
     event_retention_ms: Option<i64>,
+    /// The detection engine and its position in the event stream.
+    detection: Arc<detection::DetectionRuntime>,
     /// Vetting's configuration, resolver and watchlist index.
     vetting: Arc<vetting::VettingRuntime>,
     /// Posture's configuration and the baseline in force.
@@ -102,8 +106,16 @@ impl Portcullis {
             token_cache: Arc::new(token_cache::TokenCache::default()),
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
             event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
+            detection: Arc::new(detection::DetectionRuntime::new(DetectionConfig::default())),
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
         }
+    }
+
+    /// The same application with these detection settings.
+    #[must_use]
+    pub fn with_detection(mut self, config: DetectionConfig) -> Self {
+        self.detection = Arc::new(detection::DetectionRuntime::new(config));
+        self
     }
 
     /// Keeps activity events for `days` (0: for ever); the sweep deletes older ones.

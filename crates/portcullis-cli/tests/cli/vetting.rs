@@ -253,3 +253,33 @@ async fn intel_pull_imports_a_taxii_collection_and_resumes_after_added_last() {
         stderr(&denied)
     );
 }
+
+#[test]
+fn detect_replays_a_file_and_writes_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = (0..12)
+        .map(|n| {
+            serde_json::json!({"class_uid": 3002, "time": 1_800_000_000_000_i64 + n * 60_000, "status_id": 1,
+                "metadata": {"uid": format!("e{n}")},
+                "user": {"uid": "tech-1", "org": {"uid": "contoso"}},
+                "cloud": {"account": {"uid": format!("customer-{n}")}},
+                "src_endpoint": {"ip": "198.51.100.20"}, "is_mfa": true})
+            .to_string()
+        })
+        .collect();
+    lines.insert(3, "{broken".into());
+    std::fs::write(dir.path().join("month.ndjson"), lines.join("\n")).unwrap();
+    let out = run(portcullis(dir.path()).args(["detect", "--input", "month.ndjson"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let findings: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["class_uid"] == 2004 && f["finding_info"]["analytic"]["uid"] == "PCD-001"),
+        "{findings:?}"
+    );
+    assert!(stderr(&out).contains("line 4"), "{}", stderr(&out));
+}

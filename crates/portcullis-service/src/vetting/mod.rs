@@ -21,6 +21,7 @@ use serde::Serialize;
 
 pub use config::VettingConfig;
 pub(crate) use config::VettingRuntime;
+pub(crate) use intel::to_time;
 pub use intel::{IntelHit, IntelImportReport, TaxiiPull, TaxiiPullReport};
 pub use review::ReviewResult;
 pub use schedule::VettingRound;

@@ -1,0 +1,290 @@
+//! Streaming detection over the stored activity stream: every event (the
+//! decisions' own, HTTP and NATS batches) goes through the detection engine
+//! in arrival order; new and grown findings are stored, and the containment
+//! policy contains the user or partner a finding names. The engine's state
+//! and position are saved after each round, so a restart resumes without
+//! re-alerting.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use portcullis_detection::{Engine, Finding as Detected, FindingSubject, IntelLookup, IntelMatch};
+use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
+use portcullis_store::{EventFilter, Finding};
+use serde::{Deserialize, Serialize};
+
+use crate::findings::ContainmentKind;
+use crate::{Caller, Portcullis, ServiceError};
+
+/// Detection settings (the `[detection]` table).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectionConfig {
+    /// Whether this node runs detection (run it on one node of several).
+    pub enabled: bool,
+    /// Milliseconds between rounds (default 500: a finding contains within a second).
+    pub every_ms: u64,
+    /// The engine's thresholds (documented in `portcullis-detection`).
+    pub engine: portcullis_detection::Config,
+    /// Containment per rule id (`PCD-001` …): what to contain and from which
+    /// severity (3 medium, 4 high, 5 critical).
+    pub containment: BTreeMap<String, ContainmentRule>,
+}
+
+/// What a rule's findings contain.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainmentRule {
+    pub contain: ContainmentKind,
+    pub min_severity: u8,
+}
+
+impl Default for DetectionConfig {
+    /// On, every 500 ms; by default a high-severity tenant fan-out (PCD-001),
+    /// threat-intel hit (PCD-008) or combined risk (PCD-010) contains the user.
+    fn default() -> Self {
+        let user = ContainmentRule {
+            contain: ContainmentKind::User,
+            min_severity: 4,
+        };
+        Self {
+            enabled: true,
+            every_ms: 500,
+            engine: portcullis_detection::Config::default(),
+            containment: [("PCD-001", user), ("PCD-008", user), ("PCD-010", user)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        }
+    }
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DetectionRound {
+    pub events: u64,
+    pub findings_new: u64,
+    pub findings_updated: u64,
+    pub contained: u64,
+}
+
+/// The engine and how far it has read.
+pub(crate) struct DetectionRuntime {
+    pub(crate) config: DetectionConfig,
+    pub(crate) engine: tokio::sync::Mutex<Option<(Engine, i64)>>,
+}
+
+impl std::fmt::Debug for DetectionRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DetectionRuntime")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DetectionRuntime {
+    pub(crate) fn new(config: DetectionConfig) -> Self {
+        Self {
+            config,
+            engine: tokio::sync::Mutex::new(None),
+        }
+    }
+}
+
+/// The engine's view of the loaded threat intelligence, judged at the
+/// service clock's time.
+struct Intel(
+    std::sync::Arc<crate::vetting::VettingRuntime>,
+    std::sync::Arc<dyn portcullis_domain::Clock>,
+);
+
+impl IntelLookup for Intel {
+    fn ip(&self, ip: std::net::IpAddr) -> Option<IntelMatch> {
+        self.lookup(&portcullis_intel::Observable::ip(ip))
+    }
+
+    fn domain(&self, domain: &str) -> Option<IntelMatch> {
+        self.lookup(&portcullis_intel::Observable::domain(domain))
+    }
+}
+
+impl Intel {
+    fn lookup(&self, observable: &portcullis_intel::Observable) -> Option<IntelMatch> {
+        let now = crate::vetting::to_time(self.1.now());
+        self.0
+            .intel()
+            .lookup(observable, now)
+            .into_iter()
+            .next()
+            .map(|hit| IntelMatch {
+                indicator: hit.indicator_id,
+                description: hit.name.unwrap_or_default(),
+            })
+    }
+}
+
+fn stored(detected: &Detected, now: Timestamp) -> Finding {
+    let id = RecordId::from_uuid(uuid::Uuid::new_v5(
+        &FINDING_NAMESPACE,
+        detected.uid.as_bytes(),
+    ));
+    let (user, partner) = match &detected.subject {
+        FindingSubject::User {
+            uid,
+            partner_tenant,
+        } => (Some(uid.clone()), partner_tenant.clone()),
+        FindingSubject::Source { .. } | FindingSubject::Network { .. } => (None, None),
+    };
+    Finding {
+        id,
+        rule_id: detected.rule.id().to_owned(),
+        severity_id: detected.severity as i64,
+        status: "New".into(),
+        status_reason: None,
+        partner_tenant_id: partner,
+        user_id: user,
+        title: detected.title.clone(),
+        first_seen: Timestamp::from_unix_millis(detected.first_seen_ms),
+        last_seen: Timestamp::from_unix_millis(detected.last_seen_ms),
+        evidence_count: i64::from(detected.evidence_count),
+        body: detected.to_ocsf(),
+        created_at: now,
+        updated_at: now,
+        version: 0,
+    }
+}
+
+/// Finding ids are UUID v5 of the engine's stable finding uid.
+const FINDING_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x3c8e_41d2_9b6a_4f0e_8d27_5a1c_e9b4_7f63);
+
+impl Portcullis {
+    /// Runs the engine over every event stored since the last round.
+    pub async fn detect_pending(&self) -> Result<DetectionRound, ServiceError> {
+        let caller = Caller::local_operator();
+        let mut guard = self.detection.engine.lock().await;
+        if guard.is_none() {
+            let mut engine = Engine::with_intel(
+                self.detection.config.engine.clone(),
+                Box::new(Intel(
+                    std::sync::Arc::clone(&self.vetting),
+                    std::sync::Arc::clone(&self.clock),
+                )),
+            );
+            let mut cursor = 0;
+            if let Some((saved, state)) = self.store.load_detection_state().await? {
+                match serde_json::from_str(&state) {
+                    Ok(state) => {
+                        engine.restore(state);
+                        cursor = saved;
+                    }
+                    Err(err) => {
+                        tracing::error!(%err, "saved detection state unreadable; starting afresh")
+                    }
+                }
+            }
+            *guard = Some((engine, cursor));
+        }
+        let Some((engine, cursor)) = guard.as_mut() else {
+            return Ok(DetectionRound::default());
+        };
+        let mut round = DetectionRound::default();
+        loop {
+            let page = PageRequest::new(
+                Some(PageRequest::MAX_LIMIT),
+                Some(Cursor(cursor.to_string())),
+            )?;
+            let events = self
+                .store
+                .list_events(&EventFilter::default(), &page)
+                .await?;
+            for stored_event in &events.items {
+                *cursor = stored_event.seq;
+                round.events += 1;
+                let line = stored_event.event.body.to_string();
+                let Ok(event) = portcullis_detection::parse_line(&line) else {
+                    continue;
+                };
+                for detected in engine.process(&event) {
+                    let now = self.clock.now();
+                    let finding = self
+                        .store
+                        .upsert_finding(&caller.audit(now), &stored(&detected, now))
+                        .await?;
+                    if detected.is_update {
+                        round.findings_updated += 1;
+                        continue;
+                    }
+                    round.findings_new += 1;
+                    if self.contain_for(&caller, &detected, &finding).await {
+                        round.contained += 1;
+                    }
+                }
+            }
+            if events.next.is_none() {
+                break;
+            }
+        }
+        if round.events > 0 {
+            let state = serde_json::to_string(&engine.snapshot())
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            self.store
+                .save_detection_state(*cursor, &state, self.clock.now())
+                .await?;
+        }
+        Ok(round)
+    }
+
+    /// Applies the containment policy to a new finding; true when it contained.
+    async fn contain_for(&self, caller: &Caller, detected: &Detected, finding: &Finding) -> bool {
+        let Some(rule) = self.detection.config.containment.get(detected.rule.id()) else {
+            return false;
+        };
+        if (detected.severity as u8) < rule.min_severity {
+            return false;
+        }
+        let target = match rule.contain {
+            ContainmentKind::User => finding.user_id.clone(),
+            ContainmentKind::Partner => finding.partner_tenant_id.clone(),
+        };
+        let Some(target) = target else { return false };
+        match self
+            .contain(
+                caller,
+                rule.contain,
+                &target,
+                &finding.title,
+                Some(finding.id),
+            )
+            .await
+        {
+            Ok(_) => true,
+            Err(err) => {
+                tracing::warn!(%err, finding = %finding.id, "containment policy could not contain");
+                false
+            }
+        }
+    }
+
+    /// Runs detection rounds until `shutdown`.
+    pub async fn detection_every(self, shutdown: impl std::future::Future<Output = ()> + Send) {
+        if !self.detection.config.enabled {
+            return;
+        }
+        let every = Duration::from_millis(self.detection.config.every_ms.max(50));
+        tokio::pin!(shutdown);
+        loop {
+            match self.detect_pending().await {
+                Ok(round) if round.findings_new + round.findings_updated > 0 => {
+                    tracing::info!(?round, "detection");
+                }
+                Ok(_) => {}
+                Err(err) => tracing::error!(%err, "detection round failed"),
+            }
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+}

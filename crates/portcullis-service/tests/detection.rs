@@ -1,0 +1,155 @@
+//! Detection over the stored activity stream: events in, findings stored,
+//! the containment policy contains the user, decisions deny, and a restart
+//! resumes without raising the same finding again.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::sync::Arc;
+
+use portcullis_decision::{DecisionRequest, DenyReason};
+use portcullis_domain::{
+    Action, AuthStrength, PageRequest, Principal, PrincipalKind, SystemClock, TenantId, Timestamp,
+    UserId,
+};
+use portcullis_service::{Caller, Portcullis};
+use portcullis_store::{FindingFilter, Store};
+use portcullis_testkit::TestDb;
+use serde_json::json;
+
+fn service() -> Caller {
+    Caller::new(Principal::new(PrincipalKind::Service, None, None).unwrap())
+}
+
+/// A partner user signing in to `customers` distinct customer tenants, one a minute.
+fn fan_out(user: UserId, partner: TenantId, customers: usize, start: i64) -> String {
+    (0..customers)
+        .map(|n| {
+            json!({"class_uid": 3002, "time": start + i64::try_from(n).unwrap() * 60_000, "status_id": 1,
+                   "metadata": {"uid": format!("{user}-{start}-{n}")},
+                   "user": {"uid": user.to_string(), "org": {"uid": partner.to_string()}},
+                   "cloud": {"account": {"uid": TenantId::generate().to_string()}},
+                   "src_endpoint": {"ip": "198.51.100.20", "location": {"country": "GB"}},
+                   "is_mfa": true})
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn denied_as_contained(app: &Portcullis, user: UserId, partner: TenantId) -> bool {
+    let request = DecisionRequest {
+        partner_tenant_id: partner,
+        user_id: user,
+        customer_tenant_id: TenantId::generate(),
+        action: Action::parse("users.read").unwrap(),
+        auth_strength: AuthStrength::PhishingResistant,
+        source_ip: None,
+    };
+    app.engine()
+        .decide_all(&[request], Timestamp::from_unix_millis(0))
+        .remove(0)
+        .reasons
+        .contains(&DenyReason::UserContained)
+}
+
+#[tokio::test]
+async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_again() {
+    let db = TestDb::sqlite();
+    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let app = Portcullis::new(store.clone(), Arc::new(SystemClock));
+    let op = Caller::local_operator();
+    let partner = app
+        .create_tenant(
+            &op,
+            portcullis_store::NewTenant {
+                id: TenantId::generate(),
+                kind: portcullis_domain::TenantKind::Partner,
+                display_name: portcullis_domain::DisplayName::parse("Contoso").unwrap(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let user = app
+        .create_user(
+            &op,
+            partner,
+            portcullis_store::NewUser {
+                user_principal_name: portcullis_domain::UserPrincipalName::parse(
+                    "tech@contoso.example",
+                )
+                .unwrap(),
+                display_name: portcullis_domain::DisplayName::parse("Technician").unwrap(),
+                enabled: true,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let start = 1_800_000_000_000;
+
+    // Nine customers is under the floor of ten: nothing.
+    app.ingest_events(&service(), &fan_out(user, partner, 9, start))
+        .await
+        .unwrap();
+    let quiet = app.detect_pending().await.unwrap();
+    assert_eq!((quiet.events, quiet.findings_new), (9, 0));
+    assert!(!denied_as_contained(&app, user, partner));
+
+    // Thirty more within the hour: one finding, and the user is contained.
+    app.ingest_events(&service(), &fan_out(user, partner, 30, start + 10 * 60_000))
+        .await
+        .unwrap();
+    let round = app.detect_pending().await.unwrap();
+    assert_eq!(round.findings_new, 1, "{round:?}");
+    assert_eq!(round.contained, 1);
+    assert!(denied_as_contained(&app, user, partner));
+    let findings = store
+        .list_detection_findings(&FindingFilter::default(), &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].rule_id, "PCD-001");
+    assert_eq!(
+        findings[0].user_id.as_deref(),
+        Some(user.to_string().as_str())
+    );
+    assert_eq!(findings[0].body["class_uid"], 2004);
+    let containments = store
+        .list_containments(true, &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(containments.items[0].finding_id, Some(findings[0].id));
+
+    // Another node (or a restart) resumes where the first stopped: the old
+    // events raise nothing new; the contained user stays denied from the store.
+    let restarted = Portcullis::load(
+        store.clone(),
+        Arc::new(SystemClock),
+        portcullis_domain::RoleCatalog::default_entra(),
+    )
+    .await
+    .unwrap();
+    assert!(denied_as_contained(&restarted, user, partner));
+    let resumed = restarted.detect_pending().await.unwrap();
+    assert_eq!((resumed.events, resumed.findings_new), (0, 0));
+    // The finding grows with more evidence instead of a second one opening.
+    restarted
+        .ingest_events(&service(), &fan_out(user, partner, 5, start + 45 * 60_000))
+        .await
+        .unwrap();
+    let grown = restarted.detect_pending().await.unwrap();
+    assert_eq!(grown.findings_new, 0, "{grown:?}");
+    let findings = store
+        .list_detection_findings(&FindingFilter::default(), &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(findings.len(), 1);
+}
