@@ -195,6 +195,76 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
+    // A finding on node A (a tenant fan-out by Alice) contains her, and node
+    // B denies her within a second of the finding.
+    let events: Vec<String> = (0..12)
+        .map(|n| {
+            json!({"class_uid": 3002, "time": 1_800_000_000_000_i64 + n * 60_000, "status_id": 1,
+                   "metadata": {"uid": format!("fan-{n}")},
+                   "user": {"uid": user, "org": {"uid": partner}},
+                   "cloud": {"account": {"uid": format!("customer-{n}")}}, "is_mfa": true})
+            .to_string()
+        })
+        .collect();
+    let sent = a
+        .client
+        .post(format!("{}/v1/events", a.base))
+        .bearer_auth(&service)
+        .body(events.join("\n"))
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success());
+    let findings_deadline = Instant::now() + Duration::from_secs(5);
+    let finding = loop {
+        let list = a
+            .call(reqwest::Method::GET, "/v1/findings", &op, None)
+            .await;
+        if let Some(first) = list["items"].as_array().and_then(|i| i.first()) {
+            break first.clone();
+        }
+        assert!(
+            Instant::now() < findings_deadline,
+            "node A raised no finding"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(finding["rule_id"], "PCD-001");
+    let found = Instant::now();
+    loop {
+        let decision = b.post("/v1/decisions", &service, check.clone()).await;
+        if decision["reasons"] == json!(["user_contained"]) {
+            break;
+        }
+        assert!(
+            found.elapsed() < Duration::from_secs(1),
+            "node B still allows Alice a second after the finding on node A: {decision}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!(
+        "node B denied {} ms after the finding on node A",
+        found.elapsed().as_millis()
+    );
+    let containments = a
+        .call(reqwest::Method::GET, "/v1/containments", &op, None)
+        .await;
+    let containment = containments["items"][0]["id"].as_str().unwrap().to_owned();
+    a.post(
+        &format!("/v1/containments/{containment}/lift"),
+        &op,
+        json!({"reason": "confirmed onboarding day"}),
+    )
+    .await;
+    let lifted = Instant::now() + Duration::from_secs(1);
+    while effect_on_b().await != json!("allow") {
+        assert!(
+            Instant::now() < lifted,
+            "node B never allowed after the lift on node A"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
     // A termination on node A denies on node B within a second.
     a.post(
         &format!("/v1/relationships/{rel}/terminate"),
