@@ -36,6 +36,8 @@ pub enum DenyReason {
     UserDisabled,
     /// The user was suspended by containment.
     UserContained,
+    /// The only active relationship is suspended by containment.
+    RelationshipContained,
     /// No relationship between the two tenants is active now.
     NoActiveRelationship,
     /// The relationship between the two tenants has ended by time.
@@ -66,6 +68,7 @@ impl DenyReason {
             Self::UnknownUser => "unknown_user",
             Self::UserDisabled => "user_disabled",
             Self::UserContained => "user_contained",
+            Self::RelationshipContained => "relationship_contained",
             Self::NoActiveRelationship => "no_active_relationship",
             Self::RelationshipExpired => "relationship_expired",
             Self::NoAssignment => "no_assignment",

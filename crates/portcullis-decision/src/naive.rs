@@ -59,9 +59,16 @@ pub fn decide_naive(
             r.partner_tenant_id == partner && r.customer_tenant_id == request.customer_tenant_id
         })
         .collect();
-    let active: Vec<_> = between.iter().filter(|r| r.is_active_at(now)).collect();
+    let contained =
+        |r: &&&portcullis_domain::Relationship| snapshot.contained_relationships.contains(&r.id);
+    let active: Vec<_> = between
+        .iter()
+        .filter(|r| r.is_active_at(now) && !contained(r))
+        .collect();
     if active.is_empty() {
-        if between
+        if between.iter().any(|r| r.is_active_at(now) && contained(&r)) {
+            reasons.insert(DenyReason::RelationshipContained);
+        } else if between
             .iter()
             .any(|r| r.status_at(now) == RelationshipStatus::Expired)
         {

@@ -31,6 +31,7 @@ enum Update {
     User(PartnerUser),
     RemoveUser(UserId),
     Contain(UserId, bool),
+    ContainRelationship(portcullis_domain::RelationshipId, bool),
     Member(GroupId, UserId),
     Unmember(GroupId, UserId),
     RemoveGroup(GroupId),
@@ -53,6 +54,7 @@ fn apply(index: &mut DecisionIndex, update: Update) {
         Update::User(user) => index.upsert_user(&user),
         Update::RemoveUser(id) => index.remove_user(id),
         Update::Contain(id, yes) => index.set_contained(id, yes),
+        Update::ContainRelationship(id, yes) => index.set_relationship_contained(id, yes),
         Update::Member(group, user) => index.add_member(group, user),
         Update::Unmember(group, user) => index.remove_member(group, user),
         Update::RemoveGroup(group) => index.remove_group(group),
@@ -196,6 +198,14 @@ fn histories(rng: &mut Rng, s: &AccessSnapshot) -> Vec<Vec<Update>> {
     }
 
     for r in &s.relationships {
+        if s.contained_relationships.contains(&r.id) {
+            all.push(vec![Update::ContainRelationship(r.id, true)]);
+        } else if rng.chance(30) {
+            all.push(vec![
+                Update::ContainRelationship(r.id, true),
+                Update::ContainRelationship(r.id, false),
+            ]);
+        }
         let mut stale = r.clone();
         stale.partner_tenant_id = *rng.pick(&tenant_ids);
         stale.customer_tenant_id = *rng.pick(&tenant_ids);

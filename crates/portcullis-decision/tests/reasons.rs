@@ -302,6 +302,20 @@ fn unknown_disabled_and_contained_users_deny() {
 }
 
 #[test]
+fn a_contained_relationship_grants_nothing_until_lifted() {
+    let mut w = World::new();
+    let relationship = w.snapshot.relationships[0].id;
+    w.snapshot.contained_relationships.push(relationship);
+    assert_eq!(
+        w.reasons(&req_of(&w), at(HOUR)),
+        only(DenyReason::RelationshipContained)
+    );
+    let mut index = DecisionIndex::from_snapshot(&w.snapshot, &w.catalog);
+    index.set_relationship_contained(relationship, false);
+    assert_eq!(index.decide(&req_of(&w), at(HOUR)).effect, Effect::Allow);
+}
+
+#[test]
 fn user_of_another_partner_is_unknown_here() {
     let mut w = World::new();
     w.snapshot.users[0].tenant_id = portcullis_domain::TenantId::generate();

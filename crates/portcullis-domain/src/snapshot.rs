@@ -19,6 +19,8 @@ pub struct AccessSnapshot {
     pub users: Vec<PartnerUser>,
     /// Partner users suspended by containment.
     pub contained_users: Vec<UserId>,
+    /// Relationships suspended by containment: they grant nothing.
+    pub contained_relationships: Vec<crate::RelationshipId>,
     pub memberships: Vec<GroupMember>,
     pub relationships: Vec<Relationship>,
     pub assignments: Vec<AccessAssignment>,

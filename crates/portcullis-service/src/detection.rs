@@ -246,16 +246,16 @@ impl Portcullis {
         let target = match rule.contain {
             ContainmentKind::User => finding.user_id.clone(),
             ContainmentKind::Partner => finding.partner_tenant_id.clone(),
+            // A finding names no single relationship; contain its user instead.
+            ContainmentKind::Relationship => finding.user_id.clone(),
+        };
+        let kind = match rule.contain {
+            ContainmentKind::Relationship => ContainmentKind::User,
+            other => other,
         };
         let Some(target) = target else { return false };
         match self
-            .contain(
-                caller,
-                rule.contain,
-                &target,
-                &finding.title,
-                Some(finding.id),
-            )
+            .contain(caller, kind, &target, &finding.title, Some(finding.id))
             .await
         {
             Ok(_) => true,

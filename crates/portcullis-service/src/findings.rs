@@ -20,6 +20,8 @@ pub enum ContainmentKind {
     /// A partner tenant: its vetting case is suspended, so every decision
     /// about its users denies (`partner_not_authorized`).
     Partner,
+    /// A relationship: it grants nothing (`relationship_contained`).
+    Relationship,
 }
 
 impl ContainmentKind {
@@ -27,6 +29,7 @@ impl ContainmentKind {
         match self {
             Self::User => "user",
             Self::Partner => "partner",
+            Self::Relationship => "relationship",
         }
     }
 }
@@ -142,6 +145,13 @@ impl Portcullis {
         let target_id = match kind {
             ContainmentKind::User => UserId::parse(target)?.to_string(),
             ContainmentKind::Partner => TenantId::parse(target)?.to_string(),
+            ContainmentKind::Relationship => {
+                let id = portcullis_domain::RelationshipId::parse(target)?;
+                self.store.get_relationship(id).await?.ok_or_else(|| {
+                    ServiceError::NotFound(format!("relationship `{id}` not found"))
+                })?;
+                id.to_string()
+            }
         };
         let containment = Containment {
             id: RecordId::generate(),
@@ -209,12 +219,21 @@ impl Portcullis {
 
     /// Makes the decision index follow a containment.
     pub(crate) fn apply_containment(&self, c: &Containment) {
-        if c.kind == "user"
-            && let Ok(user) = UserId::parse(&c.target_id)
-        {
-            let contained = c.lifted_at.is_none();
-            self.engine
-                .update(|index| index.set_contained(user, contained));
+        let contained = c.lifted_at.is_none();
+        match c.kind.as_str() {
+            "user" => {
+                if let Ok(user) = UserId::parse(&c.target_id) {
+                    self.engine
+                        .update(|index| index.set_contained(user, contained));
+                }
+            }
+            "relationship" => {
+                if let Ok(id) = portcullis_domain::RelationshipId::parse(&c.target_id) {
+                    self.engine
+                        .update(|index| index.set_relationship_contained(id, contained));
+                }
+            }
+            _ => {}
         }
     }
 

@@ -115,6 +115,6 @@ pub trait AccessStore {
     async fn restrictions(&self, customer: TenantId) -> Result<CustomerRestrictions, StoreError>;
 
     /// The whole access picture in one consistent read, for rebuilding the
-    /// decision index (`contained_users` stays empty until containment exists).
+    /// decision index (contained users and relationships come from active containments).
     async fn access_snapshot(&self) -> Result<AccessSnapshot, StoreError>;
 }

@@ -72,6 +72,13 @@ impl SqlStore {
             |row| rows::parsed(row, "target_id", portcullis_domain::UserId::parse),
         )
         .await?;
+        let contained_relationships = read_all(
+            conn,
+            "SELECT target_id FROM containments WHERE kind = 'relationship' AND lifted_at IS NULL \
+             ORDER BY target_id",
+            |row| rows::parsed(row, "target_id", portcullis_domain::RelationshipId::parse),
+        )
+        .await?;
         let memberships = read_all(
             conn,
             "SELECT group_id, user_id, added_at FROM group_members ORDER BY group_id, user_id",
@@ -124,6 +131,7 @@ impl SqlStore {
             posture_suspensions,
             users,
             contained_users,
+            contained_relationships,
             memberships,
             relationships,
             assignments,

@@ -165,6 +165,7 @@ pub fn generate(seed: u64, scale: Scale) -> anyhow::Result<Ecosystem> {
             posture_suspensions: Vec::new(),
             users,
             contained_users,
+            contained_relationships: Vec::new(),
             memberships,
             relationships,
             assignments,

@@ -52,16 +52,22 @@ impl DecisionIndex {
 
         let between = self.links.between(partner, request.customer_tenant_id);
         let mut any_active = false;
+        let mut any_contained = false;
         let mut expired = false;
         for linked in between {
             match linked.lifetime.status_at(now) {
+                RelationshipStatus::Active if self.contained_relationships.contains(&linked.id) => {
+                    any_contained = true;
+                }
                 RelationshipStatus::Active => any_active = true,
                 RelationshipStatus::Expired => expired = true,
                 _ => {}
             }
         }
         if !any_active {
-            reasons.insert(if expired {
+            reasons.insert(if any_contained {
+                DenyReason::RelationshipContained
+            } else if expired {
                 DenyReason::RelationshipExpired
             } else {
                 DenyReason::NoActiveRelationship
@@ -112,9 +118,10 @@ impl DecisionIndex {
         let mut best: Option<(GrantKey, Grant)> = None;
         // Computed once, when the user holds an assignment.
         let mut permitted = None;
-        let active = between
-            .iter()
-            .filter(|l| l.lifetime.status_at(now) == RelationshipStatus::Active);
+        let active = between.iter().filter(|l| {
+            l.lifetime.status_at(now) == RelationshipStatus::Active
+                && !self.contained_relationships.contains(&l.id)
+        });
         for linked in active {
             let held = linked
                 .assignments

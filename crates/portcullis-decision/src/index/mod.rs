@@ -49,6 +49,7 @@ pub struct DecisionIndex {
     people: People,
     groups: Numbers<GroupId>,
     contained: HashSet<UserId>,
+    contained_relationships: HashSet<RelationshipId>,
     links: Links,
     activations: Activations,
     restrictions: HashMap<TenantId, CustomerRestrictions>,
@@ -78,6 +79,9 @@ impl DecisionIndex {
         }
         for user in &snapshot.contained_users {
             index.set_contained(*user, true);
+        }
+        for relationship in &snapshot.contained_relationships {
+            index.set_relationship_contained(*relationship, true);
         }
         for member in &snapshot.memberships {
             index.add_member(member.group_id, member.user_id);
@@ -141,6 +145,15 @@ impl DecisionIndex {
     pub fn remove_user(&mut self, user: UserId) {
         self.people.remove(user);
         self.contained.remove(&user);
+    }
+
+    /// A contained relationship grants nothing until the containment lifts.
+    pub fn set_relationship_contained(&mut self, relationship: RelationshipId, contained: bool) {
+        if contained {
+            self.contained_relationships.insert(relationship);
+        } else {
+            self.contained_relationships.remove(&relationship);
+        }
     }
 
     pub fn set_contained(&mut self, user: UserId, contained: bool) {

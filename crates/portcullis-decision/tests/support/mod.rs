@@ -299,12 +299,18 @@ pub fn ecosystem(rng: &mut Rng) -> AccessSnapshot {
         restrictions.push((*c, r));
     }
 
+    let contained_relationships = relationships
+        .iter()
+        .map(|r| r.id)
+        .filter(|_| rng.chance(10))
+        .collect();
     AccessSnapshot {
         tenants,
         authorized_partners,
         posture_suspensions,
         users,
         contained_users,
+        contained_relationships,
         memberships,
         relationships,
         assignments,

@@ -569,7 +569,8 @@ async fn a_noncompliant_partner_is_denied_from_the_end_of_its_grace_period() {
 #[tokio::test]
 async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() {
     let eco = Ecosystem::start().await;
-    eco.active_relationship(&[GROUPS_ADMIN], json!({"type": "standing"}))
+    let (relationship, _) = eco
+        .active_relationship(&[GROUPS_ADMIN], json!({"type": "standing"}))
         .await;
     assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
     let op = eco.server.operator.secret.clone();
@@ -634,8 +635,33 @@ async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() 
         .await
         .expect_status(StatusCode::OK);
     assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
+    // One relationship: it grants nothing while contained.
+    let held = eco
+        .server
+        .post(
+            "/v1/containments",
+            &op,
+            json!({"kind": "relationship", "target_id": relationship, "reason": "abused"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    assert_eq!(
+        reasons(&eco.decide("groups.update", "mfa").await),
+        ["relationship_contained"]
+    );
+    let id = crate::support::str_field(&held, "id");
+    eco.server
+        .post(
+            &format!("/v1/containments/{id}/lift"),
+            &op,
+            json!({"reason": "reviewed"}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
+    assert_eq!(eco.decide("groups.update", "mfa").await["effect"], "allow");
     let audit = eco.server.audit("operation=containment.lift").await;
-    assert_eq!(audit.len(), 2);
+    assert_eq!(audit.len(), 3);
     let active = eco.server.op_get("/v1/containments").await.items();
     assert!(active.is_empty());
     // Findings: nothing raised yet; a bad status is refused.
