@@ -23,6 +23,7 @@ pub trait Store:
     + crate::WatchlistStore
     + crate::IntelStore
     + crate::PostureStore
+    + crate::WebhookStore
     + Send
     + Sync
     + std::fmt::Debug

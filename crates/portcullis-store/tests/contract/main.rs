@@ -29,3 +29,4 @@ mod tokens;
 mod users;
 mod vetting;
 mod watchlists;
+mod webhooks;
