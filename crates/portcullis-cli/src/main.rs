@@ -296,6 +296,12 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
                 .vetting_every(every, stopped(stop_rx.clone())),
         )
     });
+    // Send due webhook deliveries, signed, retrying with back-off.
+    let webhooks = tokio::spawn(
+        portcullis
+            .clone()
+            .webhooks_every(std::time::Duration::from_secs(5), stopped(stop_rx.clone())),
+    );
     // Suspend partners whose posture grace ended; mark stale snapshots.
     let posture = config.posture.round_interval().map(|every| {
         tokio::spawn(
@@ -311,6 +317,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     portcullis_server::serve(listener, app, shutdown).await?;
     let _ = follower.await;
     let _ = sweeper.await;
+    let _ = webhooks.await;
     for task in [vetting, posture, nats].into_iter().flatten() {
         let _ = task.await;
     }

@@ -14,3 +14,4 @@ pub mod tokens;
 pub mod users;
 pub mod vetting;
 pub mod watchlists;
+pub mod webhooks;
