@@ -39,7 +39,7 @@ async fn webhook_lifecycle(server: &TestServer) {
         .op_get("/v1/webhooks")
         .await
         .expect_status(StatusCode::OK);
-    assert_eq!(ids(&listed.items()), [id.clone()]);
+    assert_eq!(ids(&listed.items()), std::slice::from_ref(&id));
 
     let path = format!("/v1/webhooks/{id}");
     server
