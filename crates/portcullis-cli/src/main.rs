@@ -306,6 +306,12 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     });
     // Detections over the activity stream, and the containment policy.
     let detection = tokio::spawn(portcullis.clone().detection_every(stopped(stop_rx.clone())));
+    // Send due webhook deliveries, signed, retrying with back-off.
+    let webhooks = tokio::spawn(
+        portcullis
+            .clone()
+            .webhooks_every(std::time::Duration::from_secs(5), stopped(stop_rx.clone())),
+    );
     // Suspend partners whose posture grace ended; mark stale snapshots.
     let posture = config.posture.round_interval().map(|every| {
         tokio::spawn(
@@ -322,6 +328,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let _ = follower.await;
     let _ = sweeper.await;
     let _ = detection.await;
+    let _ = webhooks.await;
     for task in [vetting, posture, nats].into_iter().flatten() {
         let _ = task.await;
     }

@@ -29,6 +29,7 @@ mod token_cache;
 mod tokens;
 mod users;
 mod vetting;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -57,6 +58,7 @@ pub use vetting::{
     RescreenReport, ReviewResult, TaxiiPull, TaxiiPullReport, VettingConfig, VettingRound,
     WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
+pub use webhooks::{DeliveryRound, NewWebhook, WebhookConfig};
 
 /// How long activity events are kept unless configured otherwise.
 pub const DEFAULT_EVENT_RETENTION_DAYS: i64 = 90;
@@ -81,6 +83,8 @@ pub struct Portcullis {
     vetting: Arc<vetting::VettingRuntime>,
     /// Posture's configuration and the baseline in force.
     posture: Arc<posture::PostureRuntime>,
+    /// Webhook delivery settings and HTTP client.
+    webhooks: Arc<webhooks::WebhookRuntime>,
 }
 
 impl Portcullis {
@@ -108,6 +112,7 @@ impl Portcullis {
             event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
             detection: Arc::new(detection::DetectionRuntime::new(DetectionConfig::default())),
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
+            webhooks: Arc::new(webhooks::WebhookRuntime::default()),
         }
     }
 

@@ -146,6 +146,19 @@ impl Portcullis {
         if !warnings.is_empty() {
             report.warnings =
                 usize::try_from(self.store.append_events(&warnings).await?).unwrap_or(0);
+            for warning in &warnings {
+                // Keyed by the warning's uid, so each is enqueued once per subscription.
+                let enqueued = self
+                    .enqueue_webhook(
+                        crate::webhooks::EXPIRY_WARNING_EVENT,
+                        &warning.body,
+                        Some(&warning.uid),
+                    )
+                    .await;
+                if let Err(err) = enqueued {
+                    tracing::warn!(%err, "expiry warning not enqueued for webhooks");
+                }
+            }
         }
         Ok(report)
     }

@@ -254,3 +254,30 @@ async fn sweep_deletes_events_older_than_the_retention() {
     assert!(left.items.iter().all(|e| e.event.uid != "old"));
     assert!(left.items.iter().any(|e| e.event.uid == "recent"));
 }
+
+#[tokio::test]
+async fn expiry_warnings_are_enqueued_as_webhooks_once() {
+    let w = world().await;
+    let new = portcullis_service::NewWebhook {
+        url: "http://127.0.0.1:9/hook".into(),
+        description: None,
+        event_types: vec!["relationship.expiry_warning".into()],
+        enabled: true,
+    };
+    let (sub, _) = w.app.create_webhook(&w.op, new).await.unwrap();
+    let rel = w.relationship("Forty days", "P40D", "PT0S", true).await;
+    w.clock.advance_millis(10 * DAY);
+    w.app.sweep().await.unwrap();
+    w.app.sweep().await.unwrap();
+    let log = w
+        .app
+        .list_webhook_deliveries(&w.op, &sub.id, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(log.len(), 1, "one delivery for one warning");
+    assert_eq!(log[0].event_type, "relationship.expiry_warning");
+    let data = &log[0].payload["unmapped"]["portcullis"];
+    assert_eq!(data["days_before_end"], 30);
+    assert_eq!(data["relationship_id"], rel.id.to_string().as_str());
+}

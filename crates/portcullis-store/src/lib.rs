@@ -34,6 +34,8 @@ mod users;
 mod vetting;
 mod vetting_sql;
 mod watchlists;
+mod webhooks;
+mod webhooks_sql;
 
 pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
@@ -56,3 +58,7 @@ pub use vetting::{
     VettingStore,
 };
 pub use watchlists::{StoredEntity, WatchlistInfo, WatchlistStore};
+pub use webhooks::{
+    AttemptOutcome, DeliveryStatus, DueDelivery, WebhookDelivery, WebhookPatch, WebhookStore,
+    WebhookSubscription,
+};

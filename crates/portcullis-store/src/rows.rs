@@ -22,6 +22,11 @@ pub(crate) fn int(row: &AnyRow, column: &str) -> Result<i64, StoreError> {
         .map_err(|e| corrupt(column, e))
 }
 
+pub(crate) fn opt_int(row: &AnyRow, column: &str) -> Result<Option<i64>, StoreError> {
+    row.try_get::<Option<i64>, _>(column)
+        .map_err(|e| corrupt(column, e))
+}
+
 pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
     int(row, column).map(|v| v != 0)
 }

@@ -24,6 +24,7 @@ pub trait Store:
     + crate::IntelStore
     + crate::FindingStore
     + crate::PostureStore
+    + crate::WebhookStore
     + Send
     + Sync
     + std::fmt::Debug

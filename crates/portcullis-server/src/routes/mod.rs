@@ -15,3 +15,4 @@ pub mod tokens;
 pub mod users;
 pub mod vetting;
 pub mod watchlists;
+pub mod webhooks;

@@ -30,3 +30,4 @@ mod tokens;
 mod users;
 mod vetting;
 mod watchlists;
+mod webhooks;

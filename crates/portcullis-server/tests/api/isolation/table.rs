@@ -1,5 +1,7 @@
 //! One row per `/v1` route: the calls to make of it as each principal.
 
+mod webhooks;
+
 use std::collections::BTreeSet;
 
 use reqwest::Method;
@@ -577,6 +579,7 @@ pub fn table() -> Vec<Row> {
     rows.extend(least_privilege_rows());
     rows.extend(vetting_rows());
     rows.extend(posture_rows());
+    rows.extend(webhooks::webhook_rows());
     rows
 }
 

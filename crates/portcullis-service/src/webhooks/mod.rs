@@ -1,0 +1,114 @@
+//! Signed webhooks: operators subscribe URLs to event types; producers
+//! enqueue events; the delivery worker POSTs them signed, retrying with
+//! exponential back-off until a 2xx answer (at least once) or the last
+//! attempt (then `failed`). The signing secret is generated here, returned
+//! once at creation and never again.
+
+mod delivery;
+mod signature;
+mod subscriptions;
+
+use std::time::Duration;
+
+pub use delivery::DeliveryRound;
+pub use signature::{
+    DEFAULT_TOLERANCE, SIGNATURE_HEADER, SignatureError, WEBHOOK_ID_HEADER, sign, verify_signature,
+};
+pub use subscriptions::NewWebhook;
+
+/// The event type of relationship expiry warnings.
+pub const EXPIRY_WARNING_EVENT: &str = "relationship.expiry_warning";
+/// The event type of `POST /v1/webhooks/{id}/test`.
+pub const PING_EVENT: &str = "webhook.ping";
+
+/// How deliveries are attempted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// Attempts before a delivery is `failed` (at least 1).
+    pub max_attempts: u32,
+    /// The wait after the first failed attempt; doubled after each further one.
+    pub base_backoff: Duration,
+    /// The longest wait between two attempts.
+    pub max_backoff: Duration,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// Most deliveries one round sends.
+    pub batch: u32,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            base_backoff: Duration::from_secs(10),
+            max_backoff: Duration::from_secs(3_600),
+            timeout: Duration::from_secs(10),
+            batch: 100,
+        }
+    }
+}
+
+impl WebhookConfig {
+    /// The wait after `attempts` failed attempts: `base * 2^(attempts-1)`, capped.
+    pub fn backoff_after(&self, attempts: u32) -> Duration {
+        let doublings = attempts.saturating_sub(1).min(30);
+        self.base_backoff
+            .saturating_mul(1_u32 << doublings)
+            .min(self.max_backoff)
+    }
+}
+
+/// The configuration and the HTTP client of the delivery worker.
+#[derive(Debug)]
+pub(crate) struct WebhookRuntime {
+    pub(crate) config: WebhookConfig,
+    pub(crate) client: reqwest::Client,
+}
+
+impl WebhookRuntime {
+    pub(crate) fn new(config: WebhookConfig) -> Self {
+        // No redirects: a delivery goes to the subscribed URL or fails.
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|err| {
+                tracing::error!(%err, "webhook client settings refused; using the defaults");
+                reqwest::Client::new()
+            });
+        Self { config, client }
+    }
+}
+
+impl Default for WebhookRuntime {
+    fn default() -> Self {
+        Self::new(WebhookConfig::default())
+    }
+}
+
+impl crate::Portcullis {
+    /// The same application with these webhook delivery settings.
+    #[must_use]
+    pub fn with_webhooks(mut self, config: WebhookConfig) -> Self {
+        self.webhooks = std::sync::Arc::new(WebhookRuntime::new(config));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_and_stops_at_the_cap() {
+        let config = WebhookConfig::default();
+        let secs: Vec<u64> = (1..=11)
+            .map(|n| config.backoff_after(n).as_secs())
+            .collect();
+        assert_eq!(
+            secs,
+            [10, 20, 40, 80, 160, 320, 640, 1_280, 2_560, 3_600, 3_600]
+        );
+        assert_eq!(config.backoff_after(u32::MAX).as_secs(), 3_600);
+    }
+}
