@@ -211,6 +211,20 @@ impl Portcullis {
                         .store
                         .upsert_finding(&caller.audit(now), &stored(&detected, now))
                         .await?;
+                    // Alerts out: the OCSF finding to every subscribed webhook,
+                    // once per version of the finding.
+                    let event_type = if detected.is_update {
+                        "finding.updated"
+                    } else {
+                        "finding.created"
+                    };
+                    let key = format!("{}:{}", finding.id, finding.version);
+                    if let Err(err) = self
+                        .enqueue_webhook(event_type, &finding.body, Some(&key))
+                        .await
+                    {
+                        tracing::warn!(%err, finding = %finding.id, "finding webhook not queued");
+                    }
                     if detected.is_update {
                         round.findings_updated += 1;
                         continue;

@@ -93,6 +93,19 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .id;
     let start = 1_800_000_000_000;
 
+    let (hook, _secret) = app
+        .create_webhook(
+            &op,
+            portcullis_service::NewWebhook {
+                url: "http://127.0.0.1:9/alerts".into(),
+                description: None,
+                event_types: vec!["finding.created".into()],
+                enabled: true,
+            },
+        )
+        .await
+        .unwrap();
+
     // Nine customers is under the floor of ten: nothing.
     app.ingest_events(&service(), &fan_out(user, partner, 9, start))
         .await
