@@ -134,6 +134,15 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         Some(user.to_string().as_str())
     );
     assert_eq!(findings[0].body["class_uid"], 2004);
+    // The finding goes out to the subscribed webhook, as OCSF.
+    let deliveries = app
+        .list_webhook_deliveries(&op, &hook.id, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].event_type, "finding.created");
+    assert_eq!(deliveries[0].payload["class_uid"], 2004);
     let containments = store
         .list_containments(true, &PageRequest::first(10))
         .await

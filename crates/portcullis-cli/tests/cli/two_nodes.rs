@@ -58,6 +58,13 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
     let op = create_token(dir.path(), &["--database-url", db.url()]);
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let config = offline_vetting_config(dir.path(), &silent);
+    // Only the fan-out finding contains here: the test's own denied decisions
+    // must not contain Alice again (through the combined-risk rule) after the lift.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "[detection.containment]\n\"PCD-001\" = { contain = \"user\", min_severity = 4 }\n",
+    );
+    std::fs::write(&config, text).unwrap();
     let start = || {
         let mut cmd = portcullis(dir.path());
         cmd.args([
@@ -197,9 +204,11 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
 
     // A finding on node A (a tenant fan-out by Alice) contains her, and node
     // B denies her within a second of the finding.
+    // Near the decisions' own events in time, so the fan-out is all there is.
+    let start = portcullis_domain::Clock::now(&portcullis_domain::SystemClock).unix_millis();
     let events: Vec<String> = (0..12)
         .map(|n| {
-            json!({"class_uid": 3002, "time": 1_800_000_000_000_i64 + n * 60_000, "status_id": 1,
+            json!({"class_uid": 3002, "time": start + n * 1_000, "status_id": 1,
                    "metadata": {"uid": format!("fan-{n}")},
                    "user": {"uid": user, "org": {"uid": partner}},
                    "cloud": {"account": {"uid": format!("customer-{n}")}}, "is_mfa": true})
@@ -218,7 +227,12 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
     let findings_deadline = Instant::now() + Duration::from_secs(5);
     let finding = loop {
         let list = a
-            .call(reqwest::Method::GET, "/v1/findings", &op, None)
+            .call(
+                reqwest::Method::GET,
+                "/v1/findings?rule_id=PCD-001",
+                &op,
+                None,
+            )
             .await;
         if let Some(first) = list["items"].as_array().and_then(|i| i.first()) {
             break first.clone();
@@ -249,7 +263,9 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
     let containments = a
         .call(reqwest::Method::GET, "/v1/containments", &op, None)
         .await;
-    let containment = containments["items"][0]["id"].as_str().unwrap().to_owned();
+    let held = containments["items"].as_array().unwrap();
+    assert_eq!(held.len(), 1, "{containments}");
+    let containment = held[0]["id"].as_str().unwrap().to_owned();
     a.post(
         &format!("/v1/containments/{containment}/lift"),
         &op,
