@@ -213,7 +213,12 @@ impl Portcullis {
                         .await?;
                     // Alerts out: the OCSF finding to every subscribed webhook,
                     // once per version of the finding.
-                    let event_type = if detected.is_update {
+                    // New to the store, not only to this engine: when several
+                    // nodes run detection over the same stream, the first
+                    // to store a finding opens it; the others only update it
+                    // (no second containment, e.g. after an operator lifted one).
+                    let created = finding.version == 1;
+                    let event_type = if !created {
                         "finding.updated"
                     } else {
                         "finding.created"
@@ -225,7 +230,7 @@ impl Portcullis {
                     {
                         tracing::warn!(%err, finding = %finding.id, "finding webhook not queued");
                     }
-                    if detected.is_update {
+                    if !created {
                         round.findings_updated += 1;
                         continue;
                     }
