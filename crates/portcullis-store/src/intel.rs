@@ -61,7 +61,6 @@ const COLUMNS: &str = "id, source, name, pattern, observable_type, valid_from, v
      revoked, confidence, modified, attributes, imported_at";
 
 fn from_row(row: &AnyRow) -> Result<StoredIndicator, StoreError> {
-    use sqlx::Row as _;
     Ok(StoredIndicator {
         id: rows::text(row, "id")?,
         source: rows::text(row, "source")?,
@@ -71,9 +70,7 @@ fn from_row(row: &AnyRow) -> Result<StoredIndicator, StoreError> {
         valid_from: rows::time(row, "valid_from")?,
         valid_until: rows::opt_time(row, "valid_until")?,
         revoked: rows::flag(row, "revoked")?,
-        confidence: row
-            .try_get::<Option<i64>, _>("confidence")
-            .map_err(|e| StoreError::Corrupt(format!("column `confidence`: {e}")))?,
+        confidence: rows::opt_int(row, "confidence")?,
         modified: rows::opt_time(row, "modified")?,
         attributes: rows::text(row, "attributes")?,
     })

@@ -17,7 +17,7 @@ const COLUMNS: &str = "id, tenant_id, state, application, submitted_by, risk_sco
      approvals, created_at, updated_at, version";
 
 fn case_from_row(row: &AnyRow) -> Result<VettingCase, StoreError> {
-    let score = row_opt_int(row, "risk_score")?;
+    let score = rows::opt_int(row, "risk_score")?;
     Ok(VettingCase {
         id: rows::parsed(row, "id", CaseId::parse)?,
         tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
@@ -38,12 +38,6 @@ fn case_from_row(row: &AnyRow) -> Result<VettingCase, StoreError> {
         updated_at: rows::time(row, "updated_at")?,
         version: rows::int(row, "version")?,
     })
-}
-
-fn row_opt_int(row: &AnyRow, column: &str) -> Result<Option<i64>, StoreError> {
-    use sqlx::Row as _;
-    row.try_get::<Option<i64>, _>(column)
-        .map_err(|e| StoreError::Corrupt(format!("column `{column}`: {e}")))
 }
 
 async fn fetch_case<'e>(

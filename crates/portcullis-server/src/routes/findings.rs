@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::vetting::reason;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, versioned};
@@ -88,18 +89,6 @@ pub struct Lift {
 
 fn record_id(raw: &str) -> Result<RecordId, ApiError> {
     RecordId::parse(raw).map_err(ApiError::invalid_id)
-}
-
-fn reason(text: &str) -> Result<&str, ApiError> {
-    let trimmed = text.trim();
-    if (1..=1000).contains(&trimmed.chars().count()) {
-        Ok(trimmed)
-    } else {
-        Err(
-            portcullis_domain::ValidationError::new("reason", "must be 1 to 1000 characters")
-                .into(),
-        )
-    }
 }
 
 /// List findings (operators: all; partner admins: their partner's).

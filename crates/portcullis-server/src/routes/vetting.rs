@@ -89,7 +89,8 @@ fn case_id(raw: &str) -> Result<CaseId, ApiError> {
     CaseId::parse(raw).map_err(ApiError::invalid_id)
 }
 
-fn reason(text: &str) -> Result<&str, ApiError> {
+/// A reason given with a change: 1–1000 characters once trimmed.
+pub(crate) fn reason(text: &str) -> Result<&str, ApiError> {
     let trimmed = text.trim();
     let len = trimmed.chars().count();
     if (1..=1000).contains(&len) {

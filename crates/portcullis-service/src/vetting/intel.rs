@@ -115,25 +115,9 @@ fn indicator(s: StoredIndicator) -> Result<Indicator, String> {
     })
 }
 
-/// A source name: 1–64 characters of letters, digits, `-`, `_` and `.`.
+/// An intelligence source name: see [`super::short_name`].
 fn source_name(name: &str) -> Result<String, ServiceError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(name.to_owned())
-    } else {
-        Err(portcullis_domain::ValidationError::new(
-            "source",
-            format!(
-                "`{}` is not an intelligence source name (1–64 letters, digits, `-`, `_` or `.`)",
-                name.chars().take(64).collect::<String>()
-            ),
-        )
-        .into())
-    }
+    super::short_name("source", "an intelligence source name", name)
 }
 
 /// The applicant's values that intelligence is matched against.

@@ -63,3 +63,25 @@ impl From<&DomainChallenge> for ChallengeInstructions {
         }
     }
 }
+
+/// A name operators give a watchlist or intelligence source: 1–64
+/// characters of letters, digits, `-`, `_` and `.`.
+fn short_name(field: &'static str, what: &str, name: &str) -> Result<String, crate::ServiceError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(portcullis_domain::ValidationError::new(
+            field,
+            format!(
+                "`{}` is not {what} (1–64 letters, digits, `-`, `_` or `.`)",
+                name.chars().take(64).collect::<String>()
+            ),
+        )
+        .into())
+    }
+}

@@ -392,23 +392,7 @@ fn finding(case: &VettingCase, hit: &WatchlistHit, now: Timestamp) -> VettingFin
     }
 }
 
-/// A list name: 1–64 characters of letters, digits, `-`, `_` and `.`.
+/// A watchlist name: see [`super::short_name`].
 fn watchlist_name(name: &str) -> Result<String, ServiceError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(name.to_owned())
-    } else {
-        Err(portcullis_domain::ValidationError::new(
-            "name",
-            format!(
-                "`{}` is not a watchlist name (1–64 letters, digits, `-`, `_` or `.`)",
-                name.chars().take(64).collect::<String>()
-            ),
-        )
-        .into())
-    }
+    super::short_name("name", "a watchlist name", name)
 }
