@@ -10,7 +10,7 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{PrincipalKind, TenantId, Timestamp};
+use crate::{AuditOperation, PrincipalKind, TenantId, Timestamp};
 
 /// The predecessor hash of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -24,8 +24,7 @@ pub struct AuditDraft {
     pub actor_kind: PrincipalKind,
     /// The tenant the change concerns, when there is one.
     pub tenant_id: Option<TenantId>,
-    /// Dotted operation name: `tenant.create`, `group.member.add`, …
-    pub operation: String,
+    pub operation: AuditOperation,
     /// The id of the changed record.
     pub target_id: String,
     pub before: Option<serde_json::Value>,
@@ -63,7 +62,7 @@ impl AuditRecord {
             actor: draft.actor,
             actor_kind: draft.actor_kind.as_str().to_owned(),
             tenant_id: draft.tenant_id.map(|t| t.to_string()),
-            operation: draft.operation,
+            operation: draft.operation.as_str().to_owned(),
             target_id: draft.target_id,
             before: draft.before.map(|v| v.to_string()),
             after: draft.after.map(|v| v.to_string()),
@@ -74,6 +73,12 @@ impl AuditRecord {
         };
         record.hash = record.compute_hash();
         record
+    }
+
+    /// The recorded operation, or `None` for a name this version does not
+    /// know (written by a newer node, or by hand).
+    pub fn known_operation(&self) -> Option<AuditOperation> {
+        AuditOperation::from_name(&self.operation)
     }
 
     /// SHA-256 (lowercase hex) of the canonical form: a JSON array of every
@@ -229,7 +234,7 @@ mod tests {
             actor: "operator cli".into(),
             actor_kind: PrincipalKind::Operator,
             tenant_id: None,
-            operation: "tenant.create".into(),
+            operation: AuditOperation::TenantCreate,
             target_id: format!("t{n}"),
             before: None,
             after: Some(serde_json::json!({"n": n, "name": "Contoso"})),

@@ -51,15 +51,34 @@ impl Timestamp {
         Self(self.0.saturating_add(millis))
     }
 
-    fn to_offset_date_time(self) -> Option<OffsetDateTime> {
+    fn checked_offset_date_time(self) -> Option<OffsetDateTime> {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000).ok()
+    }
+
+    /// This instant as a `time` date-time; the Unix epoch when it lies
+    /// outside the years `time` represents (±9999).
+    pub fn to_offset_date_time(self) -> OffsetDateTime {
+        self.checked_offset_date_time()
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// A `time` date-time truncated to the millisecond.
+    pub fn from_offset_date_time(at: OffsetDateTime) -> Self {
+        let millis = at.unix_timestamp_nanos() / 1_000_000;
+        Self(i64::try_from(millis).unwrap_or(if millis < 0 { i64::MIN } else { i64::MAX }))
+    }
+}
+
+impl From<OffsetDateTime> for Timestamp {
+    fn from(at: OffsetDateTime) -> Self {
+        Self::from_offset_date_time(at)
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self
-            .to_offset_date_time()
+            .checked_offset_date_time()
             .and_then(|t| t.format(&Rfc3339).ok())
         {
             Some(text) => f.write_str(&text),
@@ -149,6 +168,18 @@ mod tests {
         let err = Timestamp::parse("since", "yesterday").unwrap_err();
         assert_eq!(err.field, "since");
         assert!(err.message.contains("`yesterday`"));
+    }
+
+    #[test]
+    fn offset_date_time_conversion_keeps_the_millisecond() {
+        let t = Timestamp::parse("at", "2026-11-24T22:09:45.123Z").unwrap();
+        let at = t.to_offset_date_time();
+        assert_eq!(at.millisecond(), 123);
+        assert_eq!(Timestamp::from(at), t);
+        let beyond = Timestamp::from_unix_millis(i64::MAX);
+        assert_eq!(beyond.to_offset_date_time(), OffsetDateTime::UNIX_EPOCH);
+        let nanos = OffsetDateTime::from_unix_timestamp_nanos(1_999_999_999).unwrap();
+        assert_eq!(Timestamp::from_offset_date_time(nanos).unix_millis(), 1_999);
     }
 
     #[test]

@@ -17,7 +17,9 @@ mod event;
 mod group;
 mod id;
 mod name;
+mod operation;
 mod page;
+mod posture;
 mod principal;
 mod relationship;
 mod restriction;
@@ -45,7 +47,9 @@ pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUT
 pub use group::{GroupMember, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
 pub use name::{Description, DisplayName, UserPrincipalName};
+pub use operation::AuditOperation;
 pub use page::{Cursor, Page, PageRequest};
+pub use posture::PostureStanding;
 pub use principal::{Principal, PrincipalKind};
 pub use relationship::{
     APPROVAL_WINDOW_SECONDS, AUTO_EXTEND_SECONDS, EXPIRY_WARNING_DAYS, MAX_DURATION_SECONDS,

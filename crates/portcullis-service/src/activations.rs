@@ -1,5 +1,6 @@
 //! Just-in-time activations of eligible assignments.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     Activation, ActivationId, AssignmentId, AuthStrength, Description, IsoDuration, PrincipalKind,
     RuleViolation, UserId, UserOrAdmin,
@@ -134,7 +135,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Activation {
-                operation: "activation.request",
+                operation: AuditOperation::ActivationRequest,
                 before: None,
                 after: Some(activation.clone()),
             }],
@@ -212,8 +213,8 @@ impl Portcullis {
         }
         after.version = before.version + 1;
         let operation = match decision {
-            ActivationDecision::Approve => "activation.approve",
-            ActivationDecision::Deny => "activation.deny",
+            ActivationDecision::Approve => AuditOperation::ActivationApprove,
+            ActivationDecision::Deny => AuditOperation::ActivationDeny,
         };
         self.apply_access(
             caller,
@@ -243,7 +244,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Activation {
-                operation: "activation.revoke",
+                operation: AuditOperation::ActivationRevoke,
                 before: Some(before),
                 after: Some(after.clone()),
             }],

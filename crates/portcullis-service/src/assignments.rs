@@ -1,6 +1,7 @@
 //! Access assignments: a partner grants some of a relationship's roles to
 //! one of its security groups, standing or eligible.
 
+use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
@@ -78,7 +79,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Assignment {
-                operation: "assignment.create",
+                operation: AuditOperation::AssignmentCreate,
                 before: None,
                 after: Some(assignment.clone()),
             }],
@@ -132,7 +133,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Assignment {
-                operation: "assignment.update",
+                operation: AuditOperation::AssignmentUpdate,
                 before: Some(before),
                 after: Some(after.clone()),
             }],
@@ -162,7 +163,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Assignment {
-                operation: "assignment.delete",
+                operation: AuditOperation::AssignmentDelete,
                 before: Some(before),
                 after: Some(after.clone()),
             }],

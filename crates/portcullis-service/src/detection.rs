@@ -5,6 +5,7 @@
 //! and position are saved after each round, so a restart resumes without
 //! re-alerting.
 
+use portcullis_domain::AuditOperation;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -110,7 +111,7 @@ impl IntelLookup for Intel {
 
 impl Intel {
     fn lookup(&self, observable: &portcullis_intel::Observable) -> Option<IntelMatch> {
-        let now = crate::vetting::to_time(self.1.now());
+        let now = self.1.now().to_offset_date_time();
         self.0
             .intel()
             .lookup(observable, now)
@@ -219,9 +220,9 @@ impl Portcullis {
                     // (no second containment, e.g. after an operator lifted one).
                     let created = finding.version == 1;
                     let event_type = if !created {
-                        "finding.updated"
+                        AuditOperation::FindingUpdate.as_str()
                     } else {
-                        "finding.created"
+                        AuditOperation::FindingCreate.as_str()
                     };
                     let key = format!("{}:{}", finding.id, finding.version);
                     if let Err(err) = self

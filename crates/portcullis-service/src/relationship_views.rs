@@ -2,6 +2,7 @@
 //! what was done to a relationship, the customers a partner serves, and the
 //! names of the customers a caller deals with.
 
+use portcullis_domain::AuditOperation;
 use std::collections::{BTreeMap, BTreeSet};
 
 use portcullis_domain::{
@@ -13,11 +14,11 @@ use portcullis_store::{AuditFilter, RelationshipFilter};
 use crate::{Caller, Portcullis, ServiceError, access};
 
 /// The audit operations of a relationship's lifecycle actions.
-pub const LIFECYCLE_OPERATIONS: [&str; 4] = [
-    "relationship.request_approval",
-    "relationship.approve",
-    "relationship.reject",
-    "relationship.terminate",
+pub const LIFECYCLE_OPERATIONS: [AuditOperation; 4] = [
+    AuditOperation::RelationshipRequestApproval,
+    AuditOperation::RelationshipApprove,
+    AuditOperation::RelationshipReject,
+    AuditOperation::RelationshipTerminate,
 ];
 
 impl Portcullis {
@@ -39,7 +40,7 @@ impl Portcullis {
         for operation in LIFECYCLE_OPERATIONS {
             let filter = AuditFilter {
                 tenant_id: Some(relationship.partner_tenant_id),
-                operation: Some(operation.to_owned()),
+                operation: Some(operation.as_str().to_owned()),
                 since: Some(relationship.created_at),
                 ..AuditFilter::default()
             };

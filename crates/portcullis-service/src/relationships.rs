@@ -1,6 +1,7 @@
 //! Delegated admin relationships: the partner proposes, the customer
 //! approves or rejects, either side terminates.
 
+use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
@@ -71,7 +72,7 @@ impl Portcullis {
     async fn save_relationship(
         &self,
         caller: &Caller,
-        operation: &'static str,
+        operation: AuditOperation,
         before: Relationship,
         mut after: Relationship,
         extra: Vec<AccessChange>,
@@ -185,7 +186,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Relationship {
-                operation: "relationship.create",
+                operation: AuditOperation::RelationshipCreate,
                 before: None,
                 after: Some(relationship.clone()),
             }],
@@ -271,8 +272,14 @@ impl Portcullis {
                 after.remove_privileged_roles(roles, self.engine.catalog(), now)?;
             }
         }
-        self.save_relationship(caller, "relationship.update", before, after, Vec::new())
-            .await
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipUpdate,
+            before,
+            after,
+            Vec::new(),
+        )
+        .await
     }
 
     /// The partner sends the proposal to the customer.
@@ -293,7 +300,7 @@ impl Portcullis {
         after.request_approval(self.clock.now())?;
         self.save_relationship(
             caller,
-            "relationship.request_approval",
+            AuditOperation::RelationshipRequestApproval,
             before,
             after,
             Vec::new(),
@@ -328,7 +335,7 @@ impl Portcullis {
                     active.updated_at = now;
                     active.version += 1;
                     activations.push(AccessChange::Assignment {
-                        operation: "assignment.activate",
+                        operation: AuditOperation::AssignmentActivate,
                         before: Some(assignment),
                         after: Some(active),
                     });
@@ -339,8 +346,14 @@ impl Portcullis {
                 None => break,
             }
         }
-        self.save_relationship(caller, "relationship.approve", before, after, activations)
-            .await
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipApprove,
+            before,
+            after,
+            activations,
+        )
+        .await
     }
 
     /// The customer refuses the proposal.
@@ -358,8 +371,14 @@ impl Portcullis {
         )?;
         let mut after = before.clone();
         after.reject(self.clock.now())?;
-        self.save_relationship(caller, "relationship.reject", before, after, Vec::new())
-            .await
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipReject,
+            before,
+            after,
+            Vec::new(),
+        )
+        .await
     }
 
     /// Either side (or an operator containing an incident) ends an active
@@ -372,8 +391,14 @@ impl Portcullis {
         let (before, _side) = self.relationship_for(caller, id).await?;
         let mut after = before.clone();
         after.request_termination(self.clock.now())?;
-        self.save_relationship(caller, "relationship.terminate", before, after, Vec::new())
-            .await
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipTerminate,
+            before,
+            after,
+            Vec::new(),
+        )
+        .await
     }
 
     /// A proposal that was never sent may be withdrawn by the partner.
@@ -413,7 +438,7 @@ impl Portcullis {
         self.apply_access(
             caller,
             vec![AccessChange::Relationship {
-                operation: "relationship.delete",
+                operation: AuditOperation::RelationshipDelete,
                 before: Some(before),
                 after: None,
             }],

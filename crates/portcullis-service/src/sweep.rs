@@ -3,6 +3,7 @@
 //! wait for it — they apply time themselves — but lists, webhooks and people
 //! see stored states.
 
+use portcullis_domain::AuditOperation;
 use std::time::Duration;
 
 use portcullis_domain::{ActivityEvent, PageRequest, Relationship, RelationshipStatus, Timestamp};
@@ -46,7 +47,11 @@ fn warning_event(
         partner_tenant_id: Some(relationship.partner_tenant_id.to_string()),
         user_id: None,
         customer_tenant_id: Some(relationship.customer_tenant_id.to_string()),
-        operation: Some("relationship.expiry_warning".to_owned()),
+        operation: Some(
+            AuditOperation::RelationshipExpiryWarning
+                .as_str()
+                .to_owned(),
+        ),
         body: json!({
             "class_uid": OCSF_BASE_EVENT,
             "time": now.unix_millis(),
@@ -103,14 +108,14 @@ impl Portcullis {
                         (RelationshipStatus::TerminationRequested, _) => {
                             after.complete_termination(now)?;
                             report.terminated += 1;
-                            "relationship.complete_termination"
+                            AuditOperation::RelationshipCompleteTermination
                         }
                         (RelationshipStatus::Active, RelationshipStatus::Active) => {
                             match (before.end_at, before.end_at_time(now)) {
                                 (Some(stored), Some(current)) if current != stored => {
                                     after.end_at = Some(current);
                                     report.extended += 1;
-                                    "relationship.auto_extend"
+                                    AuditOperation::RelationshipAutoExtend
                                 }
                                 _ => continue,
                             }
@@ -119,7 +124,7 @@ impl Portcullis {
                             after.status = RelationshipStatus::Expired;
                             after.closed_at = Some(now);
                             report.expired += 1;
-                            "relationship.expire"
+                            AuditOperation::RelationshipExpire
                         }
                         _ => continue,
                     };

@@ -12,8 +12,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use portcullis_domain::{
-    ActivationId, AssignmentId, AuditRecord, Cursor, GroupId, GroupMember, PageRequest,
-    RelationshipId, TenantId, UserId,
+    ActivationId, AssignmentId, AuditOperation, AuditRecord, Cursor, GroupId, GroupMember,
+    PageRequest, RelationshipId, TenantId, UserId,
 };
 use portcullis_store::AuditFilter;
 
@@ -79,87 +79,79 @@ impl Portcullis {
         }
     }
 
-    /// Re-reads the target of one audit record into the index.
+    /// Re-reads the target of one audit record into the index. The match
+    /// names every operation: a new one cannot compile without saying what
+    /// other nodes must do about it.
     async fn apply_record(&self, record: &AuditRecord) -> Result<(), ServiceError> {
-        let op = record.operation.as_str();
+        use AuditOperation as Op;
+        let Some(op) = record.known_operation() else {
+            tracing::warn!(seq = record.seq, operation = %record.operation,
+                "audit record names an operation this node does not know; skipped");
+            return Ok(());
+        };
         let target = record.target_id.as_str();
-        let tenant = record
-            .tenant_id
-            .as_deref()
-            .and_then(|t| TenantId::parse(t).ok());
         match op {
-            "tenant.create" | "tenant.update" | "tenant.delete" => {
-                if op == "tenant.delete" {
+            Op::TenantCreate | Op::TenantUpdate | Op::TenantDelete => {
+                if op == Op::TenantDelete {
                     self.token_cache.clear();
                 }
-                let id = TenantId::parse(target)?;
-                match self.store.get_tenant(id).await? {
-                    Some(t) => self.engine.update(|index| index.upsert_tenant(&t)),
-                    None => self.engine.update(|index| index.remove_tenant(id)),
-                }
+                self.refresh_tenant(TenantId::parse(target)?).await?;
             }
-            "user.create" | "user.update" | "user.delete" => {
-                let id = UserId::parse(target)?;
-                let found = match tenant {
-                    Some(t) => self.store.get_user(t, id).await?,
-                    None => None,
-                };
-                match found {
-                    Some(u) => self.engine.update(|index| index.upsert_user(&u)),
-                    None => self.engine.update(|index| index.remove_user(id)),
-                }
+            Op::UserCreate | Op::UserUpdate | Op::UserDelete => {
+                self.refresh_user(record, UserId::parse(target)?).await?;
             }
-            "group.delete" => {
+            Op::GroupDelete => {
                 let id = GroupId::parse(target)?;
                 self.engine.update(|index| index.remove_group(id));
             }
-            "group.member.add" | "group.member.remove" => {
-                let state = if op == "group.member.add" {
-                    &record.after
-                } else {
-                    &record.before
-                };
-                if let Some(member) = state
-                    .as_deref()
-                    .and_then(|json| serde_json::from_str::<GroupMember>(json).ok())
-                {
-                    self.engine.update(|index| {
-                        if op == "group.member.add" {
-                            index.add_member(member.group_id, member.user_id);
-                        } else {
-                            index.remove_member(member.group_id, member.user_id);
-                        }
-                    });
-                }
+            Op::GroupMemberAdd | Op::GroupMemberRemove => {
+                self.apply_membership(record, op == Op::GroupMemberAdd);
             }
-            _ if op.starts_with("relationship.") => {
+            Op::RelationshipCreate
+            | Op::RelationshipUpdate
+            | Op::RelationshipRequestApproval
+            | Op::RelationshipApprove
+            | Op::RelationshipReject
+            | Op::RelationshipTerminate
+            | Op::RelationshipCompleteTermination
+            | Op::RelationshipExpire
+            | Op::RelationshipAutoExtend
+            | Op::RelationshipDelete => {
                 let id = RelationshipId::parse(target)?;
                 match self.store.get_relationship(id).await? {
                     Some(r) => self.engine.update(|index| index.upsert_relationship(&r)),
                     None => self.engine.update(|index| index.remove_relationship(id)),
                 }
             }
-            _ if op.starts_with("assignment.") => {
+            Op::AssignmentCreate
+            | Op::AssignmentUpdate
+            | Op::AssignmentDelete
+            | Op::AssignmentActivate => {
                 let id = AssignmentId::parse(target)?;
                 match self.store.get_assignment(id).await? {
                     Some(a) => self.engine.update(|index| index.upsert_assignment(&a)),
                     None => self.engine.update(|index| index.remove_assignment(id)),
                 }
             }
-            _ if op.starts_with("activation.") => {
+            Op::ActivationRequest
+            | Op::ActivationApprove
+            | Op::ActivationDeny
+            | Op::ActivationRevoke => {
                 let id = ActivationId::parse(target)?;
                 match self.store.get_activation(id).await? {
                     Some(a) => self.engine.update(|index| index.upsert_activation(&a)),
                     None => self.engine.update(|index| index.remove_activation(id)),
                 }
             }
-            "partner.authorize" | "partner.deauthorize" => {
+            Op::PartnerAuthorize | Op::PartnerDeauthorize => {
                 let id = TenantId::parse(target)?;
                 let authorized = self.store.partner_authorized(id).await?;
                 self.engine
                     .update(|index| index.set_authorized(id, authorized));
             }
-            _ if op.starts_with("posture.state.") => {
+            Op::PostureStateCompliant
+            | Op::PostureStateNoncompliant
+            | Op::PostureStateSuspended => {
                 let id = TenantId::parse(target)?;
                 let from = self
                     .store
@@ -169,27 +161,99 @@ impl Portcullis {
                 self.engine
                     .update(|index| index.set_posture_suspension(id, from));
             }
-            "token.revoke" => self.token_cache.clear(),
-            "watchlist.load" | "watchlist.delete" => {
-                self.reload_watchlists().await?;
-            }
-            "containment.create" | "containment.lift" => {
-                let id = portcullis_domain::RecordId::parse(target)?;
-                if let Some(c) = self.store.get_containment(id).await? {
-                    self.apply_containment(&c);
-                }
-            }
-            "intel.import" => {
-                self.reload_intel().await?;
-            }
-            "customer.restrictions.set" => {
+            Op::CustomerRestrictionsSet => {
                 let id = TenantId::parse(target)?;
                 let restrictions = self.store.restrictions(id).await?;
                 self.engine
                     .update(|index| index.set_restrictions(id, restrictions));
             }
-            _ => {}
+            Op::ContainmentCreate | Op::ContainmentLift => {
+                let id = portcullis_domain::RecordId::parse(target)?;
+                if let Some(c) = self.store.get_containment(id).await? {
+                    self.apply_containment(&c);
+                }
+            }
+            Op::TokenRevoke => self.token_cache.clear(),
+            Op::WatchlistLoad | Op::WatchlistDelete => {
+                self.reload_watchlists().await?;
+            }
+            Op::IntelImport => {
+                self.reload_intel().await?;
+            }
+            // Nothing a decision reads: groups without members, new tokens
+            // (read from the store when first used), vetting cases (their
+            // outcome reaches decisions as `partner.authorize`), posture
+            // uploads and evaluations (as `posture.state.*`), findings (as
+            // containments), webhooks, and the two webhook-only events.
+            Op::GroupCreate
+            | Op::GroupUpdate
+            | Op::TokenCreate
+            | Op::RelationshipExpiryWarning
+            | Op::VettingCaseSubmitted
+            | Op::VettingCaseScreening
+            | Op::VettingCaseAutoApproved
+            | Op::VettingCaseInReview
+            | Op::VettingCaseNeedsInformation
+            | Op::VettingCaseApproved
+            | Op::VettingCaseRejected
+            | Op::VettingCaseSuspended
+            | Op::VettingCaseRevoked
+            | Op::VettingCaseUpdate
+            | Op::VettingCaseAmend
+            | Op::VettingCaseReview
+            | Op::VettingDomainReverify
+            | Op::VettingRescreen
+            | Op::PostureSnapshotUpload
+            | Op::PostureEvaluate
+            | Op::FindingCreate
+            | Op::FindingUpdate
+            | Op::FindingStatus
+            | Op::WebhookCreate
+            | Op::WebhookUpdate
+            | Op::WebhookDelete
+            | Op::WebhookPing => {}
         }
         Ok(())
+    }
+
+    async fn refresh_tenant(&self, id: TenantId) -> Result<(), ServiceError> {
+        match self.store.get_tenant(id).await? {
+            Some(t) => self.engine.update(|index| index.upsert_tenant(&t)),
+            None => self.engine.update(|index| index.remove_tenant(id)),
+        }
+        Ok(())
+    }
+
+    async fn refresh_user(&self, record: &AuditRecord, id: UserId) -> Result<(), ServiceError> {
+        let tenant = record
+            .tenant_id
+            .as_deref()
+            .and_then(|t| TenantId::parse(t).ok());
+        let found = match tenant {
+            Some(t) => self.store.get_user(t, id).await?,
+            None => None,
+        };
+        match found {
+            Some(u) => self.engine.update(|index| index.upsert_user(&u)),
+            None => self.engine.update(|index| index.remove_user(id)),
+        }
+        Ok(())
+    }
+
+    /// A membership added (its `after`) or removed (its `before`).
+    fn apply_membership(&self, record: &AuditRecord, added: bool) {
+        let state = if added { &record.after } else { &record.before };
+        if let Some(member) = state
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<GroupMember>(json).ok())
+        {
+            self.engine.update(|index| {
+                if added {
+                    index.add_member(member.group_id, member.user_id);
+                } else {
+                    index.remove_member(member.group_id, member.user_id);
+                }
+            });
+        }
     }
 }

@@ -99,7 +99,7 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
             portcullis_service::NewWebhook {
                 url: "http://127.0.0.1:9/alerts".into(),
                 description: None,
-                event_types: vec!["finding.created".into()],
+                event_types: vec!["finding.create".into()],
                 enabled: true,
             },
         )
@@ -141,7 +141,7 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .unwrap()
         .items;
     assert_eq!(deliveries.len(), 1);
-    assert_eq!(deliveries[0].event_type, "finding.created");
+    assert_eq!(deliveries[0].event_type, "finding.create");
     assert_eq!(deliveries[0].payload["class_uid"], 2004);
     let containments = store
         .list_containments(true, &PageRequest::first(10))

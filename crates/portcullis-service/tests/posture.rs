@@ -12,14 +12,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use portcullis_domain::PostureStanding;
 use portcullis_domain::{
     Clock as _, DisplayName, IsoDuration, PageRequest, Principal, PrincipalKind, RoleId, TenantId,
     TenantKind, TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, Portcullis, PostureConfig, ServiceError};
-use portcullis_store::{
-    AuditContext, AuditFilter, EventFilter, NewTenant, PostureFilter, PostureStanding, Store,
-};
+use portcullis_store::{AuditContext, AuditFilter, EventFilter, NewTenant, PostureFilter, Store};
 use portcullis_testkit::TestDb;
 use serde_json::{Value, json};
 

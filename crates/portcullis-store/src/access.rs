@@ -3,6 +3,7 @@
 //! restrictions. Implemented by `SqlStore` in `access_sql.rs`.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
     Page, PageRequest, Relationship, RelationshipId, RelationshipStatus, TenantId, UserId,
@@ -20,17 +21,17 @@ use crate::{AuditContext, StoreError};
 #[derive(Debug, Clone)]
 pub enum AccessChange {
     Relationship {
-        operation: &'static str,
+        operation: AuditOperation,
         before: Option<Relationship>,
         after: Option<Relationship>,
     },
     Assignment {
-        operation: &'static str,
+        operation: AuditOperation,
         before: Option<AccessAssignment>,
         after: Option<AccessAssignment>,
     },
     Activation {
-        operation: &'static str,
+        operation: AuditOperation,
         before: Option<Activation>,
         after: Option<Activation>,
     },

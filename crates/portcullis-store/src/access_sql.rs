@@ -3,6 +3,7 @@
 //! relationships, assignments and activations implement in their own modules.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, AuditDraft,
     CustomerRestrictions, Page, PageRequest, Relationship, RelationshipId, TenantId,
@@ -72,7 +73,7 @@ fn invalid(message: String) -> StoreError {
 async fn apply_one<T: AccessRecord>(
     m: &mut Mutation,
     ctx: &AuditContext,
-    operation: &str,
+    operation: AuditOperation,
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<AuditDraft, StoreError> {
@@ -154,17 +155,17 @@ impl AccessStore for SqlStore {
                     operation,
                     before,
                     after,
-                } => apply_one(&mut m, ctx, operation, before.as_ref(), after.as_ref()).await?,
+                } => apply_one(&mut m, ctx, *operation, before.as_ref(), after.as_ref()).await?,
                 AccessChange::Assignment {
                     operation,
                     before,
                     after,
-                } => apply_one(&mut m, ctx, operation, before.as_ref(), after.as_ref()).await?,
+                } => apply_one(&mut m, ctx, *operation, before.as_ref(), after.as_ref()).await?,
                 AccessChange::Activation {
                     operation,
                     before,
                     after,
-                } => apply_one(&mut m, ctx, operation, before.as_ref(), after.as_ref()).await?,
+                } => apply_one(&mut m, ctx, *operation, before.as_ref(), after.as_ref()).await?,
             };
             drafts.push(draft);
         }

@@ -1,6 +1,7 @@
 //! Partner authorization in SQL: whether a partner tenant may act as a
 //! partner at all (the stand-in for vetting). No row means not authorized.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{TenantId, TenantKind, Timestamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -63,9 +64,9 @@ pub(crate) async fn set_authorized(
     .execute(m.conn())
     .await?;
     let operation = if authorized {
-        "partner.authorize"
+        AuditOperation::PartnerAuthorize
     } else {
-        "partner.deauthorize"
+        AuditOperation::PartnerDeauthorize
     };
     Ok(ctx.draft(
         operation,

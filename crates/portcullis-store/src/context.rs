@@ -1,4 +1,6 @@
-use portcullis_domain::{AuditDraft, Principal, PrincipalKind, TenantId, Timestamp};
+use portcullis_domain::{
+    AuditDraft, AuditOperation, Principal, PrincipalKind, TenantId, Timestamp,
+};
 use serde::Serialize;
 
 /// Who makes a change, when, and from where: everything the audit record
@@ -31,7 +33,7 @@ impl AuditContext {
     /// The audit draft of one change of `target` from `before` to `after`.
     pub(crate) fn draft<T: Serialize>(
         &self,
-        operation: &str,
+        operation: AuditOperation,
         tenant_id: Option<TenantId>,
         target_id: impl ToString,
         before: Option<&T>,
@@ -42,7 +44,7 @@ impl AuditContext {
             actor: self.actor.clone(),
             actor_kind: self.actor_kind,
             tenant_id,
-            operation: operation.to_owned(),
+            operation,
             target_id: target_id.to_string(),
             before: before.and_then(|v| serde_json::to_value(v).ok()),
             after: after.and_then(|v| serde_json::to_value(v).ok()),

@@ -1,8 +1,9 @@
 //! Detection findings and containments in SQL. Every change is audited in
-//! its own transaction: `finding.open`, `finding.update`, `finding.status`,
+//! its own transaction: `finding.create`, `finding.update`, `finding.status`,
 //! `containment.create`, `containment.lift`.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{Page, PageRequest, RecordId, Timestamp};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -232,7 +233,7 @@ impl FindingStore for SqlStore {
             None => {
                 after.version = 1;
                 write_finding(m.conn(), &after, true).await?;
-                "finding.open"
+                AuditOperation::FindingCreate
             }
             Some(b) => {
                 // Evidence grows; the status an operator set stays.
@@ -242,7 +243,7 @@ impl FindingStore for SqlStore {
                 after.first_seen = b.first_seen.min(after.first_seen);
                 after.version = b.version + 1;
                 write_finding(m.conn(), &after, false).await?;
-                "finding.update"
+                AuditOperation::FindingUpdate
             }
         };
         let tenant = after
@@ -325,8 +326,14 @@ impl FindingStore for SqlStore {
             .partner_tenant_id
             .as_deref()
             .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
-        m.commit(ctx.draft("finding.status", tenant, id, Some(&before), Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::FindingStatus,
+            tenant,
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
         Ok(after)
     }
 
@@ -371,7 +378,7 @@ impl FindingStore for SqlStore {
             StoreError::InvalidChange("the containment names a finding that does not exist".into())
         }))?;
         m.commit(ctx.draft(
-            "containment.create",
+            AuditOperation::ContainmentCreate,
             None,
             c.id,
             None::<&Containment>,
@@ -428,8 +435,14 @@ impl FindingStore for SqlStore {
         .bind(id.to_string())
         .execute(m.conn())
         .await?;
-        m.commit(ctx.draft("containment.lift", None, id, Some(&before), Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::ContainmentLift,
+            None,
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
         Ok(after)
     }
 

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     Description, DisplayName, GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId,
     UserId,
@@ -88,8 +89,14 @@ impl GroupStore for SqlStore {
         .execute(m.conn())
         .await
         .map_err(on_unique(|| duplicate_name(&group.display_name)))?;
-        m.commit(ctx.draft("group.create", Some(tenant), group.id, None, Some(&group)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::GroupCreate,
+            Some(tenant),
+            group.id,
+            None,
+            Some(&group),
+        ))
+        .await?;
         Ok(group)
     }
 
@@ -155,7 +162,7 @@ impl GroupStore for SqlStore {
         .await
         .map_err(on_unique(|| duplicate_name(&after.display_name)))?;
         m.commit(ctx.draft(
-            "group.update",
+            AuditOperation::GroupUpdate,
             Some(tenant),
             id,
             Some(&before),
@@ -190,8 +197,14 @@ impl GroupStore for SqlStore {
                     "group `{id}` has access assignments and cannot be deleted"
                 ))
             }))?;
-        m.commit(ctx.draft("group.delete", Some(tenant), id, Some(&before), None))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::GroupDelete,
+            Some(tenant),
+            id,
+            Some(&before),
+            None,
+        ))
+        .await
     }
 
     async fn add_member(
@@ -223,8 +236,14 @@ impl GroupStore for SqlStore {
                     "user `{user}` is already a member of group `{group}`"
                 ))
             }))?;
-        m.commit(ctx.draft("group.member.add", Some(tenant), group, None, Some(&member)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::GroupMemberAdd,
+            Some(tenant),
+            group,
+            None,
+            Some(&member),
+        ))
+        .await?;
         Ok(member)
     }
 
@@ -254,7 +273,7 @@ impl GroupStore for SqlStore {
             .execute(m.conn())
             .await?;
         m.commit(ctx.draft(
-            "group.member.remove",
+            AuditOperation::GroupMemberRemove,
             Some(tenant),
             group,
             Some(&before),

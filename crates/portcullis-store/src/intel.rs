@@ -3,6 +3,7 @@
 //! its audit record, which names the source and the counts, not the rows.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -145,8 +146,14 @@ impl IntelStore for SqlStore {
             source,
             counts: done,
         };
-        m.commit(ctx.draft("intel.import", None, source, None::<&Import>, Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::IntelImport,
+            None,
+            source,
+            None::<&Import>,
+            Some(&after),
+        ))
+        .await?;
         Ok(done)
     }
 

@@ -47,7 +47,7 @@ pub use findings::{Containment, FINDING_STATUSES, Finding, FindingFilter, Findin
 pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
 pub use posture::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
-    PostureStanding, PostureStore,
+    PostureStore,
 };
 pub use store::{
     AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,

@@ -3,7 +3,7 @@
 //! Implemented by `SqlStore` in `posture_sql.rs`.
 
 use async_trait::async_trait;
-use portcullis_domain::{Page, PageRequest, RecordId, TenantId, Timestamp};
+use portcullis_domain::{Page, PageRequest, PostureStanding, RecordId, TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::{AuditContext, StoreError};
@@ -37,38 +37,6 @@ pub struct PostureReportRecord {
     /// The report: `{"baseline_version", "results": [...], "compliant"}`.
     #[schema(value_type = Object)]
     pub report: serde_json::Value,
-}
-
-/// Where a partner stands for gating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PostureStanding {
-    /// No `SHALL` requirement fails.
-    Compliant,
-    /// `SHALL` requirements fail: no new relationships or assignments;
-    /// suspended when the grace period ends.
-    Noncompliant,
-    /// The grace period is over: decisions deny with `partner_noncompliant`.
-    Suspended,
-}
-
-impl PostureStanding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Compliant => "compliant",
-            Self::Noncompliant => "noncompliant",
-            Self::Suspended => "suspended",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "compliant" => Some(Self::Compliant),
-            "noncompliant" => Some(Self::Noncompliant),
-            "suspended" => Some(Self::Suspended),
-            _ => None,
-        }
-    }
 }
 
 /// A partner's posture state, derived from its latest report.

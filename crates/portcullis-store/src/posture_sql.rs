@@ -1,6 +1,7 @@
 //! Posture data in SQL.
 
 use async_trait::async_trait;
+use portcullis_domain::{AuditOperation, PostureStanding};
 use portcullis_domain::{Page, PageRequest, RecordId, TenantId, TenantKind};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
@@ -8,7 +9,7 @@ use sqlx::{Any, AnyConnection, Executor};
 use crate::mutation::{Mutation, fetch_limit, id_cursor};
 use crate::posture::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
-    PostureStanding, PostureStore,
+    PostureStore,
 };
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
@@ -132,7 +133,7 @@ fn state_draft(
 ) -> Option<portcullis_domain::AuditDraft> {
     (before.map(|b| b.state) != Some(after.state)).then(|| {
         ctx.draft(
-            &format!("posture.state.{}", after.state.as_str()),
+            AuditOperation::posture_became(after.state),
             Some(after.tenant_id),
             after.tenant_id,
             before,
@@ -196,7 +197,7 @@ impl PostureStore for SqlStore {
             ..snapshot.clone()
         };
         let upload = ctx.draft(
-            "posture.snapshot.upload",
+            AuditOperation::PostureSnapshotUpload,
             Some(snapshot.tenant_id),
             snapshot.id,
             None,
@@ -227,7 +228,7 @@ impl PostureStore for SqlStore {
         let before = write_state(&mut m, state).await?;
         let draft = state_draft(ctx, before.as_ref(), state).unwrap_or_else(|| {
             ctx.draft(
-                "posture.evaluate",
+                AuditOperation::PostureEvaluate,
                 Some(state.tenant_id),
                 state.tenant_id,
                 before.as_ref(),

@@ -1,6 +1,7 @@
 //! Customer restrictions in SQL: one JSON document per customer tenant; no
 //! row means no restriction.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{CustomerRestrictions, TenantId, TenantKind};
 use sqlx::AnyConnection;
 
@@ -39,7 +40,7 @@ impl SqlStore {
         .execute(m.conn())
         .await?;
         m.commit(ctx.draft(
-            "customer.restrictions.set",
+            AuditOperation::CustomerRestrictionsSet,
             Some(customer),
             customer,
             before.as_ref(),

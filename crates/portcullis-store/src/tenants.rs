@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     DisplayName, Page, PageRequest, Tenant, TenantId, TenantKind, ValidationError,
 };
@@ -85,7 +86,7 @@ impl TenantStore for SqlStore {
         .execute(m.conn())
         .await?;
         m.commit(ctx.draft(
-            "tenant.create",
+            AuditOperation::TenantCreate,
             Some(tenant.id),
             tenant.id,
             None,
@@ -144,8 +145,14 @@ impl TenantStore for SqlStore {
         .bind(before.version)
         .execute(m.conn())
         .await?;
-        m.commit(ctx.draft("tenant.update", Some(id), id, Some(&before), Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::TenantUpdate,
+            Some(id),
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
         Ok(after)
     }
 
@@ -206,7 +213,13 @@ impl TenantStore for SqlStore {
             .bind(id.to_string())
             .execute(m.conn())
             .await?;
-        m.commit(ctx.draft("tenant.delete", Some(id), id, Some(&before), None))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::TenantDelete,
+            Some(id),
+            id,
+            Some(&before),
+            None,
+        ))
+        .await
     }
 }

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     ApiToken, Description, Page, PageRequest, PrincipalKind, TenantId, TokenId,
 };
@@ -42,7 +43,7 @@ pub(crate) async fn revoke_for_tenant(
         };
         set_revoked(m, &after).await?;
         m.record(ctx.draft(
-            "token.revoke",
+            AuditOperation::TokenRevoke,
             Some(tenant),
             after.id,
             Some(&before),
@@ -87,8 +88,14 @@ impl TokenStore for SqlStore {
         .execute(m.conn())
         .await?;
         // The audit record describes the token, never its secret or hash.
-        m.commit(ctx.draft("token.create", token.tenant_id, token.id, None, Some(token)))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::TokenCreate,
+            token.tenant_id,
+            token.id,
+            None,
+            Some(token),
+        ))
+        .await
     }
 
     async fn find_token(
@@ -142,7 +149,7 @@ impl TokenStore for SqlStore {
         };
         set_revoked(&mut m, &after).await?;
         m.commit(ctx.draft(
-            "token.revoke",
+            AuditOperation::TokenRevoke,
             after.tenant_id,
             id,
             Some(&before),

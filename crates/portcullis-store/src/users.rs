@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     DisplayName, Page, PageRequest, PartnerUser, TenantId, UserId, UserPrincipalName,
 };
@@ -83,8 +84,14 @@ impl UserStore for SqlStore {
         .execute(m.conn())
         .await
         .map_err(on_unique(|| duplicate_upn(&user.user_principal_name)))?;
-        m.commit(ctx.draft("user.create", Some(tenant), user.id, None, Some(&user)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::UserCreate,
+            Some(tenant),
+            user.id,
+            None,
+            Some(&user),
+        ))
+        .await?;
         Ok(user)
     }
 
@@ -153,8 +160,14 @@ impl UserStore for SqlStore {
         .execute(m.conn())
         .await
         .map_err(on_unique(|| duplicate_upn(&after.user_principal_name)))?;
-        m.commit(ctx.draft("user.update", Some(tenant), id, Some(&before), Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::UserUpdate,
+            Some(tenant),
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
         Ok(after)
     }
 
@@ -181,7 +194,13 @@ impl UserStore for SqlStore {
             .map_err(on_reference(|| {
                 StoreError::Conflict(format!("user `{id}` has activations and cannot be deleted"))
             }))?;
-        m.commit(ctx.draft("user.delete", Some(tenant), id, Some(&before), None))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::UserDelete,
+            Some(tenant),
+            id,
+            Some(&before),
+            None,
+        ))
+        .await
     }
 }

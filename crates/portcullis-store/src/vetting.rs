@@ -3,6 +3,7 @@
 //! `SqlStore` in `vetting_sql.rs`.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{CaseId, CaseState, CaseTransition, VettingCase};
 use portcullis_domain::{Page, PageRequest, RecordId, TenantId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,7 @@ pub struct CaseUpdate {
     /// The audit operation when there is no transition (e.g.
     /// `vetting.case.review` for an approval that awaits a second reviewer);
     /// `vetting.case.update` when unset.
-    pub operation: Option<&'static str>,
+    pub operation: Option<AuditOperation>,
     pub transitions: Vec<CaseTransition>,
     pub checks: Vec<CheckRecord>,
     pub challenge: Option<DomainChallenge>,

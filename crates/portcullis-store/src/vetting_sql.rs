@@ -1,6 +1,7 @@
 //! Vetting data in SQL.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{CaseId, CaseState, CaseTransition, RiskLevel, VettingCase};
 use portcullis_domain::{Page, PageRequest, RecordId, TenantId, TenantKind};
 use sqlx::any::AnyRow;
@@ -253,7 +254,7 @@ impl VettingStore for SqlStore {
         write_case(m.conn(), case, None).await?;
         write_challenge(m.conn(), challenge).await?;
         m.commit(ctx.draft(
-            "vetting.case.submitted",
+            AuditOperation::VettingCaseSubmitted,
             Some(case.tenant_id),
             case.id,
             None::<&VettingCase>,
@@ -354,7 +355,7 @@ impl VettingStore for SqlStore {
             let mut next = previous.clone();
             next.state = t.to;
             drafts.push(ctx.draft(
-                &format!("vetting.case.{}", t.to.as_str()),
+                AuditOperation::vetting_case_entered(t.to),
                 Some(case.tenant_id),
                 case.id,
                 Some(&previous),
@@ -375,7 +376,9 @@ impl VettingStore for SqlStore {
         }
         let last = drafts.pop().unwrap_or_else(|| {
             ctx.draft(
-                update.operation.unwrap_or("vetting.case.update"),
+                update
+                    .operation
+                    .unwrap_or(AuditOperation::VettingCaseUpdate),
                 Some(case.tenant_id),
                 case.id,
                 Some(&before),

@@ -3,6 +3,7 @@
 //! entities).
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -142,7 +143,7 @@ impl WatchlistStore for SqlStore {
                 }))?;
         }
         m.commit(ctx.draft(
-            "watchlist.load",
+            AuditOperation::WatchlistLoad,
             None,
             &after.name,
             before.as_ref(),
@@ -173,7 +174,7 @@ impl WatchlistStore for SqlStore {
             .execute(m.conn())
             .await?;
         m.commit(ctx.draft(
-            "watchlist.delete",
+            AuditOperation::WatchlistDelete,
             None,
             name,
             Some(&before),

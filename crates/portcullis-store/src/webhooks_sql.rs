@@ -1,6 +1,7 @@
 //! [`WebhookStore`] in SQL.
 
 use async_trait::async_trait;
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{Page, PageRequest, Timestamp};
 use sqlx::any::AnyRow;
 
@@ -140,8 +141,14 @@ impl WebhookStore for SqlStore {
         .execute(m.conn())
         .await?;
         // The audit record describes the subscription, never its secret.
-        m.commit(ctx.draft("webhook.create", None, &sub.id, None, Some(sub)))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::WebhookCreate,
+            None,
+            &sub.id,
+            None,
+            Some(sub),
+        ))
+        .await
     }
 
     async fn get_webhook(&self, id: &str) -> Result<Option<WebhookSubscription>, StoreError> {
@@ -208,8 +215,14 @@ impl WebhookStore for SqlStore {
         .bind(id)
         .execute(m.conn())
         .await?;
-        m.commit(ctx.draft("webhook.update", None, id, Some(&before), Some(&after)))
-            .await?;
+        m.commit(ctx.draft(
+            AuditOperation::WebhookUpdate,
+            None,
+            id,
+            Some(&before),
+            Some(&after),
+        ))
+        .await?;
         Ok(after)
     }
 
@@ -230,7 +243,7 @@ impl WebhookStore for SqlStore {
             .execute(m.conn())
             .await?;
         m.commit(ctx.draft(
-            "webhook.delete",
+            AuditOperation::WebhookDelete,
             None,
             id,
             Some(&before),

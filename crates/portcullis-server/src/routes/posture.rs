@@ -12,11 +12,10 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use portcullis_domain::PostureStanding;
 use portcullis_domain::RecordId;
 use portcullis_service::{BaselineInfo, BaselineReload, PostureUpload};
-use portcullis_store::{
-    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureStanding,
-};
+use portcullis_store::{MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -2,7 +2,8 @@
 //! detections and people see them next to everything partners do.
 
 use portcullis_domain::ActivityEvent;
-use portcullis_store::{PartnerPosture, PostureStanding};
+use portcullis_domain::{AuditOperation, PostureStanding};
+use portcullis_store::PartnerPosture;
 use serde_json::json;
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -28,7 +29,11 @@ pub(crate) fn state_change(
         partner_tenant_id: Some(after.tenant_id.to_string()),
         user_id: None,
         customer_tenant_id: None,
-        operation: Some(format!("posture.state.{state}")),
+        operation: Some(
+            AuditOperation::posture_became(after.state)
+                .as_str()
+                .to_owned(),
+        ),
         body: json!({
             "class_uid": OCSF_BASE_EVENT,
             "time": after.updated_at.unix_millis(),

@@ -1,20 +1,10 @@
 //! From a report (or the passing of time) to the partner's next posture
 //! state. Pure: the caller supplies the time and the previous state.
 
+use portcullis_domain::PostureStanding;
 use portcullis_domain::{RecordId, TenantId, Timestamp};
 use portcullis_posture::{PostureState, Report, posture_state};
-use portcullis_store::{PartnerPosture, PostureStanding};
-use time::OffsetDateTime;
-
-pub(crate) fn to_time(t: Timestamp) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.unix_millis()) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-pub(crate) fn from_time(t: OffsetDateTime) -> Timestamp {
-    let millis = t.unix_timestamp_nanos() / 1_000_000;
-    Timestamp::from_unix_millis(i64::try_from(millis).unwrap_or(i64::MAX))
-}
+use portcullis_store::PartnerPosture;
 
 /// What a new state is derived from: the snapshot and its report.
 pub(crate) struct Evidence<'a> {
@@ -37,7 +27,12 @@ pub(crate) fn next_state(
     let since = previous
         .filter(|p| p.state != PostureStanding::Compliant)
         .and_then(|p| p.noncompliant_since);
-    let state = posture_state(evidence.report, since.map(to_time), to_time(now), config);
+    let state = posture_state(
+        evidence.report,
+        since.map(Timestamp::to_offset_date_time),
+        now.to_offset_date_time(),
+        config,
+    );
     let began = since.unwrap_or(now);
     let (standing, failing, noncompliant_since, grace_ends_at) = match state {
         PostureState::Compliant => (PostureStanding::Compliant, Vec::new(), None, None),
@@ -48,7 +43,7 @@ pub(crate) fn next_state(
             PostureStanding::Noncompliant,
             failing,
             Some(began),
-            Some(from_time(grace_ends_at)),
+            Some(Timestamp::from_offset_date_time(grace_ends_at)),
         ),
         PostureState::Suspended { failing } => {
             (PostureStanding::Suspended, failing, Some(began), None)
@@ -92,5 +87,6 @@ pub(crate) fn is_stale(
     config: &portcullis_posture::PostureConfig,
 ) -> bool {
     previous.state == PostureStanding::Compliant
-        && to_time(now) - to_time(previous.snapshot_taken_at) > config.stale_after
+        && now.to_offset_date_time() - previous.snapshot_taken_at.to_offset_date_time()
+            > config.stale_after
 }

@@ -14,8 +14,9 @@ mod judge;
 mod reassess;
 mod upload;
 
+use portcullis_domain::PostureStanding;
 use portcullis_domain::{Principal, PrincipalKind, RuleViolation, TenantId};
-use portcullis_store::{PartnerPosture, PostureReportRecord, PostureSnapshotInfo, PostureStanding};
+use portcullis_store::{PartnerPosture, PostureReportRecord, PostureSnapshotInfo};
 use serde::Serialize;
 
 use crate::access::tenant_not_found;

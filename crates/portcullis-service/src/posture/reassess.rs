@@ -11,7 +11,7 @@ use portcullis_posture::{Baseline, Snapshot, evaluate};
 use portcullis_store::{AuditContext, PartnerPosture, PostureFilter, PostureReportRecord};
 use serde::Serialize;
 
-use super::judge::{Evidence, grace_over, is_stale, next_state, to_time};
+use super::judge::{Evidence, grace_over, is_stale, next_state};
 use crate::access;
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -209,9 +209,9 @@ impl Portcullis {
             })?;
         let snapshot = Snapshot::parse(document.as_bytes())
             .map_err(|e| ServiceError::Internal(format!("a stored snapshot: {e}")))?
-            .with_taken_at(to_time(previous.snapshot_taken_at));
+            .with_taken_at(previous.snapshot_taken_at.to_offset_date_time());
         let config = self.posture.config.engine();
-        let report = evaluate(baseline, &snapshot, to_time(now), &config);
+        let report = evaluate(baseline, &snapshot, now.to_offset_date_time(), &config);
         let record = PostureReportRecord {
             id: RecordId::generate(),
             snapshot_id: previous.snapshot_id,

@@ -7,7 +7,7 @@ use portcullis_store::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
 };
 
-use super::judge::{Evidence, from_time, next_state, to_time};
+use super::judge::{Evidence, next_state};
 use super::{BaselineInfo, PostureUpload, may_read_posture, may_touch_posture};
 use crate::access::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
@@ -55,10 +55,17 @@ impl Portcullis {
         let document = std::str::from_utf8(body)
             .map_err(|e| invalid_snapshot(format!("the snapshot is not UTF-8: {e}")))?;
         let now = self.clock.now();
-        let taken_at = snapshot.taken_at().map(from_time);
-        let snapshot = snapshot.with_taken_at(to_time(taken_at.unwrap_or(now)));
+        let taken_at = snapshot
+            .taken_at()
+            .map(portcullis_domain::Timestamp::from_offset_date_time);
+        let snapshot = snapshot.with_taken_at(taken_at.unwrap_or(now).to_offset_date_time());
         let config = self.posture.config.engine();
-        let report = evaluate(&*self.posture.baseline()?, &snapshot, to_time(now), &config);
+        let report = evaluate(
+            &*self.posture.baseline()?,
+            &snapshot,
+            now.to_offset_date_time(),
+            &config,
+        );
         let info = PostureSnapshotInfo {
             id: RecordId::generate(),
             tenant_id: tenant,

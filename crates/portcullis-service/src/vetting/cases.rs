@@ -1,5 +1,6 @@
 //! Applying, screening, and reading cases.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{Application, CaseId, CaseState, VettingCase};
 use portcullis_domain::{Page, PageRequest, PrincipalKind, RuleViolation, TenantId, TenantKind};
 use portcullis_store::{CaseFilter, CaseUpdate, DomainChallenge};
@@ -134,7 +135,7 @@ impl Portcullis {
             caller,
             case,
             CaseUpdate {
-                operation: Some("vetting.case.amend"),
+                operation: Some(AuditOperation::VettingCaseAmend),
                 ..CaseUpdate::default()
             },
         )

@@ -2,6 +2,7 @@
 //! domain and contact address against the active ones, and re-screening
 //! standing partners when new indicators arrive.
 
+use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
 use portcullis_domain::vetting::{CaseState, VettingCase};
@@ -9,7 +10,6 @@ use portcullis_domain::{RecordId, Timestamp};
 use portcullis_intel::{Indicator, IndicatorIndex, Observable, Pattern};
 use portcullis_store::{CaseUpdate, IntelSource, IntelUpsert, StoredIndicator, VettingFinding};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use super::watchlists::RescreenReport;
 use crate::access;
@@ -50,17 +50,6 @@ pub struct IntelImportReport {
     pub rescreen: RescreenReport,
 }
 
-pub(crate) fn to_time(t: Timestamp) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.unix_millis()) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-fn from_time(t: OffsetDateTime) -> Timestamp {
-    Timestamp::from_unix_millis(
-        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX),
-    )
-}
-
 fn stored(source: &str, i: &Indicator) -> StoredIndicator {
     StoredIndicator {
         id: i.id.clone(),
@@ -68,11 +57,11 @@ fn stored(source: &str, i: &Indicator) -> StoredIndicator {
         name: i.name.clone(),
         pattern: i.pattern.text().to_owned(),
         observable_type: i.observable_type(),
-        valid_from: from_time(i.valid_from),
-        valid_until: i.valid_until.map(from_time),
+        valid_from: Timestamp::from_offset_date_time(i.valid_from),
+        valid_until: i.valid_until.map(Timestamp::from_offset_date_time),
         revoked: i.revoked,
         confidence: i.confidence.map(i64::from),
-        modified: i.modified.map(from_time),
+        modified: i.modified.map(Timestamp::from_offset_date_time),
         attributes: serde_json::json!({
             "indicator_types": i.indicator_types,
             "labels": i.labels,
@@ -101,8 +90,8 @@ fn indicator(s: StoredIndicator) -> Result<Indicator, String> {
         name: s.name,
         pattern,
         pattern_type: "stix".into(),
-        valid_from: to_time(s.valid_from),
-        valid_until: s.valid_until.map(to_time),
+        valid_from: s.valid_from.to_offset_date_time(),
+        valid_until: s.valid_until.map(Timestamp::to_offset_date_time),
         revoked: s.revoked,
         indicator_types: strings("indicator_types"),
         labels: strings("labels"),
@@ -111,7 +100,7 @@ fn indicator(s: StoredIndicator) -> Result<Indicator, String> {
             .get("producer")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned),
-        modified: s.modified.map(to_time),
+        modified: s.modified.map(Timestamp::to_offset_date_time),
     })
 }
 
@@ -150,7 +139,7 @@ pub(crate) fn intel_hits(
     case: &VettingCase,
     now: Timestamp,
 ) -> Vec<IntelHit> {
-    let now = to_time(now);
+    let now = now.to_offset_date_time();
     let mut seen = BTreeSet::new();
     let mut hits = Vec::new();
     for (subject, value, observable) in observables(case) {
@@ -313,7 +302,7 @@ impl Portcullis {
                 report.suspended.push(case.tenant_id);
             }
             let update = CaseUpdate {
-                operation: Some("vetting.rescreen"),
+                operation: Some(AuditOperation::VettingRescreen),
                 transitions,
                 outcomes: vec![outcome],
                 findings,

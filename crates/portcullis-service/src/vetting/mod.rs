@@ -21,7 +21,6 @@ use serde::Serialize;
 
 pub use config::VettingConfig;
 pub(crate) use config::VettingRuntime;
-pub(crate) use intel::to_time;
 pub use intel::{IntelHit, IntelImportReport, TaxiiPull, TaxiiPullReport};
 pub use review::ReviewResult;
 pub use schedule::VettingRound;

@@ -1,5 +1,6 @@
 //! Reviewers' decisions and an approved partner's standing.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{
     CaseId, CaseTransition, ReviewDecision, ReviewOutcome, VettingCase,
 };
@@ -64,7 +65,7 @@ impl Portcullis {
             ReviewOutcome::AwaitingApprovals { have, need } => (Vec::new(), need - have),
         };
         let update = CaseUpdate {
-            operation: Some("vetting.case.review"),
+            operation: Some(AuditOperation::VettingCaseReview),
             transitions,
             ..CaseUpdate::default()
         };
@@ -193,7 +194,7 @@ impl Portcullis {
             .into_iter()
             .collect();
         let update = CaseUpdate {
-            operation: Some("vetting.domain.reverify"),
+            operation: Some(AuditOperation::VettingDomainReverify),
             checks: vec![check],
             challenge: Some(challenge),
             findings,

@@ -1,6 +1,7 @@
 //! Loading watchlists, and re-screening approved partners against what a
 //! load changed.
 
+use portcullis_domain::AuditOperation;
 use std::collections::{BTreeSet, HashMap};
 
 use portcullis_domain::vetting::{CaseState, VettingCase};
@@ -357,7 +358,7 @@ impl Portcullis {
                 report.suspended.push(case.tenant_id);
             }
             let update = CaseUpdate {
-                operation: Some("vetting.rescreen"),
+                operation: Some(AuditOperation::VettingRescreen),
                 transitions,
                 outcomes: vec![outcome],
                 findings,

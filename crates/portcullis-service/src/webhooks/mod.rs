@@ -8,6 +8,7 @@ mod delivery;
 mod signature;
 mod subscriptions;
 
+use portcullis_domain::AuditOperation;
 use std::time::Duration;
 
 pub use delivery::DeliveryRound;
@@ -17,9 +18,9 @@ pub use signature::{
 pub use subscriptions::NewWebhook;
 
 /// The event type of relationship expiry warnings.
-pub const EXPIRY_WARNING_EVENT: &str = "relationship.expiry_warning";
+pub const EXPIRY_WARNING_EVENT: &str = AuditOperation::RelationshipExpiryWarning.as_str();
 /// The event type of `POST /v1/webhooks/{id}/test`.
-pub const PING_EVENT: &str = "webhook.ping";
+pub const PING_EVENT: &str = AuditOperation::WebhookPing.as_str();
 
 /// How deliveries are attempted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! `apply` writes a batch of changes all or nothing, one audit record each.
 
 use portcullis_domain::AssignmentStatus;
+use portcullis_domain::AuditOperation;
 use portcullis_store::{AccessChange, AccessStore, AuditStore, StoreError};
 
 use crate::access_fixtures::{
@@ -35,7 +36,7 @@ contract!(batch_writes_one_audit_record_per_change, |store, _db| {
                 create_assignment(&a),
                 create_activation(&v),
                 AccessChange::Assignment {
-                    operation: "assignment.update",
+                    operation: AuditOperation::AssignmentUpdate,
                     before: Some(a.clone()),
                     after: Some(a2.clone()),
                 },
@@ -80,7 +81,7 @@ contract!(batch_writes_one_audit_record_per_change, |store, _db| {
         .apply(
             &ctx(46_000),
             vec![AccessChange::Activation {
-                operation: "activation.delete",
+                operation: AuditOperation::ActivationRevoke,
                 before: Some(v.clone()),
                 after: None,
             }],
@@ -88,7 +89,7 @@ contract!(batch_writes_one_audit_record_per_change, |store, _db| {
         .await
         .unwrap();
     let last = audit_log(&store).await.pop().unwrap();
-    assert_eq!(last.operation, "activation.delete");
+    assert_eq!(last.operation, "activation.revoke");
     assert_eq!(stored_json(last.before.as_deref()), Some(json(&v)));
     assert_eq!(last.after, None);
     assert_eq!(
@@ -115,7 +116,7 @@ contract!(batch_with_one_failing_change_applies_none, |store, _db| {
     let failing = [
         (
             AccessChange::Relationship {
-                operation: "relationship.update",
+                operation: AuditOperation::RelationshipUpdate,
                 before: Some(stale_before.clone()),
                 after: Some(stale_after.clone()),
             },

@@ -1,6 +1,7 @@
 //! Least-privilege records built with the domain's own constructors, as the
 //! service builds them, and the changes that store them.
 
+use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
@@ -80,7 +81,7 @@ pub fn requested(a: &AccessAssignment, user: UserId, at: i64) -> Activation {
 
 pub fn create_relationship(r: &Relationship) -> AccessChange {
     AccessChange::Relationship {
-        operation: "relationship.create",
+        operation: AuditOperation::RelationshipCreate,
         before: None,
         after: Some(r.clone()),
     }
@@ -88,7 +89,7 @@ pub fn create_relationship(r: &Relationship) -> AccessChange {
 
 pub fn create_assignment(a: &AccessAssignment) -> AccessChange {
     AccessChange::Assignment {
-        operation: "assignment.create",
+        operation: AuditOperation::AssignmentCreate,
         before: None,
         after: Some(a.clone()),
     }
@@ -96,7 +97,7 @@ pub fn create_assignment(a: &AccessAssignment) -> AccessChange {
 
 pub fn create_activation(a: &Activation) -> AccessChange {
     AccessChange::Activation {
-        operation: "activation.request",
+        operation: AuditOperation::ActivationRequest,
         before: None,
         after: Some(a.clone()),
     }

@@ -1,3 +1,4 @@
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     Activation, ActivationId, ActivationStatus, AssignmentKind, PageRequest, UserOrAdmin,
 };
@@ -9,7 +10,7 @@ use crate::access_fixtures::{
 use crate::contract;
 use crate::support::{all_pages, audit_count, ctx, group, ms, partner, user};
 
-fn update(operation: &'static str, before: &Activation, after: &Activation) -> AccessChange {
+fn update(operation: AuditOperation, before: &Activation, after: &Activation) -> AccessChange {
     AccessChange::Activation {
         operation,
         before: Some(before.clone()),
@@ -45,7 +46,11 @@ contract!(activation_round_trips_every_field, |store, _db| {
     approved.version = 2;
     apply(
         &store,
-        vec![update("activation.approve", &pending, &approved)],
+        vec![update(
+            AuditOperation::ActivationApprove,
+            &pending,
+            &approved,
+        )],
     )
     .await;
     let stored = store.get_activation(pending.id).await.unwrap().unwrap();
@@ -63,7 +68,11 @@ contract!(activation_round_trips_every_field, |store, _db| {
     revoked.version = 3;
     apply(
         &store,
-        vec![update("activation.revoke", &approved, &revoked)],
+        vec![update(
+            AuditOperation::ActivationRevoke,
+            &approved,
+            &revoked,
+        )],
     )
     .await;
     let stored = store.get_activation(pending.id).await.unwrap().unwrap();
@@ -131,12 +140,16 @@ contract!(stale_activation_is_refused, |store, _db| {
     let mut revoked = v.clone();
     revoked.revoke(ms(41_000));
     revoked.version = 2;
-    apply(&store, vec![update("activation.revoke", &v, &revoked)]).await;
+    apply(
+        &store,
+        vec![update(AuditOperation::ActivationRevoke, &v, &revoked)],
+    )
+    .await;
     let count = audit_count(&store).await;
     let err = store
         .apply(
             &ctx(42_000),
-            vec![update("activation.revoke", &v, &revoked)],
+            vec![update(AuditOperation::ActivationRevoke, &v, &revoked)],
         )
         .await
         .unwrap_err();

@@ -1,3 +1,4 @@
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, PageRequest, RelationshipId,
 };
@@ -12,7 +13,7 @@ use crate::support::{all_pages, audit_count, ctx, group, ms, partner};
 
 fn update(before: &AccessAssignment, after: &AccessAssignment) -> AccessChange {
     AccessChange::Assignment {
-        operation: "assignment.update",
+        operation: AuditOperation::AssignmentUpdate,
         before: Some(before.clone()),
         after: Some(after.clone()),
     }
@@ -20,7 +21,7 @@ fn update(before: &AccessAssignment, after: &AccessAssignment) -> AccessChange {
 
 fn delete(before: &AccessAssignment) -> AccessChange {
     AccessChange::Assignment {
-        operation: "assignment.delete",
+        operation: AuditOperation::AssignmentDelete,
         before: Some(before.clone()),
         after: None,
     }
@@ -230,7 +231,7 @@ contract!(referenced_records_cannot_be_deleted, |store, _db| {
         .apply(
             &ctx(50_000),
             vec![AccessChange::Relationship {
-                operation: "relationship.delete",
+                operation: AuditOperation::RelationshipDelete,
                 before: Some(s.relationship.clone()),
                 after: None,
             }],

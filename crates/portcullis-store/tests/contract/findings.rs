@@ -90,7 +90,7 @@ contract!(
         assert_eq!(
             &ops[ops.len() - 4..],
             [
-                "finding.open",
+                "finding.create",
                 "finding.status",
                 "finding.update",
                 "finding.status"

@@ -1,10 +1,10 @@
 //! Posture: snapshots with their reports and the partner's state, stored
 //! atomically with their audit records; state versions; listing by state.
 
-use portcullis_domain::{PageRequest, RecordId, TenantId, TenantKind};
+use portcullis_domain::{PageRequest, PostureStanding, RecordId, TenantId, TenantKind};
 use portcullis_store::{
     AuditFilter, AuditStore, MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter,
-    PostureReportRecord, PostureSnapshotInfo, PostureStanding, PostureStore, SqlStore, StoreError,
+    PostureReportRecord, PostureSnapshotInfo, PostureStore, SqlStore, StoreError,
 };
 use serde_json::json;
 

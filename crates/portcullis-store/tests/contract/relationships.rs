@@ -1,3 +1,4 @@
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     Cursor, PageRequest, RelationshipId, RelationshipStatus, RoleCatalog, TenantId,
     relationship_name,
@@ -12,7 +13,7 @@ use crate::contract;
 use crate::support::{all_pages, audit_count, ctx, ms, partner};
 
 fn update(
-    operation: &'static str,
+    operation: AuditOperation,
     before: &portcullis_domain::Relationship,
     after: &portcullis_domain::Relationship,
 ) -> AccessChange {
@@ -51,15 +52,17 @@ contract!(relationship_round_trips_through_its_life, |store, _db| {
 
     // Each step of the life: request, approve, terminate, complete.
     type Step = fn(&mut portcullis_domain::Relationship, i64);
-    let steps: [(&'static str, Step); 4] = [
-        ("relationship.request_approval", |r, at| {
+    let steps: [(AuditOperation, Step); 4] = [
+        (AuditOperation::RelationshipRequestApproval, |r, at| {
             r.request_approval(ms(at)).unwrap();
         }),
-        ("relationship.approve", |r, at| r.approve(ms(at)).unwrap()),
-        ("relationship.terminate", |r, at| {
+        (AuditOperation::RelationshipApprove, |r, at| {
+            r.approve(ms(at)).unwrap()
+        }),
+        (AuditOperation::RelationshipTerminate, |r, at| {
             r.request_termination(ms(at)).unwrap();
         }),
-        ("relationship.terminated", |r, at| {
+        (AuditOperation::RelationshipCompleteTermination, |r, at| {
             r.complete_termination(ms(at)).unwrap();
         }),
     ];
@@ -104,7 +107,11 @@ contract!(
         let mut renamed = r.clone();
         renamed.display_name = relationship_name("Fabrikam tier one").unwrap();
         renamed.version = 2;
-        apply(&store, vec![update("relationship.update", &r, &renamed)]).await;
+        apply(
+            &store,
+            vec![update(AuditOperation::RelationshipUpdate, &r, &renamed)],
+        )
+        .await;
 
         let count = audit_count(&store).await;
         let mut stale = r.clone();
@@ -113,7 +120,7 @@ contract!(
         let err = store
             .apply(
                 &ctx(40_000),
-                vec![update("relationship.update", &r, &stale)],
+                vec![update(AuditOperation::RelationshipUpdate, &r, &stale)],
             )
             .await
             .unwrap_err();
@@ -122,7 +129,7 @@ contract!(
             "{err:?}"
         );
         let delete = AccessChange::Relationship {
-            operation: "relationship.delete",
+            operation: AuditOperation::RelationshipDelete,
             before: Some(r.clone()),
             after: None,
         };
@@ -143,7 +150,7 @@ contract!(
         let err = store
             .apply(
                 &ctx(40_000),
-                vec![update("relationship.update", &before, &ghost)],
+                vec![update(AuditOperation::RelationshipUpdate, &before, &ghost)],
             )
             .await
             .unwrap_err();
@@ -180,7 +187,11 @@ contract!(
         let err = store
             .apply(
                 &ctx(40_000),
-                vec![update("relationship.update", &second, &renamed)],
+                vec![update(
+                    AuditOperation::RelationshipUpdate,
+                    &second,
+                    &renamed,
+                )],
             )
             .await
             .unwrap_err();
@@ -252,11 +263,11 @@ contract!(malformed_changes_are_refused_unwritten, |store, _db| {
     other_id.version = 2;
     let changes = [
         create_relationship(&at_two),
-        update("relationship.update", &r, &moved),
-        update("relationship.update", &r, &skipped),
-        update("relationship.update", &r, &other_id),
+        update(AuditOperation::RelationshipUpdate, &r, &moved),
+        update(AuditOperation::RelationshipUpdate, &r, &skipped),
+        update(AuditOperation::RelationshipUpdate, &r, &other_id),
         AccessChange::Relationship {
-            operation: "relationship.nothing",
+            operation: AuditOperation::RelationshipUpdate,
             before: None,
             after: None,
         },
@@ -284,7 +295,7 @@ contract!(relationship_is_deleted_at_its_version, |store, _db| {
         .apply(
             &ctx(40_000),
             vec![AccessChange::Relationship {
-                operation: "relationship.delete",
+                operation: AuditOperation::RelationshipDelete,
                 before: Some(r.clone()),
                 after: None,
             }],

@@ -1,6 +1,7 @@
 //! Changing the audit log behind the store's back is found by `verify_audit`,
 //! which names the first sequence number that does not verify.
 
+use portcullis_domain::AuditOperation;
 use portcullis_domain::{AuditDraft, AuditRecord, PrincipalKind};
 use portcullis_store::{AuditStore, GroupStore, SqlStore, TenantPatch, TenantStore};
 use sqlx::Any;
@@ -237,7 +238,7 @@ fn draft(n: i64) -> AuditDraft {
         actor: "operator cli".into(),
         actor_kind: PrincipalKind::Operator,
         tenant_id: None,
-        operation: "tenant.create".into(),
+        operation: AuditOperation::TenantCreate,
         target_id: format!("target-{n}"),
         before: None,
         after: Some(serde_json::json!({ "n": n })),
