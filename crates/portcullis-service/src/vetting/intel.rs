@@ -12,7 +12,7 @@ use portcullis_store::{CaseUpdate, IntelSource, IntelUpsert, StoredIndicator, Ve
 use serde::Serialize;
 
 use super::watchlists::RescreenReport;
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Most rejected records an import report lists (the count is complete).
@@ -180,7 +180,7 @@ impl Portcullis {
     }
 
     pub async fn intel_sources(&self, caller: &Caller) -> Result<Vec<IntelSource>, ServiceError> {
-        access::require_operator(&caller.principal, "read intelligence sources")?;
+        caller_rules::require_operator(&caller.principal, "read intelligence sources")?;
         Ok(self.store.intel_sources().await?)
     }
 
@@ -193,7 +193,7 @@ impl Portcullis {
         source: &str,
         body: &[u8],
     ) -> Result<IntelImportReport, ServiceError> {
-        access::require_operator(&caller.principal, "import threat intelligence")?;
+        caller_rules::require_operator(&caller.principal, "import threat intelligence")?;
         let source = source_name(source)?;
         let report = portcullis_intel::cli::import_bytes(body)
             .map_err(|err| portcullis_domain::ValidationError::new("body", err.to_string()))?;
@@ -346,7 +346,7 @@ impl Portcullis {
         source: &str,
         pull: &TaxiiPull,
     ) -> Result<TaxiiPullReport, ServiceError> {
-        access::require_operator(&caller.principal, "import threat intelligence")?;
+        caller_rules::require_operator(&caller.principal, "import threat intelligence")?;
         let taxii = |err: portcullis_intel::taxii::TaxiiError| {
             ServiceError::from(portcullis_domain::ValidationError::new(
                 "taxii",

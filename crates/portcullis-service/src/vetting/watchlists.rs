@@ -11,7 +11,7 @@ use portcullis_store::{CaseFilter, CaseUpdate, StoredEntity, VettingFinding, Wat
 use serde::Serialize;
 
 use super::screening::{WatchlistHit, WatchlistIndex, screen_names};
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Most rejected lines a load report lists (the count is always complete).
@@ -104,7 +104,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
     ) -> Result<Vec<WatchlistInfo>, ServiceError> {
-        access::require_operator(&caller.principal, "read watchlists")?;
+        caller_rules::require_operator(&caller.principal, "read watchlists")?;
         Ok(self.store.list_watchlists().await?)
     }
 
@@ -115,7 +115,7 @@ impl Portcullis {
         caller: &Caller,
         name: &str,
     ) -> Result<RescreenReport, ServiceError> {
-        access::require_operator(&caller.principal, "delete watchlists")?;
+        caller_rules::require_operator(&caller.principal, "delete watchlists")?;
         self.store
             .delete_watchlist(&caller.audit(self.clock.now()), name)
             .await
@@ -144,7 +144,7 @@ impl Portcullis {
         format: WatchlistFormat,
         body: &[u8],
     ) -> Result<WatchlistLoadReport, ServiceError> {
-        access::require_operator(&caller.principal, "load watchlists")?;
+        caller_rules::require_operator(&caller.principal, "load watchlists")?;
         let name = watchlist_name(name)?;
         let limits = LoadLimits {
             max_line_bytes: 1 << 20,

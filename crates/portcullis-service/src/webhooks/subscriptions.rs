@@ -7,7 +7,7 @@ use portcullis_store::{WebhookDelivery, WebhookPatch, WebhookSubscription};
 use serde_json::json;
 
 use super::PING_EVENT;
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Every signing secret starts with this, so secret scanners can find leaks.
@@ -112,7 +112,7 @@ impl Portcullis {
         caller: &Caller,
         new: NewWebhook,
     ) -> Result<(WebhookSubscription, String), ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         check_url(&new.url)?;
         check_description(new.description.as_deref())?;
         let event_types = check_event_types(new.event_types)?;
@@ -139,7 +139,7 @@ impl Portcullis {
         caller: &Caller,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, ServiceError> {
-        access::require_operator(&caller.principal, "read webhooks")?;
+        caller_rules::require_operator(&caller.principal, "read webhooks")?;
         Ok(self.store.list_webhooks(page).await?)
     }
 
@@ -148,7 +148,7 @@ impl Portcullis {
         caller: &Caller,
         id: &str,
     ) -> Result<WebhookSubscription, ServiceError> {
-        access::require_operator(&caller.principal, "read webhooks")?;
+        caller_rules::require_operator(&caller.principal, "read webhooks")?;
         self.store
             .get_webhook(&webhook_id(id)?)
             .await?
@@ -162,7 +162,7 @@ impl Portcullis {
         expected_version: Option<i64>,
         mut patch: WebhookPatch,
     ) -> Result<WebhookSubscription, ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         let key = webhook_id(id)?;
         if let Some(url) = &patch.url {
             check_url(url)?;
@@ -187,7 +187,7 @@ impl Portcullis {
         id: &str,
         expected_version: Option<i64>,
     ) -> Result<(), ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         let key = webhook_id(id)?;
         let ctx = caller.audit(self.clock.now());
         self.store

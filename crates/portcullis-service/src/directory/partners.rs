@@ -2,7 +2,7 @@
 
 use portcullis_domain::{CustomerRestrictions, RuleViolation, TenantId, TenantKind};
 
-use crate::access::{self, tenant_not_found};
+use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 impl Portcullis {
@@ -26,7 +26,7 @@ impl Portcullis {
         caller: &Caller,
         partner: TenantId,
     ) -> Result<bool, ServiceError> {
-        access::may_read_tenant(&caller.principal, partner)?;
+        caller_rules::may_read_tenant(&caller.principal, partner)?;
         Ok(self.store.partner_authorized(partner).await?)
     }
 
@@ -39,7 +39,7 @@ impl Portcullis {
     ) -> Result<CustomerRestrictions, ServiceError> {
         // Operators, or the customer's own admin (a partner admin reaches
         // only its own partner tenant, which is of the wrong kind).
-        access::may_read_tenant(&caller.principal, customer)?;
+        caller_rules::may_read_tenant(&caller.principal, customer)?;
         let tenant = self
             .store
             .get_tenant(customer)
@@ -55,7 +55,7 @@ impl Portcullis {
             .set_restrictions(&ctx, customer, &restrictions)
             .await?;
         let copy = restrictions.clone();
-        self.engine
+        self.decisions
             .update(|index| index.set_restrictions(customer, copy));
         Ok(restrictions)
     }
@@ -65,7 +65,7 @@ impl Portcullis {
         caller: &Caller,
         customer: TenantId,
     ) -> Result<CustomerRestrictions, ServiceError> {
-        access::may_read_tenant(&caller.principal, customer)?;
+        caller_rules::may_read_tenant(&caller.principal, customer)?;
         Ok(self.store.restrictions(customer).await?)
     }
 }
