@@ -2,15 +2,15 @@
 //! domain and contact address against the active ones, and re-screening
 //! standing partners when new indicators arrive.
 
-use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
-use portcullis_domain::vetting::{CaseState, VettingCase};
+use portcullis_domain::vetting::VettingCase;
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_intel::{Indicator, IndicatorIndex, Observable, Pattern};
-use portcullis_store::{CaseUpdate, IntelSource, IntelUpsert, StoredIndicator, VettingFinding};
+use portcullis_store::{IntelSource, IntelUpsert, StoredIndicator, VettingFinding};
 use serde::Serialize;
 
+use super::rescreen::Rescreened;
 use super::watchlists::RescreenReport;
 use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
@@ -235,7 +235,7 @@ impl Portcullis {
     ) -> Result<RescreenReport, ServiceError> {
         let mut report = RescreenReport::default();
         let suspend = self.vetting.config.suspends("high");
-        for mut case in self.standing_cases().await? {
+        for case in self.standing_cases().await? {
             let now = self.clock.now();
             let hits = intel_hits(&self.vetting.intel(), &case, now);
             report.partners_rescreened += 1;
@@ -255,7 +255,6 @@ impl Portcullis {
             else {
                 continue;
             };
-            report.outcomes_changed += 1;
             let previous: BTreeSet<String> = self
                 .store
                 .latest_outcome(case.tenant_id, "intel")
@@ -290,25 +289,14 @@ impl Portcullis {
                     updated_at: now,
                 })
                 .collect();
-            report.findings_opened += findings.len();
-            let expected = case.version;
-            let mut transitions = Vec::new();
-            if suspend && !findings.is_empty() && case.state == CaseState::Approved {
-                transitions.push(case.suspend(
-                    "system",
-                    "a new threat-intelligence indicator matches the partner",
-                    now,
-                )?);
-                report.suspended.push(case.tenant_id);
-            }
-            let update = CaseUpdate {
-                operation: Some(AuditOperation::VettingRescreen),
-                transitions,
-                outcomes: vec![outcome],
+            let rescreened = Rescreened {
+                case,
+                outcome,
                 findings,
-                ..CaseUpdate::default()
+                suspend_because: suspend
+                    .then_some("a new threat-intelligence indicator matches the partner"),
             };
-            self.save_vetting(caller, &case, expected, update, now)
+            self.save_rescreen(caller, rescreened, now, &mut report)
                 .await?;
         }
         Ok(report)

@@ -1,15 +1,15 @@
 //! Loading watchlists, and re-screening approved partners against what a
 //! load changed.
 
-use portcullis_domain::AuditOperation;
 use std::collections::{BTreeSet, HashMap};
 
 use portcullis_domain::vetting::{CaseState, VettingCase};
 use portcullis_domain::{PageRequest, RecordId, Timestamp};
 use portcullis_screening::{Entity, LoadLimits, Rejection, Screener, load_csv, load_ftm};
-use portcullis_store::{CaseFilter, CaseUpdate, StoredEntity, VettingFinding, WatchlistInfo};
+use portcullis_store::{CaseFilter, StoredEntity, VettingFinding, WatchlistInfo};
 use serde::Serialize;
 
+use super::rescreen::Rescreened;
 use super::screening::{WatchlistHit, WatchlistIndex, screen_names};
 use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
@@ -333,7 +333,6 @@ impl Portcullis {
             else {
                 continue;
             };
-            report.outcomes_changed += 1;
             let new_hits: Vec<&WatchlistHit> = hits
                 .iter()
                 .filter(|h| !previous_ids.contains_key(&h.found.entity_id))
@@ -342,29 +341,16 @@ impl Portcullis {
                 .iter()
                 .map(|hit| finding(&case, hit, now))
                 .collect::<Vec<_>>();
-            report.findings_opened += findings.len();
             let suspend = findings
                 .iter()
                 .any(|f| self.vetting.config.suspends(&f.severity));
-            let mut case = case;
-            let expected = case.version;
-            let mut transitions = Vec::new();
-            if suspend && case.state == CaseState::Approved {
-                transitions.push(case.suspend(
-                    "system",
-                    "re-screening found a new watchlist hit",
-                    now,
-                )?);
-                report.suspended.push(case.tenant_id);
-            }
-            let update = CaseUpdate {
-                operation: Some(AuditOperation::VettingRescreen),
-                transitions,
-                outcomes: vec![outcome],
+            let rescreened = Rescreened {
+                case,
+                outcome,
                 findings,
-                ..CaseUpdate::default()
+                suspend_because: suspend.then_some("re-screening found a new watchlist hit"),
             };
-            self.save_vetting(caller, &case, expected, update, now)
+            self.save_rescreen(caller, rescreened, now, &mut report)
                 .await?;
         }
         Ok(report)
