@@ -162,6 +162,12 @@ impl Outcome for DeliveryRound {
     }
 }
 
+impl Outcome for Box<dyn Outcome + Send> {
+    fn notable(&self) -> bool {
+        self.as_ref().notable()
+    }
+}
+
 /// The audit sequence number following changes reached.
 impl Outcome for i64 {
     fn notable(&self) -> bool {
@@ -174,16 +180,7 @@ pub(crate) trait Wake: Send {
     fn wake(&mut self) -> impl Future<Output = ()> + Send;
 }
 
-/// Only the period starts a run.
-struct PeriodOnly;
-
-impl Wake for PeriodOnly {
-    async fn wake(&mut self) {
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Each PostgreSQL commit notification starts a run.
+/// Each PostgreSQL commit notification starts a run (when listening).
 struct Notified(Option<portcullis_store::ChangeListener>);
 
 impl Wake for Notified {
@@ -258,110 +255,39 @@ impl Portcullis {
         schedule: WorkerSchedule,
         shutdown: impl Future<Output = ()> + Send,
     ) {
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let stopped = move || {
-            let mut rx = stop_rx.clone();
-            async move {
-                let _ = rx.changed().await;
-            }
-        };
-        let mut tasks = Vec::new();
-        let app = self.clone();
-        let stop = stopped();
-        tasks.push(tokio::spawn(async move {
-            let listener = match app.store.change_listener().await {
-                Ok(listener) => listener,
-                Err(err) => {
-                    tracing::warn!(%err, "cannot listen for changes; polling only");
-                    None
-                }
-            };
-            let app = &app;
-            run(
-                &app.workers,
+        let detection = &self.detection.config;
+        let detection_every = detection
+            .enabled
+            .then(|| Duration::from_millis(detection.every_ms).max(MIN_DETECTION_PERIOD));
+        let plan = [
+            (
                 Worker::FollowChanges,
-                POLL_CHANGES_EVERY,
+                Some(POLL_CHANGES_EVERY),
                 Start::AfterWait,
-                Notified(listener),
-                stop,
-                move || app.catch_up(),
-            )
-            .await;
-        }));
-        let (app, stop) = (self.clone(), stopped());
-        tasks.push(tokio::spawn(async move {
-            let app = &app;
-            run(
-                &app.workers,
-                Worker::Sweep,
-                schedule.sweep,
-                Start::AtOnce,
-                PeriodOnly,
-                stop,
-                move || app.sweep(),
-            )
-            .await;
-        }));
-        if let Some(every) = schedule.vetting {
-            let (app, stop) = (self.clone(), stopped());
+            ),
+            (Worker::Sweep, Some(schedule.sweep), Start::AtOnce),
+            (Worker::Vetting, schedule.vetting, Start::AfterWait),
+            (Worker::Detection, detection_every, Start::AtOnce),
+            (Worker::Webhooks, Some(schedule.webhooks), Start::AtOnce),
+            (Worker::Posture, schedule.posture, Start::AtOnce),
+        ];
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut tasks = Vec::new();
+        for (worker, every, start) in plan {
+            let Some(every) = every else { continue };
+            let (app, mut stop) = (self.clone(), stop_rx.clone());
             tasks.push(tokio::spawn(async move {
-                let (app, system) = (&app, &Caller::system());
-                run(
-                    &app.workers,
-                    Worker::Vetting,
-                    every,
-                    Start::AfterWait,
-                    PeriodOnly,
-                    stop,
-                    move || app.vetting_round(system),
-                )
-                .await;
-            }));
-        }
-        if self.detection.config.enabled {
-            let every = Duration::from_millis(self.detection.config.every_ms);
-            let (app, stop) = (self.clone(), stopped());
-            tasks.push(tokio::spawn(async move {
+                let wake = Notified(match worker {
+                    Worker::FollowChanges => app.change_listener().await,
+                    _ => None,
+                });
+                let stopped = async move {
+                    let _ = stop.changed().await;
+                };
                 let app = &app;
-                run(
-                    &app.workers,
-                    Worker::Detection,
-                    every.max(MIN_DETECTION_PERIOD),
-                    Start::AtOnce,
-                    PeriodOnly,
-                    stop,
-                    move || app.detect_pending(),
-                )
-                .await;
-            }));
-        }
-        let (app, stop) = (self.clone(), stopped());
-        tasks.push(tokio::spawn(async move {
-            let app = &app;
-            run(
-                &app.workers,
-                Worker::Webhooks,
-                schedule.webhooks,
-                Start::AtOnce,
-                PeriodOnly,
-                stop,
-                move || app.deliver_due(app.clock.now()),
-            )
-            .await;
-        }));
-        if let Some(every) = schedule.posture {
-            let (app, stop) = (self.clone(), stopped());
-            tasks.push(tokio::spawn(async move {
-                let app = &app;
-                run(
-                    &app.workers,
-                    Worker::Posture,
-                    every,
-                    Start::AtOnce,
-                    PeriodOnly,
-                    stop,
-                    move || app.posture_round(),
-                )
+                run(&app.workers, worker, every, start, wake, stopped, || {
+                    app.step(worker)
+                })
                 .await;
             }));
         }
@@ -370,6 +296,29 @@ impl Portcullis {
         for task in tasks {
             if let Err(err) = task.await {
                 tracing::error!(%err, "a background worker ended abnormally");
+            }
+        }
+    }
+
+    /// One run of `worker`'s job, audited as the `system` principal.
+    async fn step(&self, worker: Worker) -> Result<Box<dyn Outcome + Send>, ServiceError> {
+        Ok(match worker {
+            Worker::FollowChanges => Box::new(self.catch_up().await?),
+            Worker::Sweep => Box::new(self.sweep().await?),
+            Worker::Detection => Box::new(self.detect_pending().await?),
+            Worker::Vetting => Box::new(self.vetting_round(&Caller::system()).await?),
+            Worker::Posture => Box::new(self.posture_round().await?),
+            Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
+        })
+    }
+
+    /// PostgreSQL's commit notifications, when the store has them.
+    async fn change_listener(&self) -> Option<portcullis_store::ChangeListener> {
+        match self.store.change_listener().await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for changes; polling only");
+                None
             }
         }
     }
@@ -434,7 +383,7 @@ mod tests {
             Worker::Sweep,
             Duration::from_millis(1),
             Start::AtOnce,
-            PeriodOnly,
+            Notified(None),
             shutdown,
             step,
         )
@@ -485,7 +434,7 @@ mod tests {
             Worker::Vetting,
             Duration::from_secs(3_600),
             Start::AfterWait,
-            PeriodOnly,
+            Notified(None),
             async {},
             || async { Ok(Ran) },
         )

@@ -2,7 +2,7 @@
 
 use portcullis_domain::{CustomerRestrictions, RuleViolation, TenantId, TenantKind};
 
-use crate::caller_rules::{self, tenant_not_found};
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 impl Portcullis {
@@ -40,16 +40,12 @@ impl Portcullis {
         // Operators, or the customer's own admin (a partner admin reaches
         // only its own partner tenant, which is of the wrong kind).
         caller_rules::may_read_tenant(&caller.principal, customer)?;
-        let tenant = self
-            .store
-            .get_tenant(customer)
-            .await?
-            .ok_or_else(|| tenant_not_found(customer))?;
-        if tenant.kind != TenantKind::Customer {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{customer}` is a partner tenant; restrictions belong to customers"
-            )));
-        }
+        self.tenant_of_kind(
+            customer,
+            TenantKind::Customer,
+            "restrictions belong to customers",
+        )
+        .await?;
         let ctx = caller.audit(self.clock.now());
         self.store
             .set_restrictions(&ctx, customer, &restrictions)

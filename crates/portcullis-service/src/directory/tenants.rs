@@ -95,14 +95,31 @@ impl Portcullis {
         tenant: TenantId,
     ) -> Result<Tenant, ServiceError> {
         caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
+        self.tenant_of_kind(
+            tenant,
+            TenantKind::Partner,
+            "users and groups belong to partner tenants",
+        )
+        .await
+    }
+
+    /// The tenant `id`, which must be of `kind`: missing is 404, another
+    /// kind is `wrong_tenant_kind`, saying `why`.
+    pub(crate) async fn tenant_of_kind(
+        &self,
+        id: TenantId,
+        kind: TenantKind,
+        why: &str,
+    ) -> Result<Tenant, ServiceError> {
         let found = self
             .store
-            .get_tenant(tenant)
+            .get_tenant(id)
             .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
+            .ok_or_else(|| tenant_not_found(id))?;
+        if found.kind != kind {
             return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; users and groups belong to partner tenants"
+                "tenant `{id}` is a {} tenant; {why}",
+                found.kind.as_str()
             )));
         }
         Ok(found)

@@ -35,16 +35,12 @@ impl Portcullis {
         body: &[u8],
     ) -> Result<PostureUpload, ServiceError> {
         caller_rules::may_touch_posture(&caller.principal, tenant)?;
-        let found = self
-            .store
-            .get_tenant(tenant)
-            .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; posture snapshots belong to partners"
-            )));
-        }
+        self.tenant_of_kind(
+            tenant,
+            TenantKind::Partner,
+            "posture snapshots belong to partners",
+        )
+        .await?;
         if body.len() > MAX_SNAPSHOT_BYTES {
             return Err(invalid_snapshot(format!(
                 "the snapshot is {} bytes; at most {MAX_SNAPSHOT_BYTES} are accepted",

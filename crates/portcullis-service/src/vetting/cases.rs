@@ -8,7 +8,7 @@ use portcullis_vetting::{ChallengeToken, WebsiteDomain};
 
 use super::checks::level;
 use super::{CaseDetail, ChallengeInstructions};
-use crate::caller_rules::{self, tenant_not_found};
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 pub(crate) fn case_not_found(id: CaseId) -> ServiceError {
@@ -61,16 +61,8 @@ impl Portcullis {
         application: Application,
     ) -> Result<CaseDetail, ServiceError> {
         caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
-        let found = self
-            .store
-            .get_tenant(tenant)
-            .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; only partner tenants apply"
-            )));
-        }
+        self.tenant_of_kind(tenant, TenantKind::Partner, "only partner tenants apply")
+            .await?;
         let (application, domain) = checked(application)?;
         let token = ChallengeToken::generate_os().map_err(|err| {
             ServiceError::Internal(format!("cannot draw a challenge token: {err}"))
