@@ -71,6 +71,9 @@ struct WorkerLabels {
     worker: String,
 }
 
+/// One counter family of the workers: name, help, and its value per worker.
+type WorkerFamily = (&'static str, &'static str, fn(&WorkerStats) -> u64);
+
 /// The background workers' run and failure counts, read at each scrape.
 #[derive(Debug)]
 struct WorkerCounts(Portcullis);
@@ -78,7 +81,7 @@ struct WorkerCounts(Portcullis);
 impl Collector for WorkerCounts {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let stats = self.0.worker_stats();
-        let families: [(&str, &str, fn(&WorkerStats) -> u64); 2] = [
+        let families: [WorkerFamily; 2] = [
             ("worker_runs", "Runs of each background worker", |s| s.runs),
             (
                 "worker_failures",

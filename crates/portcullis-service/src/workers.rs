@@ -371,7 +371,7 @@ mod tests {
                 if n == 3 {
                     let _ = tx.send(true);
                 }
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     Ok(Ran)
                 } else {
                     Err(ServiceError::Internal("step failed".into()))
