@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use portcullis_domain::{ActivationId, AssignmentId, RelationshipId, RoleId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Allow,
@@ -22,7 +22,6 @@ pub enum Effect {
     Ord,
     Serialize,
     Deserialize,
-    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DenyReason {
@@ -85,7 +84,7 @@ impl DenyReason {
 
 /// What granted an allowed request: the least-privileged role that permits
 /// the action, and where the user holds it from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Grant {
     pub relationship_id: RelationshipId,
     pub assignment_id: AssignmentId,
@@ -97,7 +96,7 @@ pub struct Grant {
 }
 
 /// The answer: allow only with a grant and no reason to deny.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub effect: Effect,
     /// Every condition that failed, in a fixed order; empty on allow.
