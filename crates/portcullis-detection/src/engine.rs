@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::departures::Departures;
+use crate::detection::{Detection, DetectionSubject, Evidence, RuleId, Severity};
 use crate::entity_map::BoundedMap;
 use crate::event::{Event, EventClass, Status};
-use crate::finding::{Evidence, Finding, FindingSubject, RuleId, Severity};
 use crate::intel::{IntelLookup, NoIntel};
 use crate::rules::{self, Hit, SourceKey, new_infra};
-use crate::state::{GeoFix, OpenFinding, SourceState, TenantState, UserState};
+use crate::state::{GeoFix, OpenDetection, SourceState, TenantState, UserState};
 
 /// Seed of the hash that stands for customer tenants and users inside state
 /// (fixed so that a snapshot restores on another process).
@@ -32,7 +32,7 @@ pub struct Engine {
     users: BoundedMap<Box<str>, UserState>,
     tenants: BoundedMap<Box<str>, TenantState>,
     sources: BoundedMap<SourceKey, SourceState>,
-    open: BoundedMap<String, OpenFinding>,
+    open: BoundedMap<String, OpenDetection>,
     departed: Departures,
 }
 
@@ -43,7 +43,7 @@ pub struct State {
     users: Vec<(Box<str>, UserState)>,
     tenants: Vec<(Box<str>, TenantState)>,
     sources: Vec<(SourceKey, SourceState)>,
-    open: Vec<(String, OpenFinding)>,
+    open: Vec<(String, OpenDetection)>,
     /// Last idle sweep of users, tenants, sources, open findings.
     sweeps: [i64; 4],
     /// (user hash, last seen) of users whose state was evicted.
@@ -118,7 +118,7 @@ impl Engine {
     }
 
     /// Runs one event through every rule; returns new and updated findings.
-    pub fn process(&mut self, event: &Event) -> Vec<Finding> {
+    pub fn process(&mut self, event: &Event) -> Vec<Detection> {
         let mut hits = self.source_hits(event);
         let weak = self.user_hits(event, &mut hits);
         for (user, last_seen) in self.users.drain_evicted() {
@@ -142,7 +142,7 @@ impl Engine {
         if hits.is_empty() && !weak {
             return Vec::new();
         }
-        let mut findings: Vec<Finding> = hits.into_iter().map(|h| self.raise(h, event)).collect();
+        let mut findings: Vec<Detection> = hits.into_iter().map(|h| self.raise(h, event)).collect();
         let mut signals: Vec<Severity> = findings
             .iter()
             .filter(|f| !f.is_update && f.user().is_some())
@@ -297,19 +297,19 @@ impl Engine {
     }
 
     /// Opens a finding for `hit`, or updates the open one of its subject.
-    fn raise(&mut self, hit: Hit, event: &Event) -> Finding {
+    fn raise(&mut self, hit: Hit, event: &Event) -> Detection {
         let now = event.time_ms;
         let (subject, key) = match hit.source {
             Some(SourceKey::Ip(ip)) => (
-                FindingSubject::Source { ip },
+                DetectionSubject::Source { ip },
                 format!("{}:ip:{ip}", hit.rule.id()),
             ),
             Some(SourceKey::Asn(asn)) => (
-                FindingSubject::Network { asn },
+                DetectionSubject::Network { asn },
                 format!("{}:asn:{asn}", hit.rule.id()),
             ),
             None => (
-                FindingSubject::User {
+                DetectionSubject::User {
                     uid: event.user.clone(),
                     partner_tenant: event.partner_tenant.clone(),
                 },
@@ -326,7 +326,7 @@ impl Engine {
         };
         let close_ms = self.config.finding_close_ms;
         let max_evidence = self.config.max_evidence.max(1);
-        if let Some(OpenFinding(open)) = self.open.get_mut(key.as_str())
+        if let Some(OpenDetection(open)) = self.open.get_mut(key.as_str())
             && now.saturating_sub(open.last_seen_ms) < close_ms
         {
             open.time_ms = now;
@@ -341,7 +341,7 @@ impl Engine {
             open.is_update = true;
             return open.clone();
         }
-        let finding = Finding {
+        let finding = Detection {
             uid: format!("{key}:{now}"),
             rule: hit.rule,
             severity: hit.severity,
@@ -358,9 +358,9 @@ impl Engine {
             key.as_str(),
             now,
             |k: &str| k.to_owned(),
-            || OpenFinding(finding.clone()),
+            || OpenDetection(finding.clone()),
         ) {
-            *slot = OpenFinding(finding.clone());
+            *slot = OpenDetection(finding.clone());
         }
         finding
     }

@@ -26,29 +26,31 @@
 //! until it has been quiet for 24 h.
 //!
 //! ```
-//! use portcullis_detection::{Config, Engine, parse_line};
+//! use portcullis_detection::{Config, Engine, Event};
+//! use portcullis_domain::ActivityEvent;
 //! let mut engine = Engine::new(Config::default());
-//! let event = parse_line(r#"{"class_uid":3002,"time":1,"status_id":1,"user":{"uid":"u1","org":{"uid":"p1"}}}"#).unwrap();
+//! let line = r#"{"class_uid":3002,"time":1,"status_id":1,"user":{"uid":"u1","org":{"uid":"p1"}}}"#;
+//! let event = Event::try_from(&ActivityEvent::from_ocsf_line(line).unwrap()).unwrap();
 //! assert!(engine.process(&event).is_empty());
 //! ```
 
-pub mod cli;
 mod config;
 mod departures;
+mod detection;
 mod engine;
 mod entity_map;
 mod event;
-mod finding;
 mod intel;
+mod replay;
 mod rules;
-pub mod scenario;
 mod state;
 
 pub use config::{
     Config, DeniedBurstConfig, DormantConfig, EscalationConfig, FanOutConfig, NewInfraConfig,
     OffHoursConfig, RiskConfig, SprayConfig, TravelConfig,
 };
+pub use detection::{Detection, DetectionSubject, Evidence, RuleId, Severity};
 pub use engine::{Engine, State};
-pub use event::{Event, EventClass, EventError, Status, parse_line};
-pub use finding::{Evidence, Finding, FindingSubject, RuleId, Severity};
+pub use event::{Event, EventClass, EventError, Status};
 pub use intel::{IntelLookup, IntelMatch, NoIntel};
+pub use replay::{DEFAULT_LATENESS_MS, Replay, ReplayCounts};

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::detection::Detection;
 use crate::entity_map::Recency;
-use crate::finding::Finding;
 
 /// Where and when a user last signed in with a position.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -160,9 +160,9 @@ impl Recency for SourceState {
 
 /// The open finding of one (rule, subject).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct OpenFinding(pub Finding);
+pub(crate) struct OpenDetection(pub Detection);
 
-impl Recency for OpenFinding {
+impl Recency for OpenDetection {
     fn last_seen(&self) -> i64 {
         self.0.last_seen_ms
     }

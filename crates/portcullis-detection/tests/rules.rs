@@ -252,7 +252,7 @@ fn password_spray_fires_at_ten_users_with_one_attempt_each() {
     assert_eq!(hits.len(), 1);
     assert_eq!(
         hits[0].subject,
-        portcullis_detection::FindingSubject::Source {
+        portcullis_detection::DetectionSubject::Source {
             ip: ip.parse().unwrap()
         }
     );
@@ -278,7 +278,7 @@ fn password_spray_from_one_network_fires_at_twenty_users_across_addresses() {
     assert_eq!(hits.len(), 1);
     assert_eq!(
         hits[0].subject,
-        portcullis_detection::FindingSubject::Network { asn: 64_500 }
+        portcullis_detection::DetectionSubject::Network { asn: 64_500 }
     );
     assert!(
         hits[0]

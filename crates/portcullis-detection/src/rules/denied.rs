@@ -3,7 +3,7 @@
 
 use super::{Hit, span};
 use crate::config::DeniedBurstConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// A denied action of the user.

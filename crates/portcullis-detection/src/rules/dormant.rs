@@ -3,7 +3,7 @@
 
 use super::{DAY_MS, Hit};
 use crate::config::DormantConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// Any event of a known user; `previous_ms` is when it was last seen before.

@@ -3,7 +3,7 @@
 
 use super::{Hit, span, touch_window};
 use crate::config::EscalationConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// Most recent delegated sign-ins remembered.

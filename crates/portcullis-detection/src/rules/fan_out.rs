@@ -3,7 +3,7 @@
 
 use super::{DAY_MS, Hit, span, touch_window};
 use crate::config::FanOutConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// Most customers remembered in the window.

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 
 pub(crate) mod denied;
 pub(crate) mod dormant;

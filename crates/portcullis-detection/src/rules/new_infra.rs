@@ -3,8 +3,8 @@
 
 use super::Hit;
 use crate::config::NewInfraConfig;
+use crate::detection::{RuleId, Severity};
 use crate::event::Event;
-use crate::finding::{RuleId, Severity};
 use crate::state::{TenantState, UserState};
 
 /// Most countries / ASNs remembered per user.

@@ -3,7 +3,7 @@
 
 use super::{HOUR_MS, Hit};
 use crate::config::OffHoursConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// The UTC hour of `now_ms`.

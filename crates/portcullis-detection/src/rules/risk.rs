@@ -3,7 +3,7 @@
 
 use super::Hit;
 use crate::config::RiskConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// Adds the points of a new signal of `severity` at `now_ms`.

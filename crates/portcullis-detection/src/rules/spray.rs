@@ -3,7 +3,7 @@
 
 use super::{Hit, SourceKey, span};
 use crate::config::SprayConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::SourceState;
 
 /// Most failing users remembered per source.

@@ -3,7 +3,7 @@
 
 use super::{HOUR_MS, Hit};
 use crate::config::TravelConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::{GeoFix, UserState};
 
 const EARTH_RADIUS_KM: f64 = 6371.0;

@@ -1,7 +1,7 @@
 //! Event builders for the engine tests.
 #![allow(dead_code, reason = "each test binary uses a subset")]
 
-use portcullis_detection::{Engine, Event, EventClass, Finding, RuleId, Status};
+use portcullis_detection::{Detection, Engine, Event, EventClass, RuleId, Status};
 
 pub const MIN: i64 = 60_000;
 pub const HOUR: i64 = 60 * MIN;
@@ -69,7 +69,7 @@ pub fn at(e: Event, place: (&str, f64, f64), asn: u32) -> Event {
 }
 
 /// Processes events, returning every finding.
-pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<Finding> {
+pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<Detection> {
     events
         .into_iter()
         .flat_map(|e| engine.process(&e))
@@ -77,7 +77,7 @@ pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<
 }
 
 /// The new (not updated) findings of `rule`.
-pub fn new_of(findings: &[Finding], rule: RuleId) -> Vec<&Finding> {
+pub fn new_of(findings: &[Detection], rule: RuleId) -> Vec<&Detection> {
     findings
         .iter()
         .filter(|f| f.rule == rule && !f.is_update)

@@ -1,10 +1,10 @@
 //! Prints recall per attack kind and false findings per 1,000 user-days for
 //! the labelled month at the default thresholds.
 //!
-//! `cargo run --release -p portcullis-detection --example scenario [seed]`
+//! `cargo run --release -p portcullis-scenario --example scenario [seed]`
 
 use portcullis_detection::Config;
-use portcullis_detection::scenario::{ScenarioConfig, evaluate, generate};
+use portcullis_scenario::{ScenarioConfig, evaluate, generate};
 
 fn main() {
     let seed = std::env::args()

@@ -1,8 +1,8 @@
 //! Benign behaviour that resembles attacks; never labelled, so any finding
 //! on it counts as false.
 
-use super::population::{DAY, HOMES, HOUR, MIN, START, World, pick};
-use crate::event::Event;
+use crate::population::{DAY, HOMES, HOUR, MIN, START, World, pick};
+use portcullis_detection::Event;
 
 impl World {
     /// Marks the look-alike users and returns their extra events.

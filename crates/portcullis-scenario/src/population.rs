@@ -2,8 +2,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::ScenarioConfig;
-use crate::event::{Event, EventClass, Status};
+use crate::ScenarioConfig;
+use portcullis_detection::{Event, EventClass, Status};
 
 pub(crate) const MIN: i64 = 60_000;
 pub(crate) const HOUR: i64 = 60 * MIN;

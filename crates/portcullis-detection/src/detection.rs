@@ -1,5 +1,5 @@
-//! Findings: what the engine returns, and their OCSF Detection Finding (2004)
-//! shape.
+//! Detections: what the engine returns (one alert per rule and subject), and
+//! their OCSF Detection Finding (2004) shape.
 
 use std::net::IpAddr;
 
@@ -79,9 +79,9 @@ pub enum Severity {
     Critical = 5,
 }
 
-/// Who a finding is about.
+/// Who a detection is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FindingSubject {
+pub enum DetectionSubject {
     /// A partner user and its home tenant.
     User {
         uid: String,
@@ -93,7 +93,7 @@ pub enum FindingSubject {
     Network { asn: u32 },
 }
 
-/// One event backing a finding.
+/// One event backing a detection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// `metadata.uid` of the event.
@@ -105,17 +105,17 @@ pub struct Evidence {
     pub src_ip: Option<IpAddr>,
 }
 
-/// A new or updated alert. One finding is open per (subject, rule); later
+/// A new or updated alert. One detection is open per (subject, rule); later
 /// evidence updates it (`is_update`) until it has been quiet for
 /// `Config::finding_close_ms`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
+pub struct Detection {
     /// Stable id: rule id, subject and first-seen time.
     pub uid: String,
     pub rule: RuleId,
     pub severity: Severity,
     pub title: String,
-    pub subject: FindingSubject,
+    pub subject: DetectionSubject,
     /// When this version was raised (the time of the last evidence).
     pub time_ms: i64,
     pub first_seen_ms: i64,
@@ -123,16 +123,16 @@ pub struct Finding {
     /// Evidence events so far (the list keeps the latest few).
     pub evidence_count: u32,
     pub evidence: Vec<Evidence>,
-    /// False the first time the finding is returned, true afterwards.
+    /// False the first time the detection is returned, true afterwards.
     pub is_update: bool,
 }
 
-impl Finding {
-    /// The user the finding is about, if it is about one.
+impl Detection {
+    /// The user the detection is about, if it is about one.
     pub fn user(&self) -> Option<&str> {
         match &self.subject {
-            FindingSubject::User { uid, .. } => Some(uid),
-            FindingSubject::Source { .. } | FindingSubject::Network { .. } => None,
+            DetectionSubject::User { uid, .. } => Some(uid),
+            DetectionSubject::Source { .. } | DetectionSubject::Network { .. } => None,
         }
     }
 

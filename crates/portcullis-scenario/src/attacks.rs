@@ -2,9 +2,9 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::population::{ATTACKER_PLACES, DAY, HOMES, HOUR, MIN, START, World, pick};
-use super::{AttackKind, Label, LabelSubject, ScenarioConfig};
-use crate::event::{Event, Status};
+use crate::population::{ATTACKER_PLACES, DAY, HOMES, HOUR, MIN, START, World, pick};
+use crate::{AttackKind, Label, LabelSubject, ScenarioConfig};
+use portcullis_detection::{Event, Status};
 
 pub(crate) struct Injected {
     pub events: Vec<Event>,
@@ -99,7 +99,7 @@ fn attack(
         AttackKind::ImpossibleTravel => {
             events.push(world.sign_in(user, &customer, t, home, asn));
             let far = HOMES.iter().copied().max_by(|a, b| {
-                let d = |p: &super::population::Place| {
+                let d = |p: &crate::population::Place| {
                     (p.lat - home.lat).abs() + (p.long - home.long).abs()
                 };
                 d(a).total_cmp(&d(b))

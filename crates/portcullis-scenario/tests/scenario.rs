@@ -8,8 +8,8 @@
 //! The labelled month at default thresholds: recall per kind and false
 //! findings per 1,000 user-days within bounds.
 
-use portcullis_detection::scenario::{AttackKind, ScenarioConfig, evaluate, generate};
 use portcullis_detection::{Config, RuleId};
+use portcullis_scenario::{AttackKind, ScenarioConfig, evaluate, generate};
 
 #[test]
 fn labelled_month_meets_recall_and_false_finding_bounds() {

@@ -6,11 +6,10 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::{AttackKind, Label, LabelSubject, Scenario};
-use crate::config::Config;
-use crate::engine::Engine;
-use crate::finding::{Finding, FindingSubject, RuleId};
-use crate::intel::{IntelLookup, IntelMatch};
+use crate::{AttackKind, Label, LabelSubject, Scenario};
+use portcullis_detection::{
+    Config, Detection, DetectionSubject, Engine, IntelLookup, IntelMatch, RuleId,
+};
 
 /// A finding belongs to an attack if it is about the attack's subject and
 /// starts between an hour before and a day after it.
@@ -102,7 +101,7 @@ impl IntelLookup for ScenarioIntel {
 pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     let intel = ScenarioIntel(scenario.indicator_ips.iter().copied().collect());
     let mut engine = Engine::with_intel(config, Box::new(intel));
-    let findings: Vec<Finding> = scenario
+    let findings: Vec<Detection> = scenario
         .events
         .iter()
         .flat_map(|e| engine.process(e))
@@ -147,11 +146,11 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     }
 }
 
-fn belongs(finding: &Finding, label: &Label) -> bool {
+fn belongs(finding: &Detection, label: &Label) -> bool {
     let same = match (&finding.subject, &label.subject) {
-        (FindingSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
-        (FindingSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
-        (FindingSubject::Network { .. }, LabelSubject::Source(source)) => {
+        (DetectionSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
+        (DetectionSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
+        (DetectionSubject::Network { .. }, LabelSubject::Source(source)) => {
             finding.evidence.iter().any(|e| e.src_ip == Some(*source))
         }
         _ => false,

@@ -18,8 +18,11 @@
 //! and users back from a 3-week holiday.
 //!
 //! [`evaluate()`] runs the engine over the month and reports recall per kind and
-//! false findings per 1,000 user-days. `cargo run --release --example
-//! scenario` prints the figures.
+//! false findings per 1,000 user-days. `cargo run --release -p
+//! portcullis-scenario --example scenario` prints the figures.
+//!
+//! Kept out of the detection library: this crate is for tests, examples and
+//! benchmarks only (`publish = false`).
 
 mod attacks;
 mod evaluate;
@@ -30,8 +33,8 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::event::Event;
-use crate::finding::RuleId;
+use portcullis_detection::Event;
+use portcullis_detection::RuleId;
 
 pub use evaluate::{KindRecall, Report, evaluate};
 
