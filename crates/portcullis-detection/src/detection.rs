@@ -6,6 +6,8 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::confidence::ConfidenceLevel;
+
 /// A detection rule. Ids are stable; names are for humans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RuleId {
@@ -19,11 +21,12 @@ pub enum RuleId {
     ThreatIntel,
     OffHours,
     CombinedRisk,
+    AccumulatedNovelty,
 }
 
 impl RuleId {
     /// Every rule, in id order.
-    pub const ALL: [RuleId; 10] = [
+    pub const ALL: [RuleId; 11] = [
         Self::FanOut,
         Self::NewInfrastructure,
         Self::ImpossibleTravel,
@@ -34,6 +37,7 @@ impl RuleId {
         Self::ThreatIntel,
         Self::OffHours,
         Self::CombinedRisk,
+        Self::AccumulatedNovelty,
     ];
 
     /// The stable id, `PCD-001` … `PCD-010`.
@@ -49,6 +53,7 @@ impl RuleId {
             Self::ThreatIntel => "PCD-008",
             Self::OffHours => "PCD-009",
             Self::CombinedRisk => "PCD-010",
+            Self::AccumulatedNovelty => "PCD-011",
         }
     }
 
@@ -65,6 +70,26 @@ impl RuleId {
             Self::ThreatIntel => "Threat-intel hit",
             Self::OffHours => "Off-hours privileged activity",
             Self::CombinedRisk => "Combined risk",
+            Self::AccumulatedNovelty => "Accumulated novelty",
+        }
+    }
+
+    /// Whether the rule judges the user against its learned baseline, so that
+    /// while the baseline is being learned only High confidence raises it.
+    /// Spray, intel, travel, dormancy and denied bursts need no baseline.
+    pub fn learns(self) -> bool {
+        match self {
+            Self::FanOut
+            | Self::NewInfrastructure
+            | Self::EscalationSequence
+            | Self::OffHours
+            | Self::CombinedRisk
+            | Self::AccumulatedNovelty => true,
+            Self::ImpossibleTravel
+            | Self::PasswordSpray
+            | Self::DormantAccount
+            | Self::DeniedBurst
+            | Self::ThreatIntel => false,
         }
     }
 }
@@ -125,6 +150,14 @@ pub struct Detection {
     pub evidence: Vec<Evidence>,
     /// False the first time the detection is returned, true afterwards.
     pub is_update: bool,
+    /// How sure the engine is, 0–1: the highest of its evidence so far
+    /// (see [`ConfidenceLevel`]).
+    #[serde(default)]
+    pub confidence: f64,
+    /// Why, with the baseline figures that made it unusual (for the
+    /// evidence of the highest confidence).
+    #[serde(default)]
+    pub explanation: String,
 }
 
 impl Detection {
@@ -136,9 +169,17 @@ impl Detection {
         }
     }
 
-    /// The OCSF Detection Finding (class 2004) document.
+    /// The level of [`Detection::confidence`].
+    pub fn confidence_level(&self) -> ConfidenceLevel {
+        ConfidenceLevel::of(self.confidence)
+    }
+
+    /// The OCSF Detection Finding (class 2004) document: confidence as
+    /// `confidence_id` / `confidence` / `confidence_score` (0–100), the
+    /// explanation as `message` and `finding_info.desc`.
     pub fn to_ocsf(&self) -> Value {
         let evidences: Vec<Value> = self.evidence.iter().map(evidence_json).collect();
+        let level = self.confidence_level();
         json!({
             "class_uid": 2004,
             "category_uid": 2,
@@ -146,9 +187,14 @@ impl Detection {
             "time": self.time_ms,
             "severity_id": self.severity as u8,
             "status": "New",
+            "confidence_id": level as u8,
+            "confidence": level.as_str(),
+            "confidence_score": (self.confidence * 100.0).round() as u8,
+            "message": self.explanation,
             "finding_info": {
                 "uid": self.uid,
                 "title": self.title,
+                "desc": self.explanation,
                 "analytic": { "uid": self.rule.id(), "name": self.rule.name() },
                 "first_seen_time": self.first_seen_ms,
                 "last_seen_time": self.last_seen_ms,

@@ -34,21 +34,27 @@
 //! assert!(engine.process(&event).is_empty());
 //! ```
 
+mod baseline;
+mod confidence;
 mod config;
+mod context;
 mod departures;
 mod detection;
 mod engine;
 mod entity_map;
 mod event;
 mod intel;
+mod novelty;
 mod replay;
 mod rules;
 mod state;
 
 pub use config::{
-    Config, DeniedBurstConfig, DormantConfig, EscalationConfig, FanOutConfig, NewInfraConfig,
-    OffHoursConfig, RiskConfig, SprayConfig, TravelConfig,
+    Config, DeniedBurstConfig, DormantConfig, EscalationConfig, FanOutConfig, LearningConfig,
+    NewInfraConfig, NoveltyConfig, OffHoursConfig, RiskConfig, SprayConfig, TravelConfig,
 };
+pub use confidence::ConfidenceLevel;
+pub use context::{EventContext, PartnerStanding};
 pub use detection::{Detection, DetectionSubject, Evidence, RuleId, Severity};
 pub use engine::{Engine, State};
 pub use event::{Event, EventClass, EventError, Status};
