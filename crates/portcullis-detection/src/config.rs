@@ -157,8 +157,9 @@ pub struct EscalationConfig {
     /// Earlier uses after which an operation is one of the user's habits and
     /// no longer fires. Default 2.
     pub habitual_uses: u16,
-    /// Days of history after which a user's first escalation operation is
-    /// High confidence (0.35 + 0.5 × days / this). Default 30.
+    /// Active days of history after which a user's first escalation
+    /// operation is High confidence (0.35 + 0.5 × days / this). Default 20
+    /// (four working weeks).
     pub full_history_days: f64,
 }
 
@@ -331,7 +332,7 @@ impl Default for EscalationConfig {
             .map(String::from)
             .to_vec(),
             habitual_uses: 2,
-            full_history_days: 30.0,
+            full_history_days: 20.0,
         }
     }
 }

@@ -17,6 +17,8 @@ pub(crate) struct Novelty {
     pub history_days: i64,
     /// Events the user's baseline learned from.
     pub events: u32,
+    /// Days the user was active.
+    pub active_days: u16,
     pub customer: Option<CustomerNovelty>,
     pub network: Option<NetworkNovelty>,
     pub operation: Option<OperationNovelty>,
@@ -152,6 +154,7 @@ pub(crate) fn assess(
         learning,
         history_days: history_ms / DAY_MS,
         events: base.events,
+        active_days: base.active_days,
         customer,
         network,
         operation,

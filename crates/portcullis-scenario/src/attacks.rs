@@ -66,8 +66,11 @@ fn attack(
     }
     // Attackers of the escalation kind pick accounts whose owners do not
     // routinely do what they are about to do.
-    let i = world.pick_user(rng, |_, u| {
-        kind != AttackKind::EscalationSequence || u.role == Role::Technician
+    let i = world.pick_user(rng, |_, u| match kind {
+        AttackKind::EscalationSequence => u.role == Role::Technician,
+        // Off-hours is the victim's off-hours: six hours before its day.
+        AttackKind::OffHours => u.alternate_start.is_none(),
+        _ => true,
     })?;
     if kind == AttackKind::DormantAccount
         && let Some(u) = world.users.get_mut(i)
@@ -146,7 +149,7 @@ fn attack(
             events.push(e);
         }
         AttackKind::OffHours => {
-            let night = world.local(user, day, 3 * HOUR + rng.i64(0..HOUR));
+            let night = world.local(user, day, (user.start_hour - 6) * HOUR + rng.i64(0..HOUR));
             events.push(world.sign_in(user, &customer, night, home, asn));
             events.push(world.action(user, &customer, "users.password.reset", night + 4 * MIN));
             events.push(world.action(user, &customer, "mailboxes.export", night + 9 * MIN));

@@ -178,7 +178,11 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     for l in &scenario.look_alikes {
         let count = look_alikes.entry(l.kind).or_default();
         count.labelled += 1;
-        count.alerted += usize::from(findings.iter().any(|f| alerts(f, l)));
+        // A finding that belongs to an attack on the same user is not a
+        // false alert on the look-alike.
+        count.alerted += usize::from(findings.iter().any(|f| {
+            alerts(f, l) && !scenario.labels.iter().any(|a| belongs(f, a))
+        }));
     }
     Report {
         events: scenario.events.len(),

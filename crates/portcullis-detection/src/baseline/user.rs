@@ -24,6 +24,11 @@ const METHODS: usize = 6;
 pub(crate) struct UserBaseline {
     /// Events learned from.
     pub events: u32,
+    /// Days with activity, and the latest of them.
+    #[serde(default)]
+    pub active_days: u16,
+    #[serde(default)]
+    pub last_active_day: u16,
     /// Customer tenants acted on or signed in to (hashes).
     pub customers: Habits<u32>,
     /// Successful actions by operation (hashes).
@@ -78,6 +83,11 @@ impl UserBaseline {
     /// Counts any successful event at `now_ms` in the hour profile.
     pub(crate) fn record_time(&mut self, now_ms: i64) {
         self.events = self.events.saturating_add(1);
+        let today = day(now_ms);
+        if today > self.last_active_day {
+            self.last_active_day = today;
+            self.active_days = self.active_days.saturating_add(1);
+        }
         let (w, h) = hour_of_week(now_ms);
         let saturated = self
             .hours

@@ -52,7 +52,7 @@ pub(crate) fn action(
     let mut confidence = if habit.user_uses > 0 || habit.admin_uses > 0 {
         0.45
     } else {
-        0.35 + 0.5 * super::ratio(novelty.history_days as f64, cfg.full_history_days)
+        0.35 + 0.5 * super::ratio(f64::from(novelty.active_days), cfg.full_history_days)
     };
     let mut peers = format!(
         "{} of the partner's users perform it",
@@ -74,13 +74,14 @@ pub(crate) fn action(
             span(cfg.window_ms)
         ),
         format!(
-            "{} `{operation}` in {} days of history and {} events ({} escalation operations \
-             before); {peers}",
+            "{} `{operation}` in {} active days over {} days of history and {} events ({} \
+             escalation operations before); {peers}",
             if habit.user_uses == 0 {
                 "first".to_owned()
             } else {
                 format!("use {} of", habit.user_uses + 1)
             },
+            novelty.active_days,
             novelty.history_days,
             novelty.events,
             habit.admin_uses

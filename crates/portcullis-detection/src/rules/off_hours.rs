@@ -47,6 +47,17 @@ pub(crate) fn check(
         confidence += 0.15;
         why.push_str(&format!("; first `{operation}` by the user"));
     }
+    // At another office of its partner (travel), its hours are that
+    // office's: the clock says less.
+    if let Some(n) = novelty.network.filter(|n| {
+        n.partner_owns && f64::from(n.user_uses) < 0.1 * f64::from(n.user_sign_ins)
+    }) {
+        confidence -= 0.15;
+        why.push_str(&format!(
+            "; from AS{}, the partner's network but rarely the user's ({} of {} sign-ins)",
+            n.asn, n.user_uses, n.user_sign_ins
+        ));
+    }
     if baseline.weekday_activity(now_ms) == 0 {
         confidence += 0.05;
         why.push_str("; no earlier activity on this weekday");
