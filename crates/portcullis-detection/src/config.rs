@@ -199,8 +199,7 @@ pub struct OffHoursConfig {
 pub struct RiskConfig {
     /// Points of a weak signal or of a hit below Medium confidence. Default 15.
     pub low_points: f64,
-    /// Points of a Medium-severity finding at confidence 0.5 (scaled by its
-    /// confidence). Default 30.
+    /// Points of a raised Medium-severity finding. Default 30.
     pub medium_points: f64,
     /// Fires (High) at this score: two Mediums within ~14 hours. Default 50.
     pub threshold: f64,

@@ -32,9 +32,7 @@ impl EventContext {
     /// Confidence added to a detection about the event's user, and why.
     pub(crate) fn weight(&self) -> (f64, Option<&'static str>) {
         match (self.customer_reachable, self.partner) {
-            (_, Some(PartnerStanding::Suspended)) => {
-                (0.2, Some("the partner tenant is suspended"))
-            }
+            (_, Some(PartnerStanding::Suspended)) => (0.2, Some("the partner tenant is suspended")),
             (Some(false), _) => (
                 0.15,
                 Some("the customer is not reachable through the user's assignments"),

@@ -49,11 +49,11 @@ mod replay;
 mod rules;
 mod state;
 
+pub use confidence::ConfidenceLevel;
 pub use config::{
     Config, DeniedBurstConfig, DormantConfig, EscalationConfig, FanOutConfig, LearningConfig,
     NewInfraConfig, NoveltyConfig, OffHoursConfig, RiskConfig, SprayConfig, TravelConfig,
 };
-pub use confidence::ConfidenceLevel;
 pub use context::{EventContext, PartnerStanding};
 pub use detection::{Detection, DetectionSubject, Evidence, RuleId, Severity};
 pub use engine::{Engine, State};

@@ -117,13 +117,10 @@ pub(crate) fn assess(
     let today = day(now_ms);
     let customer = keys.customer.map(|c| CustomerNovelty {
         user_uses: base.customers.count(c),
-        familiar: base
-            .customers
-            .get(c)
-            .is_some_and(|h| h.first_day < today),
+        familiar: base.customers.get(c).is_some_and(|h| h.first_day < today),
         user_customers: base.customers.len(),
         // A partner still being learned may serve customers not yet seen.
-        tenant_knows: subject.tenant.is_none_or(|t| {
+        tenant_knows: subject.tenant.is_some_and(|t| {
             t.customers.count(c) > 0 || now_ms.saturating_sub(t.first_seen_ms) < cfg.period_ms
         }),
     });
@@ -133,8 +130,7 @@ pub(crate) fn assess(
             asn,
             user_uses: habit.map_or(0, |h| h.count),
             user_sign_ins: subject.sign_ins,
-            new_this_week: habit
-                .is_none_or(|h| h.first_day.saturating_add(WEEK_DAYS) > today),
+            new_this_week: habit.is_none_or(|h| h.first_day.saturating_add(WEEK_DAYS) > today),
             settled: !learning,
             partner_owns: subject
                 .tenant

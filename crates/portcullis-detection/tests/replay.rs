@@ -7,8 +7,10 @@
 )]
 //! A recorded stream through the reorder buffer and the engine.
 
-use portcullis_detection::{Config, DEFAULT_LATENESS_MS, Detection, Engine, Event, Replay};
+use portcullis_detection::{DEFAULT_LATENESS_MS, Detection, Engine, Event, Replay};
 use portcullis_domain::ActivityEvent;
+
+mod support;
 
 fn event(line: &str) -> Event {
     Event::try_from(&ActivityEvent::from_ocsf_line(line).unwrap()).unwrap()
@@ -28,7 +30,7 @@ fn action(uid: &str, customer: &str, op: &str, t: i64) -> Event {
 
 /// Every event through a default replay, then the end of the stream.
 fn replay(events: Vec<Event>, lateness_ms: i64) -> (Replay, Vec<Detection>) {
-    let mut replay = Replay::new(Engine::new(Config::default()), lateness_ms);
+    let mut replay = Replay::new(Engine::new(support::settled()), lateness_ms);
     let mut out = Vec::new();
     for event in events {
         out.extend(replay.push(event));

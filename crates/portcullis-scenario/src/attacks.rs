@@ -187,14 +187,20 @@ fn slow_and_low(
     let mut targets = targets.into_iter();
     for d in (day..day + span).filter(|d| d % 7 < 5) {
         for _ in 0..1 + rng.usize(..2) {
-            let Some(customer) = targets.next() else { break };
+            let Some(customer) = targets.next() else {
+                break;
+            };
             let start = world.start_hour(user, d);
             let t = world.local(user, d, (start + 1) * HOUR + rng.i64(0..5 * HOUR));
             let mut e = world.sign_in(user, customer, t, home, asn);
             e.src_ip = Some(attacker_ip(300 + n as u32));
             events.push(e);
             for k in 1..3 {
-                let op = if k == 1 { "users.read" } else { "mailboxes.read" };
+                let op = if k == 1 {
+                    "users.read"
+                } else {
+                    "mailboxes.read"
+                };
                 events.push(world.action(user, customer, op, t + k * 2 * MIN));
             }
         }

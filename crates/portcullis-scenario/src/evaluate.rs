@@ -180,9 +180,11 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
         count.labelled += 1;
         // A finding that belongs to an attack on the same user is not a
         // false alert on the look-alike.
-        count.alerted += usize::from(findings.iter().any(|f| {
-            alerts(f, l) && !scenario.labels.iter().any(|a| belongs(f, a))
-        }));
+        count.alerted += usize::from(
+            findings
+                .iter()
+                .any(|f| alerts(f, l) && !scenario.labels.iter().any(|a| belongs(f, a))),
+        );
     }
     Report {
         events: scenario.events.len(),

@@ -34,7 +34,12 @@ impl World {
                 break;
             };
             if let Some((id, day)) = self.traveller(rng, i, &mut events) {
-                label(LookAlikeKind::OfficeTravel, vec![id], day_ms(day), day_ms(day + 5));
+                label(
+                    LookAlikeKind::OfficeTravel,
+                    vec![id],
+                    day_ms(day),
+                    day_ms(day + 5),
+                );
             }
         }
         // Partners moving to a new office network together.
@@ -46,7 +51,12 @@ impl World {
                 user.new_office = Some((day, 1900 + t as u32));
                 ids.push(user.id.clone());
             }
-            label(LookAlikeKind::PartnerMove, ids, day_ms(day), day_ms(day + 3));
+            label(
+                LookAlikeKind::PartnerMove,
+                ids,
+                day_ms(day),
+                day_ms(day + 3),
+            );
         }
         // Holidays: back after two or three weeks.
         for _ in 0..PER_KIND {
@@ -57,7 +67,12 @@ impl World {
             let back = from + 14 + rng.i64(0..8);
             if let Some(user) = self.users.get_mut(i) {
                 user.away.extend(from..back);
-                label(LookAlikeKind::HolidayReturn, vec![user.id.clone()], day_ms(back), day_ms(back + 2));
+                label(
+                    LookAlikeKind::HolidayReturn,
+                    vec![user.id.clone()],
+                    day_ms(back),
+                    day_ms(back + 2),
+                );
             }
         }
         // Retrying a forbidden action a few times.
@@ -70,11 +85,21 @@ impl World {
             let t = self.local(user, day, (user.start_hour + 1) * HOUR);
             let customer = pick(rng, &user.customers);
             for r in 0..3 + rng.i64(0..3) {
-                let mut e = self.action(user, &customer, "applications.credentials.add", t + r * 30_000);
+                let mut e = self.action(
+                    user,
+                    &customer,
+                    "applications.credentials.add",
+                    t + r * 30_000,
+                );
                 e.status = portcullis_detection::Status::Failure;
                 events.push(e);
             }
-            label(LookAlikeKind::ForbiddenRetry, vec![user.id.clone()], t - MIN, t + 5 * MIN);
+            label(
+                LookAlikeKind::ForbiddenRetry,
+                vec![user.id.clone()],
+                t - MIN,
+                t + 5 * MIN,
+            );
         }
         self.label_population(rng, &mut label);
         (events, labels)
@@ -92,9 +117,8 @@ impl World {
         let patch = PATCH_DAYS
             .iter()
             .copied()
-            .filter(|d| *d >= settled && *d < self.days)
-            .last();
-        let kinds: [(LookAlikeKind, fn(&User) -> bool); 6] = [
+            .rfind(|d| *d >= settled && *d < self.days);
+        let kinds: [(LookAlikeKind, Behaves); 6] = [
             (LookAlikeKind::NightShift, |u| u.start_hour >= 20),
             (LookAlikeKind::FollowTheSun, |u| u.alternate_start.is_some()),
             (LookAlikeKind::Administrator, |u| u.role == Role::Admin),
@@ -157,6 +181,9 @@ impl World {
         Some((user.id.clone(), day))
     }
 }
+
+/// Whether a user behaves like a kind of look-alike.
+type Behaves = fn(&User) -> bool;
 
 fn day_ms(day: i64) -> i64 {
     START + day * DAY

@@ -24,8 +24,8 @@ impl World {
                 }
                 let home = HOMES.get(user.home).copied().unwrap_or(HOMES[0]);
                 let start = self.start_hour(user, day);
-                let admin_session = (user.role == Role::Admin && rng.f64() < 0.35)
-                    .then(|| rng.usize(..3));
+                let admin_session =
+                    (user.role == Role::Admin && rng.f64() < 0.35).then(|| rng.usize(..3));
                 for k in 0..1 + rng.usize(..4) {
                     let customer = pick(rng, &user.customers);
                     let t = self.local(user, day, start * HOUR + rng.i64(0..7 * HOUR));
@@ -81,7 +81,9 @@ impl World {
         for k in 0..actions {
             let op = if rng.f64() < self.benign_escalation_rate {
                 "roles.assignments.create"
-            } else if k == 1 && let Some(op) = admin {
+            } else if k == 1
+                && let Some(op) = admin
+            {
                 op
             } else {
                 pick_str(rng, &ORDINARY_OPS)
@@ -96,7 +98,8 @@ impl World {
             // A forbidden action, retried a few times.
             let at = t + (actions + 1) * 3 * MIN;
             for r in 0..2 + rng.i64(0..4) {
-                let mut e = self.action(user, customer, "roles.assignments.create", at + r * 20_000);
+                let mut e =
+                    self.action(user, customer, "roles.assignments.create", at + r * 20_000);
                 e.status = Status::Failure;
                 events.push(e);
             }

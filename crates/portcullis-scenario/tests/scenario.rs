@@ -16,8 +16,16 @@ fn assert_at_the_bar(report: &Report) {
     for kind in AttackKind::ALL {
         let r = &report.recall[&kind];
         assert!(r.injected > 0, "{kind:?} not injected");
-        let bar = if kind == AttackKind::SlowAndLow { 0.5 } else { 0.8 };
-        assert!(r.recall() >= bar, "{kind:?} recall {}\n{report}", r.recall());
+        let bar = if kind == AttackKind::SlowAndLow {
+            0.5
+        } else {
+            0.8
+        };
+        assert!(
+            r.recall() >= bar,
+            "{kind:?} recall {}\n{report}",
+            r.recall()
+        );
     }
     let (labelled, alerted) = report.look_alikes_alerted();
     assert!(labelled >= 40, "{report}");

@@ -84,7 +84,7 @@ impl UserBaseline {
     pub(crate) fn record_time(&mut self, now_ms: i64) {
         self.events = self.events.saturating_add(1);
         let today = day(now_ms);
-        if today > self.last_active_day {
+        if self.active_days == 0 || today > self.last_active_day {
             self.last_active_day = today;
             self.active_days = self.active_days.saturating_add(1);
         }

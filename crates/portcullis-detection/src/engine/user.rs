@@ -227,7 +227,13 @@ fn weigh_network(hit: &mut Hit, novelty: &Novelty) {
 }
 
 /// The user's baseline learns a successful event.
-fn learn_user(user: &mut UserState, event: &Event, customer: Option<u64>, op: Option<u32>, now: i64) {
+fn learn_user(
+    user: &mut UserState,
+    event: &Event,
+    customer: Option<u64>,
+    op: Option<u32>,
+    now: i64,
+) {
     let base = &mut user.baseline;
     base.record_time(now);
     if let Some(c) = customer {

@@ -33,7 +33,8 @@ pub(crate) fn check(
     if user.novel_week.len() >= CAP {
         user.novel_week.remove(0);
     }
-    user.novel_week.push((customer, today, !novelty.tenant_knows));
+    user.novel_week
+        .push((customer, today, !novelty.tenant_knows));
     let customers = user.novel_week.len();
     let mut days: Vec<u16> = user.novel_week.iter().map(|(_, d, _)| *d).collect();
     days.sort_unstable();

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::detection::{RuleId, Severity};
 
+pub(crate) mod accumulated;
 pub(crate) mod denied;
 pub(crate) mod dormant;
 pub(crate) mod escalation;
 pub(crate) mod fan_out;
-pub(crate) mod accumulated;
 pub(crate) mod new_infra;
 pub(crate) mod off_hours;
 pub(crate) mod risk;

@@ -4,8 +4,8 @@
 //! nothing at all when it is the partner's own (several of its users use it).
 
 use super::Hit;
-use crate::baseline::UserBaseline;
 use crate::baseline::TenantBaseline;
+use crate::baseline::UserBaseline;
 use crate::config::NewInfraConfig;
 use crate::detection::{RuleId, Severity};
 use crate::event::Event;
@@ -31,9 +31,7 @@ pub(crate) fn check(
     if sign_ins < cfg.min_sign_ins {
         return Outcome::Quiet;
     }
-    let new_country = event
-        .country
-        .filter(|c| baseline.countries.count(*c) == 0);
+    let new_country = event.country.filter(|c| baseline.countries.count(*c) == 0);
     let tenant_share = |c: [u8; 2]| tenant.map_or(0.0, |t| t.country_share(c));
     let rare_country = new_country.filter(|c| tenant_share(*c) < cfg.rare_share);
     let new_network = network.filter(|n| n.user_uses == 0 && !n.partner_owns);

@@ -49,9 +49,10 @@ pub(crate) fn check(
     }
     // At another office of its partner (travel), its hours are that
     // office's: the clock says less.
-    if let Some(n) = novelty.network.filter(|n| {
-        n.partner_owns && f64::from(n.user_uses) < 0.1 * f64::from(n.user_sign_ins)
-    }) {
+    if let Some(n) = novelty
+        .network
+        .filter(|n| n.partner_owns && f64::from(n.user_uses) < 0.1 * f64::from(n.user_sign_ins))
+    {
         confidence -= 0.15;
         why.push_str(&format!(
             "; from AS{}, the partner's network but rarely the user's ({} of {} sign-ins)",

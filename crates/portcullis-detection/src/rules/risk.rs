@@ -28,7 +28,7 @@ pub(crate) fn add(
         (_, None) => cfg.low_points,
         (_, Some(c)) if c < crate::confidence::ConfidenceLevel::MEDIUM => cfg.low_points,
         (Severity::Low, Some(_)) => cfg.low_points,
-        (Severity::Medium, Some(c)) => cfg.medium_points * c / 0.5,
+        (Severity::Medium, Some(_)) => cfg.medium_points,
     };
     let elapsed = now_ms.saturating_sub(user.risk_at_ms).max(0) as f64;
     let half_life = cfg.half_life_ms.max(1) as f64;

@@ -96,3 +96,13 @@ pub fn settled_user(user: &str, days: i64) -> Vec<Event> {
         })
         .collect()
 }
+
+/// Defaults, with baselines taken as learned from the first event: the rule
+/// tests exercise each rule's mechanics on users with little history.
+pub fn settled() -> portcullis_detection::Config {
+    let mut config = portcullis_detection::Config::default();
+    config.learning.period_ms = 0;
+    config.learning.min_events = 0;
+    config.escalation.full_history_days = 1.0;
+    config
+}
