@@ -40,7 +40,17 @@ pub fn create_token(dir: &Path, extra: &[&str]) -> String {
 pub struct Served {
     pub child: Child,
     pub base: String,
-    log: std::thread::JoinHandle<String>,
+    log: Option<std::thread::JoinHandle<String>>,
+}
+
+/// A test that panics still stops its servers: no `serve` outlives the test.
+impl Drop for Served {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 impl Served {
@@ -73,7 +83,11 @@ impl Served {
             }
             rest
         });
-        Self { child, base, log }
+        Self {
+            child,
+            base,
+            log: Some(log),
+        }
     }
 
     /// Sends SIGTERM and returns whether the process exited successfully, with its log.
@@ -84,7 +98,8 @@ impl Served {
             .unwrap();
         assert!(status.success());
         let exit = self.child.wait().unwrap();
-        (exit.success(), self.log.join().unwrap())
+        let log = self.log.take().unwrap().join().unwrap();
+        (exit.success(), log)
     }
 }
 
