@@ -2,7 +2,7 @@
 //! sign-in and audit logs, stored beside the decisions' events.
 
 use portcullis_domain::{ActivityEvent, Page, PageRequest, PrincipalKind, TenantId};
-use portcullis_store::{EventFilter, StoredEvent};
+use portcullis_domain::{EventFilter, StoredEvent};
 use serde::Serialize;
 
 use crate::{Caller, Portcullis, ServiceError};

@@ -44,8 +44,8 @@ pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
 pub use engine::Engine;
 pub use error::ServiceError;
 pub use events::decision_event;
-pub use findings::ContainmentKind;
 pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
+pub use portcullis_domain::ContainmentKind;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };
@@ -172,6 +172,11 @@ impl Portcullis {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Succeeds when the store answers (readiness).
+    pub async fn ping(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {

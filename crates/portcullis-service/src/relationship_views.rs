@@ -5,11 +5,11 @@
 use portcullis_domain::AuditOperation;
 use std::collections::{BTreeMap, BTreeSet};
 
+use portcullis_domain::{AuditFilter, RelationshipFilter};
 use portcullis_domain::{
     AuditRecord, DisplayName, PageRequest, PrincipalKind, RelationshipId, RelationshipStatus,
     Tenant, TenantId,
 };
-use portcullis_store::{AuditFilter, RelationshipFilter};
 
 use crate::{Caller, Portcullis, ServiceError, access};
 

@@ -11,11 +11,11 @@ use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use portcullis_domain::AuditFilter;
 use portcullis_domain::{
     ActivationId, AssignmentId, AuditOperation, AuditRecord, Cursor, GroupId, GroupMember,
     PageRequest, RelationshipId, TenantId, UserId,
 };
-use portcullis_store::AuditFilter;
 
 use crate::{Portcullis, ServiceError};
 

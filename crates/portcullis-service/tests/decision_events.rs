@@ -14,8 +14,9 @@ use portcullis_domain::{
     Action, AssignmentKind, AuthStrength, DisplayName, IsoDuration, PageRequest, PrincipalKind,
     RoleId, SystemClock, TenantId, TenantKind, UserPrincipalName,
 };
+use portcullis_domain::{EventFilter, NewGroup, NewTenant, NewUser};
 use portcullis_service::{Caller, NewAssignment, NewRelationship, NewToken, Portcullis};
-use portcullis_store::{EventFilter, NewGroup, NewTenant, NewUser, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";

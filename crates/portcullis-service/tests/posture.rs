@@ -13,12 +13,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use portcullis_domain::PostureStanding;
+use portcullis_domain::{AuditFilter, EventFilter, NewTenant, PostureFilter};
 use portcullis_domain::{
     Clock as _, DisplayName, IsoDuration, PageRequest, Principal, PrincipalKind, RoleId, TenantId,
     TenantKind, TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, Portcullis, PostureConfig, ServiceError};
-use portcullis_store::{AuditContext, AuditFilter, EventFilter, NewTenant, PostureFilter, Store};
+use portcullis_store::{AuditContext, Store};
 use portcullis_testkit::TestDb;
 use serde_json::{Value, json};
 
@@ -125,7 +126,7 @@ impl World {
             .unwrap()
     }
 
-    async fn state(&self) -> portcullis_store::PartnerPosture {
+    async fn state(&self) -> portcullis_domain::PartnerPosture {
         self.app
             .partner_posture(&self.op, self.partner)
             .await
@@ -242,7 +243,7 @@ async fn a_noncompliant_partner_may_not_create_relationships_or_assignments() {
         .create_group(
             &w.op,
             w.partner,
-            portcullis_store::NewGroup {
+            portcullis_domain::NewGroup {
                 display_name: DisplayName::parse("Helpdesk agents").unwrap(),
                 description: None,
             },

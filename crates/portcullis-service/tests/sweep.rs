@@ -9,12 +9,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use portcullis_domain::{AuditFilter, EventFilter, NewTenant};
 use portcullis_domain::{
     DisplayName, IsoDuration, PageRequest, PrincipalKind, RelationshipStatus, RoleId, TenantId,
     TenantKind, TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, NewToken, Portcullis, SweepReport};
-use portcullis_store::{AuditFilter, EventFilter, NewTenant, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
 const DAY: i64 = 86_400_000;
@@ -271,7 +272,7 @@ async fn expiry_warnings_are_enqueued_as_webhooks_once() {
     w.app.sweep().await.unwrap();
     let log = w
         .app
-        .list_webhook_deliveries(&w.op, &sub.id, &PageRequest::first(10))
+        .list_webhook_deliveries(&w.op, &sub.id.to_string(), &PageRequest::first(10))
         .await
         .unwrap()
         .items;

@@ -5,8 +5,9 @@
 use async_trait::async_trait;
 use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
-    Page, PageRequest, Relationship, RelationshipId, RelationshipStatus, TenantId, UserId,
+    AccessAssignment, AccessSnapshot, Activation, ActivationFilter, ActivationId, AssignmentId,
+    CustomerRestrictions, Page, PageRequest, Relationship, RelationshipFilter, RelationshipId,
+    TenantId,
 };
 
 use crate::{AuditContext, StoreError};
@@ -35,22 +36,6 @@ pub enum AccessChange {
         before: Option<Activation>,
         after: Option<Activation>,
     },
-}
-
-/// Which relationships to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct RelationshipFilter {
-    pub partner_tenant_id: Option<TenantId>,
-    pub customer_tenant_id: Option<TenantId>,
-    /// The stored status (a sweep stores expiry; decisions never rely on it).
-    pub status: Option<RelationshipStatus>,
-}
-
-/// Which activations to list.
-#[derive(Debug, Clone, Default)]
-pub struct ActivationFilter {
-    pub assignment_id: Option<AssignmentId>,
-    pub user_id: Option<UserId>,
 }
 
 #[async_trait]

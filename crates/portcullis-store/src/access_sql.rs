@@ -13,10 +13,8 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::mutation::{Mutation, check_version};
-use crate::{
-    AccessChange, AccessStore, ActivationFilter, AuditContext, RelationshipFilter, SqlStore,
-    StoreError, rows,
-};
+use crate::{AccessChange, AccessStore, AuditContext, SqlStore, StoreError, rows};
+use portcullis_domain::{ActivationFilter, RelationshipFilter};
 
 /// What `apply` needs to know of a stored record: its version and the
 /// partner tenant it belongs to (the tenant of its audit records).

@@ -10,7 +10,8 @@ use sqlx::{Any, AnyConnection, Executor};
 
 use crate::access_sql::{AccessRecord, StoredRecord};
 use crate::mutation::{fetch_limit, id_cursor};
-use crate::{ActivationFilter, SqlStore, StoreError, rows};
+use crate::{SqlStore, StoreError, rows};
+use portcullis_domain::ActivationFilter;
 
 pub(crate) const COLUMNS: &str = "id, assignment_id, user_id, justification, duration, status, \
      requested_at, decided_by, starts_at, ends_at, version, requested_by";

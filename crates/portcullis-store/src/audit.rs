@@ -5,7 +5,8 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 
 use crate::mutation::{fetch_limit, seq_cursor};
-use crate::{AuditFilter, AuditStore, Backend, SqlStore, Store, StoreError, rows};
+use crate::{AuditStore, Backend, SqlStore, Store, StoreError, rows};
+use portcullis_domain::AuditFilter;
 
 const COLUMNS: &str = "seq, at, actor, actor_kind, tenant_id, operation, target_id, before_state, \
                        after_state, source_ip, request_id, prev_hash, hash";

@@ -1,33 +1,11 @@
 //! The activity stream's storage.
 
 use async_trait::async_trait;
-use portcullis_domain::{ActivityEvent, Page, PageRequest, TenantId, Timestamp, UserId};
-use serde::Serialize;
+use portcullis_domain::{ActivityEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::mutation::{fetch_limit, seq_cursor};
 use crate::{SqlStore, StoreError, rows};
-
-/// Which events to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    pub partner_tenant_id: Option<TenantId>,
-    pub user_id: Option<UserId>,
-    pub customer_tenant_id: Option<TenantId>,
-    pub class_uid: Option<i64>,
-    /// Inclusive.
-    pub since: Option<Timestamp>,
-    /// Exclusive.
-    pub until: Option<Timestamp>,
-}
-
-/// An event with its place in the stream.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct StoredEvent {
-    pub seq: i64,
-    #[serde(flatten)]
-    pub event: ActivityEvent,
-}
 
 #[async_trait]
 pub trait EventStore {

@@ -4,68 +4,14 @@
 
 use async_trait::async_trait;
 use portcullis_domain::AuditOperation;
-use portcullis_domain::{Page, PageRequest, RecordId, Timestamp};
-use serde::{Deserialize, Serialize};
+use portcullis_domain::{
+    Containment, ContainmentKind, Finding, FindingFilter, FindingStatus, Page, PageRequest,
+    RecordId, Timestamp,
+};
 use sqlx::any::AnyRow;
 
 use crate::mutation::{check_version, fetch_limit, id_cursor};
 use crate::{AuditContext, SqlStore, StoreError, rows};
-
-/// An OCSF Detection Finding with the fields Portcullis queries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Finding {
-    pub id: RecordId,
-    /// The detection rule, e.g. `tenant_fan_out`.
-    pub rule_id: String,
-    /// OCSF `severity_id`: 1 informational … 5 critical.
-    pub severity_id: i64,
-    /// `New`, `In Progress`, `Resolved` or `Suppressed`.
-    pub status: String,
-    pub status_reason: Option<String>,
-    pub partner_tenant_id: Option<String>,
-    pub user_id: Option<String>,
-    pub title: String,
-    pub first_seen: Timestamp,
-    pub last_seen: Timestamp,
-    pub evidence_count: i64,
-    /// The whole OCSF Detection Finding (class 2004).
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-}
-
-/// The statuses a finding may have.
-pub const FINDING_STATUSES: [&str; 4] = ["New", "In Progress", "Resolved", "Suppressed"];
-
-/// Which findings to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct FindingFilter {
-    pub status: Option<String>,
-    pub rule_id: Option<String>,
-    pub partner_tenant_id: Option<String>,
-    pub user_id: Option<String>,
-    /// Findings whose evidence reaches this time or later.
-    pub since: Option<Timestamp>,
-}
-
-/// A partner user, relationship or partner tenant held back from access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Containment {
-    pub id: RecordId,
-    /// `user`, `relationship` or `partner`.
-    pub kind: String,
-    /// The contained user, relationship or partner tenant id.
-    pub target_id: String,
-    pub finding_id: Option<RecordId>,
-    pub reason: String,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub lifted_at: Option<Timestamp>,
-    pub lifted_by: Option<String>,
-    pub lift_reason: Option<String>,
-}
 
 #[async_trait]
 pub trait FindingStore {
@@ -93,7 +39,7 @@ pub trait FindingStore {
         &self,
         ctx: &AuditContext,
         id: RecordId,
-        status: &str,
+        status: FindingStatus,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, StoreError>;
@@ -138,7 +84,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
         id: rows::parsed(row, "id", RecordId::parse)?,
         rule_id: rows::text(row, "rule_id")?,
         severity_id: rows::int(row, "severity_id")?,
-        status: rows::text(row, "status")?,
+        status: rows::named(row, "status", FindingStatus::parse)?,
         status_reason: rows::opt_text(row, "status_reason")?,
         partner_tenant_id: rows::opt_text(row, "partner_tenant_id")?,
         user_id: rows::opt_text(row, "user_id")?,
@@ -156,7 +102,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
 fn containment_from_row(row: &AnyRow) -> Result<Containment, StoreError> {
     Ok(Containment {
         id: rows::parsed(row, "id", RecordId::parse)?,
-        kind: rows::text(row, "kind")?,
+        kind: rows::named(row, "kind", ContainmentKind::parse)?,
         target_id: rows::text(row, "target_id")?,
         finding_id: rows::opt_parsed(row, "finding_id", RecordId::parse)?,
         reason: rows::text(row, "reason")?,
@@ -202,7 +148,7 @@ async fn write_finding(
         .bind(f.id.to_string())
         .bind(&f.rule_id)
         .bind(f.severity_id)
-        .bind(&f.status)
+        .bind(f.status.as_str())
         .bind(f.status_reason.as_deref())
         .bind(f.partner_tenant_id.as_deref())
         .bind(f.user_id.as_deref())
@@ -237,7 +183,7 @@ impl FindingStore for SqlStore {
             }
             Some(b) => {
                 // Evidence grows; the status an operator set stays.
-                after.status = b.status.clone();
+                after.status = b.status;
                 after.status_reason = b.status_reason.clone();
                 after.created_at = b.created_at;
                 after.first_seen = b.first_seen.min(after.first_seen);
@@ -307,7 +253,7 @@ impl FindingStore for SqlStore {
         &self,
         ctx: &AuditContext,
         id: RecordId,
-        status: &str,
+        status: FindingStatus,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, StoreError> {
@@ -317,7 +263,7 @@ impl FindingStore for SqlStore {
             .ok_or(StoreError::NotFound)?;
         check_version(before.version, expected_version)?;
         let mut after = before.clone();
-        after.status = status.to_owned();
+        after.status = status;
         after.status_reason = reason.map(str::to_owned);
         after.updated_at = ctx.at;
         after.version = before.version + 1;
@@ -346,7 +292,7 @@ impl FindingStore for SqlStore {
         let active = sqlx::query(
             "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND lifted_at IS NULL",
         )
-        .bind(&c.kind)
+        .bind(c.kind.as_str())
         .bind(&c.target_id)
         .fetch_optional(m.conn())
         .await?;
@@ -363,7 +309,7 @@ impl FindingStore for SqlStore {
              $8, $9, $10)"
         ))
         .bind(c.id.to_string())
-        .bind(&c.kind)
+        .bind(c.kind.as_str())
         .bind(&c.target_id)
         .bind(c.finding_id.map(|f| f.to_string()))
         .bind(&c.reason)

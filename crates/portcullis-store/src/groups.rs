@@ -9,7 +9,8 @@ use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, GroupPatch, GroupStore, NewGroup, SqlStore, StoreError, rows};
+use crate::{AuditContext, GroupStore, SqlStore, StoreError, rows};
+use portcullis_domain::{GroupPatch, NewGroup};
 
 const COLUMNS: &str = "id, tenant_id, display_name, description, created_at, updated_at, version";
 

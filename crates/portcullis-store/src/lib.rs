@@ -37,28 +37,16 @@ mod watchlists;
 mod webhooks;
 mod webhooks_sql;
 
-pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
+pub use access::{AccessChange, AccessStore};
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
 pub use changes::{CHANNEL, ChangeListener};
 pub use context::AuditContext;
 pub use error::StoreError;
-pub use events::{EventFilter, EventStore, StoredEvent};
-pub use findings::{Containment, FINDING_STATUSES, Finding, FindingFilter, FindingStore};
-pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
-pub use posture::{
-    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
-    PostureStore,
-};
-pub use store::{
-    AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
-    TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,
-};
-pub use vetting::{
-    CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
-    VettingStore,
-};
-pub use watchlists::{StoredEntity, WatchlistInfo, WatchlistStore};
-pub use webhooks::{
-    AttemptOutcome, DeliveryStatus, DueDelivery, WebhookDelivery, WebhookPatch, WebhookStore,
-    WebhookSubscription,
-};
+pub use events::EventStore;
+pub use findings::FindingStore;
+pub use intel::{IntelStore, StoredIndicator};
+pub use posture::PostureStore;
+pub use store::{AuditStore, GroupStore, Store, TenantStore, TokenStore, UserStore};
+pub use vetting::{CaseUpdate, VettingStore};
+pub use watchlists::{StoredEntity, WatchlistStore};
+pub use webhooks::{AttemptOutcome, DueDelivery, WebhookStore};

@@ -7,11 +7,11 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::mutation::{Mutation, fetch_limit, id_cursor};
-use crate::posture::{
-    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
-    PostureStore,
-};
+use crate::posture::PostureStore;
 use crate::{AuditContext, SqlStore, StoreError, rows};
+use portcullis_domain::{
+    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
+};
 
 const SNAPSHOT_COLUMNS: &str = "id, tenant_id, received_at, taken_at, uploaded_by, size_bytes";
 const REPORT_COLUMNS: &str =

@@ -11,7 +11,8 @@ use sqlx::{Any, AnyConnection, Executor};
 use crate::access_sql::{AccessRecord, StoredRecord};
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{fetch_limit, id_cursor};
-use crate::{RelationshipFilter, SqlStore, StoreError, rows};
+use crate::{SqlStore, StoreError, rows};
+use portcullis_domain::RelationshipFilter;
 
 pub(crate) const COLUMNS: &str = "id, partner_tenant_id, customer_tenant_id, display_name, roles, \
      duration, auto_extend_duration, status, created_at, updated_at, approval_requested_at, \

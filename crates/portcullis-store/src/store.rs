@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    ApiToken, AuditChainBreak, AuditRecord, Description, DisplayName, GroupId, GroupMember, Page,
-    PageRequest, PartnerUser, SecurityGroup, Tenant, TenantId, TenantKind, Timestamp, TokenId,
-    UserId, UserPrincipalName,
+    ApiToken, AuditChainBreak, AuditFilter, AuditRecord, GroupId, GroupMember, GroupPatch,
+    NewGroup, NewTenant, NewUser, Page, PageRequest, PartnerUser, SecurityGroup, Tenant, TenantId,
+    TenantKind, TenantPatch, TokenId, UserId, UserPatch,
 };
 
 use crate::{AuditContext, Backend, StoreError};
@@ -37,18 +37,6 @@ pub trait Store:
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError>;
 }
 
-#[derive(Debug, Clone)]
-pub struct NewTenant {
-    pub id: TenantId,
-    pub kind: TenantKind,
-    pub display_name: DisplayName,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct TenantPatch {
-    pub display_name: Option<DisplayName>,
-}
-
 #[async_trait]
 pub trait TenantStore {
     async fn create_tenant(&self, ctx: &AuditContext, new: NewTenant)
@@ -75,20 +63,6 @@ pub trait TenantStore {
         id: TenantId,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError>;
-}
-
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub user_principal_name: UserPrincipalName,
-    pub display_name: DisplayName,
-    pub enabled: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct UserPatch {
-    pub user_principal_name: Option<UserPrincipalName>,
-    pub display_name: Option<DisplayName>,
-    pub enabled: Option<bool>,
 }
 
 /// Partner users, always addressed within their tenant.
@@ -127,19 +101,6 @@ pub trait UserStore {
         id: UserId,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError>;
-}
-
-#[derive(Debug, Clone)]
-pub struct NewGroup {
-    pub display_name: DisplayName,
-    pub description: Option<Description>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct GroupPatch {
-    pub display_name: Option<DisplayName>,
-    /// `Some(None)` clears the description.
-    pub description: Option<Option<Description>>,
 }
 
 /// Partner security groups and their membership, addressed within their tenant.
@@ -217,18 +178,6 @@ pub trait TokenStore {
     async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError>;
     /// Marks the token revoked (idempotent on an already revoked token).
     async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError>;
-}
-
-/// Filters of the audit log; every one is optional.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub actor: Option<String>,
-    pub tenant_id: Option<TenantId>,
-    pub operation: Option<String>,
-    /// Inclusive lower bound.
-    pub since: Option<Timestamp>,
-    /// Exclusive upper bound.
-    pub until: Option<Timestamp>,
 }
 
 #[async_trait]

@@ -7,7 +7,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, NewTenant, SqlStore, StoreError, TenantPatch, TenantStore, rows};
+use crate::{AuditContext, SqlStore, StoreError, TenantStore, rows};
+use portcullis_domain::{NewTenant, TenantPatch};
 
 pub(crate) const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
 

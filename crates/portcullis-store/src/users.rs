@@ -8,7 +8,8 @@ use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
+use crate::{AuditContext, SqlStore, StoreError, UserStore, rows};
+use portcullis_domain::{NewUser, UserPatch};
 
 pub(crate) const COLUMNS: &str =
     "id, tenant_id, user_principal_name, display_name, enabled, created_at, updated_at, version";

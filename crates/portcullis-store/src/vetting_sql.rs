@@ -2,16 +2,16 @@
 
 use async_trait::async_trait;
 use portcullis_domain::AuditOperation;
-use portcullis_domain::vetting::{CaseId, CaseState, CaseTransition, RiskLevel, VettingCase};
+use portcullis_domain::vetting::{
+    CaseFilter, CaseId, CaseState, CaseTransition, CheckRecord, DomainChallenge, RiskLevel,
+    ScreeningOutcome, VettingCase, VettingConcern,
+};
 use portcullis_domain::{Page, PageRequest, RecordId, TenantId, TenantKind};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::mutation::{Mutation, check_version, fetch_limit, id_cursor};
-use crate::vetting::{
-    CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
-    VettingStore,
-};
+use crate::vetting::{CaseUpdate, VettingStore};
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const COLUMNS: &str = "id, tenant_id, state, application, submitted_by, risk_score, risk_level, \
@@ -212,8 +212,8 @@ fn outcome_from_row(row: &AnyRow) -> Result<ScreeningOutcome, StoreError> {
     })
 }
 
-fn finding_from_row(row: &AnyRow) -> Result<VettingFinding, StoreError> {
-    Ok(VettingFinding {
+fn finding_from_row(row: &AnyRow) -> Result<VettingConcern, StoreError> {
+    Ok(VettingConcern {
         id: rows::parsed(row, "id", RecordId::parse)?,
         tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
         case_id: rows::opt_parsed(row, "case_id", CaseId::parse)?,
@@ -477,7 +477,7 @@ impl VettingStore for SqlStore {
         &self,
         tenant: Option<TenantId>,
         page: &PageRequest,
-    ) -> Result<Page<VettingFinding>, StoreError> {
+    ) -> Result<Page<VettingConcern>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, tenant_id, case_id, kind, severity, summary, detail, status, created_at, \
              updated_at FROM vetting_findings WHERE ($1 IS NULL OR tenant_id = $1) \

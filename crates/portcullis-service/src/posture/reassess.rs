@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use portcullis_domain::{PageRequest, RecordId, RuleViolation, Timestamp};
+use portcullis_domain::{PartnerPosture, PostureFilter, PostureReportRecord};
 use portcullis_posture::{Baseline, Snapshot, evaluate};
-use portcullis_store::{AuditContext, PartnerPosture, PostureFilter, PostureReportRecord};
+use portcullis_store::AuditContext;
 use serde::Serialize;
 
 use super::judge::{Evidence, grace_over, is_stale, next_state};

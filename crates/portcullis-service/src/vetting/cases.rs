@@ -2,8 +2,9 @@
 
 use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{Application, CaseId, CaseState, VettingCase};
+use portcullis_domain::vetting::{CaseFilter, DomainChallenge};
 use portcullis_domain::{Page, PageRequest, PrincipalKind, RuleViolation, TenantId, TenantKind};
-use portcullis_store::{CaseFilter, CaseUpdate, DomainChallenge};
+use portcullis_store::CaseUpdate;
 use portcullis_vetting::{ChallengeToken, WebsiteDomain};
 
 use super::checks::level;
@@ -229,7 +230,7 @@ impl Portcullis {
         caller: &Caller,
         tenant: Option<TenantId>,
         page: &PageRequest,
-    ) -> Result<Page<portcullis_store::VettingFinding>, ServiceError> {
+    ) -> Result<Page<portcullis_domain::vetting::VettingConcern>, ServiceError> {
         access::may_read_vetting(&caller.principal)?;
         let tenant = if caller.principal.kind() == PrincipalKind::PartnerAdmin {
             let own = caller.principal.tenant();
@@ -248,7 +249,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
         tenant: TenantId,
-    ) -> Result<Vec<portcullis_store::ScreeningOutcome>, ServiceError> {
+    ) -> Result<Vec<portcullis_domain::vetting::ScreeningOutcome>, ServiceError> {
         access::may_manage_partner_directory(&caller.principal, tenant)?;
         Ok(self.store.outcome_history(tenant).await?)
     }

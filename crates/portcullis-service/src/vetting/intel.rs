@@ -5,10 +5,12 @@
 use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
+use portcullis_domain::vetting::VettingConcern;
 use portcullis_domain::vetting::{CaseState, VettingCase};
+use portcullis_domain::{IntelSource, IntelUpsert};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_intel::{Indicator, IndicatorIndex, Observable, Pattern};
-use portcullis_store::{CaseUpdate, IntelSource, IntelUpsert, StoredIndicator, VettingFinding};
+use portcullis_store::{CaseUpdate, StoredIndicator};
 use serde::Serialize;
 
 use super::watchlists::RescreenReport;
@@ -269,10 +271,10 @@ impl Portcullis {
                         .map(str::to_owned)
                 })
                 .collect();
-            let findings: Vec<VettingFinding> = hits
+            let findings: Vec<VettingConcern> = hits
                 .iter()
                 .filter(|h| !previous.contains(&h.indicator_id))
-                .map(|h| VettingFinding {
+                .map(|h| VettingConcern {
                     id: RecordId::generate(),
                     tenant_id: case.tenant_id,
                     case_id: Some(case.id),
