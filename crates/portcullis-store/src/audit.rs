@@ -5,8 +5,22 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 
 use crate::mutation::{fetch_limit, seq_cursor};
-use crate::{AuditStore, Backend, SqlStore, Store, StoreError, rows};
+use crate::{Backend, SqlStore, Store, StoreError, rows};
 use portcullis_domain::AuditFilter;
+
+#[async_trait]
+pub trait AuditStore {
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Page<AuditRecord>, StoreError>;
+    /// The sequence number of the last audit record (0 when there is none).
+    async fn audit_head_seq(&self) -> Result<i64, StoreError>;
+    /// Walks the whole chain in one consistent snapshot: `Ok(Ok(n))` when
+    /// `n` records verify, `Ok(Err(break))` naming the first bad sequence.
+    async fn verify_audit(&self) -> Result<Result<i64, AuditChainBreak>, StoreError>;
+}
 
 const COLUMNS: &str = "seq, at, actor, actor_kind, tenant_id, operation, target_id, before_state, \
                        after_state, source_ip, request_id, prev_hash, hash";

@@ -1,11 +1,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-use crate::{Store, StoreError};
+use crate::StoreError;
 
 /// Where Portcullis keeps its data when no `--database-url` is given.
 pub const DEFAULT_DATABASE_URL: &str = "./portcullis.db";
@@ -70,7 +69,7 @@ impl Backend {
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
-    backend: Backend,
+    pub(crate) backend: Backend,
     /// The URL it was opened with (PostgreSQL's listener opens its own connection).
     url: String,
 }
@@ -142,22 +141,6 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-#[async_trait]
-impl Store for SqlStore {
-    fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError> {
-        self.listen_changes().await
     }
 }
 

@@ -1,12 +1,10 @@
-//! Detection findings and containments in SQL. Every change is audited in
-//! its own transaction: `finding.create`, `finding.update`, `finding.status`,
-//! `containment.create`, `containment.lift`.
+//! Detection findings: upserted as evidence grows, triaged by operators.
+//! Every change is audited in its own transaction: `finding.create`,
+//! `finding.update`, `finding.status`.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    Containment, ContainmentKind, Finding, FindingFilter, FindingStatus, Page, PageRequest,
-    RecordId, Timestamp,
+    AuditOperation, Finding, FindingFilter, FindingStatus, Page, PageRequest, RecordId, TenantId,
 };
 use sqlx::any::AnyRow;
 
@@ -43,41 +41,10 @@ pub trait FindingStore {
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, StoreError>;
-    /// Stores a containment; conflict when the target is already contained.
-    async fn create_containment(
-        &self,
-        ctx: &AuditContext,
-        c: &Containment,
-    ) -> Result<(), StoreError>;
-    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError>;
-    /// Lifts an active containment.
-    async fn lift_containment(
-        &self,
-        ctx: &AuditContext,
-        id: RecordId,
-        reason: &str,
-    ) -> Result<Containment, StoreError>;
-    /// The detection engine's saved position in the event stream and state.
-    async fn load_detection_state(&self) -> Result<Option<(i64, String)>, StoreError>;
-    async fn save_detection_state(
-        &self,
-        cursor: i64,
-        state: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Containments, newest last; only those not lifted when `active_only`.
-    async fn list_containments(
-        &self,
-        active_only: bool,
-        page: &PageRequest,
-    ) -> Result<Page<Containment>, StoreError>;
 }
 
 const FINDING_COLUMNS: &str = "id, rule_id, severity_id, status, status_reason, partner_tenant_id, \
      user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version";
-
-const CONTAINMENT_COLUMNS: &str = "id, kind, target_id, finding_id, reason, created_at, created_by, \
-     lifted_at, lifted_by, lift_reason";
 
 fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     Ok(Finding {
@@ -96,21 +63,6 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
         created_at: rows::time(row, "created_at")?,
         updated_at: rows::time(row, "updated_at")?,
         version: rows::int(row, "version")?,
-    })
-}
-
-fn containment_from_row(row: &AnyRow) -> Result<Containment, StoreError> {
-    Ok(Containment {
-        id: rows::parsed(row, "id", RecordId::parse)?,
-        kind: rows::named(row, "kind", ContainmentKind::parse)?,
-        target_id: rows::text(row, "target_id")?,
-        finding_id: rows::opt_parsed(row, "finding_id", RecordId::parse)?,
-        reason: rows::text(row, "reason")?,
-        created_at: rows::time(row, "created_at")?,
-        created_by: rows::text(row, "created_by")?,
-        lifted_at: rows::opt_time(row, "lifted_at")?,
-        lifted_by: rows::opt_text(row, "lifted_by")?,
-        lift_reason: rows::opt_text(row, "lift_reason")?,
     })
 }
 
@@ -195,7 +147,7 @@ impl FindingStore for SqlStore {
         let tenant = after
             .partner_tenant_id
             .as_deref()
-            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+            .and_then(|t| TenantId::parse(t).ok());
         m.commit(ctx.draft(operation, tenant, after.id, before.as_ref(), Some(&after)))
             .await?;
         Ok(after)
@@ -271,7 +223,7 @@ impl FindingStore for SqlStore {
         let tenant = after
             .partner_tenant_id
             .as_deref()
-            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+            .and_then(|t| TenantId::parse(t).ok());
         m.commit(ctx.draft(
             AuditOperation::FindingStatus,
             tenant,
@@ -281,162 +233,5 @@ impl FindingStore for SqlStore {
         ))
         .await?;
         Ok(after)
-    }
-
-    async fn create_containment(
-        &self,
-        ctx: &AuditContext,
-        c: &Containment,
-    ) -> Result<(), StoreError> {
-        let mut m = self.begin_mutation().await?;
-        let active = sqlx::query(
-            "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND lifted_at IS NULL",
-        )
-        .bind(c.kind.as_str())
-        .bind(&c.target_id)
-        .fetch_optional(m.conn())
-        .await?;
-        if let Some(row) = active {
-            return Err(StoreError::Conflict(format!(
-                "{} `{}` is already contained (containment `{}`)",
-                c.kind,
-                c.target_id,
-                rows::text(&row, "id")?
-            )));
-        }
-        sqlx::query(&format!(
-            "INSERT INTO containments ({CONTAINMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10)"
-        ))
-        .bind(c.id.to_string())
-        .bind(c.kind.as_str())
-        .bind(&c.target_id)
-        .bind(c.finding_id.map(|f| f.to_string()))
-        .bind(&c.reason)
-        .bind(c.created_at.unix_millis())
-        .bind(&c.created_by)
-        .bind(c.lifted_at.map(|t| t.unix_millis()))
-        .bind(c.lifted_by.as_deref())
-        .bind(c.lift_reason.as_deref())
-        .execute(m.conn())
-        .await
-        .map_err(crate::error::on_reference(|| {
-            StoreError::InvalidChange("the containment names a finding that does not exist".into())
-        }))?;
-        m.commit(ctx.draft(
-            AuditOperation::ContainmentCreate,
-            None,
-            c.id,
-            None::<&Containment>,
-            Some(c),
-        ))
-        .await
-    }
-
-    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(containment_from_row).transpose()
-    }
-
-    async fn lift_containment(
-        &self,
-        ctx: &AuditContext,
-        id: RecordId,
-        reason: &str,
-    ) -> Result<Containment, StoreError> {
-        let mut m = self.begin_mutation().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(m.conn())
-        .await?;
-        let before = row
-            .as_ref()
-            .map(containment_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)?;
-        if before.lifted_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "containment `{id}` is already lifted"
-            )));
-        }
-        let after = Containment {
-            lifted_at: Some(ctx.at),
-            lifted_by: Some(ctx.actor.clone()),
-            lift_reason: Some(reason.to_owned()),
-            ..before.clone()
-        };
-        sqlx::query(
-            "UPDATE containments SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4",
-        )
-        .bind(ctx.at.unix_millis())
-        .bind(&ctx.actor)
-        .bind(reason)
-        .bind(id.to_string())
-        .execute(m.conn())
-        .await?;
-        m.commit(ctx.draft(
-            AuditOperation::ContainmentLift,
-            None,
-            id,
-            Some(&before),
-            Some(&after),
-        ))
-        .await?;
-        Ok(after)
-    }
-
-    async fn load_detection_state(&self) -> Result<Option<(i64, String)>, StoreError> {
-        let row = sqlx::query("SELECT cursor, state FROM detection_state WHERE id = 1")
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|row| Ok((rows::int(&row, "cursor")?, rows::text(&row, "state")?)))
-            .transpose()
-    }
-
-    async fn save_detection_state(
-        &self,
-        cursor: i64,
-        state: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO detection_state (id, cursor, state, saved_at) VALUES (1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, state = excluded.state, \
-             saved_at = excluded.saved_at",
-        )
-        .bind(cursor)
-        .bind(state)
-        .bind(at.unix_millis())
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    async fn list_containments(
-        &self,
-        active_only: bool,
-        page: &PageRequest,
-    ) -> Result<Page<Containment>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE ($1 = 0 OR lifted_at IS NULL) \
-             AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
-        ))
-        .bind(i64::from(active_only))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows
-            .iter()
-            .map(containment_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |c| c.id.to_string()))
     }
 }

@@ -9,8 +9,67 @@ use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, GroupStore, SqlStore, StoreError, rows};
+use crate::{AuditContext, SqlStore, StoreError, rows};
 use portcullis_domain::{GroupPatch, NewGroup};
+
+/// Partner security groups and their membership, addressed within their tenant.
+#[async_trait]
+pub trait GroupStore {
+    async fn create_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        new: NewGroup,
+    ) -> Result<SecurityGroup, StoreError>;
+    async fn get_group(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+    ) -> Result<Option<SecurityGroup>, StoreError>;
+    async fn list_groups(
+        &self,
+        tenant: TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<SecurityGroup>, StoreError>;
+    async fn update_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: GroupId,
+        expected_version: Option<i64>,
+        patch: GroupPatch,
+    ) -> Result<SecurityGroup, StoreError>;
+    /// Also empties the group; refused with a conflict while access
+    /// assignments grant it roles.
+    async fn delete_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: GroupId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Adds a user of the same tenant; a conflict if already a member.
+    async fn add_member(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<GroupMember, StoreError>;
+    async fn remove_member(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<(), StoreError>;
+    async fn list_members(
+        &self,
+        tenant: TenantId,
+        group: GroupId,
+        page: &PageRequest,
+    ) -> Result<Page<GroupMember>, StoreError>;
+}
 
 const COLUMNS: &str = "id, tenant_id, display_name, description, created_at, updated_at, version";
 

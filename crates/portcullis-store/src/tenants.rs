@@ -7,8 +7,36 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, SqlStore, StoreError, TenantStore, rows};
+use crate::{AuditContext, SqlStore, StoreError, rows};
 use portcullis_domain::{NewTenant, TenantPatch};
+
+#[async_trait]
+pub trait TenantStore {
+    async fn create_tenant(&self, ctx: &AuditContext, new: NewTenant)
+    -> Result<Tenant, StoreError>;
+    async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    async fn list_tenants(
+        &self,
+        kind: Option<TenantKind>,
+        page: &PageRequest,
+    ) -> Result<Page<Tenant>, StoreError>;
+    async fn update_tenant(
+        &self,
+        ctx: &AuditContext,
+        id: TenantId,
+        expected_version: Option<i64>,
+        patch: TenantPatch,
+    ) -> Result<Tenant, StoreError>;
+    /// Refused with a conflict while the tenant has users or groups or is
+    /// party to a relationship; revokes the tenant's tokens and drops its
+    /// partner authorization and customer restrictions in the same transaction.
+    async fn delete_tenant(
+        &self,
+        ctx: &AuditContext,
+        id: TenantId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+}
 
 pub(crate) const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
 

@@ -6,7 +6,25 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 
 use crate::mutation::{Mutation, fetch_limit, id_cursor};
-use crate::{AuditContext, SqlStore, StoreError, TokenStore, rows};
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// API tokens: only hashes of their secrets are kept.
+#[async_trait]
+pub trait TokenStore {
+    async fn create_token(
+        &self,
+        ctx: &AuditContext,
+        token: &ApiToken,
+        secret_hash: &str,
+    ) -> Result<(), StoreError>;
+    /// The token whose secret hashes to `secret_hash`, with that stored hash.
+    async fn find_token(&self, secret_hash: &str)
+    -> Result<Option<(ApiToken, String)>, StoreError>;
+    async fn get_token(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError>;
+    async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError>;
+    /// Marks the token revoked (idempotent on an already revoked token).
+    async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError>;
+}
 
 const COLUMNS: &str = "id, kind, tenant_id, description, created_at, expires_at, revoked_at";
 

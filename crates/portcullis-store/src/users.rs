@@ -8,8 +8,46 @@ use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, SqlStore, StoreError, UserStore, rows};
+use crate::{AuditContext, SqlStore, StoreError, rows};
 use portcullis_domain::{NewUser, UserPatch};
+
+/// Partner users, always addressed within their tenant.
+#[async_trait]
+pub trait UserStore {
+    async fn create_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        new: NewUser,
+    ) -> Result<PartnerUser, StoreError>;
+    async fn get_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+    ) -> Result<Option<PartnerUser>, StoreError>;
+    async fn list_users(
+        &self,
+        tenant: TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<PartnerUser>, StoreError>;
+    async fn update_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+        patch: UserPatch,
+    ) -> Result<PartnerUser, StoreError>;
+    /// Also removes the user from every group; refused with a conflict
+    /// while activations name the user.
+    async fn delete_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+}
 
 pub(crate) const COLUMNS: &str =
     "id, tenant_id, user_principal_name, display_name, enabled, created_at, updated_at, version";

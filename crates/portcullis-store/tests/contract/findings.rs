@@ -4,7 +4,7 @@
 
 use portcullis_domain::{Containment, ContainmentKind, Finding, FindingFilter, FindingStatus};
 use portcullis_domain::{PageRequest, RecordId, Timestamp, UserId};
-use portcullis_store::{AccessStore, AuditStore, FindingStore, StoreError};
+use portcullis_store::{AccessStore, AuditStore, ContainmentStore, FindingStore, StoreError};
 
 use crate::contract;
 use crate::support::{audit_log, ctx};

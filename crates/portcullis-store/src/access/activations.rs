@@ -8,7 +8,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
+use super::apply::{AccessRecord, StoredRecord};
 use crate::mutation::{fetch_limit, id_cursor};
 use crate::{SqlStore, StoreError, rows};
 use portcullis_domain::ActivationFilter;
@@ -103,7 +103,7 @@ impl AccessRecord for Activation {
 
     /// The assignment must exist, and the user must be one of its partner's.
     async fn owner_of_new(&self, conn: &mut AnyConnection) -> Result<TenantId, StoreError> {
-        let partner = crate::assignments::partner_of(&mut *conn, self.assignment_id)
+        let partner = super::assignments::partner_of(&mut *conn, self.assignment_id)
             .await?
             .ok_or(StoreError::NotFound)?;
         crate::users::fetch(conn, partner, self.user_id)

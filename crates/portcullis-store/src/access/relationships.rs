@@ -8,7 +8,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
+use super::apply::{AccessRecord, StoredRecord};
 use crate::error::{on_reference, on_unique};
 use crate::mutation::{fetch_limit, id_cursor};
 use crate::{SqlStore, StoreError, rows};

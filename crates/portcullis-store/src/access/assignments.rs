@@ -9,7 +9,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
+use super::apply::{AccessRecord, StoredRecord};
 use crate::error::on_reference;
 use crate::mutation::{fetch_limit, id_cursor};
 use crate::{SqlStore, StoreError, rows};
@@ -92,7 +92,7 @@ impl AccessRecord for AccessAssignment {
 
     /// The relationship must exist, and the group must be one of its partner's.
     async fn owner_of_new(&self, conn: &mut AnyConnection) -> Result<TenantId, StoreError> {
-        let partner = crate::relationships::partner_of(&mut *conn, self.relationship_id)
+        let partner = super::relationships::partner_of(&mut *conn, self.relationship_id)
             .await?
             .ok_or(StoreError::NotFound)?;
         let group = sqlx::query("SELECT id FROM security_groups WHERE tenant_id = $1 AND id = $2")

@@ -6,6 +6,8 @@
 //! Subscription changes are audited; delivery attempts are operational
 //! records kept in the delivery log itself.
 
+mod sql;
+
 use async_trait::async_trait;
 use portcullis_domain::{
     DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery, WebhookId,

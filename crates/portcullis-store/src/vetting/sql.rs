@@ -10,8 +10,8 @@ use portcullis_domain::{Page, PageRequest, RecordId, TenantId, TenantKind};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
+use super::{CaseUpdate, VettingStore};
 use crate::mutation::{Mutation, check_version, fetch_limit, id_cursor};
-use crate::vetting::{CaseUpdate, VettingStore};
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const COLUMNS: &str = "id, tenant_id, state, application, submitted_by, risk_score, risk_level, \
@@ -365,7 +365,7 @@ impl VettingStore for SqlStore {
         }
         if before.state.authorizes() != after.state.authorizes() {
             drafts.push(
-                crate::authorization::set_authorized(
+                crate::access::authorization::set_authorized(
                     &mut m,
                     ctx,
                     case.tenant_id,

@@ -8,8 +8,8 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
+use super::{AttemptOutcome, DueDelivery, WebhookStore};
 use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::webhooks::{AttemptOutcome, DueDelivery, WebhookStore};
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const SUB_COLUMNS: &str =

@@ -1,6 +1,8 @@
 //! The contract for vetting data: cases and their history, check results,
 //! domain challenges, screening outcomes and findings. Implemented by
-//! `SqlStore` in `vetting_sql.rs`.
+//! `SqlStore` in `sql.rs`.
+
+mod sql;
 
 use async_trait::async_trait;
 use portcullis_domain::AuditOperation;
