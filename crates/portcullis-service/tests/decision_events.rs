@@ -34,26 +34,26 @@ async fn tenant(app: &Portcullis, kind: TenantKind, name: &str) -> TenantId {
 #[tokio::test]
 async fn each_decision_becomes_an_ocsf_api_activity_event() {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let app = Portcullis::new(store.clone(), Arc::new(SystemClock));
     let op = Caller::local_operator();
     let partner = tenant(&app, TenantKind::Partner, "Contoso").await;
     let customer = tenant(&app, TenantKind::Customer, "Fabrikam").await;
     // Fixture: the partner as vetting leaves it once approved (the vetting
     // flow itself is tested in tests/vetting.rs).
-    store
-        .set_partner_authorized(
-            &portcullis_store::AuditContext::new(
-                &portcullis_domain::Principal::local_operator(),
-                portcullis_domain::Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            partner,
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &portcullis_store::AuditContext::new(
+            &portcullis_domain::Principal::local_operator(),
+            portcullis_domain::Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        partner,
+        true,
+    )
+    .await
+    .unwrap();
     app.reload_index().await.unwrap();
     let new_user = NewUser {
         user_principal_name: UserPrincipalName::parse("alice@contoso.example").unwrap(),

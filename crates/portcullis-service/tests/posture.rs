@@ -44,7 +44,8 @@ async fn world() -> World {
 
 async fn world_with(config: PostureConfig) -> World {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(START)));
     let app = Portcullis::new(store.clone(), clock.clone()).with_posture(config);
     let op = Caller::local_operator();
@@ -61,19 +62,18 @@ async fn world_with(config: PostureConfig) -> World {
         ids.push(app.create_tenant(&op, new).await.unwrap().id);
     }
     // Fixture: the partner as vetting leaves it once approved.
-    store
-        .set_partner_authorized(
-            &AuditContext::new(
-                &Principal::local_operator(),
-                Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            ids[0],
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &AuditContext::new(
+            &Principal::local_operator(),
+            Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        ids[0],
+        true,
+    )
+    .await
+    .unwrap();
     World {
         app,
         store,

@@ -34,7 +34,8 @@ struct World {
 
 async fn world() -> World {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(
         1_800_000_000_000,
     )));
@@ -54,19 +55,18 @@ async fn world() -> World {
     }
     // Fixture: the partner as vetting leaves it once approved (the vetting
     // flow itself is tested in tests/vetting.rs).
-    store
-        .set_partner_authorized(
-            &portcullis_store::AuditContext::new(
-                &portcullis_domain::Principal::local_operator(),
-                portcullis_domain::Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            ids[0],
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &portcullis_store::AuditContext::new(
+            &portcullis_domain::Principal::local_operator(),
+            portcullis_domain::Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        ids[0],
+        true,
+    )
+    .await
+    .unwrap();
     app.reload_index().await.unwrap();
     let token = NewToken {
         kind: PrincipalKind::CustomerAdmin,

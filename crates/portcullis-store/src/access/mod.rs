@@ -7,6 +7,8 @@ mod activations;
 mod apply;
 mod assignments;
 pub(crate) mod authorization;
+#[cfg(feature = "test-fixtures")]
+mod fixtures;
 pub(crate) mod relationships;
 mod restrictions;
 mod snapshot;
@@ -90,13 +92,6 @@ pub trait AccessStore {
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError>;
 
-    /// Sets whether a partner tenant is authorized (the stand-in for vetting).
-    async fn set_partner_authorized(
-        &self,
-        ctx: &AuditContext,
-        tenant: TenantId,
-        authorized: bool,
-    ) -> Result<(), StoreError>;
     /// `false` when the partner was never authorized.
     async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError>;
 
@@ -164,15 +159,6 @@ impl AccessStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError> {
         self.activations(filter, page).await
-    }
-
-    async fn set_partner_authorized(
-        &self,
-        ctx: &AuditContext,
-        tenant: TenantId,
-        authorized: bool,
-    ) -> Result<(), StoreError> {
-        self.write_partner_authorized(ctx, tenant, authorized).await
     }
 
     async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError> {
