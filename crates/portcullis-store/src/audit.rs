@@ -1,12 +1,11 @@
 use async_trait::async_trait;
 use portcullis_domain::{
-    AuditChainBreak, AuditRecord, ChainHead, ChainVerifier, Page, PageRequest,
+    AuditChainBreak, AuditFilter, AuditRecord, ChainHead, ChainVerifier, Page, PageRequest,
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{fetch_limit, seq_cursor};
+use crate::paging::Keyset;
 use crate::{Backend, SqlStore, Store, StoreError, rows};
-use portcullis_domain::AuditFilter;
 
 #[async_trait]
 pub trait AuditStore {
@@ -53,7 +52,7 @@ impl AuditStore for SqlStore {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError> {
-        let after_seq = seq_cursor(page)?;
+        let keys = Keyset::by_seq(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE ($1 IS NULL OR actor = $1) \
              AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR operation = $3) \
@@ -65,14 +64,11 @@ impl AuditStore for SqlStore {
         .bind(filter.operation.clone())
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(after_seq)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let records = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(records, page.limit(), |r| {
-            r.seq.to_string()
-        }))
+        keys.page(&rows, from_row, |r| r.seq.to_string())
     }
 
     async fn audit_head_seq(&self) -> Result<i64, StoreError> {

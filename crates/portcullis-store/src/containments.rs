@@ -8,7 +8,7 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{fetch_limit, id_cursor};
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 #[async_trait]
@@ -169,19 +169,16 @@ impl ContainmentStore for SqlStore {
         active_only: bool,
         page: &PageRequest,
     ) -> Result<Page<Containment>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE ($1 = 0 OR lifted_at IS NULL) \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(i64::from(active_only))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(containment_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |c| c.id.to_string()))
+        keys.page(&rows, containment_from_row, |c| c.id.to_string())
     }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use portcullis_domain::{ActivityEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp};
 use sqlx::any::AnyRow;
 
-use crate::mutation::{fetch_limit, seq_cursor};
+use crate::paging::Keyset;
 use crate::{SqlStore, StoreError, rows};
 
 #[async_trait]
@@ -106,7 +106,7 @@ impl EventStore for SqlStore {
         filter: &EventFilter,
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
-        let after = seq_cursor(page)?;
+        let keys = Keyset::by_seq(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \
@@ -119,11 +119,10 @@ impl EventStore for SqlStore {
         .bind(filter.class_uid)
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(after)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let events = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(events, page.limit(), |e| e.seq.to_string()))
+        keys.page(&rows, from_row, |e| e.seq.to_string())
     }
 }

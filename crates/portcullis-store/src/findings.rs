@@ -8,7 +8,8 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 #[async_trait]
@@ -179,6 +180,7 @@ impl FindingStore for SqlStore {
         filter: &FindingFilter,
         page: &PageRequest,
     ) -> Result<Page<Finding>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
              AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
@@ -190,15 +192,11 @@ impl FindingStore for SqlStore {
         .bind(filter.partner_tenant_id.as_deref())
         .bind(filter.user_id.as_deref())
         .bind(filter.since.map(|t| t.unix_millis()))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(finding_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |f| f.id.to_string()))
+        keys.page(&rows, finding_from_row, |f| f.id.to_string())
     }
 
     async fn set_finding_status(

@@ -1,16 +1,15 @@
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    Description, DisplayName, GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId,
-    UserId,
+    AuditOperation, Description, DisplayName, GroupId, GroupMember, GroupPatch, NewGroup, Page,
+    PageRequest, SecurityGroup, TenantId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
-use portcullis_domain::{GroupPatch, NewGroup};
 
 /// Partner security groups and their membership, addressed within their tenant.
 #[async_trait]
@@ -173,17 +172,17 @@ impl GroupStore for SqlStore {
         tenant: TenantId,
         page: &PageRequest,
     ) -> Result<Page<SecurityGroup>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM security_groups WHERE tenant_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let groups = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(groups, page.limit(), |g| g.id.to_string()))
+        keys.page(&rows, from_row, |g| g.id.to_string())
     }
 
     async fn update_group(
@@ -351,21 +350,16 @@ impl GroupStore for SqlStore {
         if fetch(self.pool(), tenant, group).await?.is_none() {
             return Err(StoreError::NotFound);
         }
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(
             "SELECT group_id, user_id, added_at FROM group_members WHERE group_id = $1 \
              AND ($2 IS NULL OR user_id > $2) ORDER BY user_id LIMIT $3",
         )
         .bind(group.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let members = rows
-            .iter()
-            .map(member_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(members, page.limit(), |m| {
-            m.user_id.to_string()
-        }))
+        keys.page(&rows, member_from_row, |m| m.user_id.to_string())
     }
 }

@@ -3,8 +3,7 @@
 //! its audit record, which names the source and the counts, not the rows.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{IntelSource, IntelUpsert, Timestamp};
+use portcullis_domain::{AuditOperation, IntelSource, IntelUpsert, Timestamp};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 

@@ -26,6 +26,7 @@ mod findings;
 mod groups;
 mod intel;
 mod mutation;
+mod paging;
 mod posture;
 mod rows;
 mod store;

@@ -10,7 +10,8 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::mutation::{Mutation, fetch_limit, id_cursor};
+use crate::mutation::Mutation;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 #[async_trait]
@@ -344,21 +345,16 @@ impl PostureStore for SqlStore {
         filter: &PostureFilter,
         page: &PageRequest,
     ) -> Result<Page<PartnerPosture>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {STATE_COLUMNS} FROM partner_postures WHERE ($1 IS NULL OR state = $1) \
              AND ($2 IS NULL OR tenant_id > $2) ORDER BY tenant_id LIMIT $3"
         ))
         .bind(filter.state.map(PostureStanding::as_str))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(state_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |p| {
-            p.tenant_id.to_string()
-        }))
+        keys.page(&rows, state_from_row, |p| p.tenant_id.to_string())
     }
 }

@@ -1,14 +1,14 @@
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    DisplayName, Page, PageRequest, Tenant, TenantId, TenantKind, ValidationError,
+    AuditOperation, DisplayName, NewTenant, Page, PageRequest, Tenant, TenantId, TenantKind,
+    TenantPatch, ValidationError,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
-use portcullis_domain::{NewTenant, TenantPatch};
 
 #[async_trait]
 pub trait TenantStore {
@@ -134,17 +134,17 @@ impl TenantStore for SqlStore {
         kind: Option<TenantKind>,
         page: &PageRequest,
     ) -> Result<Page<Tenant>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM tenants WHERE ($1 IS NULL OR kind = $1) \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(kind.map(TenantKind::as_str))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let tenants = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(tenants, page.limit(), |t| t.id.to_string()))
+        keys.page(&rows, from_row, |t| t.id.to_string())
     }
 
     async fn update_tenant(

@@ -1,15 +1,15 @@
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    DisplayName, Page, PageRequest, PartnerUser, TenantId, UserId, UserPrincipalName,
+    AuditOperation, DisplayName, NewUser, Page, PageRequest, PartnerUser, TenantId, UserId,
+    UserPatch, UserPrincipalName,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
-use portcullis_domain::{NewUser, UserPatch};
 
 /// Partner users, always addressed within their tenant.
 #[async_trait]
@@ -147,17 +147,17 @@ impl UserStore for SqlStore {
         tenant: TenantId,
         page: &PageRequest,
     ) -> Result<Page<PartnerUser>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM partner_users WHERE tenant_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let users = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(users, page.limit(), |u| u.id.to_string()))
+        keys.page(&rows, from_row, |u| u.id.to_string())
     }
 
     async fn update_user(

@@ -3,8 +3,7 @@
 //! entities).
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::WatchlistInfo;
+use portcullis_domain::{AuditOperation, WatchlistInfo};
 use sqlx::any::AnyRow;
 
 use crate::{AuditContext, SqlStore, StoreError, rows};

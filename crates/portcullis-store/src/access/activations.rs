@@ -2,16 +2,15 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    Activation, ActivationId, ActivationStatus, AssignmentId, Description, IsoDuration, Page,
-    PageRequest, TenantId, UserId,
+    Activation, ActivationFilter, ActivationId, ActivationStatus, AssignmentId, Description,
+    IsoDuration, Page, PageRequest, TenantId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use super::apply::{AccessRecord, StoredRecord};
-use crate::mutation::{fetch_limit, id_cursor};
+use crate::paging::Keyset;
 use crate::{SqlStore, StoreError, rows};
-use portcullis_domain::ActivationFilter;
 
 pub(crate) const COLUMNS: &str = "id, assignment_id, user_id, justification, duration, status, \
      requested_at, decided_by, starts_at, ends_at, version, requested_by";
@@ -177,18 +176,18 @@ impl SqlStore {
         filter: &ActivationFilter,
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activations WHERE ($1 IS NULL OR assignment_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
         ))
         .bind(filter.assignment_id.map(|a| a.to_string()))
         .bind(filter.user_id.map(|u| u.to_string()))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |a| a.id.to_string()))
+        keys.page(&rows, from_row, |a| a.id.to_string())
     }
 }
 

@@ -3,8 +3,7 @@
 //! and activations implement in their own modules.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{AuditDraft, TenantId};
+use portcullis_domain::{AuditDraft, AuditOperation, TenantId};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;

@@ -2,12 +2,9 @@
 //! partner at all. No row means not authorized. Only vetting changes it
 //! (`VettingStore::save_case`); tests may use the `test-fixtures` shortcut.
 
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{TenantId, Timestamp};
+use portcullis_domain::{AuditDraft, AuditOperation, TenantId, Timestamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
-
-use portcullis_domain::AuditDraft;
 
 use crate::mutation::Mutation;
 use crate::{AuditContext, SqlStore, StoreError, rows};

@@ -14,11 +14,10 @@ mod restrictions;
 mod snapshot;
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationFilter, ActivationId, AssignmentId,
-    CustomerRestrictions, Page, PageRequest, Relationship, RelationshipFilter, RelationshipId,
-    TenantId,
+    AuditOperation, CustomerRestrictions, Page, PageRequest, Relationship, RelationshipFilter,
+    RelationshipId, TenantId,
 };
 
 use crate::{AuditContext, SqlStore, StoreError};

@@ -5,12 +5,11 @@
 mod sql;
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{
     CaseFilter, CaseId, CaseTransition, CheckRecord, DomainChallenge, ScreeningOutcome,
     VettingCase, VettingConcern,
 };
-use portcullis_domain::{Page, PageRequest, TenantId};
+use portcullis_domain::{AuditOperation, Page, PageRequest, TenantId};
 
 use crate::{AuditContext, StoreError};
 

@@ -1,15 +1,15 @@
 //! [`WebhookStore`] in SQL.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery, WebhookId,
-    WebhookPatch, WebhookSubscription,
+    AuditOperation, DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery,
+    WebhookId, WebhookPatch, WebhookSubscription,
 };
 use sqlx::any::AnyRow;
 
 use super::{AttemptOutcome, DueDelivery, WebhookStore};
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const SUB_COLUMNS: &str =
@@ -159,19 +159,16 @@ impl WebhookStore for SqlStore {
         &self,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE ($1 IS NULL OR id > $1) \
              ORDER BY id LIMIT $2"
         ))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let subs = rows
-            .iter()
-            .map(sub_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(subs, page.limit(), |s| s.id.to_string()))
+        keys.page(&rows, sub_from_row, |s| s.id.to_string())
     }
 
     async fn update_webhook(
@@ -374,19 +371,16 @@ impl WebhookStore for SqlStore {
         subscription_id: WebhookId,
         page: &PageRequest,
     ) -> Result<Page<WebhookDelivery>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE subscription_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(subscription_id.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(delivery_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |d| d.id.to_string()))
+        keys.page(&rows, delivery_from_row, |d| d.id.to_string())
     }
 }
