@@ -5,6 +5,16 @@
 //! [`IsoDuration`] is a well-formed ISO-8601 duration. Time comes in as an
 //! argument or through a [`Clock`]; nothing in this crate reads the system
 //! clock except [`SystemClock`].
+//!
+//! The domain owns the vocabulary every layer shares: the records Portcullis
+//! keeps and serves (a detection [`Finding`], a [`Containment`], a
+//! [`WebhookSubscription`], a [`PartnerPosture`], the vetting records in
+//! [`vetting`]), the inputs that create and change them ([`NewTenant`],
+//! [`UserPatch`], …) and the filters that list them ([`RelationshipFilter`],
+//! [`AuditFilter`], …). Kinds and statuses are enums with stable strings
+//! ([`FindingStatus`], [`ContainmentKind`], [`AuditOperation`]); ids are
+//! newtypes ([`WebhookId`], [`RecordId`], …). The store persists these types,
+//! the HTTP API serializes them, neither defines its own.
 
 mod action;
 mod activation;

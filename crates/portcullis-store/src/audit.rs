@@ -1,3 +1,6 @@
+//! Reading and verifying the audit log (records are appended by every
+//! mutation, in `mutation.rs`).
+
 use async_trait::async_trait;
 use portcullis_domain::{
     AuditChainBreak, AuditFilter, AuditRecord, ChainHead, ChainVerifier, Page, PageRequest,

@@ -1,3 +1,6 @@
+//! Opening the database: the backend a URL names, the connection pool and
+//! the migrations.
+
 use std::fmt;
 use std::time::Duration;
 
@@ -61,7 +64,7 @@ impl Backend {
     }
 }
 
-/// The SQL store: one implementation of [`Store`] for SQLite and PostgreSQL.
+/// The SQL store: one implementation of [`Store`](crate::Store) for SQLite and PostgreSQL.
 ///
 /// Both backends read and write the same column types (text, 64-bit
 /// integers), take the same `$n` placeholders, and keep their own

@@ -1,3 +1,6 @@
+//! Partner security groups and their membership, addressed within their
+//! tenant: the contract and its SQL implementation.
+
 use async_trait::async_trait;
 use portcullis_domain::{
     AuditOperation, Description, DisplayName, GroupId, GroupMember, GroupPatch, NewGroup, Page,

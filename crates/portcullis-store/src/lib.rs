@@ -10,7 +10,7 @@
 //! implementation (a folder with `mod.rs` and `sql.rs` where one file would
 //! be too long; `access/` has a module per kind of least-privilege record).
 //! The records themselves are domain types (`portcullis_domain`); the
-//! infrastructure is [`backend`](SqlStore), the audited [`mutation`]
+//! infrastructure is [`SqlStore`] (`backend`), the audited `mutation`
 //! transaction, row reading (`rows`) and keyset paging (`paging`).
 
 mod access;

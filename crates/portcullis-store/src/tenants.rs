@@ -1,3 +1,6 @@
+//! Tenants (partners and customers): the contract and its SQL
+//! implementation.
+
 use async_trait::async_trait;
 use portcullis_domain::{
     AuditOperation, DisplayName, NewTenant, Page, PageRequest, Tenant, TenantId, TenantKind,

@@ -1,3 +1,6 @@
+//! API tokens: the contract and its SQL implementation. Only hashes of
+//! token secrets are kept.
+
 use async_trait::async_trait;
 use portcullis_domain::{
     ApiToken, AuditOperation, Description, Page, PageRequest, PrincipalKind, TenantId, TokenId,

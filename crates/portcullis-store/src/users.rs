@@ -1,3 +1,6 @@
+//! Partner users, always addressed within their tenant: the contract and
+//! its SQL implementation.
+
 use async_trait::async_trait;
 use portcullis_domain::{
     AuditOperation, DisplayName, NewUser, Page, PageRequest, PartnerUser, TenantId, UserId,
