@@ -1,7 +1,7 @@
 //! The `portcullis` command.
 
+mod commands;
 mod config;
-mod vetting_commands;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -43,13 +43,13 @@ enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Screen applicants (JSON lines) against watchlist files, offline.
-    Screen(vetting_commands::ScreenArgs),
+    Screen(commands::screen::ScreenArgs),
     /// Check STIX patterns; import threat intelligence into the database.
     #[command(subcommand)]
-    Intel(vetting_commands::IntelCommand),
+    Intel(commands::intel::IntelCommand),
     /// Load watchlists into the database.
     #[command(subcommand)]
-    Watchlist(vetting_commands::WatchlistCommand),
+    Watchlist(commands::watchlist::WatchlistCommand),
     /// Run the detection engine over an OCSF NDJSON file (or `-` for stdin),
     /// offline: findings as NDJSON on stdout, a summary on stderr.
     Detect {
@@ -58,7 +58,7 @@ enum Command {
     },
     /// Evaluate tenant security posture, offline.
     #[command(subcommand)]
-    Posture(vetting_commands::PostureCommand),
+    Posture(commands::posture::PostureCommand),
 }
 
 #[derive(Debug, Args)]
@@ -168,38 +168,11 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(command) => token(&config, command).await,
-        Command::Screen(args) => vetting_commands::screen(&args),
-        Command::Detect { input } => vetting_commands::detect(&input),
-        Command::Intel(vetting_commands::IntelCommand::CheckPattern { pattern }) => {
-            Ok(vetting_commands::check_pattern(&pattern))
-        }
-        Command::Intel(vetting_commands::IntelCommand::Import { file, source }) => {
-            vetting_commands::intel_import(&config, &file, source).await
-        }
-        Command::Intel(vetting_commands::IntelCommand::Pull {
-            api_root,
-            collection,
-            source,
-            user,
-            password_env,
-            added_after,
-        }) => {
-            let args = vetting_commands::PullArgs {
-                api_root,
-                collection,
-                source,
-                user,
-                password_env,
-                added_after,
-            };
-            vetting_commands::intel_pull(&config, args).await
-        }
-        Command::Watchlist(vetting_commands::WatchlistCommand::Load { file, name, format }) => {
-            vetting_commands::watchlist_load(&config, &file, name, format).await
-        }
-        Command::Posture(vetting_commands::PostureCommand::Evaluate { snapshot, baseline }) => {
-            vetting_commands::posture_evaluate(&snapshot, baseline.as_deref())
-        }
+        Command::Screen(args) => commands::screen::screen(&args),
+        Command::Detect { input } => commands::detect::detect(&input),
+        Command::Intel(command) => commands::intel::run(&config, command).await,
+        Command::Watchlist(command) => commands::watchlist::run(&config, command).await,
+        Command::Posture(command) => commands::posture::run(command),
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
             match store.verify_audit().await? {

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use portcullis_domain::{ActivationId, AssignmentId, RelationshipId, RoleId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Allow,
@@ -11,19 +11,7 @@ pub enum Effect {
 }
 
 /// Why a request was denied; stable codes.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DenyReason {
     /// The partner tenant is unknown, not vetted or not authorized.
@@ -85,7 +73,7 @@ impl DenyReason {
 
 /// What granted an allowed request: the least-privileged role that permits
 /// the action, and where the user holds it from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Grant {
     pub relationship_id: RelationshipId,
     pub assignment_id: AssignmentId,
@@ -97,7 +85,7 @@ pub struct Grant {
 }
 
 /// The answer: allow only with a grant and no reason to deny.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub effect: Effect,
     /// Every condition that failed, in a fixed order; empty on allow.

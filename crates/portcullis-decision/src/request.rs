@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// May partner user `user_id` of partner tenant `partner_tenant_id` perform
 /// `action` in customer tenant `customer_tenant_id`, in a session
 /// authenticated with `auth_strength`, from `source_ip`?
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     pub partner_tenant_id: TenantId,
@@ -15,6 +15,5 @@ pub struct DecisionRequest {
     pub action: Action,
     pub auth_strength: AuthStrength,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub source_ip: Option<IpAddr>,
 }

@@ -30,6 +30,7 @@ pub struct Config {
     /// Default: the escalation operations plus `users.password.reset`,
     /// `mailboxes.export`, `policies.update`.
     pub privileged_operations: Vec<String>,
+    pub learning: LearningConfig,
     pub fan_out: FanOutConfig,
     pub new_infra: NewInfraConfig,
     pub travel: TravelConfig,
@@ -39,6 +40,38 @@ pub struct Config {
     pub denied_burst: DeniedBurstConfig,
     pub off_hours: OffHoursConfig,
     pub risk: RiskConfig,
+    pub novelty: NoveltyConfig,
+}
+
+/// Baselines and the confidence a detection needs to be raised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearningConfig {
+    /// A user's baseline is being learned for this long after it is first
+    /// seen. Default 7 days (a working week and a weekend).
+    pub period_ms: i64,
+    /// ... and until it has this many successful events. Default 30.
+    pub min_events: u32,
+    /// Confidence from which a detection is raised. Default 0.5 (Medium).
+    pub min_confidence: f64,
+    /// Confidence from which a detection of a rule that reads the baseline
+    /// is raised while the baseline is being learned. Default 0.8 (High).
+    pub min_confidence_learning: f64,
+    /// A network carrying this share of a partner's sign-ins is the
+    /// partner's own (as is one used by 3 or more of its users). Default 0.1.
+    pub partner_network_share: f64,
+}
+
+/// `PCD-011` accumulated novelty (slow and low).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoveltyConfig {
+    /// Sliding window, in whole days. Default 7 days.
+    pub window_ms: i64,
+    /// New customers reached from new, non-partner networks. Default 3.
+    pub min_customers: u32,
+    /// ... on at least this many distinct days. Default 2.
+    pub min_days: u32,
 }
 
 /// `PCD-001` tenant fan-out.
@@ -47,8 +80,13 @@ pub struct Config {
 pub struct FanOutConfig {
     /// Sliding window. Default 1 hour.
     pub window_ms: i64,
-    /// Distinct customers in the window never below which it fires. Default 10.
+    /// Distinct customers in the window never below which it fires. Default
+    /// 10 (at Low confidence when they are all the user's usual customers).
     pub floor: u32,
+    /// Customers new to the user in the window (weighted: ½ when the
+    /// partner's staff serve them, 1 otherwise) from which it fires at
+    /// Medium confidence, High at twice as many. Default 6.
+    pub novel_floor: f64,
     /// Fires at `multiplier` × the user's usual window peak. Default 3.0.
     pub multiplier: f64,
     /// Per day, the learned peak decays by this factor before taking the
@@ -60,9 +98,10 @@ pub struct FanOutConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NewInfraConfig {
-    /// The user must have been seen this long before. Default 7 days.
+    /// Superseded by [`LearningConfig::period_ms`] (the engine-wide learning
+    /// period); kept so that existing configuration files load. Default 7 days.
     pub learning_ms: i64,
-    /// ... and have this many sign-ins. Default 5.
+    /// Sign-ins the user must have before a new country is judged. Default 5.
     pub min_sign_ins: u32,
     /// Rare for the tenant: below this share of its sign-ins. Default 0.02.
     pub rare_share: f64,
@@ -115,6 +154,13 @@ pub struct EscalationConfig {
     pub window_ms: i64,
     /// Persistence / escalation operations.
     pub operations: Vec<String>,
+    /// Earlier uses after which an operation is one of the user's habits and
+    /// no longer fires. Default 2.
+    pub habitual_uses: u16,
+    /// Active days of history after which a user's first escalation
+    /// operation is High confidence (0.35 + 0.5 × days / this). Default 20
+    /// (four working weeks).
+    pub full_history_days: f64,
 }
 
 /// `PCD-007` denied burst.
@@ -142,15 +188,18 @@ pub struct OffHoursConfig {
     pub working_hour_share: f64,
     /// Fires this many hours or more from the nearest working hour. Default 3.
     pub min_distance_hours: u32,
+    /// ... and when the hours within 2 of it hold at most this share of the
+    /// user's activity. Default 0.005 (1 event in 200).
+    pub quiet_share: f64,
 }
 
 /// `PCD-010` combined risk: weak signals add points that decay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RiskConfig {
-    /// Points of a Low signal. Default 15.
+    /// Points of a weak signal or of a hit below Medium confidence. Default 15.
     pub low_points: f64,
-    /// Points of a Medium signal. Default 30.
+    /// Points of a raised Medium-severity finding. Default 30.
     pub medium_points: f64,
     /// Fires (High) at this score: two Mediums within ~14 hours. Default 50.
     pub threshold: f64,
@@ -178,6 +227,7 @@ impl Default for Config {
             finding_close_ms: DAY,
             max_evidence: 20,
             privileged_operations: privileged,
+            learning: LearningConfig::default(),
             fan_out: FanOutConfig::default(),
             new_infra: NewInfraConfig::default(),
             travel: TravelConfig::default(),
@@ -187,6 +237,29 @@ impl Default for Config {
             denied_burst: DeniedBurstConfig::default(),
             off_hours: OffHoursConfig::default(),
             risk: RiskConfig::default(),
+            novelty: NoveltyConfig::default(),
+        }
+    }
+}
+
+impl Default for LearningConfig {
+    fn default() -> Self {
+        Self {
+            period_ms: 7 * DAY,
+            min_events: 30,
+            min_confidence: 0.5,
+            min_confidence_learning: 0.8,
+            partner_network_share: 0.1,
+        }
+    }
+}
+
+impl Default for NoveltyConfig {
+    fn default() -> Self {
+        Self {
+            window_ms: 7 * DAY,
+            min_customers: 3,
+            min_days: 2,
         }
     }
 }
@@ -196,6 +269,7 @@ impl Default for FanOutConfig {
         Self {
             window_ms: HOUR,
             floor: 10,
+            novel_floor: 6.0,
             multiplier: 3.0,
             peak_decay_per_day: 0.95,
         }
@@ -256,6 +330,8 @@ impl Default for EscalationConfig {
             ]
             .map(String::from)
             .to_vec(),
+            habitual_uses: 2,
+            full_history_days: 20.0,
         }
     }
 }
@@ -277,6 +353,7 @@ impl Default for OffHoursConfig {
             min_events: 60,
             working_hour_share: 0.02,
             min_distance_hours: 3,
+            quiet_share: 0.005,
         }
     }
 }

@@ -12,7 +12,7 @@ mod support;
 use portcullis_detection::{Config, Engine, Event, RuleId, State};
 use support::*;
 
-/// A user reaching 12 customers, then 3 more in the same hour.
+/// A user reaching 15 customers new to it and its partner in 15 minutes.
 fn fan_out_burst(user: &str, start: i64) -> Vec<Event> {
     (0..15)
         .map(|i| sign_in(user, &format!("customer-{i}"), start + i * MIN))
@@ -21,21 +21,25 @@ fn fan_out_burst(user: &str, start: i64) -> Vec<Event> {
 
 #[test]
 fn evidence_growing_updates_one_open_finding() {
-    let mut e = Engine::new(Config::default());
+    let mut e = Engine::new(settled());
     let f = run(&mut e, fan_out_burst("u", T0));
     let fan: Vec<_> = f.iter().filter(|f| f.rule == RuleId::FanOut).collect();
-    assert_eq!(fan.len(), 6, "fires at 10..=15 customers");
+    assert_eq!(fan.len(), 10, "fires at 6..=15 new customers");
     assert!(!fan[0].is_update);
     assert!(fan[1..].iter().all(|f| f.is_update && f.uid == fan[0].uid));
     let last = fan.last().unwrap();
-    assert_eq!(last.evidence_count, 6);
-    assert_eq!(last.first_seen_ms, T0 + 9 * MIN);
+    assert_eq!(last.evidence_count, 10);
+    assert_eq!(last.first_seen_ms, T0 + 5 * MIN);
+    assert!(
+        last.confidence > fan[0].confidence,
+        "confidence grows with evidence"
+    );
     assert_eq!(last.last_seen_ms, T0 + 14 * MIN);
 }
 
 #[test]
 fn a_finding_quiet_for_a_day_closes_and_later_evidence_opens_a_new_one() {
-    let mut e = Engine::new(Config::default());
+    let mut e = Engine::new(settled());
     let first = run(&mut e, fan_out_burst("u", T0));
     let later = run(
         &mut e,
@@ -51,7 +55,7 @@ fn a_finding_quiet_for_a_day_closes_and_later_evidence_opens_a_new_one() {
 
 #[test]
 fn findings_render_as_ocsf_detection_findings() {
-    let mut e = Engine::new(Config::default());
+    let mut e = Engine::new(settled());
     let f = run(&mut e, fan_out_burst("u", T0));
     let doc = f[0].to_ocsf();
     assert_eq!(doc["class_uid"], 2004);
@@ -59,28 +63,39 @@ fn findings_render_as_ocsf_detection_findings() {
     assert_eq!(doc["status"], "New");
     assert_eq!(doc["finding_info"]["analytic"]["uid"], "PCD-001");
     assert_eq!(doc["finding_info"]["analytic"]["name"], "Tenant fan-out");
-    assert_eq!(doc["finding_info"]["first_seen_time"], T0 + 9 * MIN);
+    assert_eq!(doc["finding_info"]["first_seen_time"], T0 + 5 * MIN);
+    assert_eq!(doc["confidence_id"], 2);
+    assert_eq!(doc["confidence"], "Medium");
+    assert_eq!(doc["confidence_score"], 50);
+    assert!(
+        doc["message"]
+            .as_str()
+            .unwrap()
+            .contains("6 of 6 customers in 1 hour never reached by the user before"),
+        "{}",
+        doc["message"]
+    );
     let evidence = &doc["evidences"][0];
     assert_eq!(evidence["actor"]["user"]["uid"], "u");
     assert_eq!(evidence["actor"]["user"]["org"]["uid"], "partner-1");
-    assert_eq!(evidence["cloud"]["account"]["uid"], "customer-9");
+    assert_eq!(evidence["cloud"]["account"]["uid"], "customer-5");
     assert_eq!(
         evidence["metadata"]["uid"],
-        format!("u-customer-9-{}", T0 + 9 * MIN)
+        format!("u-customer-5-{}", T0 + 5 * MIN)
     );
 }
 
 #[test]
 fn restart_from_a_snapshot_resumes_without_re_alerting() {
     let events = fan_out_burst("u", T0);
-    let mut straight = Engine::new(Config::default());
+    let mut straight = Engine::new(settled());
     let expected = run(&mut straight, events.clone());
 
-    let mut before = Engine::new(Config::default());
+    let mut before = Engine::new(settled());
     let mut got = run(&mut before, events[..12].to_vec());
     let json = serde_json::to_string(&before.snapshot()).unwrap();
     drop(before);
-    let mut after = Engine::new(Config::default());
+    let mut after = Engine::new(settled());
     after.restore(serde_json::from_str::<State>(&json).unwrap());
     let resumed = run(&mut after, events[12..].to_vec());
     assert!(!resumed.is_empty());
@@ -96,7 +111,7 @@ fn restart_from_a_snapshot_resumes_without_re_alerting() {
 #[test]
 fn without_the_snapshot_a_fresh_engine_would_re_alert() {
     let events = fan_out_burst("u", T0);
-    let mut fresh = Engine::new(Config::default());
+    let mut fresh = Engine::new(settled());
     let f = run(
         &mut fresh,
         events[..12].iter().cloned().map(|mut e| {
@@ -114,7 +129,7 @@ fn without_the_snapshot_a_fresh_engine_would_re_alert() {
 fn user_state_is_capped_by_evicting_the_least_recently_seen() {
     let config = Config {
         max_users: 16,
-        ..Config::default()
+        ..settled()
     };
     let mut e = Engine::new(config);
     run(
@@ -136,7 +151,7 @@ fn user_state_is_capped_by_evicting_the_least_recently_seen() {
 fn idle_users_are_evicted_after_the_idle_period() {
     let config = Config {
         idle_evict_ms: 10 * DAY,
-        ..Config::default()
+        ..settled()
     };
     let mut e = Engine::new(config);
     run(
@@ -153,7 +168,7 @@ fn a_user_returning_after_its_state_was_evicted_is_still_dormant() {
     let config = Config {
         idle_evict_ms: 60 * DAY,
         max_users: 8,
-        ..Config::default()
+        ..settled()
     };
     let mut e = Engine::new(config);
     run(
@@ -172,7 +187,7 @@ fn a_user_returning_after_its_state_was_evicted_is_still_dormant() {
     let mut restarted = Engine::new(Config {
         idle_evict_ms: 60 * DAY,
         max_users: 8,
-        ..Config::default()
+        ..settled()
     });
     restarted.restore(e.snapshot());
     let f = run(
@@ -201,8 +216,8 @@ fn the_same_events_give_the_same_findings() {
     let events: Vec<Event> = (0..3)
         .flat_map(|k| fan_out_burst(&format!("u{k}"), T0 + k * HOUR))
         .collect();
-    let a = run(&mut Engine::new(Config::default()), events.clone());
-    let b = run(&mut Engine::new(Config::default()), events);
+    let a = run(&mut Engine::new(settled()), events.clone());
+    let b = run(&mut Engine::new(settled()), events);
     assert_eq!(a, b);
 }
 

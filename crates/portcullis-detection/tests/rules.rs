@@ -11,11 +11,13 @@ mod support;
 
 use std::net::IpAddr;
 
-use portcullis_detection::{Config, Engine, IntelLookup, IntelMatch, RuleId, Severity};
+use portcullis_detection::{
+    ConfidenceLevel, Config, Engine, IntelLookup, IntelMatch, RuleId, Severity,
+};
 use support::*;
 
 fn engine() -> Engine {
-    Engine::new(Config::default())
+    Engine::new(settled())
 }
 
 fn fan_out_events(
@@ -30,22 +32,23 @@ fn fan_out_events(
 }
 
 #[test]
-fn fan_out_fires_at_the_floor_of_ten_customers_in_an_hour() {
+fn fan_out_fires_at_six_customers_new_to_the_user_and_its_partner_in_an_hour() {
     let mut e = engine();
-    let f = run(&mut e, fan_out_events("u", 9, T0, 5 * MIN));
+    let f = run(&mut e, fan_out_events("u", 5, T0, 5 * MIN));
     assert!(
         new_of(&f, RuleId::FanOut).is_empty(),
-        "nine customers stay under the floor"
+        "five new customers stay under the floor"
     );
     let f = run(
         &mut e,
-        fan_out_events("u", 10, T0, 5 * MIN).into_iter().skip(9),
+        fan_out_events("u", 6, T0, 5 * MIN).into_iter().skip(5),
     );
     let hits = new_of(&f, RuleId::FanOut);
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].severity, Severity::High);
+    assert_eq!(hits[0].confidence_level(), ConfidenceLevel::Medium);
     assert!(
-        hits[0].title.contains("10 customer tenants in 1 hour"),
+        hits[0].title.contains("6 customer tenants in 1 hour"),
         "{}",
         hits[0].title
     );
@@ -54,19 +57,25 @@ fn fan_out_fires_at_the_floor_of_ten_customers_in_an_hour() {
 #[test]
 fn fan_out_spread_beyond_the_window_does_not_fire() {
     let mut e = engine();
-    let f = run(&mut e, fan_out_events("u", 20, T0, 7 * MIN));
+    let f = run(&mut e, fan_out_events("u", 20, T0, 13 * MIN));
     assert!(new_of(&f, RuleId::FanOut).is_empty());
 }
 
 #[test]
-fn fan_out_threshold_rises_with_the_users_own_history() {
+fn a_patch_day_sweep_over_usual_customers_is_not_raised() {
     let mut e = engine();
-    // Day 0: a usual peak of 5 customers in an hour -> day 1 threshold 15.
-    run(&mut e, fan_out_events("u", 5, T0, MIN));
-    let day1 = fan_out_events("u", 15, T0 + DAY, MIN);
-    let f = run(&mut e, day1[..14].to_vec());
-    assert!(new_of(&f, RuleId::FanOut).is_empty(), "14 < 3 x 5");
-    let f = run(&mut e, day1[14..].to_vec());
+    // Days 0-2: 15 customers, one every 30 minutes.
+    for d in 0..3 {
+        run(&mut e, fan_out_events("u", 15, T0 + d * DAY, 30 * MIN));
+    }
+    // Day 3: all 15 within 15 minutes.
+    let f = run(&mut e, fan_out_events("u", 15, T0 + 3 * DAY, MIN));
+    assert!(new_of(&f, RuleId::FanOut).is_empty(), "{f:?}");
+    // The same sweep over 15 customers it never reached is raised.
+    let f = run(
+        &mut e,
+        (0..15).map(|i| sign_in("u", &format!("other-{i}"), T0 + 4 * DAY + i * MIN)),
+    );
     assert_eq!(new_of(&f, RuleId::FanOut).len(), 1);
 }
 
@@ -100,7 +109,7 @@ fn new_country_rare_for_the_tenant_fires_after_learning() {
 
 #[test]
 fn new_country_during_learning_does_not_fire() {
-    let mut e = engine();
+    let mut e = Engine::new(Config::default());
     run(&mut e, settled_user("u", 6));
     let f = run(
         &mut e,
@@ -160,7 +169,7 @@ fn new_network_in_a_known_country_is_a_signal_unless_configured_as_finding() {
         "an ASN-only novelty is only a risk signal by default"
     );
 
-    let mut config = Config::default();
+    let mut config = settled();
     config.new_infra.asn_only_finding = true;
     let mut e = Engine::new(config);
     run(&mut e, settled_user("u", 8));
@@ -252,7 +261,7 @@ fn password_spray_fires_at_ten_users_with_one_attempt_each() {
     assert_eq!(hits.len(), 1);
     assert_eq!(
         hits[0].subject,
-        portcullis_detection::FindingSubject::Source {
+        portcullis_detection::DetectionSubject::Source {
             ip: ip.parse().unwrap()
         }
     );
@@ -278,7 +287,7 @@ fn password_spray_from_one_network_fires_at_twenty_users_across_addresses() {
     assert_eq!(hits.len(), 1);
     assert_eq!(
         hits[0].subject,
-        portcullis_detection::FindingSubject::Network { asn: 64_500 }
+        portcullis_detection::DetectionSubject::Network { asn: 64_500 }
     );
     assert!(
         hits[0]
@@ -453,7 +462,7 @@ impl IntelLookup for FakeIntel {
 
 #[test]
 fn threat_intel_fires_on_an_indicator_ip_or_domain_only() {
-    let mut e = Engine::with_intel(Config::default(), Box::new(FakeIntel));
+    let mut e = Engine::with_intel(settled(), Box::new(FakeIntel));
     let mut hit = sign_in("u", "c", T0);
     hit.src_ip = Some("203.0.113.66".parse().unwrap());
     let mut clean = sign_in("v", "c", T0);
@@ -609,6 +618,7 @@ fn rule_ids_are_stable_and_distinct() {
     let ids: Vec<&str> = RuleId::ALL.iter().map(|r| r.id()).collect();
     assert_eq!(ids[0], "PCD-001");
     assert_eq!(ids[9], "PCD-010");
+    assert_eq!(ids[10], "PCD-011");
     let unique: std::collections::HashSet<_> = ids.iter().collect();
-    assert_eq!(unique.len(), 10);
+    assert_eq!(unique.len(), 11);
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
+use crate::error::excerpt;
 
 /// OCSF class of a sign-in.
 pub const OCSF_AUTHENTICATION: i64 = 3002;
@@ -126,6 +127,118 @@ impl ActivityEvent {
     }
 }
 
+/// Fields read on demand from the document, beyond the ones lifted out at
+/// ingestion (`spec/events.md`): what the detection rules need. Absent or
+/// `null` is `None`; a present but malformed IP, country or position is an
+/// error naming the field.
+impl ActivityEvent {
+    /// The subject object: `user` (3002) or `actor.user` (6003).
+    fn subject(&self) -> Option<&serde_json::Value> {
+        match self.class_uid {
+            OCSF_AUTHENTICATION => at(&self.body, &["user"]),
+            OCSF_API_ACTIVITY => at(&self.body, &["actor", "user"]),
+            _ => None,
+        }
+    }
+
+    /// `user.name` / `actor.user.name`.
+    pub fn user_name(&self) -> Option<&str> {
+        self.subject()
+            .and_then(|subject| subject.get("name"))
+            .and_then(serde_json::Value::as_str)
+    }
+
+    /// `metadata.uid` as sent, if it was (`uid` falls back to a hash of the
+    /// line when it was not).
+    pub fn metadata_uid(&self) -> Option<&str> {
+        at(&self.body, &["metadata", "uid"]).and_then(serde_json::Value::as_str)
+    }
+
+    /// `is_mfa` (3002): the sign-in satisfied MFA.
+    pub fn is_mfa(&self) -> Option<bool> {
+        at(&self.body, &["is_mfa"]).and_then(serde_json::Value::as_bool)
+    }
+
+    /// `auth_protocol` (3002), e.g. `legacy`.
+    pub fn auth_protocol(&self) -> Option<&str> {
+        at(&self.body, &["auth_protocol"]).and_then(serde_json::Value::as_str)
+    }
+
+    /// `src_endpoint.ip`, v4 or v6.
+    pub fn src_ip(&self) -> Result<Option<std::net::IpAddr>, crate::ValidationError> {
+        match at(&self.body, &["src_endpoint", "ip"]) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(ip)) => ip.parse().map(Some).map_err(|_| {
+                crate::ValidationError::new(
+                    "src_endpoint.ip",
+                    format!("`{}` is not an IP address", excerpt(ip, 64)),
+                )
+            }),
+            Some(other) => Err(crate::ValidationError::new(
+                "src_endpoint.ip",
+                format!("`{}` is not an IP address", excerpt(&other.to_string(), 64)),
+            )),
+        }
+    }
+
+    /// `src_endpoint.domain`, else `src_endpoint.hostname`.
+    pub fn src_domain(&self) -> Option<&str> {
+        at(&self.body, &["src_endpoint", "domain"])
+            .and_then(serde_json::Value::as_str)
+            .or_else(|| {
+                at(&self.body, &["src_endpoint", "hostname"]).and_then(serde_json::Value::as_str)
+            })
+    }
+
+    /// `src_endpoint.location.country`: ISO 3166-1 alpha-2, upper-cased.
+    pub fn src_country(&self) -> Result<Option<[u8; 2]>, crate::ValidationError> {
+        let bad = |shown: &str| {
+            crate::ValidationError::new(
+                "src_endpoint.location.country",
+                format!("`{}` is not a two-letter country code", excerpt(shown, 64)),
+            )
+        };
+        match at(&self.body, &["src_endpoint", "location", "country"]) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(country)) => match country.as_bytes() {
+                [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                    Ok(Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+                }
+                _ => Err(bad(country)),
+            },
+            Some(other) => Err(bad(&other.to_string())),
+        }
+    }
+
+    /// `src_endpoint.location.lat` / `.long`, when both are present; out of
+    /// range is an error.
+    pub fn src_lat_long(&self) -> Result<Option<(f64, f64)>, crate::ValidationError> {
+        let coordinate = |leaf: &str| {
+            at(&self.body, &["src_endpoint", "location", leaf]).and_then(serde_json::Value::as_f64)
+        };
+        match (coordinate("lat"), coordinate("long")) {
+            (Some(lat), Some(long)) => {
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&long) {
+                    Ok(Some((lat, long)))
+                } else {
+                    Err(crate::ValidationError::new(
+                        "src_endpoint.location",
+                        format!("`{lat},{long}` is out of range for a latitude and longitude"),
+                    ))
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `src_endpoint.autonomous_system.number`.
+    pub fn src_asn(&self) -> Option<u32> {
+        at(&self.body, &["src_endpoint", "autonomous_system", "number"])
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    }
+}
+
 #[cfg(test)]
 mod ocsf_tests {
     use super::*;
@@ -188,5 +301,57 @@ mod ocsf_tests {
             ActivityEvent::from_ocsf_line(&huge).unwrap_err().field,
             "event"
         );
+    }
+
+    #[test]
+    fn detection_fields_are_read_from_the_document() {
+        let line = r#"{"class_uid":3002,"time":1,"status_id":1,"is_mfa":false,"auth_protocol":"legacy","user":{"uid":"u1","name":"Ann"},"src_endpoint":{"ip":"2001:db8::1","hostname":"h.example","location":{"country":"fr","lat":48.8,"long":2.3},"autonomous_system":{"number":3215}},"metadata":{"uid":"e1"}}"#;
+        let e = ActivityEvent::from_ocsf_line(line).unwrap();
+        assert_eq!(e.user_name(), Some("Ann"));
+        assert_eq!(e.metadata_uid(), Some("e1"));
+        assert_eq!(
+            (e.is_mfa(), e.auth_protocol()),
+            (Some(false), Some("legacy"))
+        );
+        assert!(e.src_ip().unwrap().unwrap().is_ipv6());
+        assert_eq!(e.src_domain(), Some("h.example"));
+        assert_eq!(e.src_country().unwrap(), Some(*b"FR"));
+        assert_eq!(e.src_lat_long().unwrap(), Some((48.8, 2.3)));
+        assert_eq!(e.src_asn(), Some(3215));
+        let bare = ActivityEvent::from_ocsf_line(
+            r#"{"class_uid":3002,"time":1,"status_id":1,"user":{"uid":"u"},"src_endpoint":{"ip":null,"location":{"lat":10.0}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bare.metadata_uid(),
+            None,
+            "the hashed uid is not a sent one"
+        );
+        assert_eq!(bare.src_ip().unwrap(), None);
+        assert_eq!(bare.src_lat_long().unwrap(), None, "a position needs both");
+    }
+
+    #[test]
+    fn malformed_source_fields_are_errors_naming_the_field_and_value() {
+        let with = |endpoint: &str| {
+            ActivityEvent::from_ocsf_line(&format!(
+                r#"{{"class_uid":3002,"time":1,"status_id":1,"user":{{"uid":"u"}},"src_endpoint":{endpoint}}}"#
+            ))
+            .unwrap()
+        };
+        let e = with(r#"{"ip":"999.1.1.1"}"#).src_ip().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "src_endpoint.ip: `999.1.1.1` is not an IP address"
+        );
+        let e = with(r#"{"location":{"country":"FRA"}}"#)
+            .src_country()
+            .unwrap_err();
+        assert_eq!(e.field, "src_endpoint.location.country");
+        assert!(e.message.contains("`FRA`"), "{e}");
+        let e = with(r#"{"location":{"lat":91.0,"long":0.0}}"#)
+            .src_lat_long()
+            .unwrap_err();
+        assert_eq!(e.field, "src_endpoint.location");
     }
 }

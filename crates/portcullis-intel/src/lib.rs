@@ -10,13 +10,12 @@
 //!   observable, from hash maps and prefix tables, falling back to
 //!   evaluation for patterns too complex for them.
 //! - [`taxii::TaxiiClient`] pulls STIX objects from TAXII 2.1 collections.
-//! - [`cli`] holds the functions behind `portcullis intel check-pattern`
-//!   and `portcullis intel import`.
+//! - [`import_bytes`] reads either format, telling them apart by the first
+//!   character.
 //!
 //! Benchmark: `cargo run --release -p portcullis-intel --example intel_bench`
 //! (1,000,000 indicators; `-- --quick` for 100,000).
 
-pub mod cli;
 mod import;
 mod index;
 mod indicator;
@@ -25,8 +24,8 @@ mod pattern;
 pub mod taxii;
 
 pub use import::{
-    ImportError, ImportReport, MAX_IMPORT_BYTES, RecordAt, Rejection, parse_csv, parse_stix_bundle,
-    parse_stix_objects,
+    ImportError, ImportReport, MAX_IMPORT_BYTES, RecordAt, Rejection, import_bytes, parse_csv,
+    parse_stix_bundle, parse_stix_objects,
 };
 pub use index::{Hit, HitReason, IndicatorIndex};
 pub use indicator::Indicator;

@@ -58,25 +58,3 @@ pub enum BaselineError {
         message: String,
     },
 }
-
-/// Any failure of the offline `evaluate_cli` entry point.
-#[derive(Debug, thiserror::Error)]
-pub enum PostureError {
-    /// The snapshot file is not acceptable.
-    #[error(transparent)]
-    Snapshot(#[from] SnapshotError),
-    /// The baseline directory is not acceptable.
-    #[error(transparent)]
-    Baseline(#[from] BaselineError),
-    /// The snapshot file cannot be read.
-    #[error("cannot read snapshot `{}`: {message}", path.display())]
-    Io {
-        /// The snapshot path.
-        path: PathBuf,
-        /// The operating system's message.
-        message: String,
-    },
-    /// The report cannot be rendered as JSON.
-    #[error("cannot render the report: {0}")]
-    Render(String),
-}

@@ -16,7 +16,6 @@
 
 mod baseline;
 mod baseline_set;
-pub mod cli;
 mod error;
 mod evaluate;
 mod freshness;
@@ -28,8 +27,7 @@ mod version;
 
 pub use baseline::Baseline;
 pub use baseline_set::BaselineSet;
-pub use cli::evaluate_cli;
-pub use error::{BaselineError, PostureError, SnapshotError};
+pub use error::{BaselineError, SnapshotError};
 pub use evaluate::{PostureConfig, evaluate};
 pub use freshness::FRESHNESS_ID;
 pub use report::{Report, RequirementResult, Status};

@@ -10,14 +10,14 @@
 //! - Index with [`Screener::new`]; [`Screener::screen`] returns the
 //!   [`Match`]es at or above a threshold ([`DEFAULT_THRESHOLD`]), each with
 //!   its score and the features that produced it.
-//! - [`cli::screen`] is the offline `portcullis screen` command.
+//! - [`CappedLines`] reads line-oriented input with a cap on each line and
+//!   on the whole, as the loaders do.
 //!
 //! Names are normalized (transliteration, accents, umlaut spellings,
 //! punctuation, legal forms), then candidates come from an inverted index
 //! over tokens with phonetic and single-deletion keys, weighted by token
 //! rarity so that a shared common token alone never makes a match.
 
-pub mod cli;
 mod csv_list;
 mod entity;
 mod ftm;
@@ -35,6 +35,7 @@ pub use csv_list::load_csv;
 pub use entity::{Entity, Fingerprint, Kind, Schema};
 pub use ftm::load_ftm;
 pub use legal_forms::{LEGAL_FORM_PHRASES, LEGAL_FORM_WORDS};
+pub use lines::{CappedLines, Line, Stop};
 pub use report::{LoadLimits, LoadReport, Rejection};
 pub use score::{BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MISMATCH_PENALTY, KIND_MISMATCH_PENALTY};
 pub use screener::{DEFAULT_THRESHOLD, Match, Query, Screener};

@@ -4,7 +4,8 @@
 use std::io::{self, BufRead};
 
 /// One line read by [`CappedLines`].
-pub(crate) enum Line<'a> {
+#[derive(Debug)]
+pub enum Line<'a> {
     /// The line's bytes, without the line ending.
     Text(&'a [u8]),
     /// The line was longer than the cap; its bytes were dropped.
@@ -12,13 +13,17 @@ pub(crate) enum Line<'a> {
 }
 
 /// Why reading stopped early.
-pub(crate) enum Stop {
+#[derive(Debug)]
+pub enum Stop {
+    /// The reader failed.
     Io(io::Error),
     /// More than the total cap was read.
     TotalCap,
 }
 
-pub(crate) struct CappedLines<R> {
+/// Lines of a reader, at most `max_line` bytes each (longer ones are
+/// reported as [`Line::TooLong`]) and `max_total` bytes in all.
+pub struct CappedLines<R> {
     reader: R,
     buf: Vec<u8>,
     line_no: u64,
@@ -28,7 +33,8 @@ pub(crate) struct CappedLines<R> {
 }
 
 impl<R: BufRead> CappedLines<R> {
-    pub(crate) fn new(reader: R, max_line: usize, max_total: u64) -> Self {
+    /// Reads `reader` with these caps.
+    pub fn new(reader: R, max_line: usize, max_total: u64) -> Self {
         Self {
             reader,
             buf: Vec::new(),
@@ -40,7 +46,7 @@ impl<R: BufRead> CappedLines<R> {
     }
 
     /// The next line with its 1-based number; `Ok(None)` at the end.
-    pub(crate) fn next_line(&mut self) -> Result<Option<(u64, Line<'_>)>, Stop> {
+    pub fn next_line(&mut self) -> Result<Option<(u64, Line<'_>)>, Stop> {
         self.buf.clear();
         let mut too_long = false;
         let mut seen_any = false;

@@ -39,6 +39,14 @@ pub struct Query {
     pub kind: Kind,
 }
 
+impl Query {
+    /// Whether the name has a letter or digit to screen: a query without one
+    /// cannot match anything, so it should be refused rather than cleared.
+    pub fn has_name(&self) -> bool {
+        !crate::normalize::name_tokens(&self.name, false).is_empty()
+    }
+}
+
 /// One hit: which entity, under which of its names, how strongly and why.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Match {

@@ -9,7 +9,9 @@ use portcullis_domain::AuditOperation;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use portcullis_detection::{Engine, Finding as Detected, FindingSubject, IntelLookup, IntelMatch};
+use portcullis_detection::{
+    Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch,
+};
 use portcullis_domain::{ContainmentKind, EventFilter, Finding, FindingStatus};
 use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -129,11 +131,11 @@ fn stored(detected: &Detected, now: Timestamp) -> Finding {
         detected.uid.as_bytes(),
     ));
     let (user, partner) = match &detected.subject {
-        FindingSubject::User {
+        DetectionSubject::User {
             uid,
             partner_tenant,
         } => (Some(uid.clone()), partner_tenant.clone()),
-        FindingSubject::Source { .. } | FindingSubject::Network { .. } => (None, None),
+        DetectionSubject::Source { .. } | DetectionSubject::Network { .. } => (None, None),
     };
     Finding {
         id,
@@ -201,8 +203,7 @@ impl Portcullis {
             for stored_event in &events.items {
                 *cursor = stored_event.seq;
                 round.events += 1;
-                let line = stored_event.event.body.to_string();
-                let Ok(event) = portcullis_detection::parse_line(&line) else {
+                let Ok(event) = portcullis_detection::Event::try_from(&stored_event.event) else {
                     continue;
                 };
                 for detected in engine.process(&event) {

@@ -9,6 +9,8 @@
 
 mod audit;
 mod config;
+mod detect;
+mod posture;
 mod readme;
 mod serve;
 mod support;

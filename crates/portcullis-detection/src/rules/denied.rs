@@ -1,9 +1,9 @@
 //! `PCD-007` denied burst: denied decisions per bucket against an EWMA
 //! baseline of earlier buckets and an absolute floor.
 
-use super::{Hit, span};
+use super::{Hit, ratio, span};
 use crate::config::DeniedBurstConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
 /// A denied action of the user.
@@ -29,12 +29,21 @@ pub(crate) fn check(cfg: &DeniedBurstConfig, user: &mut UserState, now_ms: i64) 
         cfg.floor
     };
     (user.denied_count >= threshold).then(|| {
+        let over = f64::from(user.denied_count - threshold);
         Hit::user(
             RuleId::DeniedBurst,
             Severity::Medium,
+            0.55 + 0.35 * ratio(over, f64::from(threshold)),
             format!(
                 "{} denied actions for a partner user in {}",
                 user.denied_count,
+                span(cfg.bucket_ms)
+            ),
+            format!(
+                "{} denied in {}; usual {:.1} per {} (fires from {threshold})",
+                user.denied_count,
+                span(cfg.bucket_ms),
+                user.denied_ewma,
                 span(cfg.bucket_ms)
             ),
         )

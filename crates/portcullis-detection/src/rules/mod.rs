@@ -5,8 +5,9 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 
+pub(crate) mod accumulated;
 pub(crate) mod denied;
 pub(crate) mod dormant;
 pub(crate) mod escalation;
@@ -28,6 +29,10 @@ pub(crate) struct Hit {
     pub title: String,
     /// Set when the finding is about a source, not the user.
     pub source: Option<SourceKey>,
+    /// How sure the rule is, 0–1 (before the caller's context is weighed).
+    pub confidence: f64,
+    /// Why, with the baseline figures that made it unusual.
+    pub explanation: String,
 }
 
 /// A source entity: one address, or one network.
@@ -38,13 +43,43 @@ pub(crate) enum SourceKey {
 }
 
 impl Hit {
-    pub(crate) fn user(rule: RuleId, severity: Severity, title: String) -> Self {
+    pub(crate) fn user(
+        rule: RuleId,
+        severity: Severity,
+        confidence: f64,
+        title: String,
+        explanation: String,
+    ) -> Self {
         Self {
             rule,
             severity,
             title,
             source: None,
+            confidence: crate::confidence::clamp(confidence),
+            explanation,
         }
+    }
+
+    /// Adds `delta` to the confidence and, when it changed, `reason` to the
+    /// explanation.
+    pub(crate) fn adjust(&mut self, delta: f64, reason: &str) {
+        if delta == 0.0 {
+            return;
+        }
+        self.confidence = crate::confidence::clamp(self.confidence + delta);
+        if !self.explanation.is_empty() {
+            self.explanation.push_str("; ");
+        }
+        self.explanation.push_str(reason);
+    }
+}
+
+/// `part` of `whole` as a share from 0 to 1 (0 when `whole` is 0).
+pub(crate) fn ratio(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        (part / whole).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 

@@ -1,50 +1,75 @@
-//! `PCD-009` off-hours privileged activity: a privileged action far from any
-//! of the user's learned working hours (UTC hour of day).
+//! `PCD-009` off-hours privileged activity: a privileged action far from the
+//! user's own working hours (its learned hour-of-week profile, so a night
+//! shift's nights are its working hours).
 
 use super::{HOUR_MS, Hit};
+use crate::baseline::UserBaseline;
 use crate::config::OffHoursConfig;
-use crate::finding::{RuleId, Severity};
-use crate::state::UserState;
+use crate::detection::{RuleId, Severity};
+use crate::novelty::Novelty;
 
-/// The UTC hour of `now_ms`.
-pub(crate) fn hour(now_ms: i64) -> usize {
-    usize::try_from(now_ms.div_euclid(HOUR_MS).rem_euclid(24)).unwrap_or(0)
-}
-
-/// Records activity of the user at `now_ms`.
-pub(crate) fn record(user: &mut UserState, now_ms: i64) {
-    if let Some(n) = user.hours.get_mut(hour(now_ms)) {
-        *n = n.saturating_add(1);
-    }
-}
-
-/// A privileged action at `now_ms` (checked before it is recorded).
+/// A successful privileged action at `now_ms`, judged before it is learned.
 pub(crate) fn check(
     cfg: &OffHoursConfig,
-    user: &UserState,
+    baseline: &UserBaseline,
     operation: &str,
+    novelty: &Novelty,
     now_ms: i64,
 ) -> Option<Hit> {
-    let total: u64 = user.hours.iter().map(|n| u64::from(*n)).sum();
+    let (total, _) = baseline.hour_activity(now_ms, 0);
     if total < u64::from(cfg.min_events) {
         return None;
     }
-    let h = hour(now_ms);
-    let distance = user
-        .hours
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| f64::from(**n) / total as f64 >= cfg.working_hour_share)
-        .map(|(w, _)| {
-            let d = w.abs_diff(h);
+    let h = now_ms.div_euclid(HOUR_MS).rem_euclid(24);
+    let distance = (0..24i64)
+        .filter(|w| {
+            let (_, n) = baseline.hour_activity(w * HOUR_MS, 0);
+            n as f64 / total as f64 >= cfg.working_hour_share
+        })
+        .map(|w| {
+            let d = (w - h).abs();
             d.min(24 - d)
         })
         .min()?;
-    (distance >= cfg.min_distance_hours as usize).then(|| {
-        Hit::user(
-            RuleId::OffHours,
-            Severity::Medium,
-            format!("Partner user ran `{operation}` at {h:02}:00 UTC, {distance} hours outside its working hours"),
-        )
-    })
+    let (_, near) = baseline.hour_activity(now_ms, 2);
+    let near = near.saturating_sub(baseline.recent_activity(now_ms, 2));
+    if distance < i64::from(cfg.min_distance_hours) || near as f64 > cfg.quiet_share * total as f64
+    {
+        return None;
+    }
+    let mut confidence = 0.6;
+    let mut why = format!(
+        "{near} of {total} earlier events within 2 hours of {h:02}:00 UTC (this session aside); \
+         nearest working hour {distance} hours away"
+    );
+    let uses = novelty.operation.map_or(0, |o| o.user_uses);
+    if uses == 0 {
+        confidence += 0.15;
+        why.push_str(&format!("; first `{operation}` by the user"));
+    }
+    // At another office of its partner (travel), its hours are that
+    // office's: the clock says less.
+    if let Some(n) = novelty
+        .network
+        .filter(|n| n.partner_owns && f64::from(n.user_uses) < 0.1 * f64::from(n.user_sign_ins))
+    {
+        confidence -= 0.15;
+        why.push_str(&format!(
+            "; from AS{}, the partner's network but rarely the user's ({} of {} sign-ins)",
+            n.asn, n.user_uses, n.user_sign_ins
+        ));
+    }
+    if baseline.weekday_activity(now_ms) == 0 {
+        confidence += 0.05;
+        why.push_str("; no earlier activity on this weekday");
+    }
+    Some(Hit::user(
+        RuleId::OffHours,
+        Severity::Medium,
+        confidence,
+        format!(
+            "Partner user ran `{operation}` at {h:02}:00 UTC, {distance} hours outside its working hours"
+        ),
+        why,
+    ))
 }

@@ -1,35 +1,66 @@
-//! `PCD-010` combined risk: Low and Medium signals add decaying points to a
-//! per-user score; reaching the threshold raises a High finding.
+//! `PCD-010` combined risk: weak signals and findings below High severity add
+//! decaying points to a per-user score; reaching the threshold with signals
+//! of at least two rules raises a High finding.
 
 use super::Hit;
 use crate::config::RiskConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::UserState;
 
-/// Adds the points of a new signal of `severity` at `now_ms`.
+/// A signal for the score: a rule's weak signal, or a hit of `confidence`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Signal {
+    pub rule: RuleId,
+    pub severity: Severity,
+    /// `None` for a weak signal.
+    pub confidence: Option<f64>,
+}
+
+/// Adds the points of a new signal at `now_ms`.
 pub(crate) fn add(
     cfg: &RiskConfig,
     user: &mut UserState,
-    severity: Severity,
+    signal: Signal,
     now_ms: i64,
 ) -> Option<Hit> {
-    let points = match severity {
-        Severity::Informational | Severity::High | Severity::Critical => return None,
-        Severity::Low => cfg.low_points,
-        Severity::Medium => cfg.medium_points,
+    let points = match (signal.severity, signal.confidence) {
+        (Severity::Informational | Severity::High | Severity::Critical, _) => return None,
+        (_, None) => cfg.low_points,
+        (_, Some(c)) if c < crate::confidence::ConfidenceLevel::MEDIUM => cfg.low_points,
+        (Severity::Low, Some(_)) => cfg.low_points,
+        (Severity::Medium, Some(_)) => cfg.medium_points,
     };
     let elapsed = now_ms.saturating_sub(user.risk_at_ms).max(0) as f64;
     let half_life = cfg.half_life_ms.max(1) as f64;
-    user.risk = user.risk * 0.5f64.powf(elapsed / half_life) + points;
+    user.risk *= 0.5f64.powf(elapsed / half_life);
+    if user.risk < 1.0 {
+        user.risk_rules = 0;
+    }
+    let bit = 1u16 << (signal.rule as u16);
+    // A rule's weak signals count once per episode (a sweep hits on every
+    // event; it is one signal).
+    if user.risk_rules & bit != 0 && points <= cfg.low_points {
+        return None;
+    }
+    user.risk += points;
+    user.risk_rules |= bit;
     user.risk_at_ms = now_ms.max(user.risk_at_ms);
-    if user.risk < cfg.threshold {
+    if user.risk < cfg.threshold || user.risk_rules.count_ones() < 2 {
         return None;
     }
     let score = user.risk;
+    let rules = user.risk_rules.count_ones();
     user.risk = 0.0;
+    user.risk_rules = 0;
     Some(Hit::user(
         RuleId::CombinedRisk,
         Severity::High,
+        0.5 + 0.4 * super::ratio(score - cfg.threshold, cfg.threshold),
         format!("Several weak signals for a partner user (risk score {score:.0})"),
+        format!(
+            "risk score {score:.0} from {rules} rules (fires at {:.0}, halving every {} hours)",
+            cfg.threshold,
+            cfg.half_life_ms / 3_600_000
+        ),
     ))
 }

@@ -3,7 +3,7 @@
 
 use super::{Hit, SourceKey, span};
 use crate::config::SprayConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
 use crate::state::SourceState;
 
 /// Most failing users remembered per source.
@@ -40,6 +40,7 @@ pub(crate) fn check(
         SourceKey::Ip(ip) => ip.to_string(),
         SourceKey::Asn(asn) => format!("AS{asn}"),
     };
+    let average = attempts as f64 / users as f64;
     Some(Hit {
         rule: RuleId::PasswordSpray,
         severity: Severity::High,
@@ -48,5 +49,12 @@ pub(crate) fn check(
             span(cfg.window_ms)
         ),
         source: Some(key),
+        confidence: 0.9,
+        explanation: format!(
+            "{users} distinct users failed from {from} in {}, {average:.1} attempts each \
+             (fires from {min_users} users, at most {:.0} attempts each)",
+            span(cfg.window_ms),
+            cfg.max_attempts_per_user
+        ),
     })
 }

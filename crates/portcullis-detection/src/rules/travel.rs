@@ -3,13 +3,21 @@
 
 use super::{HOUR_MS, Hit};
 use crate::config::TravelConfig;
-use crate::finding::{RuleId, Severity};
+use crate::detection::{RuleId, Severity};
+use crate::novelty::NetworkNovelty;
 use crate::state::{GeoFix, UserState};
 
 const EARTH_RADIUS_KM: f64 = 6371.0;
 
-/// A successful sign-in at `fix`.
-pub(crate) fn check(cfg: &TravelConfig, user: &mut UserState, fix: GeoFix) -> Option<Hit> {
+/// A successful sign-in at `fix` from `network`. More confident when the
+/// far end is a network new to the user and not its partner's; less when it
+/// is the partner's own (an office the user flew to, a VPN exit).
+pub(crate) fn check(
+    cfg: &TravelConfig,
+    user: &mut UserState,
+    fix: GeoFix,
+    network: Option<NetworkNovelty>,
+) -> Option<Hit> {
     let previous = user.last_geo.replace(fix)?;
     if previous.asn.is_some() && previous.asn == fix.asn {
         return None;
@@ -28,11 +36,30 @@ pub(crate) fn check(cfg: &TravelConfig, user: &mut UserState, fix: GeoFix) -> Op
         return None;
     }
     let minutes = fix.time_ms.saturating_sub(previous.time_ms).max(0) / 60_000;
+    let mut confidence = 0.6;
+    let mut about = String::new();
+    if let Some(n) = network {
+        if n.partner_owns {
+            confidence -= 0.25;
+            about = format!("; AS{} is the partner's own network", n.asn);
+        } else if n.user_uses == 0 {
+            confidence += 0.2;
+            about = format!(
+                "; 0 of {} earlier sign-ins from AS{}",
+                n.user_sign_ins, n.asn
+            );
+        }
+    }
     Some(Hit::user(
         RuleId::ImpossibleTravel,
         Severity::Medium,
+        confidence,
         format!(
             "Partner user signed in {km:.0} km away {minutes} minutes after the previous sign-in"
+        ),
+        format!(
+            "{km:.0} km in {minutes} minutes ({speed:.0} km/h, more than {:.0}){about}",
+            cfg.max_speed_kmh
         ),
     ))
 }

@@ -1,7 +1,7 @@
 //! Event builders for the engine tests.
 #![allow(dead_code, reason = "each test binary uses a subset")]
 
-use portcullis_detection::{Engine, Event, EventClass, Finding, RuleId, Status};
+use portcullis_detection::{Detection, Engine, Event, EventClass, RuleId, Status};
 
 pub const MIN: i64 = 60_000;
 pub const HOUR: i64 = 60 * MIN;
@@ -69,7 +69,7 @@ pub fn at(e: Event, place: (&str, f64, f64), asn: u32) -> Event {
 }
 
 /// Processes events, returning every finding.
-pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<Finding> {
+pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<Detection> {
     events
         .into_iter()
         .flat_map(|e| engine.process(&e))
@@ -77,7 +77,7 @@ pub fn run(engine: &mut Engine, events: impl IntoIterator<Item = Event>) -> Vec<
 }
 
 /// The new (not updated) findings of `rule`.
-pub fn new_of(findings: &[Finding], rule: RuleId) -> Vec<&Finding> {
+pub fn new_of(findings: &[Detection], rule: RuleId) -> Vec<&Detection> {
     findings
         .iter()
         .filter(|f| f.rule == rule && !f.is_update)
@@ -95,4 +95,14 @@ pub fn settled_user(user: &str, days: i64) -> Vec<Event> {
             )
         })
         .collect()
+}
+
+/// Defaults, with baselines taken as learned from the first event: the rule
+/// tests exercise each rule's mechanics on users with little history.
+pub fn settled() -> portcullis_detection::Config {
+    let mut config = portcullis_detection::Config::default();
+    config.learning.period_ms = 0;
+    config.learning.min_events = 0;
+    config.escalation.full_history_days = 1.0;
+    config
 }

@@ -27,3 +27,18 @@ fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
     }
     Ok(())
 }
+
+/// Imports `bytes` as STIX JSON when they start with `{` or `[` (after
+/// white space), otherwise as CSV.
+///
+/// # Errors
+///
+/// The importer's.
+pub fn import_bytes(bytes: &[u8]) -> Result<ImportReport, ImportError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{' | b'[')) {
+        parse_stix_bundle(bytes)
+    } else {
+        parse_csv(bytes)
+    }
+}

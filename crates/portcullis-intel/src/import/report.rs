@@ -107,12 +107,4 @@ pub enum ImportError {
     /// Readable input of a shape we do not know.
     #[error("unknown schema: {0}")]
     UnknownSchema(String),
-    /// A file that cannot be read.
-    #[error("cannot read `{path}`: {reason}")]
-    Io {
-        /// The file.
-        path: String,
-        /// What went wrong.
-        reason: String,
-    },
 }

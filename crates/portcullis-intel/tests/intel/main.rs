@@ -7,8 +7,8 @@
 )]
 //! The integration tests of `portcullis-intel`, in one binary.
 
-mod cli;
 mod conformance_patterns;
+mod import_any;
 mod import_csv;
 mod import_stix;
 mod index;

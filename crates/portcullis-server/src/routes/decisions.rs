@@ -1,8 +1,9 @@
 //! `POST /v1/decisions`: may this partner user do this in this customer
 //! tenant, now? Services (resource providers) and operators.
 
+mod wire;
+
 use axum::extract::State;
-use portcullis_decision::{Decision, DecisionRequest};
 use portcullis_domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +12,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Authenticated};
 use crate::state::AppState;
+use wire::{Decision, DecisionRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -52,20 +54,31 @@ async fn decide(
 ) -> ApiResult<axum::Json<DecisionOutput>> {
     let output = match input {
         DecisionInput::Single(request) => {
-            let mut decisions = state
-                .portcullis
-                .decide(&caller, std::slice::from_ref(&request))
-                .await?;
+            let request = portcullis_decision::DecisionRequest::from(request);
+            let mut decisions = wire_decisions(
+                state
+                    .portcullis
+                    .decide(&caller, std::slice::from_ref(&request))
+                    .await?,
+            );
             match decisions.pop() {
                 Some(decision) => DecisionOutput::Single(decision),
                 None => DecisionOutput::Batch { decisions },
             }
         }
-        DecisionInput::Batch(batch) => DecisionOutput::Batch {
-            decisions: state.portcullis.decide(&caller, &batch.checks).await?,
-        },
+        DecisionInput::Batch(batch) => {
+            let checks: Vec<portcullis_decision::DecisionRequest> =
+                batch.checks.into_iter().map(Into::into).collect();
+            DecisionOutput::Batch {
+                decisions: wire_decisions(state.portcullis.decide(&caller, &checks).await?),
+            }
+        }
     };
     Ok(axum::Json(output))
+}
+
+fn wire_decisions(decisions: Vec<portcullis_decision::Decision>) -> Vec<Decision> {
+    decisions.into_iter().map(Decision::from).collect()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

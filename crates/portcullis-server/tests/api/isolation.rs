@@ -219,6 +219,7 @@ async fn isolation(server: &TestServer) {
     let w = World::build(server).await;
     let before = snapshot(server, &w).await;
     let audit_before = server.audit("").await;
+    every_record_names_a_known_operation(&audit_before);
     let audit_b_before = server.audit(&format!("tenant_id={}", w.b)).await;
 
     let observed = sweep(server, &w).await;
@@ -259,6 +260,24 @@ async fn isolation(server: &TestServer) {
     eprintln!("{table}");
 
     scoped_admins_reach_their_own_tenant(server, &w).await;
+}
+
+/// Every operation a use case wrote while building the world is an
+/// `AuditOperation` variant, so the change feed and the docs know it.
+fn every_record_names_a_known_operation(records: &[Value]) {
+    let mut seen = BTreeSet::new();
+    for record in records {
+        let op = str_field(record, "operation");
+        assert!(
+            portcullis_domain::AuditOperation::from_name(&op).is_some(),
+            "audit record {record} names `{op}`, which is not an AuditOperation"
+        );
+        seen.insert(op);
+    }
+    assert!(
+        seen.len() >= 15,
+        "the world exercises few operations: {seen:?}"
+    );
 }
 
 /// The positive side: the partner admin of A manages A's directory, the

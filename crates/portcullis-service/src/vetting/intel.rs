@@ -197,7 +197,7 @@ impl Portcullis {
     ) -> Result<IntelImportReport, ServiceError> {
         access::require_operator(&caller.principal, "import threat intelligence")?;
         let source = source_name(source)?;
-        let report = portcullis_intel::cli::import_bytes(body)
+        let report = portcullis_intel::import_bytes(body)
             .map_err(|err| portcullis_domain::ValidationError::new("body", err.to_string()))?;
         let rows: Vec<StoredIndicator> = report
             .indicators

@@ -6,11 +6,10 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::{AttackKind, Label, LabelSubject, Scenario};
-use crate::config::Config;
-use crate::engine::Engine;
-use crate::finding::{Finding, FindingSubject, RuleId};
-use crate::intel::{IntelLookup, IntelMatch};
+use crate::{AttackKind, Label, LabelSubject, LookAlike, LookAlikeKind, Scenario};
+use portcullis_detection::{
+    ConfidenceLevel, Config, Detection, DetectionSubject, Engine, IntelLookup, IntelMatch, RuleId,
+};
 
 /// A finding belongs to an attack if it is about the attack's subject and
 /// starts between an hour before and a day after it.
@@ -35,6 +34,13 @@ impl KindRecall {
     }
 }
 
+/// How many look-alikes of one kind were labelled and alerted on.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct LookAlikeCount {
+    pub labelled: usize,
+    pub alerted: usize,
+}
+
 /// The figures of one labelled month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -44,10 +50,28 @@ pub struct Report {
     /// New findings not attributable to any injected attack.
     pub false_findings: usize,
     pub false_by_rule: BTreeMap<RuleId, usize>,
+    /// False findings at High confidence: what default containment would
+    /// have contained.
+    pub false_high_confidence: usize,
     pub findings: usize,
+    pub look_alikes: BTreeMap<LookAlikeKind, LookAlikeCount>,
 }
 
 impl Report {
+    /// Recall over every injected attack.
+    pub fn overall_recall(&self) -> f64 {
+        let injected: usize = self.recall.values().map(|r| r.injected).sum();
+        let detected: usize = self.recall.values().map(|r| r.detected).sum();
+        KindRecall { injected, detected }.recall()
+    }
+
+    /// Labelled look-alikes, and those with a finding.
+    pub fn look_alikes_alerted(&self) -> (usize, usize) {
+        self.look_alikes
+            .values()
+            .fold((0, 0), |(l, a), c| (l + c.labelled, a + c.alerted))
+    }
+
     /// False findings per 1,000 user-days.
     pub fn false_per_1000_user_days(&self) -> f64 {
         self.false_findings as f64 * 1000.0 / self.user_days.max(1) as f64
@@ -61,6 +85,7 @@ impl fmt::Display for Report {
             "{} events, {} user-days, {} findings",
             self.events, self.user_days, self.findings
         )?;
+        writeln!(f, "  recall overall {:.2}", self.overall_recall())?;
         for (kind, r) in &self.recall {
             writeln!(
                 f,
@@ -71,11 +96,19 @@ impl fmt::Display for Report {
                 r.recall()
             )?;
         }
+        let (labelled, alerted) = self.look_alikes_alerted();
+        writeln!(f, "  benign look-alikes alerted: {alerted} of {labelled}")?;
+        for (kind, c) in &self.look_alikes {
+            if c.alerted > 0 {
+                writeln!(f, "    {kind:?}: {} of {}", c.alerted, c.labelled)?;
+            }
+        }
         write!(
             f,
-            "  false findings: {} ({:.2} per 1,000 user-days)",
+            "  false findings: {} ({:.2} per 1,000 user-days; {} at High confidence)",
             self.false_findings,
-            self.false_per_1000_user_days()
+            self.false_per_1000_user_days(),
+            self.false_high_confidence
         )?;
         for (rule, n) in &self.false_by_rule {
             write!(f, "\n    {} {}: {n}", rule.id(), rule.name())?;
@@ -102,7 +135,7 @@ impl IntelLookup for ScenarioIntel {
 pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     let intel = ScenarioIntel(scenario.indicator_ips.iter().copied().collect());
     let mut engine = Engine::with_intel(config, Box::new(intel));
-    let findings: Vec<Finding> = scenario
+    let findings: Vec<Detection> = scenario
         .events
         .iter()
         .flat_map(|e| engine.process(e))
@@ -131,11 +164,27 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     }
     let mut false_by_rule = BTreeMap::new();
     let mut false_findings = 0;
+    let mut false_high_confidence = 0;
     for f in &findings {
         if !scenario.labels.iter().any(|l| belongs(f, l)) {
             false_findings += 1;
             *false_by_rule.entry(f.rule).or_insert(0) += 1;
+            if f.confidence_level() == ConfidenceLevel::High {
+                false_high_confidence += 1;
+            }
         }
+    }
+    let mut look_alikes: BTreeMap<LookAlikeKind, LookAlikeCount> = BTreeMap::new();
+    for l in &scenario.look_alikes {
+        let count = look_alikes.entry(l.kind).or_default();
+        count.labelled += 1;
+        // A finding that belongs to an attack on the same user is not a
+        // false alert on the look-alike.
+        count.alerted += usize::from(
+            findings
+                .iter()
+                .any(|f| alerts(f, l) && !scenario.labels.iter().any(|a| belongs(f, a))),
+        );
     }
     Report {
         events: scenario.events.len(),
@@ -143,15 +192,25 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
         recall,
         false_findings,
         false_by_rule,
+        false_high_confidence,
         findings: findings.len(),
+        look_alikes,
     }
 }
 
-fn belongs(finding: &Finding, label: &Label) -> bool {
+fn alerts(finding: &Detection, look_alike: &LookAlike) -> bool {
+    finding
+        .user()
+        .is_some_and(|u| look_alike.users.iter().any(|l| l == u))
+        && finding.first_seen_ms >= look_alike.start_ms - BEFORE_MS
+        && finding.first_seen_ms <= look_alike.end_ms + AFTER_MS
+}
+
+fn belongs(finding: &Detection, label: &Label) -> bool {
     let same = match (&finding.subject, &label.subject) {
-        (FindingSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
-        (FindingSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
-        (FindingSubject::Network { .. }, LabelSubject::Source(source)) => {
+        (DetectionSubject::User { uid, .. }, LabelSubject::User(user)) => uid == user,
+        (DetectionSubject::Source { ip }, LabelSubject::Source(source)) => ip == source,
+        (DetectionSubject::Network { .. }, LabelSubject::Source(source)) => {
             finding.evidence.iter().any(|e| e.src_ip == Some(*source))
         }
         _ => false,

@@ -2,8 +2,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::ScenarioConfig;
-use crate::event::{Event, EventClass, Status};
+use crate::ScenarioConfig;
+use portcullis_detection::{Event, EventClass, Status};
 
 pub(crate) const MIN: i64 = 60_000;
 pub(crate) const HOUR: i64 = 60 * MIN;
@@ -59,12 +59,29 @@ pub(crate) struct Tenant {
     pub customers: Vec<String>,
 }
 
+/// What a user does for a living, as far as privileged operations go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Technician,
+    /// Assigns roles, adds app credentials, changes federation routinely.
+    Admin,
+}
+
 pub(crate) struct User {
     pub id: String,
     pub tenant: usize,
     pub home: usize,
-    /// Local hour the working day starts.
+    /// Local hour the working day starts (22 for a night shift).
     pub start_hour: i64,
+    /// Follow-the-sun: on odd weeks the day starts at this hour instead.
+    pub alternate_start: Option<i64>,
+    pub role: Role,
+    /// Sweeps its usual customers on patch days.
+    pub patcher: bool,
+    /// A new hire's first day (0 for staff already there).
+    pub first_day: i64,
+    /// From this day on, the user's home ISP is this one instead.
+    pub new_isp: Option<(i64, u32)>,
     /// Usual networks, primary first.
     pub asns: Vec<u32>,
     pub ip_base: u32,
@@ -86,11 +103,20 @@ pub(crate) struct World {
     pub benign_escalation_rate: f64,
 }
 
-fn isp_asn(home: usize, k: usize) -> u32 {
+/// Consumer ISP `k` of country `home` (several per country).
+pub(crate) fn isp_asn(home: usize, k: usize) -> u32 {
     7000 + (home as u32) * 10 + k as u32
 }
 
-const ORDINARY_OPS: [&str; 6] = [
+/// Operations administrators perform as part of their job.
+pub(crate) const ADMIN_OPS: [&str; 4] = [
+    "roles.assignments.create",
+    "applications.credentials.add",
+    "federation.update",
+    "consents.grant",
+];
+
+pub(crate) const ORDINARY_OPS: [&str; 6] = [
     "users.read",
     "users.read",
     "mailboxes.read",
@@ -114,7 +140,9 @@ impl World {
                 .enumerate()
                 .map(|(k, _)| 1000 + (t as u32) * 10 + k as u32)
                 .collect();
-            let customers = (0..60).map(|k| format!("cust-{t}-{k}")).collect();
+            let customers = (0..config.customers_per_tenant)
+                .map(|k| format!("cust-{t}-{k}"))
+                .collect();
             tenants.push(Tenant {
                 id: format!("partner-{t}"),
                 homes,
@@ -128,7 +156,12 @@ impl World {
                 let home = tenant.homes.get(slot).copied().unwrap_or(0);
                 let office = tenant.offices.get(slot).copied().unwrap_or(1000);
                 let isp = isp_asn(home, rng.usize(..3));
-                let asns = if rng.f64() < 0.7 {
+                let first_day = if rng.f64() < 0.04 {
+                    8 + rng.i64(0..(config.days - 16).max(1))
+                } else {
+                    0
+                };
+                let asns = if rng.f64() < 0.7 || first_day > 0 {
                     vec![office, isp]
                 } else {
                     vec![isp, office]
@@ -137,11 +170,35 @@ impl World {
                 rng.shuffle(&mut pool);
                 pool.truncate(4 + rng.usize(..12));
                 let index = users.len();
+                let shift = rng.f64();
+                let (start_hour, alternate_start) = if shift < 0.08 {
+                    (21 + rng.i64(0..3), None)
+                } else if shift < 0.13 {
+                    (7, Some(15))
+                } else {
+                    (7 + rng.i64(0..3), None)
+                };
+                let role = if rng.f64() < 0.12 {
+                    Role::Admin
+                } else {
+                    Role::Technician
+                };
+                let new_isp = (rng.f64() < 0.1).then(|| {
+                    (
+                        7 + rng.i64(0..(config.days - 10).max(1)),
+                        isp_asn(home, 3 + rng.usize(..4)),
+                    )
+                });
                 users.push(User {
                     id: format!("user-{t}-{u}"),
                     tenant: t,
                     home,
-                    start_hour: 7 + rng.i64(0..3),
+                    start_hour,
+                    alternate_start,
+                    role,
+                    patcher: rng.f64() < 0.35,
+                    first_day,
+                    new_isp,
                     asns,
                     ip_base: 0x6440_0000 + (index as u32) * 16,
                     customers: pool,
@@ -171,8 +228,12 @@ impl World {
         let primary = user.asns.first().copied().unwrap_or(0);
         let secondary = user.asns.get(1).copied().unwrap_or(primary);
         let asn = if rng.f64() < 0.85 { primary } else { secondary };
-        match user.new_office {
+        let asn = match user.new_office {
             Some((from, office)) if day >= from && asn < 7000 => office,
+            _ => asn,
+        };
+        match user.new_isp {
+            Some((from, isp)) if day >= from && asn >= 7000 => isp,
             _ => asn,
         }
     }
@@ -183,57 +244,11 @@ impl World {
         START + day * DAY + hour_ms - offset * HOUR
     }
 
-    pub(crate) fn ordinary_month(&self, rng: &mut fastrand::Rng) -> Vec<Event> {
-        let mut events = Vec::new();
-        for user in &self.users {
-            if user.dormant {
-                continue;
-            }
-            for day in 0..self.days {
-                if day % 7 >= 5 || user.away.contains(&day) || rng.f64() < 0.08 {
-                    continue;
-                }
-                let home = HOMES.get(user.home).copied().unwrap_or(HOMES[0]);
-                for _ in 0..2 + rng.usize(..4) {
-                    let customer = pick(rng, &user.customers);
-                    let t = self.local(user, day, user.start_hour * HOUR + rng.i64(0..7 * HOUR));
-                    let asn = self.network(rng, user, day);
-                    self.session(rng, &mut events, user, &customer, t, home, asn);
-                }
-            }
-        }
-        events
-    }
-
-    /// A sign-in to `customer` at `t` followed by a few actions.
-    #[expect(clippy::too_many_arguments, reason = "a session is all of these")]
-    pub(crate) fn session(
-        &self,
-        rng: &mut fastrand::Rng,
-        events: &mut Vec<Event>,
-        user: &User,
-        customer: &str,
-        t: i64,
-        at: Place,
-        asn: u32,
-    ) {
-        if rng.f64() < 0.03 {
-            let mut failed = self.sign_in(user, customer, t - MIN, at, asn);
-            failed.status = Status::Failure;
-            events.push(failed);
-        }
-        events.push(self.sign_in(user, customer, t, at, asn));
-        for k in 0..2 + rng.i64(0..7) {
-            let op = if rng.f64() < self.benign_escalation_rate {
-                "roles.assignments.create"
-            } else {
-                pick_str(rng, &ORDINARY_OPS)
-            };
-            let mut e = self.action(user, customer, op, t + (k + 1) * 3 * MIN);
-            if rng.f64() < 0.02 {
-                e.status = Status::Failure;
-            }
-            events.push(e);
+    /// The local hour the user's working day starts on `day`.
+    pub(crate) fn start_hour(&self, user: &User, day: i64) -> i64 {
+        match user.alternate_start {
+            Some(alternate) if (day / 7) % 2 == 1 => alternate,
+            _ => user.start_hour,
         }
     }
 
@@ -286,7 +301,7 @@ impl World {
             .filter(|i| {
                 self.users
                     .get(*i)
-                    .is_some_and(|u| !u.taken && !u.dormant && ok(self, u))
+                    .is_some_and(|u| !u.taken && !u.dormant && u.first_day == 0 && ok(self, u))
             })
             .collect();
         let i = *candidates.get(rng.usize(..candidates.len().max(1)))?;
@@ -308,7 +323,7 @@ pub(crate) fn pick(rng: &mut fastrand::Rng, items: &[String]) -> String {
         .unwrap_or_default()
 }
 
-fn pick_str<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
+pub(crate) fn pick_str<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
     items
         .get(rng.usize(..items.len().max(1)))
         .copied()

@@ -2,9 +2,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::population::{ATTACKER_PLACES, DAY, HOMES, HOUR, MIN, START, World, pick};
-use super::{AttackKind, Label, LabelSubject, ScenarioConfig};
-use crate::event::{Event, Status};
+use crate::population::{
+    ATTACKER_PLACES, DAY, HOMES, HOUR, MIN, Role, START, World, isp_asn, pick,
+};
+use crate::{AttackKind, Label, LabelSubject, ScenarioConfig};
+use portcullis_detection::{Event, Status};
 
 pub(crate) struct Injected {
     pub events: Vec<Event>,
@@ -12,8 +14,8 @@ pub(crate) struct Injected {
     pub indicator_ips: Vec<IpAddr>,
 }
 
-/// Attacks start after the learning period.
-const FIRST_DAY: i64 = 10;
+/// Attacks start two weeks in (the engine's learning period is one).
+const FIRST_DAY: i64 = 14;
 
 pub(crate) fn inject(
     rng: &mut fastrand::Rng,
@@ -25,7 +27,8 @@ pub(crate) fn inject(
         labels: Vec::new(),
         indicator_ips: Vec::new(),
     };
-    let last_day = (world.days - 2).max(FIRST_DAY + 1);
+    // Room for a week-long slow-and-low before the month ends.
+    let last_day = (world.days - 8).max(FIRST_DAY + 1);
     for n in 0..config.attacks_per_kind {
         for kind in AttackKind::ALL {
             let day = FIRST_DAY + rng.i64(0..last_day - FIRST_DAY);
@@ -61,7 +64,14 @@ fn attack(
     if kind == AttackKind::PasswordSpray {
         return Some(spray(rng, world, out, day, n));
     }
-    let i = world.pick_user(rng, |_, _| true)?;
+    // Attackers of the escalation kind pick accounts whose owners do not
+    // routinely do what they are about to do.
+    let i = world.pick_user(rng, |_, u| match kind {
+        AttackKind::EscalationSequence => u.role == Role::Technician,
+        // Off-hours is the victim's off-hours: six hours before its day.
+        AttackKind::OffHours => u.alternate_start.is_none(),
+        _ => true,
+    })?;
     if kind == AttackKind::DormantAccount
         && let Some(u) = world.users.get_mut(i)
     {
@@ -99,7 +109,7 @@ fn attack(
         AttackKind::ImpossibleTravel => {
             events.push(world.sign_in(user, &customer, t, home, asn));
             let far = HOMES.iter().copied().max_by(|a, b| {
-                let d = |p: &super::population::Place| {
+                let d = |p: &crate::population::Place| {
                     (p.lat - home.lat).abs() + (p.long - home.long).abs()
                 };
                 d(a).total_cmp(&d(b))
@@ -139,14 +149,63 @@ fn attack(
             events.push(e);
         }
         AttackKind::OffHours => {
-            let night = world.local(user, day, 3 * HOUR + rng.i64(0..HOUR));
+            let night = world.local(user, day, (user.start_hour - 6) * HOUR + rng.i64(0..HOUR));
             events.push(world.sign_in(user, &customer, night, home, asn));
             events.push(world.action(user, &customer, "users.password.reset", night + 4 * MIN));
             events.push(world.action(user, &customer, "mailboxes.export", night + 9 * MIN));
         }
+        AttackKind::SlowAndLow => {
+            slow_and_low(rng, world, events, i, day, n)?;
+        }
         AttackKind::PasswordSpray => {}
     }
     Some(LabelSubject::User(user.id.clone()))
+}
+
+/// Over five to seven days, one or two sessions a day from a hosting network
+/// in the user's own country, each in a customer of the partner the user
+/// never worked with, reading mail and users. No burst, no new country.
+fn slow_and_low(
+    rng: &mut fastrand::Rng,
+    world: &World,
+    events: &mut Vec<Event>,
+    i: usize,
+    day: i64,
+    n: usize,
+) -> Option<()> {
+    let user = world.users.get(i)?;
+    let home = HOMES.get(user.home).copied()?;
+    let tenant = world.tenants.get(user.tenant)?;
+    let mut targets: Vec<&String> = tenant
+        .customers
+        .iter()
+        .filter(|c| !user.customers.contains(c))
+        .collect();
+    rng.shuffle(&mut targets);
+    let asn = isp_asn(user.home, 8) + 100 * (1 + n as u32 % 3);
+    let span = 5 + rng.i64(0..3);
+    let mut targets = targets.into_iter();
+    for d in (day..day + span).filter(|d| d % 7 < 5) {
+        for _ in 0..1 + rng.usize(..2) {
+            let Some(customer) = targets.next() else {
+                break;
+            };
+            let start = world.start_hour(user, d);
+            let t = world.local(user, d, (start + 1) * HOUR + rng.i64(0..5 * HOUR));
+            let mut e = world.sign_in(user, customer, t, home, asn);
+            e.src_ip = Some(attacker_ip(300 + n as u32));
+            events.push(e);
+            for k in 1..3 {
+                let op = if k == 1 {
+                    "users.read"
+                } else {
+                    "mailboxes.read"
+                };
+                events.push(world.action(user, customer, op, t + k * 2 * MIN));
+            }
+        }
+    }
+    Some(())
 }
 
 /// One attacker IP trying one password on 15 users across partners.

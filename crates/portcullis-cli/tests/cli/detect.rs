@@ -1,0 +1,76 @@
+//! `portcullis detect`: an OCSF NDJSON file through the detection engine,
+//! offline.
+
+use serde_json::Value;
+
+use crate::support::{portcullis, run, stderr, stdout};
+
+fn sign_in(uid: &str, customer: &str, t: i64) -> String {
+    format!(
+        r#"{{"class_uid":3002,"time":{t},"status_id":1,"user":{{"uid":"u","org":{{"uid":"p"}}}},"cloud":{{"account":{{"uid":"{customer}"}}}},"metadata":{{"uid":"{uid}"}}}}"#
+    )
+}
+
+fn action(uid: &str, customer: &str, op: &str, t: i64) -> String {
+    format!(
+        r#"{{"class_uid":6003,"time":{t},"status_id":1,"actor":{{"user":{{"uid":"u","org":{{"uid":"p"}}}}}},"api":{{"operation":"{op}"}},"cloud":{{"account":{{"uid":"{customer}"}}}},"metadata":{{"uid":"{uid}"}}}}"#
+    )
+}
+
+#[test]
+fn detect_writes_ocsf_findings_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = [
+        sign_in("e1", "c1", 1000),
+        action("e2", "c1", "applications.credentials.add", 2000),
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("in.ndjson"), input).unwrap();
+    let out = run(portcullis(dir.path()).args(["detect", "--input", "in.ndjson"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["class_uid"], 2004);
+    assert_eq!(lines[0]["finding_info"]["analytic"]["uid"], "PCD-006");
+    assert_eq!(lines[0]["evidences"][0]["metadata"]["uid"], "e2");
+    assert!(
+        stderr(&out).contains(
+            "2 lines, 2 events, 0 duplicates, 0 late, 0 bad lines; 1 new findings, 0 updates"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn detect_reports_bad_lines_by_number_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = [
+        sign_in("e1", "c1", 1000),
+        "{broken".to_owned(),
+        String::new(),
+        r#"{"class_uid":3002,"time":"yesterday","status_id":1,"user":{"uid":"u"}}"#.to_owned(),
+        action("e2", "c1", "roles.assignments.create", 2000),
+        sign_in("e1", "c1", 1000),
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("in.ndjson"), input).unwrap();
+    let out = run(portcullis(dir.path())
+        .args(["detect", "--input", "-"])
+        .stdin(std::fs::File::open(dir.path().join("in.ndjson")).unwrap()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("6 lines, 2 events, 1 duplicates, 0 late, 2 bad lines; 1 new findings"),
+        "good lines around bad ones still detect: {err}"
+    );
+    assert!(err.contains("\nline 2: event: is not JSON"), "{err}");
+    assert!(
+        err.contains("\nline 4: time: must be milliseconds since the Unix epoch"),
+        "{err}"
+    );
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
