@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use portcullis_domain::{
     Description, IsoDuration, PageRequest, PrincipalKind, SystemClock, TenantId, TokenId,
 };
-use portcullis_service::{Caller, NewToken, Portcullis};
+use portcullis_service::{Caller, NewToken, Portcullis, WorkerSchedule};
 use portcullis_store::{AuditStore, SqlStore, Store, TokenStore};
 
 use crate::config::{Config, FileConfig};
@@ -259,50 +259,27 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
             }))
         }
     };
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.changed().await;
+    // The background workers: follow commits of other nodes, the sweep,
+    // periodic vetting, detection and containment, webhook delivery and the
+    // posture round.
+    let schedule = WorkerSchedule {
+        vetting: config.vetting.round_interval(),
+        posture: config.posture.round_interval(),
+        ..WorkerSchedule::default()
     };
-    let follower = tokio::spawn(portcullis.clone().follow_changes(stopped(stop_rx.clone())));
-    // Store expiry and completed terminations, emit expiry warnings.
-    let sweeper = tokio::spawn(
-        portcullis
-            .clone()
-            .sweep_every(std::time::Duration::from_secs(60), stopped(stop_rx.clone())),
-    );
-    // Re-verify domains and re-screen approved partners periodically.
-    let vetting = config.vetting.round_interval().map(|every| {
-        tokio::spawn(
-            portcullis
-                .clone()
-                .vetting_every(every, stopped(stop_rx.clone())),
-        )
-    });
-    // Detections over the activity stream, and the containment policy.
-    let detection = tokio::spawn(portcullis.clone().detection_every(stopped(stop_rx.clone())));
-    // Send due webhook deliveries, signed, retrying with back-off.
-    let webhooks = tokio::spawn(
-        portcullis
-            .clone()
-            .webhooks_every(std::time::Duration::from_secs(5), stopped(stop_rx.clone())),
-    );
-    // Suspend partners whose posture grace ended; mark stale snapshots.
-    let posture = config.posture.round_interval().map(|every| {
-        tokio::spawn(
-            portcullis
-                .clone()
-                .posture_every(every, stopped(stop_rx.clone())),
-        )
-    });
+    let workers = {
+        let mut stop = stop_rx.clone();
+        tokio::spawn(portcullis.clone().run_workers(schedule, async move {
+            let _ = stop.changed().await;
+        }))
+    };
     let shutdown = async move {
         portcullis_server::shutdown_signal().await;
         let _ = stop_tx.send(true);
     };
     portcullis_server::serve(listener, app, shutdown).await?;
-    let _ = follower.await;
-    let _ = sweeper.await;
-    let _ = detection.await;
-    let _ = webhooks.await;
-    for task in [vetting, posture, nats].into_iter().flatten() {
+    let _ = workers.await;
+    if let Some(task) = nats {
         let _ = task.await;
     }
     portcullis.flush_events().await;

@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{TenantId, TokenId, ValidationError};
+use crate::{TenantId, TenantKind, TokenId, ValidationError};
 
 /// What an authenticated caller is allowed to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -16,10 +16,23 @@ pub enum PrincipalKind {
     CustomerAdmin,
     /// A resource provider of the platform (calls the decision API).
     Service,
+    /// Portcullis itself doing background work (the sweep, re-screening,
+    /// posture rounds, detection and its containment policy, webhook
+    /// delivery). Never authenticates: no token is ever of this kind.
+    System,
 }
 
 impl PrincipalKind {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
+        Self::Operator,
+        Self::PartnerAdmin,
+        Self::CustomerAdmin,
+        Self::Service,
+        Self::System,
+    ];
+
+    /// The kinds a token may be minted for: all but `system`.
+    pub const TOKEN_KINDS: [Self; 4] = [
         Self::Operator,
         Self::PartnerAdmin,
         Self::CustomerAdmin,
@@ -32,6 +45,7 @@ impl PrincipalKind {
             Self::PartnerAdmin => "partner_admin",
             Self::CustomerAdmin => "customer_admin",
             Self::Service => "service",
+            Self::System => "system",
         }
     }
 
@@ -54,6 +68,15 @@ impl PrincipalKind {
     pub const fn is_tenant_scoped(self) -> bool {
         matches!(self, Self::PartnerAdmin | Self::CustomerAdmin)
     }
+
+    /// The kind of tenant a principal of this kind is bound to, if any.
+    pub const fn tenant_kind(self) -> Option<TenantKind> {
+        match self {
+            Self::PartnerAdmin => Some(TenantKind::Partner),
+            Self::CustomerAdmin => Some(TenantKind::Customer),
+            Self::Operator | Self::Service | Self::System => None,
+        }
+    }
 }
 
 impl fmt::Display for PrincipalKind {
@@ -72,12 +95,20 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Checks that tenant-scoped kinds have a tenant and the others do not.
+    /// Checks that tenant-scoped kinds have a tenant and the others do not,
+    /// and refuses `system`, which only [`Principal::system`] makes: no
+    /// credential ever stands for Portcullis itself.
     pub fn new(
         kind: PrincipalKind,
         tenant: Option<TenantId>,
         token: Option<TokenId>,
     ) -> Result<Self, ValidationError> {
+        if kind == PrincipalKind::System {
+            return Err(ValidationError::new(
+                "kind",
+                "`system` is reserved for Portcullis' own background work; use operator, partner_admin, customer_admin or service",
+            ));
+        }
         match (kind.is_tenant_scoped(), tenant) {
             (true, None) => Err(ValidationError::new(
                 "tenant_id",
@@ -104,6 +135,15 @@ impl Principal {
         }
     }
 
+    /// Portcullis itself, doing background work.
+    pub fn system() -> Self {
+        Self {
+            kind: PrincipalKind::System,
+            tenant: None,
+            token: None,
+        }
+    }
+
     pub fn kind(&self) -> PrincipalKind {
         self.kind
     }
@@ -117,11 +157,12 @@ impl Principal {
     }
 
     /// How the audit log names this principal: `operator token:<id>`,
-    /// `partner_admin token:<id>` or `operator cli`.
+    /// `partner_admin token:<id>`, `operator cli` or `system`.
     pub fn audit_name(&self) -> String {
-        match self.token {
-            Some(token) => format!("{} token:{token}", self.kind),
-            None => format!("{} cli", self.kind),
+        match (self.kind, self.token) {
+            (PrincipalKind::System, _) => PrincipalKind::System.as_str().to_owned(),
+            (kind, Some(token)) => format!("{kind} token:{token}"),
+            (kind, None) => format!("{kind} cli"),
         }
     }
 }
@@ -136,6 +177,27 @@ mod tests {
         assert!(Principal::new(PrincipalKind::CustomerAdmin, None, None).is_err());
         assert!(Principal::new(PrincipalKind::Operator, Some(TenantId::generate()), None).is_err());
         assert!(Principal::new(PrincipalKind::Service, None, None).is_ok());
+    }
+
+    #[test]
+    fn system_is_made_only_by_its_constructor_and_audited_as_system() {
+        let err = Principal::new(PrincipalKind::System, None, None).unwrap_err();
+        assert_eq!(err.field, "kind");
+        assert!(err.message.contains("`system` is reserved"));
+        assert!(Principal::new(PrincipalKind::System, None, Some(TokenId::generate())).is_err());
+        let system = Principal::system();
+        assert_eq!(system.kind(), PrincipalKind::System);
+        assert_eq!(system.tenant(), None);
+        assert_eq!(system.audit_name(), "system");
+        assert_eq!(Principal::local_operator().audit_name(), "operator cli");
+        assert!(!PrincipalKind::TOKEN_KINDS.contains(&PrincipalKind::System));
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_its_string() {
+        for kind in PrincipalKind::ALL {
+            assert_eq!(PrincipalKind::parse(kind.as_str()).unwrap(), kind);
+        }
     }
 
     #[test]

@@ -89,8 +89,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application over `portcullis`.
 pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
     let state = AppState {
+        metrics: Arc::new(Metrics::default().with_workers(portcullis.clone())),
         portcullis,
-        metrics: Arc::new(Metrics::default()),
     };
     let (router, openapi) = api(config);
     let document = Arc::new(openapi.to_json().unwrap_or_default());

@@ -6,8 +6,11 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
+use portcullis_service::{Portcullis, WorkerStats};
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
@@ -63,7 +66,51 @@ impl Default for Metrics {
     }
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WorkerLabels {
+    worker: String,
+}
+
+/// One counter family of the workers: name, help, and its value per worker.
+type WorkerFamily = (&'static str, &'static str, fn(&WorkerStats) -> u64);
+
+/// The background workers' run and failure counts, read at each scrape.
+#[derive(Debug)]
+struct WorkerCounts(Portcullis);
+
+impl Collector for WorkerCounts {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let stats = self.0.worker_stats();
+        let families: [WorkerFamily; 2] = [
+            ("worker_runs", "Runs of each background worker", |s| s.runs),
+            (
+                "worker_failures",
+                "Failed runs of each background worker",
+                |s| s.failures,
+            ),
+        ];
+        for (name, help, value) in families {
+            let mut family = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+            for stat in &stats {
+                let labels = WorkerLabels {
+                    worker: stat.worker.as_str().to_owned(),
+                };
+                ConstCounter::new(value(stat)).encode(family.encode_family(&labels)?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Metrics {
+    /// The same registry, also reporting `portcullis`' background workers.
+    #[must_use]
+    pub fn with_workers(mut self, portcullis: Portcullis) -> Self {
+        self.registry
+            .register_collector(Box::new(WorkerCounts(portcullis)));
+        self
+    }
+
     /// The registry in the Prometheus / OpenMetrics text format.
     pub fn render(&self) -> Result<String, std::fmt::Error> {
         let mut out = String::new();

@@ -1,7 +1,7 @@
 use portcullis_domain::AuditFilter;
 use portcullis_domain::{AuditChainBreak, AuditRecord, Page, PageRequest};
 
-use crate::{Caller, Portcullis, ServiceError, access};
+use crate::{Caller, Portcullis, ServiceError, caller_rules};
 
 impl Portcullis {
     /// Pages through the audit log (operators only).
@@ -11,7 +11,7 @@ impl Portcullis {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, ServiceError> {
-        access::require_operator(&caller.principal, "read the audit log")?;
+        caller_rules::require_operator(&caller.principal, "read the audit log")?;
         Ok(self.store.list_audit(filter, page).await?)
     }
 
@@ -20,7 +20,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
     ) -> Result<Result<i64, AuditChainBreak>, ServiceError> {
-        access::require_operator(&caller.principal, "verify the audit log")?;
+        caller_rules::require_operator(&caller.principal, "verify the audit log")?;
         Ok(self.store.verify_audit().await?)
     }
 }

@@ -23,6 +23,11 @@ impl Caller {
         Self::new(Principal::local_operator())
     }
 
+    /// Portcullis itself, doing background work (audited as `system`).
+    pub fn system() -> Self {
+        Self::new(Principal::system())
+    }
+
     pub(crate) fn audit(&self, at: Timestamp) -> AuditContext {
         AuditContext::new(
             &self.principal,

@@ -3,88 +3,84 @@
 //! [`Portcullis`] is what the interfaces call: each use case authorizes the
 //! [`Caller`], validates what the store cannot, and makes the change through
 //! the store, which records it in the audit chain in the same transaction.
-//! The access rules of every use case live in [`access`].
+//!
+//! The use cases are grouped by the defence they serve, each in its folder:
+//! `directory` (tenants, partner users, groups, tokens), `vetting`,
+//! `posture`, `least_privilege` (relationships, assignments, activations,
+//! decisions and the decision cache), `activity` (events, detection,
+//! findings, containment) and `webhooks`. Who may call what is decided in
+//! [`caller_rules`], the only place that looks at a caller's kind; the
+//! background loops run in [`workers`], audited as the `system` principal.
 
-pub mod access;
-mod activations;
-mod assignments;
+mod activity;
 mod audit;
 mod caller;
-mod decisions;
-mod detection;
-mod engine;
+pub mod caller_rules;
+mod directory;
 mod error;
-mod events;
-mod findings;
-mod groups;
-mod ingest;
-mod partners;
+mod least_privilege;
 mod posture;
-mod relationship_views;
-mod relationships;
-mod sweep;
-mod sync;
-mod tenants;
-mod token_cache;
-mod tokens;
-mod users;
 mod vetting;
 pub mod webhooks;
+pub mod workers;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 
 use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
-pub use activations::{ActivationDecision, NewActivation};
-pub use assignments::{AssignmentPatch, NewAssignment};
+pub use activity::{
+    ContainmentRule, DetectionConfig, DetectionRound, IngestReport, LineRejection,
+    MAX_BATCH_EVENTS, decision_event,
+};
 pub use caller::Caller;
-pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
-pub use engine::Engine;
+pub use directory::{NewToken, TOKEN_PREFIX, hash_secret};
 pub use error::ServiceError;
-pub use events::decision_event;
-pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
+pub use least_privilege::{
+    ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
+    NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
+};
 pub use portcullis_domain::ContainmentKind;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };
-pub use relationship_views::LIFECYCLE_OPERATIONS;
-pub use relationships::{NewRelationship, RelationshipPatch};
-pub use sweep::SweepReport;
-pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};
 pub use vetting::{
     CaseDetail, ChallengeInstructions, DEFAULT_HIT_THRESHOLD, IntelHit, IntelImportReport,
     RescreenReport, ReviewResult, TaxiiPull, TaxiiPullReport, VettingConfig, VettingRound,
     WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
 pub use webhooks::{DeliveryRound, NewWebhook, WebhookConfig};
+pub use workers::{WorkerSchedule, WorkerStats};
 
 /// How long activity events are kept unless configured otherwise.
 pub const DEFAULT_EVENT_RETENTION_DAYS: i64 = 90;
 
-/// The application: a store, a clock, and the decision engine.
+/// The application: a store, a clock, the decision cache, and each
+/// defence's runtime state.
 #[derive(Debug, Clone)]
 pub struct Portcullis {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    engine: Arc<Engine>,
+    decisions: Arc<DecisionCache>,
     /// The last audit sequence number reflected in the index.
     synced: Arc<AtomicI64>,
     /// Decision events on their way to the activity stream.
-    events: Arc<events::EventQueue>,
+    events: Arc<activity::events::EventQueue>,
     /// Recently authenticated tokens.
-    token_cache: Arc<token_cache::TokenCache>,
+    token_cache: Arc<directory::token_cache::TokenCache>,
     /// How long activity events are kept, in milliseconds (`None`: for ever).
     event_retention_ms: Option<i64>,
     /// The detection engine and its position in the event stream.
-    detection: Arc<detection::DetectionRuntime>,
+    detection: Arc<activity::DetectionRuntime>,
     /// Vetting's configuration, resolver and watchlist index.
     vetting: Arc<vetting::VettingRuntime>,
     /// Posture's configuration and the baseline in force.
     posture: Arc<posture::PostureRuntime>,
     /// Webhook delivery settings and HTTP client.
     webhooks: Arc<webhooks::WebhookRuntime>,
+    /// Runs and failures of each background worker.
+    workers: Arc<workers::WorkerMetrics>,
 }
 
 impl Portcullis {
@@ -104,22 +100,23 @@ impl Portcullis {
         Self {
             store,
             clock,
-            engine: Arc::new(Engine::new(catalog)),
+            decisions: Arc::new(DecisionCache::new(catalog)),
             synced: Arc::new(AtomicI64::new(0)),
-            events: Arc::new(events::EventQueue::default()),
-            token_cache: Arc::new(token_cache::TokenCache::default()),
+            events: Arc::new(activity::events::EventQueue::default()),
+            token_cache: Arc::new(directory::token_cache::TokenCache::default()),
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
             event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
-            detection: Arc::new(detection::DetectionRuntime::new(DetectionConfig::default())),
+            detection: Arc::new(activity::DetectionRuntime::new(DetectionConfig::default())),
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
+            workers: Arc::new(workers::WorkerMetrics::default()),
         }
     }
 
     /// The same application with these detection settings.
     #[must_use]
     pub fn with_detection(mut self, config: DetectionConfig) -> Self {
-        self.detection = Arc::new(detection::DetectionRuntime::new(config));
+        self.detection = Arc::new(activity::DetectionRuntime::new(config));
         self
     }
 
@@ -155,19 +152,10 @@ impl Portcullis {
         Ok(app)
     }
 
-    /// Rebuilds the decision index from the store. The audit sequence is
-    /// read first, so that [`Portcullis::catch_up`] re-applies anything
-    /// committed while the snapshot was read.
-    pub async fn reload_index(&self) -> Result<(), ServiceError> {
-        let seq = self.store.audit_head_seq().await?;
-        let snapshot = self.store.access_snapshot().await?;
-        self.engine.rebuild(&snapshot);
-        self.synced.store(seq, Ordering::SeqCst);
-        Ok(())
-    }
-
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+    /// The decision cache: the decision index every request of this
+    /// process reads.
+    pub fn decisions(&self) -> &Arc<DecisionCache> {
+        &self.decisions
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

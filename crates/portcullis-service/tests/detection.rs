@@ -51,7 +51,7 @@ fn denied_as_contained(app: &Portcullis, user: UserId, partner: TenantId) -> boo
         auth_strength: AuthStrength::PhishingResistant,
         source_ip: None,
     };
-    app.engine()
+    app.decisions()
         .decide_all(&[request], Timestamp::from_unix_millis(0))
         .remove(0)
         .reasons
@@ -149,6 +149,8 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .await
         .unwrap();
     assert_eq!(containments.items[0].finding_id, Some(findings[0].id));
+    // The containment policy acts as Portcullis itself.
+    assert_eq!(containments.items[0].created_by, "system");
 
     // Another node (or a restart) resumes where the first stopped: the old
     // events raise nothing new; the contained user stays denied from the store.

@@ -183,6 +183,9 @@ async fn sweep_stores_expiry_at_the_end_and_warns_once_per_threshold() {
         .await
         .unwrap();
     assert_eq!(expired.items.len(), 1);
+    // Background work is audited as Portcullis itself, not as an operator.
+    assert_eq!(expired.items[0].actor, "system");
+    assert_eq!(expired.items[0].actor_kind, "system");
     assert_eq!(
         w.store.verify_audit().await.unwrap(),
         Ok(w.store.audit_head_seq().await.unwrap())

@@ -136,7 +136,7 @@ impl World {
         };
         let decision = self
             .app
-            .engine()
+            .decisions()
             .decide_all(&[request], Timestamp::from_unix_millis(1_800_000_000_000))
             .remove(0);
         decision.reasons.contains(&DenyReason::PartnerNotAuthorized)

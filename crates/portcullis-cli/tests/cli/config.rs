@@ -56,6 +56,16 @@ fn token_create_refuses_an_unknown_kind_and_lists_the_choices() {
 }
 
 #[test]
+fn token_create_refuses_the_system_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(portcullis(dir.path()).args(["token", "create", "--kind", "system"]));
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("`system` is reserved"), "{message}");
+    assert!(stdout(&output).is_empty(), "no secret printed on failure");
+}
+
+#[test]
 fn token_create_refuses_a_partner_admin_without_tenant() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(portcullis(dir.path()).args(["token", "create", "--kind", "partner_admin"]));

@@ -114,3 +114,34 @@ pub fn application() -> serde_json::Value {
         "address": {"street": "1 High Street", "city": "London", "country": "GB"}
     })
 }
+
+/// A day, in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// An established partner user for the detection engine: OCSF sign-ins
+/// (with MFA) by `user` of `partner` to its usual `customers` in turn, four
+/// a day in the hour before the time of day of `before_ms`, on each of the
+/// eight days before it (32 events over 8 days: past the engine's default
+/// learning period of 7 days and 30 events). The last is a day and 15
+/// minutes before `before_ms`, where the suspicious part starts.
+pub fn usual_history(
+    user: &str,
+    partner: &str,
+    customers: &[&str],
+    before_ms: i64,
+) -> Vec<serde_json::Value> {
+    let mut events = Vec::new();
+    for day in (1..=8_i64).rev() {
+        for k in 0..4_i64 {
+            let customer = customers[events.len() % customers.len()];
+            events.push(serde_json::json!({
+                "class_uid": 3002, "time": before_ms - day * DAY_MS - (4 - k) * 15 * 60_000,
+                "status_id": 1, "is_mfa": true,
+                "metadata": {"uid": format!("history-{day}-{k}")},
+                "user": {"uid": user, "org": {"uid": partner}},
+                "cloud": {"account": {"uid": customer}},
+            }));
+        }
+    }
+    events
+}

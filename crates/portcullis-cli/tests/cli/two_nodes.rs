@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::{Served, application, create_token, offline_vetting_config, portcullis};
+use crate::support::{
+    Served, application, create_token, offline_vetting_config, portcullis, usual_history,
+};
 
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
@@ -151,6 +153,30 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
             json!({"user_principal_name": "alice@contoso.example", "display_name": "Alice"}),
         )
         .await;
+    // Alice has worked in Fabrikam and one other customer every day for the
+    // past eight days (her baseline is learned), sent before any decision
+    // about her so that detection reads her history first, as it would have.
+    let now = portcullis_domain::Clock::now(&portcullis_domain::SystemClock).unix_millis();
+    let history: Vec<String> = usual_history(&user, &partner, &[&customer, "customer-usual"], now)
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    let report: Value = a
+        .client
+        .post(format!("{}/v1/events", a.base))
+        .bearer_auth(&service)
+        .body(history.join("\n"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        json!({"accepted": history.len(), "duplicates": 0, "rejected": []}),
+        "the history is stored"
+    );
     let group = a
         .id(
             &format!("/v1/tenants/{partner}/groups"),
@@ -204,7 +230,10 @@ async fn termination_on_one_node_denies_on_the_other_within_a_second() {
 
     // A finding on node A (a tenant fan-out by Alice) contains her, and node
     // B denies her within a second of the finding.
-    // Near the decisions' own events in time, so the fan-out is all there is.
+    // Near the decisions' own events in time, so the fan-out is all there is:
+    // within seconds, 12 customers that neither Alice nor anyone at her
+    // partner ever reached (a finding from the 6th, as Alice is settled;
+    // High confidence by the 12th).
     let start = portcullis_domain::Clock::now(&portcullis_domain::SystemClock).unix_millis();
     let events: Vec<String> = (0..12)
         .map(|n| {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{portcullis, run, stderr, stdout};
+use crate::support::{portcullis, run, stderr, stdout, usual_history};
 
 #[test]
 fn screen_finds_a_transliterated_officer_and_reports_bad_lines() {
@@ -257,16 +257,31 @@ async fn intel_pull_imports_a_taxii_collection_and_resumes_after_added_last() {
 #[test]
 fn detect_replays_a_file_and_writes_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let mut lines: Vec<String> = (0..12)
-        .map(|n| {
-            serde_json::json!({"class_uid": 3002, "time": 1_800_000_000_000_i64 + n * 60_000, "status_id": 1,
-                "metadata": {"uid": format!("e{n}")},
-                "user": {"uid": "tech-1", "org": {"uid": "contoso"}},
-                "cloud": {"account": {"uid": format!("customer-{n}")}},
-                "src_endpoint": {"ip": "198.51.100.20"}, "is_mfa": true})
-            .to_string()
-        })
-        .collect();
+    let start = 1_800_000_000_000_i64;
+    // A technician who works in the same two customers every day, from the
+    // office address, ...
+    let mut lines: Vec<String> = usual_history(
+        "tech-1",
+        "contoso",
+        &["customer-usual-1", "customer-usual-2"],
+        start,
+    )
+    .into_iter()
+    .map(|mut e| {
+        e["src_endpoint"] = serde_json::json!({"ip": "198.51.100.20"});
+        e.to_string()
+    })
+    .collect();
+    // ... signs in to 12 customers nobody at the partner ever reached, one
+    // a minute.
+    lines.extend((0..12).map(|n| {
+        serde_json::json!({"class_uid": 3002, "time": start + n * 60_000, "status_id": 1,
+            "metadata": {"uid": format!("e{n}")},
+            "user": {"uid": "tech-1", "org": {"uid": "contoso"}},
+            "cloud": {"account": {"uid": format!("customer-{n}")}},
+            "src_endpoint": {"ip": "198.51.100.20"}, "is_mfa": true})
+        .to_string()
+    }));
     lines.insert(3, "{broken".into());
     std::fs::write(dir.path().join("month.ndjson"), lines.join("\n")).unwrap();
     let out = run(portcullis(dir.path()).args(["detect", "--input", "month.ndjson"]));

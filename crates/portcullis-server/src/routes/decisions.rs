@@ -95,7 +95,7 @@ async fn list_roles(
 ) -> ApiResult<axum::Json<RoleList>> {
     let items = state
         .portcullis
-        .engine()
+        .decisions()
         .catalog()
         .iter()
         .cloned()

@@ -104,6 +104,14 @@ async fn metrics_count_requests_under_the_route_template() {
     let once = scrape().await.text;
     assert_eq!(request_count(&once, "GET", route, 200), 1, "{once}");
     assert!(once.contains("http_request_duration_seconds"), "{once}");
+    // Every background worker is reported, whether or not it runs here.
+    for worker in ["follow_changes", "sweep", "detection", "webhooks"] {
+        assert!(
+            once.contains(&format!("worker_runs_total{{worker=\"{worker}\"}}"))
+                && once.contains(&format!("worker_failures_total{{worker=\"{worker}\"}}")),
+            "{once}"
+        );
+    }
 
     server.op_get(&path).await.expect_status(StatusCode::OK);
     server

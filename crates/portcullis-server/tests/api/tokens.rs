@@ -222,6 +222,12 @@ async fn scoped_tokens_need_a_tenant_of_the_right_kind() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
         ),
+        // Portcullis' own background principal is never minted.
+        (
+            json!({"kind": "system"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
         (
             json!({"kind": "partner_admin", "tenant_id": "nope"}),
             StatusCode::UNPROCESSABLE_ENTITY,

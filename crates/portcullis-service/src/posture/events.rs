@@ -63,7 +63,7 @@ impl crate::Portcullis {
         after: &PartnerPosture,
     ) {
         let from = after.suspended_from();
-        self.engine
+        self.decisions
             .update(|index| index.set_posture_suspension(after.tenant_id, from));
         if before == Some(after.state) {
             return;

@@ -16,10 +16,9 @@ mod upload;
 
 use portcullis_domain::PostureStanding;
 use portcullis_domain::{PartnerPosture, PostureReportRecord, PostureSnapshotInfo};
-use portcullis_domain::{Principal, PrincipalKind, RuleViolation, TenantId};
+use portcullis_domain::{RuleViolation, TenantId};
 use serde::Serialize;
 
-use crate::access::tenant_not_found;
 use crate::{Portcullis, ServiceError};
 
 pub use config::PostureConfig;
@@ -46,37 +45,6 @@ pub struct BaselineInfo {
     /// rationale, sections.
     #[schema(value_type = Vec<Object>)]
     pub requirements: Vec<portcullis_posture::Requirement>,
-}
-
-/// Posture records of a partner: operators, and partner admins of that
-/// partner; any other admin gets 404 as if the tenant did not exist;
-/// services are refused.
-pub(crate) fn may_touch_posture(
-    principal: &Principal,
-    tenant: TenantId,
-) -> Result<(), ServiceError> {
-    match principal.kind() {
-        PrincipalKind::Operator => Ok(()),
-        PrincipalKind::PartnerAdmin if principal.tenant() == Some(tenant) => Ok(()),
-        PrincipalKind::PartnerAdmin => Err(tenant_not_found(tenant)),
-        PrincipalKind::CustomerAdmin | PrincipalKind::Service => {
-            Err(ServiceError::Forbidden(format!(
-                "a `{}` may not read or upload posture snapshots",
-                principal.kind()
-            )))
-        }
-    }
-}
-
-/// Operators and partner admins (who are checked per record after);
-/// other kinds are refused before any lookup.
-pub(crate) fn may_read_posture(principal: &Principal, what: &str) -> Result<(), ServiceError> {
-    match principal.kind() {
-        PrincipalKind::Operator | PrincipalKind::PartnerAdmin => Ok(()),
-        PrincipalKind::CustomerAdmin | PrincipalKind::Service => Err(ServiceError::Forbidden(
-            format!("a `{}` may not {what}", principal.kind()),
-        )),
-    }
 }
 
 impl Portcullis {

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use portcullis_domain::{PageRequest, RecordId, RuleViolation, Timestamp};
 use portcullis_domain::{PartnerPosture, PostureFilter, PostureReportRecord};
@@ -13,7 +12,7 @@ use portcullis_store::AuditContext;
 use serde::Serialize;
 
 use super::judge::{Evidence, grace_over, is_stale, next_state};
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// What re-judging partners did.
@@ -58,7 +57,7 @@ impl Portcullis {
         caller: &Caller,
         dir: Option<&Path>,
     ) -> Result<BaselineReload, ServiceError> {
-        access::require_operator(&caller.principal, "reload the posture baseline")?;
+        caller_rules::require_operator(&caller.principal, "reload the posture baseline")?;
         let dir = dir.or(self.posture.config.baseline_dir.as_deref());
         let loaded = match dir {
             Some(dir) => Baseline::load_dir(dir),
@@ -101,7 +100,7 @@ impl Portcullis {
     /// One round: suspends non-compliant partners whose grace period has
     /// ended, and judges again compliant partners whose snapshot is stale.
     pub async fn posture_round(&self) -> Result<PostureRound, ServiceError> {
-        let caller = Caller::local_operator();
+        let caller = Caller::system();
         let now = self.clock.now();
         let config = self.posture.config.engine();
         let mut round = PostureRound::default();
@@ -126,28 +125,6 @@ impl Portcullis {
             }
         }
         Ok(round)
-    }
-
-    /// Runs [`Portcullis::posture_round`] every `every` until `shutdown`.
-    pub async fn posture_every(
-        self,
-        every: Duration,
-        shutdown: impl std::future::Future<Output = ()> + Send,
-    ) {
-        tokio::pin!(shutdown);
-        loop {
-            match self.posture_round().await {
-                Ok(round) if round != PostureRound::default() => {
-                    tracing::info!(?round, "posture round");
-                }
-                Ok(_) => {}
-                Err(err) => tracing::error!(%err, "posture round failed"),
-            }
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(every) => {}
-            }
-        }
     }
 
     async fn all_partner_postures(&self) -> Result<Vec<PartnerPosture>, ServiceError> {

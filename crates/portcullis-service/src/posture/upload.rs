@@ -8,8 +8,8 @@ use portcullis_domain::{Page, PageRequest, RecordId, RuleViolation, TenantId, Te
 use portcullis_posture::{Snapshot, evaluate};
 
 use super::judge::{Evidence, next_state};
-use super::{BaselineInfo, PostureUpload, may_read_posture, may_touch_posture};
-use crate::access::{self, tenant_not_found};
+use super::{BaselineInfo, PostureUpload};
+use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 fn invalid_snapshot(message: String) -> ServiceError {
@@ -34,17 +34,13 @@ impl Portcullis {
         tenant: TenantId,
         body: &[u8],
     ) -> Result<PostureUpload, ServiceError> {
-        may_touch_posture(&caller.principal, tenant)?;
-        let found = self
-            .store
-            .get_tenant(tenant)
-            .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; posture snapshots belong to partners"
-            )));
-        }
+        caller_rules::may_touch_posture(&caller.principal, tenant)?;
+        self.tenant_of_kind(
+            tenant,
+            TenantKind::Partner,
+            "posture snapshots belong to partners",
+        )
+        .await?;
         if body.len() > MAX_SNAPSHOT_BYTES {
             return Err(invalid_snapshot(format!(
                 "the snapshot is {} bytes; at most {MAX_SNAPSHOT_BYTES} are accepted",
@@ -112,13 +108,14 @@ impl Portcullis {
         caller: &Caller,
         id: RecordId,
     ) -> Result<PostureReportRecord, ServiceError> {
-        may_read_posture(&caller.principal, "read posture reports")?;
+        caller_rules::partner_scope(&caller.principal, "read posture reports")?;
         let report = self
             .store
             .posture_report(id)
             .await?
             .ok_or_else(|| report_not_found(id))?;
-        may_touch_posture(&caller.principal, report.tenant_id).map_err(|_| report_not_found(id))?;
+        caller_rules::may_touch_posture(&caller.principal, report.tenant_id)
+            .map_err(|_| report_not_found(id))?;
         Ok(report)
     }
 
@@ -128,7 +125,7 @@ impl Portcullis {
         caller: &Caller,
         tenant: TenantId,
     ) -> Result<PostureReportRecord, ServiceError> {
-        may_touch_posture(&caller.principal, tenant)?;
+        caller_rules::may_touch_posture(&caller.principal, tenant)?;
         self.store
             .latest_posture_report(tenant)
             .await?
@@ -143,7 +140,7 @@ impl Portcullis {
         caller: &Caller,
         tenant: TenantId,
     ) -> Result<PartnerPosture, ServiceError> {
-        may_touch_posture(&caller.principal, tenant)?;
+        caller_rules::may_touch_posture(&caller.principal, tenant)?;
         self.store.partner_posture(tenant).await?.ok_or_else(|| {
             ServiceError::NotFound(format!("partner tenant `{tenant}` has no posture state"))
         })
@@ -156,13 +153,13 @@ impl Portcullis {
         filter: PostureFilter,
         page: &PageRequest,
     ) -> Result<Page<PartnerPosture>, ServiceError> {
-        access::require_operator(&caller.principal, "list partners by posture")?;
+        caller_rules::require_operator(&caller.principal, "list partners by posture")?;
         Ok(self.store.list_partner_postures(&filter, page).await?)
     }
 
     /// The baseline in force (operators and partner admins).
     pub async fn posture_baseline(&self, caller: &Caller) -> Result<BaselineInfo, ServiceError> {
-        may_read_posture(&caller.principal, "read the posture baseline")?;
+        caller_rules::partner_scope(&caller.principal, "read the posture baseline")?;
         let baseline = self.posture.baseline()?;
         Ok(BaselineInfo {
             version: baseline.version().to_string(),

@@ -3,13 +3,13 @@
 use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{Application, CaseId, CaseState, VettingCase};
 use portcullis_domain::vetting::{CaseFilter, DomainChallenge};
-use portcullis_domain::{Page, PageRequest, PrincipalKind, RuleViolation, TenantId, TenantKind};
+use portcullis_domain::{Page, PageRequest, RuleViolation, TenantId, TenantKind};
 use portcullis_store::CaseUpdate;
 use portcullis_vetting::{ChallengeToken, WebsiteDomain};
 
 use super::checks::level;
 use super::{CaseDetail, ChallengeInstructions};
-use crate::access::{self, tenant_not_found};
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 pub(crate) fn case_not_found(id: CaseId) -> ServiceError {
@@ -38,17 +38,17 @@ impl Portcullis {
         caller: &Caller,
         id: CaseId,
     ) -> Result<VettingCase, ServiceError> {
-        access::may_read_vetting(&caller.principal)?;
+        let scope = caller_rules::vetting_scope(&caller.principal)?;
         let case = self
             .store
             .get_case(id)
             .await?
             .ok_or_else(|| case_not_found(id))?;
-        match access::may_manage_partner_directory(&caller.principal, case.tenant_id) {
-            Ok(()) => Ok(case),
+        if scope.covers(case.tenant_id) {
+            Ok(case)
+        } else {
             // Another tenant's case does not exist for this caller.
-            Err(ServiceError::NotFound(_)) => Err(case_not_found(id)),
-            Err(other) => Err(other),
+            Err(case_not_found(id))
         }
     }
 
@@ -61,17 +61,9 @@ impl Portcullis {
         tenant: TenantId,
         application: Application,
     ) -> Result<CaseDetail, ServiceError> {
-        access::may_manage_partner_directory(&caller.principal, tenant)?;
-        let found = self
-            .store
-            .get_tenant(tenant)
-            .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; only partner tenants apply"
-            )));
-        }
+        caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
+        self.tenant_of_kind(tenant, TenantKind::Partner, "only partner tenants apply")
+            .await?;
         let (application, domain) = checked(application)?;
         let token = ChallengeToken::generate_os().map_err(|err| {
             ServiceError::Internal(format!("cannot draw a challenge token: {err}"))
@@ -196,17 +188,15 @@ impl Portcullis {
         mut filter: CaseFilter,
         page: &PageRequest,
     ) -> Result<Page<VettingCase>, ServiceError> {
-        access::may_read_vetting(&caller.principal)?;
-        if caller.principal.kind() == PrincipalKind::PartnerAdmin {
-            let own = caller.principal.tenant();
-            if filter.tenant_id.is_some() && filter.tenant_id != own {
+        match caller_rules::vetting_scope(&caller.principal)?.narrow(filter.tenant_id) {
+            Some(tenant) => filter.tenant_id = tenant,
+            None => {
                 return Ok(Page::from_rows(
                     Vec::new(),
                     page.limit(),
                     |_: &VettingCase| String::new(),
                 ));
             }
-            filter.tenant_id = own;
         }
         Ok(self.store.list_cases(&filter, page).await?)
     }
@@ -217,7 +207,7 @@ impl Portcullis {
         caller: &Caller,
         page: &PageRequest,
     ) -> Result<Page<VettingCase>, ServiceError> {
-        access::require_operator(&caller.principal, "read the review queue")?;
+        caller_rules::require_operator(&caller.principal, "read the review queue")?;
         Ok(self.store.review_queue(page).await?)
     }
 }
@@ -231,15 +221,8 @@ impl Portcullis {
         tenant: Option<TenantId>,
         page: &PageRequest,
     ) -> Result<Page<portcullis_domain::vetting::VettingConcern>, ServiceError> {
-        access::may_read_vetting(&caller.principal)?;
-        let tenant = if caller.principal.kind() == PrincipalKind::PartnerAdmin {
-            let own = caller.principal.tenant();
-            if tenant.is_some() && tenant != own {
-                return Ok(Page::from_rows(Vec::new(), page.limit(), |_| String::new()));
-            }
-            own
-        } else {
-            tenant
+        let Some(tenant) = caller_rules::vetting_scope(&caller.principal)?.narrow(tenant) else {
+            return Ok(Page::from_rows(Vec::new(), page.limit(), |_| String::new()));
         };
         Ok(self.store.list_findings(tenant, page).await?)
     }
@@ -250,7 +233,7 @@ impl Portcullis {
         caller: &Caller,
         tenant: TenantId,
     ) -> Result<Vec<portcullis_domain::vetting::ScreeningOutcome>, ServiceError> {
-        access::may_manage_partner_directory(&caller.principal, tenant)?;
+        caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
         Ok(self.store.outcome_history(tenant).await?)
     }
 }

@@ -2,19 +2,19 @@
 //! domain and contact address against the active ones, and re-screening
 //! standing partners when new indicators arrive.
 
-use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
+use portcullis_domain::vetting::VettingCase;
 use portcullis_domain::vetting::VettingConcern;
-use portcullis_domain::vetting::{CaseState, VettingCase};
 use portcullis_domain::{IntelSource, IntelUpsert};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_intel::{Indicator, IndicatorIndex, Observable, Pattern};
-use portcullis_store::{CaseUpdate, StoredIndicator};
+use portcullis_store::StoredIndicator;
 use serde::Serialize;
 
+use super::rescreen::Rescreened;
 use super::watchlists::RescreenReport;
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Most rejected records an import report lists (the count is complete).
@@ -182,7 +182,7 @@ impl Portcullis {
     }
 
     pub async fn intel_sources(&self, caller: &Caller) -> Result<Vec<IntelSource>, ServiceError> {
-        access::require_operator(&caller.principal, "read intelligence sources")?;
+        caller_rules::require_operator(&caller.principal, "read intelligence sources")?;
         Ok(self.store.intel_sources().await?)
     }
 
@@ -195,7 +195,7 @@ impl Portcullis {
         source: &str,
         body: &[u8],
     ) -> Result<IntelImportReport, ServiceError> {
-        access::require_operator(&caller.principal, "import threat intelligence")?;
+        caller_rules::require_operator(&caller.principal, "import threat intelligence")?;
         let source = source_name(source)?;
         let report = portcullis_intel::import_bytes(body)
             .map_err(|err| portcullis_domain::ValidationError::new("body", err.to_string()))?;
@@ -237,7 +237,7 @@ impl Portcullis {
     ) -> Result<RescreenReport, ServiceError> {
         let mut report = RescreenReport::default();
         let suspend = self.vetting.config.suspends("high");
-        for mut case in self.standing_cases().await? {
+        for case in self.standing_cases().await? {
             let now = self.clock.now();
             let hits = intel_hits(&self.vetting.intel(), &case, now);
             report.partners_rescreened += 1;
@@ -257,7 +257,6 @@ impl Portcullis {
             else {
                 continue;
             };
-            report.outcomes_changed += 1;
             let previous: BTreeSet<String> = self
                 .store
                 .latest_outcome(case.tenant_id, "intel")
@@ -292,25 +291,14 @@ impl Portcullis {
                     updated_at: now,
                 })
                 .collect();
-            report.findings_opened += findings.len();
-            let expected = case.version;
-            let mut transitions = Vec::new();
-            if suspend && !findings.is_empty() && case.state == CaseState::Approved {
-                transitions.push(case.suspend(
-                    "system",
-                    "a new threat-intelligence indicator matches the partner",
-                    now,
-                )?);
-                report.suspended.push(case.tenant_id);
-            }
-            let update = CaseUpdate {
-                operation: Some(AuditOperation::VettingRescreen),
-                transitions,
-                outcomes: vec![outcome],
+            let rescreened = Rescreened {
+                case,
+                outcome,
                 findings,
-                ..CaseUpdate::default()
+                suspend_because: suspend
+                    .then_some("a new threat-intelligence indicator matches the partner"),
             };
-            self.save_vetting(caller, &case, expected, update, now)
+            self.save_rescreen(caller, rescreened, now, &mut report)
                 .await?;
         }
         Ok(report)
@@ -348,7 +336,7 @@ impl Portcullis {
         source: &str,
         pull: &TaxiiPull,
     ) -> Result<TaxiiPullReport, ServiceError> {
-        access::require_operator(&caller.principal, "import threat intelligence")?;
+        caller_rules::require_operator(&caller.principal, "import threat intelligence")?;
         let taxii = |err: portcullis_intel::taxii::TaxiiError| {
             ServiceError::from(portcullis_domain::ValidationError::new(
                 "taxii",

@@ -10,6 +10,7 @@ mod cases;
 mod checks;
 mod config;
 mod intel;
+mod rescreen;
 mod review;
 mod schedule;
 mod screening;

@@ -11,7 +11,7 @@ use portcullis_vetting::{DomainCheck, reverification_finding};
 
 use super::CaseDetail;
 use super::checks::record;
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// What a reviewer did, and where the case stands.
@@ -41,7 +41,7 @@ impl Portcullis {
         // The partner's authorization as the store now has it: another case
         // of the same partner (a revoked one, say) does not speak for it.
         let authorized = self.store.partner_authorized(saved.tenant_id).await?;
-        self.engine
+        self.decisions
             .update(|index| index.set_authorized(saved.tenant_id, authorized));
         Ok(saved)
     }
@@ -56,7 +56,7 @@ impl Portcullis {
         reason: &str,
         expected_version: Option<i64>,
     ) -> Result<ReviewResult, ServiceError> {
-        access::require_operator(&caller.principal, "review vetting cases")?;
+        caller_rules::require_operator(&caller.principal, "review vetting cases")?;
         let mut case = self.visible_case(caller, id).await?;
         let expected = expected_version.unwrap_or(case.version);
         let now = self.clock.now();
@@ -91,7 +91,7 @@ impl Portcullis {
             Timestamp,
         ) -> Result<CaseTransition, portcullis_domain::RuleViolation>,
     ) -> Result<CaseDetail, ServiceError> {
-        access::require_operator(&caller.principal, "change a partner's standing")?;
+        caller_rules::may_change_standing(&caller.principal)?;
         let mut case = self.visible_case(caller, id).await?;
         let expected = case.version;
         let now = self.clock.now();
@@ -146,7 +146,7 @@ impl Portcullis {
         caller: &Caller,
         id: CaseId,
     ) -> Result<CaseDetail, ServiceError> {
-        access::require_operator(&caller.principal, "re-verify domains")?;
+        caller_rules::require_operator(&caller.principal, "re-verify domains")?;
         let case = self.visible_case(caller, id).await?;
         let saved = self.reverify(caller, case).await?;
         self.case_detail(saved).await

@@ -2,7 +2,6 @@
 //! and re-screen them all against the loaded watchlists.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -30,24 +29,5 @@ impl Portcullis {
             .rescreen_with(caller, &index.screener, &BTreeSet::new(), true)
             .await?;
         Ok(round)
-    }
-
-    /// Runs [`Portcullis::vetting_round`] every `every` until `shutdown`.
-    pub async fn vetting_every(
-        self,
-        every: Duration,
-        shutdown: impl std::future::Future<Output = ()> + Send,
-    ) {
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(every) => {}
-            }
-            match self.vetting_round(&Caller::local_operator()).await {
-                Ok(round) => tracing::info!(?round, "periodic vetting"),
-                Err(err) => tracing::error!(%err, "periodic vetting failed"),
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 //! Loading watchlists, and re-screening approved partners against what a
 //! load changed.
 
-use portcullis_domain::AuditOperation;
 use std::collections::{BTreeSet, HashMap};
 
 use portcullis_domain::WatchlistInfo;
@@ -9,11 +8,12 @@ use portcullis_domain::vetting::{CaseFilter, VettingConcern};
 use portcullis_domain::vetting::{CaseState, VettingCase};
 use portcullis_domain::{PageRequest, RecordId, Timestamp};
 use portcullis_screening::{Entity, LoadLimits, Rejection, Screener, load_csv, load_ftm};
-use portcullis_store::{CaseUpdate, StoredEntity};
+use portcullis_store::StoredEntity;
 use serde::Serialize;
 
+use super::rescreen::Rescreened;
 use super::screening::{WatchlistHit, WatchlistIndex, screen_names};
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Most rejected lines a load report lists (the count is always complete).
@@ -106,7 +106,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
     ) -> Result<Vec<WatchlistInfo>, ServiceError> {
-        access::require_operator(&caller.principal, "read watchlists")?;
+        caller_rules::require_operator(&caller.principal, "read watchlists")?;
         Ok(self.store.list_watchlists().await?)
     }
 
@@ -117,7 +117,7 @@ impl Portcullis {
         caller: &Caller,
         name: &str,
     ) -> Result<RescreenReport, ServiceError> {
-        access::require_operator(&caller.principal, "delete watchlists")?;
+        caller_rules::require_operator(&caller.principal, "delete watchlists")?;
         self.store
             .delete_watchlist(&caller.audit(self.clock.now()), name)
             .await
@@ -146,7 +146,7 @@ impl Portcullis {
         format: WatchlistFormat,
         body: &[u8],
     ) -> Result<WatchlistLoadReport, ServiceError> {
-        access::require_operator(&caller.principal, "load watchlists")?;
+        caller_rules::require_operator(&caller.principal, "load watchlists")?;
         let name = watchlist_name(name)?;
         let limits = LoadLimits {
             max_line_bytes: 1 << 20,
@@ -335,7 +335,6 @@ impl Portcullis {
             else {
                 continue;
             };
-            report.outcomes_changed += 1;
             let new_hits: Vec<&WatchlistHit> = hits
                 .iter()
                 .filter(|h| !previous_ids.contains_key(&h.found.entity_id))
@@ -344,29 +343,16 @@ impl Portcullis {
                 .iter()
                 .map(|hit| finding(&case, hit, now))
                 .collect::<Vec<_>>();
-            report.findings_opened += findings.len();
             let suspend = findings
                 .iter()
                 .any(|f| self.vetting.config.suspends(&f.severity));
-            let mut case = case;
-            let expected = case.version;
-            let mut transitions = Vec::new();
-            if suspend && case.state == CaseState::Approved {
-                transitions.push(case.suspend(
-                    "system",
-                    "re-screening found a new watchlist hit",
-                    now,
-                )?);
-                report.suspended.push(case.tenant_id);
-            }
-            let update = CaseUpdate {
-                operation: Some(AuditOperation::VettingRescreen),
-                transitions,
-                outcomes: vec![outcome],
+            let rescreened = Rescreened {
+                case,
+                outcome,
                 findings,
-                ..CaseUpdate::default()
+                suspend_because: suspend.then_some("re-screening found a new watchlist hit"),
             };
-            self.save_vetting(caller, &case, expected, update, now)
+            self.save_rescreen(caller, rescreened, now, &mut report)
                 .await?;
         }
         Ok(report)

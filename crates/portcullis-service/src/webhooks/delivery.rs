@@ -113,26 +113,4 @@ impl Portcullis {
             .map_err(|e| format!("no answer: {}", e.without_url()))?;
         Ok(response.status().as_u16())
     }
-
-    /// Delivers what is due now, then every `every`, until `shutdown` completes.
-    pub async fn webhooks_every(
-        self,
-        every: Duration,
-        shutdown: impl std::future::Future<Output = ()> + Send,
-    ) {
-        tokio::pin!(shutdown);
-        loop {
-            match self.deliver_due(self.clock.now()).await {
-                Ok(round) if round != DeliveryRound::default() => {
-                    tracing::info!(?round, "webhook deliveries");
-                }
-                Ok(_) => {}
-                Err(err) => tracing::error!(%err, "webhook deliveries failed"),
-            }
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(every) => {}
-            }
-        }
-    }
 }

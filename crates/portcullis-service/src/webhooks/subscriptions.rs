@@ -7,7 +7,7 @@ use portcullis_domain::{WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscri
 use serde_json::json;
 
 use super::PING_EVENT;
-use crate::access;
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Every signing secret starts with this, so secret scanners can find leaks.
@@ -110,7 +110,7 @@ impl Portcullis {
         caller: &Caller,
         new: NewWebhook,
     ) -> Result<(WebhookSubscription, String), ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         check_url(&new.url)?;
         check_description(new.description.as_deref())?;
         let event_types = check_event_types(new.event_types)?;
@@ -137,7 +137,7 @@ impl Portcullis {
         caller: &Caller,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, ServiceError> {
-        access::require_operator(&caller.principal, "read webhooks")?;
+        caller_rules::require_operator(&caller.principal, "read webhooks")?;
         Ok(self.store.list_webhooks(page).await?)
     }
 
@@ -146,7 +146,7 @@ impl Portcullis {
         caller: &Caller,
         id: &str,
     ) -> Result<WebhookSubscription, ServiceError> {
-        access::require_operator(&caller.principal, "read webhooks")?;
+        caller_rules::require_operator(&caller.principal, "read webhooks")?;
         self.store
             .get_webhook(webhook_id(id)?)
             .await?
@@ -160,7 +160,7 @@ impl Portcullis {
         expected_version: Option<i64>,
         mut patch: WebhookPatch,
     ) -> Result<WebhookSubscription, ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         let key = webhook_id(id)?;
         if let Some(url) = &patch.url {
             check_url(url)?;
@@ -185,7 +185,7 @@ impl Portcullis {
         id: &str,
         expected_version: Option<i64>,
     ) -> Result<(), ServiceError> {
-        access::require_operator(&caller.principal, "manage webhooks")?;
+        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         let key = webhook_id(id)?;
         let ctx = caller.audit(self.clock.now());
         self.store

@@ -17,7 +17,7 @@ impl Portcullis {
         self.partner_directory(caller, tenant).await?;
         let ctx = caller.audit(self.clock.now());
         let user = self.store.create_user(&ctx, tenant, new).await?;
-        self.engine.update(|index| index.upsert_user(&user));
+        self.decisions.update(|index| index.upsert_user(&user));
         Ok(user)
     }
 
@@ -59,7 +59,7 @@ impl Portcullis {
             .update_user(&ctx, tenant, id, if_match, patch)
             .await
             .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))?;
-        self.engine.update(|index| index.upsert_user(&user));
+        self.decisions.update(|index| index.upsert_user(&user));
         Ok(user)
     }
 
@@ -76,7 +76,7 @@ impl Portcullis {
             .delete_user(&ctx, tenant, id, if_match)
             .await
             .map_err(|e| ServiceError::from_store(e, || user_not_found(id)))?;
-        self.engine.update(|index| index.remove_user(id));
+        self.decisions.update(|index| index.remove_user(id));
         Ok(())
     }
 }

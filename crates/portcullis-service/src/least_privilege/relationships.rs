@@ -11,7 +11,7 @@ use portcullis_domain::{
 };
 use portcullis_store::AccessChange;
 
-use crate::access::{self, Side, tenant_not_found};
+use crate::caller_rules::{self, Side, TenantScope, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 /// What a partner proposes.
@@ -54,13 +54,13 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<(Relationship, Side), ServiceError> {
-        access::may_touch_relationships(&caller.principal)?;
+        caller_rules::may_touch_relationships(&caller.principal)?;
         let relationship = self
             .store
             .get_relationship(id)
             .await?
             .ok_or_else(|| relationship_not_found(id))?;
-        let side = access::relationship_side(
+        let side = caller_rules::relationship_side(
             &caller.principal,
             relationship.partner_tenant_id,
             relationship.customer_tenant_id,
@@ -101,7 +101,7 @@ impl Portcullis {
         self.store.apply(&ctx, changes.clone()).await.map_err(|e| {
             ServiceError::from_store(e, || "a record changed or vanished meanwhile".into())
         })?;
-        self.engine.update(|index| {
+        self.decisions.update(|index| {
             for change in &changes {
                 match change {
                     AccessChange::Relationship { after: Some(r), .. } => {
@@ -143,13 +143,13 @@ impl Portcullis {
         caller: &Caller,
         new: NewRelationship,
     ) -> Result<Relationship, ServiceError> {
-        let side = access::relationship_side(
+        let side = caller_rules::relationship_side(
             &caller.principal,
             new.partner_tenant_id,
             new.customer_tenant_id,
             || tenant_not_found(new.partner_tenant_id),
         )?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Platform, Side::Partner],
@@ -181,7 +181,7 @@ impl Portcullis {
                 duration: new.duration,
                 auto_extend_duration: new.auto_extend_duration,
             },
-            self.engine.catalog(),
+            self.decisions.catalog(),
             self.clock.now(),
         )?;
         self.apply_access(
@@ -211,12 +211,10 @@ impl Portcullis {
         mut filter: RelationshipFilter,
         page: &PageRequest,
     ) -> Result<Page<Relationship>, ServiceError> {
-        use portcullis_domain::PrincipalKind as K;
-        match (caller.principal.kind(), caller.principal.tenant()) {
-            (K::Operator, _) => {}
-            (K::PartnerAdmin, Some(own)) => filter.partner_tenant_id = Some(own),
-            (K::CustomerAdmin, Some(own)) => filter.customer_tenant_id = Some(own),
-            _ => access::require_operator(&caller.principal, "list relationships")?,
+        match caller_rules::tenant_scope(&caller.principal, "list relationships")? {
+            TenantScope::All => {}
+            TenantScope::Partner(own) => filter.partner_tenant_id = Some(own),
+            TenantScope::Customer(own) => filter.customer_tenant_id = Some(own),
         }
         Ok(self.store.list_relationships(&filter, page).await?)
     }
@@ -235,7 +233,7 @@ impl Portcullis {
         let mut after = before.clone();
         let now = self.clock.now();
         if before.status == portcullis_domain::RelationshipStatus::Created {
-            access::require_side(
+            caller_rules::require_side(
                 &caller.principal,
                 side,
                 &[Side::Platform, Side::Partner],
@@ -254,7 +252,7 @@ impl Portcullis {
             if let Some(extend) = patch.auto_extend_duration {
                 terms.auto_extend_duration = extend;
             }
-            after.change_terms(terms, self.engine.catalog())?;
+            after.change_terms(terms, self.decisions.catalog())?;
         } else {
             if patch.display_name.is_some()
                 || patch.duration.is_some()
@@ -270,7 +268,7 @@ impl Portcullis {
                 .into());
             }
             if let Some(roles) = patch.roles {
-                after.remove_privileged_roles(roles, self.engine.catalog(), now)?;
+                after.remove_privileged_roles(roles, self.decisions.catalog(), now)?;
             }
         }
         self.save_relationship(
@@ -290,7 +288,7 @@ impl Portcullis {
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
         let (before, side) = self.relationship_for(caller, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Platform, Side::Partner],
@@ -316,7 +314,7 @@ impl Portcullis {
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
         let (before, side) = self.relationship_for(caller, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Customer],
@@ -364,7 +362,7 @@ impl Portcullis {
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
         let (before, side) = self.relationship_for(caller, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Customer],
@@ -410,7 +408,7 @@ impl Portcullis {
         if_match: Option<i64>,
     ) -> Result<(), ServiceError> {
         let (before, side) = self.relationship_for(caller, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Platform, Side::Partner],

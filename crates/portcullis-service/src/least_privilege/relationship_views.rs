@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use portcullis_domain::{AuditFilter, RelationshipFilter};
 use portcullis_domain::{
-    AuditRecord, DisplayName, PageRequest, PrincipalKind, RelationshipId, RelationshipStatus,
-    Tenant, TenantId,
+    AuditRecord, DisplayName, PageRequest, RelationshipId, RelationshipStatus, Tenant, TenantId,
 };
 
-use crate::{Caller, Portcullis, ServiceError, access};
+use crate::caller_rules::{self, PartnerScope, TenantScope};
+use crate::{Caller, Portcullis, ServiceError};
 
 /// The audit operations of a relationship's lifecycle actions.
 pub const LIFECYCLE_OPERATIONS: [AuditOperation; 4] = [
@@ -65,14 +65,11 @@ impl Portcullis {
     /// operator; ordered by id. Reads every stored-active relationship of
     /// the partner.
     pub async fn delegated_customers(&self, caller: &Caller) -> Result<Vec<Tenant>, ServiceError> {
-        let partner = match (caller.principal.kind(), caller.principal.tenant()) {
-            (PrincipalKind::Operator, _) => None,
-            (PrincipalKind::PartnerAdmin, Some(own)) => Some(own),
-            _ => {
-                access::require_operator(&caller.principal, "list a partner's customers")?;
-                None
-            }
-        };
+        let partner =
+            match caller_rules::partner_scope(&caller.principal, "list a partner's customers")? {
+                PartnerScope::All => None,
+                PartnerScope::Own(own) => Some(own),
+            };
         let now = self.clock.now();
         let filter = RelationshipFilter {
             partner_tenant_id: partner,
@@ -113,13 +110,13 @@ impl Portcullis {
         caller: &Caller,
         customers: &BTreeSet<TenantId>,
     ) -> Result<BTreeMap<TenantId, DisplayName>, ServiceError> {
-        access::may_touch_relationships(&caller.principal)?;
+        let scope = caller_rules::tenant_scope(&caller.principal, "manage relationships")?;
         let mut names = BTreeMap::new();
         for &customer in customers {
-            let visible = match (caller.principal.kind(), caller.principal.tenant()) {
-                (PrincipalKind::Operator, _) => true,
-                (PrincipalKind::CustomerAdmin, Some(own)) => own == customer,
-                (PrincipalKind::PartnerAdmin, Some(own)) => {
+            let visible = match scope {
+                TenantScope::All => true,
+                TenantScope::Customer(own) => own == customer,
+                TenantScope::Partner(own) => {
                     let filter = RelationshipFilter {
                         partner_tenant_id: Some(own),
                         customer_tenant_id: Some(customer),
@@ -132,7 +129,6 @@ impl Portcullis {
                         .items
                         .is_empty()
                 }
-                _ => false,
             };
             if visible && let Some(tenant) = self.store.get_tenant(customer).await? {
                 names.insert(customer, tenant.display_name);

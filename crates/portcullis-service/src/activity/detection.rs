@@ -7,7 +7,6 @@
 
 use portcullis_domain::AuditOperation;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use portcullis_detection::{
     Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch,
@@ -163,7 +162,7 @@ const FINDING_NAMESPACE: uuid::Uuid =
 impl Portcullis {
     /// Runs the engine over every event stored since the last round.
     pub async fn detect_pending(&self) -> Result<DetectionRound, ServiceError> {
-        let caller = Caller::local_operator();
+        let caller = Caller::system();
         let mut guard = self.detection.engine.lock().await;
         if guard.is_none() {
             let mut engine = Engine::with_intel(
@@ -282,28 +281,6 @@ impl Portcullis {
             Err(err) => {
                 tracing::warn!(%err, finding = %finding.id, "containment policy could not contain");
                 false
-            }
-        }
-    }
-
-    /// Runs detection rounds until `shutdown`.
-    pub async fn detection_every(self, shutdown: impl std::future::Future<Output = ()> + Send) {
-        if !self.detection.config.enabled {
-            return;
-        }
-        let every = Duration::from_millis(self.detection.config.every_ms.max(50));
-        tokio::pin!(shutdown);
-        loop {
-            match self.detect_pending().await {
-                Ok(round) if round.findings_new + round.findings_updated > 0 => {
-                    tracing::info!(?round, "detection");
-                }
-                Ok(_) => {}
-                Err(err) => tracing::error!(%err, "detection round failed"),
-            }
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(every) => {}
             }
         }
     }

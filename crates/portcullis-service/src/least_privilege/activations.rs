@@ -2,12 +2,12 @@
 
 use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    Activation, ActivationId, AssignmentId, AuthStrength, Description, IsoDuration, PrincipalKind,
-    RuleViolation, UserId, UserOrAdmin,
+    Activation, ActivationId, AssignmentId, AuthStrength, Description, IsoDuration, RuleViolation,
+    UserId, UserOrAdmin,
 };
 use portcullis_store::AccessChange;
 
-use crate::access::{self, Side};
+use crate::caller_rules::{self, Side};
 use crate::{Caller, Portcullis, ServiceError};
 
 /// A partner user's request to activate an eligible assignment.
@@ -39,12 +39,7 @@ impl Portcullis {
         caller: &Caller,
         new: NewActivation,
     ) -> Result<Activation, ServiceError> {
-        if !matches!(
-            caller.principal.kind(),
-            PrincipalKind::Operator | PrincipalKind::PartnerAdmin
-        ) {
-            access::require_operator(&caller.principal, "request activations")?;
-        }
+        let scope = caller_rules::partner_scope(&caller.principal, "request activations")?;
         let assignment = self
             .store
             .get_assignment(new.assignment_id)
@@ -62,9 +57,7 @@ impl Portcullis {
             .ok_or_else(|| {
                 ServiceError::Internal("an assignment without its relationship".into())
             })?;
-        if caller.principal.kind() == PrincipalKind::PartnerAdmin
-            && caller.principal.tenant() != Some(relationship.partner_tenant_id)
-        {
+        if !scope.covers(relationship.partner_tenant_id) {
             return Err(ServiceError::NotFound(format!(
                 "access assignment `{}` not found",
                 new.assignment_id
@@ -117,7 +110,7 @@ impl Portcullis {
             .into());
         }
         let privileged = assignment.roles.iter().any(|r| {
-            self.engine
+            self.decisions
                 .catalog()
                 .get(*r)
                 .is_some_and(|role| role.privileged)
@@ -157,7 +150,7 @@ impl Portcullis {
         caller: &Caller,
         id: ActivationId,
     ) -> Result<(Activation, Side), ServiceError> {
-        access::may_touch_relationships(&caller.principal)?;
+        caller_rules::may_touch_relationships(&caller.principal)?;
         let activation = self
             .store
             .get_activation(id)
@@ -187,7 +180,7 @@ impl Portcullis {
         decision: ActivationDecision,
     ) -> Result<Activation, ServiceError> {
         let (before, side) = self.activation_for(caller, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Partner, Side::Customer],

@@ -1,7 +1,7 @@
 use portcullis_domain::{NewTenant, TenantPatch};
 use portcullis_domain::{Page, PageRequest, Tenant, TenantId, TenantKind};
 
-use crate::access::{self, tenant_not_found};
+use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 impl Portcullis {
@@ -11,15 +11,15 @@ impl Portcullis {
         caller: &Caller,
         new: NewTenant,
     ) -> Result<Tenant, ServiceError> {
-        access::require_operator(&caller.principal, "create tenants")?;
+        caller_rules::require_operator(&caller.principal, "create tenants")?;
         let ctx = caller.audit(self.clock.now());
         let tenant = self.store.create_tenant(&ctx, new).await?;
-        self.engine.update(|index| index.upsert_tenant(&tenant));
+        self.decisions.update(|index| index.upsert_tenant(&tenant));
         Ok(tenant)
     }
 
     pub async fn get_tenant(&self, caller: &Caller, id: TenantId) -> Result<Tenant, ServiceError> {
-        access::may_read_tenant(&caller.principal, id)?;
+        caller_rules::may_read_tenant(&caller.principal, id)?;
         self.store
             .get_tenant(id)
             .await?
@@ -35,7 +35,7 @@ impl Portcullis {
     ) -> Result<Page<Tenant>, ServiceError> {
         match caller.principal.tenant() {
             None => {
-                access::require_operator(&caller.principal, "list tenants")?;
+                caller_rules::require_operator(&caller.principal, "list tenants")?;
                 Ok(self.store.list_tenants(kind, page).await?)
             }
             Some(own) => {
@@ -57,14 +57,14 @@ impl Portcullis {
         if_match: Option<i64>,
         patch: TenantPatch,
     ) -> Result<Tenant, ServiceError> {
-        access::require_operator(&caller.principal, "change tenants")?;
+        caller_rules::require_operator(&caller.principal, "change tenants")?;
         let ctx = caller.audit(self.clock.now());
         let tenant = self
             .store
             .update_tenant(&ctx, id, if_match, patch)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))?;
-        self.engine.update(|index| index.upsert_tenant(&tenant));
+        self.decisions.update(|index| index.upsert_tenant(&tenant));
         Ok(tenant)
     }
 
@@ -74,13 +74,13 @@ impl Portcullis {
         id: TenantId,
         if_match: Option<i64>,
     ) -> Result<(), ServiceError> {
-        access::require_operator(&caller.principal, "delete tenants")?;
+        caller_rules::require_operator(&caller.principal, "delete tenants")?;
         let ctx = caller.audit(self.clock.now());
         self.store
             .delete_tenant(&ctx, id, if_match)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("tenant `{id}` not found")))?;
-        self.engine.update(|index| index.remove_tenant(id));
+        self.decisions.update(|index| index.remove_tenant(id));
         // Deleting a tenant revoked its tokens.
         self.token_cache.clear();
         Ok(())
@@ -94,15 +94,32 @@ impl Portcullis {
         caller: &Caller,
         tenant: TenantId,
     ) -> Result<Tenant, ServiceError> {
-        access::may_manage_partner_directory(&caller.principal, tenant)?;
+        caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
+        self.tenant_of_kind(
+            tenant,
+            TenantKind::Partner,
+            "users and groups belong to partner tenants",
+        )
+        .await
+    }
+
+    /// The tenant `id`, which must be of `kind`: missing is 404, another
+    /// kind is `wrong_tenant_kind`, saying `why`.
+    pub(crate) async fn tenant_of_kind(
+        &self,
+        id: TenantId,
+        kind: TenantKind,
+        why: &str,
+    ) -> Result<Tenant, ServiceError> {
         let found = self
             .store
-            .get_tenant(tenant)
+            .get_tenant(id)
             .await?
-            .ok_or_else(|| tenant_not_found(tenant))?;
-        if found.kind != TenantKind::Partner {
+            .ok_or_else(|| tenant_not_found(id))?;
+        if found.kind != kind {
             return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{tenant}` is a customer tenant; users and groups belong to partner tenants"
+                "tenant `{id}` is a {} tenant; {why}",
+                found.kind.as_str()
             )));
         }
         Ok(found)

@@ -1,10 +1,11 @@
 //! Receiving activity events: OCSF NDJSON batches from the platform's own
 //! sign-in and audit logs, stored beside the decisions' events.
 
-use portcullis_domain::{ActivityEvent, Page, PageRequest, PrincipalKind, TenantId};
+use portcullis_domain::{ActivityEvent, Page, PageRequest};
 use portcullis_domain::{EventFilter, StoredEvent};
 use serde::Serialize;
 
+use crate::caller_rules::{self, TenantScope};
 use crate::{Caller, Portcullis, ServiceError};
 
 /// The most events one batch may carry.
@@ -37,14 +38,7 @@ impl Portcullis {
         caller: &Caller,
         batch: &str,
     ) -> Result<IngestReport, ServiceError> {
-        match caller.principal.kind() {
-            PrincipalKind::Operator | PrincipalKind::Service => {}
-            kind => {
-                return Err(ServiceError::Forbidden(format!(
-                    "a `{kind}` may not send activity events"
-                )));
-            }
-        }
+        caller_rules::may_send_events(&caller.principal)?;
         let mut events = Vec::new();
         let mut rejected = Vec::new();
         for (n, line) in batch.lines().enumerate() {
@@ -89,35 +83,20 @@ impl Portcullis {
         mut filter: EventFilter,
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, ServiceError> {
-        let empty = || Page::from_rows(Vec::new(), page.limit(), |_: &StoredEvent| String::new());
-        let narrowed = |wanted: &mut Option<TenantId>| -> Result<bool, ServiceError> {
-            let own_id = caller.principal.tenant().ok_or_else(|| {
-                ServiceError::Internal("a scoped principal without a tenant".into())
-            })?;
-            if wanted.is_some_and(|w| w != own_id) {
-                return Ok(false);
-            }
-            *wanted = Some(own_id);
-            Ok(true)
-        };
-        match caller.principal.kind() {
-            PrincipalKind::Operator => {}
-            PrincipalKind::PartnerAdmin => {
-                if !narrowed(&mut filter.partner_tenant_id)? {
-                    return Ok(empty());
-                }
-            }
-            PrincipalKind::CustomerAdmin => {
-                if !narrowed(&mut filter.customer_tenant_id)? {
-                    return Ok(empty());
-                }
-            }
-            PrincipalKind::Service => {
-                return Err(ServiceError::Forbidden(
-                    "a `service` may not read activity events".into(),
-                ));
-            }
+        let (wanted, own) =
+            match caller_rules::tenant_scope(&caller.principal, "read activity events")? {
+                TenantScope::All => return Ok(self.store.list_events(&filter, page).await?),
+                TenantScope::Partner(own) => (&mut filter.partner_tenant_id, own),
+                TenantScope::Customer(own) => (&mut filter.customer_tenant_id, own),
+            };
+        if wanted.is_some_and(|w| w != own) {
+            return Ok(Page::from_rows(
+                Vec::new(),
+                page.limit(),
+                |_: &StoredEvent| String::new(),
+            ));
         }
+        *wanted = Some(own);
         Ok(self.store.list_events(&filter, page).await?)
     }
 }

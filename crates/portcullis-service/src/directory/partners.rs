@@ -2,7 +2,7 @@
 
 use portcullis_domain::{CustomerRestrictions, RuleViolation, TenantId, TenantKind};
 
-use crate::access::{self, tenant_not_found};
+use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
 impl Portcullis {
@@ -26,7 +26,7 @@ impl Portcullis {
         caller: &Caller,
         partner: TenantId,
     ) -> Result<bool, ServiceError> {
-        access::may_read_tenant(&caller.principal, partner)?;
+        caller_rules::may_read_tenant(&caller.principal, partner)?;
         Ok(self.store.partner_authorized(partner).await?)
     }
 
@@ -39,23 +39,19 @@ impl Portcullis {
     ) -> Result<CustomerRestrictions, ServiceError> {
         // Operators, or the customer's own admin (a partner admin reaches
         // only its own partner tenant, which is of the wrong kind).
-        access::may_read_tenant(&caller.principal, customer)?;
-        let tenant = self
-            .store
-            .get_tenant(customer)
-            .await?
-            .ok_or_else(|| tenant_not_found(customer))?;
-        if tenant.kind != TenantKind::Customer {
-            return Err(ServiceError::WrongTenantKind(format!(
-                "tenant `{customer}` is a partner tenant; restrictions belong to customers"
-            )));
-        }
+        caller_rules::may_read_tenant(&caller.principal, customer)?;
+        self.tenant_of_kind(
+            customer,
+            TenantKind::Customer,
+            "restrictions belong to customers",
+        )
+        .await?;
         let ctx = caller.audit(self.clock.now());
         self.store
             .set_restrictions(&ctx, customer, &restrictions)
             .await?;
         let copy = restrictions.clone();
-        self.engine
+        self.decisions
             .update(|index| index.set_restrictions(customer, copy));
         Ok(restrictions)
     }
@@ -65,7 +61,7 @@ impl Portcullis {
         caller: &Caller,
         customer: TenantId,
     ) -> Result<CustomerRestrictions, ServiceError> {
-        access::may_read_tenant(&caller.principal, customer)?;
+        caller_rules::may_read_tenant(&caller.principal, customer)?;
         Ok(self.store.restrictions(customer).await?)
     }
 }

@@ -4,12 +4,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portcullis_domain::{
     ApiToken, Description, IsoDuration, Page, PageRequest, Principal, PrincipalKind, TenantId,
-    TenantKind, TokenId, ValidationError,
+    TokenId, ValidationError,
 };
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::access::{self, tenant_not_found};
+use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Every Portcullis token starts with this, so secret scanners can find leaks.
@@ -48,18 +48,14 @@ impl Portcullis {
         caller: &Caller,
         new: NewToken,
     ) -> Result<(ApiToken, String), ServiceError> {
-        access::require_operator(&caller.principal, "create tokens")?;
+        caller_rules::require_operator(&caller.principal, "create tokens")?;
         Principal::new(new.kind, new.tenant_id, None)?;
-        if let Some(tenant) = new.tenant_id {
+        if let (Some(tenant), Some(wanted)) = (new.tenant_id, new.kind.tenant_kind()) {
             let found = self
                 .store
                 .get_tenant(tenant)
                 .await?
                 .ok_or_else(|| tenant_not_found(tenant))?;
-            let wanted = match new.kind {
-                PrincipalKind::CustomerAdmin => TenantKind::Customer,
-                _ => TenantKind::Partner,
-            };
             if found.kind != wanted {
                 return Err(ServiceError::WrongTenantKind(format!(
                     "a `{}` token needs a {} tenant; `{tenant}` is a {} tenant",
@@ -135,12 +131,12 @@ impl Portcullis {
         caller: &Caller,
         page: &PageRequest,
     ) -> Result<Page<ApiToken>, ServiceError> {
-        access::require_operator(&caller.principal, "list tokens")?;
+        caller_rules::require_operator(&caller.principal, "list tokens")?;
         Ok(self.store.list_tokens(page).await?)
     }
 
     pub async fn get_token(&self, caller: &Caller, id: TokenId) -> Result<ApiToken, ServiceError> {
-        access::require_operator(&caller.principal, "read tokens")?;
+        caller_rules::require_operator(&caller.principal, "read tokens")?;
         self.store
             .get_token(id)
             .await?
@@ -152,7 +148,7 @@ impl Portcullis {
         caller: &Caller,
         id: TokenId,
     ) -> Result<ApiToken, ServiceError> {
-        access::require_operator(&caller.principal, "revoke tokens")?;
+        caller_rules::require_operator(&caller.principal, "revoke tokens")?;
         let ctx = caller.audit(self.clock.now());
         let revoked = self
             .store

@@ -71,7 +71,7 @@ impl Portcullis {
             .delete_group(&ctx, tenant, id, if_match)
             .await
             .map_err(|e| ServiceError::from_store(e, || group_not_found(id)))?;
-        self.engine.update(|index| index.remove_group(id));
+        self.decisions.update(|index| index.remove_group(id));
         Ok(())
     }
 
@@ -94,7 +94,7 @@ impl Portcullis {
                     format!("group `{group}` or user `{user}` not found in this tenant")
                 })
             })?;
-        self.engine.update(|index| index.add_member(group, user));
+        self.decisions.update(|index| index.add_member(group, user));
         Ok(member)
     }
 
@@ -115,7 +115,8 @@ impl Portcullis {
                     format!("user `{user}` is not a member of group `{group}`")
                 })
             })?;
-        self.engine.update(|index| index.remove_member(group, user));
+        self.decisions
+            .update(|index| index.remove_member(group, user));
         Ok(())
     }
 

@@ -4,7 +4,6 @@
 //! see stored states.
 
 use portcullis_domain::AuditOperation;
-use std::time::Duration;
 
 use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{ActivityEvent, PageRequest, Relationship, RelationshipStatus, Timestamp};
@@ -72,7 +71,7 @@ fn warning_event(
 impl Portcullis {
     /// One sweep over the relationships whose stored state time may have changed.
     pub async fn sweep(&self) -> Result<SweepReport, ServiceError> {
-        let caller = Caller::local_operator();
+        let caller = Caller::system();
         let now = self.clock.now();
         let mut report = SweepReport::default();
         if let Some(keep) = self.event_retention_ms {
@@ -167,27 +166,5 @@ impl Portcullis {
             }
         }
         Ok(report)
-    }
-
-    /// Sweeps now and then every `every` until `shutdown` completes.
-    pub async fn sweep_every(
-        self,
-        every: Duration,
-        shutdown: impl std::future::Future<Output = ()> + Send,
-    ) {
-        tokio::pin!(shutdown);
-        loop {
-            match self.sweep().await {
-                Ok(report) if report != SweepReport::default() => {
-                    tracing::info!(?report, "sweep");
-                }
-                Ok(_) => {}
-                Err(err) => tracing::error!(%err, "sweep failed"),
-            }
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = tokio::time::sleep(every) => {}
-            }
-        }
     }
 }

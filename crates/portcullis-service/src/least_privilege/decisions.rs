@@ -3,7 +3,7 @@
 use portcullis_decision::{Decision, DecisionRequest};
 use portcullis_domain::ValidationError;
 
-use crate::{Caller, Portcullis, ServiceError, access};
+use crate::{Caller, Portcullis, ServiceError, caller_rules};
 
 /// The most checks one call may ask for.
 pub const MAX_BATCH: usize = 1_000;
@@ -15,7 +15,7 @@ impl Portcullis {
         caller: &Caller,
         requests: &[DecisionRequest],
     ) -> Result<Vec<Decision>, ServiceError> {
-        access::may_ask_decisions(&caller.principal)?;
+        caller_rules::may_ask_decisions(&caller.principal)?;
         if requests.len() > MAX_BATCH {
             return Err(ValidationError::new(
                 "checks",
@@ -27,11 +27,13 @@ impl Portcullis {
             .into());
         }
         let now = self.clock.now();
-        let decisions = self.engine.decide_all(requests, now);
+        let decisions = self.decisions.decide_all(requests, now);
         let events = requests
             .iter()
             .zip(&decisions)
-            .map(|(request, decision)| crate::events::decision_event(request, decision, now))
+            .map(|(request, decision)| {
+                crate::activity::events::decision_event(request, decision, now)
+            })
             .collect();
         self.record_events(events).await;
         Ok(decisions)

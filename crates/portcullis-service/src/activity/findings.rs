@@ -3,12 +3,13 @@
 //! partner tenant is suspended through vetting; lifting is an audited
 //! operator action.
 
-use portcullis_domain::vetting::CaseFilter;
-use portcullis_domain::vetting::CaseState;
-use portcullis_domain::{Containment, ContainmentKind, Finding, FindingFilter, FindingStatus};
-use portcullis_domain::{Page, PageRequest, PrincipalKind, RecordId, TenantId, UserId};
+use portcullis_domain::vetting::{CaseFilter, CaseState};
+use portcullis_domain::{
+    Containment, ContainmentKind, Finding, FindingFilter, FindingStatus, Page, PageRequest,
+    RecordId, TenantId, UserId,
+};
 
-use crate::access;
+use crate::caller_rules::{self, PartnerScope};
 use crate::{Caller, Portcullis, ServiceError};
 
 fn finding_not_found(id: RecordId) -> ServiceError {
@@ -23,22 +24,15 @@ impl Portcullis {
         mut filter: FindingFilter,
         page: &PageRequest,
     ) -> Result<Page<Finding>, ServiceError> {
-        match caller.principal.kind() {
-            PrincipalKind::Operator => {}
-            PrincipalKind::PartnerAdmin => {
-                let own = caller.principal.tenant().map(|t| t.to_string());
-                if filter.partner_tenant_id.is_some() && filter.partner_tenant_id != own {
-                    return Ok(Page::from_rows(Vec::new(), page.limit(), |_: &Finding| {
-                        String::new()
-                    }));
-                }
-                filter.partner_tenant_id = own;
+        let scope = caller_rules::partner_scope(&caller.principal, "read findings")?;
+        if let PartnerScope::Own(own) = scope {
+            let own = own.to_string();
+            if filter.partner_tenant_id.as_ref().is_some_and(|w| *w != own) {
+                return Ok(Page::from_rows(Vec::new(), page.limit(), |_: &Finding| {
+                    String::new()
+                }));
             }
-            kind => {
-                return Err(ServiceError::Forbidden(format!(
-                    "a `{kind}` may not read findings"
-                )));
-            }
+            filter.partner_tenant_id = Some(own);
         }
         Ok(self.store.list_detection_findings(&filter, page).await?)
     }
@@ -48,22 +42,17 @@ impl Portcullis {
         caller: &Caller,
         id: RecordId,
     ) -> Result<Finding, ServiceError> {
-        match caller.principal.kind() {
-            PrincipalKind::Operator | PrincipalKind::PartnerAdmin => {}
-            kind => {
-                return Err(ServiceError::Forbidden(format!(
-                    "a `{kind}` may not read findings"
-                )));
-            }
-        }
+        let scope = caller_rules::partner_scope(&caller.principal, "read findings")?;
         let finding = self
             .store
             .get_finding(id)
             .await?
             .ok_or_else(|| finding_not_found(id))?;
-        if caller.principal.kind() == PrincipalKind::PartnerAdmin
-            && finding.partner_tenant_id != caller.principal.tenant().map(|t| t.to_string())
-        {
+        let visible = match scope {
+            PartnerScope::All => true,
+            PartnerScope::Own(own) => finding.partner_tenant_id == Some(own.to_string()),
+        };
+        if !visible {
             return Err(finding_not_found(id));
         }
         Ok(finding)
@@ -79,7 +68,7 @@ impl Portcullis {
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, ServiceError> {
-        access::require_operator(&caller.principal, "change findings")?;
+        caller_rules::require_operator(&caller.principal, "change findings")?;
         let Some(status) = FindingStatus::parse(status) else {
             return Err(portcullis_domain::ValidationError::new(
                 "status",
@@ -117,7 +106,7 @@ impl Portcullis {
         reason: &str,
         finding: Option<RecordId>,
     ) -> Result<Containment, ServiceError> {
-        access::require_operator(&caller.principal, "contain partners")?;
+        caller_rules::may_contain(&caller.principal)?;
         let now = self.clock.now();
         let target_id = match kind {
             ContainmentKind::User => UserId::parse(target)?.to_string(),
@@ -163,7 +152,7 @@ impl Portcullis {
         id: RecordId,
         reason: &str,
     ) -> Result<Containment, ServiceError> {
-        access::require_operator(&caller.principal, "lift containment")?;
+        caller_rules::require_operator(&caller.principal, "lift containment")?;
         let current = self
             .store
             .get_containment(id)
@@ -190,7 +179,7 @@ impl Portcullis {
         active_only: bool,
         page: &PageRequest,
     ) -> Result<Page<Containment>, ServiceError> {
-        access::require_operator(&caller.principal, "read containments")?;
+        caller_rules::require_operator(&caller.principal, "read containments")?;
         Ok(self.store.list_containments(active_only, page).await?)
     }
 
@@ -200,13 +189,13 @@ impl Portcullis {
         match c.kind {
             ContainmentKind::User => {
                 if let Ok(user) = UserId::parse(&c.target_id) {
-                    self.engine
+                    self.decisions
                         .update(|index| index.set_contained(user, contained));
                 }
             }
             ContainmentKind::Relationship => {
                 if let Ok(id) = portcullis_domain::RelationshipId::parse(&c.target_id) {
-                    self.engine
+                    self.decisions
                         .update(|index| index.set_relationship_contained(id, contained));
                 }
             }

@@ -10,8 +10,8 @@ use portcullis_domain::{
 };
 use portcullis_store::AccessChange;
 
-use crate::access::{self, Side};
-use crate::relationships::check_if_match;
+use super::relationships::check_if_match;
+use crate::caller_rules::{self, Side};
 use crate::{Caller, Portcullis, ServiceError};
 
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Portcullis {
         new: NewAssignment,
     ) -> Result<AccessAssignment, ServiceError> {
         let (rel, side) = self.relationship_for(caller, relationship).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Platform, Side::Partner],
@@ -117,7 +117,7 @@ impl Portcullis {
         patch: AssignmentPatch,
     ) -> Result<AccessAssignment, ServiceError> {
         let (before, rel, side) = self.assignment_for(caller, relationship, id).await?;
-        access::require_side(
+        caller_rules::require_side(
             &caller.principal,
             side,
             &[Side::Platform, Side::Partner],

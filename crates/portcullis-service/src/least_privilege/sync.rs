@@ -4,12 +4,11 @@
 //! its operation and target. After loading the index at a known sequence
 //! number, a node applies each later record by re-reading its target from
 //! the store. Re-applying a change this node already made is harmless.
-//! On PostgreSQL, `NOTIFY` wakes the node at each commit; a slow poll
-//! catches anything a lost notification missed.
+//! The follow-changes worker (in `workers`) calls [`Portcullis::catch_up`]
+//! at each PostgreSQL `NOTIFY`, and on a slow poll that catches anything a
+//! lost notification missed.
 
-use std::future::Future;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use portcullis_domain::AuditFilter;
 use portcullis_domain::{
@@ -19,10 +18,18 @@ use portcullis_domain::{
 
 use crate::{Portcullis, ServiceError};
 
-/// How often to look for missed changes when no notification arrives.
-const POLL_EVERY: Duration = Duration::from_secs(5);
-
 impl Portcullis {
+    /// Rebuilds the decision index from the store. The audit sequence is
+    /// read first, so that [`Portcullis::catch_up`] re-applies anything
+    /// committed while the snapshot was read.
+    pub async fn reload_index(&self) -> Result<(), ServiceError> {
+        let seq = self.store.audit_head_seq().await?;
+        let snapshot = self.store.access_snapshot().await?;
+        self.decisions.rebuild(&snapshot);
+        self.synced.store(seq, Ordering::SeqCst);
+        Ok(())
+    }
+
     /// Applies every record after the last one this node has seen; returns
     /// the sequence number reached.
     pub async fn catch_up(&self) -> Result<i64, ServiceError> {
@@ -41,40 +48,6 @@ impl Portcullis {
             }
             if records.next.is_none() {
                 return Ok(last);
-            }
-        }
-    }
-
-    /// Follows commits until `shutdown` completes: wakes on each PostgreSQL
-    /// notification, and every few seconds in any case.
-    pub async fn follow_changes(self, shutdown: impl Future<Output = ()> + Send) {
-        let mut listener = match self.store.change_listener().await {
-            Ok(listener) => listener,
-            Err(err) => {
-                tracing::warn!(%err, "cannot listen for changes; polling only");
-                None
-            }
-        };
-        tokio::pin!(shutdown);
-        loop {
-            let notified = async {
-                match listener.as_mut() {
-                    Some(l) => l.next().await.map(|_| ()),
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                () = &mut shutdown => return,
-                result = notified => {
-                    if let Err(err) = result {
-                        tracing::warn!(%err, "change notification failed");
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                    }
-                }
-                () = tokio::time::sleep(POLL_EVERY) => {}
-            }
-            if let Err(err) = self.catch_up().await {
-                tracing::error!(%err, "cannot apply changes to the decision index");
             }
         }
     }
@@ -102,7 +75,7 @@ impl Portcullis {
             }
             Op::GroupDelete => {
                 let id = GroupId::parse(target)?;
-                self.engine.update(|index| index.remove_group(id));
+                self.decisions.update(|index| index.remove_group(id));
             }
             Op::GroupMemberAdd | Op::GroupMemberRemove => {
                 self.apply_membership(record, op == Op::GroupMemberAdd);
@@ -119,8 +92,8 @@ impl Portcullis {
             | Op::RelationshipDelete => {
                 let id = RelationshipId::parse(target)?;
                 match self.store.get_relationship(id).await? {
-                    Some(r) => self.engine.update(|index| index.upsert_relationship(&r)),
-                    None => self.engine.update(|index| index.remove_relationship(id)),
+                    Some(r) => self.decisions.update(|index| index.upsert_relationship(&r)),
+                    None => self.decisions.update(|index| index.remove_relationship(id)),
                 }
             }
             Op::AssignmentCreate
@@ -129,8 +102,8 @@ impl Portcullis {
             | Op::AssignmentActivate => {
                 let id = AssignmentId::parse(target)?;
                 match self.store.get_assignment(id).await? {
-                    Some(a) => self.engine.update(|index| index.upsert_assignment(&a)),
-                    None => self.engine.update(|index| index.remove_assignment(id)),
+                    Some(a) => self.decisions.update(|index| index.upsert_assignment(&a)),
+                    None => self.decisions.update(|index| index.remove_assignment(id)),
                 }
             }
             Op::ActivationRequest
@@ -139,14 +112,14 @@ impl Portcullis {
             | Op::ActivationRevoke => {
                 let id = ActivationId::parse(target)?;
                 match self.store.get_activation(id).await? {
-                    Some(a) => self.engine.update(|index| index.upsert_activation(&a)),
-                    None => self.engine.update(|index| index.remove_activation(id)),
+                    Some(a) => self.decisions.update(|index| index.upsert_activation(&a)),
+                    None => self.decisions.update(|index| index.remove_activation(id)),
                 }
             }
             Op::PartnerAuthorize | Op::PartnerDeauthorize => {
                 let id = TenantId::parse(target)?;
                 let authorized = self.store.partner_authorized(id).await?;
-                self.engine
+                self.decisions
                     .update(|index| index.set_authorized(id, authorized));
             }
             Op::PostureStateCompliant
@@ -158,13 +131,13 @@ impl Portcullis {
                     .partner_posture(id)
                     .await?
                     .and_then(|p| p.suspended_from());
-                self.engine
+                self.decisions
                     .update(|index| index.set_posture_suspension(id, from));
             }
             Op::CustomerRestrictionsSet => {
                 let id = TenantId::parse(target)?;
                 let restrictions = self.store.restrictions(id).await?;
-                self.engine
+                self.decisions
                     .update(|index| index.set_restrictions(id, restrictions));
             }
             Op::ContainmentCreate | Op::ContainmentLift => {
@@ -218,8 +191,8 @@ impl Portcullis {
 
     async fn refresh_tenant(&self, id: TenantId) -> Result<(), ServiceError> {
         match self.store.get_tenant(id).await? {
-            Some(t) => self.engine.update(|index| index.upsert_tenant(&t)),
-            None => self.engine.update(|index| index.remove_tenant(id)),
+            Some(t) => self.decisions.update(|index| index.upsert_tenant(&t)),
+            None => self.decisions.update(|index| index.remove_tenant(id)),
         }
         Ok(())
     }
@@ -234,8 +207,8 @@ impl Portcullis {
             None => None,
         };
         match found {
-            Some(u) => self.engine.update(|index| index.upsert_user(&u)),
-            None => self.engine.update(|index| index.remove_user(id)),
+            Some(u) => self.decisions.update(|index| index.upsert_user(&u)),
+            None => self.decisions.update(|index| index.remove_user(id)),
         }
         Ok(())
     }
@@ -247,7 +220,7 @@ impl Portcullis {
             .as_deref()
             .and_then(|json| serde_json::from_str::<GroupMember>(json).ok())
         {
-            self.engine.update(|index| {
+            self.decisions.update(|index| {
                 if added {
                     index.add_member(member.group_id, member.user_id);
                 } else {

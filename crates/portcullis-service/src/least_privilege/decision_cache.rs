@@ -9,12 +9,12 @@ use portcullis_domain::{AccessSnapshot, RoleCatalog, Timestamp};
 /// The index behind a lock. Readers never wait on the store; writers hold
 /// the lock only for an in-memory update.
 #[derive(Debug)]
-pub struct Engine {
+pub struct DecisionCache {
     catalog: RoleCatalog,
     index: RwLock<DecisionIndex>,
 }
 
-impl Engine {
+impl DecisionCache {
     pub fn new(catalog: RoleCatalog) -> Self {
         Self {
             index: RwLock::new(DecisionIndex::new(&catalog)),

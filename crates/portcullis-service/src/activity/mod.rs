@@ -1,0 +1,13 @@
+//! Activity and findings: the activity stream (each decision's own event,
+//! and OCSF batches sent by the platform), streaming detection over it,
+//! and the findings and containments detection leads to.
+
+mod detection;
+pub(crate) mod events;
+mod findings;
+mod ingest;
+
+pub(crate) use detection::DetectionRuntime;
+pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
+pub use events::decision_event;
+pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};

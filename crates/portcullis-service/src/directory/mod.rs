@@ -1,0 +1,11 @@
+//! The directory: tenants (partners and customers), partner users, their
+//! security groups, and the API tokens callers authenticate with.
+
+mod groups;
+mod partners;
+mod tenants;
+pub(crate) mod token_cache;
+mod tokens;
+mod users;
+
+pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};

@@ -1,0 +1,23 @@
+//! Least privilege: delegated admin relationships, the access assignments
+//! made under them, just-in-time activations, and the decisions taken from
+//! all of it.
+//!
+//! Decisions read the in-memory [`DecisionCache`]; the use cases update it
+//! after each commit, `sync` applies commits made on other nodes, and the
+//! sweep stores what time has already decided.
+
+mod activations;
+mod assignments;
+mod decision_cache;
+mod decisions;
+mod relationship_views;
+mod relationships;
+mod sweep;
+mod sync;
+
+pub use activations::{ActivationDecision, NewActivation};
+pub use assignments::{AssignmentPatch, NewAssignment};
+pub use decision_cache::DecisionCache;
+pub use relationship_views::LIFECYCLE_OPERATIONS;
+pub use relationships::{NewRelationship, RelationshipPatch};
+pub use sweep::SweepReport;

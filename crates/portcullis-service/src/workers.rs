@@ -1,0 +1,444 @@
+//! Background work: one loop, each job a step.
+//!
+//! Every periodic job of a node — following commits made elsewhere, the
+//! sweep, detection, periodic vetting, the posture round and webhook
+//! delivery — is a step function of [`Portcullis`]. [`run`] is the one loop
+//! around them: it runs the step, counts the run (and the failure), logs
+//! what the step did or why it failed, then waits for the period, a wake-up
+//! (the follow-changes job wakes on each PostgreSQL notification) or
+//! shutdown. Background work is audited as the `system` principal.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::{
+    Caller, DeliveryRound, DetectionRound, Portcullis, PostureRound, ServiceError, SweepReport,
+    VettingRound,
+};
+
+/// The background workers of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Worker {
+    /// Applies commits made on other nodes to the decision cache.
+    FollowChanges,
+    /// Stores expiry, completed terminations and auto-extensions.
+    Sweep,
+    /// Streaming detection and the containment policy.
+    Detection,
+    /// Re-verifies domains and re-screens standing partners.
+    Vetting,
+    /// Suspends partners whose grace ended; re-judges stale snapshots.
+    Posture,
+    /// Sends due webhook deliveries.
+    Webhooks,
+}
+
+impl Worker {
+    pub const ALL: [Self; 6] = [
+        Self::FollowChanges,
+        Self::Sweep,
+        Self::Detection,
+        Self::Vetting,
+        Self::Posture,
+        Self::Webhooks,
+    ];
+
+    /// The worker's name in logs and metrics.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::FollowChanges => "follow_changes",
+            Self::Sweep => "sweep",
+            Self::Detection => "detection",
+            Self::Vetting => "vetting",
+            Self::Posture => "posture",
+            Self::Webhooks => "webhooks",
+        }
+    }
+}
+
+/// How often the periodic workers run. Detection's period and whether it
+/// runs come from [`crate::DetectionConfig`]; following changes polls every
+/// few seconds besides each notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerSchedule {
+    pub sweep: Duration,
+    /// `None`: no periodic vetting.
+    pub vetting: Option<Duration>,
+    /// `None`: no posture round.
+    pub posture: Option<Duration>,
+    pub webhooks: Duration,
+}
+
+impl Default for WorkerSchedule {
+    fn default() -> Self {
+        Self {
+            sweep: Duration::from_secs(60),
+            vetting: None,
+            posture: None,
+            webhooks: Duration::from_secs(5),
+        }
+    }
+}
+
+/// How often following changes looks for missed commits when no
+/// notification arrives.
+const POLL_CHANGES_EVERY: Duration = Duration::from_secs(5);
+/// The shortest detection period.
+const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
+
+/// Runs and failures of one worker.
+#[derive(Debug, Default)]
+struct Counters {
+    runs: AtomicU64,
+    failures: AtomicU64,
+}
+
+/// Runs and failures of every worker of this process.
+#[derive(Debug, Default)]
+pub(crate) struct WorkerMetrics {
+    follow_changes: Counters,
+    sweep: Counters,
+    detection: Counters,
+    vetting: Counters,
+    posture: Counters,
+    webhooks: Counters,
+}
+
+impl WorkerMetrics {
+    fn of(&self, worker: Worker) -> &Counters {
+        match worker {
+            Worker::FollowChanges => &self.follow_changes,
+            Worker::Sweep => &self.sweep,
+            Worker::Detection => &self.detection,
+            Worker::Vetting => &self.vetting,
+            Worker::Posture => &self.posture,
+            Worker::Webhooks => &self.webhooks,
+        }
+    }
+}
+
+/// How many times a worker ran its step, and how many of those failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerStats {
+    pub worker: Worker,
+    pub runs: u64,
+    pub failures: u64,
+}
+
+/// What a step reports; only a notable report is logged.
+pub(crate) trait Outcome: Debug {
+    fn notable(&self) -> bool;
+}
+
+impl Outcome for SweepReport {
+    fn notable(&self) -> bool {
+        *self != Self::default()
+    }
+}
+
+impl Outcome for DetectionRound {
+    fn notable(&self) -> bool {
+        self.findings_new + self.findings_updated > 0
+    }
+}
+
+impl Outcome for VettingRound {
+    fn notable(&self) -> bool {
+        true
+    }
+}
+
+impl Outcome for PostureRound {
+    fn notable(&self) -> bool {
+        *self != Self::default()
+    }
+}
+
+impl Outcome for DeliveryRound {
+    fn notable(&self) -> bool {
+        *self != Self::default()
+    }
+}
+
+impl Outcome for Box<dyn Outcome + Send> {
+    fn notable(&self) -> bool {
+        self.as_ref().notable()
+    }
+}
+
+/// The audit sequence number following changes reached.
+impl Outcome for i64 {
+    fn notable(&self) -> bool {
+        false
+    }
+}
+
+/// Something besides the period that starts the next run.
+pub(crate) trait Wake: Send {
+    fn wake(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+/// Each PostgreSQL commit notification starts a run (when listening).
+struct Notified(Option<portcullis_store::ChangeListener>);
+
+impl Wake for Notified {
+    async fn wake(&mut self) {
+        match self.0.as_mut() {
+            Some(listener) => {
+                if let Err(err) = listener.next().await {
+                    tracing::warn!(%err, "change notification failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// Whether the first run happens at once or after one wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    AtOnce,
+    AfterWait,
+}
+
+/// The one background loop: runs `step`, counts and logs the run, then
+/// waits for `every`, a wake-up or `shutdown`, until `shutdown` completes.
+async fn run<F, Fut, R>(
+    metrics: &WorkerMetrics,
+    worker: Worker,
+    every: Duration,
+    start: Start,
+    mut wake: impl Wake,
+    shutdown: impl Future<Output = ()> + Send,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<R, ServiceError>>,
+    R: Outcome,
+{
+    let name = worker.as_str();
+    let counters = metrics.of(worker);
+    tokio::pin!(shutdown);
+    let mut wait_first = start == Start::AfterWait;
+    loop {
+        if wait_first {
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = wake.wake() => {}
+                () = tokio::time::sleep(every) => {}
+            }
+        }
+        wait_first = true;
+        counters.runs.fetch_add(1, Ordering::Relaxed);
+        match step().await {
+            Ok(outcome) if outcome.notable() => {
+                tracing::info!(worker = name, ?outcome, "{name}");
+            }
+            Ok(_) => {}
+            Err(err) => {
+                counters.failures.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(worker = name, %err, "{name} failed");
+            }
+        }
+    }
+}
+
+impl Portcullis {
+    /// Runs every background worker of `schedule` (and detection, when its
+    /// configuration enables it) until `shutdown` completes, then waits for
+    /// each to stop.
+    pub async fn run_workers(
+        self,
+        schedule: WorkerSchedule,
+        shutdown: impl Future<Output = ()> + Send,
+    ) {
+        let detection = &self.detection.config;
+        let detection_every = detection
+            .enabled
+            .then(|| Duration::from_millis(detection.every_ms).max(MIN_DETECTION_PERIOD));
+        let plan = [
+            (
+                Worker::FollowChanges,
+                Some(POLL_CHANGES_EVERY),
+                Start::AfterWait,
+            ),
+            (Worker::Sweep, Some(schedule.sweep), Start::AtOnce),
+            (Worker::Vetting, schedule.vetting, Start::AfterWait),
+            (Worker::Detection, detection_every, Start::AtOnce),
+            (Worker::Webhooks, Some(schedule.webhooks), Start::AtOnce),
+            (Worker::Posture, schedule.posture, Start::AtOnce),
+        ];
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut tasks = Vec::new();
+        for (worker, every, start) in plan {
+            let Some(every) = every else { continue };
+            let (app, mut stop) = (self.clone(), stop_rx.clone());
+            tasks.push(tokio::spawn(async move {
+                let wake = Notified(match worker {
+                    Worker::FollowChanges => app.change_listener().await,
+                    _ => None,
+                });
+                let stopped = async move {
+                    let _ = stop.changed().await;
+                };
+                let app = &app;
+                run(&app.workers, worker, every, start, wake, stopped, || {
+                    app.step(worker)
+                })
+                .await;
+            }));
+        }
+        shutdown.await;
+        let _ = stop_tx.send(true);
+        for task in tasks {
+            if let Err(err) = task.await {
+                tracing::error!(%err, "a background worker ended abnormally");
+            }
+        }
+    }
+
+    /// One run of `worker`'s job, audited as the `system` principal.
+    async fn step(&self, worker: Worker) -> Result<Box<dyn Outcome + Send>, ServiceError> {
+        Ok(match worker {
+            Worker::FollowChanges => Box::new(self.catch_up().await?),
+            Worker::Sweep => Box::new(self.sweep().await?),
+            Worker::Detection => Box::new(self.detect_pending().await?),
+            Worker::Vetting => Box::new(self.vetting_round(&Caller::system()).await?),
+            Worker::Posture => Box::new(self.posture_round().await?),
+            Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
+        })
+    }
+
+    /// PostgreSQL's commit notifications, when the store has them.
+    async fn change_listener(&self) -> Option<portcullis_store::ChangeListener> {
+        match self.store.change_listener().await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for changes; polling only");
+                None
+            }
+        }
+    }
+
+    /// Runs and failures of every worker so far, in [`Worker::ALL`] order.
+    pub fn worker_stats(&self) -> Vec<WorkerStats> {
+        Worker::ALL
+            .into_iter()
+            .map(|worker| {
+                let counters = self.workers.of(worker);
+                WorkerStats {
+                    worker,
+                    runs: counters.runs.load(Ordering::Relaxed),
+                    failures: counters.failures.load(Ordering::Relaxed),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct Ran;
+
+    impl Outcome for Ran {
+        fn notable(&self) -> bool {
+            false
+        }
+    }
+
+    #[tokio::test]
+    async fn the_loop_counts_runs_and_failures_and_stops_on_shutdown() {
+        let metrics = WorkerMetrics::default();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let shutdown = async move {
+            let _ = rx.changed().await;
+        };
+        let counted = Arc::clone(&calls);
+        let step = move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            let tx = tx.clone();
+            async move {
+                if n == 3 {
+                    let _ = tx.send(true);
+                }
+                if n.is_multiple_of(2) {
+                    Ok(Ran)
+                } else {
+                    Err(ServiceError::Internal("step failed".into()))
+                }
+            }
+        };
+        run(
+            &metrics,
+            Worker::Sweep,
+            Duration::from_millis(1),
+            Start::AtOnce,
+            Notified(None),
+            shutdown,
+            step,
+        )
+        .await;
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        assert_eq!(metrics.sweep.runs.load(Ordering::SeqCst), 4);
+        assert_eq!(metrics.sweep.failures.load(Ordering::SeqCst), 2);
+        assert_eq!(metrics.detection.runs.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_wake_up_starts_a_run_before_the_period() {
+        struct Once(bool);
+        impl Wake for Once {
+            async fn wake(&mut self) {
+                if std::mem::replace(&mut self.0, false) {
+                    return;
+                }
+                std::future::pending::<()>().await;
+            }
+        }
+        let metrics = WorkerMetrics::default();
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let shutdown = async move {
+            let _ = rx.changed().await;
+        };
+        run(
+            &metrics,
+            Worker::FollowChanges,
+            Duration::from_secs(3_600),
+            Start::AfterWait,
+            Once(true),
+            shutdown,
+            move || {
+                let _ = tx.send(true);
+                async { Ok(0_i64) }
+            },
+        )
+        .await;
+        assert_eq!(metrics.follow_changes.runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn shutdown_before_the_first_wait_ends_runs_nothing() {
+        let metrics = WorkerMetrics::default();
+        run(
+            &metrics,
+            Worker::Vetting,
+            Duration::from_secs(3_600),
+            Start::AfterWait,
+            Notified(None),
+            async {},
+            || async { Ok(Ran) },
+        )
+        .await;
+        assert_eq!(metrics.vetting.runs.load(Ordering::SeqCst), 0);
+    }
+}
