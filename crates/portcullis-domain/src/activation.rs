@@ -198,3 +198,10 @@ pub struct UserOrAdmin<'a> {
     pub name: &'a str,
     pub user: Option<UserId>,
 }
+
+/// Which activations to list.
+#[derive(Debug, Clone, Default)]
+pub struct ActivationFilter {
+    pub assignment_id: Option<AssignmentId>,
+    pub user_id: Option<UserId>,
+}

@@ -224,6 +224,18 @@ pub fn verify_chain<'a>(
     verifier.finish(head)
 }
 
+/// Filters of the audit log; every one is optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub tenant_id: Option<TenantId>,
+    pub operation: Option<String>,
+    /// Inclusive lower bound.
+    pub since: Option<Timestamp>,
+    /// Exclusive upper bound.
+    pub until: Option<Timestamp>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,3 +22,18 @@ pub struct GroupMember {
     pub user_id: UserId,
     pub added_at: Timestamp,
 }
+
+/// A security group to create.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub display_name: DisplayName,
+    pub description: Option<Description>,
+}
+
+/// Changes to a security group; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    pub display_name: Option<DisplayName>,
+    /// `Some(None)` clears the description.
+    pub description: Option<Option<Description>>,
+}

@@ -5,17 +5,31 @@
 //! [`IsoDuration`] is a well-formed ISO-8601 duration. Time comes in as an
 //! argument or through a [`Clock`]; nothing in this crate reads the system
 //! clock except [`SystemClock`].
+//!
+//! The domain owns the vocabulary every layer shares: the records Portcullis
+//! keeps and serves (a detection [`Finding`], a [`Containment`], a
+//! [`WebhookSubscription`], a [`PartnerPosture`], the vetting records in
+//! [`vetting`]), the inputs that create and change them ([`NewTenant`],
+//! [`UserPatch`], …) and the filters that list them ([`RelationshipFilter`],
+//! [`AuditFilter`], …). Kinds and statuses are enums with stable strings
+//! ([`FindingStatus`], [`ContainmentKind`], [`AuditOperation`]); ids are
+//! newtypes ([`WebhookId`], [`RecordId`], …). The store persists these types,
+//! the HTTP API serializes them, neither defines its own.
 
 mod action;
 mod activation;
+mod activity;
 mod assignment;
 mod audit;
 mod clock;
+mod containment;
 mod duration;
 mod error;
 mod event;
+mod finding;
 mod group;
 mod id;
+mod intel;
 mod name;
 mod operation;
 mod page;
@@ -30,35 +44,51 @@ mod tenant;
 mod token;
 mod user;
 pub mod vetting;
+mod watchlist;
+mod webhook;
 
 pub use action::{Action, ActionPattern};
-pub use activation::{Activation, ActivationId, ActivationStatus, AuthStrength, UserOrAdmin};
+pub use activation::{
+    Activation, ActivationFilter, ActivationId, ActivationStatus, AuthStrength, UserOrAdmin,
+};
+pub use activity::{EventFilter, StoredEvent};
 pub use assignment::{
     AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, MAX_ACTIVATION_SECONDS,
     MIN_ACTIVATION_SECONDS,
 };
 pub use audit::{
-    AuditChainBreak, AuditDraft, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH, verify_chain,
+    AuditChainBreak, AuditDraft, AuditFilter, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH,
+    verify_chain,
 };
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
+pub use containment::{Containment, ContainmentKind};
 pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
 pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
-pub use group::{GroupMember, SecurityGroup};
+pub use finding::{Finding, FindingFilter, FindingStatus};
+pub use group::{GroupMember, GroupPatch, NewGroup, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
+pub use intel::{IntelSource, IntelUpsert};
 pub use name::{Description, DisplayName, UserPrincipalName};
 pub use operation::AuditOperation;
 pub use page::{Cursor, Page, PageRequest};
-pub use posture::PostureStanding;
+pub use posture::{
+    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
+    PostureStanding,
+};
 pub use principal::{Principal, PrincipalKind};
 pub use relationship::{
     APPROVAL_WINDOW_SECONDS, AUTO_EXTEND_SECONDS, EXPIRY_WARNING_DAYS, MAX_DURATION_SECONDS,
-    MIN_DURATION_SECONDS, Relationship, RelationshipId, RelationshipStatus, RelationshipTerms,
-    relationship_name,
+    MIN_DURATION_SECONDS, Relationship, RelationshipFilter, RelationshipId, RelationshipStatus,
+    RelationshipTerms, relationship_name,
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use snapshot::AccessSnapshot;
-pub use tenant::{Tenant, TenantKind};
+pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use token::ApiToken;
-pub use user::PartnerUser;
+pub use user::{NewUser, PartnerUser, UserPatch};
+pub use watchlist::WatchlistInfo;
+pub use webhook::{
+    DeliveryId, DeliveryStatus, WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription,
+};

@@ -393,6 +393,15 @@ impl Relationship {
     }
 }
 
+/// Which relationships to list; every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct RelationshipFilter {
+    pub partner_tenant_id: Option<TenantId>,
+    pub customer_tenant_id: Option<TenantId>,
+    /// The stored status (a sweep stores expiry; decisions never rely on it).
+    pub status: Option<RelationshipStatus>,
+}
+
 #[cfg(test)]
 #[path = "relationship_tests.rs"]
 mod tests;

@@ -40,3 +40,17 @@ pub struct Tenant {
     /// Incremented on every change; the ETag of the resource.
     pub version: i64,
 }
+
+/// A tenant to create.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub id: TenantId,
+    pub kind: TenantKind,
+    pub display_name: DisplayName,
+}
+
+/// Changes to a tenant; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct TenantPatch {
+    pub display_name: Option<DisplayName>,
+}

@@ -17,3 +17,19 @@ pub struct PartnerUser {
     pub updated_at: Timestamp,
     pub version: i64,
 }
+
+/// A partner user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub user_principal_name: UserPrincipalName,
+    pub display_name: DisplayName,
+    pub enabled: bool,
+}
+
+/// Changes to a partner user; `None` keeps the stored value.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub user_principal_name: Option<UserPrincipalName>,
+    pub display_name: Option<DisplayName>,
+    pub enabled: Option<bool>,
+}

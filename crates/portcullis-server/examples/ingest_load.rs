@@ -37,9 +37,8 @@ fn batch(from: usize, count: usize) -> String {
         .join("\n")
 }
 
-async fn count(store: &portcullis_store::SqlStore) -> i64 {
+async fn count(pool: &sqlx::AnyPool) -> i64 {
     use sqlx::Row as _;
-    let pool = store.pool();
     sqlx::query("SELECT COUNT(*) AS n FROM activity_events")
         .fetch_one(pool)
         .await
@@ -93,7 +92,7 @@ async fn main() {
         assert!(reply.status().is_success());
     }
     let http = started.elapsed();
-    assert_eq!(count(&store).await, i64::try_from(total).unwrap());
+    assert_eq!(count(store.pool()).await, i64::try_from(total).unwrap());
     let http_rate = total as f64 / http.as_secs_f64();
     eprintln!(
         "http: {total} events in {:.2} s = {http_rate:.0} events/s",
@@ -128,7 +127,7 @@ async fn main() {
                 consumer,
                 std::future::pending(),
             ));
-            while count(&store).await < i64::try_from(total).unwrap() {
+            while count(store.pool()).await < i64::try_from(total).unwrap() {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             let elapsed = started.elapsed();

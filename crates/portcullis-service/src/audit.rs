@@ -1,5 +1,5 @@
+use portcullis_domain::AuditFilter;
 use portcullis_domain::{AuditChainBreak, AuditRecord, Page, PageRequest};
-use portcullis_store::AuditFilter;
 
 use crate::{Caller, Portcullis, ServiceError, caller_rules};
 

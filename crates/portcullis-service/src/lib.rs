@@ -31,7 +31,7 @@ use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
 pub use activity::{
-    ContainmentKind, ContainmentRule, DetectionConfig, DetectionRound, IngestReport, LineRejection,
+    ContainmentRule, DetectionConfig, DetectionRound, IngestReport, LineRejection,
     MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
@@ -41,6 +41,7 @@ pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
 };
+pub use portcullis_domain::ContainmentKind;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };
@@ -159,6 +160,11 @@ impl Portcullis {
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Succeeds when the store answers (readiness).
+    pub async fn ping(&self) -> Result<(), ServiceError> {
+        Ok(self.store.ping().await?)
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {

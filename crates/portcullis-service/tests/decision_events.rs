@@ -14,8 +14,9 @@ use portcullis_domain::{
     Action, AssignmentKind, AuthStrength, DisplayName, IsoDuration, PageRequest, PrincipalKind,
     RoleId, SystemClock, TenantId, TenantKind, UserPrincipalName,
 };
+use portcullis_domain::{EventFilter, NewGroup, NewTenant, NewUser};
 use portcullis_service::{Caller, NewAssignment, NewRelationship, NewToken, Portcullis};
-use portcullis_store::{EventFilter, NewGroup, NewTenant, NewUser, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
@@ -33,26 +34,26 @@ async fn tenant(app: &Portcullis, kind: TenantKind, name: &str) -> TenantId {
 #[tokio::test]
 async fn each_decision_becomes_an_ocsf_api_activity_event() {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let app = Portcullis::new(store.clone(), Arc::new(SystemClock));
     let op = Caller::local_operator();
     let partner = tenant(&app, TenantKind::Partner, "Contoso").await;
     let customer = tenant(&app, TenantKind::Customer, "Fabrikam").await;
     // Fixture: the partner as vetting leaves it once approved (the vetting
     // flow itself is tested in tests/vetting.rs).
-    store
-        .set_partner_authorized(
-            &portcullis_store::AuditContext::new(
-                &portcullis_domain::Principal::local_operator(),
-                portcullis_domain::Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            partner,
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &portcullis_store::AuditContext::new(
+            &portcullis_domain::Principal::local_operator(),
+            portcullis_domain::Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        partner,
+        true,
+    )
+    .await
+    .unwrap();
     app.reload_index().await.unwrap();
     let new_user = NewUser {
         user_principal_name: UserPrincipalName::parse("alice@contoso.example").unwrap(),

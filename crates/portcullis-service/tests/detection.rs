@@ -12,12 +12,13 @@
 use std::sync::Arc;
 
 use portcullis_decision::{DecisionRequest, DenyReason};
+use portcullis_domain::FindingFilter;
 use portcullis_domain::{
     Action, AuthStrength, PageRequest, Principal, PrincipalKind, SystemClock, TenantId, Timestamp,
     UserId,
 };
 use portcullis_service::{Caller, Portcullis};
-use portcullis_store::{FindingFilter, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 use serde_json::json;
 
@@ -66,7 +67,7 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
     let partner = app
         .create_tenant(
             &op,
-            portcullis_store::NewTenant {
+            portcullis_domain::NewTenant {
                 id: TenantId::generate(),
                 kind: portcullis_domain::TenantKind::Partner,
                 display_name: portcullis_domain::DisplayName::parse("Contoso").unwrap(),
@@ -79,7 +80,7 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .create_user(
             &op,
             partner,
-            portcullis_store::NewUser {
+            portcullis_domain::NewUser {
                 user_principal_name: portcullis_domain::UserPrincipalName::parse(
                     "tech@contoso.example",
                 )
@@ -136,7 +137,7 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
     assert_eq!(findings[0].body["class_uid"], 2004);
     // The finding goes out to the subscribed webhook, as OCSF.
     let deliveries = app
-        .list_webhook_deliveries(&op, &hook.id, &PageRequest::first(10))
+        .list_webhook_deliveries(&op, &hook.id.to_string(), &PageRequest::first(10))
         .await
         .unwrap()
         .items;

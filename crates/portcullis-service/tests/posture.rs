@@ -13,12 +13,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use portcullis_domain::PostureStanding;
+use portcullis_domain::{AuditFilter, EventFilter, NewTenant, PostureFilter};
 use portcullis_domain::{
     Clock as _, DisplayName, IsoDuration, PageRequest, Principal, PrincipalKind, RoleId, TenantId,
     TenantKind, TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, Portcullis, PostureConfig, ServiceError};
-use portcullis_store::{AuditContext, AuditFilter, EventFilter, NewTenant, PostureFilter, Store};
+use portcullis_store::{AuditContext, Store};
 use portcullis_testkit::TestDb;
 use serde_json::{Value, json};
 
@@ -43,7 +44,8 @@ async fn world() -> World {
 
 async fn world_with(config: PostureConfig) -> World {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(START)));
     let app = Portcullis::new(store.clone(), clock.clone()).with_posture(config);
     let op = Caller::local_operator();
@@ -60,19 +62,18 @@ async fn world_with(config: PostureConfig) -> World {
         ids.push(app.create_tenant(&op, new).await.unwrap().id);
     }
     // Fixture: the partner as vetting leaves it once approved.
-    store
-        .set_partner_authorized(
-            &AuditContext::new(
-                &Principal::local_operator(),
-                Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            ids[0],
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &AuditContext::new(
+            &Principal::local_operator(),
+            Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        ids[0],
+        true,
+    )
+    .await
+    .unwrap();
     World {
         app,
         store,
@@ -125,7 +126,7 @@ impl World {
             .unwrap()
     }
 
-    async fn state(&self) -> portcullis_store::PartnerPosture {
+    async fn state(&self) -> portcullis_domain::PartnerPosture {
         self.app
             .partner_posture(&self.op, self.partner)
             .await
@@ -242,7 +243,7 @@ async fn a_noncompliant_partner_may_not_create_relationships_or_assignments() {
         .create_group(
             &w.op,
             w.partner,
-            portcullis_store::NewGroup {
+            portcullis_domain::NewGroup {
                 display_name: DisplayName::parse("Helpdesk agents").unwrap(),
                 description: None,
             },

@@ -9,12 +9,13 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use portcullis_domain::{AuditFilter, EventFilter, NewTenant};
 use portcullis_domain::{
     DisplayName, IsoDuration, PageRequest, PrincipalKind, RelationshipStatus, RoleId, TenantId,
     TenantKind, TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, NewToken, Portcullis, SweepReport};
-use portcullis_store::{AuditFilter, EventFilter, NewTenant, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
 const DAY: i64 = 86_400_000;
@@ -33,7 +34,8 @@ struct World {
 
 async fn world() -> World {
     let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let sql = db.store().await;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(
         1_800_000_000_000,
     )));
@@ -53,19 +55,18 @@ async fn world() -> World {
     }
     // Fixture: the partner as vetting leaves it once approved (the vetting
     // flow itself is tested in tests/vetting.rs).
-    store
-        .set_partner_authorized(
-            &portcullis_store::AuditContext::new(
-                &portcullis_domain::Principal::local_operator(),
-                portcullis_domain::Timestamp::from_unix_millis(0),
-                None,
-                None,
-            ),
-            ids[0],
-            true,
-        )
-        .await
-        .unwrap();
+    sql.set_partner_authorized(
+        &portcullis_store::AuditContext::new(
+            &portcullis_domain::Principal::local_operator(),
+            portcullis_domain::Timestamp::from_unix_millis(0),
+            None,
+            None,
+        ),
+        ids[0],
+        true,
+    )
+    .await
+    .unwrap();
     app.reload_index().await.unwrap();
     let token = NewToken {
         kind: PrincipalKind::CustomerAdmin,
@@ -274,7 +275,7 @@ async fn expiry_warnings_are_enqueued_as_webhooks_once() {
     w.app.sweep().await.unwrap();
     let log = w
         .app
-        .list_webhook_deliveries(&w.op, &sub.id, &PageRequest::first(10))
+        .list_webhook_deliveries(&w.op, &sub.id.to_string(), &PageRequest::first(10))
         .await
         .unwrap()
         .items;

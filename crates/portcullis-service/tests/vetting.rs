@@ -12,13 +12,14 @@
 use std::sync::Arc;
 
 use portcullis_decision::{DecisionRequest, DenyReason};
+use portcullis_domain::NewTenant;
 use portcullis_domain::vetting::{Address, Application, CaseState, Officer, ReviewDecision};
 use portcullis_domain::{
     Action, AuthStrength, DisplayName, Principal, PrincipalKind, TenantId, TenantKind, TestClock,
     Timestamp, TokenId, UserId,
 };
 use portcullis_service::{Caller, Portcullis, ServiceError, VettingConfig, WatchlistFormat};
-use portcullis_store::{NewTenant, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 use portcullis_testkit::dns::TestDns;
 
@@ -145,7 +146,7 @@ impl World {
 fn check<'a>(
     detail: &'a portcullis_service::CaseDetail,
     kind: &str,
-) -> &'a portcullis_store::CheckRecord {
+) -> &'a portcullis_domain::vetting::CheckRecord {
     detail.checks.iter().rev().find(|c| c.kind == kind).unwrap()
 }
 

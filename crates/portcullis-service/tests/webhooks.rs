@@ -16,9 +16,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use portcullis_domain::{Clock, PageRequest, TestClock, Timestamp};
+use portcullis_domain::{DeliveryStatus, WebhookDelivery};
 use portcullis_service::webhooks::{DEFAULT_TOLERANCE, SignatureError, verify_signature};
 use portcullis_service::{Caller, DeliveryRound, NewWebhook, Portcullis, WebhookConfig};
-use portcullis_store::{DeliveryStatus, Store, WebhookDelivery};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
 const T0: i64 = 1_800_000_000_000;
@@ -122,7 +123,7 @@ impl World {
             .await
             .unwrap();
         *self.receiver.secret.lock().unwrap() = secret;
-        sub.id
+        sub.id.to_string()
     }
 
     /// Moves the clock to `T0 + ms` and runs one delivery round.
@@ -196,13 +197,14 @@ async fn retries_at_the_backoff_instants_and_is_delivered_after_the_first_2xx() 
     for hit in &hits {
         assert_eq!(hit.verified, Ok(()), "signature refused by the receiver");
         assert_eq!(
-            hit.id, d.id,
+            hit.id,
+            d.id.to_string(),
             "the delivery id is the dedupe key on every attempt"
         );
     }
     let body: serde_json::Value = serde_json::from_slice(&hits[0].body).unwrap();
     assert_eq!(body["type"], "webhook.ping");
-    assert_eq!(body["id"], d.id.as_str());
+    assert_eq!(body["id"], d.id.to_string());
     assert_eq!(body["data"]["webhook_id"], sub.as_str());
     // Each attempt is signed at its own time.
     assert!(hits[0].signature.starts_with(&format!("t={},", T0 / SEC)));
@@ -347,7 +349,7 @@ async fn enqueue_follows_filters_and_disabled_subscriptions_get_nothing() {
             .unwrap(),
         1
     );
-    let patch = portcullis_store::WebhookPatch {
+    let patch = portcullis_domain::WebhookPatch {
         enabled: Some(false),
         ..Default::default()
     };
@@ -365,7 +367,13 @@ async fn enqueue_follows_filters_and_disabled_subscriptions_get_nothing() {
     // The disabled subscription's pending delivery is held, not sent.
     assert_eq!(w.deliver_at(0).await, round(1, 0, 0));
     assert_eq!(w.log(&warn).await[0].status, DeliveryStatus::Delivered);
-    assert!(w.store.get_webhook(&all).await.unwrap().is_some());
+    assert!(
+        w.store
+            .get_webhook(all.parse().unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]

@@ -1,11 +1,28 @@
+//! Reading and verifying the audit log (records are appended by every
+//! mutation, in `mutation.rs`).
+
 use async_trait::async_trait;
 use portcullis_domain::{
-    AuditChainBreak, AuditRecord, ChainHead, ChainVerifier, Page, PageRequest,
+    AuditChainBreak, AuditFilter, AuditRecord, ChainHead, ChainVerifier, Page, PageRequest,
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{fetch_limit, seq_cursor};
-use crate::{AuditFilter, AuditStore, Backend, SqlStore, Store, StoreError, rows};
+use crate::paging::Keyset;
+use crate::{Backend, SqlStore, Store, StoreError, rows};
+
+#[async_trait]
+pub trait AuditStore {
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Page<AuditRecord>, StoreError>;
+    /// The sequence number of the last audit record (0 when there is none).
+    async fn audit_head_seq(&self) -> Result<i64, StoreError>;
+    /// Walks the whole chain in one consistent snapshot: `Ok(Ok(n))` when
+    /// `n` records verify, `Ok(Err(break))` naming the first bad sequence.
+    async fn verify_audit(&self) -> Result<Result<i64, AuditChainBreak>, StoreError>;
+}
 
 const COLUMNS: &str = "seq, at, actor, actor_kind, tenant_id, operation, target_id, before_state, \
                        after_state, source_ip, request_id, prev_hash, hash";
@@ -38,7 +55,7 @@ impl AuditStore for SqlStore {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError> {
-        let after_seq = seq_cursor(page)?;
+        let keys = Keyset::by_seq(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE ($1 IS NULL OR actor = $1) \
              AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR operation = $3) \
@@ -50,14 +67,11 @@ impl AuditStore for SqlStore {
         .bind(filter.operation.clone())
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(after_seq)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let records = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(records, page.limit(), |r| {
-            r.seq.to_string()
-        }))
+        keys.page(&rows, from_row, |r| r.seq.to_string())
     }
 
     async fn audit_head_seq(&self) -> Result<i64, StoreError> {

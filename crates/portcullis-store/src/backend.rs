@@ -1,11 +1,13 @@
+//! Opening the database: the backend a URL names, the connection pool and
+//! the migrations.
+
 use std::fmt;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-use crate::{Store, StoreError};
+use crate::StoreError;
 
 /// Where Portcullis keeps its data when no `--database-url` is given.
 pub const DEFAULT_DATABASE_URL: &str = "./portcullis.db";
@@ -62,7 +64,7 @@ impl Backend {
     }
 }
 
-/// The SQL store: one implementation of [`Store`] for SQLite and PostgreSQL.
+/// The SQL store: one implementation of [`Store`](crate::Store) for SQLite and PostgreSQL.
 ///
 /// Both backends read and write the same column types (text, 64-bit
 /// integers), take the same `$n` placeholders, and keep their own
@@ -70,7 +72,7 @@ impl Backend {
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
-    backend: Backend,
+    pub(crate) backend: Backend,
     /// The URL it was opened with (PostgreSQL's listener opens its own connection).
     url: String,
 }
@@ -142,22 +144,6 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
-    }
-}
-
-#[async_trait]
-impl Store for SqlStore {
-    fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError> {
-        self.listen_changes().await
     }
 }
 

@@ -1,3 +1,6 @@
+//! Who makes a change: what every audited mutation records besides the
+//! change itself.
+
 use portcullis_domain::{
     AuditDraft, AuditOperation, Principal, PrincipalKind, TenantId, Timestamp,
 };

@@ -1,3 +1,5 @@
+//! The store's one error type, and how database errors map onto it.
+
 use thiserror::Error;
 
 /// Why a store call failed.

@@ -1,33 +1,11 @@
 //! The activity stream's storage.
 
 use async_trait::async_trait;
-use portcullis_domain::{ActivityEvent, Page, PageRequest, TenantId, Timestamp, UserId};
-use serde::Serialize;
+use portcullis_domain::{ActivityEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp};
 use sqlx::any::AnyRow;
 
-use crate::mutation::{fetch_limit, seq_cursor};
+use crate::paging::Keyset;
 use crate::{SqlStore, StoreError, rows};
-
-/// Which events to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    pub partner_tenant_id: Option<TenantId>,
-    pub user_id: Option<UserId>,
-    pub customer_tenant_id: Option<TenantId>,
-    pub class_uid: Option<i64>,
-    /// Inclusive.
-    pub since: Option<Timestamp>,
-    /// Exclusive.
-    pub until: Option<Timestamp>,
-}
-
-/// An event with its place in the stream.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct StoredEvent {
-    pub seq: i64,
-    #[serde(flatten)]
-    pub event: ActivityEvent,
-}
 
 #[async_trait]
 pub trait EventStore {
@@ -128,7 +106,7 @@ impl EventStore for SqlStore {
         filter: &EventFilter,
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
-        let after = seq_cursor(page)?;
+        let keys = Keyset::by_seq(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \
@@ -141,11 +119,10 @@ impl EventStore for SqlStore {
         .bind(filter.class_uid)
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(after)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let events = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(events, page.limit(), |e| e.seq.to_string()))
+        keys.page(&rows, from_row, |e| e.seq.to_string())
     }
 }

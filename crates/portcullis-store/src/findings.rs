@@ -1,71 +1,16 @@
-//! Detection findings and containments in SQL. Every change is audited in
-//! its own transaction: `finding.create`, `finding.update`, `finding.status`,
-//! `containment.create`, `containment.lift`.
+//! Detection findings: upserted as evidence grows, triaged by operators.
+//! Every change is audited in its own transaction: `finding.create`,
+//! `finding.update`, `finding.status`.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{Page, PageRequest, RecordId, Timestamp};
-use serde::{Deserialize, Serialize};
+use portcullis_domain::{
+    AuditOperation, Finding, FindingFilter, FindingStatus, Page, PageRequest, RecordId, TenantId,
+};
 use sqlx::any::AnyRow;
 
-use crate::mutation::{check_version, fetch_limit, id_cursor};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
-
-/// An OCSF Detection Finding with the fields Portcullis queries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Finding {
-    pub id: RecordId,
-    /// The detection rule, e.g. `tenant_fan_out`.
-    pub rule_id: String,
-    /// OCSF `severity_id`: 1 informational … 5 critical.
-    pub severity_id: i64,
-    /// `New`, `In Progress`, `Resolved` or `Suppressed`.
-    pub status: String,
-    pub status_reason: Option<String>,
-    pub partner_tenant_id: Option<String>,
-    pub user_id: Option<String>,
-    pub title: String,
-    pub first_seen: Timestamp,
-    pub last_seen: Timestamp,
-    pub evidence_count: i64,
-    /// The whole OCSF Detection Finding (class 2004).
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-}
-
-/// The statuses a finding may have.
-pub const FINDING_STATUSES: [&str; 4] = ["New", "In Progress", "Resolved", "Suppressed"];
-
-/// Which findings to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct FindingFilter {
-    pub status: Option<String>,
-    pub rule_id: Option<String>,
-    pub partner_tenant_id: Option<String>,
-    pub user_id: Option<String>,
-    /// Findings whose evidence reaches this time or later.
-    pub since: Option<Timestamp>,
-}
-
-/// A partner user, relationship or partner tenant held back from access.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Containment {
-    pub id: RecordId,
-    /// `user`, `relationship` or `partner`.
-    pub kind: String,
-    /// The contained user, relationship or partner tenant id.
-    pub target_id: String,
-    pub finding_id: Option<RecordId>,
-    pub reason: String,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub lifted_at: Option<Timestamp>,
-    pub lifted_by: Option<String>,
-    pub lift_reason: Option<String>,
-}
 
 #[async_trait]
 pub trait FindingStore {
@@ -93,52 +38,21 @@ pub trait FindingStore {
         &self,
         ctx: &AuditContext,
         id: RecordId,
-        status: &str,
+        status: FindingStatus,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, StoreError>;
-    /// Stores a containment; conflict when the target is already contained.
-    async fn create_containment(
-        &self,
-        ctx: &AuditContext,
-        c: &Containment,
-    ) -> Result<(), StoreError>;
-    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError>;
-    /// Lifts an active containment.
-    async fn lift_containment(
-        &self,
-        ctx: &AuditContext,
-        id: RecordId,
-        reason: &str,
-    ) -> Result<Containment, StoreError>;
-    /// The detection engine's saved position in the event stream and state.
-    async fn load_detection_state(&self) -> Result<Option<(i64, String)>, StoreError>;
-    async fn save_detection_state(
-        &self,
-        cursor: i64,
-        state: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Containments, newest last; only those not lifted when `active_only`.
-    async fn list_containments(
-        &self,
-        active_only: bool,
-        page: &PageRequest,
-    ) -> Result<Page<Containment>, StoreError>;
 }
 
 const FINDING_COLUMNS: &str = "id, rule_id, severity_id, status, status_reason, partner_tenant_id, \
      user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version";
-
-const CONTAINMENT_COLUMNS: &str = "id, kind, target_id, finding_id, reason, created_at, created_by, \
-     lifted_at, lifted_by, lift_reason";
 
 fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     Ok(Finding {
         id: rows::parsed(row, "id", RecordId::parse)?,
         rule_id: rows::text(row, "rule_id")?,
         severity_id: rows::int(row, "severity_id")?,
-        status: rows::text(row, "status")?,
+        status: rows::named(row, "status", FindingStatus::parse)?,
         status_reason: rows::opt_text(row, "status_reason")?,
         partner_tenant_id: rows::opt_text(row, "partner_tenant_id")?,
         user_id: rows::opt_text(row, "user_id")?,
@@ -150,21 +64,6 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
         created_at: rows::time(row, "created_at")?,
         updated_at: rows::time(row, "updated_at")?,
         version: rows::int(row, "version")?,
-    })
-}
-
-fn containment_from_row(row: &AnyRow) -> Result<Containment, StoreError> {
-    Ok(Containment {
-        id: rows::parsed(row, "id", RecordId::parse)?,
-        kind: rows::text(row, "kind")?,
-        target_id: rows::text(row, "target_id")?,
-        finding_id: rows::opt_parsed(row, "finding_id", RecordId::parse)?,
-        reason: rows::text(row, "reason")?,
-        created_at: rows::time(row, "created_at")?,
-        created_by: rows::text(row, "created_by")?,
-        lifted_at: rows::opt_time(row, "lifted_at")?,
-        lifted_by: rows::opt_text(row, "lifted_by")?,
-        lift_reason: rows::opt_text(row, "lift_reason")?,
     })
 }
 
@@ -202,7 +101,7 @@ async fn write_finding(
         .bind(f.id.to_string())
         .bind(&f.rule_id)
         .bind(f.severity_id)
-        .bind(&f.status)
+        .bind(f.status.as_str())
         .bind(f.status_reason.as_deref())
         .bind(f.partner_tenant_id.as_deref())
         .bind(f.user_id.as_deref())
@@ -237,7 +136,7 @@ impl FindingStore for SqlStore {
             }
             Some(b) => {
                 // Evidence grows; the status an operator set stays.
-                after.status = b.status.clone();
+                after.status = b.status;
                 after.status_reason = b.status_reason.clone();
                 after.created_at = b.created_at;
                 after.first_seen = b.first_seen.min(after.first_seen);
@@ -249,7 +148,7 @@ impl FindingStore for SqlStore {
         let tenant = after
             .partner_tenant_id
             .as_deref()
-            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+            .and_then(|t| TenantId::parse(t).ok());
         m.commit(ctx.draft(operation, tenant, after.id, before.as_ref(), Some(&after)))
             .await?;
         Ok(after)
@@ -281,6 +180,7 @@ impl FindingStore for SqlStore {
         filter: &FindingFilter,
         page: &PageRequest,
     ) -> Result<Page<Finding>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
              AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
@@ -292,22 +192,18 @@ impl FindingStore for SqlStore {
         .bind(filter.partner_tenant_id.as_deref())
         .bind(filter.user_id.as_deref())
         .bind(filter.since.map(|t| t.unix_millis()))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(finding_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |f| f.id.to_string()))
+        keys.page(&rows, finding_from_row, |f| f.id.to_string())
     }
 
     async fn set_finding_status(
         &self,
         ctx: &AuditContext,
         id: RecordId,
-        status: &str,
+        status: FindingStatus,
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, StoreError> {
@@ -317,7 +213,7 @@ impl FindingStore for SqlStore {
             .ok_or(StoreError::NotFound)?;
         check_version(before.version, expected_version)?;
         let mut after = before.clone();
-        after.status = status.to_owned();
+        after.status = status;
         after.status_reason = reason.map(str::to_owned);
         after.updated_at = ctx.at;
         after.version = before.version + 1;
@@ -325,7 +221,7 @@ impl FindingStore for SqlStore {
         let tenant = after
             .partner_tenant_id
             .as_deref()
-            .and_then(|t| portcullis_domain::TenantId::parse(t).ok());
+            .and_then(|t| TenantId::parse(t).ok());
         m.commit(ctx.draft(
             AuditOperation::FindingStatus,
             tenant,
@@ -335,162 +231,5 @@ impl FindingStore for SqlStore {
         ))
         .await?;
         Ok(after)
-    }
-
-    async fn create_containment(
-        &self,
-        ctx: &AuditContext,
-        c: &Containment,
-    ) -> Result<(), StoreError> {
-        let mut m = self.begin_mutation().await?;
-        let active = sqlx::query(
-            "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND lifted_at IS NULL",
-        )
-        .bind(&c.kind)
-        .bind(&c.target_id)
-        .fetch_optional(m.conn())
-        .await?;
-        if let Some(row) = active {
-            return Err(StoreError::Conflict(format!(
-                "{} `{}` is already contained (containment `{}`)",
-                c.kind,
-                c.target_id,
-                rows::text(&row, "id")?
-            )));
-        }
-        sqlx::query(&format!(
-            "INSERT INTO containments ({CONTAINMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10)"
-        ))
-        .bind(c.id.to_string())
-        .bind(&c.kind)
-        .bind(&c.target_id)
-        .bind(c.finding_id.map(|f| f.to_string()))
-        .bind(&c.reason)
-        .bind(c.created_at.unix_millis())
-        .bind(&c.created_by)
-        .bind(c.lifted_at.map(|t| t.unix_millis()))
-        .bind(c.lifted_by.as_deref())
-        .bind(c.lift_reason.as_deref())
-        .execute(m.conn())
-        .await
-        .map_err(crate::error::on_reference(|| {
-            StoreError::InvalidChange("the containment names a finding that does not exist".into())
-        }))?;
-        m.commit(ctx.draft(
-            AuditOperation::ContainmentCreate,
-            None,
-            c.id,
-            None::<&Containment>,
-            Some(c),
-        ))
-        .await
-    }
-
-    async fn get_containment(&self, id: RecordId) -> Result<Option<Containment>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(containment_from_row).transpose()
-    }
-
-    async fn lift_containment(
-        &self,
-        ctx: &AuditContext,
-        id: RecordId,
-        reason: &str,
-    ) -> Result<Containment, StoreError> {
-        let mut m = self.begin_mutation().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(m.conn())
-        .await?;
-        let before = row
-            .as_ref()
-            .map(containment_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)?;
-        if before.lifted_at.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "containment `{id}` is already lifted"
-            )));
-        }
-        let after = Containment {
-            lifted_at: Some(ctx.at),
-            lifted_by: Some(ctx.actor.clone()),
-            lift_reason: Some(reason.to_owned()),
-            ..before.clone()
-        };
-        sqlx::query(
-            "UPDATE containments SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4",
-        )
-        .bind(ctx.at.unix_millis())
-        .bind(&ctx.actor)
-        .bind(reason)
-        .bind(id.to_string())
-        .execute(m.conn())
-        .await?;
-        m.commit(ctx.draft(
-            AuditOperation::ContainmentLift,
-            None,
-            id,
-            Some(&before),
-            Some(&after),
-        ))
-        .await?;
-        Ok(after)
-    }
-
-    async fn load_detection_state(&self) -> Result<Option<(i64, String)>, StoreError> {
-        let row = sqlx::query("SELECT cursor, state FROM detection_state WHERE id = 1")
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|row| Ok((rows::int(&row, "cursor")?, rows::text(&row, "state")?)))
-            .transpose()
-    }
-
-    async fn save_detection_state(
-        &self,
-        cursor: i64,
-        state: &str,
-        at: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO detection_state (id, cursor, state, saved_at) VALUES (1, $1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, state = excluded.state, \
-             saved_at = excluded.saved_at",
-        )
-        .bind(cursor)
-        .bind(state)
-        .bind(at.unix_millis())
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    async fn list_containments(
-        &self,
-        active_only: bool,
-        page: &PageRequest,
-    ) -> Result<Page<Containment>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE ($1 = 0 OR lifted_at IS NULL) \
-             AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
-        ))
-        .bind(i64::from(active_only))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows
-            .iter()
-            .map(containment_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |c| c.id.to_string()))
     }
 }

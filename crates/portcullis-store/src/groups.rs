@@ -1,15 +1,77 @@
+//! Partner security groups and their membership, addressed within their
+//! tenant: the contract and its SQL implementation.
+
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    Description, DisplayName, GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId,
-    UserId,
+    AuditOperation, Description, DisplayName, GroupId, GroupMember, GroupPatch, NewGroup, Page,
+    PageRequest, SecurityGroup, TenantId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
-use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, GroupPatch, GroupStore, NewGroup, SqlStore, StoreError, rows};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// Partner security groups and their membership, addressed within their tenant.
+#[async_trait]
+pub trait GroupStore {
+    async fn create_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        new: NewGroup,
+    ) -> Result<SecurityGroup, StoreError>;
+    async fn get_group(
+        &self,
+        tenant: TenantId,
+        id: GroupId,
+    ) -> Result<Option<SecurityGroup>, StoreError>;
+    async fn list_groups(
+        &self,
+        tenant: TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<SecurityGroup>, StoreError>;
+    async fn update_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: GroupId,
+        expected_version: Option<i64>,
+        patch: GroupPatch,
+    ) -> Result<SecurityGroup, StoreError>;
+    /// Also empties the group; refused with a conflict while access
+    /// assignments grant it roles.
+    async fn delete_group(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: GroupId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Adds a user of the same tenant; a conflict if already a member.
+    async fn add_member(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<GroupMember, StoreError>;
+    async fn remove_member(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<(), StoreError>;
+    async fn list_members(
+        &self,
+        tenant: TenantId,
+        group: GroupId,
+        page: &PageRequest,
+    ) -> Result<Page<GroupMember>, StoreError>;
+}
 
 const COLUMNS: &str = "id, tenant_id, display_name, description, created_at, updated_at, version";
 
@@ -113,17 +175,17 @@ impl GroupStore for SqlStore {
         tenant: TenantId,
         page: &PageRequest,
     ) -> Result<Page<SecurityGroup>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM security_groups WHERE tenant_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let groups = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(groups, page.limit(), |g| g.id.to_string()))
+        keys.page(&rows, from_row, |g| g.id.to_string())
     }
 
     async fn update_group(
@@ -291,21 +353,16 @@ impl GroupStore for SqlStore {
         if fetch(self.pool(), tenant, group).await?.is_none() {
             return Err(StoreError::NotFound);
         }
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(
             "SELECT group_id, user_id, added_at FROM group_members WHERE group_id = $1 \
              AND ($2 IS NULL OR user_id > $2) ORDER BY user_id LIMIT $3",
         )
         .bind(group.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let members = rows
-            .iter()
-            .map(member_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(members, page.limit(), |m| {
-            m.user_id.to_string()
-        }))
+        keys.page(&rows, member_from_row, |m| m.user_id.to_string())
     }
 }

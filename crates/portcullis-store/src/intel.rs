@@ -3,8 +3,7 @@
 //! its audit record, which names the source and the counts, not the rows.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::Timestamp;
+use portcullis_domain::{AuditOperation, IntelSource, IntelUpsert, Timestamp};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 
@@ -25,25 +24,6 @@ pub struct StoredIndicator {
     pub modified: Option<Timestamp>,
     /// JSON with `indicator_types`, `labels` and `producer`.
     pub attributes: String,
-}
-
-/// An intelligence source and what it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct IntelSource {
-    pub source: String,
-    pub indicators: i64,
-    pub last_imported_at: Timestamp,
-}
-
-/// What an import changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct IntelUpsert {
-    /// Indicators new to the store.
-    pub inserted: u64,
-    /// Indicators replaced by a newer version.
-    pub updated: u64,
-    /// Indicators whose stored version is as new or newer.
-    pub unchanged: u64,
 }
 
 #[async_trait]

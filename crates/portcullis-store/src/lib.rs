@@ -5,60 +5,55 @@
 //! nodes), through sqlx's `Any` driver, with migrations kept per backend.
 //! Every mutation runs in one transaction that also appends its record to
 //! the audit hash chain.
+//!
+//! One module per kind of data, each holding its trait and the `SqlStore`
+//! implementation (a folder with `mod.rs` and `sql.rs` where one file would
+//! be too long; `access/` has a module per kind of least-privilege record).
+//! The records themselves are domain types (`portcullis_domain`); the
+//! infrastructure is [`SqlStore`] (`backend`), the audited `mutation`
+//! transaction, row reading (`rows`) and keyset paging (`paging`).
 
 mod access;
-mod access_sql;
-mod activations;
-mod assignments;
 mod audit;
-mod authorization;
 mod backend;
 mod changes;
+mod containments;
 mod context;
+mod detection_state;
 mod error;
 mod events;
 mod findings;
 mod groups;
 mod intel;
 mod mutation;
+mod paging;
 mod posture;
-mod posture_sql;
-mod relationships;
-mod restrictions;
 mod rows;
-mod snapshot;
 mod store;
 mod tenants;
 mod tokens;
 mod users;
 mod vetting;
-mod vetting_sql;
 mod watchlists;
 mod webhooks;
-mod webhooks_sql;
 
-pub use access::{AccessChange, AccessStore, ActivationFilter, RelationshipFilter};
+pub use access::{AccessChange, AccessStore};
+pub use audit::AuditStore;
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
 pub use changes::{CHANNEL, ChangeListener};
+pub use containments::ContainmentStore;
 pub use context::AuditContext;
+pub use detection_state::DetectionStateStore;
 pub use error::StoreError;
-pub use events::{EventFilter, EventStore, StoredEvent};
-pub use findings::{Containment, FINDING_STATUSES, Finding, FindingFilter, FindingStore};
-pub use intel::{IntelSource, IntelStore, IntelUpsert, StoredIndicator};
-pub use posture::{
-    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
-    PostureStore,
-};
-pub use store::{
-    AuditFilter, AuditStore, GroupPatch, GroupStore, NewGroup, NewTenant, NewUser, Store,
-    TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,
-};
-pub use vetting::{
-    CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
-    VettingStore,
-};
-pub use watchlists::{StoredEntity, WatchlistInfo, WatchlistStore};
-pub use webhooks::{
-    AttemptOutcome, DeliveryStatus, DueDelivery, WebhookDelivery, WebhookPatch, WebhookStore,
-    WebhookSubscription,
-};
+pub use events::EventStore;
+pub use findings::FindingStore;
+pub use groups::GroupStore;
+pub use intel::{IntelStore, StoredIndicator};
+pub use posture::PostureStore;
+pub use store::Store;
+pub use tenants::TenantStore;
+pub use tokens::TokenStore;
+pub use users::UserStore;
+pub use vetting::{CaseUpdate, VettingStore};
+pub use watchlists::{StoredEntity, WatchlistStore};
+pub use webhooks::{AttemptOutcome, DueDelivery, WebhookStore};

@@ -104,35 +104,3 @@ pub(crate) fn check_version(current: i64, expected: Option<i64>) -> Result<(), S
         _ => Ok(()),
     }
 }
-
-/// The rows of one page: `limit + 1` are read so the extra one tells that
-/// another page exists.
-pub(crate) fn fetch_limit(page: &portcullis_domain::PageRequest) -> i64 {
-    i64::from(page.limit()) + 1
-}
-
-/// The id after which an id-ordered page starts; a cursor that is not an id
-/// was never handed out by this store.
-pub(crate) fn id_cursor(
-    page: &portcullis_domain::PageRequest,
-) -> Result<Option<String>, StoreError> {
-    page.after()
-        .map(|cursor| {
-            uuid::Uuid::try_parse(&cursor.0)
-                .map(|id| id.hyphenated().to_string())
-                .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))
-        })
-        .transpose()
-}
-
-/// The sequence number after which a sequence-ordered page starts.
-pub(crate) fn seq_cursor(page: &portcullis_domain::PageRequest) -> Result<Option<i64>, StoreError> {
-    page.after()
-        .map(|cursor| {
-            cursor
-                .0
-                .parse::<i64>()
-                .map_err(|_| StoreError::InvalidCursor(cursor.0.clone()))
-        })
-        .transpose()
-}

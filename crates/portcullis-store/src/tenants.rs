@@ -1,13 +1,45 @@
+//! Tenants (partners and customers): the contract and its SQL
+//! implementation.
+
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    DisplayName, Page, PageRequest, Tenant, TenantId, TenantKind, ValidationError,
+    AuditOperation, DisplayName, NewTenant, Page, PageRequest, Tenant, TenantId, TenantKind,
+    TenantPatch, ValidationError,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, NewTenant, SqlStore, StoreError, TenantPatch, TenantStore, rows};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+#[async_trait]
+pub trait TenantStore {
+    async fn create_tenant(&self, ctx: &AuditContext, new: NewTenant)
+    -> Result<Tenant, StoreError>;
+    async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    async fn list_tenants(
+        &self,
+        kind: Option<TenantKind>,
+        page: &PageRequest,
+    ) -> Result<Page<Tenant>, StoreError>;
+    async fn update_tenant(
+        &self,
+        ctx: &AuditContext,
+        id: TenantId,
+        expected_version: Option<i64>,
+        patch: TenantPatch,
+    ) -> Result<Tenant, StoreError>;
+    /// Refused with a conflict while the tenant has users or groups or is
+    /// party to a relationship; revokes the tenant's tokens and drops its
+    /// partner authorization and customer restrictions in the same transaction.
+    async fn delete_tenant(
+        &self,
+        ctx: &AuditContext,
+        id: TenantId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+}
 
 pub(crate) const COLUMNS: &str = "id, kind, display_name, created_at, updated_at, version";
 
@@ -105,17 +137,17 @@ impl TenantStore for SqlStore {
         kind: Option<TenantKind>,
         page: &PageRequest,
     ) -> Result<Page<Tenant>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM tenants WHERE ($1 IS NULL OR kind = $1) \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(kind.map(TenantKind::as_str))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let tenants = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(tenants, page.limit(), |t| t.id.to_string()))
+        keys.page(&rows, from_row, |t| t.id.to_string())
     }
 
     async fn update_tenant(

@@ -1,12 +1,33 @@
+//! API tokens: the contract and its SQL implementation. Only hashes of
+//! token secrets are kept.
+
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    ApiToken, Description, Page, PageRequest, PrincipalKind, TenantId, TokenId,
+    ApiToken, AuditOperation, Description, Page, PageRequest, PrincipalKind, TenantId, TokenId,
 };
 use sqlx::any::AnyRow;
 
-use crate::mutation::{Mutation, fetch_limit, id_cursor};
-use crate::{AuditContext, SqlStore, StoreError, TokenStore, rows};
+use crate::mutation::Mutation;
+use crate::paging::Keyset;
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// API tokens: only hashes of their secrets are kept.
+#[async_trait]
+pub trait TokenStore {
+    async fn create_token(
+        &self,
+        ctx: &AuditContext,
+        token: &ApiToken,
+        secret_hash: &str,
+    ) -> Result<(), StoreError>;
+    /// The token whose secret hashes to `secret_hash`, with that stored hash.
+    async fn find_token(&self, secret_hash: &str)
+    -> Result<Option<(ApiToken, String)>, StoreError>;
+    async fn get_token(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError>;
+    async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError>;
+    /// Marks the token revoked (idempotent on an already revoked token).
+    async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError>;
+}
 
 const COLUMNS: &str = "id, kind, tenant_id, description, created_at, expires_at, revoked_at";
 
@@ -121,15 +142,15 @@ impl TokenStore for SqlStore {
     }
 
     async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM api_tokens WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
         ))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let tokens = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(tokens, page.limit(), |t| t.id.to_string()))
+        keys.page(&rows, from_row, |t| t.id.to_string())
     }
 
     async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError> {

@@ -1,14 +1,56 @@
+//! Partner users, always addressed within their tenant: the contract and
+//! its SQL implementation.
+
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    DisplayName, Page, PageRequest, PartnerUser, TenantId, UserId, UserPrincipalName,
+    AuditOperation, DisplayName, NewUser, Page, PageRequest, PartnerUser, TenantId, UserId,
+    UserPatch, UserPrincipalName,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use crate::error::{on_reference, on_unique};
-use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::{AuditContext, NewUser, SqlStore, StoreError, UserPatch, UserStore, rows};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
+use crate::{AuditContext, SqlStore, StoreError, rows};
+
+/// Partner users, always addressed within their tenant.
+#[async_trait]
+pub trait UserStore {
+    async fn create_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        new: NewUser,
+    ) -> Result<PartnerUser, StoreError>;
+    async fn get_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+    ) -> Result<Option<PartnerUser>, StoreError>;
+    async fn list_users(
+        &self,
+        tenant: TenantId,
+        page: &PageRequest,
+    ) -> Result<Page<PartnerUser>, StoreError>;
+    async fn update_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+        patch: UserPatch,
+    ) -> Result<PartnerUser, StoreError>;
+    /// Also removes the user from every group; refused with a conflict
+    /// while activations name the user.
+    async fn delete_user(
+        &self,
+        ctx: &AuditContext,
+        tenant: TenantId,
+        id: UserId,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+}
 
 pub(crate) const COLUMNS: &str =
     "id, tenant_id, user_principal_name, display_name, enabled, created_at, updated_at, version";
@@ -108,17 +150,17 @@ impl UserStore for SqlStore {
         tenant: TenantId,
         page: &PageRequest,
     ) -> Result<Page<PartnerUser>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM partner_users WHERE tenant_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(tenant.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let users = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(users, page.limit(), |u| u.id.to_string()))
+        keys.page(&rows, from_row, |u| u.id.to_string())
     }
 
     async fn update_user(

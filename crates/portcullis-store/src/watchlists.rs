@@ -3,27 +3,10 @@
 //! entities).
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::Timestamp;
-use serde::{Deserialize, Serialize};
+use portcullis_domain::{AuditOperation, WatchlistInfo};
 use sqlx::any::AnyRow;
 
 use crate::{AuditContext, SqlStore, StoreError, rows};
-
-/// A loaded list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WatchlistInfo {
-    /// The list's name, e.g. `opensanctions-default`.
-    pub name: String,
-    /// `ftm` (FollowTheMoney JSON lines) or `csv`.
-    pub format: String,
-    pub entity_count: i64,
-    /// Lines of the last load that were rejected.
-    pub rejected_count: i64,
-    pub loaded_at: Timestamp,
-    /// Counts the loads of this list.
-    pub version: i64,
-}
 
 /// One listed entity as stored: its id, content fingerprint and JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,12 +7,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{
     IsoDuration, PageRequest, PrincipalKind, Relationship, RelationshipId, TenantId,
     relationship_name,
 };
 use portcullis_service::{Caller, NewRelationship, RelationshipPatch};
-use portcullis_store::RelationshipFilter;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -1,8 +1,8 @@
 //! `/v1/audit`: the audit log (operators only).
 
 use axum::extract::State;
+use portcullis_domain::AuditFilter;
 use portcullis_domain::{AuditRecord, TenantId, Timestamp};
-use portcullis_store::AuditFilter;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -5,9 +5,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use portcullis_domain::{Containment, Finding, FindingFilter};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_service::ContainmentKind;
-use portcullis_store::{Containment, Finding, FindingFilter};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

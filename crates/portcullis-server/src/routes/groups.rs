@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{Description, DisplayName, GroupId, GroupMember, SecurityGroup, UserId};
-use portcullis_store::{GroupPatch, NewGroup};
+use portcullis_domain::{GroupPatch, NewGroup};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

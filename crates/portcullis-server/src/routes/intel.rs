@@ -3,8 +3,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
+use portcullis_domain::IntelSource;
 use portcullis_service::IntelImportReport;
-use portcullis_store::IntelSource;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

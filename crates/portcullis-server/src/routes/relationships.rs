@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{
     IsoDuration, Relationship, RelationshipId, RelationshipStatus, RoleId, TenantId,
 };
 use portcullis_service::{NewRelationship, RelationshipPatch};
-use portcullis_store::RelationshipFilter;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -34,7 +34,7 @@ async fn healthz() -> Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.portcullis.store().ping().await {
+    match state.portcullis.ping().await {
         Ok(()) => Json(Health { status: "ready" }).into_response(),
         Err(err) => {
             tracing::warn!(%err, "store unreachable");

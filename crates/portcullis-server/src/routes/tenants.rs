@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{DisplayName, Tenant, TenantId, TenantKind};
-use portcullis_store::{NewTenant, TenantPatch};
+use portcullis_domain::{NewTenant, TenantPatch};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

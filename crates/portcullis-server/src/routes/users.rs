@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{DisplayName, PartnerUser, UserId, UserPrincipalName};
-use portcullis_store::{NewUser, UserPatch};
+use portcullis_domain::{NewUser, UserPatch};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

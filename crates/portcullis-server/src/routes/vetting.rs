@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::TenantId;
 use portcullis_domain::vetting::{Application, CaseId, CaseState, ReviewDecision, VettingCase};
+use portcullis_domain::vetting::{CaseFilter, ScreeningOutcome, VettingConcern};
 use portcullis_service::{CaseDetail, ReviewResult};
-use portcullis_store::{CaseFilter, ScreeningOutcome, VettingFinding};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -305,12 +305,12 @@ async fn reverify_domain(
 
 /// Vetting findings (operators: all or one partner's; partner admins: their own).
 #[utoipa::path(get, path = "/v1/vetting/findings", tag = "vetting", params(FindingQuery),
-    security(("bearer" = [])), responses((status = 200, body = ListResponse<VettingFinding>)))]
+    security(("bearer" = [])), responses((status = 200, body = ListResponse<VettingConcern>)))]
 async fn list_findings(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiQuery(q): ApiQuery<FindingQuery>,
-) -> ApiResult<axum::Json<ListResponse<VettingFinding>>> {
+) -> ApiResult<axum::Json<ListResponse<VettingConcern>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(axum::Json(
         state

@@ -5,8 +5,8 @@
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
+use portcullis_domain::WatchlistInfo;
 use portcullis_service::{WatchlistFormat, WatchlistLoadReport};
-use portcullis_store::WatchlistInfo;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

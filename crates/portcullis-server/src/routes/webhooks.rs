@@ -7,8 +7,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use portcullis_domain::{WebhookDelivery, WebhookPatch, WebhookSubscription};
 use portcullis_service::NewWebhook;
-use portcullis_store::{WebhookDelivery, WebhookPatch, WebhookSubscription};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

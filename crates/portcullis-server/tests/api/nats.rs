@@ -7,10 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::jetstream;
-use portcullis_domain::{PageRequest, SystemClock};
+use portcullis_domain::{EventFilter, PageRequest, SystemClock};
 use portcullis_server::nats::{NatsConfig, consume, consumer};
-use portcullis_service::Portcullis;
-use portcullis_store::{EventFilter, EventStore, SqlStore};
+use portcullis_service::{Caller, Portcullis};
 use portcullis_testkit::TestDb;
 use serde_json::json;
 
@@ -51,15 +50,18 @@ fn line(uid: &str) -> String {
     .to_string()
 }
 
-async fn stored(store: &SqlStore) -> Vec<String> {
-    store
-        .list_events(&EventFilter::default(), &PageRequest::first(200))
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|e| e.event.uid)
-        .collect()
+async fn stored(app: &Portcullis) -> Vec<String> {
+    app.list_events(
+        &Caller::local_operator(),
+        EventFilter::default(),
+        &PageRequest::first(200),
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|e| e.event.uid)
+    .collect()
 }
 
 /// Waits until `check` holds (the consumer works in the background).
@@ -82,8 +84,7 @@ async fn events_from_jetstream_are_stored_once_and_acknowledged() {
     let Some(js) = jetstream().await else { return };
     let (config, subject) = config();
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    let app = Portcullis::new(Arc::new(store.clone()), Arc::new(SystemClock));
+    let app = Portcullis::new(Arc::new(db.store().await), Arc::new(SystemClock));
     let bound = consumer(&config).await.unwrap();
     for payload in [
         format!("{}\n{}", line("n1"), line("n2")),
@@ -97,14 +98,14 @@ async fn events_from_jetstream_are_stored_once_and_acknowledged() {
             .unwrap();
     }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(consume(app, bound, async move {
+    let task = tokio::spawn(consume(app.clone(), bound, async move {
         let _ = stopped.await;
     }));
     eventually("three events stored", || async {
-        stored(&store).await.len() == 3
+        stored(&app).await.len() == 3
     })
     .await;
-    let mut uids = stored(&store).await;
+    let mut uids = stored(&app).await;
     uids.sort();
     assert_eq!(uids, ["n1", "n2", "n3"]);
     let mut stream = js.get_stream(&config.stream).await.unwrap();
@@ -157,14 +158,17 @@ async fn a_message_the_store_cannot_take_is_delivered_again() {
 
     // A healthy node on the same durable consumer gets the message again.
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    let app = Portcullis::new(Arc::new(store.clone()), Arc::new(SystemClock));
+    let app = Portcullis::new(Arc::new(db.store().await), Arc::new(SystemClock));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(consume(app, consumer(&config).await.unwrap(), async move {
-        let _ = stopped.await;
-    }));
+    let task = tokio::spawn(consume(
+        app.clone(),
+        consumer(&config).await.unwrap(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     eventually("the redelivered event stored", || async {
-        stored(&store).await == ["r1"]
+        stored(&app).await == ["r1"]
     })
     .await;
     let _ = stop.send(());

@@ -88,7 +88,6 @@ impl TestServer {
     }
 
     async fn start_with(db: TestDb, config: &ServerConfig, clock: Arc<dyn Clock>) -> Self {
-        let store: Arc<dyn portcullis_store::Store> = Arc::new(db.store().await);
         // Vetting asks this in-process DNS server, never the real one:
         // partner domains under `portcullis-test.com` have no challenge
         // record unless a test publishes one.
@@ -98,7 +97,7 @@ impl TestServer {
             dns_timeout_seconds: Some(2),
             ..portcullis_service::VettingConfig::default()
         };
-        let portcullis = Portcullis::new(store, clock).with_vetting(vetting);
+        let portcullis = Portcullis::new(Arc::new(db.store().await), clock).with_vetting(vetting);
         let (token, secret) = portcullis
             .create_token(
                 &Caller::local_operator(),

@@ -11,11 +11,10 @@ use std::collections::BTreeMap;
 use portcullis_detection::{
     Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch,
 };
+use portcullis_domain::{ContainmentKind, EventFilter, Finding, FindingStatus};
 use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
-use portcullis_store::{EventFilter, Finding};
 use serde::{Deserialize, Serialize};
 
-use super::findings::ContainmentKind;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Detection settings (the `[detection]` table).
@@ -141,7 +140,7 @@ fn stored(detected: &Detected, now: Timestamp) -> Finding {
         id,
         rule_id: detected.rule.id().to_owned(),
         severity_id: detected.severity as i64,
-        status: "New".into(),
+        status: FindingStatus::New,
         status_reason: None,
         partner_tenant_id: partner,
         user_id: user,

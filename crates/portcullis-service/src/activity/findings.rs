@@ -3,36 +3,14 @@
 //! partner tenant is suspended through vetting; lifting is an audited
 //! operator action.
 
-use portcullis_domain::vetting::CaseState;
-use portcullis_domain::{Page, PageRequest, RecordId, TenantId, UserId};
-use portcullis_store::{CaseFilter, Containment, FINDING_STATUSES, Finding, FindingFilter};
-use serde::Deserialize;
+use portcullis_domain::vetting::{CaseFilter, CaseState};
+use portcullis_domain::{
+    Containment, ContainmentKind, Finding, FindingFilter, FindingStatus, Page, PageRequest,
+    RecordId, TenantId, UserId,
+};
 
 use crate::caller_rules::{self, PartnerScope};
 use crate::{Caller, Portcullis, ServiceError};
-
-/// What to contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ContainmentKind {
-    /// A partner user: every decision about it denies (`user_contained`).
-    User,
-    /// A partner tenant: its vetting case is suspended, so every decision
-    /// about its users denies (`partner_not_authorized`).
-    Partner,
-    /// A relationship: it grants nothing (`relationship_contained`).
-    Relationship,
-}
-
-impl ContainmentKind {
-    const fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Partner => "partner",
-            Self::Relationship => "relationship",
-        }
-    }
-}
 
 fn finding_not_found(id: RecordId) -> ServiceError {
     ServiceError::NotFound(format!("finding `{id}` not found"))
@@ -91,15 +69,15 @@ impl Portcullis {
         expected_version: Option<i64>,
     ) -> Result<Finding, ServiceError> {
         caller_rules::require_operator(&caller.principal, "change findings")?;
-        if !FINDING_STATUSES.contains(&status) {
+        let Some(status) = FindingStatus::parse(status) else {
             return Err(portcullis_domain::ValidationError::new(
                 "status",
                 format!("`{status}` is not one of `New`, `In Progress`, `Resolved`, `Suppressed`"),
             )
             .into());
-        }
+        };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if status == "Suppressed" && reason.is_none() {
+        if status == FindingStatus::Suppressed && reason.is_none() {
             return Err(portcullis_domain::ValidationError::new(
                 "reason",
                 "is required to suppress a finding",
@@ -143,7 +121,7 @@ impl Portcullis {
         };
         let containment = Containment {
             id: RecordId::generate(),
-            kind: kind.as_str().to_owned(),
+            kind,
             target_id: target_id.clone(),
             finding_id: finding,
             reason: reason.to_owned(),
@@ -180,7 +158,7 @@ impl Portcullis {
             .get_containment(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("containment `{id}` not found")))?;
-        if current.kind == "partner" && current.lifted_at.is_none() {
+        if current.kind == ContainmentKind::Partner && current.lifted_at.is_none() {
             let tenant = TenantId::parse(&current.target_id)?;
             let case = self.standing_case(tenant, CaseState::Suspended).await?;
             self.reinstate_partner(caller, case, &format!("containment lifted: {reason}"))
@@ -208,20 +186,20 @@ impl Portcullis {
     /// Makes the decision index follow a containment.
     pub(crate) fn apply_containment(&self, c: &Containment) {
         let contained = c.lifted_at.is_none();
-        match c.kind.as_str() {
-            "user" => {
+        match c.kind {
+            ContainmentKind::User => {
                 if let Ok(user) = UserId::parse(&c.target_id) {
                     self.decisions
                         .update(|index| index.set_contained(user, contained));
                 }
             }
-            "relationship" => {
+            ContainmentKind::Relationship => {
                 if let Ok(id) = portcullis_domain::RelationshipId::parse(&c.target_id) {
                     self.decisions
                         .update(|index| index.set_relationship_contained(id, contained));
                 }
             }
-            _ => {}
+            ContainmentKind::Partner => {}
         }
     }
 

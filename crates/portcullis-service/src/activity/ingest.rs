@@ -2,7 +2,7 @@
 //! sign-in and audit logs, stored beside the decisions' events.
 
 use portcullis_domain::{ActivityEvent, Page, PageRequest};
-use portcullis_store::{EventFilter, StoredEvent};
+use portcullis_domain::{EventFilter, StoredEvent};
 use serde::Serialize;
 
 use crate::caller_rules::{self, TenantScope};

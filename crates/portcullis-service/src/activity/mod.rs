@@ -10,5 +10,4 @@ mod ingest;
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
 pub use events::decision_event;
-pub use findings::ContainmentKind;
 pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};

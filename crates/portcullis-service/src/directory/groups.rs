@@ -1,5 +1,5 @@
 use portcullis_domain::{GroupId, GroupMember, Page, PageRequest, SecurityGroup, TenantId, UserId};
-use portcullis_store::{GroupPatch, NewGroup};
+use portcullis_domain::{GroupPatch, NewGroup};
 
 use crate::{Caller, Portcullis, ServiceError};
 

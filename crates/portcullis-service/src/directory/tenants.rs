@@ -1,5 +1,5 @@
+use portcullis_domain::{NewTenant, TenantPatch};
 use portcullis_domain::{Page, PageRequest, Tenant, TenantId, TenantKind};
-use portcullis_store::{NewTenant, TenantPatch};
 
 use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};

@@ -1,5 +1,5 @@
+use portcullis_domain::{NewUser, UserPatch};
 use portcullis_domain::{Page, PageRequest, PartnerUser, TenantId, UserId};
-use portcullis_store::{NewUser, UserPatch};
 
 use crate::{Caller, Portcullis, ServiceError};
 

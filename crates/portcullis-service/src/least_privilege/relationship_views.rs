@@ -5,10 +5,10 @@
 use portcullis_domain::AuditOperation;
 use std::collections::{BTreeMap, BTreeSet};
 
+use portcullis_domain::{AuditFilter, RelationshipFilter};
 use portcullis_domain::{
     AuditRecord, DisplayName, PageRequest, RelationshipId, RelationshipStatus, Tenant, TenantId,
 };
-use portcullis_store::{AuditFilter, RelationshipFilter};
 
 use crate::caller_rules::{self, PartnerScope, TenantScope};
 use crate::{Caller, Portcullis, ServiceError};

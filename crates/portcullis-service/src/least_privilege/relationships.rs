@@ -4,11 +4,12 @@
 use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
+use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{
     AssignmentStatus, DisplayName, IsoDuration, Page, PageRequest, Relationship, RelationshipId,
     RelationshipTerms, RoleId, TenantId, TenantKind,
 };
-use portcullis_store::{AccessChange, RelationshipFilter};
+use portcullis_store::AccessChange;
 
 use crate::caller_rules::{self, Side, TenantScope, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};

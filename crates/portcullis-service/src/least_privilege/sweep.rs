@@ -5,8 +5,9 @@
 
 use portcullis_domain::AuditOperation;
 
+use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{ActivityEvent, PageRequest, Relationship, RelationshipStatus, Timestamp};
-use portcullis_store::{AccessChange, RelationshipFilter};
+use portcullis_store::AccessChange;
 use serde_json::json;
 
 use crate::{Caller, Portcullis, ServiceError};

@@ -10,11 +10,11 @@
 
 use std::sync::atomic::Ordering;
 
+use portcullis_domain::AuditFilter;
 use portcullis_domain::{
     ActivationId, AssignmentId, AuditOperation, AuditRecord, Cursor, GroupId, GroupMember,
     PageRequest, RelationshipId, TenantId, UserId,
 };
-use portcullis_store::AuditFilter;
 
 use crate::{Portcullis, ServiceError};
 

@@ -2,8 +2,8 @@
 //! detections and people see them next to everything partners do.
 
 use portcullis_domain::ActivityEvent;
+use portcullis_domain::PartnerPosture;
 use portcullis_domain::{AuditOperation, PostureStanding};
-use portcullis_store::PartnerPosture;
 use serde_json::json;
 
 /// OCSF base event class: used for Portcullis' own notices.

@@ -1,10 +1,10 @@
 //! From a report (or the passing of time) to the partner's next posture
 //! state. Pure: the caller supplies the time and the previous state.
 
+use portcullis_domain::PartnerPosture;
 use portcullis_domain::PostureStanding;
 use portcullis_domain::{RecordId, TenantId, Timestamp};
 use portcullis_posture::{PostureState, Report, posture_state};
-use portcullis_store::PartnerPosture;
 
 /// What a new state is derived from: the snapshot and its report.
 pub(crate) struct Evidence<'a> {

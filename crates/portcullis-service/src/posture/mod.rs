@@ -15,8 +15,8 @@ mod reassess;
 mod upload;
 
 use portcullis_domain::PostureStanding;
+use portcullis_domain::{PartnerPosture, PostureReportRecord, PostureSnapshotInfo};
 use portcullis_domain::{RuleViolation, TenantId};
-use portcullis_store::{PartnerPosture, PostureReportRecord, PostureSnapshotInfo};
 use serde::Serialize;
 
 use crate::{Portcullis, ServiceError};

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use portcullis_domain::{PageRequest, RecordId, RuleViolation, Timestamp};
+use portcullis_domain::{PartnerPosture, PostureFilter, PostureReportRecord};
 use portcullis_posture::{Baseline, Snapshot, evaluate};
-use portcullis_store::{AuditContext, PartnerPosture, PostureFilter, PostureReportRecord};
+use portcullis_store::AuditContext;
 use serde::Serialize;
 
 use super::judge::{Evidence, grace_over, is_stale, next_state};

@@ -1,11 +1,11 @@
 //! Uploading a snapshot (judged at once), and reading reports, states and
 //! the baseline in force.
 
-use portcullis_domain::{Page, PageRequest, RecordId, RuleViolation, TenantId, TenantKind};
-use portcullis_posture::{Snapshot, evaluate};
-use portcullis_store::{
+use portcullis_domain::{
     MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, PostureSnapshotInfo,
 };
+use portcullis_domain::{Page, PageRequest, RecordId, RuleViolation, TenantId, TenantKind};
+use portcullis_posture::{Snapshot, evaluate};
 
 use super::judge::{Evidence, next_state};
 use super::{BaselineInfo, PostureUpload};

@@ -2,8 +2,9 @@
 
 use portcullis_domain::AuditOperation;
 use portcullis_domain::vetting::{Application, CaseId, CaseState, VettingCase};
+use portcullis_domain::vetting::{CaseFilter, DomainChallenge};
 use portcullis_domain::{Page, PageRequest, RuleViolation, TenantId, TenantKind};
-use portcullis_store::{CaseFilter, CaseUpdate, DomainChallenge};
+use portcullis_store::CaseUpdate;
 use portcullis_vetting::{ChallengeToken, WebsiteDomain};
 
 use super::checks::level;
@@ -219,7 +220,7 @@ impl Portcullis {
         caller: &Caller,
         tenant: Option<TenantId>,
         page: &PageRequest,
-    ) -> Result<Page<portcullis_store::VettingFinding>, ServiceError> {
+    ) -> Result<Page<portcullis_domain::vetting::VettingConcern>, ServiceError> {
         let Some(tenant) = caller_rules::vetting_scope(&caller.principal)?.narrow(tenant) else {
             return Ok(Page::from_rows(Vec::new(), page.limit(), |_| String::new()));
         };
@@ -231,7 +232,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
         tenant: TenantId,
-    ) -> Result<Vec<portcullis_store::ScreeningOutcome>, ServiceError> {
+    ) -> Result<Vec<portcullis_domain::vetting::ScreeningOutcome>, ServiceError> {
         caller_rules::may_manage_partner_directory(&caller.principal, tenant)?;
         Ok(self.store.outcome_history(tenant).await?)
     }

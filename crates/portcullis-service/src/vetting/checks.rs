@@ -1,8 +1,8 @@
 //! Running every check of a case and turning the results into records.
 
+use portcullis_domain::vetting::{CheckRecord, DomainChallenge};
 use portcullis_domain::vetting::{RiskLevel, VettingCase};
 use portcullis_domain::{RecordId, Timestamp};
-use portcullis_store::{CheckRecord, DomainChallenge};
 use portcullis_vetting::{
     ChallengeToken, CountryCheck, CountryCode, DomainCheck, RiskAssessment, RiskInputs,
     WebsiteDomain, assess, auto_approvable, check_contact_email,
@@ -14,7 +14,7 @@ use crate::Portcullis;
 /// What the checks of one case found.
 pub(crate) struct Findings {
     pub(crate) records: Vec<CheckRecord>,
-    pub(crate) outcomes: Vec<portcullis_store::ScreeningOutcome>,
+    pub(crate) outcomes: Vec<portcullis_domain::vetting::ScreeningOutcome>,
     pub(crate) challenge: DomainChallenge,
     pub(crate) assessment: RiskAssessment,
     pub(crate) auto_approve: bool,

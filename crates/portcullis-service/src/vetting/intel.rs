@@ -5,9 +5,11 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::vetting::VettingCase;
+use portcullis_domain::vetting::VettingConcern;
+use portcullis_domain::{IntelSource, IntelUpsert};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_intel::{Indicator, IndicatorIndex, Observable, Pattern};
-use portcullis_store::{IntelSource, IntelUpsert, StoredIndicator, VettingFinding};
+use portcullis_store::StoredIndicator;
 use serde::Serialize;
 
 use super::rescreen::Rescreened;
@@ -268,10 +270,10 @@ impl Portcullis {
                         .map(str::to_owned)
                 })
                 .collect();
-            let findings: Vec<VettingFinding> = hits
+            let findings: Vec<VettingConcern> = hits
                 .iter()
                 .filter(|h| !previous.contains(&h.indicator_id))
-                .map(|h| VettingFinding {
+                .map(|h| VettingConcern {
                     id: RecordId::generate(),
                     tenant_id: case.tenant_id,
                     case_id: Some(case.id),

@@ -17,7 +17,7 @@ mod screening;
 mod watchlists;
 
 use portcullis_domain::vetting::{CaseTransition, VettingCase};
-use portcullis_store::{CheckRecord, DomainChallenge};
+use portcullis_domain::vetting::{CheckRecord, DomainChallenge};
 use serde::Serialize;
 
 pub use config::VettingConfig;

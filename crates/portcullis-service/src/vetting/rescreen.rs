@@ -4,8 +4,9 @@
 //! asked, all audited as `vetting.rescreen` in one transaction.
 
 use portcullis_domain::vetting::{CaseState, VettingCase};
+use portcullis_domain::vetting::{ScreeningOutcome, VettingConcern};
 use portcullis_domain::{AuditOperation, Timestamp};
-use portcullis_store::{CaseUpdate, ScreeningOutcome, VettingFinding};
+use portcullis_store::CaseUpdate;
 
 use super::RescreenReport;
 use crate::{Caller, Portcullis, ServiceError};
@@ -15,7 +16,7 @@ pub(crate) struct Rescreened {
     pub case: VettingCase,
     pub outcome: ScreeningOutcome,
     /// Findings for the hits the previous outcome did not have.
-    pub findings: Vec<VettingFinding>,
+    pub findings: Vec<VettingConcern>,
     /// Why to suspend the partner (when approved), if the new hits call for it.
     pub suspend_because: Option<&'static str>,
 }

@@ -1,11 +1,12 @@
 //! Reviewers' decisions and an approved partner's standing.
 
 use portcullis_domain::AuditOperation;
+use portcullis_domain::vetting::VettingConcern;
 use portcullis_domain::vetting::{
     CaseId, CaseTransition, ReviewDecision, ReviewOutcome, VettingCase,
 };
 use portcullis_domain::{RecordId, Timestamp};
-use portcullis_store::{CaseUpdate, VettingFinding};
+use portcullis_store::CaseUpdate;
 use portcullis_vetting::{DomainCheck, reverification_finding};
 
 use super::CaseDetail;
@@ -176,7 +177,7 @@ impl Portcullis {
             challenge.verified_at = Some(now);
         }
         let findings = reverification_finding(&previous, &current)
-            .map(|finding| VettingFinding {
+            .map(|finding| VettingConcern {
                 id: RecordId::generate(),
                 tenant_id: case.tenant_id,
                 case_id: Some(case.id),

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use portcullis_domain::vetting::VettingCase;
+use portcullis_domain::vetting::{CheckRecord, ScreeningOutcome};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_screening::{Fingerprint, Kind, Match, Query, Screener};
-use portcullis_store::{CheckRecord, ScreeningOutcome};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use portcullis_domain::WatchlistInfo;
+use portcullis_domain::vetting::{CaseFilter, VettingConcern};
 use portcullis_domain::vetting::{CaseState, VettingCase};
 use portcullis_domain::{PageRequest, RecordId, Timestamp};
 use portcullis_screening::{Entity, LoadLimits, Rejection, Screener, load_csv, load_ftm};
-use portcullis_store::{CaseFilter, StoredEntity, VettingFinding, WatchlistInfo};
+use portcullis_store::StoredEntity;
 use serde::Serialize;
 
 use super::rescreen::Rescreened;
@@ -357,8 +359,8 @@ impl Portcullis {
     }
 }
 
-fn finding(case: &VettingCase, hit: &WatchlistHit, now: Timestamp) -> VettingFinding {
-    VettingFinding {
+fn finding(case: &VettingCase, hit: &WatchlistHit, now: Timestamp) -> VettingConcern {
+    VettingConcern {
         id: RecordId::generate(),
         tenant_id: case.tenant_id,
         case_id: Some(case.id),

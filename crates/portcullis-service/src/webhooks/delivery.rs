@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use portcullis_domain::Timestamp;
-use portcullis_store::{AttemptOutcome, DeliveryStatus, DueDelivery, WebhookDelivery};
+use portcullis_domain::{DeliveryStatus, WebhookDelivery};
+use portcullis_store::{AttemptOutcome, DueDelivery};
 use serde_json::json;
 
 use super::signature::{SIGNATURE_HEADER, WEBHOOK_ID_HEADER, sign};
@@ -58,7 +59,7 @@ impl Portcullis {
                 DeliveryStatus::Failed => round.failed += 1,
             }
             self.store
-                .record_attempt(&item.delivery.id, &outcome)
+                .record_attempt(item.delivery.id, &outcome)
                 .await?;
         }
         Ok(round)
@@ -103,7 +104,7 @@ impl Portcullis {
             .client
             .post(&item.url)
             .header("content-type", "application/json")
-            .header(WEBHOOK_ID_HEADER, &item.delivery.id)
+            .header(WEBHOOK_ID_HEADER, item.delivery.id.to_string())
             .header(SIGNATURE_HEADER, signature)
             .body(body)
             .send()

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portcullis_domain::{Page, PageRequest, ValidationError};
-use portcullis_store::{WebhookDelivery, WebhookPatch, WebhookSubscription};
+use portcullis_domain::{WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription};
 use serde_json::json;
 
 use super::PING_EVENT;
@@ -94,10 +94,8 @@ fn check_event_types(types: Vec<String>) -> Result<Vec<String>, ValidationError>
 }
 
 /// Subscription ids are UUIDs; anything else names no subscription.
-fn webhook_id(raw: &str) -> Result<String, ServiceError> {
-    uuid::Uuid::try_parse(raw)
-        .map(|id| id.hyphenated().to_string())
-        .map_err(|_| not_found(raw))
+fn webhook_id(raw: &str) -> Result<WebhookId, ServiceError> {
+    WebhookId::parse(raw).map_err(|_| not_found(raw))
 }
 
 fn not_found(id: &str) -> ServiceError {
@@ -118,7 +116,7 @@ impl Portcullis {
         let event_types = check_event_types(new.event_types)?;
         let now = self.clock.now();
         let sub = WebhookSubscription {
-            id: uuid::Uuid::new_v4().hyphenated().to_string(),
+            id: WebhookId::from_uuid(uuid::Uuid::new_v4()),
             url: new.url,
             description: new.description,
             event_types,
@@ -150,7 +148,7 @@ impl Portcullis {
     ) -> Result<WebhookSubscription, ServiceError> {
         caller_rules::require_operator(&caller.principal, "read webhooks")?;
         self.store
-            .get_webhook(&webhook_id(id)?)
+            .get_webhook(webhook_id(id)?)
             .await?
             .ok_or_else(|| not_found(id))
     }
@@ -175,7 +173,7 @@ impl Portcullis {
         }
         let ctx = caller.audit(self.clock.now());
         self.store
-            .update_webhook(&ctx, &key, expected_version, patch)
+            .update_webhook(&ctx, key, expected_version, patch)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("webhook `{id}` not found")))
     }
@@ -191,7 +189,7 @@ impl Portcullis {
         let key = webhook_id(id)?;
         let ctx = caller.audit(self.clock.now());
         self.store
-            .delete_webhook(&ctx, &key, expected_version)
+            .delete_webhook(&ctx, key, expected_version)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("webhook `{id}` not found")))
     }
@@ -204,7 +202,7 @@ impl Portcullis {
         page: &PageRequest,
     ) -> Result<Page<WebhookDelivery>, ServiceError> {
         let sub = self.get_webhook(caller, id).await?;
-        Ok(self.store.list_deliveries(&sub.id, page).await?)
+        Ok(self.store.list_deliveries(sub.id, page).await?)
     }
 
     /// Enqueues a `webhook.ping` to this subscription, whatever its filter.
@@ -217,7 +215,7 @@ impl Portcullis {
         let now = self.clock.now();
         let payload = json!({"webhook_id": sub.id, "requested_by": caller.principal.audit_name()});
         self.store
-            .enqueue_delivery_to(&sub.id, PING_EVENT, &payload, now)
+            .enqueue_delivery_to(sub.id, PING_EVENT, &payload, now)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("webhook `{id}` not found")))
     }

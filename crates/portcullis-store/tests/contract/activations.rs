@@ -1,8 +1,9 @@
+use portcullis_domain::ActivationFilter;
 use portcullis_domain::AuditOperation;
 use portcullis_domain::{
     Activation, ActivationId, ActivationStatus, AssignmentKind, PageRequest, UserOrAdmin,
 };
-use portcullis_store::{AccessChange, AccessStore, ActivationFilter, StoreError};
+use portcullis_store::{AccessChange, AccessStore, StoreError};
 
 use crate::access_fixtures::{
     apply, assigned, assignment, create_activation, create_assignment, eligible, requested, setup,

@@ -2,10 +2,10 @@
 //! cannot be written, the change is undone; a verification never sees a
 //! half-written chain.
 
+use portcullis_domain::{NewTenant, TenantPatch};
 use portcullis_domain::{PageRequest, TenantId, TenantKind};
 use portcullis_store::{
-    AuditStore, GroupStore, NewTenant, SqlStore, StoreError, TenantPatch, TenantStore, TokenStore,
-    UserStore,
+    AuditStore, GroupStore, SqlStore, StoreError, TenantStore, TokenStore, UserStore,
 };
 
 use crate::contract;

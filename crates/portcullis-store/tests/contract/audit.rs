@@ -1,11 +1,11 @@
 use std::collections::BTreeSet;
 
+use portcullis_domain::{AuditFilter, GroupPatch, NewTenant, TenantPatch, UserPatch};
 use portcullis_domain::{
     AuditRecord, PageRequest, Principal, PrincipalKind, TenantId, TenantKind, TokenId,
 };
 use portcullis_store::{
-    AuditContext, AuditFilter, AuditStore, GroupPatch, GroupStore, NewTenant, SqlStore, StoreError,
-    TenantPatch, TenantStore, TokenStore, UserPatch, UserStore,
+    AuditContext, AuditStore, GroupStore, SqlStore, StoreError, TenantStore, TokenStore, UserStore,
 };
 
 use crate::contract;

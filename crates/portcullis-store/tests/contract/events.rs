@@ -1,5 +1,6 @@
+use portcullis_domain::EventFilter;
 use portcullis_domain::{ActivityEvent, PageRequest, Timestamp};
-use portcullis_store::{EventFilter, EventStore};
+use portcullis_store::EventStore;
 
 use crate::contract;
 

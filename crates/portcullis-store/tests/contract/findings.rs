@@ -2,10 +2,9 @@
 //! operator's status stays) and containments (one active per target, lifted
 //! by an operator, read into the decision snapshot).
 
+use portcullis_domain::{Containment, ContainmentKind, Finding, FindingFilter, FindingStatus};
 use portcullis_domain::{PageRequest, RecordId, Timestamp, UserId};
-use portcullis_store::{
-    AccessStore, AuditStore, Containment, Finding, FindingFilter, FindingStore, StoreError,
-};
+use portcullis_store::{AccessStore, AuditStore, ContainmentStore, FindingStore, StoreError};
 
 use crate::contract;
 use crate::support::{audit_log, ctx};
@@ -15,7 +14,7 @@ fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Finding {
         id: RecordId::generate(),
         rule_id: rule.into(),
         severity_id: 4,
-        status: "New".into(),
+        status: FindingStatus::New,
         status_reason: None,
         partner_tenant_id: None,
         user_id: Some(user.into()),
@@ -44,7 +43,7 @@ contract!(
             .set_finding_status(
                 &ctx(3_000),
                 first.id,
-                "In Progress",
+                FindingStatus::InProgress,
                 Some("looking"),
                 Some(1),
             )
@@ -59,7 +58,13 @@ contract!(
             ("In Progress", 7, 3)
         );
         let stale = store
-            .set_finding_status(&ctx(5_000), first.id, "Resolved", None, Some(1))
+            .set_finding_status(
+                &ctx(5_000),
+                first.id,
+                FindingStatus::Resolved,
+                None,
+                Some(1),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -67,7 +72,7 @@ contract!(
             "{stale:?}"
         );
         store
-            .set_finding_status(&ctx(5_000), first.id, "Resolved", None, None)
+            .set_finding_status(&ctx(5_000), first.id, FindingStatus::Resolved, None, None)
             .await
             .unwrap();
         assert_eq!(store.open_finding("u1", "fan_out").await.unwrap(), None);
@@ -106,7 +111,7 @@ contract!(
         let user = UserId::generate();
         let c = Containment {
             id: RecordId::generate(),
-            kind: "user".into(),
+            kind: ContainmentKind::User,
             target_id: user.to_string(),
             finding_id: None,
             reason: "spray".into(),

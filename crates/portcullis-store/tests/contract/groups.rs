@@ -1,5 +1,6 @@
 use portcullis_domain::{GroupId, PageRequest, TenantId, UserId};
-use portcullis_store::{GroupPatch, GroupStore, NewGroup, StoreError, UserStore};
+use portcullis_domain::{GroupPatch, NewGroup};
+use portcullis_store::{GroupStore, StoreError, UserStore};
 use sqlx::Row;
 
 use crate::contract;

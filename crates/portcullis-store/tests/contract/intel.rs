@@ -1,7 +1,8 @@
 //! Indicators: upserted by id, newer versions win, sources counted, audited.
 
+use portcullis_domain::IntelUpsert;
 use portcullis_domain::Timestamp;
-use portcullis_store::{AuditStore, IntelStore, IntelUpsert, StoredIndicator};
+use portcullis_store::{AuditStore, IntelStore, StoredIndicator};
 
 use crate::contract;
 use crate::support::{audit_log, ctx};

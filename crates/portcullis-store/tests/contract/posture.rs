@@ -1,11 +1,12 @@
 //! Posture: snapshots with their reports and the partner's state, stored
 //! atomically with their audit records; state versions; listing by state.
 
-use portcullis_domain::{PageRequest, PostureStanding, RecordId, TenantId, TenantKind};
-use portcullis_store::{
-    AuditFilter, AuditStore, MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter,
-    PostureReportRecord, PostureSnapshotInfo, PostureStore, SqlStore, StoreError,
+use portcullis_domain::{
+    AuditFilter, MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord,
+    PostureSnapshotInfo,
 };
+use portcullis_domain::{PageRequest, PostureStanding, RecordId, TenantId, TenantKind};
+use portcullis_store::{AuditStore, PostureStore, SqlStore, StoreError};
 use serde_json::json;
 
 use crate::contract;

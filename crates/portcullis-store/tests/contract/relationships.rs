@@ -1,9 +1,10 @@
 use portcullis_domain::AuditOperation;
+use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{
     Cursor, PageRequest, RelationshipId, RelationshipStatus, RoleCatalog, TenantId,
     relationship_name,
 };
-use portcullis_store::{AccessChange, AccessStore, RelationshipFilter, StoreError};
+use portcullis_store::{AccessChange, AccessStore, StoreError};
 
 use crate::access_fixtures::{
     HELPDESK_ADMIN, SECURITY_READER, apply, approved, create_relationship, customer, drafted,

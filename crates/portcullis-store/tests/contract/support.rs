@@ -3,9 +3,9 @@ use portcullis_domain::{
     PrincipalKind, SecurityGroup, Tenant, TenantId, TenantKind, Timestamp, TokenId,
     UserPrincipalName,
 };
+use portcullis_domain::{AuditFilter, NewGroup, NewTenant, NewUser};
 use portcullis_store::{
-    AuditContext, AuditFilter, AuditStore, GroupStore, NewGroup, NewTenant, NewUser, SqlStore,
-    TenantStore, TokenStore, UserStore,
+    AuditContext, AuditStore, GroupStore, SqlStore, TenantStore, TokenStore, UserStore,
 };
 pub use portcullis_testkit::TestDb;
 use sqlx::Row;

@@ -2,8 +2,9 @@
 //! which names the first sequence number that does not verify.
 
 use portcullis_domain::AuditOperation;
+use portcullis_domain::TenantPatch;
 use portcullis_domain::{AuditDraft, AuditRecord, PrincipalKind};
-use portcullis_store::{AuditStore, GroupStore, SqlStore, TenantPatch, TenantStore};
+use portcullis_store::{AuditStore, GroupStore, SqlStore, TenantStore};
 use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;

@@ -1,9 +1,8 @@
 use std::collections::BTreeSet;
 
+use portcullis_domain::{NewTenant, TenantPatch};
 use portcullis_domain::{PageRequest, TenantId, TenantKind};
-use portcullis_store::{
-    AuditStore, NewTenant, StoreError, TenantPatch, TenantStore, TokenStore, UserStore,
-};
+use portcullis_store::{AuditStore, StoreError, TenantStore, TokenStore, UserStore};
 
 use crate::contract;
 use crate::support::{

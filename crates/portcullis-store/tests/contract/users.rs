@@ -1,5 +1,6 @@
+use portcullis_domain::{NewUser, UserPatch};
 use portcullis_domain::{PageRequest, TenantId, UserId};
-use portcullis_store::{GroupStore, NewUser, StoreError, UserPatch, UserStore};
+use portcullis_store::{GroupStore, StoreError, UserStore};
 use sqlx::Row;
 
 use crate::contract;

@@ -5,11 +5,11 @@
 use portcullis_domain::vetting::{
     Address, Application, CaseState, ReviewDecision, RiskLevel, VettingCase,
 };
-use portcullis_domain::{PageRequest, RecordId};
-use portcullis_store::{
-    AccessStore, AuditStore, CaseFilter, CaseUpdate, CheckRecord, DomainChallenge,
-    ScreeningOutcome, StoreError, VettingFinding, VettingStore,
+use portcullis_domain::vetting::{
+    CaseFilter, CheckRecord, DomainChallenge, ScreeningOutcome, VettingConcern,
 };
+use portcullis_domain::{PageRequest, RecordId};
+use portcullis_store::{AccessStore, AuditStore, CaseUpdate, StoreError, VettingStore};
 
 use crate::contract;
 use crate::support::{audit_log, ctx, ms, partner};
@@ -294,7 +294,7 @@ contract!(checks_outcomes_and_findings_are_kept, |store, _db| {
         hits: serde_json::json!([]),
         at: ms(at),
     };
-    let finding = VettingFinding {
+    let finding = VettingConcern {
         id: RecordId::generate(),
         tenant_id: case.tenant_id,
         case_id: Some(case.id),

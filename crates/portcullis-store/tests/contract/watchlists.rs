@@ -1,7 +1,8 @@
 //! Watchlists: loads replace a list whole, versioned and audited.
 
 use portcullis_domain::Timestamp;
-use portcullis_store::{AuditStore, StoreError, StoredEntity, WatchlistInfo, WatchlistStore};
+use portcullis_domain::WatchlistInfo;
+use portcullis_store::{AuditStore, StoreError, StoredEntity, WatchlistStore};
 
 use crate::contract;
 use crate::support::{audit_log, ctx};

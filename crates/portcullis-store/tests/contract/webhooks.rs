@@ -2,19 +2,17 @@
 //! except to the delivery worker, and a delivery log that enqueues once per
 //! dedupe key, leases due deliveries and records attempts.
 
+use portcullis_domain::{DeliveryStatus, WebhookId, WebhookPatch, WebhookSubscription};
 use portcullis_domain::{PageRequest, Timestamp};
-use portcullis_store::{
-    AttemptOutcome, AuditStore, DeliveryStatus, StoreError, WebhookPatch, WebhookStore,
-    WebhookSubscription,
-};
+use portcullis_store::{AttemptOutcome, AuditStore, StoreError, WebhookStore};
 use serde_json::json;
 
 use crate::contract;
 use crate::support::{all_pages, audit_log, ctx};
 
-fn sub(id: &str, types: &[&str]) -> WebhookSubscription {
+fn sub(id: WebhookId, types: &[&str]) -> WebhookSubscription {
     WebhookSubscription {
-        id: id.into(),
+        id,
         url: "http://127.0.0.1:9/hook".into(),
         description: Some("siem".into()),
         event_types: types.iter().map(|t| (*t).to_owned()).collect(),
@@ -25,8 +23,12 @@ fn sub(id: &str, types: &[&str]) -> WebhookSubscription {
     }
 }
 
-const A: &str = "00000000-0000-4000-8000-00000000000a";
-const B: &str = "00000000-0000-4000-8000-00000000000b";
+const A: WebhookId = WebhookId::from_uuid(uuid::Uuid::from_u128(
+    0x0000_0000_0000_4000_8000_0000_0000_000a,
+));
+const B: WebhookId = WebhookId::from_uuid(uuid::Uuid::from_u128(
+    0x0000_0000_0000_4000_8000_0000_0000_000b,
+));
 
 fn at(ms: i64) -> Timestamp {
     Timestamp::from_unix_millis(ms)
@@ -148,7 +150,7 @@ contract!(
         assert_eq!(ping.status, DeliveryStatus::Pending);
         let unknown = store
             .enqueue_delivery_to(
-                "00000000-0000-4000-8000-000000000000",
+                WebhookId::from_uuid(uuid::Uuid::nil()),
                 "webhook.ping",
                 &json!({}),
                 at(7_000),
@@ -184,8 +186,8 @@ contract!(
             .unwrap();
         assert_eq!(claimed.len(), 1);
         assert_eq!(
-            (claimed[0].secret.as_str(), claimed[0].delivery.id.as_str()),
-            ("s-a", d.id.as_str())
+            (claimed[0].secret.as_str(), claimed[0].delivery.id),
+            ("s-a", d.id)
         );
         // Leased: a second worker finds nothing until the lease ends.
         assert!(
@@ -210,7 +212,7 @@ contract!(
             error: Some("answered 500".into()),
             at: at(70_000),
         };
-        let after = store.record_attempt(&d.id, &retry).await.unwrap();
+        let after = store.record_attempt(d.id, &retry).await.unwrap();
         assert_eq!(
             (after.attempts, after.last_status, after.next_attempt_at),
             (1, Some(500), Some(at(80_000)))
@@ -222,7 +224,7 @@ contract!(
             error: None,
             at: at(80_000),
         };
-        let delivered = store.record_attempt(&d.id, &done).await.unwrap();
+        let delivered = store.record_attempt(d.id, &done).await.unwrap();
         assert_eq!(
             (delivered.attempts, delivered.status, delivered.delivered_at),
             (2, DeliveryStatus::Delivered, Some(at(80_000)))
@@ -234,7 +236,10 @@ contract!(
                 .unwrap()
                 .is_empty()
         );
-        let missing = store.record_attempt("nope", &done).await.unwrap_err();
+        let missing = store
+            .record_attempt(portcullis_domain::DeliveryId::generate(), &done)
+            .await
+            .unwrap_err();
         assert!(matches!(missing, StoreError::NotFound));
     }
 );

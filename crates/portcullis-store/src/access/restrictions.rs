@@ -1,8 +1,7 @@
 //! Customer restrictions in SQL: one JSON document per customer tenant; no
 //! row means no restriction.
 
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{CustomerRestrictions, TenantId, TenantKind};
+use portcullis_domain::{AuditOperation, CustomerRestrictions, TenantId, TenantKind};
 use sqlx::AnyConnection;
 
 use crate::tenants::require_kind;

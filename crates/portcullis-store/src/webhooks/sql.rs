@@ -1,15 +1,15 @@
 //! [`WebhookStore`] in SQL.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{Page, PageRequest, Timestamp};
+use portcullis_domain::{
+    AuditOperation, DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery,
+    WebhookId, WebhookPatch, WebhookSubscription,
+};
 use sqlx::any::AnyRow;
 
-use crate::mutation::{check_version, fetch_limit, id_cursor};
-use crate::webhooks::{
-    AttemptOutcome, DeliveryStatus, DueDelivery, WebhookDelivery, WebhookPatch, WebhookStore,
-    WebhookSubscription,
-};
+use super::{AttemptOutcome, DueDelivery, WebhookStore};
+use crate::mutation::check_version;
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const SUB_COLUMNS: &str =
@@ -19,7 +19,7 @@ const DELIVERY_COLUMNS: &str = "id, subscription_id, event_type, payload, attemp
 
 fn sub_from_row(row: &AnyRow) -> Result<WebhookSubscription, StoreError> {
     Ok(WebhookSubscription {
-        id: rows::text(row, "id")?,
+        id: rows::parsed(row, "id", WebhookId::parse)?,
         url: rows::text(row, "url")?,
         description: rows::opt_text(row, "description")?,
         event_types: rows::json(row, "event_types")?,
@@ -32,8 +32,8 @@ fn sub_from_row(row: &AnyRow) -> Result<WebhookSubscription, StoreError> {
 
 fn delivery_from_row(row: &AnyRow) -> Result<WebhookDelivery, StoreError> {
     Ok(WebhookDelivery {
-        id: rows::text(row, "id")?,
-        subscription_id: rows::text(row, "subscription_id")?,
+        id: rows::parsed(row, "id", DeliveryId::parse)?,
+        subscription_id: rows::parsed(row, "subscription_id", WebhookId::parse)?,
         event_type: rows::text(row, "event_type")?,
         payload: rows::json(row, "payload")?,
         attempts: rows::int(row, "attempts")?,
@@ -49,13 +49,13 @@ fn delivery_from_row(row: &AnyRow) -> Result<WebhookDelivery, StoreError> {
 /// The subscription as stored, read inside a mutation.
 async fn stored_sub(
     m: &mut crate::mutation::Mutation,
-    id: &str,
+    id: WebhookId,
     expected_version: Option<i64>,
 ) -> Result<WebhookSubscription, StoreError> {
     let before = sqlx::query(&format!(
         "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE id = $1"
     ))
-    .bind(id)
+    .bind(id.to_string())
     .fetch_optional(m.conn())
     .await?
     .as_ref()
@@ -67,19 +67,19 @@ async fn stored_sub(
 }
 
 /// A time-ordered id (UUID v7) for a delivery made at `at`.
-fn delivery_id(at: Timestamp) -> String {
+fn delivery_id(at: Timestamp) -> DeliveryId {
     let millis = u64::try_from(at.unix_millis()).unwrap_or(0);
     let ts = uuid::Timestamp::from_unix(
         uuid::NoContext,
         millis / 1_000,
         u32::try_from((millis % 1_000) * 1_000_000).unwrap_or(0),
     );
-    uuid::Uuid::new_v7(ts).hyphenated().to_string()
+    DeliveryId::from_uuid(uuid::Uuid::new_v7(ts))
 }
 
 async fn insert_delivery(
     store: &SqlStore,
-    subscription_id: &str,
+    subscription_id: WebhookId,
     event_type: &str,
     payload: &serde_json::Value,
     dedupe_key: Option<&str>,
@@ -87,7 +87,7 @@ async fn insert_delivery(
 ) -> Result<Option<WebhookDelivery>, StoreError> {
     let delivery = WebhookDelivery {
         id: delivery_id(at),
-        subscription_id: subscription_id.to_owned(),
+        subscription_id,
         event_type: event_type.to_owned(),
         payload: payload.clone(),
         attempts: 0,
@@ -103,8 +103,8 @@ async fn insert_delivery(
          attempts, status, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8) \
          ON CONFLICT DO NOTHING",
     )
-    .bind(&delivery.id)
-    .bind(&delivery.subscription_id)
+    .bind(delivery.id.to_string())
+    .bind(delivery.subscription_id.to_string())
     .bind(&delivery.event_type)
     .bind(rows::to_json(&delivery.payload)?)
     .bind(dedupe_key)
@@ -129,7 +129,7 @@ impl WebhookStore for SqlStore {
             "INSERT INTO webhook_subscriptions (id, url, description, event_types, secret, \
              enabled, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(&sub.id)
+        .bind(sub.id.to_string())
         .bind(&sub.url)
         .bind(sub.description.as_deref())
         .bind(rows::to_json(&sub.event_types)?)
@@ -141,21 +141,15 @@ impl WebhookStore for SqlStore {
         .execute(m.conn())
         .await?;
         // The audit record describes the subscription, never its secret.
-        m.commit(ctx.draft(
-            AuditOperation::WebhookCreate,
-            None,
-            &sub.id,
-            None,
-            Some(sub),
-        ))
-        .await
+        m.commit(ctx.draft(AuditOperation::WebhookCreate, None, sub.id, None, Some(sub)))
+            .await
     }
 
-    async fn get_webhook(&self, id: &str) -> Result<Option<WebhookSubscription>, StoreError> {
+    async fn get_webhook(&self, id: WebhookId) -> Result<Option<WebhookSubscription>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE id = $1"
         ))
-        .bind(id)
+        .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(sub_from_row).transpose()
@@ -165,25 +159,22 @@ impl WebhookStore for SqlStore {
         &self,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE ($1 IS NULL OR id > $1) \
              ORDER BY id LIMIT $2"
         ))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let subs = rows
-            .iter()
-            .map(sub_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(subs, page.limit(), |s| s.id.clone()))
+        keys.page(&rows, sub_from_row, |s| s.id.to_string())
     }
 
     async fn update_webhook(
         &self,
         ctx: &AuditContext,
-        id: &str,
+        id: WebhookId,
         expected_version: Option<i64>,
         patch: WebhookPatch,
     ) -> Result<WebhookSubscription, StoreError> {
@@ -212,7 +203,7 @@ impl WebhookStore for SqlStore {
         .bind(i64::from(after.enabled))
         .bind(after.updated_at.unix_millis())
         .bind(after.version)
-        .bind(id)
+        .bind(id.to_string())
         .execute(m.conn())
         .await?;
         m.commit(ctx.draft(
@@ -229,17 +220,17 @@ impl WebhookStore for SqlStore {
     async fn delete_webhook(
         &self,
         ctx: &AuditContext,
-        id: &str,
+        id: WebhookId,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
         let before = stored_sub(&mut m, id, expected_version).await?;
         sqlx::query("DELETE FROM webhook_deliveries WHERE subscription_id = $1")
-            .bind(id)
+            .bind(id.to_string())
             .execute(m.conn())
             .await?;
         sqlx::query("DELETE FROM webhook_subscriptions WHERE id = $1")
-            .bind(id)
+            .bind(id.to_string())
             .execute(m.conn())
             .await?;
         m.commit(ctx.draft(
@@ -271,7 +262,7 @@ impl WebhookStore for SqlStore {
                 continue;
             }
             if let Some(d) =
-                insert_delivery(self, &sub.id, event_type, payload, dedupe_key, at).await?
+                insert_delivery(self, sub.id, event_type, payload, dedupe_key, at).await?
             {
                 created.push(d);
             }
@@ -281,7 +272,7 @@ impl WebhookStore for SqlStore {
 
     async fn enqueue_delivery_to(
         &self,
-        subscription_id: &str,
+        subscription_id: WebhookId,
         event_type: &str,
         payload: &serde_json::Value,
         at: Timestamp,
@@ -325,7 +316,7 @@ impl WebhookStore for SqlStore {
                  WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
             )
             .bind(lease_until.unix_millis())
-            .bind(&delivery.id)
+            .bind(delivery.id.to_string())
             .bind(delivery.next_attempt_at.map(Timestamp::unix_millis))
             .execute(self.pool())
             .await?;
@@ -344,7 +335,7 @@ impl WebhookStore for SqlStore {
 
     async fn record_attempt(
         &self,
-        delivery_id: &str,
+        delivery_id: DeliveryId,
         outcome: &AttemptOutcome,
     ) -> Result<WebhookDelivery, StoreError> {
         let delivered_at =
@@ -359,7 +350,7 @@ impl WebhookStore for SqlStore {
         .bind(outcome.http_status)
         .bind(outcome.error.as_deref())
         .bind(delivered_at)
-        .bind(delivery_id)
+        .bind(delivery_id.to_string())
         .execute(self.pool())
         .await?;
         if done.rows_affected() == 0 {
@@ -368,7 +359,7 @@ impl WebhookStore for SqlStore {
         let row = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"
         ))
-        .bind(delivery_id)
+        .bind(delivery_id.to_string())
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -377,22 +368,19 @@ impl WebhookStore for SqlStore {
 
     async fn list_deliveries(
         &self,
-        subscription_id: &str,
+        subscription_id: WebhookId,
         page: &PageRequest,
     ) -> Result<Page<WebhookDelivery>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE subscription_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
-        .bind(subscription_id)
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(subscription_id.to_string())
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(delivery_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |d| d.id.clone()))
+        keys.page(&rows, delivery_from_row, |d| d.id.to_string())
     }
 }

@@ -2,16 +2,16 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    DisplayName, IsoDuration, Page, PageRequest, Relationship, RelationshipId, RelationshipStatus,
-    TenantId, TenantKind,
+    DisplayName, IsoDuration, Page, PageRequest, Relationship, RelationshipFilter, RelationshipId,
+    RelationshipStatus, TenantId, TenantKind,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
+use super::apply::{AccessRecord, StoredRecord};
 use crate::error::{on_reference, on_unique};
-use crate::mutation::{fetch_limit, id_cursor};
-use crate::{RelationshipFilter, SqlStore, StoreError, rows};
+use crate::paging::Keyset;
+use crate::{SqlStore, StoreError, rows};
 
 pub(crate) const COLUMNS: &str = "id, partner_tenant_id, customer_tenant_id, display_name, roles, \
      duration, auto_extend_duration, status, created_at, updated_at, approval_requested_at, \
@@ -187,6 +187,7 @@ impl SqlStore {
         filter: &RelationshipFilter,
         page: &PageRequest,
     ) -> Result<Page<Relationship>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM relationships WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              AND ($2 IS NULL OR customer_tenant_id = $2) AND ($3 IS NULL OR status = $3) \
@@ -195,11 +196,10 @@ impl SqlStore {
         .bind(filter.partner_tenant_id.map(|t| t.to_string()))
         .bind(filter.customer_tenant_id.map(|t| t.to_string()))
         .bind(filter.status.map(RelationshipStatus::as_str))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |r| r.id.to_string()))
+        keys.page(&rows, from_row, |r| r.id.to_string())
     }
 }

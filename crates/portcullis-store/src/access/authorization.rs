@@ -1,12 +1,10 @@
 //! Partner authorization in SQL: whether a partner tenant may act as a
-//! partner at all (the stand-in for vetting). No row means not authorized.
+//! partner at all. No row means not authorized. Only vetting changes it
+//! (`VettingStore::save_case`); tests may use the `test-fixtures` shortcut.
 
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{TenantId, TenantKind, Timestamp};
+use portcullis_domain::{AuditDraft, AuditOperation, TenantId, Timestamp};
 use serde::Serialize;
 use sqlx::AnyConnection;
-
-use portcullis_domain::AuditDraft;
 
 use crate::mutation::Mutation;
 use crate::{AuditContext, SqlStore, StoreError, rows};
@@ -78,18 +76,6 @@ pub(crate) async fn set_authorized(
 }
 
 impl SqlStore {
-    pub(crate) async fn write_partner_authorized(
-        &self,
-        ctx: &AuditContext,
-        tenant: TenantId,
-        authorized: bool,
-    ) -> Result<(), StoreError> {
-        let mut m = self.begin_mutation().await?;
-        crate::tenants::require_kind(m.conn(), tenant, TenantKind::Partner).await?;
-        let draft = set_authorized(&mut m, ctx, tenant, authorized).await?;
-        m.commit(draft).await
-    }
-
     pub(crate) async fn read_partner_authorized(
         &self,
         tenant: TenantId,

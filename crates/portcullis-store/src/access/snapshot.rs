@@ -48,9 +48,9 @@ impl SqlStore {
             &format!(
                 "SELECT {} FROM partner_postures \
                  WHERE state IN ('noncompliant', 'suspended') ORDER BY tenant_id",
-                crate::posture_sql::STATE_COLUMNS
+                crate::posture::STATE_COLUMNS
             ),
-            crate::posture_sql::state_from_row,
+            crate::posture::state_from_row,
         )
         .await?
         .into_iter()
@@ -89,18 +89,18 @@ impl SqlStore {
             conn,
             &format!(
                 "SELECT {} FROM relationships ORDER BY id",
-                crate::relationships::COLUMNS
+                super::relationships::COLUMNS
             ),
-            crate::relationships::from_row,
+            super::relationships::from_row,
         )
         .await?;
         let assignments = read_all(
             conn,
             &format!(
                 "SELECT {} FROM access_assignments ORDER BY id",
-                crate::assignments::COLUMNS
+                super::assignments::COLUMNS
             ),
-            crate::assignments::from_row,
+            super::assignments::from_row,
         )
         .await?;
         let activations = read_all(
@@ -108,9 +108,9 @@ impl SqlStore {
             &format!(
                 "SELECT {} FROM activations WHERE status IN ('pending_approval', 'active') \
                  ORDER BY id",
-                crate::activations::COLUMNS
+                super::activations::COLUMNS
             ),
-            crate::activations::from_row,
+            super::activations::from_row,
         )
         .await?;
         let restrictions = read_all(

@@ -1,15 +1,26 @@
-//! The contract for least-privilege data: relationships, access
-//! assignments, activations, partner authorization and customer
-//! restrictions. Implemented by `SqlStore` in `access_sql.rs`.
+//! Least-privilege data: relationships, access assignments, activations,
+//! partner authorization and customer restrictions, and the access snapshot
+//! the decision index is built from. The contract and its `SqlStore`
+//! implementation, which each kind of record's module serves.
+
+mod activations;
+mod apply;
+mod assignments;
+pub(crate) mod authorization;
+#[cfg(feature = "test-fixtures")]
+mod fixtures;
+pub(crate) mod relationships;
+mod restrictions;
+mod snapshot;
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
-    Page, PageRequest, Relationship, RelationshipId, RelationshipStatus, TenantId, UserId,
+    AccessAssignment, AccessSnapshot, Activation, ActivationFilter, ActivationId, AssignmentId,
+    AuditOperation, CustomerRestrictions, Page, PageRequest, Relationship, RelationshipFilter,
+    RelationshipId, TenantId,
 };
 
-use crate::{AuditContext, StoreError};
+use crate::{AuditContext, SqlStore, StoreError};
 
 /// One change to least-privilege data, applied with others in one
 /// transaction by [`AccessStore::apply`], each with its own audit record.
@@ -35,22 +46,6 @@ pub enum AccessChange {
         before: Option<Activation>,
         after: Option<Activation>,
     },
-}
-
-/// Which relationships to list; every filter is optional.
-#[derive(Debug, Clone, Default)]
-pub struct RelationshipFilter {
-    pub partner_tenant_id: Option<TenantId>,
-    pub customer_tenant_id: Option<TenantId>,
-    /// The stored status (a sweep stores expiry; decisions never rely on it).
-    pub status: Option<RelationshipStatus>,
-}
-
-/// Which activations to list.
-#[derive(Debug, Clone, Default)]
-pub struct ActivationFilter {
-    pub assignment_id: Option<AssignmentId>,
-    pub user_id: Option<UserId>,
 }
 
 #[async_trait]
@@ -96,13 +91,6 @@ pub trait AccessStore {
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError>;
 
-    /// Sets whether a partner tenant is authorized (the stand-in for vetting).
-    async fn set_partner_authorized(
-        &self,
-        ctx: &AuditContext,
-        tenant: TenantId,
-        authorized: bool,
-    ) -> Result<(), StoreError>;
     /// `false` when the partner was never authorized.
     async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError>;
 
@@ -118,4 +106,78 @@ pub trait AccessStore {
     /// The whole access picture in one consistent read, for rebuilding the
     /// decision index (contained users and relationships come from active containments).
     async fn access_snapshot(&self) -> Result<AccessSnapshot, StoreError>;
+}
+
+#[async_trait]
+impl AccessStore for SqlStore {
+    async fn apply(
+        &self,
+        ctx: &AuditContext,
+        changes: Vec<AccessChange>,
+    ) -> Result<(), StoreError> {
+        self.apply_changes(ctx, changes).await
+    }
+
+    async fn get_relationship(
+        &self,
+        id: RelationshipId,
+    ) -> Result<Option<Relationship>, StoreError> {
+        self.relationship(id).await
+    }
+
+    async fn list_relationships(
+        &self,
+        filter: &RelationshipFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Relationship>, StoreError> {
+        self.relationships(filter, page).await
+    }
+
+    async fn get_assignment(
+        &self,
+        id: AssignmentId,
+    ) -> Result<Option<AccessAssignment>, StoreError> {
+        self.assignment(id).await
+    }
+
+    async fn list_assignments(
+        &self,
+        relationship: RelationshipId,
+        page: &PageRequest,
+    ) -> Result<Page<AccessAssignment>, StoreError> {
+        self.assignments(relationship, page).await
+    }
+
+    async fn get_activation(&self, id: ActivationId) -> Result<Option<Activation>, StoreError> {
+        self.activation(id).await
+    }
+
+    async fn list_activations(
+        &self,
+        filter: &ActivationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Activation>, StoreError> {
+        self.activations(filter, page).await
+    }
+
+    async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError> {
+        self.read_partner_authorized(tenant).await
+    }
+
+    async fn set_restrictions(
+        &self,
+        ctx: &AuditContext,
+        customer: TenantId,
+        restrictions: &CustomerRestrictions,
+    ) -> Result<(), StoreError> {
+        self.write_restrictions(ctx, customer, restrictions).await
+    }
+
+    async fn restrictions(&self, customer: TenantId) -> Result<CustomerRestrictions, StoreError> {
+        self.read_restrictions(customer).await
+    }
+
+    async fn access_snapshot(&self) -> Result<AccessSnapshot, StoreError> {
+        self.snapshot().await
+    }
 }

@@ -9,9 +9,9 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
+use super::apply::{AccessRecord, StoredRecord};
 use crate::error::on_reference;
-use crate::mutation::{fetch_limit, id_cursor};
+use crate::paging::Keyset;
 use crate::{SqlStore, StoreError, rows};
 
 pub(crate) const COLUMNS: &str =
@@ -92,7 +92,7 @@ impl AccessRecord for AccessAssignment {
 
     /// The relationship must exist, and the group must be one of its partner's.
     async fn owner_of_new(&self, conn: &mut AnyConnection) -> Result<TenantId, StoreError> {
-        let partner = crate::relationships::partner_of(&mut *conn, self.relationship_id)
+        let partner = super::relationships::partner_of(&mut *conn, self.relationship_id)
             .await?
             .ok_or(StoreError::NotFound)?;
         let group = sqlx::query("SELECT id FROM security_groups WHERE tenant_id = $1 AND id = $2")
@@ -171,16 +171,16 @@ impl SqlStore {
         if self.relationship(relationship).await?.is_none() {
             return Err(StoreError::NotFound);
         }
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM access_assignments WHERE relationship_id = $1 \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
         ))
         .bind(relationship.to_string())
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |a| a.id.to_string()))
+        keys.page(&rows, from_row, |a| a.id.to_string())
     }
 }

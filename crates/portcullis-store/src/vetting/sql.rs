@@ -1,17 +1,17 @@
 //! Vetting data in SQL.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::vetting::{CaseId, CaseState, CaseTransition, RiskLevel, VettingCase};
-use portcullis_domain::{Page, PageRequest, RecordId, TenantId, TenantKind};
+use portcullis_domain::vetting::{
+    CaseFilter, CaseId, CaseState, CaseTransition, CheckRecord, DomainChallenge, RiskLevel,
+    ScreeningOutcome, VettingCase, VettingConcern,
+};
+use portcullis_domain::{AuditOperation, Page, PageRequest, RecordId, TenantId, TenantKind};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::mutation::{Mutation, check_version, fetch_limit, id_cursor};
-use crate::vetting::{
-    CaseFilter, CaseUpdate, CheckRecord, DomainChallenge, ScreeningOutcome, VettingFinding,
-    VettingStore,
-};
+use super::{CaseUpdate, VettingStore};
+use crate::mutation::{Mutation, check_version};
+use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const COLUMNS: &str = "id, tenant_id, state, application, submitted_by, risk_score, risk_level, \
@@ -212,8 +212,8 @@ fn outcome_from_row(row: &AnyRow) -> Result<ScreeningOutcome, StoreError> {
     })
 }
 
-fn finding_from_row(row: &AnyRow) -> Result<VettingFinding, StoreError> {
-    Ok(VettingFinding {
+fn finding_from_row(row: &AnyRow) -> Result<VettingConcern, StoreError> {
+    Ok(VettingConcern {
         id: rows::parsed(row, "id", RecordId::parse)?,
         tenant_id: rows::parsed(row, "tenant_id", TenantId::parse)?,
         case_id: rows::opt_parsed(row, "case_id", CaseId::parse)?,
@@ -272,38 +272,28 @@ impl VettingStore for SqlStore {
         filter: &CaseFilter,
         page: &PageRequest,
     ) -> Result<Page<VettingCase>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM vetting_cases WHERE ($1 IS NULL OR tenant_id = $1) \
              AND ($2 IS NULL OR state = $2) AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
         ))
         .bind(filter.tenant_id.map(|t| t.to_string()))
         .bind(filter.state.map(CaseState::as_str))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(case_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |c| c.id.to_string()))
+        keys.page(&rows, case_from_row, |c| c.id.to_string())
     }
 
     async fn review_queue(&self, page: &PageRequest) -> Result<Page<VettingCase>, StoreError> {
         // Riskiest first; the cursor is `<score>:<id>` of the last row seen.
-        let (score, id) = match page.after() {
-            None => (None, None),
-            Some(cursor) => {
-                let (score, id) = cursor
-                    .0
-                    .split_once(':')
-                    .and_then(|(s, i)| {
-                        Some((s.parse::<i64>().ok()?, uuid::Uuid::try_parse(i).ok()?))
-                    })
-                    .ok_or_else(|| StoreError::InvalidCursor(cursor.0.clone()))?;
-                (Some(score), Some(id.hyphenated().to_string()))
-            }
-        };
+        let keys = Keyset::new(page, |raw| {
+            let (score, id) = raw.split_once(':')?;
+            let id = uuid::Uuid::try_parse(id).ok()?;
+            Some((score.parse::<i64>().ok()?, id.hyphenated().to_string()))
+        })?;
+        let (score, id) = keys.after().unzip();
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM vetting_cases WHERE state = 'in_review' \
              AND ($1 IS NULL OR COALESCE(risk_score, 100) < $1 \
@@ -312,16 +302,12 @@ impl VettingStore for SqlStore {
         ))
         .bind(score)
         .bind(id)
-        .bind(fetch_limit(page))
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(case_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |c| {
+        keys.page(&rows, case_from_row, |c| {
             format!("{}:{}", c.risk_score.map_or(100, i64::from), c.id)
-        }))
+        })
     }
 
     async fn save_case(
@@ -365,7 +351,7 @@ impl VettingStore for SqlStore {
         }
         if before.state.authorizes() != after.state.authorizes() {
             drafts.push(
-                crate::authorization::set_authorized(
+                crate::access::authorization::set_authorized(
                     &mut m,
                     ctx,
                     case.tenant_id,
@@ -477,21 +463,18 @@ impl VettingStore for SqlStore {
         &self,
         tenant: Option<TenantId>,
         page: &PageRequest,
-    ) -> Result<Page<VettingFinding>, StoreError> {
+    ) -> Result<Page<VettingConcern>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(
             "SELECT id, tenant_id, case_id, kind, severity, summary, detail, status, created_at, \
              updated_at FROM vetting_findings WHERE ($1 IS NULL OR tenant_id = $1) \
              AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
         )
         .bind(tenant.map(|t| t.to_string()))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows
-            .iter()
-            .map(finding_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |f| f.id.to_string()))
+        keys.page(&rows, finding_from_row, |f| f.id.to_string())
     }
 }

@@ -6,97 +6,15 @@
 //! Subscription changes are audited; delivery attempts are operational
 //! records kept in the delivery log itself.
 
+mod sql;
+
 use async_trait::async_trait;
-use portcullis_domain::{Page, PageRequest, Timestamp};
-use serde::{Deserialize, Serialize};
+use portcullis_domain::{
+    DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery, WebhookId,
+    WebhookPatch, WebhookSubscription,
+};
 
 use crate::{AuditContext, StoreError};
-
-/// Where and what to deliver.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WebhookSubscription {
-    /// A UUID.
-    pub id: String,
-    /// `http://` or `https://` URL the deliveries are POSTed to.
-    pub url: String,
-    pub description: Option<String>,
-    /// Event types delivered; empty delivers every type.
-    pub event_types: Vec<String>,
-    pub enabled: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-}
-
-impl WebhookSubscription {
-    /// Whether this subscription wants events of `event_type`.
-    pub fn wants(&self, event_type: &str) -> bool {
-        self.enabled
-            && (self.event_types.is_empty() || self.event_types.iter().any(|t| t == event_type))
-    }
-}
-
-/// Changes to a subscription; `None` keeps the stored value.
-#[derive(Debug, Clone, Default)]
-pub struct WebhookPatch {
-    pub url: Option<String>,
-    /// `Some(None)` clears the description.
-    pub description: Option<Option<String>>,
-    pub event_types: Option<Vec<String>>,
-    pub enabled: Option<bool>,
-}
-
-/// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    /// Waiting for its next attempt.
-    Pending,
-    /// A 2xx answer was received.
-    Delivered,
-    /// Every attempt failed.
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "pending" => Some(Self::Pending),
-            "delivered" => Some(Self::Delivered),
-            "failed" => Some(Self::Failed),
-            _ => None,
-        }
-    }
-}
-
-/// One event on its way to one subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WebhookDelivery {
-    /// A UUID; sent as `Portcullis-Webhook-Id`, the receiver's dedupe key.
-    pub id: String,
-    pub subscription_id: String,
-    pub event_type: String,
-    #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
-    pub attempts: i64,
-    pub status: DeliveryStatus,
-    /// When the next attempt is due (pending deliveries only).
-    pub next_attempt_at: Option<Timestamp>,
-    /// The HTTP status of the last attempt, if one was received.
-    pub last_status: Option<i64>,
-    /// Why the last attempt failed.
-    pub last_error: Option<String>,
-    pub created_at: Timestamp,
-    pub delivered_at: Option<Timestamp>,
-}
 
 /// A due delivery with what is needed to send it.
 #[derive(Debug, Clone)]
@@ -127,7 +45,7 @@ pub trait WebhookStore {
         subscription: &WebhookSubscription,
         secret: &str,
     ) -> Result<(), StoreError>;
-    async fn get_webhook(&self, id: &str) -> Result<Option<WebhookSubscription>, StoreError>;
+    async fn get_webhook(&self, id: WebhookId) -> Result<Option<WebhookSubscription>, StoreError>;
     async fn list_webhooks(
         &self,
         page: &PageRequest,
@@ -135,7 +53,7 @@ pub trait WebhookStore {
     async fn update_webhook(
         &self,
         ctx: &AuditContext,
-        id: &str,
+        id: WebhookId,
         expected_version: Option<i64>,
         patch: WebhookPatch,
     ) -> Result<WebhookSubscription, StoreError>;
@@ -143,7 +61,7 @@ pub trait WebhookStore {
     async fn delete_webhook(
         &self,
         ctx: &AuditContext,
-        id: &str,
+        id: WebhookId,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError>;
     /// Creates one pending delivery, due at `at`, for every enabled
@@ -160,7 +78,7 @@ pub trait WebhookStore {
     /// Enqueues for one subscription only, whatever its filter (a ping).
     async fn enqueue_delivery_to(
         &self,
-        subscription_id: &str,
+        subscription_id: WebhookId,
         event_type: &str,
         payload: &serde_json::Value,
         at: Timestamp,
@@ -177,13 +95,13 @@ pub trait WebhookStore {
     /// Records one attempt (attempts + 1) and its outcome.
     async fn record_attempt(
         &self,
-        delivery_id: &str,
+        delivery_id: DeliveryId,
         outcome: &AttemptOutcome,
     ) -> Result<WebhookDelivery, StoreError>;
     /// The delivery log of one subscription, oldest first.
     async fn list_deliveries(
         &self,
-        subscription_id: &str,
+        subscription_id: WebhookId,
         page: &PageRequest,
     ) -> Result<Page<WebhookDelivery>, StoreError>;
 }

@@ -2,15 +2,15 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    Activation, ActivationId, ActivationStatus, AssignmentId, Description, IsoDuration, Page,
-    PageRequest, TenantId, UserId,
+    Activation, ActivationFilter, ActivationId, ActivationStatus, AssignmentId, Description,
+    IsoDuration, Page, PageRequest, TenantId, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::access_sql::{AccessRecord, StoredRecord};
-use crate::mutation::{fetch_limit, id_cursor};
-use crate::{ActivationFilter, SqlStore, StoreError, rows};
+use super::apply::{AccessRecord, StoredRecord};
+use crate::paging::Keyset;
+use crate::{SqlStore, StoreError, rows};
 
 pub(crate) const COLUMNS: &str = "id, assignment_id, user_id, justification, duration, status, \
      requested_at, decided_by, starts_at, ends_at, version, requested_by";
@@ -102,7 +102,7 @@ impl AccessRecord for Activation {
 
     /// The assignment must exist, and the user must be one of its partner's.
     async fn owner_of_new(&self, conn: &mut AnyConnection) -> Result<TenantId, StoreError> {
-        let partner = crate::assignments::partner_of(&mut *conn, self.assignment_id)
+        let partner = super::assignments::partner_of(&mut *conn, self.assignment_id)
             .await?
             .ok_or(StoreError::NotFound)?;
         crate::users::fetch(conn, partner, self.user_id)
@@ -176,18 +176,18 @@ impl SqlStore {
         filter: &ActivationFilter,
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError> {
+        let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activations WHERE ($1 IS NULL OR assignment_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
         ))
         .bind(filter.assignment_id.map(|a| a.to_string()))
         .bind(filter.user_id.map(|u| u.to_string()))
-        .bind(id_cursor(page)?)
-        .bind(fetch_limit(page))
+        .bind(keys.after())
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(items, page.limit(), |a| a.id.to_string()))
+        keys.page(&rows, from_row, |a| a.id.to_string())
     }
 }
 

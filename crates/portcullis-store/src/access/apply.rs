@@ -1,22 +1,16 @@
-//! [`AccessStore`] on SQL. `apply` writes every change of a batch in one
-//! transaction, each with its audit record, through [`AccessRecord`], which
-//! relationships, assignments and activations implement in their own modules.
+//! `apply` on SQL: every change of a batch in one transaction, each with its
+//! audit record, through [`AccessRecord`], which relationships, assignments
+//! and activations implement in their own modules.
 
 use async_trait::async_trait;
-use portcullis_domain::AuditOperation;
-use portcullis_domain::{
-    AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, AuditDraft,
-    CustomerRestrictions, Page, PageRequest, Relationship, RelationshipId, TenantId,
-};
+use portcullis_domain::{AuditDraft, AuditOperation, TenantId};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use super::AccessChange;
 use crate::mutation::{Mutation, check_version};
-use crate::{
-    AccessChange, AccessStore, ActivationFilter, AuditContext, RelationshipFilter, SqlStore,
-    StoreError, rows,
-};
+use crate::{AuditContext, SqlStore, StoreError, rows};
 
 /// What `apply` needs to know of a stored record: its version and the
 /// partner tenant it belongs to (the tenant of its audit records).
@@ -137,9 +131,9 @@ async fn apply_one<T: AccessRecord>(
     Ok(ctx.draft(operation, Some(tenant), id, before, after))
 }
 
-#[async_trait]
-impl AccessStore for SqlStore {
-    async fn apply(
+impl SqlStore {
+    /// Applies a batch of changes in one transaction: see [`AccessStore::apply`](super::AccessStore::apply).
+    pub(super) async fn apply_changes(
         &self,
         ctx: &AuditContext,
         changes: Vec<AccessChange>,
@@ -176,77 +170,5 @@ impl AccessStore for SqlStore {
             m.record(draft).await?;
         }
         m.commit(last).await
-    }
-
-    async fn get_relationship(
-        &self,
-        id: RelationshipId,
-    ) -> Result<Option<Relationship>, StoreError> {
-        self.relationship(id).await
-    }
-
-    async fn list_relationships(
-        &self,
-        filter: &RelationshipFilter,
-        page: &PageRequest,
-    ) -> Result<Page<Relationship>, StoreError> {
-        self.relationships(filter, page).await
-    }
-
-    async fn get_assignment(
-        &self,
-        id: AssignmentId,
-    ) -> Result<Option<AccessAssignment>, StoreError> {
-        self.assignment(id).await
-    }
-
-    async fn list_assignments(
-        &self,
-        relationship: RelationshipId,
-        page: &PageRequest,
-    ) -> Result<Page<AccessAssignment>, StoreError> {
-        self.assignments(relationship, page).await
-    }
-
-    async fn get_activation(&self, id: ActivationId) -> Result<Option<Activation>, StoreError> {
-        self.activation(id).await
-    }
-
-    async fn list_activations(
-        &self,
-        filter: &ActivationFilter,
-        page: &PageRequest,
-    ) -> Result<Page<Activation>, StoreError> {
-        self.activations(filter, page).await
-    }
-
-    async fn set_partner_authorized(
-        &self,
-        ctx: &AuditContext,
-        tenant: TenantId,
-        authorized: bool,
-    ) -> Result<(), StoreError> {
-        self.write_partner_authorized(ctx, tenant, authorized).await
-    }
-
-    async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError> {
-        self.read_partner_authorized(tenant).await
-    }
-
-    async fn set_restrictions(
-        &self,
-        ctx: &AuditContext,
-        customer: TenantId,
-        restrictions: &CustomerRestrictions,
-    ) -> Result<(), StoreError> {
-        self.write_restrictions(ctx, customer, restrictions).await
-    }
-
-    async fn restrictions(&self, customer: TenantId) -> Result<CustomerRestrictions, StoreError> {
-        self.read_restrictions(customer).await
-    }
-
-    async fn access_snapshot(&self) -> Result<AccessSnapshot, StoreError> {
-        self.snapshot().await
     }
 }
