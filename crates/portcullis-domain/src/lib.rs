@@ -39,6 +39,7 @@ mod relationship;
 mod restriction;
 mod role;
 mod role_defaults;
+mod session;
 mod snapshot;
 mod tenant;
 mod token;
@@ -84,6 +85,7 @@ pub use relationship::{
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
+pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use token::ApiToken;

@@ -48,6 +48,10 @@ operations! {
     GroupMemberRemove => "group.member.remove",
     TokenCreate => "token.create",
     TokenRevoke => "token.revoke",
+    /// A person signed in to the console with a token.
+    SessionCreate => "session.create",
+    /// A console session was signed out.
+    SessionRevoke => "session.revoke",
     RelationshipCreate => "relationship.create",
     RelationshipUpdate => "relationship.update",
     RelationshipRequestApproval => "relationship.request_approval",

@@ -13,6 +13,7 @@
 //! | relationships, assignments, activations | all | its own side | its own side | no (403) |
 //! | activity events | all | its partner's | its tenant's | send only |
 //! | decisions | yes | no (403) | no (403) | yes |
+//! | console sign-in | yes | yes | yes | no (403) |
 //!
 //! A scoped admin that names another tenant gets 404, exactly as if the
 //! tenant did not exist, so nothing about foreign tenants leaks.
@@ -40,6 +41,41 @@ pub fn require_operator(principal: &Principal, what: &str) -> Result<(), Service
     match principal.kind() {
         PrincipalKind::Operator => Ok(()),
         _ => Err(forbidden(principal, what)),
+    }
+}
+
+/// Signing in to the console: people only; a `service` token is a machine's.
+pub fn may_sign_in(principal: &Principal) -> Result<(), ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator | PrincipalKind::PartnerAdmin | PrincipalKind::CustomerAdmin => {
+            Ok(())
+        }
+        PrincipalKind::Service | PrincipalKind::System => {
+            Err(forbidden(principal, "sign in to the console"))
+        }
+    }
+}
+
+/// The areas of the console, in navigation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleArea {
+    Overview,
+    Relationships,
+    Findings,
+}
+
+/// The console areas a principal may open: its navigation. Each area's
+/// use cases still check the caller; this only hides what would refuse.
+pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
+    match principal.kind() {
+        PrincipalKind::Operator => &[
+            ConsoleArea::Overview,
+            ConsoleArea::Relationships,
+            ConsoleArea::Findings,
+        ],
+        PrincipalKind::PartnerAdmin => &[ConsoleArea::Relationships, ConsoleArea::Findings],
+        PrincipalKind::CustomerAdmin => &[ConsoleArea::Relationships],
+        PrincipalKind::Service | PrincipalKind::System => &[],
     }
 }
 

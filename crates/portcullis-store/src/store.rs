@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, DetectionStateStore, EventStore,
-    FindingStore, GroupStore, IntelStore, PostureStore, SqlStore, StoreError, TenantStore,
-    TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
+    FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SqlStore, StoreError,
+    TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
 
 /// Everything Portcullis keeps.
@@ -16,6 +16,7 @@ pub trait Store:
     + UserStore
     + GroupStore
     + TokenStore
+    + SessionStore
     + AuditStore
     + AccessStore
     + EventStore

@@ -3,9 +3,11 @@
 
 mod groups;
 mod partners;
+mod sessions;
 mod tenants;
 pub(crate) mod token_cache;
 mod tokens;
 mod users;
 
+pub use sessions::{csrf_matches, csrf_token};
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};

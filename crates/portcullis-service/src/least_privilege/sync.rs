@@ -161,6 +161,8 @@ impl Portcullis {
             Op::GroupCreate
             | Op::GroupUpdate
             | Op::TokenCreate
+            | Op::SessionCreate
+            | Op::SessionRevoke
             | Op::RelationshipExpiryWarning
             | Op::VettingCaseSubmitted
             | Op::VettingCaseScreening

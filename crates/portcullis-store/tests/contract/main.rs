@@ -23,6 +23,7 @@ mod groups;
 mod intel;
 mod posture;
 mod relationships;
+mod sessions;
 mod snapshot;
 mod tamper;
 mod tenants;
