@@ -2,8 +2,11 @@
 //!
 //! [`router`] builds the whole application: the native `/v1` API, health,
 //! readiness, `/metrics` and `/openapi.json` (OpenAPI 3.1, generated from
-//! the handlers). [`serve`] runs it until a shutdown signal.
+//! the handlers), and the console for people at `/` (server-rendered HTML,
+//! signed in with a token and kept in a server-side session). [`serve`]
+//! runs it until a shutdown signal.
 
+mod console;
 mod error;
 mod extract;
 mod graph;
@@ -26,6 +29,7 @@ use tokio::net::TcpListener;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use console::{CONTENT_SECURITY_POLICY_VALUE, SESSION_COOKIE};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub mod nats;
 
@@ -95,6 +99,7 @@ pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
     let (router, openapi) = api(config);
     let document = Arc::new(openapi.to_json().unwrap_or_default());
     router
+        .merge(console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(routes::system::OpenApiJson(document)))

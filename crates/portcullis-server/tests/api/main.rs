@@ -9,6 +9,7 @@
 )]
 
 mod audit;
+mod console;
 mod errors;
 mod events;
 mod gdap;

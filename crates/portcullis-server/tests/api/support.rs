@@ -27,6 +27,9 @@ pub struct TestServer {
     pub client: reqwest::Client,
     /// An operator token minted directly through the service.
     pub operator: Bearer,
+    /// The application the server runs, for tests that seed what only
+    /// background work creates (findings).
+    pub portcullis: Portcullis,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     dns: portcullis_testkit::dns::TestDns,
@@ -110,7 +113,7 @@ impl TestServer {
             )
             .await
             .expect("mint the test operator token");
-        let app = portcullis_server::router(portcullis, config);
+        let app = portcullis_server::router(portcullis.clone(), config);
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
@@ -126,6 +129,7 @@ impl TestServer {
                 id: token.id.to_string(),
                 secret,
             },
+            portcullis,
             shutdown: Some(tx),
             task: Some(task),
             dns,

@@ -1,0 +1,351 @@
+//! Findings: the list (filters in the query string, keyset paging), one
+//! finding with its evidence, and the operator's actions on it: change its
+//! status, contain what it names, lift a containment, each audited.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use portcullis_domain::{
+    ContainmentKind, Finding, FindingFilter, FindingStatus, PageRequest, RecordId,
+};
+use portcullis_service::ServiceError;
+use portcullis_service::caller_rules::{ConsoleArea, require_operator};
+use serde::Deserialize;
+
+use super::error::{ConsoleError, page};
+use super::form::{ConsoleForm, reason};
+use super::layout::{Badge, Chrome, When, severity, when};
+use super::session::Console;
+use crate::extract::{ApiQuery, encode_cursor, page_request};
+use crate::state::AppState;
+
+const PAGE_SIZE: u32 = 50;
+
+/// The list's filters, as the query string carries them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingQuery {
+    status: Option<String>,
+    rule_id: Option<String>,
+    partner_tenant_id: Option<String>,
+    user_id: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A finding as a row or a header shows it.
+#[derive(Debug)]
+pub struct FindingView {
+    pub id: String,
+    pub title: String,
+    pub rule_id: String,
+    pub severity: Badge,
+    pub status: Badge,
+    pub status_reason: Option<String>,
+    pub partner: Option<String>,
+    pub user: Option<String>,
+    pub first_seen: When,
+    pub last_seen: When,
+    pub evidence_count: i64,
+    pub version: i64,
+}
+
+fn status_badge(status: FindingStatus) -> Badge {
+    let tone = match status {
+        FindingStatus::New => "warn",
+        FindingStatus::InProgress => "info",
+        FindingStatus::Resolved => "ok",
+        FindingStatus::Suppressed => "neutral",
+    };
+    Badge {
+        word: status.as_str().to_owned(),
+        tone,
+    }
+}
+
+fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingView {
+    FindingView {
+        id: f.id.to_string(),
+        title: f.title.clone(),
+        rule_id: f.rule_id.clone(),
+        severity: severity(f.severity_id),
+        status: status_badge(f.status),
+        status_reason: f.status_reason.clone(),
+        partner: f.partner_tenant_id.clone(),
+        user: f.user_id.clone(),
+        first_seen: when(f.first_seen, now),
+        last_seen: when(f.last_seen, now),
+        evidence_count: f.evidence_count,
+        version: f.version,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/findings.html")]
+struct ListPage {
+    chrome: Chrome,
+    filter: FindingQuery,
+    statuses: [&'static str; 4],
+    rows: Vec<FindingView>,
+    next: Option<String>,
+}
+
+impl ListPage {
+    fn selected(&self, status: &str) -> bool {
+        self.filter.status.as_deref() == Some(status)
+    }
+}
+
+/// `GET /findings`.
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+    query: Result<ApiQuery<FindingQuery>, crate::error::ApiError>,
+) -> Result<Response, ConsoleError> {
+    let ApiQuery(q) = query.map_err(|e| ConsoleError::Refused(e.message))?;
+    let page = page_request(Some(PAGE_SIZE), q.cursor.as_deref())
+        .map_err(|e| ConsoleError::Refused(e.message))?;
+    let blank = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let filter = FindingFilter {
+        status: blank(&q.status),
+        rule_id: blank(&q.rule_id),
+        partner_tenant_id: blank(&q.partner_tenant_id),
+        user_id: blank(&q.user_id),
+        since: None,
+    };
+    let found = state
+        .portcullis
+        .list_detection_findings(&console.caller, filter, &page)
+        .await?;
+    let now = state.portcullis.clock().now();
+    let next = found
+        .next
+        .as_ref()
+        .map(|cursor| next_link(&q, &encode_cursor(cursor)));
+    let chrome = Chrome::new(&state, &console, ConsoleArea::Findings).await?;
+    page_of(&ListPage {
+        chrome,
+        statuses: ["New", "In Progress", "Resolved", "Suppressed"],
+        rows: found.items.iter().map(|f| view(f, now)).collect(),
+        filter: q,
+        next,
+    })
+}
+
+fn page_of(template: &impl Template) -> Result<Response, ConsoleError> {
+    Ok(page(template)?.into_response())
+}
+
+/// The next page's address: the same filters and the cursor.
+fn next_link(q: &FindingQuery, cursor: &str) -> String {
+    let mut pairs = Vec::new();
+    for (name, value) in [
+        ("status", &q.status),
+        ("rule_id", &q.rule_id),
+        ("partner_tenant_id", &q.partner_tenant_id),
+        ("user_id", &q.user_id),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            pairs.push(format!("{name}={}", encode(value)));
+        }
+    }
+    pairs.push(format!("cursor={cursor}"));
+    format!("/findings?{}", pairs.join("&"))
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A containment of the finding, with its lift form while active.
+#[derive(Debug)]
+pub struct ContainmentView {
+    pub id: String,
+    pub kind: &'static str,
+    pub target: String,
+    pub reason: String,
+    pub at: When,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/finding.html")]
+struct DetailPage {
+    chrome: Chrome,
+    finding: FindingView,
+    evidence: String,
+    /// Whether the principal may triage (operators).
+    triage: bool,
+    next_statuses: Vec<&'static str>,
+    containments: Vec<ContainmentView>,
+}
+
+fn finding_id(raw: &str) -> Result<RecordId, ConsoleError> {
+    RecordId::parse(raw).map_err(|_| ConsoleError::NotFound)
+}
+
+/// `GET /findings/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw): Path<String>,
+) -> Result<Response, ConsoleError> {
+    let id = finding_id(&raw)?;
+    let finding = state
+        .portcullis
+        .get_detection_finding(&console.caller, id)
+        .await?;
+    let now = state.portcullis.clock().now();
+    let triage = require_operator(&console.caller.principal, "change findings").is_ok();
+    let containments = if triage {
+        let all =
+            PageRequest::new(Some(PageRequest::MAX_LIMIT), None).map_err(ServiceError::from)?;
+        state
+            .portcullis
+            .list_containments(&console.caller, false, &all)
+            .await?
+            .items
+            .into_iter()
+            .filter(|c| c.finding_id == Some(id))
+            .map(|c| ContainmentView {
+                id: c.id.to_string(),
+                kind: c.kind.as_str(),
+                target: c.target_id,
+                reason: c.reason,
+                at: when(c.created_at, now),
+                active: c.lifted_at.is_none(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chrome = Chrome::new(&state, &console, ConsoleArea::Findings).await?;
+    page_of(&DetailPage {
+        chrome,
+        evidence: serde_json::to_string_pretty(&finding.body).unwrap_or_default(),
+        next_statuses: ["In Progress", "Resolved", "Suppressed"]
+            .into_iter()
+            .filter(|s| *s != finding.status.as_str())
+            .collect(),
+        finding: view(&finding, now),
+        triage,
+        containments,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    /// Missing is the same as wrong: the form is refused.
+    #[serde(default)]
+    csrf: String,
+    status: String,
+    #[serde(default)]
+    reason: String,
+    version: i64,
+}
+
+/// `POST /findings/{id}/status`.
+pub async fn set_status(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw): Path<String>,
+    ConsoleForm(form): ConsoleForm<StatusForm>,
+) -> Result<Response, ConsoleError> {
+    console.check_csrf(&form.csrf)?;
+    let id = finding_id(&raw)?;
+    let reason = Some(form.reason.trim()).filter(|r| !r.is_empty());
+    state
+        .portcullis
+        .set_finding_status(
+            &console.caller,
+            id,
+            &form.status,
+            reason,
+            Some(form.version),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/findings/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ContainForm {
+    /// Missing is the same as wrong: the form is refused.
+    #[serde(default)]
+    csrf: String,
+    /// `user` or `partner`.
+    kind: String,
+    reason: String,
+}
+
+/// `POST /findings/{id}/contain`: contains the user or partner the finding names.
+pub async fn contain(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw): Path<String>,
+    ConsoleForm(form): ConsoleForm<ContainForm>,
+) -> Result<Response, ConsoleError> {
+    console.check_csrf(&form.csrf)?;
+    let id = finding_id(&raw)?;
+    let finding = state
+        .portcullis
+        .get_detection_finding(&console.caller, id)
+        .await?;
+    let kind = ContainmentKind::parse(&form.kind)
+        .ok_or_else(|| ConsoleError::Refused(format!("`{}` cannot be contained", form.kind)))?;
+    let target = match kind {
+        ContainmentKind::User => finding.user_id,
+        ContainmentKind::Partner => finding.partner_tenant_id,
+        ContainmentKind::Relationship => None,
+    }
+    .ok_or_else(|| ConsoleError::Refused(format!("the finding names no {kind} to contain")))?;
+    state
+        .portcullis
+        .contain(
+            &console.caller,
+            kind,
+            &target,
+            reason(&form.reason)?,
+            Some(id),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/findings/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LiftForm {
+    /// Missing is the same as wrong: the form is refused.
+    #[serde(default)]
+    csrf: String,
+    reason: String,
+    /// The finding page to return to.
+    finding_id: Option<String>,
+}
+
+/// `POST /containments/{id}/lift`.
+pub async fn lift(
+    State(state): State<AppState>,
+    console: Console,
+    Path(raw): Path<String>,
+    ConsoleForm(form): ConsoleForm<LiftForm>,
+) -> Result<Response, ConsoleError> {
+    console.check_csrf(&form.csrf)?;
+    let id = RecordId::parse(&raw).map_err(|_| ConsoleError::NotFound)?;
+    state
+        .portcullis
+        .lift_containment(&console.caller, id, reason(&form.reason)?)
+        .await?;
+    let back = form
+        .finding_id
+        .as_deref()
+        .and_then(|f| RecordId::parse(f).ok())
+        .map_or_else(|| "/".to_owned(), |f| format!("/findings/{f}"));
+    Ok(Redirect::to(&back).into_response())
+}

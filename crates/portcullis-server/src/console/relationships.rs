@@ -1,0 +1,198 @@
+//! Relationships, as each principal sees them through the same use case:
+//! an operator every one, a partner admin its partner's, a customer admin
+//! the partners with access to its tenant, with approve, reject and
+//! terminate forms for the side that may use them.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use portcullis_domain::{
+    Relationship, RelationshipFilter, RelationshipId, RelationshipStatus, Timestamp,
+};
+use portcullis_service::caller_rules::{ConsoleArea, TenantScope, tenant_scope};
+use serde::Deserialize;
+
+use super::error::{ConsoleError, page};
+use super::form::ConsoleForm;
+use super::layout::{Badge, Chrome, When, when};
+use super::session::Console;
+use crate::extract::{ApiQuery, encode_cursor, page_request};
+use crate::state::AppState;
+
+const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipQuery {
+    status: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A form the row offers: where it posts and what its button says.
+#[derive(Debug)]
+pub struct Action {
+    pub path: String,
+    pub label: String,
+    pub danger: bool,
+}
+
+#[derive(Debug)]
+pub struct RelationshipView {
+    pub id: String,
+    pub name: String,
+    pub partner: String,
+    pub customer: String,
+    pub status: Badge,
+    pub ends: Option<When>,
+    pub roles: usize,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Template)]
+#[template(path = "console/relationships.html")]
+struct ListPage {
+    chrome: Chrome,
+    heading: &'static str,
+    statuses: Vec<&'static str>,
+    status: String,
+    rows: Vec<RelationshipView>,
+    next: Option<String>,
+}
+
+const STATUSES: [RelationshipStatus; 7] = [
+    RelationshipStatus::Created,
+    RelationshipStatus::ApprovalPending,
+    RelationshipStatus::Active,
+    RelationshipStatus::Expired,
+    RelationshipStatus::Rejected,
+    RelationshipStatus::TerminationRequested,
+    RelationshipStatus::Terminated,
+];
+
+fn status_badge(status: RelationshipStatus) -> Badge {
+    let (word, tone) = match status {
+        RelationshipStatus::Created => ("Draft", "neutral"),
+        RelationshipStatus::ApprovalPending => ("Waiting for approval", "warn"),
+        RelationshipStatus::Active => ("Active", "ok"),
+        RelationshipStatus::Expired => ("Expired", "neutral"),
+        RelationshipStatus::Rejected => ("Rejected", "high"),
+        RelationshipStatus::TerminationRequested => ("Ending", "medium"),
+        RelationshipStatus::Terminated => ("Terminated", "neutral"),
+    };
+    Badge {
+        word: word.to_owned(),
+        tone,
+    }
+}
+
+/// The forms the principal's side may use on a relationship in `status`
+/// (the customer approves or rejects; any side may end an active one); the
+/// use case checks again when the form is sent.
+fn actions(scope: &TenantScope, r: &Relationship, status: RelationshipStatus) -> Vec<Action> {
+    let form = |action: &str, label: String, danger: bool| Action {
+        path: format!("/relationships/{}/{action}", r.id),
+        label,
+        danger,
+    };
+    let name = r.display_name.to_string();
+    match (scope, status) {
+        (TenantScope::Customer(_), RelationshipStatus::ApprovalPending) => vec![
+            form("approve", format!("Approve {name}"), false),
+            form("reject", format!("Reject {name}"), true),
+        ],
+        (_, RelationshipStatus::Active) => {
+            vec![form("terminate", format!("Terminate {name}"), true)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn view(scope: &TenantScope, r: &Relationship, now: Timestamp) -> RelationshipView {
+    let status = r.status_at(now);
+    RelationshipView {
+        id: r.id.to_string(),
+        name: r.display_name.to_string(),
+        partner: r.partner_tenant_id.to_string(),
+        customer: r.customer_tenant_id.to_string(),
+        status: status_badge(status),
+        ends: r.end_at.map(|end| when(end, now)),
+        roles: r.roles.len(),
+        actions: actions(scope, r, status),
+    }
+}
+
+/// `GET /relationships`.
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+    query: Result<ApiQuery<RelationshipQuery>, crate::error::ApiError>,
+) -> Result<Response, ConsoleError> {
+    let ApiQuery(q) = query.map_err(|e| ConsoleError::Refused(e.message))?;
+    let wanted_page = page_request(Some(PAGE_SIZE), q.cursor.as_deref())
+        .map_err(|e| ConsoleError::Refused(e.message))?;
+    let status = q.status.clone().unwrap_or_default();
+    let wanted = match status.as_str() {
+        "" => None,
+        text => Some(RelationshipStatus::parse(text).ok_or_else(|| {
+            ConsoleError::Refused(format!("`{text}` is not a relationship status"))
+        })?),
+    };
+    let filter = RelationshipFilter {
+        status: wanted,
+        ..RelationshipFilter::default()
+    };
+    let found = state
+        .portcullis
+        .list_relationships(&console.caller, filter, &wanted_page)
+        .await?;
+    let now = state.portcullis.clock().now();
+    let scope = tenant_scope(&console.caller.principal, "list relationships")?;
+    let next = found.next.as_ref().map(|cursor| {
+        format!(
+            "/relationships?status={}&cursor={}",
+            wanted.map_or("", RelationshipStatus::as_str),
+            encode_cursor(cursor)
+        )
+    });
+    let heading = match scope {
+        TenantScope::Customer(_) => "Partners with access to your tenant",
+        TenantScope::Partner(_) => "Your relationships with customers",
+        TenantScope::All => "Relationships",
+    };
+    let chrome = Chrome::new(&state, &console, ConsoleArea::Relationships).await?;
+    Ok(page(&ListPage {
+        chrome,
+        heading,
+        statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
+        status,
+        rows: found.items.iter().map(|r| view(&scope, r, now)).collect(),
+        next,
+    })?
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    /// Missing is the same as wrong: the form is refused.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /relationships/{id}/{approve|reject|terminate}`.
+pub async fn act(
+    State(state): State<AppState>,
+    console: Console,
+    Path((raw, action)): Path<(String, String)>,
+    ConsoleForm(form): ConsoleForm<ActionForm>,
+) -> Result<Response, ConsoleError> {
+    console.check_csrf(&form.csrf)?;
+    let id = RelationshipId::parse(&raw).map_err(|_| ConsoleError::NotFound)?;
+    let service = &state.portcullis;
+    match action.as_str() {
+        "approve" => service.approve_relationship(&console.caller, id).await?,
+        "reject" => service.reject_relationship(&console.caller, id).await?,
+        "terminate" => service.terminate_relationship(&console.caller, id).await?,
+        _ => return Err(ConsoleError::NotFound),
+    };
+    Ok(Redirect::to("/relationships").into_response())
+}

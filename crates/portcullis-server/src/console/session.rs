@@ -1,0 +1,145 @@
+//! The console session as a request sees it: the cookie that carries the
+//! session's secret id, the [`Console`] extractor that turns it into an
+//! authenticated [`Caller`], and the CSRF check of every form.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use portcullis_domain::{ConsoleSession, SESSION_ABSOLUTE_SECONDS};
+use portcullis_service::{Caller, csrf_matches, csrf_token};
+
+use super::error::ConsoleError;
+use crate::observe::RequestId;
+use crate::state::AppState;
+
+/// The cookie that carries the session's secret id.
+pub const SESSION_COOKIE: &str = "portcullis_session";
+
+/// A request of a signed-in person.
+#[derive(Debug, Clone)]
+pub struct Console {
+    pub caller: Caller,
+    pub session: ConsoleSession,
+    secret: String,
+}
+
+impl Console {
+    /// The CSRF token every form of this session carries.
+    pub fn csrf(&self) -> String {
+        csrf_token(&self.secret)
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, presented: &str) -> Result<(), ConsoleError> {
+        if csrf_matches(&self.secret, presented) {
+            Ok(())
+        } else {
+            Err(ConsoleError::Csrf)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Console {
+    type Rejection = ConsoleError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = session_secret(&parts.headers).ok_or(ConsoleError::SignIn)?;
+        let (principal, session) = state.portcullis.session_principal(&secret).await?;
+        let (source_ip, request_id) = origin(parts);
+        Ok(Self {
+            caller: Caller {
+                principal,
+                source_ip,
+                request_id,
+            },
+            session,
+            secret,
+        })
+    }
+}
+
+/// Where a request came from and its request id, for the audit log.
+pub fn origin(parts: &Parts) -> (Option<String>, Option<String>) {
+    let source_ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+    (source_ip, request_id)
+}
+
+/// The session secret of the request's `Cookie` headers, if any.
+pub fn session_secret(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Whether the browser reached us over TLS: a TLS-terminating proxy in
+/// front says so with `X-Forwarded-Proto: https` (`portcullis serve`
+/// itself speaks plain HTTP).
+pub fn over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The `Set-Cookie` value that gives the browser a session.
+pub fn session_cookie(secret: &str, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; \
+         Max-Age={SESSION_ABSOLUTE_SECONDS}{secure}"
+    ))
+    .ok()
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie(secure: bool) -> HeaderValue {
+    if secure {
+        HeaderValue::from_static(
+            "portcullis_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
+        )
+    } else {
+        HeaderValue::from_static(
+            "portcullis_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; portcullis_session=abc; b=2"),
+        );
+        assert_eq!(session_secret(&headers).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn cookie_is_http_only_strict_and_secure_over_tls() {
+        let plain = session_cookie("s", false).unwrap();
+        let plain = plain.to_str().unwrap();
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Strict"));
+        assert!(!plain.contains("Secure"));
+        let tls = session_cookie("s", true).unwrap();
+        assert!(tls.to_str().unwrap().ends_with("; Secure"));
+    }
+}

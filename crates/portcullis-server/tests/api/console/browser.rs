@@ -1,0 +1,166 @@
+//! Headless Chromium through chromedriver (WebDriver, via fantoccini), one
+//! driver process per test, killed when the test ends.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "chromedriver";
+const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+/// A browser session against one test server.
+pub struct Browser {
+    pub client: Client,
+    base: String,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn chromium() -> Option<&'static str> {
+    CHROMIUM.into_iter().find(|p| Path::new(p).exists())
+}
+
+fn on_path(binary: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(binary).exists()))
+}
+
+/// Where screenshots go: `target/console-screenshots/` of the workspace.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/console-screenshots")
+}
+
+impl Browser {
+    /// A browser on `base`; `None` (after saying why) when Chromium or
+    /// chromedriver is missing outside CI. In CI a missing browser fails.
+    pub async fn start(base: &str) -> Option<Self> {
+        let Some(binary) = chromium().filter(|_| on_path(CHROMEDRIVER)) else {
+            assert!(
+                !portcullis_testkit::in_ci(),
+                "the console browser tests need Chromium in CI: apt-get install -y chromium chromium-driver"
+            );
+            eprintln!(
+                "skipping a console browser test: chromium and chromedriver are not installed \
+                 (apt-get install -y chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            probe.local_addr().expect("its address").port()
+        };
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": binary,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,900"]
+            }
+        });
+        let caps = caps.as_object().cloned().expect("an object");
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Some(Self {
+                        client,
+                        base: base.to_owned(),
+                        driver,
+                    });
+                }
+                Err(err) => last = Some(err),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not answer: {last:?}");
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigate");
+    }
+
+    /// The path of the page the browser shows.
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("the current url")
+            .path()
+            .to_owned()
+    }
+
+    /// The visible text of the page.
+    pub async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .expect("a body")
+            .text()
+            .await
+            .expect("its text")
+    }
+
+    /// Signs in with `token` through the sign-in form.
+    pub async fn sign_in(&self, token: &str) {
+        self.goto("/sign-in").await;
+        self.fill("#token", token).await;
+        self.click("#sign-in").await;
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Saves the page as `target/console-screenshots/{name}.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("the screenshot directory");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("save the screenshot");
+    }
+
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        let _ = self.driver.kill();
+    }
+}

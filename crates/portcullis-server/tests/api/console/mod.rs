@@ -1,0 +1,10 @@
+//! The console, end to end: in a real browser (headless Chromium driven
+//! through chromedriver) for the flows people use, and over plain HTTP for
+//! the security properties (sessions, CSRF, headers, isolation).
+
+mod browser;
+mod flows;
+mod isolation;
+mod security;
+mod web;
+mod world;
