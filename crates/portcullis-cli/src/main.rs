@@ -189,21 +189,36 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// On a database without tokens, prints a one-time console sign-in link for
+/// a first operator (standard output, like a minted token's secret).
+async fn first_operator_link(
+    portcullis: &Portcullis,
+    address: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    let program = std::env::args()
+        .next()
+        .unwrap_or_else(|| "portcullis".to_owned());
+    tracing::warn!(
+        "no API tokens exist yet: sign in with the link below, or create a token with `{program} token create --kind operator`"
+    );
+    let link = portcullis
+        .create_sign_in_link(&Caller::local_operator())
+        .await
+        .context("cannot make a sign-in link")?;
+    println!(
+        "first operator sign-in link (works once, for {} minutes): http://{address}/sign-in/link/{link}",
+        portcullis_service::SIGN_IN_LINK_MINUTES
+    );
+    Ok(())
+}
+
 async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     let store = open(config).await?;
-    if store
+    let empty = store
         .list_tokens(&PageRequest::first(1))
         .await?
         .items
-        .is_empty()
-    {
-        let program = std::env::args()
-            .next()
-            .unwrap_or_else(|| "portcullis".to_owned());
-        tracing::warn!(
-            "no API tokens exist yet: create the first with `{program} token create --kind operator`"
-        );
-    }
+        .is_empty();
     let catalog = config.catalog()?;
     let roles = catalog.len();
     let store = Arc::new(store);
@@ -236,6 +251,9 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         database = %config.redacted_database_url(),
         "portcullis listening on http://{address}"
     );
+    if empty {
+        first_operator_link(&portcullis, address).await?;
+    }
     // Follow commits of other nodes (PostgreSQL NOTIFY, with a slow poll).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let nats = match &config.nats_url {

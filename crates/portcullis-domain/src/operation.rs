@@ -52,6 +52,10 @@ operations! {
     SessionCreate => "session.create",
     /// A console session was signed out.
     SessionRevoke => "session.revoke",
+    /// A one-time console sign-in link was made (the first operator).
+    SignInLinkCreate => "sign_in_link.create",
+    /// A one-time sign-in link was used.
+    SignInLinkRedeem => "sign_in_link.redeem",
     RelationshipCreate => "relationship.create",
     RelationshipUpdate => "relationship.update",
     RelationshipRequestApproval => "relationship.request_approval",

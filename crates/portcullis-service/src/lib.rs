@@ -35,7 +35,9 @@ pub use activity::{
     MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
-pub use directory::{NewToken, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret};
+pub use directory::{
+    NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret,
+};
 pub use error::ServiceError;
 pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,

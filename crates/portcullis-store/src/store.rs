@@ -5,8 +5,8 @@ use async_trait::async_trait;
 
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, DetectionStateStore, EventStore,
-    FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SqlStore, StoreError,
-    TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
+    FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore, SqlStore,
+    StoreError, TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
 
 /// Everything Portcullis keeps.
@@ -17,6 +17,7 @@ pub trait Store:
     + GroupStore
     + TokenStore
     + SessionStore
+    + SignInLinkStore
     + AuditStore
     + AccessStore
     + EventStore

@@ -1,3 +1,5 @@
+use std::io::BufRead as _;
+
 use crate::support::{Served, create_token, portcullis};
 
 #[tokio::test]
@@ -73,4 +75,54 @@ async fn serve_runs_on_postgres_with_database_url_from_the_environment() {
         !dir.path().join("portcullis.db").exists(),
         "no SQLite file when PostgreSQL is named"
     );
+}
+
+#[tokio::test]
+async fn serve_on_an_empty_database_prints_a_one_time_sign_in_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = portcullis(dir.path());
+    cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+    let (served, mut stdout) = Served::start_reading_stdout(cmd);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.starts_with("first operator sign-in link"), "{line}");
+    let url = line.split_whitespace().last().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("{}/sign-in/link/", served.base)),
+        "{url}"
+    );
+    let link = url.rsplit('/').next().unwrap().to_owned();
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
+    let used = client
+        .post(format!("{}/sign-in/link", served.base))
+        .form(&[("link", link.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(used.status(), 303);
+    let cookie = used.headers()["set-cookie"].to_str().unwrap();
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let overview = client
+        .get(format!("{}/", served.base))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(overview.status(), 200, "signed in as the first operator");
+    let again = client
+        .post(format!("{}/sign-in/link", served.base))
+        .form(&[("link", link.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 401, "the link works once");
+
+    let (clean, log) = served.terminate();
+    assert!(clean, "{log}");
+    assert!(!log.contains(&link), "the log never shows the link");
 }

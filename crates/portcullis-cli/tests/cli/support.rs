@@ -55,9 +55,20 @@ impl Drop for Served {
 
 impl Served {
     /// Starts `serve` and waits for its "listening on" line.
-    pub fn start(mut cmd: Command) -> Self {
+    pub fn start(cmd: Command) -> Self {
+        Self::start_with_stdout(cmd, Stdio::null())
+    }
+
+    /// Starts `serve` with its standard output piped, to read what it prints.
+    pub fn start_reading_stdout(cmd: Command) -> (Self, BufReader<std::process::ChildStdout>) {
+        let mut served = Self::start_with_stdout(cmd, Stdio::piped());
+        let stdout = served.child.stdout.take().expect("piped stdout");
+        (served, BufReader::new(stdout))
+    }
+
+    fn start_with_stdout(mut cmd: Command, stdout: Stdio) -> Self {
         let mut child = cmd
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn portcullis serve");

@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(overview::show))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-in/link", post(sign_in::use_link))
+        .route("/sign-in/link/{link}", get(sign_in::link_page))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/assets/console.css", get(stylesheet))
         .route("/findings", get(findings::list))

@@ -2,7 +2,7 @@
 //! session cookie; signing out revokes the session on the server.
 
 use askama::Template;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::header::{HOST, ORIGIN, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +18,17 @@ use crate::state::AppState;
 #[template(path = "console/sign_in.html")]
 struct SignInPage<'a> {
     error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "console/sign_in_link.html")]
+struct LinkPage<'a> {
+    link: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    link: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,9 +91,55 @@ pub async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
-    let cookie = session_cookie(&secret, secure)
-        .ok_or_else(|| ConsoleError::Internal("session cookie is not a header value".into()))?;
     tracing::info!(session = %session.id, kind = %session.kind, "console sign-in");
+    signed_in(&secret, secure)
+}
+
+/// `GET /sign-in/link/{link}`: a button that uses the link. Reading the
+/// page does not use it, so a link preview cannot spend it.
+pub async fn link_page(Path(link): Path<String>) -> Result<Response, ConsoleError> {
+    Ok(page(&LinkPage { link: &link })?.into_response())
+}
+
+/// `POST /sign-in/link`: uses a one-time sign-in link.
+pub async fn use_link(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, ConsoleError> {
+    let (parts, body) = request.into_parts();
+    if !same_origin(&parts.headers) {
+        return Err(ConsoleError::Csrf);
+    }
+    let secure = over_tls(&parts.headers);
+    let (source_ip, request_id) = origin(&parts);
+    let ConsoleForm(form) =
+        ConsoleForm::<LinkForm>::from_request(Request::from_parts(parts, body), &state).await?;
+    match state
+        .portcullis
+        .redeem_sign_in_link(&form.link, source_ip, request_id)
+        .await
+    {
+        Ok((session, secret)) => {
+            tracing::info!(session = %session.id, "console sign-in with a one-time link");
+            signed_in(&secret, secure)
+        }
+        Err(ServiceError::Unauthenticated) => Ok((
+            StatusCode::UNAUTHORIZED,
+            page(&SignInPage {
+                error: Some(
+                    "This sign-in link has been used or has expired. Sign in with a token instead.",
+                ),
+            })?,
+        )
+            .into_response()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The redirect into the console that gives the browser its session.
+fn signed_in(secret: &str, secure: bool) -> Result<Response, ConsoleError> {
+    let cookie = session_cookie(secret, secure)
+        .ok_or_else(|| ConsoleError::Internal("session cookie is not a header value".into()))?;
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(SET_COOKIE, cookie);
     Ok(response)

@@ -4,10 +4,12 @@
 mod groups;
 mod partners;
 mod sessions;
+mod sign_in_links;
 mod tenants;
 pub(crate) mod token_cache;
 mod tokens;
 mod users;
 
 pub use sessions::{csrf_matches, csrf_token};
+pub use sign_in_links::SIGN_IN_LINK_MINUTES;
 pub use tokens::{NewToken, TOKEN_PREFIX, hash_secret};

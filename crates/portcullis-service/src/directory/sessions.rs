@@ -14,7 +14,7 @@ use super::tokens::hash_secret;
 use crate::{Caller, Portcullis, ServiceError, caller_rules};
 
 /// 32 random bytes in unpadded base64url.
-const SESSION_SECRET_LEN: usize = 43;
+pub(crate) const SESSION_SECRET_LEN: usize = 43;
 /// The last request is written at most this often (milliseconds), so that
 /// reading pages does not write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -37,7 +37,8 @@ pub fn csrf_matches(session_secret: &str, presented: &str) -> bool {
         .into()
 }
 
-fn new_session_secret() -> Result<String, ServiceError> {
+/// 32 random bytes in unpadded base64url: session ids and sign-in links.
+pub(crate) fn new_session_secret() -> Result<String, ServiceError> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::Internal(format!("no randomness for a session: {e}")))?;
@@ -55,7 +56,21 @@ impl Portcullis {
         request_id: Option<String>,
     ) -> Result<(ConsoleSession, String), ServiceError> {
         let principal = self.authenticate(token.trim()).await?;
-        caller_rules::may_sign_in(&principal)?;
+        self.open_session(Caller {
+            principal,
+            source_ip,
+            request_id,
+        })
+        .await
+    }
+
+    /// A new session for an authenticated person.
+    pub(crate) async fn open_session(
+        &self,
+        caller: Caller,
+    ) -> Result<(ConsoleSession, String), ServiceError> {
+        let principal = &caller.principal;
+        caller_rules::may_sign_in(principal)?;
         let token_id = principal.token().ok_or(ServiceError::Unauthenticated)?;
         let now = self.clock.now();
         let session = ConsoleSession {
@@ -69,11 +84,6 @@ impl Portcullis {
             revoked_at: None,
         };
         let secret = new_session_secret()?;
-        let caller = Caller {
-            principal,
-            source_ip,
-            request_id,
-        };
         self.store
             .create_session(&caller.audit(now), &session, &hash_secret(&secret))
             .await?;

@@ -163,6 +163,8 @@ impl Portcullis {
             | Op::TokenCreate
             | Op::SessionCreate
             | Op::SessionRevoke
+            | Op::SignInLinkCreate
+            | Op::SignInLinkRedeem
             | Op::RelationshipExpiryWarning
             | Op::VettingCaseSubmitted
             | Op::VettingCaseScreening

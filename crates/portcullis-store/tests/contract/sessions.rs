@@ -1,5 +1,5 @@
 use portcullis_domain::{ConsoleSession, RecordId, SESSION_ABSOLUTE_SECONDS};
-use portcullis_store::{SessionStore, StoreError};
+use portcullis_store::{SessionStore, SignInLinkStore, StoreError};
 
 use crate::contract;
 use crate::support::{audit_log, ctx, ms, token};
@@ -94,3 +94,55 @@ contract!(ended_sessions_are_deleted, |store, _db| {
     assert_eq!(store.find_session(HASH).await.unwrap(), None);
     assert!(store.find_session("other-hash").await.unwrap().is_some());
 });
+
+contract!(
+    a_sign_in_link_is_redeemed_once_before_it_expires,
+    |store, _db| {
+        let id = RecordId::generate();
+        store
+            .create_sign_in_link(&ctx(1_000), id, HASH, ms(10_000))
+            .await
+            .unwrap();
+        assert!(
+            !store
+                .redeem_sign_in_link(&ctx(2_000), "other")
+                .await
+                .unwrap()
+        );
+        assert!(store.redeem_sign_in_link(&ctx(2_000), HASH).await.unwrap());
+        assert!(
+            !store.redeem_sign_in_link(&ctx(3_000), HASH).await.unwrap(),
+            "once"
+        );
+        let late = RecordId::generate();
+        store
+            .create_sign_in_link(&ctx(1_000), late, "late-hash", ms(10_000))
+            .await
+            .unwrap();
+        assert!(
+            !store
+                .redeem_sign_in_link(&ctx(10_000), "late-hash")
+                .await
+                .unwrap(),
+            "expired"
+        );
+        let ops: Vec<String> = audit_log(&store)
+            .await
+            .into_iter()
+            .map(|r| r.operation)
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                "sign_in_link.create",
+                "sign_in_link.redeem",
+                "sign_in_link.create"
+            ]
+        );
+        assert!(
+            !serde_json::to_string(&audit_log(&store).await)
+                .unwrap()
+                .contains(HASH)
+        );
+    }
+);

@@ -5,6 +5,7 @@
 mod browser;
 mod flows;
 mod isolation;
+mod link;
 mod security;
 mod web;
 mod world;
