@@ -140,14 +140,39 @@ impl Browser {
             .expect("type");
     }
 
+    /// Presses the button `css`, which submits a form, and waits for the next page.
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
+        self.press(Locator::Css(css)).await;
+    }
+
+    /// Presses the button `locator` finds, which submits a form, and waits
+    /// until the page it was on is gone (a click returns before the
+    /// navigation it starts has finished).
+    pub async fn press(&self, locator: Locator<'_>) {
+        let before = self
+            .client
+            .find(Locator::Css("html"))
             .await
-            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .expect("a page");
+        self.client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no `{locator:?}`: {e}"))
             .click()
             .await
             .expect("click");
+        for _ in 0..200 {
+            if before.text().await.is_err() {
+                // The old page is stale; finding waits for the new one to load.
+                self.client
+                    .find(Locator::Css("body"))
+                    .await
+                    .expect("the next page");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("pressing `{locator:?}` did not leave the page");
     }
 
     /// Saves the page as `target/console-screenshots/{name}.png`.
