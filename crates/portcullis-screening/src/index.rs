@@ -1,16 +1,23 @@
 //! The inverted index: a vocabulary of normalized tokens with their rarity
 //! (IDF), postings from each token to the names that contain it, and two
 //! fuzzy doors into the vocabulary — Double Metaphone keys and
-//! single-deletion keys (SymSpell style) — so that a misspelt or
+//! single-deletion keys (SymSpell style) — and a third through the tokens'
+//! readings (Pinyin, Cantonese, Korean, Latin fold), so that a misspelt or
 //! differently transliterated query token still finds its listed tokens
-//! without a scan.
+//! without a scan. Generic organization words weigh at most
+//! [`GENERIC_WEIGHT`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
+use crate::org_names::is_generic;
+use crate::readings::{Key, keys};
 use crate::similarity::{Tok, phonetic_key, small_hash};
+
+/// Most weight a generic organization word (`trading`, `global`, …) has.
+pub(crate) const GENERIC_WEIGHT: f32 = 1.0;
 
 /// Most tokens kept of one name (the rest are ignored).
 pub(crate) const MAX_NAME_TOKENS: usize = 32;
@@ -19,6 +26,7 @@ pub(crate) const MAX_NAME_TOKENS: usize = 32;
 pub(crate) struct TokenInfo {
     pub text: Arc<str>,
     pub phonetic: u32,
+    pub keys: Box<[Key]>,
     pub idf: f32,
 }
 
@@ -27,7 +35,18 @@ impl TokenInfo {
         Tok {
             text: &self.text,
             phonetic: self.phonetic,
+            keys: &self.keys,
         }
+    }
+}
+
+/// The weight of a token found in `df` of `n` names.
+pub(crate) fn token_weight(text: &str, n: usize, df: usize) -> f32 {
+    let w = idf(n, df);
+    if is_generic(text) {
+        w.min(GENERIC_WEIGHT)
+    } else {
+        w
     }
 }
 
@@ -38,6 +57,7 @@ pub(crate) struct TokenIndex {
     postings: Vec<u32>,
     by_phonetic: Vec<(u32, u32)>,
     by_deletion: Vec<(u32, u32)>,
+    by_reading: Vec<(u32, u32)>,
     /// IDF of a token no name contains.
     pub(crate) unknown_idf: f32,
 }
@@ -135,6 +155,7 @@ impl TokenIndex {
         let mut tokens = Vec::with_capacity(texts.len());
         let mut by_phonetic = Vec::new();
         let mut by_deletion = Vec::new();
+        let mut by_reading = Vec::new();
         for (id, text) in texts.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let phonetic = phonetic_key(&text);
@@ -144,14 +165,22 @@ impl TokenIndex {
             for key in deletion_keys(&text) {
                 by_deletion.push((key, id));
             }
+            let token_keys = keys(&text);
+            for key in &token_keys {
+                by_reading.push((key.lookup(), id));
+            }
             let d = df.get(id as usize).copied().unwrap_or(1) as usize;
+            let idf = token_weight(&text, n, d);
             tokens.push(TokenInfo {
                 text,
                 phonetic,
-                idf: idf(n, d),
+                keys: token_keys.into_boxed_slice(),
+                idf,
             });
         }
         by_phonetic.sort_unstable();
+        by_reading.sort_unstable();
+        by_reading.dedup();
         by_deletion.sort_unstable();
         by_deletion.dedup();
         let index = Self {
@@ -161,6 +190,7 @@ impl TokenIndex {
             postings,
             by_phonetic,
             by_deletion,
+            by_reading,
             unknown_idf: idf(n, 1),
         };
         (index, name_tokens)
@@ -187,9 +217,19 @@ impl TokenIndex {
             .unwrap_or_default()
     }
 
-    /// Vocabulary tokens that may correspond to `token` (same phonetic key
-    /// or within one deletion on either side), unchecked, with repeats.
-    pub(crate) fn neighbours(&self, token: &str, phonetic: u32, out: &mut Vec<u32>) {
+    /// Vocabulary tokens that may correspond to `token` (same phonetic key,
+    /// a shared reading, or within one deletion on either side), unchecked,
+    /// with repeats.
+    pub(crate) fn neighbours(
+        &self,
+        token: &str,
+        phonetic: u32,
+        readings: &[Key],
+        out: &mut Vec<u32>,
+    ) {
+        for key in readings {
+            out.extend(lookup(&self.by_reading, key.lookup()));
+        }
         if phonetic != 0 {
             out.extend(lookup(&self.by_phonetic, phonetic));
         }
@@ -213,7 +253,7 @@ fn lookup(table: &[(u32, u32)], key: u32) -> impl Iterator<Item = u32> + '_ {
 /// tokens shorter than 4 or with digits (they only match exactly).
 fn deletion_keys(token: &str) -> Vec<u32> {
     let bytes = token.as_bytes();
-    if bytes.len() < 4 || bytes.iter().any(u8::is_ascii_digit) {
+    if bytes.len() < 4 || !bytes.iter().all(u8::is_ascii_lowercase) {
         return Vec::new();
     }
     let mut keys = Vec::with_capacity(bytes.len() + 1);

@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use foldhash::fast::FixedState;
 use serde::Serialize;
 
+use crate::explain::{Explained, explain};
+use crate::facts::Facts;
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
-use crate::normalize::{is_initial, name_tokens};
-use crate::score::{
-    BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MISMATCH_PENALTY, INITIAL_WEIGHT, KIND_MISMATCH_PENALTY,
-    Weighted, name_score, round,
-};
+use crate::normalize::{Part, is_initial, name_parts};
+use crate::readings::{Key, keys};
+use crate::score::{GlueCache, INITIAL_WEIGHT, Weighted, name_score, round};
 use crate::similarity::{Tok, phonetic_key, token_similarity};
-use crate::{Entity, Kind};
+use crate::{Entity, Explanation, Kind};
 
 /// The default match threshold. On the labelled set in
 /// `tests/quality.rs` it keeps every true variant kind (accents,
@@ -58,10 +58,14 @@ pub struct Match {
     pub score: f64,
     /// What produced the score: `name_similarity`, `query_coverage`,
     /// `candidate_coverage`, counts of `exact_tokens`, `phonetic_tokens`,
-    /// `fuzzy_tokens`, `initials`; `country_match` or `country_mismatch`,
-    /// `birth_year_match` or `birth_year_mismatch`, `kind_mismatch` (the
-    /// mismatches hold the negative penalty applied).
+    /// `transliterated_tokens`, `fuzzy_tokens`, `initials`;
+    /// `distinctive_disagreement`, `father_conflict`; `country_match` or
+    /// `country_mismatch`, `birth_year_match` or `birth_year_mismatch`,
+    /// `kind_mismatch` (the penalties hold the negative amount applied, the
+    /// matches the bonus).
     pub features: BTreeMap<&'static str, f64>,
+    /// Which tokens lined up and how, and what weighed for and against.
+    pub explanation: Explanation,
 }
 
 /// Which name of which entity a name id is.
@@ -69,6 +73,8 @@ pub struct Match {
 struct NameRef {
     entity: u32,
     alias: u16,
+    /// Which part of a "trading as" name; `None` for a whole name.
+    part: Option<u8>,
 }
 
 /// An index over a set of entities; answers [`Screener::screen`] without
@@ -84,6 +90,7 @@ pub struct Screener {
 struct QueryToken {
     text: String,
     phonetic: u32,
+    keys: Vec<Key>,
     weight: f32,
     /// Vocabulary tokens it corresponds to, with their similarity.
     expansions: Vec<(u32, f32)>,
@@ -100,24 +107,27 @@ struct Acc {
 }
 
 impl Screener {
-    /// Indexes `entities` (each name and alias separately).
+    /// Indexes `entities` (each name, alias and part of a "trading as"
+    /// name separately).
     #[must_use]
     pub fn new(entities: Vec<Entity>) -> Self {
         let mut names = Vec::new();
         let mut tokenized = Vec::new();
         for (e, entity) in entities.iter().enumerate() {
-            let strip = entity.schema.is_organization();
+            let organization = entity.schema.is_organization();
             for (a, name) in entity.names.iter().enumerate().take(usize::from(u16::MAX)) {
-                let mut tokens = name_tokens(name, strip);
-                if tokens.is_empty() {
-                    continue;
+                let parts = name_parts(name, organization);
+                let whole = parts.len() == 1;
+                for (p, part) in parts.into_iter().enumerate().take(usize::from(u8::MAX)) {
+                    let mut tokens = part.tokens;
+                    tokens.truncate(MAX_NAME_TOKENS);
+                    names.push(NameRef {
+                        entity: u32::try_from(e).unwrap_or(u32::MAX),
+                        alias: u16::try_from(a).unwrap_or(u16::MAX),
+                        part: if whole { None } else { u8::try_from(p).ok() },
+                    });
+                    tokenized.push(tokens);
                 }
-                tokens.truncate(MAX_NAME_TOKENS);
-                names.push(NameRef {
-                    entity: u32::try_from(e).unwrap_or(u32::MAX),
-                    alias: u16::try_from(a).unwrap_or(u16::MAX),
-                });
-                tokenized.push(tokens);
             }
         }
         let (index, name_tokens) = TokenIndex::build(&tokenized);
@@ -143,16 +153,36 @@ impl Screener {
 
     /// The entities that match `query` with a score of at least
     /// `threshold`, best first (ties by entity id), one match per entity
-    /// (its best name). A query whose name has no letter or digit matches
-    /// nothing.
+    /// (its best name). Each part of a "trading as" query is screened on
+    /// its own. A query whose name has no letter or digit matches nothing.
     #[must_use]
     pub fn screen(&self, query: &Query, threshold: f64) -> Vec<Match> {
-        let strip = query.kind == Kind::Organization;
-        let mut texts = name_tokens(&query.name, strip);
+        let organization = query.kind == Kind::Organization;
+        let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
+        for part in name_parts(&query.name, organization) {
+            self.screen_part(query, &part, threshold, &mut best);
+        }
+        let mut matches: Vec<Match> = best.into_values().collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        matches
+    }
+
+    fn screen_part(
+        &self,
+        query: &Query,
+        part: &Part,
+        threshold: f64,
+        best: &mut HashMap<u32, Match, FixedState>,
+    ) {
+        let mut texts = part.tokens.clone();
         texts.truncate(MAX_NAME_TOKENS);
         let tokens: Vec<QueryToken> = texts.into_iter().map(|t| self.query_token(t)).collect();
         if tokens.is_empty() {
-            return Vec::new();
+            return;
         }
         let candidates = self.candidates(&tokens);
         let query_side: Vec<Weighted<'_>> = tokens
@@ -161,16 +191,17 @@ impl Screener {
                 tok: Tok {
                     text: &t.text,
                     phonetic: t.phonetic,
+                    keys: &t.keys,
                 },
                 weight: t.weight,
             })
             .collect();
-        let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
+        let mut glue = GlueCache::default();
         for name in candidates {
-            let Some(&NameRef { entity, alias }) = self.names.get(name as usize) else {
+            let Some(&name_ref) = self.names.get(name as usize) else {
                 continue;
             };
-            let Some(e) = self.entities.get(entity as usize) else {
+            let Some(e) = self.entities.get(name_ref.entity as usize) else {
                 continue;
             };
             let listed: Vec<Weighted<'_>> = self
@@ -187,37 +218,65 @@ impl Screener {
                     },
                 })
                 .collect();
-            let scored = name_score(&query_side, &listed);
+            let scored = name_score(&query_side, &listed, &mut glue);
             let mut features = scored.features();
-            let score = (scored.score + penalties(query, e, &mut features)).clamp(0.0, 1.0);
+            let facts = Facts::of(query, e);
+            facts.add_features(&mut features);
+            let score = (scored.score + facts.delta()).clamp(0.0, 1.0);
             if score < threshold {
                 continue;
             }
-            let better = best.get(&entity).is_none_or(|m| score > m.score);
+            let better = best.get(&name_ref.entity).is_none_or(|m| score > m.score);
             if better {
-                let name = e.names.get(usize::from(alias)).cloned().unwrap_or_default();
+                let name = e
+                    .names
+                    .get(usize::from(name_ref.alias))
+                    .cloned()
+                    .unwrap_or_default();
+                let explanation = explain(&Explained {
+                    scored: &scored,
+                    query: &query_side,
+                    listed: &listed,
+                    facts: &facts,
+                    alias: (name_ref.alias > 0 || name_ref.part.is_some()).then(|| name.clone()),
+                    legal_forms: self.legal_forms(part, &name, name_ref, e),
+                });
                 best.insert(
-                    entity,
+                    name_ref.entity,
                     Match {
                         entity_id: e.id.clone(),
                         name,
                         score: round(score),
                         features,
+                        explanation,
                     },
                 );
             }
         }
-        let mut matches: Vec<Match> = best.into_values().collect();
-        matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.entity_id.cmp(&b.entity_id))
-        });
-        matches
+    }
+
+    /// The legal forms of the query part and of the listed part, when both
+    /// are organizations' and have one.
+    fn legal_forms(
+        &self,
+        part: &Part,
+        name: &str,
+        name_ref: NameRef,
+        entity: &Entity,
+    ) -> Option<(String, String)> {
+        if part.legal_form.is_empty() || !entity.schema.is_organization() {
+            return None;
+        }
+        let listed = name_parts(name, true)
+            .into_iter()
+            .nth(usize::from(name_ref.part.unwrap_or(0)))?
+            .legal_form;
+        (!listed.is_empty()).then(|| (part.legal_form.clone(), listed))
     }
 
     fn query_token(&self, text: String) -> QueryToken {
         let phonetic = phonetic_key(&text);
+        let readings = keys(&text);
         let exact = self.index.id(&text);
         let mut expansions: Vec<(u32, f32)> = Vec::new();
         if let Some(id) = exact {
@@ -226,12 +285,13 @@ impl Screener {
         let initial = is_initial(&text);
         if !initial {
             let mut near = Vec::new();
-            self.index.neighbours(&text, phonetic, &mut near);
+            self.index.neighbours(&text, phonetic, &readings, &mut near);
             near.sort_unstable();
             near.dedup();
             let me = Tok {
                 text: &text,
                 phonetic,
+                keys: &readings,
             };
             for id in near {
                 if Some(id) == exact {
@@ -248,9 +308,10 @@ impl Screener {
         let weight = if initial {
             INITIAL_WEIGHT
         } else {
-            exact
-                .and_then(|id| self.index.token(id))
-                .map_or(self.index.unknown_idf, |t| t.idf)
+            exact.and_then(|id| self.index.token(id)).map_or_else(
+                || crate::index::token_weight(&text, usize::MAX, 1).min(self.index.unknown_idf),
+                |t| t.idf,
+            )
         };
         let volume = if initial {
             usize::MAX
@@ -263,6 +324,7 @@ impl Screener {
         QueryToken {
             text,
             phonetic,
+            keys: readings,
             weight,
             expansions,
             volume,
@@ -322,40 +384,4 @@ impl Screener {
         found.truncate(MAX_CANDIDATES);
         found.into_iter().map(|(_, _, name)| name).collect()
     }
-}
-
-/// Adds the country, birth-year and kind features of `entity` against
-/// `query` to `features`; returns the sum of penalties (≤ 0).
-fn penalties(query: &Query, entity: &Entity, features: &mut BTreeMap<&'static str, f64>) -> f64 {
-    let mut total = 0.0;
-    if let Some(country) = query.country.as_deref().map(str::trim)
-        && !country.is_empty()
-        && !entity.countries.is_empty()
-    {
-        if entity
-            .countries
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(country))
-        {
-            features.insert("country_match", 1.0);
-        } else {
-            features.insert("country_mismatch", -COUNTRY_MISMATCH_PENALTY);
-            total -= COUNTRY_MISMATCH_PENALTY;
-        }
-    }
-    if let Some(year) = query.birth_year
-        && !entity.birth_years.is_empty()
-    {
-        if entity.birth_years.iter().any(|y| (y - year).abs() <= 1) {
-            features.insert("birth_year_match", 1.0);
-        } else {
-            features.insert("birth_year_mismatch", -BIRTH_YEAR_MISMATCH_PENALTY);
-            total -= BIRTH_YEAR_MISMATCH_PENALTY;
-        }
-    }
-    if !entity.schema.fits(query.kind) {
-        features.insert("kind_mismatch", -KIND_MISMATCH_PENALTY);
-        total -= KIND_MISMATCH_PENALTY;
-    }
-    total
 }

@@ -4,12 +4,15 @@ use rphonetic::{DoubleMetaphone, Encoder};
 use std::hash::BuildHasher;
 
 use crate::normalize::is_initial;
+use crate::readings::{Key, System, is_han, shared};
 
 /// Similarity credited to an initial that agrees with a full token
 /// (`j` ~ `john`).
 pub(crate) const INITIAL_SIMILARITY: f32 = 0.8;
 /// Similarity credited to a phonetic agreement (`mohammed` ~ `muhammad`).
 pub(crate) const PHONETIC_SIMILARITY: f32 = 0.9;
+/// Similarity credited to two spellings of one reading (`Teng` ~ `邓`).
+pub(crate) const READING_SIMILARITY: f32 = 0.95;
 /// Least Jaro-Winkler similarity for a phonetic agreement to count.
 const PHONETIC_MIN_JARO_WINKLER: f64 = 0.7;
 
@@ -17,22 +20,25 @@ const PHONETIC_MIN_JARO_WINKLER: f64 = 0.7;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum How {
     Exact,
+    /// The same reading in two systems: the query's, the listed token's.
+    Reading(System, System),
     Phonetic,
     Fuzzy,
     Initial,
 }
 
-/// A token with its phonetic key (0 when it has none).
+/// A token with its phonetic key (0 when it has none) and its readings.
 #[derive(Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub text: &'a str,
     pub phonetic: u32,
+    pub keys: &'a [Key],
 }
 
 /// The phonetic key of a token: a hash of its Double Metaphone primary
 /// code (6 letters at most); 0 for tokens with digits or no code.
 pub(crate) fn phonetic_key(token: &str) -> u32 {
-    if token.bytes().any(|b| b.is_ascii_digit()) {
+    if !token.bytes().all(|b| b.is_ascii_lowercase()) {
         return 0;
     }
     let code = DoubleMetaphone::new(Some(6)).encode(token);
@@ -55,6 +61,8 @@ pub(crate) fn small_hash(bytes: &[u8]) -> u32 {
 /// correspond:
 /// - equal: 1 (`Exact`);
 /// - an initial and a token starting with it: [`INITIAL_SIMILARITY`];
+/// - a shared reading (see [`crate::readings`]): [`READING_SIMILARITY`];
+///   Han characters and Hangul correspond only so;
 /// - the same phonetic key and a Jaro-Winkler similarity of 0.7 or more:
 ///   at least [`PHONETIC_SIMILARITY`];
 /// - tokens of letters with a Damerau-Levenshtein distance of 1 (both at
@@ -73,6 +81,13 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     }
     let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
     if has_digit(a.text) || has_digit(b.text) {
+        return None;
+    }
+    let han = |t: &str| t.chars().all(is_han);
+    if let Some((x, y)) = shared(a.keys, b.keys, han(a.text) && han(b.text)) {
+        return Some((READING_SIMILARITY, How::Reading(x.via, y.via)));
+    }
+    if !a.text.is_ascii() || !b.text.is_ascii() {
         return None;
     }
     if a.phonetic != 0 && a.phonetic == b.phonetic {
@@ -102,14 +117,17 @@ mod tests {
     use super::*;
 
     fn sim(a: &str, b: &str) -> Option<(f32, How)> {
+        let (ka, kb) = (crate::readings::keys(a), crate::readings::keys(b));
         token_similarity(
             Tok {
                 text: a,
                 phonetic: phonetic_key(a),
+                keys: &ka,
             },
             Tok {
                 text: b,
                 phonetic: phonetic_key(b),
+                keys: &kb,
             },
         )
     }
@@ -123,13 +141,20 @@ mod tests {
         ] {
             let (s, how) = sim(a, b).unwrap();
             assert!(s >= PHONETIC_SIMILARITY, "{a} {b} {s}");
-            assert!(matches!(how, How::Phonetic | How::Fuzzy), "{a} {b} {how:?}");
+            assert!(
+                matches!(how, How::Phonetic | How::Fuzzy | How::Reading(..)),
+                "{a} {b} {how:?}"
+            );
         }
     }
 
     #[test]
     fn one_and_two_letter_typos_are_fuzzy() {
-        assert_eq!(sim("kadyrov", "kadyrow").unwrap().1, How::Fuzzy);
+        assert!(sim("kadyrov", "kadyrow").is_some());
+        assert!(matches!(
+            sim("gazprombank", "gazprombnak").unwrap().1,
+            How::Fuzzy | How::Phonetic
+        ));
         assert!(sim("putin", "putni").unwrap().0 >= 0.8);
         assert!(sim("lukashenko", "lukashanka").is_some());
         assert!(sim("putin", "pupkin").is_none());
