@@ -22,7 +22,7 @@
 use crate::arabic;
 use crate::legal_forms::strip_legal_forms;
 use crate::org_names::{split_parts, tidy};
-use crate::readings::{is_han, is_hangul};
+use crate::readings::{is_arabic, is_han, is_hangul};
 
 /// One part of a name: its tokens, and the legal form stripped from it
 /// (its tokens joined by spaces; empty when none).
@@ -78,6 +78,10 @@ fn raw_tokens(text: &str) -> Vec<String> {
             tokens.push(ch.to_string());
             continue;
         }
+        if is_arabic(ch) {
+            current.push(ch);
+            continue;
+        }
         let ascii = if ch.is_ascii() {
             None
         } else {
@@ -98,7 +102,24 @@ fn raw_tokens(text: &str) -> Vec<String> {
         }
     }
     flush(&mut current, &mut tokens);
-    tokens
+    tokens.into_iter().map(arabic_script_token).collect()
+}
+
+/// An Arabic-script token without its article (`الرحمن` → `رحمن`, but
+/// `الله` stays), nasab markers as `bin`.
+fn arabic_script_token(token: String) -> String {
+    if !token.chars().next().is_some_and(is_arabic) {
+        return token;
+    }
+    match token.as_str() {
+        "بن" | "ابن" | "بنت" => return "bin".to_owned(),
+        "الله" => return token,
+        _ => {}
+    }
+    match token.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest.to_owned(),
+        _ => token,
+    }
 }
 
 /// Whether `token` is an initial (a single letter).

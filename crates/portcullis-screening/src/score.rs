@@ -63,7 +63,7 @@ impl GlueCache {
 /// Whether `a` and `b` may be two syllables of one token: short, and
 /// either both Latin or both Han / Hangul.
 fn gluable(a: &str, b: &str) -> bool {
-    let short = |t: &str| t.len() <= 6;
+    let short = |t: &str| t.chars().count() <= 6;
     short(a) && short(b) && (a.is_ascii() == b.is_ascii())
 }
 

@@ -25,7 +25,17 @@ pub(crate) fn latin_skeleton(token: &str) -> Option<String> {
 
 /// The skeleton of a lowercase Jyutping or HK spelling.
 pub(crate) fn skeleton(s: &str) -> String {
-    let mut s = s.to_owned();
+    // "yu" after an initial is the vowel u (zyu → chu, syun → sun)
+    let bytes = s.as_bytes();
+    let mut s: String = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| {
+            let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+            !(b == b'y' && bytes.get(i + 1) == Some(&b'u') && prev.is_some_and(|p| !is_vowel(p)))
+        })
+        .map(|(_, &b)| char::from(b))
+        .collect();
     for (from, to) in [
         ("tsz", "chi"),
         ("tze", "chi"),
@@ -35,7 +45,6 @@ pub(crate) fn skeleton(s: &str) -> String {
         ("eot", "ut"),
         ("oe", "eu"),
         ("eo", "eu"),
-        ("jyu", "yu"),
         ("aa", "a"),
         ("oo", "u"),
         ("ee", "i"),
@@ -49,6 +58,9 @@ pub(crate) fn skeleton(s: &str) -> String {
         ("tz", "ch"),
         ("sh", "s"),
         ("um", "am"),
+        // HK spellings write the short a of Jyutping `an` as `un` (振 zan
+        // Chun, 燊 san Sun); Jyutping `un` is rarer in names
+        ("un", "an"),
     ] {
         s = s.replace(from, to);
     }
@@ -69,8 +81,6 @@ pub(crate) fn skeleton(s: &str) -> String {
             b'b' => out.push('p'),
             b'd' => out.push('t'),
             b'g' if prev != Some(b'n') => out.push('k'),
-            // "yu" after an initial is the vowel u (zyu → chu, syun → sun)
-            b'y' if next == Some(b'u') && prev.is_some_and(|p| !is_vowel(p)) => {}
             // a final r or h after a vowel is silent (Kar, Ngor, Hoh)
             b'r' | b'h' if prev.is_some_and(is_vowel) && next.is_none_or(|n| !is_vowel(n)) => {}
             other => out.push(char::from(other)),

@@ -138,6 +138,8 @@ pub(crate) fn skeleton(token: &str) -> String {
         let before_consonant = next.is_none_or(|n| !is_vowel(n));
         match b {
             b'g' if prev != Some(b'n') => out.push('k'),
+            // `Syngman`: y between consonants is the vowel eu
+            b'y' if prev.is_some_and(|p| !is_vowel(p)) && before_consonant => out.push('o'),
             b'h' if after_vowel && before_consonant => {}
             b'l' if after_vowel && next.is_some_and(|n| !is_vowel(n) && n != b'l') => {}
             other => out.push(char::from(other)),

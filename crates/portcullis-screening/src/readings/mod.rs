@@ -11,6 +11,7 @@
 //! | Korean (a Revised / McCune–Reischauer / passport skeleton) | Hangul (decomposed algorithmically), RR, MR, passport spellings |
 //! | Latin fold | German umlaut spellings (`ae`, `oe`, `ue`) and Cyrillic romanisations (`x`/`ks`, `kh`/`h`, `w`/`v`, `-iy`/`-y`) |
 
+mod arabic_script;
 mod cantonese;
 mod han;
 mod korean;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::similarity::small_hash;
 
+pub(crate) use arabic_script::is_arabic;
 pub(crate) use han::{is_han, is_hangul};
 
 /// A writing system a token was read in.
@@ -39,6 +41,11 @@ pub enum System {
     Cantonese,
     /// Hangul.
     Hangul,
+    /// Arabic script.
+    ArabicScript,
+    /// A Latin spelling of an Arabic name (compared with Arabic script by
+    /// its consonants).
+    ArabicLatin,
     /// Revised Romanisation, McCune–Reischauer or a passport spelling of
     /// Korean.
     KoreanLatin,
@@ -54,6 +61,7 @@ pub(crate) enum Family {
     Cantonese,
     Korean,
     LatinFold,
+    ArabicConsonants,
 }
 
 /// One reading of a token.
@@ -111,6 +119,14 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
             System::Hangul,
             &korean::skeleton(&latin),
         ));
+    } else if token.chars().all(is_arabic) {
+        if let Some(skeleton) = arabic_script::skeleton(token) {
+            out.push(Key::new(
+                Family::ArabicConsonants,
+                System::ArabicScript,
+                &skeleton,
+            ));
+        }
     } else if token.len() >= 2
         && token.len() <= MAX_LATIN
         && token.bytes().all(|b| b.is_ascii_lowercase())
@@ -129,6 +145,13 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
         if let Some(folded) = latin_fold::fold(token) {
             out.push(Key::new(Family::LatinFold, System::LatinFold, &folded));
         }
+        if let Some(skeleton) = arabic_script::skeleton(token) {
+            out.push(Key::new(
+                Family::ArabicConsonants,
+                System::ArabicLatin,
+                &skeleton,
+            ));
+        }
     }
     out.sort_unstable();
     out.dedup_by_key(|k| (k.family, k.hash));
@@ -138,9 +161,16 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
 /// The first pair of keys, one of each side, that share a family and a
 /// value; for Han characters on both sides every family both have must
 /// agree (王 and 黄 are both `wong` in Cantonese but not in Mandarin).
+/// Arabic consonant skeletons count only when exactly one side is in
+/// Arabic script.
 pub(crate) fn shared(a: &[Key], b: &[Key], both_han: bool) -> Option<(Key, Key)> {
+    let arabic = |k: &[Key]| k.iter().any(|k| k.via == System::ArabicScript);
+    let consonants_count = arabic(a) != arabic(b);
     let mut found = None;
     for x in a {
+        if x.family == Family::ArabicConsonants && !consonants_count {
+            continue;
+        }
         if let Some(y) = b.iter().find(|y| y.family == x.family && y.hash == x.hash) {
             if !both_han {
                 return Some((*x, *y));
@@ -199,6 +229,12 @@ mod tests {
         assert!(meet("jong", "정"));
         assert!(meet("jongun", "정은"));
         assert!(meet("geunhye", "근혜"));
+    }
+
+    #[test]
+    fn arabic_script_meets_latin_but_latin_spellings_need_more() {
+        assert!(meet("محمد", "mohammed"));
+        assert!(!meet("hasan", "husayn"));
     }
 
     #[test]
