@@ -26,8 +26,8 @@ pub const BIRTH_YEAR_MATCH_BONUS: f64 = 0.04;
 pub const DISAGREEMENT_FACTOR: f64 = 0.5;
 /// Subtracted when both names give a father (`bin X`) and they differ.
 pub const FATHER_CONFLICT_PENALTY: f64 = 0.35;
-/// Weight factor of the nasab marker `bin` and of ancestors past the
-/// father (a partial chain still matches the full one).
+/// Weight factor of the nasab marker `bin` and of ancestors that found no
+/// partner (a partial chain still matches the full one).
 const NASAB_DISCOUNT: f32 = 0.25;
 
 /// An aligned span of query tokens and span of candidate tokens.
@@ -121,24 +121,38 @@ pub(crate) struct NameScore {
     pub father_conflict: Option<(usize, usize)>,
 }
 
-/// Weights with the nasab discount: `bin` and everything after the second
-/// `bin` weigh [`NASAB_DISCOUNT`] of their rarity.
-fn effective_weights(side: &[Weighted<'_>]) -> Vec<f64> {
-    let mut seen_bin = 0;
+/// Weights with the nasab discount: the marker `bin` weighs
+/// [`NASAB_DISCOUNT`] of its rarity.
+fn base_weights(side: &[Weighted<'_>]) -> Vec<f64> {
     side.iter()
         .map(|t| {
-            let is_bin = t.tok.text == "bin";
-            if is_bin {
-                seen_bin += 1;
-            }
-            let discount = is_bin || seen_bin >= 2;
-            f64::from(if discount {
+            let w = if t.tok.text == "bin" {
                 t.weight * NASAB_DISCOUNT
             } else {
                 t.weight
-            })
+            };
+            f64::from(w)
         })
         .collect()
+}
+
+/// The total weight of a side once aligned: an ancestor in a nasab chain
+/// (a token after the first `bin`) that found no partner weighs
+/// [`NASAB_DISCOUNT`] — a partial chain leaves ancestors out.
+fn aligned_total(side: &[Weighted<'_>], base: &[f64], used: &[bool]) -> f64 {
+    let first_bin = side.iter().position(|t| t.tok.text == "bin");
+    base.iter()
+        .zip(used)
+        .enumerate()
+        .map(|(i, (&w, &u))| {
+            let ancestor = first_bin.is_some_and(|b| i > b);
+            if ancestor && !u {
+                w * f64::from(NASAB_DISCOUNT)
+            } else {
+                w
+            }
+        })
+        .sum()
 }
 
 /// The father's name: the token after the first `bin` that is not first.
@@ -179,8 +193,8 @@ pub(crate) fn name_score(
             .then(a.q.cmp(&b.q))
             .then(a.c.cmp(&b.c))
     });
-    let qw = effective_weights(query);
-    let cw = effective_weights(candidate);
+    let qw = base_weights(query);
+    let cw = base_weights(candidate);
     let mut q_used = vec![false; query.len()];
     let mut c_used = vec![false; candidate.len()];
     let (mut q_sum, mut c_sum) = (0.0f64, 0.0f64);
@@ -215,8 +229,8 @@ pub(crate) fn name_score(
         }
         kept.push(pair);
     }
-    let q_total: f64 = qw.iter().sum();
-    let c_total: f64 = cw.iter().sum();
+    let q_total = aligned_total(query, &qw, &q_used);
+    let c_total = aligned_total(candidate, &cw, &c_used);
     let coverage = |sum: f64, total: f64| if total > 0.0 { sum / total } else { 0.0 };
     let query_coverage = coverage(q_sum, q_total);
     let candidate_coverage = coverage(c_sum, c_total);
@@ -239,12 +253,14 @@ pub(crate) fn name_score(
     };
     let disagreement = DISAGREEMENT_FACTOR
         * share(&unmatched_query, &qw, q_total).min(share(&unmatched_candidate, &cw, c_total));
+    // Both fathers named and neither found on the other side: different
+    // fathers (a query father that matches a later ancestor is a partial
+    // chain, `Osama bin Laden` ~ `Usama bin Muhammad … bin Ladin`).
     let father_conflict = match (father(query), father(candidate)) {
         (Some(fq), Some(fc)) => {
-            let together = kept
-                .iter()
-                .any(|p| (p.q.0..p.q.1).contains(&fq) && (p.c.0..p.c.1).contains(&fc));
-            (!together).then_some((fq, fc))
+            let q_free = unmatched_query.contains(&fq);
+            let c_free = unmatched_candidate.contains(&fc);
+            (q_free && c_free).then_some((fq, fc))
         }
         _ => None,
     };

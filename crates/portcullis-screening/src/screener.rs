@@ -9,7 +9,7 @@ use crate::explain::{Explained, explain};
 use crate::facts::Facts;
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
 use crate::normalize::{Part, is_initial, name_parts};
-use crate::readings::{Key, keys};
+use crate::readings::{Key, keys, share_syllable};
 use crate::score::{GlueCache, INITIAL_WEIGHT, Weighted, name_score, round};
 use crate::similarity::{Tok, phonetic_key, token_similarity};
 use crate::{Entity, Explanation, Kind};
@@ -23,6 +23,10 @@ pub const DEFAULT_THRESHOLD: f64 = 0.70;
 /// A name counts as a candidate only if its tokens can cover this share of
 /// the query's token weight.
 const MIN_QUERY_SHARE: f32 = 0.35;
+/// Credit, for finding candidates, of a listed token that shares a
+/// Mandarin syllable with a query token (`hsiao` ~ `xiaoping`); the score
+/// then aligns the syllables properly.
+const SYLLABLE_LEAD: f32 = 0.5;
 /// Most candidate names scored in full per query.
 const MAX_CANDIDATES: usize = 128;
 
@@ -302,6 +306,8 @@ impl Screener {
                 };
                 if let Some((sim, _)) = token_similarity(me, info.tok()) {
                     expansions.push((id, sim));
+                } else if share_syllable(&readings, &info.keys) {
+                    expansions.push((id, SYLLABLE_LEAD));
                 }
             }
         }

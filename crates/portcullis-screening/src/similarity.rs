@@ -4,7 +4,7 @@ use rphonetic::{DoubleMetaphone, Encoder};
 use std::hash::BuildHasher;
 
 use crate::normalize::is_initial;
-use crate::readings::{Key, System, is_han, shared};
+use crate::readings::{Key, System, is_chinese_syllable, is_han, shared};
 
 /// Similarity credited to an initial that agrees with a full token
 /// (`j` ~ `john`).
@@ -14,7 +14,7 @@ pub(crate) const PHONETIC_SIMILARITY: f32 = 0.9;
 /// Similarity credited to two spellings of one reading (`Teng` ~ `邓`).
 pub(crate) const READING_SIMILARITY: f32 = 0.95;
 /// Least Jaro-Winkler similarity for a phonetic agreement to count.
-const PHONETIC_MIN_JARO_WINKLER: f64 = 0.7;
+const PHONETIC_MIN_JARO_WINKLER: f64 = 0.8;
 
 /// Why two tokens were aligned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +63,8 @@ pub(crate) fn small_hash(bytes: &[u8]) -> u32 {
 /// - an initial and a token starting with it: [`INITIAL_SIMILARITY`];
 /// - a shared reading (see [`crate::readings`]): [`READING_SIMILARITY`];
 ///   Han characters and Hangul correspond only so;
-/// - the same phonetic key and a Jaro-Winkler similarity of 0.7 or more:
+/// - the same phonetic key and a Jaro-Winkler similarity of 0.8 or more
+///   (`hassan` / `hussein`, 0.77, are two names):
 ///   at least [`PHONETIC_SIMILARITY`];
 /// - tokens of letters with a Damerau-Levenshtein distance of 1 (both at
 ///   least 4 long) or 2 (the longer at least 7 long): 1 − distance / longer
@@ -90,6 +91,11 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     if !a.text.is_ascii() || !b.text.is_ascii() {
         return None;
     }
+    // Two Chinese syllables that read differently are different
+    // (`yang` / `yong`, `peng` / `ping`): no phonetic or typo licence.
+    if is_chinese_syllable(a.text) && is_chinese_syllable(b.text) {
+        return None;
+    }
     if a.phonetic != 0 && a.phonetic == b.phonetic {
         let jw = strsim::jaro_winkler(a.text, b.text);
         if jw >= PHONETIC_MIN_JARO_WINKLER {
@@ -100,7 +106,7 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     let longer = a.text.len().max(b.text.len());
     let allowed = if longer >= 7 && shorter >= 5 {
         2
-    } else if shorter >= 4 {
+    } else if shorter >= 5 {
         1
     } else {
         0

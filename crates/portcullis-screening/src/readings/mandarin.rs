@@ -191,11 +191,13 @@ fn to_yale(p: &str) -> String {
 }
 
 /// The Mandarin readings of a Latin token: for each system whose syllables
-/// cover it, the fewest-syllable cut, each syllable in Pinyin, joined.
-pub(crate) fn readings(token: &str) -> Vec<(System, String)> {
+/// cover it, the fewest-syllable cut, each syllable in Pinyin, joined; and
+/// each syllable's Pinyin on its own (for finding `xiaoping` from `hsiao`).
+pub(crate) fn readings(token: &str) -> (Vec<(System, String)>, Vec<(System, String)>) {
     let tables = &*TABLES;
     let written = token.replace("tz", "ts").replace("sz", "ss");
     let mut out = Vec::new();
+    let mut syllables = Vec::new();
     for (system, table, text) in [
         (System::Pinyin, &tables.pinyin, token),
         (System::WadeGiles, &tables.wade_giles, written.as_str()),
@@ -210,6 +212,7 @@ pub(crate) fn readings(token: &str) -> Vec<(System, String)> {
                 joined.clear();
                 break;
             };
+            syllables.extend(options.iter().map(|o| (system, o.clone())));
             let mut next = Vec::new();
             for prefix in &joined {
                 for o in options {
@@ -222,7 +225,15 @@ pub(crate) fn readings(token: &str) -> Vec<(System, String)> {
         }
         out.extend(joined.into_iter().map(|r| (system, r)));
     }
-    out
+    (out, syllables)
+}
+
+/// Whether `token` is one syllable of Pinyin, Wade-Giles or Yale.
+pub(crate) fn is_syllable(token: &str) -> bool {
+    let tables = &*TABLES;
+    tables.pinyin.contains_key(token)
+        || tables.wade_giles.contains_key(token)
+        || tables.yale.contains_key(token)
 }
 
 /// The cut of `text` into the fewest syllables of `table` (the longest
@@ -275,7 +286,7 @@ mod tests {
     use super::*;
 
     fn has(token: &str, system: System, pinyin: &str) -> bool {
-        readings(token).contains(&(system, pinyin.to_owned()))
+        readings(token).0.contains(&(system, pinyin.to_owned()))
     }
 
     #[test]
@@ -295,6 +306,16 @@ mod tests {
     fn pinyin_cuts_into_fewest_syllables() {
         assert!(has("xiaoping", System::Pinyin, "xiaoping"));
         assert!(has("jinping", System::Pinyin, "jinping"));
-        assert!(readings("smith").iter().all(|(s, _)| *s != System::Pinyin));
+        assert!(
+            readings("smith")
+                .0
+                .iter()
+                .all(|(s, _)| *s != System::Pinyin)
+        );
+        assert!(
+            readings("hsiaoping")
+                .1
+                .contains(&(System::WadeGiles, "ping".to_owned()))
+        );
     }
 }

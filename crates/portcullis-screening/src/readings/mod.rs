@@ -62,6 +62,9 @@ pub(crate) enum Family {
     Korean,
     LatinFold,
     ArabicConsonants,
+    /// One Mandarin syllable of a token: for finding candidates only, never
+    /// a match by itself.
+    Syllable,
 }
 
 /// One reading of a token.
@@ -103,6 +106,9 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
     if token.chars().all(is_han) {
         for reading in han::mandarin_readings(token) {
             out.push(Key::new(Family::Mandarin, System::HanCharacters, &reading));
+            if token.chars().count() == 1 {
+                out.push(Key::new(Family::Syllable, System::HanCharacters, &reading));
+            }
         }
         if let Some(jyutping) = han::cantonese_reading(token) {
             let skeleton = cantonese::skeleton(&jyutping);
@@ -131,8 +137,12 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
         && token.len() <= MAX_LATIN
         && token.bytes().all(|b| b.is_ascii_lowercase())
     {
-        for (via, reading) in mandarin::readings(token) {
+        let (whole, syllables) = mandarin::readings(token);
+        for (via, reading) in whole {
             out.push(Key::new(Family::Mandarin, via, &reading));
+        }
+        for (via, syllable) in syllables {
+            out.push(Key::new(Family::Syllable, via, &syllable));
         }
         if let Some(skeleton) = cantonese::latin_skeleton(token) {
             out.push(Key::new(Family::Cantonese, System::Cantonese, &skeleton));
@@ -158,6 +168,21 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
     out
 }
 
+/// Whether `a` and `b` share a Mandarin syllable (`hsiao` and
+/// `xiaoping`): a lead for finding candidates, not a match.
+pub(crate) fn share_syllable(a: &[Key], b: &[Key]) -> bool {
+    a.iter().any(|x| {
+        x.family == Family::Syllable
+            && b.iter()
+                .any(|y| y.family == Family::Syllable && y.hash == x.hash)
+    })
+}
+
+/// Whether `token` is one Mandarin syllable in Pinyin, Wade-Giles or Yale.
+pub(crate) fn is_chinese_syllable(token: &str) -> bool {
+    mandarin::is_syllable(token)
+}
+
 /// The first pair of keys, one of each side, that share a family and a
 /// value; for Han characters on both sides every family both have must
 /// agree (王 and 黄 are both `wong` in Cantonese but not in Mandarin).
@@ -168,7 +193,9 @@ pub(crate) fn shared(a: &[Key], b: &[Key], both_han: bool) -> Option<(Key, Key)>
     let consonants_count = arabic(a) != arabic(b);
     let mut found = None;
     for x in a {
-        if x.family == Family::ArabicConsonants && !consonants_count {
+        if x.family == Family::Syllable
+            || (x.family == Family::ArabicConsonants && !consonants_count)
+        {
             continue;
         }
         if let Some(y) = b.iter().find(|y| y.family == x.family && y.hash == x.hash) {
