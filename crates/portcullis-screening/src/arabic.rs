@@ -31,20 +31,20 @@ pub(crate) fn rewrite(tokens: Vec<String>) -> Vec<String> {
         let next = tokens.get(i + 1);
         let after = tokens.get(i + 2);
         // "abd" + [article] + root, written apart
-        if abd_prefix(token) {
-            if let Some(n) = next {
-                if ARTICLES.contains(&n.as_str())
-                    && let Some(root) = after
-                {
-                    out.push(format!("abd{}", root_form(root)));
-                    i += 3;
-                    continue;
-                }
-                if !is_article_only(n) {
-                    out.push(format!("abd{}", root_form(n)));
-                    i += 2;
-                    continue;
-                }
+        if abd_prefix(token)
+            && let Some(n) = next
+        {
+            if ARTICLES.contains(&n.as_str())
+                && let Some(root) = after
+            {
+                out.push(format!("abd{}", root_form(root)));
+                i += 3;
+                continue;
+            }
+            if !is_article_only(n) {
+                out.push(format!("abd{}", root_form(n)));
+                i += 2;
+                continue;
             }
         }
         // joined "abd…" names

@@ -47,6 +47,7 @@ pub use report::{LoadLimits, LoadReport, Rejection};
 pub use score::{
     BIRTH_YEAR_MATCH_BONUS, BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MATCH_BONUS,
     COUNTRY_MISMATCH_PENALTY, DISAGREEMENT_FACTOR, FATHER_CONFLICT_PENALTY, KIND_MISMATCH_PENALTY,
+    SYLLABLE_OMISSION_FACTOR,
 };
 pub use screener::{DEFAULT_THRESHOLD, Match, Query, Screener};
 pub use watchlist::{Watchlist, WatchlistDiff};

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::readings::{Key, keys};
+use crate::readings::{Key, is_han, is_hangul, keys};
 use crate::similarity::{How, Tok, phonetic_key, token_similarity};
 
 /// Weight of an initial (a single letter says little on its own).
@@ -24,6 +24,9 @@ pub const BIRTH_YEAR_MATCH_BONUS: f64 = 0.04;
 /// Times the smaller share of unmatched weight when both sides have
 /// unmatched tokens (a distinctive word replaced by another).
 pub const DISAGREEMENT_FACTOR: f64 = 0.5;
+/// Times the larger share of unmatched weight in Han characters or Hangul:
+/// a Chinese or Korean given name is one unit, so 李方伟 is not `Li Wei`.
+pub const SYLLABLE_OMISSION_FACTOR: f64 = 0.6;
 /// Subtracted when both names give a father (`bin X`) and they differ.
 pub const FATHER_CONFLICT_PENALTY: f64 = 0.35;
 /// Weight factor of the nasab marker `bin` and of ancestors that found no
@@ -137,15 +140,14 @@ fn base_weights(side: &[Weighted<'_>]) -> Vec<f64> {
 }
 
 /// The total weight of a side once aligned: an ancestor in a nasab chain
-/// (a token after the first `bin`) that found no partner weighs
+/// (a token right after a `bin` other than the first) that found no partner weighs
 /// [`NASAB_DISCOUNT`] — a partial chain leaves ancestors out.
 fn aligned_total(side: &[Weighted<'_>], base: &[f64], used: &[bool]) -> f64 {
-    let first_bin = side.iter().position(|t| t.tok.text == "bin");
     base.iter()
         .zip(used)
         .enumerate()
         .map(|(i, (&w, &u))| {
-            let ancestor = first_bin.is_some_and(|b| i > b);
+            let ancestor = i > 1 && side.get(i - 1).is_some_and(|t| t.tok.text == "bin");
             if ancestor && !u {
                 w * f64::from(NASAB_DISCOUNT)
             } else {
@@ -251,8 +253,23 @@ pub(crate) fn name_score(
     let share = |idx: &[usize], w: &[f64], total: f64| {
         coverage(idx.iter().filter_map(|&i| w.get(i)).sum::<f64>(), total)
     };
+    let syllabic = |side: &[Weighted<'_>], idx: &[usize]| -> Vec<usize> {
+        idx.iter()
+            .copied()
+            .filter(|&i| {
+                side.get(i)
+                    .is_some_and(|t| t.tok.text.chars().all(|c| is_han(c) || is_hangul(c)))
+            })
+            .collect()
+    };
+    let omitted = share(&syllabic(query, &unmatched_query), &qw, q_total).max(share(
+        &syllabic(candidate, &unmatched_candidate),
+        &cw,
+        c_total,
+    ));
     let disagreement = DISAGREEMENT_FACTOR
-        * share(&unmatched_query, &qw, q_total).min(share(&unmatched_candidate, &cw, c_total));
+        * share(&unmatched_query, &qw, q_total).min(share(&unmatched_candidate, &cw, c_total))
+        + SYLLABLE_OMISSION_FACTOR * omitted;
     // Both fathers named and neither found on the other side: different
     // fathers (a query father that matches a later ancestor is a partial
     // chain, `Osama bin Laden` ~ `Usama bin Muhammad … bin Ladin`).

@@ -21,6 +21,9 @@ const MAX_SYLLABLES: usize = 4;
 /// Most readings of one token.
 const MAX_READINGS: usize = 8;
 
+/// Readings in Pinyin, each with the system it was read in.
+pub(crate) type Readings = Vec<(System, String)>;
+
 struct Tables {
     pinyin: HashMap<String, Vec<String>>,
     wade_giles: HashMap<String, Vec<String>>,
@@ -193,7 +196,7 @@ fn to_yale(p: &str) -> String {
 /// The Mandarin readings of a Latin token: for each system whose syllables
 /// cover it, the fewest-syllable cut, each syllable in Pinyin, joined; and
 /// each syllable's Pinyin on its own (for finding `xiaoping` from `hsiao`).
-pub(crate) fn readings(token: &str) -> (Vec<(System, String)>, Vec<(System, String)>) {
+pub(crate) fn readings(token: &str) -> (Readings, Readings) {
     let tables = &*TABLES;
     let written = token.replace("tz", "ts").replace("sz", "ss");
     let mut out = Vec::new();
