@@ -11,6 +11,9 @@ use crate::score::{
 };
 use crate::{Entity, Query};
 
+/// The most the facts can add to a name score.
+pub(crate) const MAX_FACTS_BONUS: f64 = COUNTRY_MATCH_BONUS + BIRTH_YEAR_MATCH_BONUS;
+
 /// What the facts of a query and an entity say: `Some(true)` agree,
 /// `Some(false)` disagree, `None` when a side lacks the fact.
 pub(crate) struct Facts {

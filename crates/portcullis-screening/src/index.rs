@@ -13,7 +13,7 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 
 use crate::org_names::is_generic;
-use crate::readings::{Key, keys};
+use crate::readings::{Key, Role, System, keys};
 use crate::similarity::{Tok, phonetic_key, small_hash};
 
 /// Most weight a generic organization word (`trading`, `global`, …) has.
@@ -57,7 +57,14 @@ pub(crate) struct TokenIndex {
     postings: Vec<u32>,
     by_phonetic: Vec<(u32, u32)>,
     by_deletion: Vec<(u32, u32)>,
+    /// Readings that make a match (Pinyin, Cantonese, Korean, Latin fold,
+    /// and Arabic-script consonants).
     by_reading: Vec<(u32, u32)>,
+    /// Consonant skeletons of Latin tokens: looked up only from Arabic
+    /// script (between two Latin spellings they say too little).
+    by_latin_consonants: Vec<(u32, u32)>,
+    /// Single Mandarin syllables of tokens: leads to candidates.
+    by_syllable: Vec<(u32, u32)>,
     /// IDF of a token no name contains.
     pub(crate) unknown_idf: f32,
 }
@@ -156,6 +163,8 @@ impl TokenIndex {
         let mut by_phonetic = Vec::new();
         let mut by_deletion = Vec::new();
         let mut by_reading = Vec::new();
+        let mut by_latin_consonants = Vec::new();
+        let mut by_syllable = Vec::new();
         for (id, text) in texts.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let phonetic = phonetic_key(&text);
@@ -167,7 +176,12 @@ impl TokenIndex {
             }
             let token_keys = keys(&text);
             for key in &token_keys {
-                by_reading.push((key.lookup(), id));
+                let table = match key.role() {
+                    Role::Match => &mut by_reading,
+                    Role::LatinConsonants => &mut by_latin_consonants,
+                    Role::Syllable => &mut by_syllable,
+                };
+                table.push((key.lookup(), id));
             }
             let d = df.get(id as usize).copied().unwrap_or(1) as usize;
             let idf = token_weight(&text, n, d);
@@ -179,8 +193,10 @@ impl TokenIndex {
             });
         }
         by_phonetic.sort_unstable();
-        by_reading.sort_unstable();
-        by_reading.dedup();
+        for table in [&mut by_reading, &mut by_latin_consonants, &mut by_syllable] {
+            table.sort_unstable();
+            table.dedup();
+        }
         by_deletion.sort_unstable();
         by_deletion.dedup();
         let index = Self {
@@ -191,6 +207,8 @@ impl TokenIndex {
             by_phonetic,
             by_deletion,
             by_reading,
+            by_latin_consonants,
+            by_syllable,
             unknown_idf: idf(n, 1),
         };
         (index, name_tokens)
@@ -228,13 +246,43 @@ impl TokenIndex {
         out: &mut Vec<u32>,
     ) {
         for key in readings {
-            out.extend(lookup(&self.by_reading, key.lookup()));
+            match key.role() {
+                Role::Match => {
+                    out.extend(lookup(&self.by_reading, key.lookup()));
+                    if key.via == System::ArabicScript {
+                        out.extend(lookup(&self.by_latin_consonants, key.lookup()));
+                    }
+                }
+                // a Latin query's consonants find Arabic-script tokens only
+                Role::LatinConsonants => out.extend(lookup(&self.by_reading, key.lookup())),
+                Role::Syllable => {}
+            }
         }
         if phonetic != 0 {
             out.extend(lookup(&self.by_phonetic, phonetic));
         }
         for key in deletion_keys(token) {
             out.extend(lookup(&self.by_deletion, key));
+        }
+    }
+}
+
+/// Most listed tokens one syllable may lead to (a syllable in more names
+/// than this is no lead).
+const MAX_SYLLABLE_LEADS: usize = 256;
+
+impl TokenIndex {
+    /// Vocabulary tokens sharing a Mandarin syllable with `readings`
+    /// (`hsiao` → `xiaoping`), when the syllable is rare enough to lead.
+    pub(crate) fn syllable_leads(&self, readings: &[Key], out: &mut Vec<u32>) {
+        for key in readings.iter().filter(|k| k.role() == Role::Syllable) {
+            let start = self.by_syllable.partition_point(|&(k, _)| k < key.lookup());
+            let end = self
+                .by_syllable
+                .partition_point(|&(k, _)| k <= key.lookup());
+            if end - start <= MAX_SYLLABLE_LEADS {
+                out.extend(lookup(&self.by_syllable, key.lookup()));
+            }
         }
     }
 }

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::readings::{Key, is_han, is_hangul, keys};
+use foldhash::fast::FixedState;
+
+use crate::readings::{Key, is_chinese_syllable, is_han, is_hangul, keys};
 use crate::similarity::{How, Tok, phonetic_key, token_similarity};
 
 /// Weight of an initial (a single letter says little on its own).
@@ -52,7 +54,7 @@ pub(crate) struct Weighted<'a> {
 /// Readings of two tokens written as one, computed once per query.
 #[derive(Default)]
 pub(crate) struct GlueCache {
-    keys: HashMap<String, Vec<Key>>,
+    keys: HashMap<String, Vec<Key>, FixedState>,
 }
 
 impl GlueCache {
@@ -64,32 +66,54 @@ impl GlueCache {
 }
 
 /// Whether `a` and `b` may be two syllables of one token: short, and
-/// either both Latin or both Han / Hangul.
+/// either both Han / Hangul / Arabic, or both Latin and each a Chinese
+/// syllable (`hsiao ping`) or starting like the token they are compared
+/// with (`jong un` ~ `jongun`, `abdul rahman` ~ `abdulrahman`).
 fn gluable(a: &str, b: &str) -> bool {
     let short = |t: &str| t.chars().count() <= 6;
     short(a) && short(b) && (a.is_ascii() == b.is_ascii())
 }
 
+/// Whether the Latin glue `text` (of `a` and `b`) is worth comparing with
+/// `whole`.
+fn worth_gluing(a: &str, b: &str, text: &str, whole: &str) -> bool {
+    if !text.is_ascii() || !whole.is_ascii() {
+        return true;
+    }
+    if whole.len().abs_diff(text.len()) > 4 {
+        return false;
+    }
+    text.get(..2) == whole.get(..2) || (is_chinese_syllable(a) && is_chinese_syllable(b))
+}
+
 /// Pairs of two adjacent tokens of `split` written as one token of
 /// `joined` (`abdul rahman` ~ `abdulrahman`, `hsiao ping` ~ `xiaoping`,
 /// `小 平` ~ `xiaoping`). `swapped` when `split` is the candidate side.
+/// `split_exact[i]` / `joined_exact[j]`: whether that token already has an
+/// exact partner (then it is not glued).
 fn joined_pairs(
     split: &[Weighted<'_>],
     joined: &[Weighted<'_>],
     swapped: bool,
+    exact: (&[bool], &[bool]),
     cache: &mut GlueCache,
     out: &mut Vec<Pair>,
 ) {
+    let (split_exact, joined_exact) = exact;
+    let taken = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(false);
     for (i, window) in split.windows(2).enumerate() {
         let [a, b] = window else { continue };
-        if !gluable(a.tok.text, b.tok.text) {
+        if !gluable(a.tok.text, b.tok.text) || (taken(split_exact, i) && taken(split_exact, i + 1))
+        {
             continue;
         }
         let text = format!("{}{}", a.tok.text, b.tok.text);
         let mut glued_keys: Option<Vec<Key>> = None;
         for (j, whole) in joined.iter().enumerate() {
-            let w = whole.tok.text;
-            if text.is_ascii() && w.is_ascii() && w.len().abs_diff(text.len()) > 4 {
+            if taken(joined_exact, j) {
+                continue;
+            }
+            if !worth_gluing(a.tok.text, b.tok.text, &text, whole.tok.text) {
                 continue;
             }
             let ks = glued_keys.get_or_insert_with(|| cache.keys(&text).to_vec());
@@ -187,8 +211,32 @@ pub(crate) fn name_score(
             }
         }
     }
-    joined_pairs(query, candidate, false, cache, &mut pairs);
-    joined_pairs(candidate, query, true, cache, &mut pairs);
+    let mut q_exact = vec![false; query.len()];
+    let mut c_exact = vec![false; candidate.len()];
+    for p in pairs.iter().filter(|p| p.how == How::Exact) {
+        if let Some(x) = q_exact.get_mut(p.q.0) {
+            *x = true;
+        }
+        if let Some(x) = c_exact.get_mut(p.c.0) {
+            *x = true;
+        }
+    }
+    joined_pairs(
+        query,
+        candidate,
+        false,
+        (&q_exact, &c_exact),
+        cache,
+        &mut pairs,
+    );
+    joined_pairs(
+        candidate,
+        query,
+        true,
+        (&c_exact, &q_exact),
+        cache,
+        &mut pairs,
+    );
     pairs.sort_by(|a, b| {
         b.sim
             .total_cmp(&a.sim)

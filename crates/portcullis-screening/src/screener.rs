@@ -6,10 +6,10 @@ use foldhash::fast::FixedState;
 use serde::Serialize;
 
 use crate::explain::{Explained, explain};
-use crate::facts::Facts;
+use crate::facts::{Facts, MAX_FACTS_BONUS};
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
 use crate::normalize::{Part, is_initial, name_parts};
-use crate::readings::{Key, keys, share_syllable};
+use crate::readings::{Key, keys};
 use crate::score::{GlueCache, INITIAL_WEIGHT, Weighted, name_score, round};
 use crate::similarity::{Tok, phonetic_key, token_similarity};
 use crate::{Entity, Explanation, Kind};
@@ -223,13 +223,16 @@ impl Screener {
                 })
                 .collect();
             let scored = name_score(&query_side, &listed, &mut glue);
-            let mut features = scored.features();
+            if scored.score + MAX_FACTS_BONUS < threshold {
+                continue;
+            }
             let facts = Facts::of(query, e);
-            facts.add_features(&mut features);
             let score = (scored.score + facts.delta()).clamp(0.0, 1.0);
             if score < threshold {
                 continue;
             }
+            let mut features = scored.features();
+            facts.add_features(&mut features);
             let better = best.get(&name_ref.entity).is_none_or(|m| score > m.score);
             if better {
                 let name = e
@@ -306,7 +309,14 @@ impl Screener {
                 };
                 if let Some((sim, _)) = token_similarity(me, info.tok()) {
                     expansions.push((id, sim));
-                } else if share_syllable(&readings, &info.keys) {
+                }
+            }
+            let mut leads = Vec::new();
+            self.index.syllable_leads(&readings, &mut leads);
+            leads.sort_unstable();
+            leads.dedup();
+            for id in leads {
+                if Some(id) != exact && !expansions.iter().any(|&(e, _)| e == id) {
                     expansions.push((id, SYLLABLE_LEAD));
                 }
             }

@@ -62,7 +62,9 @@ pub(crate) fn skeleton(s: &str) -> String {
         // Chun, 燊 san Sun); Jyutping `un` is rarer in names
         ("un", "an"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 2);

@@ -127,7 +127,9 @@ pub(crate) fn skeleton(token: &str) -> String {
         ("ai", "e"),
         ("u", "o"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());

@@ -35,7 +35,9 @@ pub(crate) fn fold(token: &str) -> Option<String> {
         ("ie", "e"),
         ("ei", "e"),
     ] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -13,6 +13,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use foldhash::fast::FixedState;
+
 use super::System;
 use super::han::char_mandarin;
 
@@ -24,10 +26,13 @@ const MAX_READINGS: usize = 8;
 /// Readings in Pinyin, each with the system it was read in.
 pub(crate) type Readings = Vec<(System, String)>;
 
+/// Latin syllables of one system to the Pinyin syllables they spell.
+type Table = HashMap<String, Vec<String>, FixedState>;
+
 struct Tables {
-    pinyin: HashMap<String, Vec<String>>,
-    wade_giles: HashMap<String, Vec<String>>,
-    yale: HashMap<String, Vec<String>>,
+    pinyin: Table,
+    wade_giles: Table,
+    yale: Table,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(build);
@@ -38,9 +43,9 @@ fn build() -> Tables {
         syllables.extend(char_mandarin(c));
     }
     syllables.retain(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()));
-    let mut pinyin: HashMap<String, Vec<String>> = HashMap::new();
-    let mut wade_giles: HashMap<String, Vec<String>> = HashMap::new();
-    let mut yale: HashMap<String, Vec<String>> = HashMap::new();
+    let mut pinyin = Table::default();
+    let mut wade_giles = Table::default();
+    let mut yale = Table::default();
     for p in &syllables {
         pinyin.entry(p.clone()).or_default().push(p.clone());
         // Passports and lists write ü as u, yu or v.
@@ -198,7 +203,11 @@ fn to_yale(p: &str) -> String {
 /// each syllable's Pinyin on its own (for finding `xiaoping` from `hsiao`).
 pub(crate) fn readings(token: &str) -> (Readings, Readings) {
     let tables = &*TABLES;
-    let written = token.replace("tz", "ts").replace("sz", "ss");
+    let written = if token.contains("tz") || token.contains("sz") {
+        token.replace("tz", "ts").replace("sz", "ss")
+    } else {
+        token.to_owned()
+    };
     let mut out = Vec::new();
     let mut syllables = Vec::new();
     for (system, table, text) in [
@@ -242,7 +251,7 @@ pub(crate) fn is_syllable(token: &str) -> bool {
 /// The cut of `text` into the fewest syllables of `table` (the longest
 /// last syllable on ties); `None` if there is none within
 /// [`MAX_SYLLABLES`].
-fn segment<'a>(text: &'a str, table: &HashMap<String, Vec<String>>) -> Option<Vec<&'a str>> {
+fn segment<'a>(text: &'a str, table: &Table) -> Option<Vec<&'a str>> {
     let n = text.len();
     // best[i] = (syllables, start of the last one) for text[..i]
     let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];

@@ -91,6 +91,26 @@ impl Key {
     pub(crate) fn lookup(self) -> u32 {
         self.hash
     }
+
+    /// What the index does with the key.
+    pub(crate) fn role(self) -> Role {
+        match (self.family, self.via) {
+            (Family::Syllable, _) => Role::Syllable,
+            (Family::ArabicConsonants, System::ArabicLatin) => Role::LatinConsonants,
+            _ => Role::Match,
+        }
+    }
+}
+
+/// What the index does with a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A shared key is a match.
+    Match,
+    /// A Latin token's consonants: found only from Arabic script.
+    LatinConsonants,
+    /// One syllable: a lead to candidates, never a match.
+    Syllable,
 }
 
 /// Longest Latin token given readings (longer ones are not names' syllables).
@@ -166,16 +186,6 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
     out.sort_unstable();
     out.dedup_by_key(|k| (k.family, k.hash));
     out
-}
-
-/// Whether `a` and `b` share a Mandarin syllable (`hsiao` and
-/// `xiaoping`): a lead for finding candidates, not a match.
-pub(crate) fn share_syllable(a: &[Key], b: &[Key]) -> bool {
-    a.iter().any(|x| {
-        x.family == Family::Syllable
-            && b.iter()
-                .any(|y| y.family == Family::Syllable && y.hash == x.hash)
-    })
 }
 
 /// Whether `token` is one Mandarin syllable in Pinyin, Wade-Giles or Yale.
