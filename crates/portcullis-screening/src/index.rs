@@ -63,8 +63,10 @@ pub(crate) struct TokenIndex {
     /// Consonant skeletons of Latin tokens: looked up only from Arabic
     /// script (between two Latin spellings they say too little).
     by_latin_consonants: Vec<(u32, u32)>,
-    /// Single Mandarin syllables of tokens: leads to candidates.
+    /// Syllables of multi-syllable Latin tokens: leads to candidates.
     by_syllable: Vec<(u32, u32)>,
+    /// Readings of Han characters: leads from multi-syllable Latin tokens.
+    by_han_syllable: Vec<(u32, u32)>,
     /// IDF of a token no name contains.
     pub(crate) unknown_idf: f32,
 }
@@ -165,6 +167,7 @@ impl TokenIndex {
         let mut by_reading = Vec::new();
         let mut by_latin_consonants = Vec::new();
         let mut by_syllable = Vec::new();
+        let mut by_han_syllable = Vec::new();
         for (id, text) in texts.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let phonetic = phonetic_key(&text);
@@ -180,6 +183,8 @@ impl TokenIndex {
                     Role::Match => &mut by_reading,
                     Role::LatinConsonants => &mut by_latin_consonants,
                     Role::Syllable => &mut by_syllable,
+                    Role::HanSyllable => &mut by_han_syllable,
+                    Role::SyllableProbe => continue,
                 };
                 table.push((key.lookup(), id));
             }
@@ -193,7 +198,12 @@ impl TokenIndex {
             });
         }
         by_phonetic.sort_unstable();
-        for table in [&mut by_reading, &mut by_latin_consonants, &mut by_syllable] {
+        for table in [
+            &mut by_reading,
+            &mut by_latin_consonants,
+            &mut by_syllable,
+            &mut by_han_syllable,
+        ] {
             table.sort_unstable();
             table.dedup();
         }
@@ -209,6 +219,7 @@ impl TokenIndex {
             by_reading,
             by_latin_consonants,
             by_syllable,
+            by_han_syllable,
             unknown_idf: idf(n, 1),
         };
         (index, name_tokens)
@@ -255,7 +266,7 @@ impl TokenIndex {
                 }
                 // a Latin query's consonants find Arabic-script tokens only
                 Role::LatinConsonants => out.extend(lookup(&self.by_reading, key.lookup())),
-                Role::Syllable => {}
+                Role::Syllable | Role::HanSyllable | Role::SyllableProbe => {}
             }
         }
         if phonetic != 0 {
@@ -274,14 +285,21 @@ const MAX_SYLLABLE_LEADS: usize = 256;
 impl TokenIndex {
     /// Vocabulary tokens sharing a Mandarin syllable with `readings`
     /// (`hsiao` → `xiaoping`), when the syllable is rare enough to lead.
+    /// A one-syllable token or a Han character finds the multi-syllable
+    /// Latin tokens with its syllable; a multi-syllable token finds the Han
+    /// characters of its syllables.
     pub(crate) fn syllable_leads(&self, readings: &[Key], out: &mut Vec<u32>) {
-        for key in readings.iter().filter(|k| k.role() == Role::Syllable) {
-            let start = self.by_syllable.partition_point(|&(k, _)| k < key.lookup());
-            let end = self
-                .by_syllable
-                .partition_point(|&(k, _)| k <= key.lookup());
+        for key in readings {
+            let table = match key.role() {
+                Role::SyllableProbe | Role::HanSyllable => &self.by_syllable,
+                Role::Syllable => &self.by_han_syllable,
+                Role::Match | Role::LatinConsonants => continue,
+            };
+            let start = table.partition_point(|&(k, _)| k < key.lookup());
+            let end = table.partition_point(|&(k, _)| k <= key.lookup());
             if end - start <= MAX_SYLLABLE_LEADS {
-                out.extend(lookup(&self.by_syllable, key.lookup()));
+                let ids = table.get(start..end).unwrap_or_default();
+                out.extend(ids.iter().map(|&(_, id)| id));
             }
         }
     }

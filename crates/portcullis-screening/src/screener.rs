@@ -363,7 +363,13 @@ impl Screener {
             .filter_map(|&i| tokens.get(i))
             .map(|t| t.weight)
             .sum();
-        let mut acc: HashMap<u32, Acc, FixedState> = HashMap::default();
+        let volume: usize = order
+            .iter()
+            .filter_map(|&i| tokens.get(i))
+            .map(|t| t.volume)
+            .fold(0usize, usize::saturating_add);
+        let mut acc: HashMap<u32, Acc, FixedState> =
+            HashMap::with_capacity_and_hasher(volume.min(1 << 16), FixedState::default());
         for (step, &i) in order.iter().enumerate() {
             let Some(token) = tokens.get(i) else {
                 continue;
@@ -396,8 +402,14 @@ impl Screener {
             .filter(|(_, a)| a.total >= floor)
             .map(|(name, a)| (a.total, self.name_tokens.get(name).len(), name))
             .collect();
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        found.truncate(MAX_CANDIDATES);
+        let order = |a: &(f32, usize, u32), b: &(f32, usize, u32)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        if found.len() > MAX_CANDIDATES {
+            found.select_nth_unstable_by(MAX_CANDIDATES, order);
+            found.truncate(MAX_CANDIDATES);
+        }
+        found.sort_unstable_by(order);
         found.into_iter().map(|(_, _, name)| name).collect()
     }
 }

@@ -65,6 +65,9 @@ pub(crate) enum Family {
     /// One Mandarin syllable of a token: for finding candidates only, never
     /// a match by itself.
     Syllable,
+    /// The syllable of a one-syllable Latin token, looking for the
+    /// multi-syllable tokens that contain it.
+    SyllableProbe,
 }
 
 /// One reading of a token.
@@ -78,7 +81,13 @@ pub(crate) struct Key {
 impl Key {
     fn new(family: Family, via: System, reading: &str) -> Self {
         let mut bytes = Vec::with_capacity(reading.len() + 1);
-        bytes.push(family as u8);
+        // a probe finds the syllables it probes for
+        let hashed = if family == Family::SyllableProbe {
+            Family::Syllable
+        } else {
+            family
+        };
+        bytes.push(hashed as u8);
         bytes.extend_from_slice(reading.as_bytes());
         Self {
             family,
@@ -95,7 +104,9 @@ impl Key {
     /// What the index does with the key.
     pub(crate) fn role(self) -> Role {
         match (self.family, self.via) {
+            (Family::Syllable, System::HanCharacters) => Role::HanSyllable,
             (Family::Syllable, _) => Role::Syllable,
+            (Family::SyllableProbe, _) => Role::SyllableProbe,
             (Family::ArabicConsonants, System::ArabicLatin) => Role::LatinConsonants,
             _ => Role::Match,
         }
@@ -109,9 +120,19 @@ pub(crate) enum Role {
     Match,
     /// A Latin token's consonants: found only from Arabic script.
     LatinConsonants,
-    /// One syllable: a lead to candidates, never a match.
+    /// A syllable of a multi-syllable Latin token: a lead to candidates,
+    /// never a match.
     Syllable,
+    /// The reading of a Han character as a syllable lead.
+    HanSyllable,
+    /// A one-syllable Latin token looking for multi-syllable ones (not
+    /// indexed).
+    SyllableProbe,
 }
+
+/// Longest Latin token read as Cantonese or Korean (two syllables joined:
+/// `geunhye`, `myungbak`).
+const MAX_SYLLABIC: usize = 8;
 
 /// Longest Latin token given readings (longer ones are not names' syllables).
 const MAX_LATIN: usize = 24;
@@ -161,17 +182,24 @@ pub(crate) fn keys(token: &str) -> Vec<Key> {
         for (via, reading) in whole {
             out.push(Key::new(Family::Mandarin, via, &reading));
         }
+        let family = if mandarin::is_syllable(token) {
+            Family::SyllableProbe
+        } else {
+            Family::Syllable
+        };
         for (via, syllable) in syllables {
-            out.push(Key::new(Family::Syllable, via, &syllable));
+            out.push(Key::new(family, via, &syllable));
         }
-        if let Some(skeleton) = cantonese::latin_skeleton(token) {
-            out.push(Key::new(Family::Cantonese, System::Cantonese, &skeleton));
+        if token.len() <= MAX_SYLLABIC {
+            if let Some(skeleton) = cantonese::latin_skeleton(token) {
+                out.push(Key::new(Family::Cantonese, System::Cantonese, &skeleton));
+            }
+            out.push(Key::new(
+                Family::Korean,
+                System::KoreanLatin,
+                &korean::skeleton(token),
+            ));
         }
-        out.push(Key::new(
-            Family::Korean,
-            System::KoreanLatin,
-            &korean::skeleton(token),
-        ));
         if let Some(folded) = latin_fold::fold(token) {
             out.push(Key::new(Family::LatinFold, System::LatinFold, &folded));
         }
@@ -203,7 +231,7 @@ pub(crate) fn shared(a: &[Key], b: &[Key], both_han: bool) -> Option<(Key, Key)>
     let consonants_count = arabic(a) != arabic(b);
     let mut found = None;
     for x in a {
-        if x.family == Family::Syllable
+        if matches!(x.family, Family::Syllable | Family::SyllableProbe)
             || (x.family == Family::ArabicConsonants && !consonants_count)
         {
             continue;
