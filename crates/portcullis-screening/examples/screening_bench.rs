@@ -116,9 +116,9 @@ fn main() {
     let mut entities = synth::entities(n - n / 20, 42);
     let mut rng = Rng::new(7);
     entities.extend((0..n / 20).map(|i| east_asian(&mut rng, i)));
-    let names: Vec<(String, bool)> = entities
+    let names: Vec<(String, bool, String)> = entities
         .iter()
-        .map(|e| (e.names[0].clone(), e.schema == Schema::Person))
+        .map(|e| (e.names[0].clone(), e.schema == Schema::Person, e.id.clone()))
         .collect();
     let before = resident_kib();
     let start = Instant::now();
@@ -127,33 +127,41 @@ fn main() {
     let after = resident_kib();
 
     let mut rng = Rng::new(99);
-    let queries: Vec<Query> = (0..q)
+    let queries: Vec<(Query, Option<String>)> = (0..q)
         .map(|i| {
-            let (name, person) = if i % 2 == 0 {
-                let (name, person) = &names[rng.below(names.len())];
-                (synth::variant(&mut rng, name), *person)
+            let (name, person, source) = if i % 2 == 0 {
+                let (name, person, id) = &names[rng.below(names.len())];
+                (synth::variant(&mut rng, name), *person, Some(id.clone()))
             } else if rng.chance(0.6) {
-                (synth::person_name(&mut rng), true)
+                (synth::person_name(&mut rng), true, None)
             } else {
-                (synth::org_name(&mut rng), false)
+                (synth::org_name(&mut rng), false, None)
             };
-            Query {
+            let kind = if person {
+                Kind::Person
+            } else {
+                Kind::Organization
+            };
+            let query = Query {
                 name,
                 country: None,
                 birth_year: None,
-                kind: if person {
-                    Kind::Person
-                } else {
-                    Kind::Organization
-                },
-            }
+                kind,
+            };
+            (query, source)
         })
         .collect();
     let start = Instant::now();
     let cpu_start = cpu_seconds();
     let mut hits = 0usize;
-    for query in &queries {
-        hits += screener.screen(query, DEFAULT_THRESHOLD).len();
+    let (mut variants, mut found) = (0usize, 0usize);
+    for (query, source) in &queries {
+        let matches = screener.screen(query, DEFAULT_THRESHOLD);
+        hits += matches.len();
+        if let Some(id) = source {
+            variants += 1;
+            found += usize::from(matches.iter().any(|m| &m.entity_id == id));
+        }
     }
     let took = start.elapsed();
     let cpu = match (cpu_start, cpu_seconds()) {
@@ -173,5 +181,8 @@ fn main() {
         took.as_secs_f64(),
         q as f64 / took.as_secs_f64(),
         q as f64 / cpu.max(1e-9)
+    );
+    println!(
+        "variants of listed names whose source entity was among the matches: {found} of {variants}"
     );
 }

@@ -363,13 +363,12 @@ impl Screener {
             .filter_map(|&i| tokens.get(i))
             .map(|t| t.weight)
             .sum();
-        let volume: usize = order
-            .iter()
-            .filter_map(|&i| tokens.get(i))
-            .map(|t| t.volume)
-            .fold(0usize, usize::saturating_add);
+        let first = order
+            .first()
+            .and_then(|&i| tokens.get(i))
+            .map_or(0, |t| t.volume);
         let mut acc: HashMap<u32, Acc, FixedState> =
-            HashMap::with_capacity_and_hasher(volume.min(1 << 16), FixedState::default());
+            HashMap::with_capacity_and_hasher(first.min(1 << 12), FixedState::default());
         for (step, &i) in order.iter().enumerate() {
             let Some(token) = tokens.get(i) else {
                 continue;

@@ -114,8 +114,43 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     if allowed == 0 || longer - shorter > allowed {
         return None;
     }
-    let distance = strsim::damerau_levenshtein(a.text, b.text);
+    let distance = edit_distance(a.text.as_bytes(), b.text.as_bytes());
     (distance <= allowed).then(|| (1.0 - distance as f32 / longer as f32, How::Fuzzy))
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment)
+/// over bytes; the tokens compared are ASCII.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let n = b.len();
+    let mut before: Vec<usize> = vec![0; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur: Vec<usize> = vec![0; n + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
+            let mut best = del.min(ins).min(sub);
+            let transposed = i > 0
+                && j > 0
+                && a.get(i - 1) == Some(&cb)
+                && b.get(j - 1) == Some(&ca)
+                && ca != cb;
+            if transposed {
+                best = best.min(before.get(j - 1).copied().unwrap_or(usize::MAX) + 1);
+            }
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = best;
+            }
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.get(n).copied().unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -171,6 +206,16 @@ mod tests {
         assert_eq!(sim("j", "john"), Some((INITIAL_SIMILARITY, How::Initial)));
         assert_eq!(sim("j", "mary"), None);
         assert_eq!(sim("j", "k"), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_as_one() {
+        assert_eq!(edit_distance(b"putin", b"putni"), 1);
+        assert_eq!(edit_distance(b"kadyrov", b"kadyrow"), 1);
+        assert_eq!(edit_distance(b"abc", b""), 3);
+        assert_eq!(edit_distance(b"mikhial", b"mikhail"), 1);
+        assert_eq!(edit_distance(b"fridmna", b"fridman"), 1);
+        assert_eq!(edit_distance(b"lukashenko", b"lukashanka"), 2);
     }
 
     #[test]
