@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
+use crate::key_table::KeyTable;
 use crate::org_names::is_generic;
 use crate::readings::{Key, Role, System, keys};
-use crate::similarity::{Tok, phonetic_key, small_hash};
+use crate::similarity::{Shape, Tok, phonetic_key, small_hash};
 
 /// Most weight a generic organization word (`trading`, `global`, …) has.
 pub(crate) const GENERIC_WEIGHT: f32 = 1.0;
@@ -27,6 +28,7 @@ pub(crate) struct TokenInfo {
     pub text: Arc<str>,
     pub phonetic: u32,
     pub keys: Box<[Key]>,
+    pub shape: Shape,
     pub idf: f32,
 }
 
@@ -36,6 +38,7 @@ impl TokenInfo {
             text: &self.text,
             phonetic: self.phonetic,
             keys: &self.keys,
+            shape: self.shape,
         }
     }
 }
@@ -55,18 +58,18 @@ pub(crate) struct TokenIndex {
     pub(crate) tokens: Vec<TokenInfo>,
     posting_starts: Vec<u32>,
     postings: Vec<u32>,
-    by_phonetic: Vec<(u32, u32)>,
-    by_deletion: Vec<(u32, u32)>,
+    by_phonetic: KeyTable,
+    by_deletion: KeyTable,
     /// Readings that make a match (Pinyin, Cantonese, Korean, Latin fold,
     /// and Arabic-script consonants).
-    by_reading: Vec<(u32, u32)>,
+    by_reading: KeyTable,
     /// Consonant skeletons of Latin tokens: looked up only from Arabic
     /// script (between two Latin spellings they say too little).
-    by_latin_consonants: Vec<(u32, u32)>,
+    by_latin_consonants: KeyTable,
     /// Syllables of multi-syllable Latin tokens: leads to candidates.
-    by_syllable: Vec<(u32, u32)>,
+    by_syllable: KeyTable,
     /// Readings of Han characters: leads from multi-syllable Latin tokens.
-    by_han_syllable: Vec<(u32, u32)>,
+    by_han_syllable: KeyTable,
     /// IDF of a token no name contains.
     pub(crate) unknown_idf: f32,
 }
@@ -190,36 +193,27 @@ impl TokenIndex {
             }
             let d = df.get(id as usize).copied().unwrap_or(1) as usize;
             let idf = token_weight(&text, n, d);
+            let shape = Shape::of(&text, &token_keys);
             tokens.push(TokenInfo {
                 text,
                 phonetic,
+                shape,
                 keys: token_keys.into_boxed_slice(),
                 idf,
             });
         }
-        by_phonetic.sort_unstable();
-        for table in [
-            &mut by_reading,
-            &mut by_latin_consonants,
-            &mut by_syllable,
-            &mut by_han_syllable,
-        ] {
-            table.sort_unstable();
-            table.dedup();
-        }
-        by_deletion.sort_unstable();
-        by_deletion.dedup();
+
         let index = Self {
             ids,
             tokens,
             posting_starts,
             postings,
-            by_phonetic,
-            by_deletion,
-            by_reading,
-            by_latin_consonants,
-            by_syllable,
-            by_han_syllable,
+            by_phonetic: KeyTable::new(by_phonetic),
+            by_deletion: KeyTable::new(by_deletion),
+            by_reading: KeyTable::new(by_reading),
+            by_latin_consonants: KeyTable::new(by_latin_consonants),
+            by_syllable: KeyTable::new(by_syllable),
+            by_han_syllable: KeyTable::new(by_han_syllable),
             unknown_idf: idf(n, 1),
         };
         (index, name_tokens)
@@ -259,21 +253,21 @@ impl TokenIndex {
         for key in readings {
             match key.role() {
                 Role::Match => {
-                    out.extend(lookup(&self.by_reading, key.lookup()));
+                    out.extend(self.by_reading.ids(key.lookup()));
                     if key.via == System::ArabicScript {
-                        out.extend(lookup(&self.by_latin_consonants, key.lookup()));
+                        out.extend(self.by_latin_consonants.ids(key.lookup()));
                     }
                 }
                 // a Latin query's consonants find Arabic-script tokens only
-                Role::LatinConsonants => out.extend(lookup(&self.by_reading, key.lookup())),
+                Role::LatinConsonants => out.extend(self.by_reading.ids(key.lookup())),
                 Role::Syllable | Role::HanSyllable | Role::SyllableProbe => {}
             }
         }
         if phonetic != 0 {
-            out.extend(lookup(&self.by_phonetic, phonetic));
+            out.extend(self.by_phonetic.ids(phonetic));
         }
         for key in deletion_keys(token) {
-            out.extend(lookup(&self.by_deletion, key));
+            out.extend(self.by_deletion.ids(key));
         }
     }
 }
@@ -295,24 +289,12 @@ impl TokenIndex {
                 Role::Syllable => &self.by_han_syllable,
                 Role::Match | Role::LatinConsonants => continue,
             };
-            let start = table.partition_point(|&(k, _)| k < key.lookup());
-            let end = table.partition_point(|&(k, _)| k <= key.lookup());
-            if end - start <= MAX_SYLLABLE_LEADS {
-                let ids = table.get(start..end).unwrap_or_default();
+            let ids = table.get(key.lookup());
+            if ids.len() <= MAX_SYLLABLE_LEADS {
                 out.extend(ids.iter().map(|&(_, id)| id));
             }
         }
     }
-}
-
-fn lookup(table: &[(u32, u32)], key: u32) -> impl Iterator<Item = u32> + '_ {
-    let start = table.partition_point(|&(k, _)| k < key);
-    table
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(move |&&(k, _)| k == key)
-        .map(|&(_, id)| id)
 }
 
 /// Keys of a token and of each of its single-character deletions; none for

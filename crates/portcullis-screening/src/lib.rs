@@ -25,6 +25,7 @@ mod explain;
 mod facts;
 mod ftm;
 mod index;
+mod key_table;
 mod legal_forms;
 mod lines;
 mod normalize;

@@ -117,11 +117,7 @@ fn joined_pairs(
                 continue;
             }
             let ks = glued_keys.get_or_insert_with(|| cache.keys(&text).to_vec());
-            let glued = Tok {
-                text: &text,
-                phonetic: phonetic_key(&text),
-                keys: ks,
-            };
+            let glued = Tok::new(&text, phonetic_key(&text), ks);
             if let Some((sim, how)) = token_similarity(glued, whole.tok) {
                 let (q, c) = if swapped {
                     ((j, j + 1), (i, i + 2))

@@ -98,6 +98,8 @@ struct QueryToken {
     weight: f32,
     /// Vocabulary tokens it corresponds to, with their similarity.
     expansions: Vec<(u32, f32)>,
+    /// Whether some expansion is only a syllable lead.
+    has_leads: bool,
     volume: usize,
 }
 
@@ -188,15 +190,11 @@ impl Screener {
         if tokens.is_empty() {
             return;
         }
-        let candidates = self.candidates(&tokens);
+        let candidates = self.candidates(&tokens, threshold);
         let query_side: Vec<Weighted<'_>> = tokens
             .iter()
             .map(|t| Weighted {
-                tok: Tok {
-                    text: &t.text,
-                    phonetic: t.phonetic,
-                    keys: &t.keys,
-                },
+                tok: Tok::new(&t.text, t.phonetic, &t.keys),
                 weight: t.weight,
             })
             .collect();
@@ -290,16 +288,13 @@ impl Screener {
             expansions.push((id, 1.0));
         }
         let initial = is_initial(&text);
+        let mut has_leads = false;
         if !initial {
             let mut near = Vec::new();
             self.index.neighbours(&text, phonetic, &readings, &mut near);
             near.sort_unstable();
             near.dedup();
-            let me = Tok {
-                text: &text,
-                phonetic,
-                keys: &readings,
-            };
+            let me = Tok::new(&text, phonetic, &readings);
             for id in near {
                 if Some(id) == exact {
                     continue;
@@ -312,6 +307,7 @@ impl Screener {
                 }
             }
             let mut leads = Vec::new();
+            let before = expansions.len();
             self.index.syllable_leads(&readings, &mut leads);
             leads.sort_unstable();
             leads.dedup();
@@ -320,6 +316,7 @@ impl Screener {
                     expansions.push((id, SYLLABLE_LEAD));
                 }
             }
+            has_leads = expansions.len() > before;
         }
         let weight = if initial {
             INITIAL_WEIGHT
@@ -341,6 +338,7 @@ impl Screener {
             text,
             phonetic,
             keys: readings,
+            has_leads,
             weight,
             expansions,
             volume,
@@ -349,9 +347,12 @@ impl Screener {
 
     /// Candidate names: postings of the query tokens, rarest first, until
     /// the tokens left could not bring a name to [`MIN_QUERY_SHARE`] of the
-    /// query's weight on their own; then the best [`MAX_CANDIDATES`] by
-    /// gathered weight (shorter names first on ties).
-    fn candidates(&self, tokens: &[QueryToken]) -> Vec<u32> {
+    /// query's weight on their own; names whose gathered weight could not
+    /// reach `threshold` whatever the rest does are dropped (a score is at
+    /// most 0.6 × the query's coverage + 0.4 + the facts' bonus); then the
+    /// best [`MAX_CANDIDATES`] by gathered weight (shorter names first on
+    /// ties).
+    fn candidates(&self, tokens: &[QueryToken], threshold: f64) -> Vec<u32> {
         let total: f32 = tokens.iter().map(|t| t.weight).sum();
         let needed = MIN_QUERY_SHARE * total;
         let mut order: Vec<usize> = (0..tokens.len())
@@ -395,7 +396,15 @@ impl Screener {
             }
             remaining -= token.weight;
         }
-        let floor = needed - remaining.max(0.0);
+        let remaining = remaining.max(0.0);
+        // syllable leads credit half of what the aligned syllables will get
+        let lead_slack: f32 = tokens
+            .iter()
+            .filter(|t| t.has_leads)
+            .map(|t| t.weight * (1.0 - SYLLABLE_LEAD))
+            .sum();
+        let reachable = ((threshold - 0.4 - MAX_FACTS_BONUS) / 0.6).max(0.0) as f32;
+        let floor = (needed - remaining).max(reachable * total - remaining - lead_slack);
         let mut found: Vec<(f32, usize, u32)> = acc
             .into_iter()
             .filter(|(_, a)| a.total >= floor)

@@ -27,12 +27,52 @@ pub(crate) enum How {
     Initial,
 }
 
-/// A token with its phonetic key (0 when it has none) and its readings.
+/// A token with its phonetic key (0 when it has none), its readings and
+/// its shape.
 #[derive(Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub text: &'a str,
     pub phonetic: u32,
     pub keys: &'a [Key],
+    pub shape: Shape,
+}
+
+/// What a token is made of, worked out once per token.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shape {
+    han: bool,
+    ascii: bool,
+    digits: bool,
+    syllable: bool,
+    /// One bit per reading that can make a match (a quick "no shared key").
+    mask: u64,
+}
+
+impl Shape {
+    pub(crate) fn of(text: &str, keys: &[Key]) -> Self {
+        let mask = keys
+            .iter()
+            .filter(|k| k.can_match())
+            .fold(0u64, |m, k| m | 1u64 << (k.lookup() % 64));
+        Self {
+            han: text.chars().all(is_han),
+            ascii: text.is_ascii(),
+            digits: text.bytes().any(|c| c.is_ascii_digit()),
+            syllable: is_chinese_syllable(text),
+            mask,
+        }
+    }
+}
+
+impl<'a> Tok<'a> {
+    pub(crate) fn new(text: &'a str, phonetic: u32, keys: &'a [Key]) -> Self {
+        Self {
+            text,
+            phonetic,
+            keys,
+            shape: Shape::of(text, keys),
+        }
+    }
 }
 
 /// The phonetic key of a token: a hash of its Double Metaphone primary
@@ -80,20 +120,21 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
         let agree = !(ai && bi) && a.text.as_bytes().first() == b.text.as_bytes().first();
         return agree.then_some((INITIAL_SIMILARITY, How::Initial));
     }
-    let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
-    if has_digit(a.text) || has_digit(b.text) {
+    let (sa, sb) = (a.shape, b.shape);
+    if sa.digits || sb.digits {
         return None;
     }
-    let han = |t: &str| t.chars().all(is_han);
-    if let Some((x, y)) = shared(a.keys, b.keys, han(a.text) && han(b.text)) {
+    if sa.mask & sb.mask != 0
+        && let Some((x, y)) = shared(a.keys, b.keys, sa.han && sb.han)
+    {
         return Some((READING_SIMILARITY, How::Reading(x.via, y.via)));
     }
-    if !a.text.is_ascii() || !b.text.is_ascii() {
+    if !sa.ascii || !sb.ascii {
         return None;
     }
     // Two Chinese syllables that read differently are different
     // (`yang` / `yong`, `peng` / `ping`): no phonetic or typo licence.
-    if is_chinese_syllable(a.text) && is_chinese_syllable(b.text) {
+    if sa.syllable && sb.syllable {
         return None;
     }
     if a.phonetic != 0 && a.phonetic == b.phonetic {
@@ -160,16 +201,8 @@ mod tests {
     fn sim(a: &str, b: &str) -> Option<(f32, How)> {
         let (ka, kb) = (crate::readings::keys(a), crate::readings::keys(b));
         token_similarity(
-            Tok {
-                text: a,
-                phonetic: phonetic_key(a),
-                keys: &ka,
-            },
-            Tok {
-                text: b,
-                phonetic: phonetic_key(b),
-                keys: &kb,
-            },
+            Tok::new(a, phonetic_key(a), &ka),
+            Tok::new(b, phonetic_key(b), &kb),
         )
     }
 

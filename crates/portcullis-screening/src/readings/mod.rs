@@ -101,6 +101,11 @@ impl Key {
         self.hash
     }
 
+    /// Whether the key can make a match (not a syllable lead).
+    pub(crate) fn can_match(self) -> bool {
+        !matches!(self.family, Family::Syllable | Family::SyllableProbe)
+    }
+
     /// What the index does with the key.
     pub(crate) fn role(self) -> Role {
         match (self.family, self.via) {
