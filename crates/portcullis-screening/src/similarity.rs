@@ -44,6 +44,9 @@ pub(crate) struct Shape {
     ascii: bool,
     digits: bool,
     syllable: bool,
+    /// Cut into Pinyin syllables (`yongkang`): a Chinese name or a name
+    /// that reads as one.
+    pinyin: bool,
     /// One bit per reading that can make a match (a quick "no shared key").
     mask: u64,
 }
@@ -59,6 +62,9 @@ impl Shape {
             ascii: text.is_ascii(),
             digits: text.bytes().any(|c| c.is_ascii_digit()),
             syllable: is_chinese_syllable(text),
+            pinyin: keys
+                .iter()
+                .any(|k| k.via == System::Pinyin && k.can_match()),
             mask,
         }
     }
@@ -137,7 +143,10 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     if sa.syllable && sb.syllable {
         return None;
     }
-    if a.phonetic != 0 && a.phonetic == b.phonetic {
+    // Two Pinyin spellings with different readings: a one-letter slip at
+    // most (`yongkang` / `yongming` are two names), no phonetic licence.
+    let pinyin = sa.pinyin && sb.pinyin;
+    if !pinyin && a.phonetic != 0 && a.phonetic == b.phonetic {
         let jw = strsim::jaro_winkler(a.text, b.text);
         if jw >= PHONETIC_MIN_JARO_WINKLER {
             return Some(((jw as f32).max(PHONETIC_SIMILARITY), How::Phonetic));
@@ -152,6 +161,7 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     } else {
         0
     };
+    let allowed = if pinyin { allowed.min(1) } else { allowed };
     if allowed == 0 || longer - shorter > allowed {
         return None;
     }

@@ -125,6 +125,8 @@ pub(crate) fn skeleton(token: &str) -> String {
         ("oe", "we"),
         ("ae", "e"),
         ("ai", "e"),
+        // passports write 영 `Young`
+        ("ou", "o"),
         ("u", "o"),
     ] {
         if s.contains(from) {
@@ -179,6 +181,7 @@ mod tests {
             ("yoon", "yun"),
             ("roh", "no"),
             ("moohyun", "muhyeon"),
+            ("young", "yeong"),
         ] {
             assert_eq!(skeleton(a), skeleton(b), "{a} {b}");
         }

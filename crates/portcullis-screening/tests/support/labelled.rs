@@ -292,4 +292,35 @@ pub const PAIRS: &[Pair] = &[
     ("legal_forms_translated", false, "ZAO Sevmash", O, "", 0, "ZAO Sevmorput", C, "", 0),
     ("legal_forms_translated", false, "Tekhnopromexport OOO", O, "", 0, "Tyazhpromexport OOO", C, "", 0),
     ("legal_forms_translated", false, "Anadolu Makina A.Ş.", O, "", 0, "Anadolu Tekstil A.Ş.", C, "", 0),
+    // Held out: written after the matcher. First run: recall 0.90, one false
+    // positive of 6 (Sun Yat-sen, Kim Young-sam missed; Zhou Yongkang ~
+    // Zhou Yongming matched); the last two were then fixed, so the family
+    // is no longer blind. Sun Yat-sen (an older Cantonese spelling) still
+    // misses.
+    ("held_out", true, "Lu Xun", P, "", 0, "魯迅", H, "", 0),
+    ("held_out", true, "Kung Hsiang-hsi", P, "", 0, "孔祥熙", H, "", 0),
+    ("held_out", true, "Sun Yat-sen", P, "", 0, "孫逸仙", H, "", 0),
+    ("held_out", true, "Soong Mei-ling", P, "", 0, "宋美齡", H, "", 0),
+    ("held_out", true, "Chen Shui-bian", P, "", 0, "陳水扁", H, "", 0),
+    ("held_out", true, "Lee Teng-hui", P, "", 0, "李登輝", H, "", 0),
+    ("held_out", true, "Zhou Yongkang", P, "", 0, "周永康", H, "", 0),
+    ("held_out", true, "Bo Xilai", P, "", 0, "薄熙来", H, "", 0),
+    ("held_out", true, "Wang Hu-ning", P, "", 0, "Wang Huning", H, "", 0),
+    ("held_out", true, "Kim Dae-jung", P, "", 0, "김대중", H, "", 0),
+    ("held_out", true, "Chun Doo-hwan", P, "", 0, "전두환", H, "", 0),
+    ("held_out", true, "Rho Tae-woo", P, "", 0, "노태우", H, "", 0),
+    ("held_out", true, "Moon Jae-in", P, "", 0, "문재인", H, "", 0),
+    ("held_out", true, "Kim Young-sam", P, "", 0, "김영삼", H, "", 0),
+    ("held_out", true, "Abdel Fattah el-Sisi", P, "", 0, "Abd al-Fattah al-Sisi", H, "", 0),
+    ("held_out", true, "Nouri al-Maliki", P, "", 0, "Nuri al-Maliki", H, "", 0),
+    ("held_out", true, "Mohammed Morsi", P, "", 0, "محمد مرسي", H, "", 0),
+    ("held_out", true, "Gazprom Neft PJSC", O, "", 0, "ПАО Газпром нефть", C, "", 0),
+    ("held_out", true, "SOCAR", O, "", 0, "State Oil Company of Azerbaijan Republic;SOCAR", C, "", 0),
+    ("held_out", true, "Fortuna Trading t/a Fortuna Metals", O, "", 0, "Fortuna Metals", C, "", 0),
+    ("held_out", false, "Zhou Yongkang", P, "", 0, "Zhou Yongming", H, "", 0),
+    ("held_out", false, "Bo Xilai", P, "", 0, "Bo Yibo", H, "", 0),
+    ("held_out", false, "Moon Jae-in", P, "", 0, "Moon Jae-ho", H, "", 0),
+    ("held_out", false, "Fortuna Metals", O, "", 0, "Fortress Metals", C, "", 0),
+    ("held_out", false, "Nouri al-Maliki", P, "", 0, "Nouri al-Hakim", H, "", 0),
+    ("held_out", false, "Kim Dae-jung", P, "", 0, "Kim Dae-ho", H, "", 0),
 ];
