@@ -28,6 +28,8 @@ mod index;
 mod key_table;
 mod legal_forms;
 mod lines;
+#[cfg(test)]
+mod naive_reference;
 mod normalize;
 mod org_names;
 mod readings;

@@ -72,6 +72,15 @@ pub struct Match {
     pub explanation: Explanation,
 }
 
+/// Where the names scored come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Candidates {
+    /// The index's candidates (what [`Screener::screen`] does).
+    Indexed,
+    /// Every name: the slow, obviously complete reference.
+    All,
+}
+
 /// Which name of which entity a name id is.
 #[derive(Clone, Copy)]
 struct NameRef {
@@ -163,10 +172,21 @@ impl Screener {
     /// its own. A query whose name has no letter or digit matches nothing.
     #[must_use]
     pub fn screen(&self, query: &Query, threshold: f64) -> Vec<Match> {
+        self.screen_with(query, threshold, Candidates::Indexed)
+    }
+
+    /// [`Screener::screen`] with candidates from the index or, for the
+    /// naive reference the index is tested against, every name.
+    pub(crate) fn screen_with(
+        &self,
+        query: &Query,
+        threshold: f64,
+        from: Candidates,
+    ) -> Vec<Match> {
         let organization = query.kind == Kind::Organization;
         let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
         for part in name_parts(&query.name, organization) {
-            self.screen_part(query, &part, threshold, &mut best);
+            self.screen_part(query, &part, threshold, from, &mut best);
         }
         let mut matches: Vec<Match> = best.into_values().collect();
         matches.sort_by(|a, b| {
@@ -182,6 +202,7 @@ impl Screener {
         query: &Query,
         part: &Part,
         threshold: f64,
+        from: Candidates,
         best: &mut HashMap<u32, Match, FixedState>,
     ) {
         let mut texts = part.tokens.clone();
@@ -190,7 +211,10 @@ impl Screener {
         if tokens.is_empty() {
             return;
         }
-        let candidates = self.candidates(&tokens, threshold);
+        let candidates = match from {
+            Candidates::Indexed => self.candidates(&tokens, threshold),
+            Candidates::All => (0..u32::try_from(self.names.len()).unwrap_or(u32::MAX)).collect(),
+        };
         let query_side: Vec<Weighted<'_>> = tokens
             .iter()
             .map(|t| Weighted {
