@@ -77,7 +77,8 @@ pub struct Match {
 pub(crate) enum Candidates {
     /// The index's candidates (what [`Screener::screen`] does).
     Indexed,
-    /// Every name: the slow, obviously complete reference.
+    /// Every name: the slow, obviously complete reference (tests only).
+    #[cfg(test)]
     All,
 }
 
@@ -213,6 +214,7 @@ impl Screener {
         }
         let candidates = match from {
             Candidates::Indexed => self.candidates(&tokens, threshold),
+            #[cfg(test)]
             Candidates::All => (0..u32::try_from(self.names.len()).unwrap_or(u32::MAX)).collect(),
         };
         let query_side: Vec<Weighted<'_>> = tokens
