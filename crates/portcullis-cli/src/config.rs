@@ -212,3 +212,43 @@ mod vetting_tests {
         assert!(err.to_string().contains("auto_aprove"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod detection_tests {
+    use super::*;
+    use portcullis_service::{ContainmentKind, ContainmentMode};
+
+    #[test]
+    fn the_containment_policy_is_read_per_rule_with_a_global_shadow_mode() {
+        let file: FileConfig = toml::from_str(
+            "[detection]\ncontainment_mode = \"shadow\"\n[detection.containment]\n\
+             \"PCD-001\" = { contain = \"user\", min_severity = 4 }\n\
+             \"PCD-004\" = { contain = \"partner\", min_severity = 4, min_confidence = \"Medium\", \
+             mode = \"enforced\" }\n",
+        )
+        .unwrap();
+        let config = Config::resolve(None, None, None, None, None, file);
+        let detection = &config.detection;
+        assert_eq!(detection.containment_mode, ContainmentMode::Shadow);
+        let fan_out = detection.containment["PCD-001"];
+        assert_eq!(
+            (
+                fan_out.contain,
+                fan_out.min_confidence.as_str(),
+                fan_out.mode
+            ),
+            (ContainmentKind::User, "High", None)
+        );
+        let spray = detection.containment["PCD-004"];
+        assert_eq!(
+            (spray.min_confidence.as_str(), spray.mode),
+            ("Medium", Some(ContainmentMode::Enforced))
+        );
+        let err = toml::from_str::<FileConfig>(
+            "[detection.containment]\n\"PCD-001\" = { contain = \"user\", min_severity = 4, \
+             shadow = true }\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("shadow"), "{err}");
+    }
+}

@@ -38,7 +38,7 @@ mod naive;
 mod request;
 
 pub use decision::{Decision, DenyReason, Effect, Grant};
-pub use index::DecisionIndex;
+pub use index::{DecisionIndex, PartnerAccess};
 pub use naive::decide_naive;
 pub use portcullis_domain::AccessSnapshot;
 pub use request::DecisionRequest;

@@ -40,6 +40,41 @@ impl std::fmt::Display for ContainmentKind {
     }
 }
 
+/// Whether a containment holds its target back or only records that the
+/// containment policy would have (shadow mode).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainmentMode {
+    /// Decisions deny the target while the containment is active.
+    #[default]
+    Enforced,
+    /// Recorded for review only: decisions are unaffected.
+    Shadow,
+}
+
+impl ContainmentMode {
+    pub const ALL: [Self; 2] = [Self::Enforced, Self::Shadow];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Enforced => "enforced",
+            Self::Shadow => "shadow",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for ContainmentMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A partner user, relationship or partner tenant held back from access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Containment {
@@ -48,6 +83,9 @@ pub struct Containment {
     /// The contained user, relationship or partner tenant id (which of
     /// them `kind` says).
     pub target_id: String,
+    /// `enforced`, or `shadow`: what the containment policy would have done.
+    #[serde(default)]
+    pub mode: ContainmentMode,
     pub finding_id: Option<RecordId>,
     pub reason: String,
     pub created_at: Timestamp,
@@ -55,6 +93,23 @@ pub struct Containment {
     pub lifted_at: Option<Timestamp>,
     pub lifted_by: Option<String>,
     pub lift_reason: Option<String>,
+}
+
+impl Containment {
+    /// Holds its target back now: enforced and not lifted.
+    pub fn is_in_force(&self) -> bool {
+        self.mode == ContainmentMode::Enforced && self.lifted_at.is_none()
+    }
+}
+
+/// Which containments to list; every filter is optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContainmentFilter {
+    /// Only those not lifted.
+    pub active_only: bool,
+    pub mode: Option<ContainmentMode>,
+    /// Only those a finding led to.
+    pub finding_id: Option<RecordId>,
 }
 
 #[cfg(test)]
@@ -69,5 +124,15 @@ mod tests {
             assert_eq!(json, serde_json::json!(kind.as_str()));
         }
         assert_eq!(ContainmentKind::parse("tenant"), None);
+    }
+
+    #[test]
+    fn every_mode_round_trips_through_its_string_and_json() {
+        for mode in ContainmentMode::ALL {
+            assert_eq!(ContainmentMode::parse(mode.as_str()), Some(mode));
+            let json = serde_json::to_value(mode).unwrap();
+            assert_eq!(json, serde_json::json!(mode.as_str()));
+        }
+        assert_eq!(ContainmentMode::parse("Shadow"), None);
     }
 }

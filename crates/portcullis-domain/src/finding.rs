@@ -71,6 +71,13 @@ pub struct Finding {
     pub first_seen: Timestamp,
     pub last_seen: Timestamp,
     pub evidence_count: i64,
+    /// How sure detection is, 0–1 (OCSF `confidence_score` / 100): Low
+    /// below 0.5, Medium below 0.8, High from 0.8.
+    #[serde(default)]
+    pub confidence: f64,
+    /// Why, with the baseline figures that made it unusual (OCSF `message`).
+    #[serde(default)]
+    pub explanation: String,
     /// The whole OCSF Detection Finding (class 2004).
     #[schema(value_type = Object)]
     pub body: serde_json::Value,

@@ -62,7 +62,7 @@ pub use audit::{
     verify_chain,
 };
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
-pub use containment::{Containment, ContainmentKind};
+pub use containment::{Containment, ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
 pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};

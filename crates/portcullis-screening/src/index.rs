@@ -1,16 +1,24 @@
 //! The inverted index: a vocabulary of normalized tokens with their rarity
 //! (IDF), postings from each token to the names that contain it, and two
 //! fuzzy doors into the vocabulary — Double Metaphone keys and
-//! single-deletion keys (SymSpell style) — so that a misspelt or
+//! single-deletion keys (SymSpell style) — and a third through the tokens'
+//! readings (Pinyin, Cantonese, Korean, Latin fold), so that a misspelt or
 //! differently transliterated query token still finds its listed tokens
-//! without a scan.
+//! without a scan. Generic organization words weigh at most
+//! [`GENERIC_WEIGHT`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
-use crate::similarity::{Tok, phonetic_key, small_hash};
+use crate::key_table::KeyTable;
+use crate::org_names::is_generic;
+use crate::readings::{Key, Role, System, keys};
+use crate::similarity::{Shape, Tok, phonetic_key, small_hash};
+
+/// Most weight a generic organization word (`trading`, `global`, …) has.
+pub(crate) const GENERIC_WEIGHT: f32 = 1.0;
 
 /// Most tokens kept of one name (the rest are ignored).
 pub(crate) const MAX_NAME_TOKENS: usize = 32;
@@ -19,6 +27,8 @@ pub(crate) const MAX_NAME_TOKENS: usize = 32;
 pub(crate) struct TokenInfo {
     pub text: Arc<str>,
     pub phonetic: u32,
+    pub keys: Box<[Key]>,
+    pub shape: Shape,
     pub idf: f32,
 }
 
@@ -27,7 +37,19 @@ impl TokenInfo {
         Tok {
             text: &self.text,
             phonetic: self.phonetic,
+            keys: &self.keys,
+            shape: self.shape,
         }
+    }
+}
+
+/// The weight of a token found in `df` of `n` names.
+pub(crate) fn token_weight(text: &str, n: usize, df: usize) -> f32 {
+    let w = idf(n, df);
+    if is_generic(text) {
+        w.min(GENERIC_WEIGHT)
+    } else {
+        w
     }
 }
 
@@ -36,8 +58,18 @@ pub(crate) struct TokenIndex {
     pub(crate) tokens: Vec<TokenInfo>,
     posting_starts: Vec<u32>,
     postings: Vec<u32>,
-    by_phonetic: Vec<(u32, u32)>,
-    by_deletion: Vec<(u32, u32)>,
+    by_phonetic: KeyTable,
+    by_deletion: KeyTable,
+    /// Readings that make a match (Pinyin, Cantonese, Korean, Latin fold,
+    /// and Arabic-script consonants).
+    by_reading: KeyTable,
+    /// Consonant skeletons of Latin tokens: looked up only from Arabic
+    /// script (between two Latin spellings they say too little).
+    by_latin_consonants: KeyTable,
+    /// Syllables of multi-syllable Latin tokens: leads to candidates.
+    by_syllable: KeyTable,
+    /// Readings of Han characters: leads from multi-syllable Latin tokens.
+    by_han_syllable: KeyTable,
     /// IDF of a token no name contains.
     pub(crate) unknown_idf: f32,
 }
@@ -135,6 +167,10 @@ impl TokenIndex {
         let mut tokens = Vec::with_capacity(texts.len());
         let mut by_phonetic = Vec::new();
         let mut by_deletion = Vec::new();
+        let mut by_reading = Vec::new();
+        let mut by_latin_consonants = Vec::new();
+        let mut by_syllable = Vec::new();
+        let mut by_han_syllable = Vec::new();
         for (id, text) in texts.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let phonetic = phonetic_key(&text);
@@ -144,23 +180,40 @@ impl TokenIndex {
             for key in deletion_keys(&text) {
                 by_deletion.push((key, id));
             }
+            let token_keys = keys(&text);
+            for key in &token_keys {
+                let table = match key.role() {
+                    Role::Match => &mut by_reading,
+                    Role::LatinConsonants => &mut by_latin_consonants,
+                    Role::Syllable => &mut by_syllable,
+                    Role::HanSyllable => &mut by_han_syllable,
+                    Role::SyllableProbe => continue,
+                };
+                table.push((key.lookup(), id));
+            }
             let d = df.get(id as usize).copied().unwrap_or(1) as usize;
+            let idf = token_weight(&text, n, d);
+            let shape = Shape::of(&text, &token_keys);
             tokens.push(TokenInfo {
                 text,
                 phonetic,
-                idf: idf(n, d),
+                shape,
+                keys: token_keys.into_boxed_slice(),
+                idf,
             });
         }
-        by_phonetic.sort_unstable();
-        by_deletion.sort_unstable();
-        by_deletion.dedup();
+
         let index = Self {
             ids,
             tokens,
             posting_starts,
             postings,
-            by_phonetic,
-            by_deletion,
+            by_phonetic: KeyTable::new(by_phonetic),
+            by_deletion: KeyTable::new(by_deletion),
+            by_reading: KeyTable::new(by_reading),
+            by_latin_consonants: KeyTable::new(by_latin_consonants),
+            by_syllable: KeyTable::new(by_syllable),
+            by_han_syllable: KeyTable::new(by_han_syllable),
             unknown_idf: idf(n, 1),
         };
         (index, name_tokens)
@@ -187,33 +240,68 @@ impl TokenIndex {
             .unwrap_or_default()
     }
 
-    /// Vocabulary tokens that may correspond to `token` (same phonetic key
-    /// or within one deletion on either side), unchecked, with repeats.
-    pub(crate) fn neighbours(&self, token: &str, phonetic: u32, out: &mut Vec<u32>) {
+    /// Vocabulary tokens that may correspond to `token` (same phonetic key,
+    /// a shared reading, or within one deletion on either side), unchecked,
+    /// with repeats.
+    pub(crate) fn neighbours(
+        &self,
+        token: &str,
+        phonetic: u32,
+        readings: &[Key],
+        out: &mut Vec<u32>,
+    ) {
+        for key in readings {
+            match key.role() {
+                Role::Match => {
+                    out.extend(self.by_reading.ids(key.lookup()));
+                    if key.via == System::ArabicScript {
+                        out.extend(self.by_latin_consonants.ids(key.lookup()));
+                    }
+                }
+                // a Latin query's consonants find Arabic-script tokens only
+                Role::LatinConsonants => out.extend(self.by_reading.ids(key.lookup())),
+                Role::Syllable | Role::HanSyllable | Role::SyllableProbe => {}
+            }
+        }
         if phonetic != 0 {
-            out.extend(lookup(&self.by_phonetic, phonetic));
+            out.extend(self.by_phonetic.ids(phonetic));
         }
         for key in deletion_keys(token) {
-            out.extend(lookup(&self.by_deletion, key));
+            out.extend(self.by_deletion.ids(key));
         }
     }
 }
 
-fn lookup(table: &[(u32, u32)], key: u32) -> impl Iterator<Item = u32> + '_ {
-    let start = table.partition_point(|&(k, _)| k < key);
-    table
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(move |&&(k, _)| k == key)
-        .map(|&(_, id)| id)
+/// Most listed tokens one syllable may lead to (a syllable in more names
+/// than this is no lead).
+const MAX_SYLLABLE_LEADS: usize = 256;
+
+impl TokenIndex {
+    /// Vocabulary tokens sharing a Mandarin syllable with `readings`
+    /// (`hsiao` → `xiaoping`), when the syllable is rare enough to lead.
+    /// A one-syllable token or a Han character finds the multi-syllable
+    /// Latin tokens with its syllable; a multi-syllable token finds the Han
+    /// characters of its syllables.
+    pub(crate) fn syllable_leads(&self, readings: &[Key], out: &mut Vec<u32>) {
+        for key in readings {
+            let table = match key.role() {
+                Role::SyllableProbe | Role::HanSyllable => &self.by_syllable,
+                Role::Syllable => &self.by_han_syllable,
+                Role::Match | Role::LatinConsonants => continue,
+            };
+            let ids = table.get(key.lookup());
+            if ids.len() <= MAX_SYLLABLE_LEADS {
+                out.extend(ids.iter().map(|&(_, id)| id));
+            }
+        }
+    }
 }
 
 /// Keys of a token and of each of its single-character deletions; none for
 /// tokens shorter than 4 or with digits (they only match exactly).
 fn deletion_keys(token: &str) -> Vec<u32> {
     let bytes = token.as_bytes();
-    if bytes.len() < 4 || bytes.iter().any(u8::is_ascii_digit) {
+    if bytes.len() < 4 || !bytes.iter().all(u8::is_ascii_lowercase) {
         return Vec::new();
     }
     let mut keys = Vec::with_capacity(bytes.len() + 1);

@@ -62,6 +62,7 @@ pub const LEGAL_FORM_WORDS: &[&str] = &[
     "sl",
     "spa",
     "sro",
+    "spzoo",
     "srl",
     "tbk",
     "tov",
@@ -88,6 +89,27 @@ pub const LEGAL_FORM_PHRASES: &[&[&str]] = &[
     &["societe", "anonyme"],
     &["societa", "per", "azioni"],
     &["sp", "z", "o", "o"],
+    &["spolka", "z", "o", "o"],
+    &["spolka", "z", "ograniczona", "odpowiedzialnoscia"],
+    &["spol", "s", "r", "o"],
+    &["spolecnost", "s", "rucenim", "omezenym"],
+    &["gmbh", "co", "kg"],
+    &["anonim", "sirketi"],
+    &["limited", "sirketi"],
+    &["a", "s"],
+    &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
+    &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+    &["obshchestvo", "s", "ogranichennoi", "otvetstvennostyu"],
+    &["zakrytoe", "aktsionernoe", "obshchestvo"],
+    &["zakrytoye", "aktsionernoye", "obshchestvo"],
+    &["otkrytoe", "aktsionernoe", "obshchestvo"],
+    &["otkrytoye", "aktsionernoye", "obshchestvo"],
+    &["publichnoe", "aktsionernoe", "obshchestvo"],
+    &["publichnoye", "aktsionernoye", "obshchestvo"],
+    &["aktsionernoe", "obshchestvo"],
+    &["aktsionernoye", "obshchestvo"],
+    &["tovaristvo", "z", "obmezhenoiu", "vidpovidalnistiu"],
+    &["tovarystvo", "z", "obmezhenoyu", "vidpovidalnistyu"],
     &["s", "a", "s"],
     &["s", "a", "r", "l"],
     &["s", "p", "a"],
@@ -107,14 +129,15 @@ pub const LEGAL_FORM_PHRASES: &[&[&str]] = &[
     &["o", "o", "o"],
 ];
 
-/// Removes legal forms from both ends of `tokens`; keeps `tokens` as they
-/// are when nothing but legal forms would remain.
-pub(crate) fn strip_legal_forms(tokens: &mut Vec<String>) {
+/// Removes legal forms from both ends of `tokens` and returns the removed
+/// tokens; keeps `tokens` as they are when nothing
+/// but legal forms would remain.
+pub(crate) fn strip_legal_forms(tokens: &mut Vec<String>) -> Vec<String> {
     let mut start = 0;
     let mut end = tokens.len();
     loop {
         let Some(rest) = tokens.get(start..end) else {
-            return;
+            return Vec::new();
         };
         let cut_front = form_len(rest, Side::Front);
         let cut_back = form_len(rest, Side::Back);
@@ -129,8 +152,116 @@ pub(crate) fn strip_legal_forms(tokens: &mut Vec<String>) {
         start += cut_front;
         end -= cut_back;
     }
+    let mut forms: Vec<String> = Vec::new();
+    if let Some(back) = tokens.get(end..) {
+        forms.extend(back.iter().cloned());
+    }
     tokens.truncate(end);
-    tokens.drain(..start);
+    forms.extend(tokens.drain(..start));
+    forms
+}
+
+/// The family of the legal form of a name (the tokens
+/// [`strip_legal_forms`] removed, joined by spaces): forms of one family are translations of each
+/// other (`OOO` / `LLC` / `Sp. z o.o.` / `s.r.o.` / `GmbH`; `ZAO` /
+/// `CJSC`; `AO` / `JSC` / `A.Ş.` / `AG` / `SA`).
+pub(crate) fn form_family(form: &str) -> &'static str {
+    const LIMITED: &[&str] = &[
+        "llc",
+        "ooo",
+        "ltd",
+        "limited",
+        "gmbh",
+        "sro",
+        "spzoo",
+        "sarl",
+        "srl",
+        "tov",
+        "bv",
+        "pty",
+        "pte",
+        "bhd",
+        "sdn",
+        "ltda",
+        "kft",
+        "aps",
+        "oy",
+        "ug",
+        "fzllc",
+        "fzco",
+        "fze",
+        "wll",
+        "sp",
+        "z",
+        "o",
+        "s",
+        "r",
+        "spol",
+        "spolka",
+        "spolecnost",
+        "obshchestvo",
+        "tovaristvo",
+        "tovarystvo",
+        "private",
+        "liability",
+        "l",
+        "c",
+        "t",
+        "d",
+        "company",
+        "co",
+    ];
+    const CLOSED: &[&str] = &["zao", "cjsc", "zakrytoe", "zakrytoye", "closed"];
+    const OPEN: &[&str] = &["oao", "ojsc", "otkrytoe", "otkrytoye", "open"];
+    const PUBLIC: &[&str] = &[
+        "pao",
+        "pjsc",
+        "plc",
+        "publichnoe",
+        "publichnoye",
+        "public",
+        "tbk",
+    ];
+    const STOCK: &[&str] = &[
+        "ao",
+        "jsc",
+        "ag",
+        "sa",
+        "as",
+        "asa",
+        "ab",
+        "nv",
+        "spa",
+        "se",
+        "aktiengesellschaft",
+        "aktsionernoe",
+        "aktsionernoye",
+        "anonim",
+        "joint",
+        "stock",
+        "sas",
+        "sae",
+        "a",
+    ];
+    const PARTNERSHIP: &[&str] = &["kg", "lp", "llp", "partnership"];
+    let words: Vec<&str> = form.split(' ').collect();
+    let any = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    let all = |set: &[&str]| words.iter().all(|w| set.contains(w));
+    if any(CLOSED) {
+        "closed_joint_stock"
+    } else if any(OPEN) {
+        "open_joint_stock"
+    } else if any(PUBLIC) {
+        "public_company"
+    } else if any(PARTNERSHIP) {
+        "partnership"
+    } else if all(LIMITED) || any(&["llc", "ooo", "gmbh", "sro", "spzoo", "tov", "ltd"]) {
+        "limited_liability"
+    } else if any(STOCK) {
+        "joint_stock"
+    } else {
+        "company"
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -172,7 +303,7 @@ mod tests {
 
     fn strip(s: &str) -> String {
         let mut t: Vec<String> = s.split(' ').map(str::to_owned).collect();
-        strip_legal_forms(&mut t);
+        let _forms = strip_legal_forms(&mut t);
         t.join(" ")
     }
 
@@ -187,6 +318,27 @@ mod tests {
         assert_eq!(strip("foo co ltd"), "foo");
         assert_eq!(strip("bar s a"), "bar");
         assert_eq!(strip("pjsc gazprom neft"), "gazprom neft");
+        assert_eq!(strip("kronos gmbh co kg"), "kronos");
+        assert_eq!(strip("anadolu a s"), "anadolu");
+        assert_eq!(strip("zakrytoye aktsionernoye obshchestvo almaz"), "almaz");
+        assert_eq!(strip("polmax sp z o o"), "polmax");
+        assert_eq!(strip("brnokov s r o"), "brnokov");
+    }
+
+    #[test]
+    fn translated_forms_share_a_family() {
+        for (a, b) in [
+            ("ooo", "llc"),
+            ("zao", "cjsc"),
+            ("sp z o o", "l l c"),
+            ("s r o", "limited liability company"),
+            ("ao", "jsc"),
+            ("a s", "jsc"),
+            ("oao", "ojsc"),
+        ] {
+            assert_eq!(form_family(a), form_family(b), "{a} {b}");
+        }
+        assert_ne!(form_family("zao"), form_family("ooo"));
     }
 
     #[test]

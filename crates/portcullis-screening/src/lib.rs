@@ -18,13 +18,21 @@
 //! over tokens with phonetic and single-deletion keys, weighted by token
 //! rarity so that a shared common token alone never makes a match.
 
+mod arabic;
 mod csv_list;
 mod entity;
+mod explain;
+mod facts;
 mod ftm;
 mod index;
+mod key_table;
 mod legal_forms;
 mod lines;
+#[cfg(test)]
+mod naive_reference;
 mod normalize;
+mod org_names;
+mod readings;
 mod report;
 mod score;
 mod screener;
@@ -33,10 +41,16 @@ mod watchlist;
 
 pub use csv_list::load_csv;
 pub use entity::{Entity, Fingerprint, Kind, Schema};
+pub use explain::{Evidence, Explanation, MatchKind, TokenMatch};
 pub use ftm::load_ftm;
 pub use legal_forms::{LEGAL_FORM_PHRASES, LEGAL_FORM_WORDS};
 pub use lines::{CappedLines, Line, Stop};
+pub use readings::System;
 pub use report::{LoadLimits, LoadReport, Rejection};
-pub use score::{BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MISMATCH_PENALTY, KIND_MISMATCH_PENALTY};
+pub use score::{
+    BIRTH_YEAR_MATCH_BONUS, BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MATCH_BONUS,
+    COUNTRY_MISMATCH_PENALTY, DISAGREEMENT_FACTOR, FATHER_CONFLICT_PENALTY, KIND_MISMATCH_PENALTY,
+    SYLLABLE_OMISSION_FACTOR,
+};
 pub use screener::{DEFAULT_THRESHOLD, Match, Query, Screener};
 pub use watchlist::{Watchlist, WatchlistDiff};

@@ -1,59 +1,125 @@
-//! Name normalization: from any script to comparable ASCII tokens.
+//! Name normalization: from any script to comparable tokens.
 //!
-//! 1. transliteration to ASCII with `deunicode` (accents dropped, Cyrillic,
-//!    Greek, Arabic, … romanized: `Владимир Путин` → `vladimir putin`);
-//! 2. lowercase; apostrophes dropped (`O'Brien` → `obrien`); every other
+//! 1. a name is cut into parts at parentheses and at "trading as" / "aka" /
+//!    "formerly" markers; each part is a name of the same party
+//!    ([`crate::org_names`]);
+//! 2. Han characters and Hangul syllables become one token each, as they
+//!    are (their readings are keys, see [`crate::readings`]); everything
+//!    else is transliterated to ASCII with `deunicode` (accents dropped,
+//!    Cyrillic, Greek, Arabic, … romanized: `Владимир Путин` → `vladimir
+//!    putin`);
+//! 3. lowercase; apostrophes dropped (`O'Brien` → `obrien`); every other
 //!    character that is not a letter or digit separates tokens;
-//! 3. German umlaut spellings folded: the vowel digraphs `ae`, `oe`, `ue`
-//!    become `a`, `o`, `u` in every token, so `Müller` (transliterated
-//!    `muller`), `Mueller` and `Muller` are one token. Applied to both sides
-//!    of every comparison, so it never separates two equal names;
 //! 4. for organizations, legal forms stripped from both ends
-//!    ([`crate::LEGAL_FORM_WORDS`], [`crate::LEGAL_FORM_PHRASES`]).
+//!    ([`crate::LEGAL_FORM_WORDS`], [`crate::LEGAL_FORM_PHRASES`]), `the`
+//!    and `and` dropped, dotted acronyms joined (`N.I.O.C.` → `nioc`);
+//! 5. Arabic name forms brought to one spelling ([`crate::arabic`]).
 //!
-//! Token order is kept but never used by matching.
+//! German umlaut spellings (`Mueller` / `Muller`) are matched through
+//! their readings, not rewritten. Token order is kept but never used by
+//! matching.
 
+use crate::arabic;
 use crate::legal_forms::strip_legal_forms;
+use crate::org_names::{split_parts, tidy};
+use crate::readings::{is_arabic, is_han, is_hangul};
 
-/// Normalized tokens of `name`; legal forms are stripped when
-/// `strip_legal` (organizations). Empty when the name has no letter or
-/// digit in any script.
-pub(crate) fn name_tokens(name: &str, strip_legal: bool) -> Vec<String> {
-    let ascii = deunicode::deunicode(name);
-    let mut tokens = Vec::new();
-    let mut current = String::new();
-    for ch in ascii.chars() {
-        if ch.is_ascii_alphanumeric() {
-            current.push(ch.to_ascii_lowercase());
-        } else if matches!(ch, '\'' | '`') {
-            // O'Brien, Ma'ruf: the apostrophe joins.
-        } else if !current.is_empty() {
-            tokens.push(fold_digraphs(&current));
-            current.clear();
-        }
-    }
-    if !current.is_empty() {
-        tokens.push(fold_digraphs(&current));
-    }
-    if strip_legal {
-        strip_legal_forms(&mut tokens);
-    }
-    tokens
+/// One part of a name: its tokens, and the legal form stripped from it
+/// (its tokens joined by spaces; empty when none).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub tokens: Vec<String>,
+    pub legal_form: String,
 }
 
-/// `ae` → `a`, `oe` → `o`, `ue` → `u`.
-fn fold_digraphs(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
-    let mut prev: Option<char> = None;
-    for ch in token.chars() {
-        if ch == 'e' && matches!(prev, Some('a' | 'o' | 'u')) {
-            prev = None;
+/// Normalized tokens of every part of `name` (see the module doc); legal
+/// forms are stripped when `organization`. Empty when the name has no
+/// letter or digit in any script.
+pub(crate) fn name_parts(name: &str, organization: bool) -> Vec<Part> {
+    let mut parts = Vec::new();
+    for segment in name.split(['(', ')', '[', ']']) {
+        let tokens = raw_tokens(segment);
+        for mut tokens in split_parts(&tokens) {
+            let mut legal_form = String::new();
+            if organization {
+                legal_form = strip_legal_forms(&mut tokens).join(" ");
+                tokens = tidy(tokens);
+            }
+            let tokens = arabic::rewrite(tokens);
+            if !tokens.is_empty() {
+                parts.push(Part { tokens, legal_form });
+            }
+        }
+    }
+    parts
+}
+
+/// All normalized tokens of `name`, its parts one after the other.
+pub(crate) fn name_tokens(name: &str, organization: bool) -> Vec<String> {
+    name_parts(name, organization)
+        .into_iter()
+        .flat_map(|p| p.tokens)
+        .collect()
+}
+
+/// Tokens before any rewriting: Han and Hangul one a character, the rest
+/// transliterated, lowercased and split.
+fn raw_tokens(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, tokens: &mut Vec<String>| {
+        if !current.is_empty() {
+            tokens.push(std::mem::take(current));
+        }
+    };
+    for ch in text.chars() {
+        if is_han(ch) || is_hangul(ch) {
+            flush(&mut current, &mut tokens);
+            tokens.push(ch.to_string());
             continue;
         }
-        out.push(ch);
-        prev = Some(ch);
+        if is_arabic(ch) {
+            current.push(ch);
+            continue;
+        }
+        let ascii = if ch.is_ascii() {
+            None
+        } else {
+            Some(deunicode::deunicode_char(ch).unwrap_or(" "))
+        };
+        let mut push = |c: char| {
+            if c.is_ascii_alphanumeric() {
+                current.push(c.to_ascii_lowercase());
+            } else if matches!(c, '\'' | '`') {
+                // O'Brien, Ma'ruf: the apostrophe joins.
+            } else {
+                flush(&mut current, &mut tokens);
+            }
+        };
+        match ascii {
+            None => push(ch),
+            Some(s) => s.chars().for_each(&mut push),
+        }
     }
-    out
+    flush(&mut current, &mut tokens);
+    tokens.into_iter().map(arabic_script_token).collect()
+}
+
+/// An Arabic-script token without its article (`الرحمن` → `رحمن`, but
+/// `الله` stays), nasab markers as `bin`.
+fn arabic_script_token(token: String) -> String {
+    if !token.chars().next().is_some_and(is_arabic) {
+        return token;
+    }
+    match token.as_str() {
+        "بن" | "ابن" | "بنت" => return "bin".to_owned(),
+        "الله" => return token,
+        _ => {}
+    }
+    match token.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest.to_owned(),
+        _ => token,
+    }
 }
 
 /// Whether `token` is an initial (a single letter).
@@ -70,9 +136,9 @@ mod tests {
     }
 
     #[test]
-    fn folds_case_accents_and_umlaut_spellings_together() {
+    fn folds_case_and_accents_and_keeps_umlaut_spellings_for_readings() {
         assert_eq!(norm("Müller"), "muller");
-        assert_eq!(norm("MUELLER"), "muller");
+        assert_eq!(norm("MUELLER"), "mueller");
         assert_eq!(norm("Muller"), "muller");
         assert_eq!(norm("José Ñúñez"), "jose nunez");
         assert_eq!(norm("Straße"), "strasse");
@@ -83,6 +149,13 @@ mod tests {
         assert_eq!(norm("Владимир Путин"), "vladimir putin");
         assert!(!norm("Αλέξης Τσίπρας").is_empty());
         assert!(!norm("محمد").is_empty());
+    }
+
+    #[test]
+    fn han_and_hangul_are_one_token_a_character() {
+        assert_eq!(norm("邓小平"), "邓 小 平");
+        assert_eq!(norm("김정은"), "김 정 은");
+        assert_eq!(norm("Kim Jong-un (김정은)"), "kim jong un 김 정 은");
     }
 
     #[test]
@@ -102,5 +175,22 @@ mod tests {
         assert_eq!(name_tokens("OOO Romashka", true), vec!["romashka"]);
         assert_eq!(name_tokens("Acme, L.L.C.", true), vec!["acme"]);
         assert_eq!(name_tokens("Ao Li", false), vec!["ao", "li"]);
+    }
+
+    #[test]
+    fn trading_as_and_parentheses_make_parts() {
+        let parts = name_parts("Hallam Marine Ltd t/a Seaways", true);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].tokens, vec!["hallam", "marine"]);
+        assert_eq!(parts[0].legal_form, "ltd");
+        assert_eq!(parts[1].tokens, vec!["seaways"]);
+        assert_eq!(
+            name_parts("Islamic Republic of Iran Shipping Lines (IRISL)", true).len(),
+            2
+        );
+        assert_eq!(
+            name_tokens("The N.I.O.C. & Partners", true),
+            vec!["nioc", "partners"]
+        );
     }
 }

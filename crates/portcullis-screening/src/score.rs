@@ -1,8 +1,13 @@
-//! The name score: query and listed tokens aligned one-to-one, each side's
-//! coverage weighted by token rarity, then penalties for disagreeing facts.
+//! The name score: query and listed tokens aligned one-to-one (or two
+//! written as one), each side's coverage weighted by token rarity; then
+//! what the alignment leaves says against the match: distinctive tokens
+//! on both sides that found no partner, fathers' names that differ.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::FixedState;
+
+use crate::readings::{Key, is_chinese_syllable, is_han, is_hangul, keys};
 use crate::similarity::{How, Tok, phonetic_key, token_similarity};
 
 /// Weight of an initial (a single letter says little on its own).
@@ -14,37 +19,105 @@ pub const BIRTH_YEAR_MISMATCH_PENALTY: f64 = 0.25;
 /// Subtracted when the listed schema cannot be the applicant's kind (a
 /// `Person` against an organization, a `Company` against a person).
 pub const KIND_MISMATCH_PENALTY: f64 = 0.3;
+/// Added when both sides have countries and share one.
+pub const COUNTRY_MATCH_BONUS: f64 = 0.02;
+/// Added when both sides have birth years within a year of each other.
+pub const BIRTH_YEAR_MATCH_BONUS: f64 = 0.04;
+/// Times the smaller share of unmatched weight when both sides have
+/// unmatched tokens (a distinctive word replaced by another).
+pub const DISAGREEMENT_FACTOR: f64 = 0.5;
+/// Times the larger share of unmatched weight in Han characters or Hangul:
+/// a Chinese or Korean given name is one unit, so 李方伟 is not `Li Wei`.
+pub const SYLLABLE_OMISSION_FACTOR: f64 = 0.6;
+/// Subtracted when both names give a father (`bin X`) and they differ.
+pub const FATHER_CONFLICT_PENALTY: f64 = 0.35;
+/// Weight factor of the nasab marker `bin` and of ancestors that found no
+/// partner (a partial chain still matches the full one).
+const NASAB_DISCOUNT: f32 = 0.25;
 
 /// An aligned span of query tokens and span of candidate tokens.
-struct Pair {
-    sim: f32,
-    q: (usize, usize),
-    c: (usize, usize),
-    how: How,
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pair {
+    pub sim: f32,
+    pub q: (usize, usize),
+    pub c: (usize, usize),
+    pub how: How,
 }
 
-/// Pairs of two adjacent tokens of `split` written as one token of `joined`
-/// (`abdul rahman` ~ `abdulrahman`). `swapped` when `split` is the
-/// candidate side.
+/// A token of one side with its weight.
+#[derive(Clone, Copy)]
+pub(crate) struct Weighted<'a> {
+    pub tok: Tok<'a>,
+    pub weight: f32,
+}
+
+/// Readings of two tokens written as one, computed once per query.
+#[derive(Default)]
+pub(crate) struct GlueCache {
+    keys: HashMap<String, Vec<Key>, FixedState>,
+}
+
+impl GlueCache {
+    fn keys(&mut self, text: &str) -> &[Key] {
+        self.keys
+            .entry(text.to_owned())
+            .or_insert_with(|| keys(text))
+    }
+}
+
+/// Whether `a` and `b` may be two syllables of one token: short, and
+/// either both Han / Hangul / Arabic, or both Latin and each a Chinese
+/// syllable (`hsiao ping`) or starting like the token they are compared
+/// with (`jong un` ~ `jongun`, `abdul rahman` ~ `abdulrahman`).
+fn gluable(a: &str, b: &str) -> bool {
+    let short = |t: &str| t.chars().count() <= 6;
+    short(a) && short(b) && (a.is_ascii() == b.is_ascii())
+}
+
+/// Whether the Latin glue `text` (of `a` and `b`) is worth comparing with
+/// `whole`.
+fn worth_gluing(a: &str, b: &str, text: &str, whole: &str) -> bool {
+    if !text.is_ascii() || !whole.is_ascii() {
+        return true;
+    }
+    if whole.len().abs_diff(text.len()) > 4 {
+        return false;
+    }
+    text.get(..2) == whole.get(..2) || (is_chinese_syllable(a) && is_chinese_syllable(b))
+}
+
+/// Pairs of two adjacent tokens of `split` written as one token of
+/// `joined` (`abdul rahman` ~ `abdulrahman`, `hsiao ping` ~ `xiaoping`,
+/// `小 平` ~ `xiaoping`). `swapped` when `split` is the candidate side.
+/// `split_exact[i]` / `joined_exact[j]`: whether that token already has an
+/// exact partner (then it is not glued).
 fn joined_pairs(
     split: &[Weighted<'_>],
     joined: &[Weighted<'_>],
     swapped: bool,
+    exact: (&[bool], &[bool]),
+    cache: &mut GlueCache,
     out: &mut Vec<Pair>,
 ) {
+    let (split_exact, joined_exact) = exact;
+    let taken = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(false);
     for (i, window) in split.windows(2).enumerate() {
         let [a, b] = window else { continue };
-        let len = a.tok.text.len() + b.tok.text.len();
+        if !gluable(a.tok.text, b.tok.text) || (taken(split_exact, i) && taken(split_exact, i + 1))
+        {
+            continue;
+        }
+        let text = format!("{}{}", a.tok.text, b.tok.text);
+        let mut glued_keys: Option<Vec<Key>> = None;
         for (j, whole) in joined.iter().enumerate() {
-            let w = whole.tok.text;
-            if w.len().abs_diff(len) > 1 || w.as_bytes().first() != a.tok.text.as_bytes().first() {
+            if taken(joined_exact, j) {
                 continue;
             }
-            let text = format!("{}{}", a.tok.text, b.tok.text);
-            let glued = Tok {
-                text: &text,
-                phonetic: phonetic_key(&text),
-            };
+            if !worth_gluing(a.tok.text, b.tok.text, &text, whole.tok.text) {
+                continue;
+            }
+            let ks = glued_keys.get_or_insert_with(|| cache.keys(&text).to_vec());
+            let glued = Tok::new(&text, phonetic_key(&text), ks);
             if let Some((sim, how)) = token_similarity(glued, whole.tok) {
                 let (q, c) = if swapped {
                     ((j, j + 1), (i, i + 2))
@@ -57,27 +130,70 @@ fn joined_pairs(
     }
 }
 
-/// A token of one side with its weight.
-#[derive(Clone, Copy)]
-pub(crate) struct Weighted<'a> {
-    pub tok: Tok<'a>,
-    pub weight: f32,
-}
-
 /// The name part of a score.
 pub(crate) struct NameScore {
     pub score: f64,
     pub query_coverage: f64,
     pub candidate_coverage: f64,
-    pub counts: [u32; 4],
+    pub counts: [u32; 5],
+    pub pairs: Vec<Pair>,
+    pub unmatched_query: Vec<usize>,
+    pub unmatched_candidate: Vec<usize>,
+    pub disagreement: f64,
+    /// Query and listed index of differing fathers' names.
+    pub father_conflict: Option<(usize, usize)>,
+}
+
+/// Weights with the nasab discount: the marker `bin` weighs
+/// [`NASAB_DISCOUNT`] of its rarity.
+fn base_weights(side: &[Weighted<'_>]) -> Vec<f64> {
+    side.iter()
+        .map(|t| {
+            let w = if t.tok.text == "bin" {
+                t.weight * NASAB_DISCOUNT
+            } else {
+                t.weight
+            };
+            f64::from(w)
+        })
+        .collect()
+}
+
+/// The total weight of a side once aligned: an ancestor in a nasab chain
+/// (a token right after a `bin` other than the first) that found no partner weighs
+/// [`NASAB_DISCOUNT`] — a partial chain leaves ancestors out.
+fn aligned_total(side: &[Weighted<'_>], base: &[f64], used: &[bool]) -> f64 {
+    base.iter()
+        .zip(used)
+        .enumerate()
+        .map(|(i, (&w, &u))| {
+            let ancestor = i > 1 && side.get(i - 1).is_some_and(|t| t.tok.text == "bin");
+            if ancestor && !u {
+                w * f64::from(NASAB_DISCOUNT)
+            } else {
+                w
+            }
+        })
+        .sum()
+}
+
+/// The father's name: the token after the first `bin` that is not first.
+fn father(side: &[Weighted<'_>]) -> Option<usize> {
+    let at = side.iter().position(|t| t.tok.text == "bin")?;
+    (at > 0 && at + 1 < side.len()).then_some(at + 1)
 }
 
 /// Aligns `query` and `candidate` greedily, best pairs first, and scores
 /// the alignment: `0.6 × min + 0.4 × max` of the two coverages, where a
 /// side's coverage is Σ similarity × weight of its aligned tokens over Σ
-/// weight of all its tokens. Using the smaller coverage most keeps a short
-/// name from matching every longer name that contains it.
-pub(crate) fn name_score(query: &[Weighted<'_>], candidate: &[Weighted<'_>]) -> NameScore {
+/// weight of all its tokens; minus [`DISAGREEMENT_FACTOR`] × the smaller
+/// unmatched share when both sides have unmatched tokens, and
+/// [`FATHER_CONFLICT_PENALTY`] when the fathers differ.
+pub(crate) fn name_score(
+    query: &[Weighted<'_>],
+    candidate: &[Weighted<'_>],
+    cache: &mut GlueCache,
+) -> NameScore {
     let mut pairs: Vec<Pair> = Vec::new();
     for (i, q) in query.iter().enumerate() {
         for (j, c) in candidate.iter().enumerate() {
@@ -91,18 +207,45 @@ pub(crate) fn name_score(query: &[Weighted<'_>], candidate: &[Weighted<'_>]) -> 
             }
         }
     }
-    joined_pairs(query, candidate, false, &mut pairs);
-    joined_pairs(candidate, query, true, &mut pairs);
+    let mut q_exact = vec![false; query.len()];
+    let mut c_exact = vec![false; candidate.len()];
+    for p in pairs.iter().filter(|p| p.how == How::Exact) {
+        if let Some(x) = q_exact.get_mut(p.q.0) {
+            *x = true;
+        }
+        if let Some(x) = c_exact.get_mut(p.c.0) {
+            *x = true;
+        }
+    }
+    joined_pairs(
+        query,
+        candidate,
+        false,
+        (&q_exact, &c_exact),
+        cache,
+        &mut pairs,
+    );
+    joined_pairs(
+        candidate,
+        query,
+        true,
+        (&c_exact, &q_exact),
+        cache,
+        &mut pairs,
+    );
     pairs.sort_by(|a, b| {
         b.sim
             .total_cmp(&a.sim)
             .then(a.q.cmp(&b.q))
             .then(a.c.cmp(&b.c))
     });
+    let qw = base_weights(query);
+    let cw = base_weights(candidate);
     let mut q_used = vec![false; query.len()];
     let mut c_used = vec![false; candidate.len()];
     let (mut q_sum, mut c_sum) = (0.0f64, 0.0f64);
-    let mut counts = [0u32; 4];
+    let mut counts = [0u32; 5];
+    let mut kept = Vec::new();
     for pair in pairs {
         let (Some(qs), Some(cs)) = (
             q_used.get_mut(pair.q.0..pair.q.1),
@@ -115,44 +258,98 @@ pub(crate) fn name_score(query: &[Weighted<'_>], candidate: &[Weighted<'_>]) -> 
         }
         qs.fill(true);
         cs.fill(true);
-        let weight = |side: &[Weighted<'_>], (a, b): (usize, usize)| {
-            side.get(a..b).map_or(0.0, |ts| {
-                ts.iter().map(|t| f64::from(t.weight)).sum::<f64>()
-            })
+        let weight = |w: &[f64], (a, b): (usize, usize)| {
+            w.get(a..b).map_or(0.0, |ws| ws.iter().sum::<f64>())
         };
-        q_sum += f64::from(pair.sim) * weight(query, pair.q);
-        c_sum += f64::from(pair.sim) * weight(candidate, pair.c);
-        if let Some(count) = counts.get_mut(pair.how as usize) {
+        q_sum += f64::from(pair.sim) * weight(&qw, pair.q);
+        c_sum += f64::from(pair.sim) * weight(&cw, pair.c);
+        let slot = match pair.how {
+            How::Exact => 0,
+            How::Reading(..) => 1,
+            How::Phonetic => 2,
+            How::Fuzzy => 3,
+            How::Initial => 4,
+        };
+        if let Some(count) = counts.get_mut(slot) {
             *count += 1;
         }
+        kept.push(pair);
     }
-    let total = |side: &[Weighted<'_>]| side.iter().map(|t| f64::from(t.weight)).sum::<f64>();
+    let q_total = aligned_total(query, &qw, &q_used);
+    let c_total = aligned_total(candidate, &cw, &c_used);
     let coverage = |sum: f64, total: f64| if total > 0.0 { sum / total } else { 0.0 };
-    let query_coverage = coverage(q_sum, total(query));
-    let candidate_coverage = coverage(c_sum, total(candidate));
+    let query_coverage = coverage(q_sum, q_total);
+    let candidate_coverage = coverage(c_sum, c_total);
     let (lo, hi) = if query_coverage < candidate_coverage {
         (query_coverage, candidate_coverage)
     } else {
         (candidate_coverage, query_coverage)
     };
+    let unmatched = |used: &[bool]| -> Vec<usize> {
+        used.iter()
+            .enumerate()
+            .filter(|(_, u)| !**u)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let unmatched_query = unmatched(&q_used);
+    let unmatched_candidate = unmatched(&c_used);
+    let share = |idx: &[usize], w: &[f64], total: f64| {
+        coverage(idx.iter().filter_map(|&i| w.get(i)).sum::<f64>(), total)
+    };
+    let syllabic = |side: &[Weighted<'_>], idx: &[usize]| -> Vec<usize> {
+        idx.iter()
+            .copied()
+            .filter(|&i| {
+                side.get(i)
+                    .is_some_and(|t| t.tok.text.chars().all(|c| is_han(c) || is_hangul(c)))
+            })
+            .collect()
+    };
+    let omitted = share(&syllabic(query, &unmatched_query), &qw, q_total).max(share(
+        &syllabic(candidate, &unmatched_candidate),
+        &cw,
+        c_total,
+    ));
+    let disagreement = DISAGREEMENT_FACTOR
+        * share(&unmatched_query, &qw, q_total).min(share(&unmatched_candidate, &cw, c_total))
+        + SYLLABLE_OMISSION_FACTOR * omitted;
+    // Both fathers named and neither found on the other side: different
+    // fathers (a query father that matches a later ancestor is a partial
+    // chain, `Osama bin Laden` ~ `Usama bin Muhammad … bin Ladin`).
+    let father_conflict = match (father(query), father(candidate)) {
+        (Some(fq), Some(fc)) => {
+            let q_free = unmatched_query.contains(&fq);
+            let c_free = unmatched_candidate.contains(&fc);
+            (q_free && c_free).then_some((fq, fc))
+        }
+        _ => None,
+    };
+    let penalty = disagreement + father_conflict.map_or(0.0, |_| FATHER_CONFLICT_PENALTY);
     NameScore {
-        score: 0.6 * lo + 0.4 * hi,
+        score: (0.6 * lo + 0.4 * hi - penalty).max(0.0),
         query_coverage,
         candidate_coverage,
         counts,
+        pairs: kept,
+        unmatched_query,
+        unmatched_candidate,
+        disagreement,
+        father_conflict,
     }
 }
 
 impl NameScore {
     /// The features of this name score, keyed as the CLI prints them.
     pub(crate) fn features(&self) -> BTreeMap<&'static str, f64> {
-        let [exact, phonetic, fuzzy, initials] = self.counts;
+        let [exact, reading, phonetic, fuzzy, initials] = self.counts;
         let mut f = BTreeMap::new();
         f.insert("name_similarity", round(self.score));
         f.insert("query_coverage", round(self.query_coverage));
         f.insert("candidate_coverage", round(self.candidate_coverage));
         for (key, n) in [
             ("exact_tokens", exact),
+            ("transliterated_tokens", reading),
             ("phonetic_tokens", phonetic),
             ("fuzzy_tokens", fuzzy),
             ("initials", initials),
@@ -160,6 +357,12 @@ impl NameScore {
             if n > 0 {
                 f.insert(key, f64::from(n));
             }
+        }
+        if self.disagreement > 0.0 {
+            f.insert("distinctive_disagreement", -round(self.disagreement));
+        }
+        if self.father_conflict.is_some() {
+            f.insert("father_conflict", -FATHER_CONFLICT_PENALTY);
         }
         f
     }

@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use foldhash::fast::FixedState;
 use serde::Serialize;
 
+use crate::explain::{Explained, explain};
+use crate::facts::{Facts, MAX_FACTS_BONUS};
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
-use crate::normalize::{is_initial, name_tokens};
-use crate::score::{
-    BIRTH_YEAR_MISMATCH_PENALTY, COUNTRY_MISMATCH_PENALTY, INITIAL_WEIGHT, KIND_MISMATCH_PENALTY,
-    Weighted, name_score, round,
-};
+use crate::normalize::{Part, is_initial, name_parts};
+use crate::readings::{Key, keys};
+use crate::score::{GlueCache, INITIAL_WEIGHT, Weighted, name_score, round};
 use crate::similarity::{Tok, phonetic_key, token_similarity};
-use crate::{Entity, Kind};
+use crate::{Entity, Explanation, Kind};
 
 /// The default match threshold. On the labelled set in
 /// `tests/quality.rs` it keeps every true variant kind (accents,
@@ -23,6 +23,10 @@ pub const DEFAULT_THRESHOLD: f64 = 0.70;
 /// A name counts as a candidate only if its tokens can cover this share of
 /// the query's token weight.
 const MIN_QUERY_SHARE: f32 = 0.35;
+/// Credit, for finding candidates, of a listed token that shares a
+/// Mandarin syllable with a query token (`hsiao` ~ `xiaoping`); the score
+/// then aligns the syllables properly.
+const SYLLABLE_LEAD: f32 = 0.5;
 /// Most candidate names scored in full per query.
 const MAX_CANDIDATES: usize = 128;
 
@@ -58,10 +62,24 @@ pub struct Match {
     pub score: f64,
     /// What produced the score: `name_similarity`, `query_coverage`,
     /// `candidate_coverage`, counts of `exact_tokens`, `phonetic_tokens`,
-    /// `fuzzy_tokens`, `initials`; `country_match` or `country_mismatch`,
-    /// `birth_year_match` or `birth_year_mismatch`, `kind_mismatch` (the
-    /// mismatches hold the negative penalty applied).
+    /// `transliterated_tokens`, `fuzzy_tokens`, `initials`;
+    /// `distinctive_disagreement`, `father_conflict`; `country_match` or
+    /// `country_mismatch`, `birth_year_match` or `birth_year_mismatch`,
+    /// `kind_mismatch` (the penalties hold the negative amount applied, the
+    /// matches the bonus).
     pub features: BTreeMap<&'static str, f64>,
+    /// Which tokens lined up and how, and what weighed for and against.
+    pub explanation: Explanation,
+}
+
+/// Where the names scored come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Candidates {
+    /// The index's candidates (what [`Screener::screen`] does).
+    Indexed,
+    /// Every name: the slow, obviously complete reference (tests only).
+    #[cfg(test)]
+    All,
 }
 
 /// Which name of which entity a name id is.
@@ -69,6 +87,8 @@ pub struct Match {
 struct NameRef {
     entity: u32,
     alias: u16,
+    /// Which part of a "trading as" name; `None` for a whole name.
+    part: Option<u8>,
 }
 
 /// An index over a set of entities; answers [`Screener::screen`] without
@@ -84,9 +104,12 @@ pub struct Screener {
 struct QueryToken {
     text: String,
     phonetic: u32,
+    keys: Vec<Key>,
     weight: f32,
     /// Vocabulary tokens it corresponds to, with their similarity.
     expansions: Vec<(u32, f32)>,
+    /// Whether some expansion is only a syllable lead.
+    has_leads: bool,
     volume: usize,
 }
 
@@ -100,24 +123,27 @@ struct Acc {
 }
 
 impl Screener {
-    /// Indexes `entities` (each name and alias separately).
+    /// Indexes `entities` (each name, alias and part of a "trading as"
+    /// name separately).
     #[must_use]
     pub fn new(entities: Vec<Entity>) -> Self {
         let mut names = Vec::new();
         let mut tokenized = Vec::new();
         for (e, entity) in entities.iter().enumerate() {
-            let strip = entity.schema.is_organization();
+            let organization = entity.schema.is_organization();
             for (a, name) in entity.names.iter().enumerate().take(usize::from(u16::MAX)) {
-                let mut tokens = name_tokens(name, strip);
-                if tokens.is_empty() {
-                    continue;
+                let parts = name_parts(name, organization);
+                let whole = parts.len() == 1;
+                for (p, part) in parts.into_iter().enumerate().take(usize::from(u8::MAX)) {
+                    let mut tokens = part.tokens;
+                    tokens.truncate(MAX_NAME_TOKENS);
+                    names.push(NameRef {
+                        entity: u32::try_from(e).unwrap_or(u32::MAX),
+                        alias: u16::try_from(a).unwrap_or(u16::MAX),
+                        part: if whole { None } else { u8::try_from(p).ok() },
+                    });
+                    tokenized.push(tokens);
                 }
-                tokens.truncate(MAX_NAME_TOKENS);
-                names.push(NameRef {
-                    entity: u32::try_from(e).unwrap_or(u32::MAX),
-                    alias: u16::try_from(a).unwrap_or(u16::MAX),
-                });
-                tokenized.push(tokens);
             }
         }
         let (index, name_tokens) = TokenIndex::build(&tokenized);
@@ -143,34 +169,67 @@ impl Screener {
 
     /// The entities that match `query` with a score of at least
     /// `threshold`, best first (ties by entity id), one match per entity
-    /// (its best name). A query whose name has no letter or digit matches
-    /// nothing.
+    /// (its best name). Each part of a "trading as" query is screened on
+    /// its own. A query whose name has no letter or digit matches nothing.
     #[must_use]
     pub fn screen(&self, query: &Query, threshold: f64) -> Vec<Match> {
-        let strip = query.kind == Kind::Organization;
-        let mut texts = name_tokens(&query.name, strip);
+        self.screen_with(query, threshold, Candidates::Indexed)
+    }
+
+    /// [`Screener::screen`] with candidates from the index or, for the
+    /// naive reference the index is tested against, every name.
+    pub(crate) fn screen_with(
+        &self,
+        query: &Query,
+        threshold: f64,
+        from: Candidates,
+    ) -> Vec<Match> {
+        let organization = query.kind == Kind::Organization;
+        let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
+        for part in name_parts(&query.name, organization) {
+            self.screen_part(query, &part, threshold, from, &mut best);
+        }
+        let mut matches: Vec<Match> = best.into_values().collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        matches
+    }
+
+    fn screen_part(
+        &self,
+        query: &Query,
+        part: &Part,
+        threshold: f64,
+        from: Candidates,
+        best: &mut HashMap<u32, Match, FixedState>,
+    ) {
+        let mut texts = part.tokens.clone();
         texts.truncate(MAX_NAME_TOKENS);
         let tokens: Vec<QueryToken> = texts.into_iter().map(|t| self.query_token(t)).collect();
         if tokens.is_empty() {
-            return Vec::new();
+            return;
         }
-        let candidates = self.candidates(&tokens);
+        let candidates = match from {
+            Candidates::Indexed => self.candidates(&tokens, threshold),
+            #[cfg(test)]
+            Candidates::All => (0..u32::try_from(self.names.len()).unwrap_or(u32::MAX)).collect(),
+        };
         let query_side: Vec<Weighted<'_>> = tokens
             .iter()
             .map(|t| Weighted {
-                tok: Tok {
-                    text: &t.text,
-                    phonetic: t.phonetic,
-                },
+                tok: Tok::new(&t.text, t.phonetic, &t.keys),
                 weight: t.weight,
             })
             .collect();
-        let mut best: HashMap<u32, Match, FixedState> = HashMap::default();
+        let mut glue = GlueCache::default();
         for name in candidates {
-            let Some(&NameRef { entity, alias }) = self.names.get(name as usize) else {
+            let Some(&name_ref) = self.names.get(name as usize) else {
                 continue;
             };
-            let Some(e) = self.entities.get(entity as usize) else {
+            let Some(e) = self.entities.get(name_ref.entity as usize) else {
                 continue;
             };
             let listed: Vec<Weighted<'_>> = self
@@ -187,52 +246,81 @@ impl Screener {
                     },
                 })
                 .collect();
-            let scored = name_score(&query_side, &listed);
-            let mut features = scored.features();
-            let score = (scored.score + penalties(query, e, &mut features)).clamp(0.0, 1.0);
+            let scored = name_score(&query_side, &listed, &mut glue);
+            if scored.score + MAX_FACTS_BONUS < threshold {
+                continue;
+            }
+            let facts = Facts::of(query, e);
+            let score = (scored.score + facts.delta()).clamp(0.0, 1.0);
             if score < threshold {
                 continue;
             }
-            let better = best.get(&entity).is_none_or(|m| score > m.score);
+            let mut features = scored.features();
+            facts.add_features(&mut features);
+            let better = best.get(&name_ref.entity).is_none_or(|m| score > m.score);
             if better {
-                let name = e.names.get(usize::from(alias)).cloned().unwrap_or_default();
+                let name = e
+                    .names
+                    .get(usize::from(name_ref.alias))
+                    .cloned()
+                    .unwrap_or_default();
+                let explanation = explain(&Explained {
+                    scored: &scored,
+                    query: &query_side,
+                    listed: &listed,
+                    facts: &facts,
+                    alias: (name_ref.alias > 0 || name_ref.part.is_some()).then(|| name.clone()),
+                    legal_forms: self.legal_forms(part, &name, name_ref, e),
+                });
                 best.insert(
-                    entity,
+                    name_ref.entity,
                     Match {
                         entity_id: e.id.clone(),
                         name,
                         score: round(score),
                         features,
+                        explanation,
                     },
                 );
             }
         }
-        let mut matches: Vec<Match> = best.into_values().collect();
-        matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.entity_id.cmp(&b.entity_id))
-        });
-        matches
+    }
+
+    /// The legal forms of the query part and of the listed part, when both
+    /// are organizations' and have one.
+    fn legal_forms(
+        &self,
+        part: &Part,
+        name: &str,
+        name_ref: NameRef,
+        entity: &Entity,
+    ) -> Option<(String, String)> {
+        if part.legal_form.is_empty() || !entity.schema.is_organization() {
+            return None;
+        }
+        let listed = name_parts(name, true)
+            .into_iter()
+            .nth(usize::from(name_ref.part.unwrap_or(0)))?
+            .legal_form;
+        (!listed.is_empty()).then(|| (part.legal_form.clone(), listed))
     }
 
     fn query_token(&self, text: String) -> QueryToken {
         let phonetic = phonetic_key(&text);
+        let readings = keys(&text);
         let exact = self.index.id(&text);
         let mut expansions: Vec<(u32, f32)> = Vec::new();
         if let Some(id) = exact {
             expansions.push((id, 1.0));
         }
         let initial = is_initial(&text);
+        let mut has_leads = false;
         if !initial {
             let mut near = Vec::new();
-            self.index.neighbours(&text, phonetic, &mut near);
+            self.index.neighbours(&text, phonetic, &readings, &mut near);
             near.sort_unstable();
             near.dedup();
-            let me = Tok {
-                text: &text,
-                phonetic,
-            };
+            let me = Tok::new(&text, phonetic, &readings);
             for id in near {
                 if Some(id) == exact {
                     continue;
@@ -244,13 +332,25 @@ impl Screener {
                     expansions.push((id, sim));
                 }
             }
+            let mut leads = Vec::new();
+            let before = expansions.len();
+            self.index.syllable_leads(&readings, &mut leads);
+            leads.sort_unstable();
+            leads.dedup();
+            for id in leads {
+                if Some(id) != exact && !expansions.iter().any(|&(e, _)| e == id) {
+                    expansions.push((id, SYLLABLE_LEAD));
+                }
+            }
+            has_leads = expansions.len() > before;
         }
         let weight = if initial {
             INITIAL_WEIGHT
         } else {
-            exact
-                .and_then(|id| self.index.token(id))
-                .map_or(self.index.unknown_idf, |t| t.idf)
+            exact.and_then(|id| self.index.token(id)).map_or_else(
+                || crate::index::token_weight(&text, usize::MAX, 1).min(self.index.unknown_idf),
+                |t| t.idf,
+            )
         };
         let volume = if initial {
             usize::MAX
@@ -263,6 +363,8 @@ impl Screener {
         QueryToken {
             text,
             phonetic,
+            keys: readings,
+            has_leads,
             weight,
             expansions,
             volume,
@@ -271,9 +373,12 @@ impl Screener {
 
     /// Candidate names: postings of the query tokens, rarest first, until
     /// the tokens left could not bring a name to [`MIN_QUERY_SHARE`] of the
-    /// query's weight on their own; then the best [`MAX_CANDIDATES`] by
-    /// gathered weight (shorter names first on ties).
-    fn candidates(&self, tokens: &[QueryToken]) -> Vec<u32> {
+    /// query's weight on their own; names whose gathered weight could not
+    /// reach `threshold` whatever the rest does are dropped (a score is at
+    /// most 0.6 × the query's coverage + 0.4 + the facts' bonus); then the
+    /// best [`MAX_CANDIDATES`] by gathered weight (shorter names first on
+    /// ties).
+    fn candidates(&self, tokens: &[QueryToken], threshold: f64) -> Vec<u32> {
         let total: f32 = tokens.iter().map(|t| t.weight).sum();
         let needed = MIN_QUERY_SHARE * total;
         let mut order: Vec<usize> = (0..tokens.len())
@@ -285,7 +390,12 @@ impl Screener {
             .filter_map(|&i| tokens.get(i))
             .map(|t| t.weight)
             .sum();
-        let mut acc: HashMap<u32, Acc, FixedState> = HashMap::default();
+        let first = order
+            .first()
+            .and_then(|&i| tokens.get(i))
+            .map_or(0, |t| t.volume);
+        let mut acc: HashMap<u32, Acc, FixedState> =
+            HashMap::with_capacity_and_hasher(first.min(1 << 12), FixedState::default());
         for (step, &i) in order.iter().enumerate() {
             let Some(token) = tokens.get(i) else {
                 continue;
@@ -312,50 +422,28 @@ impl Screener {
             }
             remaining -= token.weight;
         }
-        let floor = needed - remaining.max(0.0);
+        let remaining = remaining.max(0.0);
+        // syllable leads credit half of what the aligned syllables will get
+        let lead_slack: f32 = tokens
+            .iter()
+            .filter(|t| t.has_leads)
+            .map(|t| t.weight * (1.0 - SYLLABLE_LEAD))
+            .sum();
+        let reachable = ((threshold - 0.4 - MAX_FACTS_BONUS) / 0.6).max(0.0) as f32;
+        let floor = (needed - remaining).max(reachable * total - remaining - lead_slack);
         let mut found: Vec<(f32, usize, u32)> = acc
             .into_iter()
             .filter(|(_, a)| a.total >= floor)
             .map(|(name, a)| (a.total, self.name_tokens.get(name).len(), name))
             .collect();
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        found.truncate(MAX_CANDIDATES);
+        let order = |a: &(f32, usize, u32), b: &(f32, usize, u32)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
+        if found.len() > MAX_CANDIDATES {
+            found.select_nth_unstable_by(MAX_CANDIDATES, order);
+            found.truncate(MAX_CANDIDATES);
+        }
+        found.sort_unstable_by(order);
         found.into_iter().map(|(_, _, name)| name).collect()
     }
-}
-
-/// Adds the country, birth-year and kind features of `entity` against
-/// `query` to `features`; returns the sum of penalties (≤ 0).
-fn penalties(query: &Query, entity: &Entity, features: &mut BTreeMap<&'static str, f64>) -> f64 {
-    let mut total = 0.0;
-    if let Some(country) = query.country.as_deref().map(str::trim)
-        && !country.is_empty()
-        && !entity.countries.is_empty()
-    {
-        if entity
-            .countries
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(country))
-        {
-            features.insert("country_match", 1.0);
-        } else {
-            features.insert("country_mismatch", -COUNTRY_MISMATCH_PENALTY);
-            total -= COUNTRY_MISMATCH_PENALTY;
-        }
-    }
-    if let Some(year) = query.birth_year
-        && !entity.birth_years.is_empty()
-    {
-        if entity.birth_years.iter().any(|y| (y - year).abs() <= 1) {
-            features.insert("birth_year_match", 1.0);
-        } else {
-            features.insert("birth_year_mismatch", -BIRTH_YEAR_MISMATCH_PENALTY);
-            total -= BIRTH_YEAR_MISMATCH_PENALTY;
-        }
-    }
-    if !entity.schema.fits(query.kind) {
-        features.insert("kind_mismatch", -KIND_MISMATCH_PENALTY);
-        total -= KIND_MISMATCH_PENALTY;
-    }
-    total
 }

@@ -4,35 +4,87 @@ use rphonetic::{DoubleMetaphone, Encoder};
 use std::hash::BuildHasher;
 
 use crate::normalize::is_initial;
+use crate::readings::{Key, System, is_chinese_syllable, is_han, shared};
 
 /// Similarity credited to an initial that agrees with a full token
 /// (`j` ~ `john`).
 pub(crate) const INITIAL_SIMILARITY: f32 = 0.8;
 /// Similarity credited to a phonetic agreement (`mohammed` ~ `muhammad`).
 pub(crate) const PHONETIC_SIMILARITY: f32 = 0.9;
+/// Similarity credited to two spellings of one reading (`Teng` ~ `邓`).
+pub(crate) const READING_SIMILARITY: f32 = 0.95;
 /// Least Jaro-Winkler similarity for a phonetic agreement to count.
-const PHONETIC_MIN_JARO_WINKLER: f64 = 0.7;
+const PHONETIC_MIN_JARO_WINKLER: f64 = 0.8;
 
 /// Why two tokens were aligned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum How {
     Exact,
+    /// The same reading in two systems: the query's, the listed token's.
+    Reading(System, System),
     Phonetic,
     Fuzzy,
     Initial,
 }
 
-/// A token with its phonetic key (0 when it has none).
+/// A token with its phonetic key (0 when it has none), its readings and
+/// its shape.
 #[derive(Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub text: &'a str,
     pub phonetic: u32,
+    pub keys: &'a [Key],
+    pub shape: Shape,
+}
+
+/// What a token is made of, worked out once per token.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shape {
+    han: bool,
+    ascii: bool,
+    digits: bool,
+    syllable: bool,
+    /// Cut into Pinyin syllables (`yongkang`): a Chinese name or a name
+    /// that reads as one.
+    pinyin: bool,
+    /// One bit per reading that can make a match (a quick "no shared key").
+    mask: u64,
+}
+
+impl Shape {
+    pub(crate) fn of(text: &str, keys: &[Key]) -> Self {
+        let mask = keys
+            .iter()
+            .filter(|k| k.can_match())
+            .fold(0u64, |m, k| m | 1u64 << (k.lookup() % 64));
+        Self {
+            han: text.chars().all(is_han),
+            ascii: text.is_ascii(),
+            digits: text.bytes().any(|c| c.is_ascii_digit()),
+            syllable: is_chinese_syllable(text),
+            pinyin: keys
+                .iter()
+                .any(|k| k.via == System::Pinyin && k.can_match()),
+            mask,
+        }
+    }
+}
+
+impl<'a> Tok<'a> {
+    pub(crate) fn new(text: &'a str, phonetic: u32, keys: &'a [Key]) -> Self {
+        Self {
+            text,
+            phonetic,
+            keys,
+            shape: Shape::of(text, keys),
+        }
+    }
 }
 
 /// The phonetic key of a token: a hash of its Double Metaphone primary
 /// code (6 letters at most); 0 for tokens with digits or no code.
 pub(crate) fn phonetic_key(token: &str) -> u32 {
-    if token.bytes().any(|b| b.is_ascii_digit()) {
+    if !token.bytes().all(|b| b.is_ascii_lowercase()) {
         return 0;
     }
     let code = DoubleMetaphone::new(Some(6)).encode(token);
@@ -55,7 +107,10 @@ pub(crate) fn small_hash(bytes: &[u8]) -> u32 {
 /// correspond:
 /// - equal: 1 (`Exact`);
 /// - an initial and a token starting with it: [`INITIAL_SIMILARITY`];
-/// - the same phonetic key and a Jaro-Winkler similarity of 0.7 or more:
+/// - a shared reading (see [`crate::readings`]): [`READING_SIMILARITY`];
+///   Han characters and Hangul correspond only so;
+/// - the same phonetic key and a Jaro-Winkler similarity of 0.8 or more
+///   (`hassan` / `hussein`, 0.77, are two names):
 ///   at least [`PHONETIC_SIMILARITY`];
 /// - tokens of letters with a Damerau-Levenshtein distance of 1 (both at
 ///   least 4 long) or 2 (the longer at least 7 long): 1 − distance / longer
@@ -71,11 +126,27 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
         let agree = !(ai && bi) && a.text.as_bytes().first() == b.text.as_bytes().first();
         return agree.then_some((INITIAL_SIMILARITY, How::Initial));
     }
-    let has_digit = |t: &str| t.bytes().any(|c| c.is_ascii_digit());
-    if has_digit(a.text) || has_digit(b.text) {
+    let (sa, sb) = (a.shape, b.shape);
+    if sa.digits || sb.digits {
         return None;
     }
-    if a.phonetic != 0 && a.phonetic == b.phonetic {
+    if sa.mask & sb.mask != 0
+        && let Some((x, y)) = shared(a.keys, b.keys, sa.han && sb.han)
+    {
+        return Some((READING_SIMILARITY, How::Reading(x.via, y.via)));
+    }
+    if !sa.ascii || !sb.ascii {
+        return None;
+    }
+    // Two Chinese syllables that read differently are different
+    // (`yang` / `yong`, `peng` / `ping`): no phonetic or typo licence.
+    if sa.syllable && sb.syllable {
+        return None;
+    }
+    // Two Pinyin spellings with different readings: a one-letter slip at
+    // most (`yongkang` / `yongming` are two names), no phonetic licence.
+    let pinyin = sa.pinyin && sb.pinyin;
+    if !pinyin && a.phonetic != 0 && a.phonetic == b.phonetic {
         let jw = strsim::jaro_winkler(a.text, b.text);
         if jw >= PHONETIC_MIN_JARO_WINKLER {
             return Some(((jw as f32).max(PHONETIC_SIMILARITY), How::Phonetic));
@@ -85,16 +156,52 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     let longer = a.text.len().max(b.text.len());
     let allowed = if longer >= 7 && shorter >= 5 {
         2
-    } else if shorter >= 4 {
+    } else if shorter >= 5 {
         1
     } else {
         0
     };
+    let allowed = if pinyin { allowed.min(1) } else { allowed };
     if allowed == 0 || longer - shorter > allowed {
         return None;
     }
-    let distance = strsim::damerau_levenshtein(a.text, b.text);
+    let distance = edit_distance(a.text.as_bytes(), b.text.as_bytes());
     (distance <= allowed).then(|| (1.0 - distance as f32 / longer as f32, How::Fuzzy))
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment)
+/// over bytes; the tokens compared are ASCII.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let n = b.len();
+    let mut before: Vec<usize> = vec![0; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur: Vec<usize> = vec![0; n + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
+            let mut best = del.min(ins).min(sub);
+            let transposed = i > 0
+                && j > 0
+                && a.get(i - 1) == Some(&cb)
+                && b.get(j - 1) == Some(&ca)
+                && ca != cb;
+            if transposed {
+                best = best.min(before.get(j - 1).copied().unwrap_or(usize::MAX) + 1);
+            }
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = best;
+            }
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.get(n).copied().unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -102,15 +209,10 @@ mod tests {
     use super::*;
 
     fn sim(a: &str, b: &str) -> Option<(f32, How)> {
+        let (ka, kb) = (crate::readings::keys(a), crate::readings::keys(b));
         token_similarity(
-            Tok {
-                text: a,
-                phonetic: phonetic_key(a),
-            },
-            Tok {
-                text: b,
-                phonetic: phonetic_key(b),
-            },
+            Tok::new(a, phonetic_key(a), &ka),
+            Tok::new(b, phonetic_key(b), &kb),
         )
     }
 
@@ -123,13 +225,20 @@ mod tests {
         ] {
             let (s, how) = sim(a, b).unwrap();
             assert!(s >= PHONETIC_SIMILARITY, "{a} {b} {s}");
-            assert!(matches!(how, How::Phonetic | How::Fuzzy), "{a} {b} {how:?}");
+            assert!(
+                matches!(how, How::Phonetic | How::Fuzzy | How::Reading(..)),
+                "{a} {b} {how:?}"
+            );
         }
     }
 
     #[test]
     fn one_and_two_letter_typos_are_fuzzy() {
-        assert_eq!(sim("kadyrov", "kadyrow").unwrap().1, How::Fuzzy);
+        assert!(sim("kadyrov", "kadyrow").is_some());
+        assert!(matches!(
+            sim("gazprombank", "gazprombnak").unwrap().1,
+            How::Fuzzy | How::Phonetic
+        ));
         assert!(sim("putin", "putni").unwrap().0 >= 0.8);
         assert!(sim("lukashenko", "lukashanka").is_some());
         assert!(sim("putin", "pupkin").is_none());
@@ -140,6 +249,16 @@ mod tests {
         assert_eq!(sim("j", "john"), Some((INITIAL_SIMILARITY, How::Initial)));
         assert_eq!(sim("j", "mary"), None);
         assert_eq!(sim("j", "k"), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_as_one() {
+        assert_eq!(edit_distance(b"putin", b"putni"), 1);
+        assert_eq!(edit_distance(b"kadyrov", b"kadyrow"), 1);
+        assert_eq!(edit_distance(b"abc", b""), 3);
+        assert_eq!(edit_distance(b"mikhial", b"mikhail"), 1);
+        assert_eq!(edit_distance(b"fridmna", b"fridman"), 1);
+        assert_eq!(edit_distance(b"lukashenko", b"lukashanka"), 2);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
 };
-pub use portcullis_domain::ContainmentKind;
+pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };

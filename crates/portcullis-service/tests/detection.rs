@@ -107,12 +107,12 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .await
         .unwrap();
 
-    // Nine customers is under the floor of ten: nothing.
-    app.ingest_events(&service(), &fan_out(user, partner, 9, start))
+    // Five customers is under the novelty floor of six: nothing.
+    app.ingest_events(&service(), &fan_out(user, partner, 5, start))
         .await
         .unwrap();
     let quiet = app.detect_pending().await.unwrap();
-    assert_eq!((quiet.events, quiet.findings_new), (9, 0));
+    assert_eq!((quiet.events, quiet.findings_new), (5, 0));
     assert!(!denied_as_contained(&app, user, partner));
 
     // Thirty more within the hour: one finding, and the user is contained.
@@ -145,7 +145,13 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
     assert_eq!(deliveries[0].event_type, "finding.create");
     assert_eq!(deliveries[0].payload["class_uid"], 2004);
     let containments = store
-        .list_containments(true, &PageRequest::first(10))
+        .list_containments(
+            &portcullis_domain::ContainmentFilter {
+                active_only: true,
+                ..portcullis_domain::ContainmentFilter::default()
+            },
+            &PageRequest::first(10),
+        )
         .await
         .unwrap();
     assert_eq!(containments.items[0].finding_id, Some(findings[0].id));

@@ -4,7 +4,8 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    AuditOperation, Containment, ContainmentKind, Page, PageRequest, RecordId,
+    AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Page,
+    PageRequest, RecordId,
 };
 use sqlx::any::AnyRow;
 
@@ -13,7 +14,8 @@ use crate::{AuditContext, SqlStore, StoreError, rows};
 
 #[async_trait]
 pub trait ContainmentStore {
-    /// Stores a containment; conflict when the target is already contained.
+    /// Stores a containment; conflict when the target is already contained
+    /// in the same mode (enforced, or shadow).
     async fn create_containment(
         &self,
         ctx: &AuditContext,
@@ -27,22 +29,23 @@ pub trait ContainmentStore {
         id: RecordId,
         reason: &str,
     ) -> Result<Containment, StoreError>;
-    /// Containments, newest last; only those not lifted when `active_only`.
+    /// Containments, in id order, as `filter` narrows them.
     async fn list_containments(
         &self,
-        active_only: bool,
+        filter: &ContainmentFilter,
         page: &PageRequest,
     ) -> Result<Page<Containment>, StoreError>;
 }
 
 const CONTAINMENT_COLUMNS: &str = "id, kind, target_id, finding_id, reason, created_at, created_by, \
-     lifted_at, lifted_by, lift_reason";
+     lifted_at, lifted_by, lift_reason, mode";
 
 fn containment_from_row(row: &AnyRow) -> Result<Containment, StoreError> {
     Ok(Containment {
         id: rows::parsed(row, "id", RecordId::parse)?,
         kind: rows::named(row, "kind", ContainmentKind::parse)?,
         target_id: rows::text(row, "target_id")?,
+        mode: rows::named(row, "mode", ContainmentMode::parse)?,
         finding_id: rows::opt_parsed(row, "finding_id", RecordId::parse)?,
         reason: rows::text(row, "reason")?,
         created_at: rows::time(row, "created_at")?,
@@ -62,15 +65,21 @@ impl ContainmentStore for SqlStore {
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
         let active = sqlx::query(
-            "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND lifted_at IS NULL",
+            "SELECT id FROM containments WHERE kind = $1 AND target_id = $2 AND mode = $3 \
+             AND lifted_at IS NULL",
         )
         .bind(c.kind.as_str())
         .bind(&c.target_id)
+        .bind(c.mode.as_str())
         .fetch_optional(m.conn())
         .await?;
         if let Some(row) = active {
+            let already = match c.mode {
+                ContainmentMode::Enforced => "contained",
+                ContainmentMode::Shadow => "contained in shadow mode",
+            };
             return Err(StoreError::Conflict(format!(
-                "{} `{}` is already contained (containment `{}`)",
+                "{} `{}` is already {already} (containment `{}`)",
                 c.kind,
                 c.target_id,
                 rows::text(&row, "id")?
@@ -78,7 +87,7 @@ impl ContainmentStore for SqlStore {
         }
         sqlx::query(&format!(
             "INSERT INTO containments ({CONTAINMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10)"
+             $8, $9, $10, $11)"
         ))
         .bind(c.id.to_string())
         .bind(c.kind.as_str())
@@ -90,6 +99,7 @@ impl ContainmentStore for SqlStore {
         .bind(c.lifted_at.map(|t| t.unix_millis()))
         .bind(c.lifted_by.as_deref())
         .bind(c.lift_reason.as_deref())
+        .bind(c.mode.as_str())
         .execute(m.conn())
         .await
         .map_err(crate::error::on_reference(|| {
@@ -166,15 +176,18 @@ impl ContainmentStore for SqlStore {
 
     async fn list_containments(
         &self,
-        active_only: bool,
+        filter: &ContainmentFilter,
         page: &PageRequest,
     ) -> Result<Page<Containment>, StoreError> {
         let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {CONTAINMENT_COLUMNS} FROM containments WHERE ($1 = 0 OR lifted_at IS NULL) \
-             AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+             AND ($2 IS NULL OR mode = $2) AND ($3 IS NULL OR finding_id = $3) \
+             AND ($4 IS NULL OR id > $4) ORDER BY id LIMIT $5"
         ))
-        .bind(i64::from(active_only))
+        .bind(i64::from(filter.active_only))
+        .bind(filter.mode.map(ContainmentMode::as_str))
+        .bind(filter.finding_id.map(|f| f.to_string()))
         .bind(keys.after())
         .bind(keys.fetch())
         .fetch_all(self.pool())

@@ -45,7 +45,8 @@ pub trait FindingStore {
 }
 
 const FINDING_COLUMNS: &str = "id, rule_id, severity_id, status, status_reason, partner_tenant_id, \
-     user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version";
+     user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version, \
+     confidence, explanation";
 
 fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     Ok(Finding {
@@ -60,6 +61,8 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
         first_seen: rows::time(row, "first_seen")?,
         last_seen: rows::time(row, "last_seen")?,
         evidence_count: rows::int(row, "evidence_count")?,
+        confidence: rows::float(row, "confidence")?,
+        explanation: rows::text(row, "explanation")?,
         body: rows::json(row, "body")?,
         created_at: rows::time(row, "created_at")?,
         updated_at: rows::time(row, "updated_at")?,
@@ -88,13 +91,13 @@ async fn write_finding(
     let sql = if insert {
         format!(
             "INSERT INTO findings ({FINDING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15)"
+             $10, $11, $12, $13, $14, $15, $16, $17)"
         )
     } else {
         "UPDATE findings SET rule_id = $2, severity_id = $3, status = $4, status_reason = $5, \
          partner_tenant_id = $6, user_id = $7, title = $8, first_seen = $9, last_seen = $10, \
-         evidence_count = $11, body = $12, created_at = $13, updated_at = $14, version = $15 \
-         WHERE id = $1"
+         evidence_count = $11, body = $12, created_at = $13, updated_at = $14, version = $15, \
+         confidence = $16, explanation = $17 WHERE id = $1"
             .to_owned()
     };
     sqlx::query(&sql)
@@ -113,6 +116,8 @@ async fn write_finding(
         .bind(f.created_at.unix_millis())
         .bind(f.updated_at.unix_millis())
         .bind(f.version)
+        .bind(f.confidence)
+        .bind(&f.explanation)
         .execute(conn)
         .await?;
     Ok(())

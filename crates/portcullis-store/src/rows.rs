@@ -27,6 +27,11 @@ pub(crate) fn opt_int(row: &AnyRow, column: &str) -> Result<Option<i64>, StoreEr
         .map_err(|e| corrupt(column, e))
 }
 
+pub(crate) fn float(row: &AnyRow, column: &str) -> Result<f64, StoreError> {
+    row.try_get::<f64, _>(column)
+        .map_err(|e| corrupt(column, e))
+}
+
 pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
     int(row, column).map(|v| v != 0)
 }

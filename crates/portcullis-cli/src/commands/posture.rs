@@ -33,10 +33,7 @@ pub fn run(command: PostureCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn evaluate_file(snapshot: &Path, baseline_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let now = time::OffsetDateTime::from_unix_timestamp_nanos(
-        i128::from(portcullis_domain::Clock::now(&SystemClock).unix_millis()) * 1_000_000,
-    )
-    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let now = portcullis_domain::Clock::now(&SystemClock).to_offset_date_time();
     let bytes = std::fs::read(snapshot)
         .with_context(|| format!("cannot read snapshot `{}`", snapshot.display()))?;
     let snapshot = Snapshot::parse(&bytes)?;

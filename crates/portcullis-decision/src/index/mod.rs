@@ -8,7 +8,8 @@
 //!   active assignments, their roles as small numbers ([`links`],
 //!   [`lifetime`], [`roles`], [`matcher`]);
 //! - (user, assignment) → running activation windows ([`activations`]);
-//! - small maps for tenants, authorization, containment and restrictions.
+//! - small maps for tenants, authorization, containment and restrictions;
+//! - what detection asks of an event ([`standing`]).
 
 mod activations;
 mod decide;
@@ -17,6 +18,7 @@ mod links;
 mod matcher;
 mod numbers;
 mod roles;
+mod standing;
 mod users;
 
 /// Hash maps with foldhash: several times cheaper than SipHash on these
@@ -34,6 +36,7 @@ use activations::Activations;
 use links::Links;
 use numbers::Numbers;
 use roles::RoleTable;
+pub use standing::PartnerAccess;
 use users::{GroupIx, People};
 
 /// The in-memory index the decision API answers from. Build it with

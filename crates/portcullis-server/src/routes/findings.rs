@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use portcullis_domain::{Containment, Finding, FindingFilter};
+use portcullis_domain::{Containment, ContainmentFilter, ContainmentMode, Finding, FindingFilter};
 use portcullis_domain::{RecordId, Timestamp};
 use portcullis_service::ContainmentKind;
 use serde::Deserialize;
@@ -62,6 +62,12 @@ pub struct FindingUpdate {
 pub struct ContainmentQuery {
     /// Only containments not lifted (default true).
     pub active: Option<bool>,
+    /// `enforced` or `shadow` (what the containment policy would have
+    /// contained); both when absent.
+    pub mode: Option<ContainmentMode>,
+    /// Only the containments this finding led to.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub finding_id: Option<RecordId>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
@@ -170,10 +176,15 @@ async fn list_containments(
     ApiQuery(q): ApiQuery<ContainmentQuery>,
 ) -> ApiResult<axum::Json<ListResponse<Containment>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
+    let filter = ContainmentFilter {
+        active_only: q.active.unwrap_or(true),
+        mode: q.mode,
+        finding_id: q.finding_id,
+    };
     Ok(axum::Json(
         state
             .portcullis
-            .list_containments(&caller, q.active.unwrap_or(true), &page)
+            .list_containments(&caller, &filter, &page)
             .await?
             .into(),
     ))

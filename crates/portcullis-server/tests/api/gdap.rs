@@ -664,6 +664,30 @@ async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() 
     assert_eq!(audit.len(), 3);
     let active = eco.server.op_get("/v1/containments").await.items();
     assert!(active.is_empty());
+    // Operators' containments are enforced; none is a shadow record.
+    let enforced = eco
+        .server
+        .op_get("/v1/containments?active=false&mode=enforced")
+        .await
+        .items();
+    assert_eq!(enforced.len(), 3);
+    assert!(enforced.iter().all(|c| c["mode"] == "enforced"));
+    let by_finding = format!(
+        "/v1/containments?active=false&finding_id={}",
+        crate::support::unknown_id()
+    );
+    assert!(eco.server.op_get(&by_finding).await.items().is_empty());
+    assert!(
+        eco.server
+            .op_get("/v1/containments?active=false&mode=shadow")
+            .await
+            .items()
+            .is_empty()
+    );
+    eco.server
+        .get("/v1/containments?mode=Shadow", &op)
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "invalid_query");
     // Findings: nothing raised yet; a bad status is refused.
     assert!(eco.server.op_get("/v1/findings").await.items().is_empty());
     eco.server

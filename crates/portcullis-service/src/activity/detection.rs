@@ -1,7 +1,9 @@
 //! Streaming detection over the stored activity stream: every event (the
 //! decisions' own, HTTP and NATS batches) goes through the detection engine
-//! in arrival order; new and grown findings are stored, and the containment
-//! policy contains the user or partner a finding names. The engine's state
+//! in arrival order, with what the decision index knows about each
+//! ([`super::event_context`]); new and grown findings are stored, and the
+//! containment policy ([`super::policy`]) contains the user or partner a
+//! finding names, or records that it would have. The engine's state
 //! and position are saved after each round, so a restart resumes without
 //! re-alerting.
 
@@ -11,10 +13,11 @@ use std::collections::BTreeMap;
 use portcullis_detection::{
     Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch,
 };
-use portcullis_domain::{ContainmentKind, EventFilter, Finding, FindingStatus};
+use portcullis_domain::{ContainmentMode, EventFilter, Finding, FindingStatus};
 use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::policy::ContainmentRule;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// Detection settings (the `[detection]` table).
@@ -27,31 +30,25 @@ pub struct DetectionConfig {
     pub every_ms: u64,
     /// The engine's thresholds (documented in `portcullis-detection`).
     pub engine: portcullis_detection::Config,
-    /// Containment per rule id (`PCD-001` …): what to contain and from which
-    /// severity (3 medium, 4 high, 5 critical).
+    /// `enforced` (default) or `shadow`: the mode of every rule in
+    /// `containment` that names none.
+    pub containment_mode: ContainmentMode,
+    /// Containment per rule id (`PCD-001` …): what to contain, from which
+    /// severity (3 medium, 4 high, 5 critical) and confidence (default High).
     pub containment: BTreeMap<String, ContainmentRule>,
 }
 
-/// What a rule's findings contain.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContainmentRule {
-    pub contain: ContainmentKind,
-    pub min_severity: u8,
-}
-
 impl Default for DetectionConfig {
-    /// On, every 500 ms; by default a high-severity tenant fan-out (PCD-001),
-    /// threat-intel hit (PCD-008) or combined risk (PCD-010) contains the user.
+    /// On, every 500 ms; by default a high-severity, High-confidence tenant
+    /// fan-out (PCD-001), threat-intel hit (PCD-008) or combined risk
+    /// (PCD-010) contains the user; every other finding alerts.
     fn default() -> Self {
-        let user = ContainmentRule {
-            contain: ContainmentKind::User,
-            min_severity: 4,
-        };
+        let user = ContainmentRule::user();
         Self {
             enabled: true,
             every_ms: 500,
             engine: portcullis_detection::Config::default(),
+            containment_mode: ContainmentMode::Enforced,
             containment: [("PCD-001", user), ("PCD-008", user), ("PCD-010", user)]
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
@@ -66,7 +63,10 @@ pub struct DetectionRound {
     pub events: u64,
     pub findings_new: u64,
     pub findings_updated: u64,
+    /// Containments the policy made.
     pub contained: u64,
+    /// Containments the policy recorded in shadow mode.
+    pub shadowed: u64,
 }
 
 /// The engine and how far it has read.
@@ -148,6 +148,8 @@ fn stored(detected: &Detected, now: Timestamp) -> Finding {
         first_seen: Timestamp::from_unix_millis(detected.first_seen_ms),
         last_seen: Timestamp::from_unix_millis(detected.last_seen_ms),
         evidence_count: i64::from(detected.evidence_count),
+        confidence: detected.confidence,
+        explanation: detected.explanation.clone(),
         body: detected.to_ocsf(),
         created_at: now,
         updated_at: now,
@@ -205,7 +207,8 @@ impl Portcullis {
                 let Ok(event) = portcullis_detection::Event::try_from(&stored_event.event) else {
                     continue;
                 };
-                for detected in engine.process(&event) {
+                let context = self.event_context(&event);
+                for detected in engine.process_in(&event, &context) {
                     let now = self.clock.now();
                     let finding = self
                         .store
@@ -215,8 +218,7 @@ impl Portcullis {
                     // once per version of the finding.
                     // New to the store, not only to this engine: when several
                     // nodes run detection over the same stream, the first
-                    // to store a finding opens it; the others only update it
-                    // (no second containment, e.g. after an operator lifted one).
+                    // to store a finding opens it; the others only update it.
                     let created = finding.version == 1;
                     let event_type = if !created {
                         AuditOperation::FindingUpdate.as_str()
@@ -230,13 +232,17 @@ impl Portcullis {
                     {
                         tracing::warn!(%err, finding = %finding.id, "finding webhook not queued");
                     }
-                    if !created {
+                    if created {
+                        round.findings_new += 1;
+                    } else {
                         round.findings_updated += 1;
-                        continue;
                     }
-                    round.findings_new += 1;
-                    if self.contain_for(&caller, &detected, &finding).await {
-                        round.contained += 1;
+                    // New or grown: the policy contains the first time the
+                    // finding qualifies (e.g. an update raising it to High).
+                    match self.contain_for(&caller, &finding).await {
+                        Some(ContainmentMode::Enforced) => round.contained += 1,
+                        Some(ContainmentMode::Shadow) => round.shadowed += 1,
+                        None => {}
                     }
                 }
             }
@@ -252,36 +258,5 @@ impl Portcullis {
                 .await?;
         }
         Ok(round)
-    }
-
-    /// Applies the containment policy to a new finding; true when it contained.
-    async fn contain_for(&self, caller: &Caller, detected: &Detected, finding: &Finding) -> bool {
-        let Some(rule) = self.detection.config.containment.get(detected.rule.id()) else {
-            return false;
-        };
-        if (detected.severity as u8) < rule.min_severity {
-            return false;
-        }
-        let target = match rule.contain {
-            ContainmentKind::User => finding.user_id.clone(),
-            ContainmentKind::Partner => finding.partner_tenant_id.clone(),
-            // A finding names no single relationship; contain its user instead.
-            ContainmentKind::Relationship => finding.user_id.clone(),
-        };
-        let kind = match rule.contain {
-            ContainmentKind::Relationship => ContainmentKind::User,
-            other => other,
-        };
-        let Some(target) = target else { return false };
-        match self
-            .contain(caller, kind, &target, &finding.title, Some(finding.id))
-            .await
-        {
-            Ok(_) => true,
-            Err(err) => {
-                tracing::warn!(%err, finding = %finding.id, "containment policy could not contain");
-                false
-            }
-        }
     }
 }

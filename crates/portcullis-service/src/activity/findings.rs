@@ -5,8 +5,8 @@
 
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
-    Containment, ContainmentKind, Finding, FindingFilter, FindingStatus, Page, PageRequest,
-    RecordId, TenantId, UserId,
+    Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
+    FindingStatus, Page, PageRequest, RecordId, TenantId, UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};
@@ -106,6 +106,28 @@ impl Portcullis {
         reason: &str,
         finding: Option<RecordId>,
     ) -> Result<Containment, ServiceError> {
+        self.contain_as(
+            caller,
+            kind,
+            target,
+            reason,
+            finding,
+            ContainmentMode::Enforced,
+        )
+        .await
+    }
+
+    /// Contains, or in shadow mode only records the containment: a shadow
+    /// containment suspends no partner and denies nothing.
+    pub(crate) async fn contain_as(
+        &self,
+        caller: &Caller,
+        kind: ContainmentKind,
+        target: &str,
+        reason: &str,
+        finding: Option<RecordId>,
+        mode: ContainmentMode,
+    ) -> Result<Containment, ServiceError> {
         caller_rules::may_contain(&caller.principal)?;
         let now = self.clock.now();
         let target_id = match kind {
@@ -123,6 +145,7 @@ impl Portcullis {
             id: RecordId::generate(),
             kind,
             target_id: target_id.clone(),
+            mode,
             finding_id: finding,
             reason: reason.to_owned(),
             created_at: now,
@@ -131,7 +154,7 @@ impl Portcullis {
             lifted_by: None,
             lift_reason: None,
         };
-        if kind == ContainmentKind::Partner {
+        if containment.is_in_force() && kind == ContainmentKind::Partner {
             let tenant = TenantId::parse(&target_id)?;
             let case = self.standing_case(tenant, CaseState::Approved).await?;
             self.suspend_partner(caller, case, &format!("contained: {reason}"))
@@ -158,7 +181,7 @@ impl Portcullis {
             .get_containment(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("containment `{id}` not found")))?;
-        if current.kind == ContainmentKind::Partner && current.lifted_at.is_none() {
+        if current.kind == ContainmentKind::Partner && current.is_in_force() {
             let tenant = TenantId::parse(&current.target_id)?;
             let case = self.standing_case(tenant, CaseState::Suspended).await?;
             self.reinstate_partner(caller, case, &format!("containment lifted: {reason}"))
@@ -173,18 +196,24 @@ impl Portcullis {
         Ok(lifted)
     }
 
+    /// Containments (operators): active or all, enforced or shadow, or
+    /// those a finding led to.
     pub async fn list_containments(
         &self,
         caller: &Caller,
-        active_only: bool,
+        filter: &ContainmentFilter,
         page: &PageRequest,
     ) -> Result<Page<Containment>, ServiceError> {
         caller_rules::require_operator(&caller.principal, "read containments")?;
-        Ok(self.store.list_containments(active_only, page).await?)
+        Ok(self.store.list_containments(filter, page).await?)
     }
 
-    /// Makes the decision index follow a containment.
+    /// Makes the decision index follow a containment; a shadow one never
+    /// reaches it.
     pub(crate) fn apply_containment(&self, c: &Containment) {
+        if c.mode == ContainmentMode::Shadow {
+            return;
+        }
         let contained = c.lifted_at.is_none();
         match c.kind {
             ContainmentKind::User => {

@@ -3,11 +3,14 @@
 //! and the findings and containments detection leads to.
 
 mod detection;
+mod event_context;
 pub(crate) mod events;
 mod findings;
 mod ingest;
+mod policy;
 
 pub(crate) use detection::DetectionRuntime;
-pub use detection::{ContainmentRule, DetectionConfig, DetectionRound};
+pub use detection::{DetectionConfig, DetectionRound};
 pub use events::decision_event;
 pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
+pub use policy::ContainmentRule;

@@ -46,6 +46,11 @@ impl DecisionCache {
         }
     }
 
+    /// Reads the index; `None` when its lock is poisoned.
+    pub fn read<R>(&self, query: impl FnOnce(&DecisionIndex) -> R) -> Option<R> {
+        self.index.read().ok().map(|index| query(&index))
+    }
+
     /// Decides every request at `now` under one read lock. A poisoned lock
     /// denies everything: the engine fails closed.
     pub fn decide_all(&self, requests: &[DecisionRequest], now: Timestamp) -> Vec<Decision> {

@@ -67,14 +67,16 @@ impl SqlStore {
         .await?;
         let contained_users = read_all(
             conn,
-            "SELECT target_id FROM containments WHERE kind = 'user' AND lifted_at IS NULL \
+            "SELECT target_id FROM containments WHERE kind = 'user' AND mode = 'enforced' \
+             AND lifted_at IS NULL \
              ORDER BY target_id",
             |row| rows::parsed(row, "target_id", portcullis_domain::UserId::parse),
         )
         .await?;
         let contained_relationships = read_all(
             conn,
-            "SELECT target_id FROM containments WHERE kind = 'relationship' AND lifted_at IS NULL \
+            "SELECT target_id FROM containments WHERE kind = 'relationship' AND mode = 'enforced' \
+             AND lifted_at IS NULL \
              ORDER BY target_id",
             |row| rows::parsed(row, "target_id", portcullis_domain::RelationshipId::parse),
         )

@@ -2,7 +2,10 @@
 //! operator's status stays) and containments (one active per target, lifted
 //! by an operator, read into the decision snapshot).
 
-use portcullis_domain::{Containment, ContainmentKind, Finding, FindingFilter, FindingStatus};
+use portcullis_domain::{
+    Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
+    FindingStatus,
+};
 use portcullis_domain::{PageRequest, RecordId, Timestamp, UserId};
 use portcullis_store::{AccessStore, AuditStore, ContainmentStore, FindingStore, StoreError};
 
@@ -22,6 +25,8 @@ fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Finding {
         first_seen: Timestamp::from_unix_millis(1_000),
         last_seen: Timestamp::from_unix_millis(last),
         evidence_count: evidence,
+        confidence: 0.65,
+        explanation: "first `roles.assignments.create` in 30 days".into(),
         body: serde_json::json!({"class_uid": 2004}),
         created_at: Timestamp::from_unix_millis(1_000),
         updated_at: Timestamp::from_unix_millis(last),
@@ -52,10 +57,18 @@ contract!(
         let mut grown = first.clone();
         grown.last_seen = Timestamp::from_unix_millis(4_000);
         grown.evidence_count = 7;
+        grown.confidence = 0.85;
+        grown.explanation = "12 customers new to the user in 1 h".into();
         let after = store.upsert_finding(&ctx(4_000), &grown).await.unwrap();
         assert_eq!(
             (after.status.as_str(), after.evidence_count, after.version),
             ("In Progress", 7, 3)
+        );
+        // Confidence and explanation are kept as detection last gave them.
+        let read = store.get_finding(first.id).await.unwrap().unwrap();
+        assert_eq!(
+            (read.confidence, read.explanation.as_str()),
+            (0.85, "12 customers new to the user in 1 h")
         );
         let stale = store
             .set_finding_status(
@@ -113,6 +126,7 @@ contract!(
             id: RecordId::generate(),
             kind: ContainmentKind::User,
             target_id: user.to_string(),
+            mode: ContainmentMode::Enforced,
             finding_id: None,
             reason: "spray".into(),
             created_at: Timestamp::from_unix_millis(1_000),
@@ -151,17 +165,109 @@ contract!(
             store.lift_containment(&ctx(3_000), c.id, "x").await,
             Err(StoreError::Conflict(_))
         ));
+        let active_only = ContainmentFilter {
+            active_only: true,
+            ..ContainmentFilter::default()
+        };
         let active = store
-            .list_containments(true, &PageRequest::first(10))
+            .list_containments(&active_only, &PageRequest::first(10))
             .await
             .unwrap();
         assert!(active.items.is_empty());
         let all = store
-            .list_containments(false, &PageRequest::first(10))
+            .list_containments(&ContainmentFilter::default(), &PageRequest::first(10))
             .await
             .unwrap();
         assert_eq!(all.items.len(), 1);
         // A containment may be created again once lifted.
         store.create_containment(&ctx(4_000), &again).await.unwrap();
+    }
+);
+
+contract!(
+    a_shadow_containment_is_listed_but_holds_nobody_back,
+    |store, _db| {
+        let user = UserId::generate();
+        let shadow = Containment {
+            id: RecordId::generate(),
+            kind: ContainmentKind::User,
+            target_id: user.to_string(),
+            mode: ContainmentMode::Shadow,
+            finding_id: None,
+            reason: "fan-out".into(),
+            created_at: Timestamp::from_unix_millis(1_000),
+            created_by: "system".into(),
+            lifted_at: None,
+            lifted_by: None,
+            lift_reason: None,
+        };
+        store
+            .create_containment(&ctx(1_000), &shadow)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .access_snapshot()
+                .await
+                .unwrap()
+                .contained_users
+                .is_empty(),
+            "a shadow containment is not in the decision snapshot"
+        );
+        // A second shadow of the same target conflicts; an enforced one does not.
+        let again = Containment {
+            id: RecordId::generate(),
+            ..shadow.clone()
+        };
+        assert!(matches!(
+            store.create_containment(&ctx(1_500), &again).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let enforced = Containment {
+            id: RecordId::generate(),
+            mode: ContainmentMode::Enforced,
+            ..shadow.clone()
+        };
+        store
+            .create_containment(&ctx(2_000), &enforced)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.access_snapshot().await.unwrap().contained_users,
+            vec![user]
+        );
+        for (mode, id) in [
+            (ContainmentMode::Shadow, shadow.id),
+            (ContainmentMode::Enforced, enforced.id),
+        ] {
+            let filter = ContainmentFilter {
+                mode: Some(mode),
+                ..ContainmentFilter::default()
+            };
+            let listed = store
+                .list_containments(&filter, &PageRequest::first(10))
+                .await
+                .unwrap();
+            assert_eq!(
+                listed
+                    .items
+                    .iter()
+                    .map(|c| (c.id, c.mode))
+                    .collect::<Vec<_>>(),
+                vec![(id, mode)]
+            );
+        }
+        let by_finding = ContainmentFilter {
+            finding_id: Some(RecordId::generate()),
+            ..ContainmentFilter::default()
+        };
+        assert!(
+            store
+                .list_containments(&by_finding, &PageRequest::first(10))
+                .await
+                .unwrap()
+                .items
+                .is_empty()
+        );
     }
 );

@@ -1,0 +1,413 @@
+//! The containment policy inside `serve`: only High-confidence findings
+//! contain by default (the rest alert), an update that raises a finding to
+//! High contains then, shadow mode records without containing, and what the
+//! decision index knows about an event (an unreachable customer) raises a
+//! detection's confidence. Each on SQLite and PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use portcullis_decision::{DecisionRequest, Effect};
+use portcullis_domain::{
+    Action, AssignmentKind, AuthStrength, ContainmentFilter, ContainmentMode, DisplayName, Finding,
+    FindingFilter, IsoDuration, NewGroup, NewTenant, NewUser, PageRequest, Principal,
+    PrincipalKind, RoleId, TenantId, TenantKind, TestClock, Timestamp, UserId, UserPrincipalName,
+};
+use portcullis_service::{
+    Caller, DetectionConfig, DetectionRound, NewAssignment, NewRelationship, NewToken, Portcullis,
+};
+use portcullis_store::{AuditContext, Store};
+use portcullis_testkit::TestDb;
+use serde_json::json;
+
+const T: i64 = 1_800_000_000_000;
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 86_400_000;
+const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
+
+/// Each test runs on both backends (PostgreSQL is mandatory with `CI=true`).
+async fn backends() -> Vec<TestDb> {
+    let mut dbs = vec![TestDb::sqlite()];
+    dbs.extend(TestDb::postgres().await);
+    dbs
+}
+
+fn service() -> Caller {
+    Caller::new(Principal::new(PrincipalKind::Service, None, None).unwrap())
+}
+
+/// An authorized partner whose user Alice (settled: a week of history)
+/// holds a standing Groups Administrator assignment in customer `home`,
+/// approved at `T` for 30 days; the clock stands at `T`.
+struct World {
+    _db: TestDb,
+    store: Arc<dyn Store>,
+    app: Portcullis,
+    partner: TenantId,
+    home: TenantId,
+    alice: UserId,
+}
+
+impl World {
+    async fn new(db: TestDb, config: DetectionConfig) -> Self {
+        let sql = db.store().await;
+        let store: Arc<dyn Store> = Arc::new(sql.clone());
+        let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T)));
+        let app = Portcullis::new(store.clone(), clock).with_detection(config);
+        let op = Caller::local_operator();
+        let tenant = |kind, name: &'static str| NewTenant {
+            id: TenantId::generate(),
+            kind,
+            display_name: DisplayName::parse(name).unwrap(),
+        };
+        let partner = app
+            .create_tenant(&op, tenant(TenantKind::Partner, "Contoso"))
+            .await
+            .unwrap()
+            .id;
+        let home = app
+            .create_tenant(&op, tenant(TenantKind::Customer, "Fabrikam"))
+            .await
+            .unwrap()
+            .id;
+        // The partner as vetting leaves it once approved (tests/vetting.rs).
+        let ctx = AuditContext::new(
+            &Principal::local_operator(),
+            Timestamp::from_unix_millis(T),
+            None,
+            None,
+        );
+        sql.set_partner_authorized(&ctx, partner, true)
+            .await
+            .unwrap();
+        app.reload_index().await.unwrap();
+        let alice = app
+            .create_user(
+                &op,
+                partner,
+                NewUser {
+                    user_principal_name: UserPrincipalName::parse("alice@contoso.example").unwrap(),
+                    display_name: DisplayName::parse("Alice").unwrap(),
+                    enabled: true,
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let group = app
+            .create_group(
+                &op,
+                partner,
+                NewGroup {
+                    display_name: DisplayName::parse("Helpdesk").unwrap(),
+                    description: None,
+                },
+            )
+            .await
+            .unwrap();
+        app.add_member(&op, partner, group.id, alice).await.unwrap();
+        let roles: BTreeSet<RoleId> = [RoleId::parse(GROUPS_ADMIN).unwrap()].into();
+        let proposal = NewRelationship {
+            partner_tenant_id: partner,
+            customer_tenant_id: home,
+            display_name: DisplayName::parse("Contoso for Fabrikam").unwrap(),
+            roles: roles.clone(),
+            duration: IsoDuration::parse("P30D").unwrap(),
+            auto_extend_duration: IsoDuration::zero(),
+        };
+        let rel = app.create_relationship(&op, proposal).await.unwrap();
+        let assignment = NewAssignment {
+            group_id: group.id,
+            roles,
+            kind: AssignmentKind::Standing,
+        };
+        app.create_assignment(&op, rel.id, assignment)
+            .await
+            .unwrap();
+        app.request_approval(&op, rel.id).await.unwrap();
+        let token = NewToken {
+            kind: PrincipalKind::CustomerAdmin,
+            tenant_id: Some(home),
+            description: None,
+            expires_in: None,
+        };
+        let (_, secret) = app.create_token(&op, token).await.unwrap();
+        let customer_admin = Caller::new(app.authenticate(&secret).await.unwrap());
+        app.approve_relationship(&customer_admin, rel.id)
+            .await
+            .unwrap();
+        let world = Self {
+            _db: db,
+            store,
+            app,
+            partner,
+            home,
+            alice,
+        };
+        world.settle(&alice.to_string()).await;
+        world
+    }
+
+    /// Eight days of sign-ins to `home` before `T`: the user's baseline is
+    /// learned, so Medium-confidence findings are raised for it.
+    async fn settle(&self, user: &str) {
+        let lines: Vec<String> = (0..8)
+            .flat_map(|day| (0..5).map(move |n| T - (8 - day) * DAY + n * 30 * MINUTE))
+            .map(|time| self.sign_in(user, self.home, time))
+            .collect();
+        self.send(&lines).await;
+        self.app.detect_pending().await.unwrap();
+    }
+
+    fn sign_in(&self, user: &str, customer: TenantId, time: i64) -> String {
+        json!({"class_uid": 3002, "time": time, "status_id": 1,
+               "metadata": {"uid": format!("{user}-{customer}-{time}")},
+               "user": {"uid": user, "org": {"uid": self.partner.to_string()}},
+               "cloud": {"account": {"uid": customer.to_string()}},
+               "src_endpoint": {"ip": "198.51.100.20", "location": {"country": "GB"}},
+               "is_mfa": true})
+        .to_string()
+    }
+
+    async fn send(&self, lines: &[String]) {
+        self.app
+            .ingest_events(&service(), &lines.join("\n"))
+            .await
+            .unwrap();
+    }
+
+    /// `count` sign-ins by `user`, one a minute from `T` + 1 h + `from`
+    /// minutes, each to a customer nobody at the partner ever reached.
+    async fn fan_out(&self, user: &str, from: i64, count: i64) -> DetectionRound {
+        let lines: Vec<String> = (from..from + count)
+            .map(|n| self.sign_in(user, TenantId::generate(), T + 60 * MINUTE + n * MINUTE))
+            .collect();
+        self.send(&lines).await;
+        self.app.detect_pending().await.unwrap()
+    }
+
+    async fn fan_out_finding(&self, user: &str) -> Finding {
+        let filter = FindingFilter {
+            rule_id: Some("PCD-001".into()),
+            user_id: Some(user.into()),
+            ..FindingFilter::default()
+        };
+        let mut found = self
+            .store
+            .list_detection_findings(&filter, &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.remove(0)
+    }
+
+    async fn containments(
+        &self,
+        mode: Option<ContainmentMode>,
+    ) -> Vec<portcullis_domain::Containment> {
+        let filter = ContainmentFilter {
+            mode,
+            ..ContainmentFilter::default()
+        };
+        self.app
+            .list_containments(&Caller::local_operator(), &filter, &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+    }
+
+    /// Alice's decision in `home` at `T` + 2 h.
+    fn alice_allowed(&self) -> bool {
+        let request = DecisionRequest {
+            partner_tenant_id: self.partner,
+            user_id: self.alice,
+            customer_tenant_id: self.home,
+            action: Action::parse("groups.update").unwrap(),
+            auth_strength: AuthStrength::Mfa,
+            source_ip: None,
+        };
+        let decision = self
+            .app
+            .decisions()
+            .decide_all(&[request], Timestamp::from_unix_millis(T + 120 * MINUTE))
+            .remove(0);
+        decision.effect == Effect::Allow
+    }
+}
+
+fn shadow_config() -> DetectionConfig {
+    DetectionConfig {
+        containment_mode: ContainmentMode::Shadow,
+        ..DetectionConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn a_medium_confidence_finding_alerts_but_does_not_contain() {
+    for db in backends().await {
+        let w = World::new(db, DetectionConfig::default()).await;
+        assert!(w.alice_allowed(), "the fixture allows Alice");
+        // Seven customers new to Alice and her partner within the hour.
+        let round = w.fan_out(&w.alice.to_string(), 0, 7).await;
+        assert_eq!((round.findings_new, round.contained), (1, 0), "{round:?}");
+        let finding = w.fan_out_finding(&w.alice.to_string()).await;
+        assert!(
+            (0.5..0.8).contains(&finding.confidence),
+            "Medium: {}",
+            finding.confidence
+        );
+        assert!(
+            finding.explanation.contains("never reached by the user"),
+            "{}",
+            finding.explanation
+        );
+        assert_eq!(finding.body["confidence"], "Medium");
+        assert!(w.containments(None).await.is_empty());
+        assert!(w.alice_allowed(), "an alert holds nobody back");
+    }
+}
+
+#[tokio::test]
+async fn a_high_confidence_finding_contains_the_user() {
+    for db in backends().await {
+        let w = World::new(db, DetectionConfig::default()).await;
+        let round = w.fan_out(&w.alice.to_string(), 0, 12).await;
+        assert_eq!((round.findings_new, round.contained), (1, 1), "{round:?}");
+        let finding = w.fan_out_finding(&w.alice.to_string()).await;
+        assert!(finding.confidence >= 0.8, "{}", finding.confidence);
+        let held = w.containments(Some(ContainmentMode::Enforced)).await;
+        assert_eq!(held.len(), 1);
+        assert_eq!(
+            (held[0].finding_id, held[0].target_id.clone()),
+            (Some(finding.id), w.alice.to_string())
+        );
+        assert!(!w.alice_allowed());
+    }
+}
+
+#[tokio::test]
+async fn an_update_raising_a_finding_to_high_contains_then_and_a_lift_stands() {
+    for db in backends().await {
+        let w = World::new(db, DetectionConfig::default()).await;
+        let alice = w.alice.to_string();
+        let first = w.fan_out(&alice, 0, 7).await;
+        assert_eq!((first.findings_new, first.contained), (1, 0), "{first:?}");
+        assert!(w.alice_allowed());
+        // Three more new customers: the same finding grows to High.
+        let grown = w.fan_out(&alice, 7, 3).await;
+        assert_eq!((grown.findings_new, grown.contained), (0, 1), "{grown:?}");
+        let finding = w.fan_out_finding(&alice).await;
+        assert!(finding.confidence >= 0.8, "{}", finding.confidence);
+        assert!(!w.alice_allowed());
+        // An operator lifts it; further evidence does not contain again.
+        let held = w.containments(None).await;
+        assert_eq!(held.len(), 1);
+        w.app
+            .lift_containment(&Caller::local_operator(), held[0].id, "known patch day")
+            .await
+            .unwrap();
+        assert!(w.alice_allowed());
+        let more = w.fan_out(&alice, 10, 3).await;
+        assert_eq!(
+            (more.findings_updated > 0, more.contained),
+            (true, 0),
+            "{more:?}"
+        );
+        assert!(w.alice_allowed());
+        assert_eq!(w.containments(None).await.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn shadow_mode_records_what_it_would_contain_and_decisions_still_allow() {
+    for db in backends().await {
+        let w = World::new(db, shadow_config()).await;
+        let round = w.fan_out(&w.alice.to_string(), 0, 12).await;
+        assert_eq!(
+            (round.findings_new, round.contained, round.shadowed),
+            (1, 0, 1),
+            "{round:?}"
+        );
+        let finding = w.fan_out_finding(&w.alice.to_string()).await;
+        let shadow = w.containments(Some(ContainmentMode::Shadow)).await;
+        assert_eq!(shadow.len(), 1);
+        assert_eq!(
+            (shadow[0].finding_id, shadow[0].target_id.clone()),
+            (Some(finding.id), w.alice.to_string())
+        );
+        assert!(
+            w.containments(Some(ContainmentMode::Enforced))
+                .await
+                .is_empty()
+        );
+        assert!(w.alice_allowed(), "shadow mode holds nobody back");
+        // Nor after a restart, which reads containments from the store.
+        let restarted = Portcullis::load(
+            w.store.clone(),
+            Arc::new(TestClock::at(Timestamp::from_unix_millis(T))),
+            portcullis_domain::RoleCatalog::default_entra(),
+        )
+        .await
+        .unwrap();
+        let request = DecisionRequest {
+            partner_tenant_id: w.partner,
+            user_id: w.alice,
+            customer_tenant_id: w.home,
+            action: Action::parse("groups.update").unwrap(),
+            auth_strength: AuthStrength::Mfa,
+            source_ip: None,
+        };
+        let decision = restarted
+            .decisions()
+            .decide_all(&[request], Timestamp::from_unix_millis(T + 120 * MINUTE))
+            .remove(0);
+        assert_eq!(decision.effect, Effect::Allow, "{decision:?}");
+        // Lifting a shadow record dismisses it and reinstates nothing.
+        w.app
+            .lift_containment(&Caller::local_operator(), shadow[0].id, "reviewed")
+            .await
+            .unwrap();
+        assert!(w.alice_allowed());
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_customer_raises_confidence_through_the_decision_index() {
+    for db in backends().await {
+        let w = World::new(db, shadow_config()).await;
+        // A user of the same partner the index does not know: nothing
+        // known about its reach, so its fan-out weighs as offline.
+        let ghost = UserId::generate().to_string();
+        w.settle(&ghost).await;
+        w.fan_out(&ghost, 0, 9).await;
+        w.fan_out(&w.alice.to_string(), 0, 9).await;
+        let unknown = w.fan_out_finding(&ghost).await;
+        let known = w.fan_out_finding(&w.alice.to_string()).await;
+        assert!(
+            (0.5..0.8).contains(&unknown.confidence),
+            "{}",
+            unknown.confidence
+        );
+        assert!(known.confidence >= 0.8, "{}", known.confidence);
+        assert!((known.confidence - unknown.confidence - 0.15).abs() < 1e-9);
+        assert!(
+            known
+                .explanation
+                .contains("not reachable through the user's assignments"),
+            "{}",
+            known.explanation
+        );
+        // In shadow mode, only Alice's High finding is recorded.
+        let shadow = w.containments(Some(ContainmentMode::Shadow)).await;
+        assert_eq!(shadow.len(), 1);
+        assert_eq!(shadow[0].finding_id, Some(known.id));
+    }
+}
