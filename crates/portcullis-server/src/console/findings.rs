@@ -6,7 +6,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use portcullis_domain::{
-    ContainmentKind, Finding, FindingFilter, FindingStatus, PageRequest, RecordId,
+    ContainmentFilter, ContainmentKind, Finding, FindingFilter, FindingStatus, PageRequest,
+    RecordId,
 };
 use portcullis_service::ServiceError;
 use portcullis_service::caller_rules::{ConsoleArea, require_operator};
@@ -46,6 +47,8 @@ pub struct FindingView {
     pub first_seen: When,
     pub last_seen: When,
     pub evidence_count: i64,
+    /// Why detection raised it, in a sentence.
+    pub explanation: String,
     pub version: i64,
 }
 
@@ -75,6 +78,7 @@ fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingView {
         first_seen: when(f.first_seen, now),
         last_seen: when(f.last_seen, now),
         evidence_count: f.evidence_count,
+        explanation: f.explanation.clone(),
         version: f.version,
     }
 }
@@ -210,11 +214,17 @@ pub async fn show(
             PageRequest::new(Some(PageRequest::MAX_LIMIT), None).map_err(ServiceError::from)?;
         state
             .portcullis
-            .list_containments(&console.caller, false, &all)
+            .list_containments(
+                &console.caller,
+                &ContainmentFilter {
+                    finding_id: Some(id),
+                    ..ContainmentFilter::default()
+                },
+                &all,
+            )
             .await?
             .items
             .into_iter()
-            .filter(|c| c.finding_id == Some(id))
             .map(|c| ContainmentView {
                 id: c.id.to_string(),
                 kind: c.kind.as_str(),

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
-    FindingFilter, PageRequest, PostureFilter, PostureStanding, RelationshipFilter,
-    RelationshipStatus, Timestamp,
+    ContainmentFilter, FindingFilter, PageRequest, PostureFilter, PostureStanding,
+    RelationshipFilter, RelationshipStatus, Timestamp,
 };
 use portcullis_service::caller_rules::ConsoleArea;
 
@@ -88,7 +88,14 @@ pub async fn show(
     let first = PageRequest::new(Some(5), None).map_err(portcullis_service::ServiceError::from)?;
     let containments = state
         .portcullis
-        .list_containments(&console.caller, true, &first)
+        .list_containments(
+            &console.caller,
+            &ContainmentFilter {
+                active_only: true,
+                ..ContainmentFilter::default()
+            },
+            &first,
+        )
         .await?
         .items
         .into_iter()

@@ -45,6 +45,11 @@ async fn operator_signs_in_triages_a_finding_and_contains_its_user() {
     browser.screenshot("operator-findings").await;
 
     browser.goto(&format!("/findings/{}", w.a_finding)).await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("one user reached 12 customers"),
+        "the explanation: {text}"
+    );
     browser.screenshot("operator-finding").await;
     let select = browser
         .client

@@ -150,6 +150,8 @@ pub async fn seed_finding(server: &TestServer, partner: &str, user: &str, title:
         first_seen: now,
         last_seen: now,
         evidence_count: 3,
+        confidence: 0.9,
+        explanation: format!("{title}: one user reached 12 customers in 10 minutes"),
         body: json!({"message": title, "finding_info": {"title": title}}),
         created_at: now,
         updated_at: now,
