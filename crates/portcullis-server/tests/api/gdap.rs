@@ -596,6 +596,16 @@ async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() 
         )
         .await
         .expect_error(StatusCode::CONFLICT, "conflict");
+    // Naming a finding that does not exist is a 404, not a server error.
+    eco.server
+        .post(
+            "/v1/containments",
+            &op,
+            json!({"kind": "user", "target_id": eco.alice, "reason": "r",
+                   "finding_id": "2229c822-2a2c-3250-a05b-761a330bbcb8"}),
+        )
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "not_found");
     let id = crate::support::str_field(&contained, "id");
     let lifted = eco
         .server

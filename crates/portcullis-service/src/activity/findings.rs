@@ -141,6 +141,12 @@ impl Portcullis {
                 id.to_string()
             }
         };
+        if let Some(id) = finding {
+            self.store
+                .get_finding(id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound(format!("finding `{id}` not found")))?;
+        }
         let containment = Containment {
             id: RecordId::generate(),
             kind,
