@@ -702,3 +702,38 @@ async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() 
         .await
         .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+/// The answer to a relationship proposed to `customer`, with the tenant id
+/// replaced by a placeholder so answers about different ids compare.
+async fn proposal_answer(eco: &Ecosystem, customer: &str) -> (StatusCode, Value) {
+    let reply = eco
+        .server
+        .post(
+            "/v1/relationships",
+            &eco.partner_admin.secret,
+            json!({
+                "partner_tenant_id": eco.partner,
+                "customer_tenant_id": customer,
+                "display_name": "Probe",
+                "roles": [HELPDESK],
+                "duration": "P30D",
+            }),
+        )
+        .await;
+    let text = reply.text.replace(customer, "<id>");
+    (reply.status, serde_json::from_str(&text).expect("json"))
+}
+
+#[tokio::test]
+async fn proposing_to_another_partners_tenant_answers_as_for_an_unknown_id() {
+    let eco = Ecosystem::start().await;
+    eco.authorize_partner().await;
+    let other_partner = str_field(&eco.server.create_tenant("partner", "Rival IT").await, "id");
+    let unknown = crate::support::unknown_id();
+    let foreign = proposal_answer(&eco, &other_partner).await;
+    let missing = proposal_answer(&eco, &unknown).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND, "{}", missing.1);
+    assert_eq!(foreign, missing, "another partner's tenant is an oracle");
+    let own = proposal_answer(&eco, &eco.partner).await;
+    assert_eq!(own, missing, "the partner's own tenant as customer");
+}
