@@ -28,6 +28,9 @@ pub trait UserStore {
         tenant: TenantId,
         id: UserId,
     ) -> Result<Option<PartnerUser>, StoreError>;
+    /// The user `id` in whichever tenant holds it: for callers that are
+    /// handed a bare user id (an operator's containment target).
+    async fn find_user(&self, id: UserId) -> Result<Option<PartnerUser>, StoreError>;
     async fn list_users(
         &self,
         tenant: TenantId,
@@ -143,6 +146,16 @@ impl UserStore for SqlStore {
         id: UserId,
     ) -> Result<Option<PartnerUser>, StoreError> {
         fetch(self.pool(), tenant, id).await
+    }
+
+    async fn find_user(&self, id: UserId) -> Result<Option<PartnerUser>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM partner_users WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     async fn list_users(

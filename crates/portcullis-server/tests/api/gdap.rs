@@ -737,3 +737,34 @@ async fn proposing_to_another_partners_tenant_answers_as_for_an_unknown_id() {
     let own = proposal_answer(&eco, &eco.partner).await;
     assert_eq!(own, missing, "the partner's own tenant as customer");
 }
+
+#[tokio::test]
+async fn containing_a_target_that_does_not_exist_or_is_of_another_kind_is_404() {
+    let eco = Ecosystem::start().await;
+    let op = eco.server.operator.secret.clone();
+    let unknown = crate::support::unknown_id();
+    for (kind, target) in [
+        ("user", unknown.as_str()),
+        ("partner", unknown.as_str()),
+        ("relationship", unknown.as_str()),
+        // A customer tenant is not a partner; a tenant id is not a user.
+        ("partner", eco.customer.as_str()),
+        ("user", eco.partner.as_str()),
+    ] {
+        let reply = eco
+            .server
+            .post(
+                "/v1/containments",
+                &op,
+                json!({"kind": kind, "target_id": target, "reason": "intrusion"}),
+            )
+            .await;
+        reply.expect_error(StatusCode::NOT_FOUND, "not_found");
+    }
+    let listed = eco
+        .server
+        .op_get("/v1/containments?active=false")
+        .await
+        .items();
+    assert!(listed.is_empty(), "nothing was recorded: {listed:?}");
+}
