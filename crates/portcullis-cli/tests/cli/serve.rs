@@ -1,8 +1,9 @@
-use crate::support::{Served, create_token, portcullis};
+use crate::support::{Served, create_token, migrate, portcullis};
 
 #[tokio::test]
 async fn serve_without_flags_uses_portcullis_db_in_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     let secret = create_token(dir.path(), &[]);
     assert!(dir.path().join("portcullis.db").exists());
 
