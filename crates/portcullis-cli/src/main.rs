@@ -230,6 +230,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .with_vetting(config.vetting.clone())
         .with_posture(config.posture.clone())
         .with_event_retention_days(config.event_retention_days)
+        .with_event_time_bounds(config.event_time)
         .with_detection(config.detection.clone());
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
