@@ -148,6 +148,7 @@ impl SqlStore {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        crate::users::backfill_skeletons(self).await?;
         Ok(migrator.iter().count())
     }
 

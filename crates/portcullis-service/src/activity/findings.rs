@@ -77,6 +77,9 @@ impl Portcullis {
             .into());
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(text) = reason {
+            portcullis_domain::free_text("reason", text, 1000)?;
+        }
         if status == FindingStatus::Suppressed && reason.is_none() {
             return Err(portcullis_domain::ValidationError::new(
                 "reason",
