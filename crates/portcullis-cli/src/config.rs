@@ -19,6 +19,9 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// Days activity events are kept (default 90; 0 keeps them for ever).
     pub event_retention_days: Option<u32>,
+    /// The `[event_time]` table: the `earliest` accepted event time and
+    /// `max_ahead_seconds` past now (defaults 2000-01-01T00:00:00Z, 86400).
+    pub event_time: Option<portcullis_service::EventTimeBounds>,
     /// NATS JetStream to read activity events from (`nats://…`).
     pub nats_url: Option<String>,
     /// The largest watchlist a load accepts, in bytes (default 256 MiB).
@@ -51,6 +54,7 @@ pub struct Config {
     pub roles: Option<std::path::PathBuf>,
     pub nats_url: Option<String>,
     pub event_retention_days: u32,
+    pub event_time: portcullis_service::EventTimeBounds,
     pub vetting: portcullis_service::VettingConfig,
     pub posture: portcullis_service::PostureConfig,
     pub detection: portcullis_service::DetectionConfig,
@@ -81,6 +85,7 @@ impl Config {
             roles: roles.or(file.roles),
             nats_url: nats_url.or(file.nats_url),
             event_retention_days: file.event_retention_days.unwrap_or(90),
+            event_time: file.event_time.unwrap_or_default(),
             vetting: file.vetting.unwrap_or_default(),
             posture: file.posture.unwrap_or_default(),
             detection: file.detection.unwrap_or_default(),
@@ -154,6 +159,7 @@ mod tests {
             roles: None,
             log: None,
             event_retention_days: None,
+            event_time: None,
             nats_url: None,
             max_watchlist_bytes: None,
             vetting: None,

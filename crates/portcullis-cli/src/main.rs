@@ -103,7 +103,8 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit 0 when intact, 1 naming the first bad record.
+    /// Walk the hash chain; exit 0 when intact, 1 naming the first bad record,
+    /// 2 when it cannot run (no database where one is expected).
     Verify,
 }
 
@@ -133,7 +134,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens an existing database: only `serve` and `migrate` create one, so a
+/// command run from the wrong directory does not make an empty database
+/// and report on it.
 async fn open(config: &Config) -> anyhow::Result<SqlStore> {
+    if let Some(file) = portcullis_store::sqlite_file(&config.database_url)
+        && !file.exists()
+    {
+        anyhow::bail!(
+            "no database at `{}`; start `portcullis serve` or `portcullis migrate` there first, or pass --database-url",
+            file.display()
+        );
+    }
+    open_or_create(config).await
+}
+
+/// Opens the database, creating a SQLite file when there is none (`serve`).
+async fn open_or_create(config: &Config) -> anyhow::Result<SqlStore> {
     SqlStore::open(&config.database_url).await.with_context(|| {
         format!(
             "cannot open the database `{}`",
@@ -213,7 +230,7 @@ async fn first_operator_link(
 }
 
 async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
-    let store = open(config).await?;
+    let store = open_or_create(config).await?;
     let empty = store
         .list_tokens(&PageRequest::first(1))
         .await?
@@ -228,6 +245,7 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .with_vetting(config.vetting.clone())
         .with_posture(config.posture.clone())
         .with_event_retention_days(config.event_retention_days)
+        .with_event_time_bounds(config.event_time)
         .with_detection(config.detection.clone());
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis

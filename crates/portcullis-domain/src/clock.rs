@@ -75,14 +75,24 @@ impl From<OffsetDateTime> for Timestamp {
     }
 }
 
+/// The first and last instants RFC 3339 can write (years 0000 to 9999).
+const RFC3339_FIRST: &str = "0000-01-01T00:00:00Z";
+const RFC3339_LAST: &str = "9999-12-31T23:59:59.999Z";
+const RFC3339_FIRST_MS: i64 = -62_167_219_200_000;
+const RFC3339_LAST_MS: i64 = 253_402_300_799_999;
+
+/// RFC 3339; an instant beyond the years it can write shows as the nearest
+/// one it can, so every rendering is a date-time a client can parse.
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self
+        let shown = Self(self.0.clamp(RFC3339_FIRST_MS, RFC3339_LAST_MS));
+        match shown
             .checked_offset_date_time()
             .and_then(|t| t.format(&Rfc3339).ok())
         {
             Some(text) => f.write_str(&text),
-            None => write!(f, "@{}ms", self.0),
+            None if self.0 < 0 => f.write_str(RFC3339_FIRST),
+            None => f.write_str(RFC3339_LAST),
         }
     }
 }
@@ -180,6 +190,17 @@ mod tests {
         assert_eq!(beyond.to_offset_date_time(), OffsetDateTime::UNIX_EPOCH);
         let nanos = OffsetDateTime::from_unix_timestamp_nanos(1_999_999_999).unwrap();
         assert_eq!(Timestamp::from_offset_date_time(nanos).unix_millis(), 1_999);
+    }
+
+    #[test]
+    fn instants_beyond_rfc3339_display_as_the_nearest_date_time() {
+        let latest = Timestamp::from_unix_millis(i64::MAX).to_string();
+        assert_eq!(latest, "9999-12-31T23:59:59.999Z");
+        let earliest = Timestamp::from_unix_millis(i64::MIN).to_string();
+        assert_eq!(earliest, "0000-01-01T00:00:00Z");
+        for text in [latest, earliest] {
+            assert!(Timestamp::parse("at", &text).is_ok(), "{text}");
+        }
     }
 
     #[test]

@@ -4,49 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
 use crate::error::excerpt;
-
-/// Checks a human-readable text field: trimmed, non-empty, at most `max`
-/// characters, with no control or format characters (no newlines, tabs,
-/// zero-width or bidirectional overrides that could disguise a name).
-pub(crate) fn check_text(
-    field: &'static str,
-    input: &str,
-    max: usize,
-) -> Result<String, ValidationError> {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(ValidationError::new(field, "must not be empty"));
-    }
-    let len = trimmed.chars().count();
-    if len > max {
-        return Err(ValidationError::new(
-            field,
-            format!("is {len} characters long; at most {max} are allowed"),
-        ));
-    }
-    if let Some(bad) = trimmed.chars().find(|c| is_disallowed(*c)) {
-        return Err(ValidationError::new(
-            field,
-            format!(
-                "contains the disallowed character U+{:04X} in `{}`",
-                u32::from(bad),
-                excerpt(trimmed, 64)
-            ),
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
-fn is_disallowed(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200B}'..='\u{200F}'   // zero-width and direction marks
-            | '\u{202A}'..='\u{202E}' // bidirectional embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidirectional isolates
-            | '\u{FEFF}'              // byte-order mark
-        )
-}
+pub(crate) use crate::text::check_text;
 
 macro_rules! text_newtype {
     ($(#[$meta:meta])* $name:ident, $field:literal, $max:expr) => {
@@ -180,6 +138,13 @@ impl UserPrincipalName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The UTS #39 confusable skeleton: names that look alike (`bob@` and
+    /// `bоb@` with a Cyrillic `о`, `ivy@` and `ıvy@`) share it, so a tenant
+    /// keeps its users' names apart by skeleton.
+    pub fn skeleton(&self) -> String {
+        unicode_security::skeleton(&self.0).collect()
+    }
 }
 
 impl TryFrom<String> for UserPrincipalName {
@@ -204,6 +169,7 @@ impl fmt::Display for UserPrincipalName {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::free_text;
 
     #[test]
     fn display_name_is_trimmed() {
@@ -238,6 +204,85 @@ mod tests {
         assert!(DisplayName::parse("Müller & Söhne GmbH").is_ok());
         assert!(DisplayName::parse("ООО Ромашка").is_ok());
         assert!(DisplayName::parse("شركة").is_ok());
+    }
+
+    #[test]
+    fn names_refuse_invisible_format_and_control_characters() {
+        for bad in [
+            "a\u{3164}b",  // Hangul filler
+            "a\u{115F}b",  // Hangul choseong filler
+            "a\u{1160}b",  // Hangul jungseong filler
+            "a\u{FFA0}b",  // halfwidth Hangul filler
+            "a\u{061C}b",  // Arabic letter mark (Cf)
+            "a\u{2028}b",  // line separator (Zl)
+            "a\u{2029}b",  // paragraph separator (Zp)
+            "a\u{00AD}b",  // soft hyphen (Cf)
+            "a\u{180E}b",  // Mongolian vowel separator
+            "a\u{034F}b",  // combining grapheme joiner
+            "a\u{E0041}b", // tag character
+            "a\u{FFF9}b",  // interlinear annotation anchor
+            "a\u{FFFB}b",  // interlinear annotation terminator
+            "a\u{FFFF}b",  // noncharacter
+            "a\u{FDD0}b",  // noncharacter
+            "a\u{E000}b",  // private use (Co)
+            "a\u{0378}b",  // unassigned (Cn)
+            "a\u{0007}b",  // control (Cc)
+        ] {
+            let err = DisplayName::parse(bad).unwrap_err();
+            assert!(err.message.contains("U+"), "{bad:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn names_refuse_floods_of_combining_marks() {
+        let flood = format!("Zalgo{}", "\u{0301}".repeat(200));
+        assert!(DisplayName::parse(&flood).is_err());
+        assert!(DisplayName::parse(&format!("a{}", "\u{0301}\u{0302}".repeat(3))).is_err());
+        // A few marks on a letter are ordinary writing.
+        assert!(DisplayName::parse("Nguyễn Thị Thu").is_ok());
+        assert!(DisplayName::parse(&format!("a{}", "\u{0323}\u{0302}\u{0301}")).is_ok());
+    }
+
+    #[test]
+    fn names_are_nfc_normalised() {
+        let decomposed = DisplayName::parse("Mu\u{0308}ller").unwrap();
+        assert_eq!(decomposed.as_str(), "M\u{00FC}ller");
+        assert_eq!(decomposed, DisplayName::parse("M\u{00FC}ller").unwrap());
+    }
+
+    #[test]
+    fn free_text_refuses_control_and_bidi_characters() {
+        for bad in [
+            "a\u{0000}b",
+            "a\u{001B}[31mb",
+            "a\u{202E}b",
+            "a\u{2066}b",
+            "a\u{2069}b",
+            "a\u{202A}b",
+        ] {
+            assert!(free_text("reason", bad, 1000).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            free_text("reason", "  password spray from 203.0.113.9 ", 1000).unwrap(),
+            "password spray from 203.0.113.9"
+        );
+        assert!(free_text("reason", "", 1000).is_err());
+        assert!(free_text("reason", &"x".repeat(1001), 1000).is_err());
+    }
+
+    #[test]
+    fn confusable_principal_names_share_a_skeleton() {
+        let skeleton = |s: &str| UserPrincipalName::parse(s).unwrap().skeleton();
+        assert_eq!(
+            skeleton("bob@contoso.com"),
+            skeleton("b\u{043E}b@contoso.com")
+        );
+        assert_eq!(
+            skeleton("ivy@contoso.com"),
+            skeleton("\u{0131}vy@contoso.com")
+        );
+        assert_eq!(skeleton("Bob@Contoso.com"), skeleton("bob@contoso.com"));
+        assert_ne!(skeleton("bob@contoso.com"), skeleton("rob@contoso.com"));
     }
 
     #[test]

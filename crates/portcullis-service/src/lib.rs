@@ -31,7 +31,7 @@ use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
 pub use activity::{
-    ContainmentRule, DetectionConfig, DetectionRound, IngestReport, LineRejection,
+    ContainmentRule, DetectionConfig, DetectionRound, EventTimeBounds, IngestReport, LineRejection,
     MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
@@ -73,6 +73,8 @@ pub struct Portcullis {
     token_cache: Arc<directory::token_cache::TokenCache>,
     /// How long activity events are kept, in milliseconds (`None`: for ever).
     event_retention_ms: Option<i64>,
+    /// The times an ingested event may carry.
+    event_time: activity::EventTimeBounds,
     /// The detection engine and its position in the event stream.
     detection: Arc<activity::DetectionRuntime>,
     /// Vetting's configuration, resolver and watchlist index.
@@ -108,6 +110,7 @@ impl Portcullis {
             token_cache: Arc::new(directory::token_cache::TokenCache::default()),
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
             event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
+            event_time: activity::EventTimeBounds::default(),
             detection: Arc::new(activity::DetectionRuntime::new(DetectionConfig::default())),
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
@@ -126,6 +129,13 @@ impl Portcullis {
     #[must_use]
     pub fn with_event_retention_days(mut self, days: u32) -> Self {
         self.event_retention_ms = (days > 0).then(|| i64::from(days) * 86_400_000);
+        self
+    }
+
+    /// Accepts ingested events whose `time` lies within `bounds`.
+    #[must_use]
+    pub fn with_event_time_bounds(mut self, bounds: activity::EventTimeBounds) -> Self {
+        self.event_time = bounds;
         self
     }
 

@@ -64,6 +64,24 @@ impl Backend {
     }
 }
 
+/// The file a SQLite database URL names, for commands that must not create
+/// one: `None` for PostgreSQL (its databases are created by their
+/// administrator), for `:memory:`, and when the URL sets its own `mode=`
+/// (`mode=rwc` asks for creation; `ro` and `rw` never create).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let url = url.trim();
+    let rest = match url.strip_prefix("sqlite:") {
+        Some(rest) => rest.strip_prefix("//").unwrap_or(rest),
+        None if url.contains("://") => return None,
+        None => url,
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.split('&').any(|p| p.starts_with("mode=")) {
+        return None;
+    }
+    Some(std::path::PathBuf::from(path))
+}
+
 /// The SQL store: one implementation of [`Store`](crate::Store) for SQLite and PostgreSQL.
 ///
 /// Both backends read and write the same column types (text, 64-bit
@@ -130,6 +148,7 @@ impl SqlStore {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        crate::users::backfill_skeletons(self).await?;
         Ok(migrator.iter().count())
     }
 

@@ -41,7 +41,7 @@ mod webhooks;
 
 pub use access::{AccessChange, AccessStore};
 pub use audit::AuditStore;
-pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore};
+pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore, sqlite_file};
 pub use changes::{CHANNEL, ChangeListener};
 pub use containments::ContainmentStore;
 pub use context::AuditContext;

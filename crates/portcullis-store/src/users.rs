@@ -28,6 +28,9 @@ pub trait UserStore {
         tenant: TenantId,
         id: UserId,
     ) -> Result<Option<PartnerUser>, StoreError>;
+    /// The user `id` in whichever tenant holds it: for callers that are
+    /// handed a bare user id (an operator's containment target).
+    async fn find_user(&self, id: UserId) -> Result<Option<PartnerUser>, StoreError>;
     async fn list_users(
         &self,
         tenant: TenantId,
@@ -85,8 +88,41 @@ pub(crate) async fn fetch<'e>(
 
 fn duplicate_upn(upn: &UserPrincipalName) -> StoreError {
     StoreError::Conflict(format!(
-        "a user named `{upn}` already exists in this tenant"
+        "a user named `{upn}`, or a name confusable with it, already exists in this tenant"
     ))
+}
+
+/// Fills in the skeleton of users written before migration 0014. A user
+/// whose name is confusable with an earlier one in its tenant keeps no
+/// skeleton (and is logged), since refusing to start would lock the
+/// operator out of renaming it.
+pub(crate) async fn backfill_skeletons(store: &SqlStore) -> Result<(), StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM partner_users WHERE upn_skeleton IS NULL ORDER BY created_at, id"
+    ))
+    .fetch_all(store.pool())
+    .await?;
+    for row in &rows {
+        let user = from_row(row)?;
+        let filled = sqlx::query("UPDATE partner_users SET upn_skeleton = $1 WHERE id = $2")
+            .bind(user.user_principal_name.skeleton())
+            .bind(user.id.to_string())
+            .execute(store.pool())
+            .await;
+        match filled {
+            Ok(_) => {}
+            Err(e) if crate::error::is_unique_violation(&e) => {
+                tracing::warn!(
+                    user = %user.id,
+                    tenant = %user.tenant_id,
+                    upn = %user.user_principal_name,
+                    "a user principal name is confusable with another in its tenant; rename one"
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -113,7 +149,8 @@ impl UserStore for SqlStore {
         }
         sqlx::query(
             "INSERT INTO partner_users (id, tenant_id, user_principal_name, display_name, enabled, \
-             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             created_at, updated_at, version, upn_skeleton) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(user.id.to_string())
         .bind(tenant.to_string())
@@ -123,6 +160,7 @@ impl UserStore for SqlStore {
         .bind(user.created_at.unix_millis())
         .bind(user.updated_at.unix_millis())
         .bind(user.version)
+        .bind(user.user_principal_name.skeleton())
         .execute(m.conn())
         .await
         .map_err(on_unique(|| duplicate_upn(&user.user_principal_name)))?;
@@ -143,6 +181,16 @@ impl UserStore for SqlStore {
         id: UserId,
     ) -> Result<Option<PartnerUser>, StoreError> {
         fetch(self.pool(), tenant, id).await
+    }
+
+    async fn find_user(&self, id: UserId) -> Result<Option<PartnerUser>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM partner_users WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     async fn list_users(
@@ -190,7 +238,7 @@ impl UserStore for SqlStore {
         after.version += 1;
         sqlx::query(
             "UPDATE partner_users SET user_principal_name = $1, display_name = $2, enabled = $3, \
-             updated_at = $4, version = $5 WHERE id = $6 AND version = $7",
+             updated_at = $4, version = $5, upn_skeleton = $8 WHERE id = $6 AND version = $7",
         )
         .bind(after.user_principal_name.as_str())
         .bind(after.display_name.as_str())
@@ -199,6 +247,7 @@ impl UserStore for SqlStore {
         .bind(after.version)
         .bind(id.to_string())
         .bind(before.version)
+        .bind(after.user_principal_name.skeleton())
         .execute(m.conn())
         .await
         .map_err(on_unique(|| duplicate_upn(&after.user_principal_name)))?;

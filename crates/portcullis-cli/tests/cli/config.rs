@@ -1,4 +1,4 @@
-use crate::support::{create_token, portcullis, run, stderr, stdout};
+use crate::support::{create_token, migrate, portcullis, run, stderr, stdout};
 
 #[test]
 fn config_file_names_the_database() {
@@ -8,6 +8,7 @@ fn config_file_names_the_database() {
         "database_url = \"from-file.db\"\nlog = \"warn\"\n",
     )
     .unwrap();
+    migrate(dir.path(), &["--config", "portcullis.toml"]);
     create_token(dir.path(), &["--config", "portcullis.toml"]);
     assert!(dir.path().join("from-file.db").exists());
     assert!(!dir.path().join("portcullis.db").exists());
@@ -21,6 +22,10 @@ fn database_url_flag_wins_over_the_config_file() {
         "database_url = \"from-file.db\"\n",
     )
     .unwrap();
+    migrate(
+        dir.path(),
+        &["--config", "p.toml", "--database-url", "from-flag.db"],
+    );
     create_token(
         dir.path(),
         &["--config", "p.toml", "--database-url", "from-flag.db"],
@@ -45,6 +50,7 @@ fn unknown_config_keys_are_refused() {
 #[test]
 fn token_create_refuses_an_unknown_kind_and_lists_the_choices() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     let output = run(portcullis(dir.path()).args(["token", "create", "--kind", "root"]));
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
@@ -58,6 +64,7 @@ fn token_create_refuses_an_unknown_kind_and_lists_the_choices() {
 #[test]
 fn token_create_refuses_the_system_kind() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     let output = run(portcullis(dir.path()).args(["token", "create", "--kind", "system"]));
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
@@ -68,6 +75,7 @@ fn token_create_refuses_the_system_kind() {
 #[test]
 fn token_create_refuses_a_partner_admin_without_tenant() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     let output = run(portcullis(dir.path()).args(["token", "create", "--kind", "partner_admin"]));
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -80,6 +88,7 @@ fn token_create_refuses_a_partner_admin_without_tenant() {
 #[test]
 fn token_list_and_revoke_round_trip() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     create_token(dir.path(), &["--description", "ci robot"]);
     let listed = stdout(&run(portcullis(dir.path()).args(["token", "list"])));
     let id = listed.split_whitespace().next().unwrap().to_owned();

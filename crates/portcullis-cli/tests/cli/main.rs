@@ -9,6 +9,7 @@
 
 mod audit;
 mod config;
+mod database;
 mod detect;
 mod posture;
 mod readme;

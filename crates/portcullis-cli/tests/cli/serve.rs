@@ -1,10 +1,11 @@
 use std::io::BufRead as _;
 
-use crate::support::{Served, create_token, portcullis};
+use crate::support::{Served, create_token, migrate, portcullis};
 
 #[tokio::test]
 async fn serve_without_flags_uses_portcullis_db_in_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
     let secret = create_token(dir.path(), &[]);
     assert!(dir.path().join("portcullis.db").exists());
 

@@ -171,3 +171,10 @@ pub fn usual_history(
     }
     events
 }
+
+/// Creates the database with `portcullis migrate`, as an operator does
+/// before any other command.
+pub fn migrate(dir: &Path, extra: &[&str]) {
+    let output = run(portcullis(dir).args(extra).arg("migrate"));
+    assert!(output.status.success(), "{}", stderr(&output));
+}

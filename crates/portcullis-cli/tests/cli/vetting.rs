@@ -77,6 +77,7 @@ fn check_pattern_exits_zero_for_valid_and_one_with_the_error() {
 #[test]
 fn intel_import_and_watchlist_load_write_the_database() {
     let dir = tempfile::tempdir().unwrap();
+    crate::support::migrate(dir.path(), &[]);
     let bundle = portcullis_testkit::conformance_dir("stix-bundles").join("apt1.json");
     let out = run(portcullis(dir.path())
         .args(["intel", "import", "--source", "apt1"])
@@ -182,6 +183,7 @@ async fn intel_pull_imports_a_taxii_collection_and_resumes_after_added_last() {
         .collect();
     let server = medallion::start(&python, &objects, 10).await;
     let dir = tempfile::tempdir().unwrap();
+    crate::support::migrate(dir.path(), &[]);
     let pull = |extra: &[&str]| {
         let mut cmd = portcullis(dir.path());
         cmd.args([

@@ -205,7 +205,7 @@ async fn create_containment(
             &caller,
             body.kind,
             &body.target_id,
-            reason(&body.reason)?,
+            &reason(&body.reason)?,
             body.finding_id,
         )
         .await?;
@@ -226,7 +226,7 @@ async fn lift_containment(
     Ok(axum::Json(
         state
             .portcullis
-            .lift_containment(&caller, record_id(&raw)?, reason(&body.reason)?)
+            .lift_containment(&caller, record_id(&raw)?, &reason(&body.reason)?)
             .await?,
     ))
 }

@@ -89,12 +89,13 @@ fn case_id(raw: &str) -> Result<CaseId, ApiError> {
     CaseId::parse(raw).map_err(ApiError::invalid_id)
 }
 
-/// A reason given with a change: 1–1000 characters once trimmed.
-pub(crate) fn reason(text: &str) -> Result<&str, ApiError> {
+/// A reason given with a change: 1–1000 characters once trimmed, with no
+/// control characters or bidirectional overrides.
+pub(crate) fn reason(text: &str) -> Result<String, ApiError> {
     let trimmed = text.trim();
     let len = trimmed.chars().count();
     if (1..=1000).contains(&len) {
-        Ok(trimmed)
+        Ok(portcullis_domain::free_text("reason", trimmed, 1000)?)
     } else {
         Err(portcullis_domain::ValidationError::new(
             "reason",
@@ -239,7 +240,7 @@ async fn review_case(
             &caller,
             case_id(&raw)?,
             body.decision,
-            reason(&body.reason)?,
+            &reason(&body.reason)?,
             version,
         )
         .await?;
@@ -260,7 +261,7 @@ macro_rules! standing_route {
         ) -> ApiResult<Response> {
             let changed = state
                 .portcullis
-                .$call(&caller, case_id(&raw)?, reason(&body.reason)?)
+                .$call(&caller, case_id(&raw)?, &reason(&body.reason)?)
                 .await?;
             Ok(detail(StatusCode::OK, changed))
         }

@@ -8,6 +8,9 @@ use serde_json::json;
 
 use crate::support::{TestServer, str_field};
 
+/// 2025-01-01T00:00:00Z: within the default bounds on event time.
+const BASE: i64 = 1_735_689_600_000;
+
 fn sign_in(uid: &str, user: &str, partner: &str, customer: &str, time: i64) -> String {
     json!({"class_uid": 3002, "time": time, "status_id": 1, "metadata": {"uid": uid},
            "user": {"uid": user, "org": {"uid": partner}}, "cloud": {"account": {"uid": customer}},
@@ -40,15 +43,15 @@ async fn a_batch_keeps_its_good_lines_reports_bad_ones_and_ignores_repeats() {
     let user = "0194d2a8-0000-7000-8000-000000000001";
     let service = server.mint("service", None).await;
     let batch = [
-        sign_in("e1", user, &partner, &customer, 1_000),
+        sign_in("e1", user, &partner, &customer, BASE + 1_000),
         "{not json".to_owned(),
         String::new(),
-        json!({"class_uid": 6003, "time": 2_000, "status_id": 2, "metadata": {"uid": "e2"},
+        json!({"class_uid": 6003, "time": BASE + 2_000, "status_id": 2, "metadata": {"uid": "e2"},
                "actor": {"user": {"uid": user, "org": {"uid": partner}}},
                "cloud": {"account": {"uid": customer}}, "api": {"operation": "users.password.reset"}})
         .to_string(),
-        json!({"class_uid": 3002, "time": 3_000, "status_id": 1}).to_string(),
-        sign_in("e1", user, &partner, &customer, 1_000),
+        json!({"class_uid": 3002, "time": BASE + 3_000, "status_id": 1}).to_string(),
+        sign_in("e1", user, &partner, &customer, BASE + 1_000),
     ]
     .join("\n");
     let report = post_batch(&server, &service.secret, batch.into_bytes(), false)
@@ -74,7 +77,7 @@ async fn a_batch_keeps_its_good_lines_reports_bad_ones_and_ignores_repeats() {
 
     // The same events, gzip-compressed, are all duplicates now.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(sign_in("e1", user, &partner, &customer, 1_000).as_bytes())
+    gz.write_all(sign_in("e1", user, &partner, &customer, BASE + 1_000).as_bytes())
         .unwrap();
     let again = post_batch(&server, &service.secret, gz.finish().unwrap(), true)
         .await
@@ -105,7 +108,7 @@ async fn a_batch_keeps_its_good_lines_reports_bad_ones_and_ignores_repeats() {
         1
     );
     assert_eq!(
-        server_items(&server, "since=1970-01-01T00:00:01.500Z")
+        server_items(&server, "since=2025-01-01T00:00:01.500Z")
             .await
             .len(),
         1
@@ -149,7 +152,7 @@ async fn server_items(server: &TestServer, query: &str) -> Vec<serde_json::Value
 async fn a_batch_over_ten_thousand_events_is_refused_whole() {
     let server = TestServer::start().await;
     let service = server.mint("service", None).await;
-    let line = |n: usize| sign_in(&format!("e{n}"), "u", "p", "c", 1);
+    let line = |n: usize| sign_in(&format!("e{n}"), "u", "p", "c", BASE);
     let batch: Vec<String> = (0..10_001).map(line).collect();
     post_batch(
         &server,
@@ -171,4 +174,48 @@ async fn a_batch_over_ten_thousand_events_is_refused_whole() {
     .expect_status(StatusCode::OK)
     .json();
     assert_eq!(report["accepted"], 10_000);
+}
+
+#[tokio::test]
+async fn event_times_outside_the_bounds_are_refused_line_by_line() {
+    let server = TestServer::start().await;
+    let service = server.mint("service", None).await;
+    let now = portcullis_domain::Clock::now(&portcullis_domain::SystemClock).unix_millis();
+    let day = 86_400_000;
+    let batch = [
+        sign_in("early", "u", "p", "c", 946_684_799_999),
+        sign_in("good", "u", "p", "c", now),
+        sign_in("huge", "u", "p", "c", i64::MAX),
+        sign_in("ahead", "u", "p", "c", now + 2 * day),
+        sign_in("oldest", "u", "p", "c", 946_684_800_000),
+    ]
+    .join("\n");
+    let report = post_batch(&server, &service.secret, batch.into_bytes(), false)
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(report["accepted"], 2, "{report}");
+    let rejected = report["rejected"].as_array().unwrap();
+    let lines: Vec<i64> = rejected
+        .iter()
+        .map(|r| r["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 3, 4], "{report}");
+    let reason = |i: usize| rejected[i]["reason"].as_str().unwrap().to_owned();
+    assert!(reason(0).starts_with("time: "), "{report}");
+    assert!(
+        reason(0).contains("before 2000-01-01T00:00:00Z"),
+        "{report}"
+    );
+    assert!(
+        reason(1).contains("after") && reason(1).contains("1 day"),
+        "{report}"
+    );
+    assert!(reason(2).contains("after"), "{report}");
+    assert!(!report.to_string().contains('@'), "{report}");
+    let listed = server
+        .op_get("/v1/events")
+        .await
+        .expect_status(StatusCode::OK);
+    assert!(!listed.text.contains("\"@"), "{}", listed.text);
 }

@@ -712,3 +712,69 @@ async fn containing_a_user_or_the_partner_denies_at_once_and_lifting_restores() 
         .await
         .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+/// The answer to a relationship proposed to `customer`, with the tenant id
+/// replaced by a placeholder so answers about different ids compare.
+async fn proposal_answer(eco: &Ecosystem, customer: &str) -> (StatusCode, Value) {
+    let reply = eco
+        .server
+        .post(
+            "/v1/relationships",
+            &eco.partner_admin.secret,
+            json!({
+                "partner_tenant_id": eco.partner,
+                "customer_tenant_id": customer,
+                "display_name": "Probe",
+                "roles": [HELPDESK],
+                "duration": "P30D",
+            }),
+        )
+        .await;
+    let text = reply.text.replace(customer, "<id>");
+    (reply.status, serde_json::from_str(&text).expect("json"))
+}
+
+#[tokio::test]
+async fn proposing_to_another_partners_tenant_answers_as_for_an_unknown_id() {
+    let eco = Ecosystem::start().await;
+    eco.authorize_partner().await;
+    let other_partner = str_field(&eco.server.create_tenant("partner", "Rival IT").await, "id");
+    let unknown = crate::support::unknown_id();
+    let foreign = proposal_answer(&eco, &other_partner).await;
+    let missing = proposal_answer(&eco, &unknown).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND, "{}", missing.1);
+    assert_eq!(foreign, missing, "another partner's tenant is an oracle");
+    let own = proposal_answer(&eco, &eco.partner).await;
+    assert_eq!(own, missing, "the partner's own tenant as customer");
+}
+
+#[tokio::test]
+async fn containing_a_target_that_does_not_exist_or_is_of_another_kind_is_404() {
+    let eco = Ecosystem::start().await;
+    let op = eco.server.operator.secret.clone();
+    let unknown = crate::support::unknown_id();
+    for (kind, target) in [
+        ("user", unknown.as_str()),
+        ("partner", unknown.as_str()),
+        ("relationship", unknown.as_str()),
+        // A customer tenant is not a partner; a tenant id is not a user.
+        ("partner", eco.customer.as_str()),
+        ("user", eco.partner.as_str()),
+    ] {
+        let reply = eco
+            .server
+            .post(
+                "/v1/containments",
+                &op,
+                json!({"kind": kind, "target_id": target, "reason": "intrusion"}),
+            )
+            .await;
+        reply.expect_error(StatusCode::NOT_FOUND, "not_found");
+    }
+    let listed = eco
+        .server
+        .op_get("/v1/containments?active=false")
+        .await
+        .items();
+    assert!(listed.is_empty(), "nothing was recorded: {listed:?}");
+}

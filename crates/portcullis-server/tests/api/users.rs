@@ -298,3 +298,97 @@ async fn partner_admin_manages_its_own_users() {
         .await
         .expect_status(StatusCode::NO_CONTENT);
 }
+
+async fn confusable_upns_conflict(server: &TestServer) {
+    let partner = str_field(&server.create_tenant("partner", "P").await, "id");
+    let users = format!("/v1/tenants/{partner}/users");
+    server
+        .create_user(&partner, "bob@contoso.example", "Bob")
+        .await;
+    let ivy = server
+        .create_user(&partner, "ivy@contoso.example", "Ivy")
+        .await;
+    for lookalike in ["b\u{043E}b@contoso.example", "\u{0131}vy@contoso.example"] {
+        server
+            .post(
+                &users,
+                &server.operator.secret,
+                json!({"user_principal_name": lookalike, "display_name": "Mallory"}),
+            )
+            .await
+            .expect_error(StatusCode::CONFLICT, "conflict");
+    }
+    // Nor may a rename make one.
+    let path = format!("{users}/{}", str_field(&ivy, "id"));
+    server
+        .patch(
+            &path,
+            &server.operator.secret,
+            None,
+            json!({"user_principal_name": "b\u{043E}b@contoso.example"}),
+        )
+        .await
+        .expect_error(StatusCode::CONFLICT, "conflict");
+    // Another tenant may hold the same skeleton.
+    let other = str_field(&server.create_tenant("partner", "Q").await, "id");
+    server
+        .create_user(&other, "b\u{043E}b@contoso.example", "Bob")
+        .await;
+}
+
+#[tokio::test]
+async fn confusable_user_principal_names_conflict_on_sqlite() {
+    confusable_upns_conflict(&TestServer::start().await).await;
+}
+
+#[tokio::test]
+async fn confusable_user_principal_names_conflict_on_postgres() {
+    if let Some(server) = TestServer::start_postgres().await {
+        confusable_upns_conflict(&server).await;
+    }
+}
+
+#[tokio::test]
+async fn names_with_invisible_or_format_characters_are_422() {
+    let server = TestServer::start().await;
+    for bad in [
+        "Bob\u{3164}",
+        "Bob\u{00AD}by",
+        "Bo\u{2028}b",
+        "Bob\u{E0041}",
+        "Zalgo\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}",
+    ] {
+        server
+            .post(
+                "/v1/tenants",
+                &server.operator.secret,
+                json!({"kind": "partner", "display_name": bad}),
+            )
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    // Free text refuses control characters and bidirectional overrides.
+    let partner = str_field(&server.create_tenant("partner", "P").await, "id");
+    let user = str_field(
+        &server.create_user(&partner, "eve@p.example", "Eve").await,
+        "id",
+    );
+    for reason in ["spray\u{202E}gpj.exe", "spray\u{001B}[2J", "a\u{2066}b"] {
+        server
+            .post(
+                "/v1/containments",
+                &server.operator.secret,
+                json!({"kind": "user", "target_id": user, "reason": reason}),
+            )
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        server
+            .post(
+                "/v1/webhooks",
+                &server.operator.secret,
+                json!({"url": "https://hooks.example/p", "description": reason, "event_types": ["relationship.expiry_warning"]}),
+            )
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+}

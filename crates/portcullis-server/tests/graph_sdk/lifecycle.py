@@ -121,7 +121,7 @@ async def main() -> None:
     )
     check(created.status == DelegatedAdminRelationshipStatus.Created, "create: status created")
     check(created.duration is not None and created.duration.days == 730, "create: duration P730D")
-    check(created.customer.display_name == "Fabrikam", "create: the customer's name")
+    check(created.customer.display_name is None, "create: no customer name before it approves")
     rel = relationships.by_delegated_admin_relationship_id(created.id)
 
     renamed = await rel.patch(DelegatedAdminRelationship(display_name="Renamed by the SDK"), if_match(created))
@@ -159,6 +159,7 @@ async def main() -> None:
     ).requests.post(DelegatedAdminRelationshipRequest(action=DelegatedAdminRelationshipRequestAction.Approve))
     active = await rel.get()
     check(active.status == DelegatedAdminRelationshipStatus.Active, "approve: active")
+    check(active.customer.display_name == "Fabrikam", "approve: the customer's name once approved")
     check(active.end_date_time > active.activated_date_time, "approve: endDateTime after activatedDateTime")
 
     second = await relationships.post(

@@ -6,7 +6,7 @@
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
     Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
-    FindingStatus, Page, PageRequest, RecordId, TenantId, UserId,
+    FindingStatus, Page, PageRequest, RecordId, TenantId, TenantKind, UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};
@@ -77,6 +77,9 @@ impl Portcullis {
             .into());
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(text) = reason {
+            portcullis_domain::free_text("reason", text, 1000)?;
+        }
         if status == FindingStatus::Suppressed && reason.is_none() {
             return Err(portcullis_domain::ValidationError::new(
                 "reason",
@@ -106,6 +109,8 @@ impl Portcullis {
         reason: &str,
         finding: Option<RecordId>,
     ) -> Result<Containment, ServiceError> {
+        caller_rules::may_contain(&caller.principal)?;
+        self.containment_target_exists(kind, target).await?;
         self.contain_as(
             caller,
             kind,
@@ -115,6 +120,39 @@ impl Portcullis {
             ContainmentMode::Enforced,
         )
         .await
+    }
+
+    /// The target an operator names exists and is of `kind` (a user, a
+    /// relationship, a partner tenant); otherwise 404 like any unknown id.
+    async fn containment_target_exists(
+        &self,
+        kind: ContainmentKind,
+        target: &str,
+    ) -> Result<(), ServiceError> {
+        let found = match kind {
+            ContainmentKind::User => self
+                .store
+                .find_user(UserId::parse(target)?)
+                .await?
+                .is_some(),
+            ContainmentKind::Partner => self
+                .store
+                .get_tenant(TenantId::parse(target)?)
+                .await?
+                .is_some_and(|t| t.kind == TenantKind::Partner),
+            ContainmentKind::Relationship => {
+                let id = portcullis_domain::RelationshipId::parse(target)?;
+                self.store.get_relationship(id).await?.is_some()
+            }
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!(
+                "{} `{target}` not found",
+                kind.as_str()
+            )))
+        }
     }
 
     /// Contains, or in shadow mode only records the containment: a shadow

@@ -12,5 +12,5 @@ mod policy;
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{DetectionConfig, DetectionRound};
 pub use events::decision_event;
-pub use ingest::{IngestReport, LineRejection, MAX_BATCH_EVENTS};
+pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use policy::ContainmentRule;

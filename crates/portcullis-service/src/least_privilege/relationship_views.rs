@@ -102,8 +102,9 @@ impl Portcullis {
     }
 
     /// The display names of those of `customers` the caller deals with:
-    /// any for an operator, its own tenant for a customer admin, customers
-    /// it has a relationship with (of any status) for a partner admin.
+    /// any for an operator, its own tenant for a customer admin, for a
+    /// partner admin the customers that approved a relationship with it
+    /// (no name before the customer approved anything).
     /// Others are left out, whether or not they exist.
     pub async fn customer_names(
         &self,
@@ -116,24 +117,37 @@ impl Portcullis {
             let visible = match scope {
                 TenantScope::All => true,
                 TenantScope::Customer(own) => own == customer,
-                TenantScope::Partner(own) => {
-                    let filter = RelationshipFilter {
-                        partner_tenant_id: Some(own),
-                        customer_tenant_id: Some(customer),
-                        status: None,
-                    };
-                    !self
-                        .store
-                        .list_relationships(&filter, &PageRequest::first(1))
-                        .await?
-                        .items
-                        .is_empty()
-                }
+                TenantScope::Partner(own) => self.customer_approved(own, customer).await?,
             };
             if visible && let Some(tenant) = self.store.get_tenant(customer).await? {
                 names.insert(customer, tenant.display_name);
             }
         }
         Ok(names)
+    }
+
+    /// Whether `customer` ever approved a relationship with `partner`:
+    /// until it has, the partner learns nothing of it but the id it sent.
+    async fn customer_approved(
+        &self,
+        partner: TenantId,
+        customer: TenantId,
+    ) -> Result<bool, ServiceError> {
+        let filter = RelationshipFilter {
+            partner_tenant_id: Some(partner),
+            customer_tenant_id: Some(customer),
+            status: None,
+        };
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let found = self.store.list_relationships(&filter, &page).await?;
+            if found.items.iter().any(|r| r.activated_at.is_some()) {
+                return Ok(true);
+            }
+            match found.next {
+                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                None => return Ok(false),
+            }
+        }
     }
 }

@@ -163,7 +163,11 @@ impl Portcullis {
                 .store
                 .get_tenant(tenant)
                 .await?
+                .filter(|t| t.kind == kind || side == Side::Platform)
                 .ok_or_else(|| tenant_not_found(tenant))?;
+            // Only operators learn that a tenant exists but is of another
+            // kind: to a partner, another partner's tenant is as unknown
+            // as a random id.
             if found.kind != kind {
                 return Err(ServiceError::WrongTenantKind(format!(
                     "tenant `{tenant}` is not a {} tenant",

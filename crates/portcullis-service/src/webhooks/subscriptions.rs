@@ -56,12 +56,17 @@ fn check_url(url: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// At most 256 characters, and no control characters or bidirectional
+/// overrides ([`portcullis_domain::free_text`]).
 fn check_description(description: Option<&str>) -> Result<(), ValidationError> {
     match description {
         Some(d) if d.chars().count() > MAX_DESCRIPTION_LEN => Err(ValidationError::new(
             "description",
             format!("is longer than {MAX_DESCRIPTION_LEN} characters"),
         )),
+        Some(d) if !d.trim().is_empty() => {
+            portcullis_domain::free_text("description", d, MAX_DESCRIPTION_LEN).map(|_| ())
+        }
         _ => Ok(()),
     }
 }

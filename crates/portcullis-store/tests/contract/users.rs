@@ -278,3 +278,53 @@ contract!(deleting_a_user_removes_its_memberships, |store, _db| {
         .unwrap();
     assert_eq!(left, 0);
 });
+
+contract!(
+    skeletons_of_older_users_are_filled_in_when_the_store_migrates,
+    |store, _db| {
+        let t = partner(&store, "Contoso").await;
+        let bob = user(&store, t.id, "bob@contoso.com").await;
+        let ivy = user(&store, t.id, "ivy@contoso.com").await;
+        // As written before migration 0014: no skeleton.
+        sqlx::query("UPDATE partner_users SET upn_skeleton = NULL")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let skeleton = |id: UserId| {
+            let store = store.clone();
+            async move {
+                sqlx::query("SELECT upn_skeleton FROM partner_users WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap()
+                    .get::<Option<String>, _>(0)
+            }
+        };
+        assert_eq!(
+            skeleton(bob.id).await,
+            Some(bob.user_principal_name.skeleton())
+        );
+        assert_eq!(
+            skeleton(ivy.id).await,
+            Some(ivy.user_principal_name.skeleton())
+        );
+        // The filled-in skeleton keeps a look-alike out.
+        let lookalike = store
+            .create_user(
+                &ctx(3_000),
+                t.id,
+                NewUser {
+                    user_principal_name: upn("b\u{043E}b@contoso.com"),
+                    display_name: name("Mallory"),
+                    enabled: true,
+                },
+            )
+            .await;
+        assert!(
+            matches!(lookalike, Err(StoreError::Conflict(_))),
+            "{lookalike:?}"
+        );
+    }
+);

@@ -439,3 +439,30 @@ async fn no_graph_route_reaches_another_tenant_on_postgres() {
     };
     isolation(&server).await;
 }
+
+/// The answer to a Graph proposal to `customer`, without the request's own
+/// details and with the id replaced, so answers about different ids compare.
+async fn graph_proposal_answer(g: &super::Gdap, customer: &str) -> (StatusCode, String) {
+    let mut body = g.new_relationship("Probe");
+    body["customer"] = json!({"tenantId": customer});
+    let reply = g
+        .server
+        .post(RELATIONSHIPS, &g.partner_admin.secret, body)
+        .await;
+    (
+        reply.status,
+        without_request_details(&reply)
+            .to_string()
+            .replace(customer, "<id>"),
+    )
+}
+
+#[tokio::test]
+async fn graph_proposal_to_another_partners_tenant_answers_as_for_an_unknown_id() {
+    let g = super::Gdap::start().await;
+    let rival = str_field(&g.server.create_tenant("partner", "Rival IT").await, "id");
+    let missing = graph_proposal_answer(&g, &unknown_id()).await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND, "{}", missing.1);
+    assert_eq!(graph_proposal_answer(&g, &rival).await, missing);
+    assert_eq!(graph_proposal_answer(&g, &g.partner).await, missing);
+}
