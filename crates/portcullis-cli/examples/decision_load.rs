@@ -240,6 +240,12 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("load.db");
     let db = db.to_str().unwrap();
+    // Only `serve` and `migrate` create a database.
+    let migrated = Command::new(&server_bin)
+        .args(["--database-url", db, "migrate"])
+        .status()
+        .unwrap();
+    assert!(migrated.success(), "migrate failed");
     let operator = || {
         let out = Command::new(&server_bin)
             .args([
