@@ -183,7 +183,7 @@ impl Portcullis {
             self.store
                 .get_finding(id)
                 .await?
-                .ok_or_else(|| ServiceError::NotFound(format!("finding `{id}` not found")))?;
+                .ok_or_else(|| finding_not_found(id))?;
         }
         let containment = Containment {
             id: RecordId::generate(),
