@@ -33,6 +33,25 @@ pub struct FileConfig {
     pub posture: Option<portcullis_service::PostureConfig>,
     /// The `[detection]` table: on/off, round interval, rule thresholds, containment policy.
     pub detection: Option<portcullis_service::DetectionConfig>,
+    /// The key directory (signing key, token key, checkpoint log); by
+    /// default beside the SQLite file, or `./<database>.keys` on PostgreSQL.
+    pub key_dir: Option<std::path::PathBuf>,
+    /// The `[audit]` table: checkpoint log, interval and witness.
+    pub audit: Option<AuditConfig>,
+}
+
+/// The `[audit]` table of the configuration file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The checkpoint log (default: `checkpoints.jsonl` in the key directory).
+    pub checkpoint_log: Option<std::path::PathBuf>,
+    /// Sign a checkpoint after this many records (default 1000) …
+    pub checkpoint_every_records: Option<i64>,
+    /// … or this many seconds, if any record came meanwhile (default 60).
+    pub checkpoint_every_seconds: Option<u64>,
+    /// Also POST every checkpoint to this URL (a witness).
+    pub witness_url: Option<String>,
 }
 
 impl FileConfig {
@@ -58,6 +77,11 @@ pub struct Config {
     pub vetting: portcullis_service::VettingConfig,
     pub posture: portcullis_service::PostureConfig,
     pub detection: portcullis_service::DetectionConfig,
+    /// The configured key directory (see [`Config::key_dir`]).
+    pub key_dir: Option<std::path::PathBuf>,
+    /// Where checkpoints go (default: in the key directory).
+    pub checkpoint_log: Option<std::path::PathBuf>,
+    pub checkpoints: portcullis_service::CheckpointConfig,
 }
 
 impl Config {
@@ -89,6 +113,27 @@ impl Config {
             vetting: file.vetting.unwrap_or_default(),
             posture: file.posture.unwrap_or_default(),
             detection: file.detection.unwrap_or_default(),
+            key_dir: file.key_dir,
+            checkpoint_log: file.audit.as_ref().and_then(|a| a.checkpoint_log.clone()),
+            checkpoints: checkpoint_config(file.audit.unwrap_or_default()),
+        }
+    }
+
+    /// The key directory in force: the configured one, or the default for
+    /// the database (the same for `serve` and every other command).
+    pub fn key_dir(&self) -> portcullis_store::KeyDir {
+        portcullis_store::KeyDir::new(
+            self.key_dir
+                .clone()
+                .unwrap_or_else(|| portcullis_store::default_key_dir(&self.database_url)),
+        )
+    }
+
+    /// The checkpoint log in force.
+    pub fn checkpoint_log(&self) -> portcullis_store::CheckpointLog {
+        match &self.checkpoint_log {
+            Some(path) => portcullis_store::CheckpointLog::new(path.clone()),
+            None => self.key_dir().checkpoint_log(),
         }
     }
 
@@ -110,6 +155,19 @@ impl Config {
     /// The database URL without any password, for logs and messages.
     pub fn redacted_database_url(&self) -> String {
         redact(&self.database_url)
+    }
+}
+
+fn checkpoint_config(audit: AuditConfig) -> portcullis_service::CheckpointConfig {
+    let defaults = portcullis_service::CheckpointConfig::default();
+    portcullis_service::CheckpointConfig {
+        every_records: audit
+            .checkpoint_every_records
+            .unwrap_or(defaults.every_records),
+        every_seconds: audit
+            .checkpoint_every_seconds
+            .unwrap_or(defaults.every_seconds),
+        witness_url: audit.witness_url,
     }
 }
 
@@ -165,6 +223,8 @@ mod tests {
             vetting: None,
             posture: None,
             detection: None,
+            key_dir: None,
+            audit: None,
         };
         let config = Config::resolve(Some("flag.db".into()), None, None, None, None, file);
         assert_eq!(config.database_url, "flag.db");

@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod integrity;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use portcullis_domain::{
     Description, IsoDuration, PageRequest, PrincipalKind, SystemClock, TenantId, TokenId,
 };
 use portcullis_service::{Caller, NewToken, Portcullis, WorkerSchedule};
-use portcullis_store::{AuditStore, SqlStore, Store, TokenStore};
+use portcullis_store::{SqlStore, Store, TokenStore};
 
 use crate::config::{Config, FileConfig};
 
@@ -26,6 +27,11 @@ struct Cli {
     /// A TOML configuration file (keys: database_url, listen, max_body_bytes, log).
     #[arg(long, global = true, env = "PORTCULLIS_CONFIG")]
     config: Option<std::path::PathBuf>,
+    /// The key directory: checkpoint signing key, token hash key, checkpoint
+    /// log [default: `<database file>.keys` beside a SQLite file,
+    /// `./<database name>.keys` for PostgreSQL].
+    #[arg(long, global = true, env = "PORTCULLIS_KEY_DIR")]
+    key_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,6 +83,11 @@ struct ServeArgs {
     /// stream `PORTCULLIS_EVENTS`, subjects `portcullis.events.>`, durable `portcullis-ingest`.
     #[arg(long, env = "PORTCULLIS_NATS_URL")]
     nats_url: Option<String>,
+    /// Serve even though the audit chain does not extend its last signed
+    /// checkpoint (the database was changed or restored); recorded in the
+    /// audit log as `audit.mismatch_accepted`.
+    #[arg(long)]
+    accept_audit_mismatch: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,8 +114,10 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit 0 when intact, 1 naming the first bad record,
-    /// 2 when it cannot run (no database where one is expected).
+    /// Walk the hash chain and check it against the signed checkpoints of
+    /// the key directory; exit 0 when intact, 1 naming the first bad record
+    /// or checkpoint, 2 when it cannot run (no database or key directory
+    /// where one is expected).
     Verify,
 }
 
@@ -164,7 +177,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => Some(args),
         _ => None,
     };
-    let config = Config::resolve(
+    let mut config = Config::resolve(
         cli.database_url.clone(),
         serve_args.and_then(|a| a.listen.clone()),
         serve_args.and_then(|a| a.max_body_bytes),
@@ -172,11 +185,15 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         serve_args.and_then(|a| a.nats_url.clone()),
         file,
     );
+    if cli.key_dir.is_some() {
+        config.key_dir = cli.key_dir;
+    }
     match cli.command {
-        Command::Serve(_) => serve(&config).await,
+        Command::Serve(args) => serve(&config, args.accept_audit_mismatch).await,
         Command::Migrate => {
             let store = SqlStore::connect(&config.database_url).await?;
             let count = store.migrate().await?;
+            integrity::keys(&config)?;
             println!(
                 "{} database `{}` is up to date ({count} migrations)",
                 store.backend(),
@@ -192,16 +209,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Posture(command) => commands::posture::run(command),
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
-            match store.verify_audit().await? {
-                Ok(count) => {
-                    println!("audit chain intact: {count} records verified");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(broken) => {
-                    eprintln!("{broken}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+            integrity::verify(&config, &store).await
         }
     }
 }
@@ -229,7 +237,7 @@ async fn first_operator_link(
     Ok(())
 }
 
-async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
+async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<ExitCode> {
     let store = open_or_create(config).await?;
     let empty = store
         .list_tokens(&PageRequest::first(1))
@@ -247,6 +255,8 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .with_event_retention_days(config.event_retention_days)
         .with_event_time_bounds(config.event_time)
         .with_detection(config.detection.clone());
+    let portcullis = integrity::armed(portcullis, config)?;
+    integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
             .reload_baseline(&Caller::local_operator(), None)
@@ -319,6 +329,9 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         let _ = task.await;
     }
     portcullis.flush_events().await;
+    if let Err(err) = portcullis.final_checkpoint().await {
+        tracing::error!(%err, "cannot sign the final audit checkpoint");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -326,7 +339,9 @@ async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
 
 async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
     let store = open(config).await?;
-    let portcullis = Portcullis::new(Arc::new(store), Arc::new(SystemClock));
+    let keys = integrity::keys(config)?;
+    let portcullis =
+        Portcullis::new(Arc::new(store), Arc::new(SystemClock)).with_token_key(keys.token_key);
     let caller = Caller::local_operator();
     match command {
         TokenCommand::Create {

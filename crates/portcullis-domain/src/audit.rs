@@ -10,7 +10,7 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{AuditOperation, PrincipalKind, TenantId, Timestamp};
+use crate::{AuditOperation, CheckpointAnchors, PrincipalKind, TenantId, Timestamp};
 
 /// The predecessor hash of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -137,21 +137,40 @@ impl fmt::Display for AuditChainBreak {
 }
 
 /// Walks records in sequence order, one at a time, so a long chain is
-/// verified in bounded memory.
+/// verified in bounded memory; with checkpoint anchors, also checks that
+/// the chain passes through every signed head.
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
     last: ChainHead,
+    anchors: CheckpointAnchors,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
         Self {
             last: ChainHead::genesis(),
+            anchors: CheckpointAnchors::default(),
         }
     }
 }
 
 impl ChainVerifier {
+    /// A walk from the first record that must meet every one of `anchors`.
+    pub fn with_anchors(anchors: CheckpointAnchors) -> Self {
+        Self {
+            last: ChainHead::genesis(),
+            anchors,
+        }
+    }
+
+    /// A walk that continues after `from`, a record already checked.
+    pub fn resume(from: ChainHead) -> Self {
+        Self {
+            last: from,
+            anchors: CheckpointAnchors::default(),
+        }
+    }
+
     pub fn check(&mut self, record: &AuditRecord) -> Result<(), AuditChainBreak> {
         let expected = self.last.seq + 1;
         if record.seq != expected {
@@ -173,6 +192,17 @@ impl ChainVerifier {
             return Err(AuditChainBreak {
                 seq: record.seq,
                 reason: "its content does not match its hash (the record was altered)".into(),
+            });
+        }
+        if let Some(signed) = self.anchors.at(record.seq)
+            && signed.head_hash != record.hash
+        {
+            return Err(AuditChainBreak {
+                seq: record.seq,
+                reason: format!(
+                    "its hash differs from the checkpoint signed at {} (the chain was rewritten up to here)",
+                    signed.at
+                ),
             });
         }
         self.last = ChainHead {
@@ -206,7 +236,17 @@ impl ChainVerifier {
                 "the last record's hash differs from the head's (the last record or the head was altered)"
                     .to_owned(),
             ),
-            Ordering::Equal => return Ok(self.last.seq),
+            Ordering::Equal => match self.anchors.last() {
+                Some(signed) if signed.seq > self.last.seq => (
+                    self.last.seq + 1,
+                    format!(
+                        "the chain ends at {} but a checkpoint signed at {} covers {} records \
+                         (records removed from the end, or the log wiped)",
+                        self.last.seq, signed.at, signed.seq
+                    ),
+                ),
+                _ => return Ok(self.last.seq),
+            },
         };
         Err(AuditChainBreak { seq, reason })
     }
@@ -328,5 +368,74 @@ mod tests {
         records[1].operation = "tenant.delete".into();
         records[1].hash = records[1].compute_hash();
         assert_eq!(verify_chain(&records, &head).unwrap_err().seq, 3);
+    }
+
+    /// Recomputes every link after an edit: the chain alone verifies again.
+    fn resealed(records: &[AuditRecord]) -> (Vec<AuditRecord>, ChainHead) {
+        let mut head = ChainHead::genesis();
+        let mut out = Vec::new();
+        for (n, r) in records.iter().enumerate() {
+            let mut r = r.clone();
+            r.seq = i64::try_from(n).unwrap() + 1;
+            r.prev_hash = head.hash.clone();
+            r.hash = r.compute_hash();
+            head = ChainHead {
+                seq: r.seq,
+                hash: r.hash.clone(),
+            };
+            out.push(r);
+        }
+        (out, head)
+    }
+
+    fn anchored(
+        records: &[AuditRecord],
+        head: &ChainHead,
+        anchors: &CheckpointAnchors,
+    ) -> Result<i64, AuditChainBreak> {
+        let mut verifier = ChainVerifier::with_anchors(anchors.clone());
+        for r in records {
+            verifier.check(r)?;
+        }
+        verifier.finish(head)
+    }
+
+    #[test]
+    fn checkpoints_catch_a_rehashed_chain_and_a_moved_head() {
+        let signer = crate::CheckpointSigner::from_seed(&[9; 32]);
+        let (records, head) = chain(5);
+        let at = Timestamp::from_unix_millis(1);
+        let checkpoint = signer.sign(
+            &ChainHead {
+                seq: 3,
+                hash: records[2].hash.clone(),
+            },
+            at,
+        );
+        let anchors = CheckpointAnchors::verify(&[checkpoint], &[signer.public_key()]).unwrap();
+        assert_eq!(anchored(&records, &head, &anchors), Ok(5));
+
+        let mut edited = records.clone();
+        edited[1].actor = "mallory".into();
+        let (edited, edited_head) = resealed(&edited);
+        assert_eq!(
+            verify_chain(&edited, &edited_head),
+            Ok(5),
+            "consistent alone"
+        );
+        assert_eq!(
+            anchored(&edited, &edited_head, &anchors).unwrap_err().seq,
+            3
+        );
+
+        let (cut, cut_head) = resealed(&records[..2]);
+        assert_eq!(anchored(&cut, &cut_head, &anchors).unwrap_err().seq, 3);
+        assert_eq!(
+            anchored(&[], &ChainHead::genesis(), &anchors)
+                .unwrap_err()
+                .seq,
+            1,
+            "a wiped log"
+        );
     }
 }

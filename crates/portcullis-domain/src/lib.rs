@@ -21,6 +21,7 @@ mod activation;
 mod activity;
 mod assignment;
 mod audit;
+mod checkpoint;
 mod clock;
 mod containment;
 mod duration;
@@ -61,6 +62,9 @@ pub use assignment::{
 pub use audit::{
     AuditChainBreak, AuditDraft, AuditFilter, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH,
     verify_chain,
+};
+pub use checkpoint::{
+    Checkpoint, CheckpointAnchors, CheckpointKey, CheckpointLogError, CheckpointSigner,
 };
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use containment::{Containment, ContainmentFilter, ContainmentKind, ContainmentMode};

@@ -115,6 +115,9 @@ operations! {
     WebhookDelete => "webhook.delete",
     /// Not written to the audit log: the webhook event sent by a ping.
     WebhookPing => "webhook.ping",
+    /// `serve` was started with `--accept-audit-mismatch` although the chain
+    /// did not match its last signed checkpoint.
+    AuditMismatchAccepted => "audit.mismatch_accepted",
 }
 
 impl AuditOperation {

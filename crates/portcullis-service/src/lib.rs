@@ -18,6 +18,7 @@ mod caller;
 pub mod caller_rules;
 mod directory;
 mod error;
+mod integrity;
 mod least_privilege;
 mod posture;
 mod vetting;
@@ -36,9 +37,12 @@ pub use activity::{
 };
 pub use caller::Caller;
 pub use directory::{
-    NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret,
+    NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret, keyed_hash,
 };
 pub use error::ServiceError;
+pub use integrity::{
+    AuditVerification, CheckpointConfig, CheckpointRound, TailCheck, verify_audit_chain,
+};
 pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
@@ -71,6 +75,10 @@ pub struct Portcullis {
     events: Arc<activity::events::EventQueue>,
     /// Recently authenticated tokens.
     token_cache: Arc<directory::token_cache::TokenCache>,
+    /// The key of stored secret hashes (`None`: none available, fail closed).
+    token_key: Option<Arc<portcullis_store::TokenKey>>,
+    /// Signs audit checkpoints, when configured.
+    checkpoints: Option<Arc<integrity::Checkpointer>>,
     /// How long activity events are kept, in milliseconds (`None`: for ever).
     event_retention_ms: Option<i64>,
     /// The times an ingested event may carry.
@@ -108,6 +116,8 @@ impl Portcullis {
             synced: Arc::new(AtomicI64::new(0)),
             events: Arc::new(activity::events::EventQueue::default()),
             token_cache: Arc::new(directory::token_cache::TokenCache::default()),
+            token_key: directory::ephemeral_key().map(Arc::new),
+            checkpoints: None,
             vetting: Arc::new(vetting::VettingRuntime::new(VettingConfig::default())),
             event_retention_ms: Some(DEFAULT_EVENT_RETENTION_DAYS * 86_400_000),
             event_time: activity::EventTimeBounds::default(),
@@ -116,6 +126,14 @@ impl Portcullis {
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             workers: Arc::new(workers::WorkerMetrics::default()),
         }
+    }
+
+    /// Hashes token, session and sign-in link secrets under `key` (the key
+    /// directory's); without it, a key for this process only.
+    #[must_use]
+    pub fn with_token_key(mut self, key: portcullis_store::TokenKey) -> Self {
+        self.token_key = Some(Arc::new(key));
+        self
     }
 
     /// The same application with these detection settings.

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::{
-    Caller, DeliveryRound, DetectionRound, Portcullis, PostureRound, ServiceError, SweepReport,
-    VettingRound,
+    Caller, CheckpointRound, DeliveryRound, DetectionRound, Portcullis, PostureRound, ServiceError,
+    SweepReport, VettingRound,
 };
 
 /// The background workers of a node.
@@ -33,16 +33,19 @@ pub enum Worker {
     Posture,
     /// Sends due webhook deliveries.
     Webhooks,
+    /// Signs checkpoints of the audit chain.
+    Checkpoints,
 }
 
 impl Worker {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,
         Self::Vetting,
         Self::Posture,
         Self::Webhooks,
+        Self::Checkpoints,
     ];
 
     /// The worker's name in logs and metrics.
@@ -54,6 +57,7 @@ impl Worker {
             Self::Vetting => "vetting",
             Self::Posture => "posture",
             Self::Webhooks => "webhooks",
+            Self::Checkpoints => "checkpoints",
         }
     }
 }
@@ -82,9 +86,14 @@ impl Default for WorkerSchedule {
     }
 }
 
-/// How often following changes looks for missed commits when no
-/// notification arrives.
-const POLL_CHANGES_EVERY: Duration = Duration::from_secs(5);
+/// How often following changes looks for commits besides notifications:
+/// on SQLite (no notifications; the `portcullis` command writes the same
+/// file) this is how soon a CLI change such as a token revocation reaches
+/// the server, so it stays well under a second; each look is one indexed
+/// query that usually finds nothing.
+const POLL_CHANGES_EVERY: Duration = Duration::from_millis(250);
+/// How often the checkpoint worker looks whether a checkpoint is due.
+const CHECKPOINT_POLL: Duration = Duration::from_secs(1);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -104,6 +113,7 @@ pub(crate) struct WorkerMetrics {
     vetting: Counters,
     posture: Counters,
     webhooks: Counters,
+    checkpoints: Counters,
 }
 
 impl WorkerMetrics {
@@ -115,6 +125,7 @@ impl WorkerMetrics {
             Worker::Vetting => &self.vetting,
             Worker::Posture => &self.posture,
             Worker::Webhooks => &self.webhooks,
+            Worker::Checkpoints => &self.checkpoints,
         }
     }
 }
@@ -159,6 +170,13 @@ impl Outcome for PostureRound {
 impl Outcome for DeliveryRound {
     fn notable(&self) -> bool {
         *self != Self::default()
+    }
+}
+
+/// A checkpoint every minute is routine: not logged.
+impl Outcome for CheckpointRound {
+    fn notable(&self) -> bool {
+        false
     }
 }
 
@@ -270,6 +288,11 @@ impl Portcullis {
             (Worker::Detection, detection_every, Start::AtOnce),
             (Worker::Webhooks, Some(schedule.webhooks), Start::AtOnce),
             (Worker::Posture, schedule.posture, Start::AtOnce),
+            (
+                Worker::Checkpoints,
+                self.checkpoints.is_some().then_some(CHECKPOINT_POLL),
+                Start::AtOnce,
+            ),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -309,6 +332,7 @@ impl Portcullis {
             Worker::Vetting => Box::new(self.vetting_round(&Caller::system()).await?),
             Worker::Posture => Box::new(self.posture_round().await?),
             Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
+            Worker::Checkpoints => Box::new(self.checkpoint_round().await?),
         })
     }
 

@@ -62,8 +62,8 @@ impl SessionStore for SqlStore {
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
         sqlx::query(&format!(
-            "INSERT INTO console_sessions ({COLUMNS}, secret_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO console_sessions ({COLUMNS}, secret_hash, hash_scheme) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .bind(session.id.to_string())
         .bind(session.token_id.to_string())
@@ -74,6 +74,7 @@ impl SessionStore for SqlStore {
         .bind(session.expires_at.unix_millis())
         .bind(session.revoked_at.map(|t| t.unix_millis()))
         .bind(secret_hash)
+        .bind(crate::tokens::KEYED_SCHEME)
         .execute(m.conn())
         .await?;
         // The audit record describes the session, never its secret or hash.
@@ -92,9 +93,11 @@ impl SessionStore for SqlStore {
         secret_hash: &str,
     ) -> Result<Option<(ConsoleSession, String)>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, secret_hash FROM console_sessions WHERE secret_hash = $1"
+            "SELECT {COLUMNS}, secret_hash FROM console_sessions WHERE secret_hash = $1 \
+             AND hash_scheme = $2"
         ))
         .bind(secret_hash)
+        .bind(crate::tokens::KEYED_SCHEME)
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| Ok((from_row(&row)?, rows::text(&row, "secret_hash")?)))

@@ -47,13 +47,14 @@ impl SignInLinkStore for SqlStore {
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
         sqlx::query(
-            "INSERT INTO sign_in_links (id, secret_hash, created_at, expires_at, used_at) \
-             VALUES ($1, $2, $3, $4, NULL)",
+            "INSERT INTO sign_in_links (id, secret_hash, created_at, expires_at, used_at, \
+             hash_scheme) VALUES ($1, $2, $3, $4, NULL, $5)",
         )
         .bind(id.to_string())
         .bind(secret_hash)
         .bind(ctx.at.unix_millis())
         .bind(expires_at.unix_millis())
+        .bind(crate::tokens::KEYED_SCHEME)
         .execute(m.conn())
         .await?;
         let record = LinkRecord {
@@ -81,10 +82,11 @@ impl SignInLinkStore for SqlStore {
         let mut m = self.begin_mutation().await?;
         let row = sqlx::query(
             "SELECT id, expires_at FROM sign_in_links \
-             WHERE secret_hash = $1 AND used_at IS NULL AND expires_at > $2",
+             WHERE secret_hash = $1 AND used_at IS NULL AND expires_at > $2 AND hash_scheme = $3",
         )
         .bind(secret_hash)
         .bind(ctx.at.unix_millis())
+        .bind(crate::tokens::KEYED_SCHEME)
         .fetch_optional(m.conn())
         .await?;
         let Some(row) = row else {

@@ -20,14 +20,24 @@ pub trait TokenStore {
         token: &ApiToken,
         secret_hash: &str,
     ) -> Result<(), StoreError>;
-    /// The token whose secret hashes to `secret_hash`, with that stored hash.
+    /// The token whose secret's keyed hash is `secret_hash`, with that
+    /// stored hash. Rows with an unkeyed hash are never found.
     async fn find_token(&self, secret_hash: &str)
     -> Result<Option<(ApiToken, String)>, StoreError>;
+    /// The id of a token stored with the unkeyed SHA-256 `sha256` (from
+    /// before keyed hashes, or written by hand), to say why it is refused.
+    async fn find_unkeyed_token(&self, sha256: &str) -> Result<Option<TokenId>, StoreError>;
+    /// How many unrevoked tokens have an unkeyed hash (and no longer work).
+    async fn count_unkeyed_tokens(&self) -> Result<i64, StoreError>;
     async fn get_token(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError>;
     async fn list_tokens(&self, page: &PageRequest) -> Result<Page<ApiToken>, StoreError>;
     /// Marks the token revoked (idempotent on an already revoked token).
     async fn revoke_token(&self, ctx: &AuditContext, id: TokenId) -> Result<ApiToken, StoreError>;
 }
+
+/// The scheme of every secret hash written now: HMAC-SHA256 under the key
+/// directory's token key.
+pub(crate) const KEYED_SCHEME: &str = "hmac-sha256";
 
 const COLUMNS: &str = "id, kind, tenant_id, description, created_at, expires_at, revoked_at";
 
@@ -96,7 +106,7 @@ impl TokenStore for SqlStore {
         let mut m = self.begin_mutation().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, secret_hash, kind, tenant_id, description, created_at, \
-             expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             expires_at, revoked_at, hash_scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(token.id.to_string())
         .bind(secret_hash)
@@ -106,6 +116,7 @@ impl TokenStore for SqlStore {
         .bind(token.created_at.unix_millis())
         .bind(token.expires_at.map(|t| t.unix_millis()))
         .bind(token.revoked_at.map(|t| t.unix_millis()))
+        .bind(KEYED_SCHEME)
         .execute(m.conn())
         .await?;
         // The audit record describes the token, never its secret or hash.
@@ -124,13 +135,36 @@ impl TokenStore for SqlStore {
         secret_hash: &str,
     ) -> Result<Option<(ApiToken, String)>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, secret_hash FROM api_tokens WHERE secret_hash = $1"
+            "SELECT {COLUMNS}, secret_hash FROM api_tokens WHERE secret_hash = $1 \
+             AND hash_scheme = $2"
         ))
         .bind(secret_hash)
+        .bind(KEYED_SCHEME)
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| Ok((from_row(&row)?, rows::text(&row, "secret_hash")?)))
             .transpose()
+    }
+
+    async fn find_unkeyed_token(&self, sha256: &str) -> Result<Option<TokenId>, StoreError> {
+        let row =
+            sqlx::query("SELECT id FROM api_tokens WHERE secret_hash = $1 AND hash_scheme <> $2")
+                .bind(sha256)
+                .bind(KEYED_SCHEME)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|row| rows::parsed(&row, "id", TokenId::parse))
+            .transpose()
+    }
+
+    async fn count_unkeyed_tokens(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM api_tokens WHERE hash_scheme <> $1 AND revoked_at IS NULL",
+        )
+        .bind(KEYED_SCHEME)
+        .fetch_one(self.pool())
+        .await?;
+        rows::int(&row, "n")
     }
 
     async fn get_token(&self, id: TokenId) -> Result<Option<ApiToken>, StoreError> {

@@ -8,9 +8,11 @@
 )]
 
 mod audit;
+mod checkpoints;
 mod config;
 mod database;
 mod detect;
+mod keyed_tokens;
 mod posture;
 mod readme;
 mod serve;

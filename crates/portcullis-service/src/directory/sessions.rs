@@ -10,7 +10,6 @@ use portcullis_domain::{ConsoleSession, Principal, RecordId, SESSION_ABSOLUTE_SE
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::tokens::hash_secret;
 use crate::{Caller, Portcullis, ServiceError, caller_rules};
 
 /// 32 random bytes in unpadded base64url.
@@ -85,7 +84,7 @@ impl Portcullis {
         };
         let secret = new_session_secret()?;
         self.store
-            .create_session(&caller.audit(now), &session, &hash_secret(&secret))
+            .create_session(&caller.audit(now), &session, &self.secret_hash(&secret)?)
             .await?;
         Ok((session, secret))
     }
@@ -100,7 +99,7 @@ impl Portcullis {
         if secret.len() != SESSION_SECRET_LEN {
             return Err(ServiceError::Unauthenticated);
         }
-        let presented = hash_secret(secret);
+        let presented = self.secret_hash(secret)?;
         let (session, stored) = self
             .store
             .find_session(&presented)

@@ -9,7 +9,7 @@ use portcullis_domain::{
 };
 
 use super::sessions::{SESSION_SECRET_LEN, new_session_secret};
-use super::tokens::{NewToken, hash_secret};
+use super::tokens::NewToken;
 use crate::{Caller, Portcullis, ServiceError, caller_rules};
 
 /// How long a sign-in link works.
@@ -25,7 +25,7 @@ impl Portcullis {
             .create_sign_in_link(
                 &caller.audit(now),
                 RecordId::generate(),
-                &hash_secret(&secret),
+                &self.secret_hash(&secret)?,
                 now.saturating_add_seconds(SIGN_IN_LINK_MINUTES * 60),
             )
             .await?;
@@ -52,7 +52,7 @@ impl Portcullis {
         let now = self.clock.now();
         if !self
             .store
-            .redeem_sign_in_link(&linker.audit(now), &hash_secret(secret))
+            .redeem_sign_in_link(&linker.audit(now), &self.secret_hash(secret)?)
             .await?
         {
             return Err(ServiceError::Unauthenticated);

@@ -1,4 +1,5 @@
-//! API tokens: 256 random bits, shown once, stored only as a SHA-256 hash.
+//! API tokens: 256 random bits, shown once, stored only as a keyed hash
+//! (HMAC-SHA256 under the key directory's token key, `keyed_hash.rs`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -29,7 +30,8 @@ pub struct NewToken {
     pub expires_in: Option<IsoDuration>,
 }
 
-/// SHA-256 of the whole token text, lowercase hex: what the store keeps.
+/// The unkeyed SHA-256 of the whole token text, lowercase hex: how hashes
+/// were stored before keyed hashes (such rows are refused now).
 pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -91,7 +93,7 @@ impl Portcullis {
         let secret = new_secret()?;
         let ctx = caller.audit(now);
         self.store
-            .create_token(&ctx, &token, &hash_secret(&secret))
+            .create_token(&ctx, &token, &self.secret_hash(&secret)?)
             .await?;
         Ok((token, secret))
     }
@@ -102,15 +104,14 @@ impl Portcullis {
         if bearer.len() != TOKEN_LEN || !bearer.starts_with(TOKEN_PREFIX) {
             return Err(ServiceError::Unauthenticated);
         }
-        let presented = hash_secret(bearer);
+        let presented = self.secret_hash(bearer)?;
         let token = match self.token_cache.get(&presented) {
             Some(token) => token,
             None => {
-                let (token, stored) = self
-                    .store
-                    .find_token(&presented)
-                    .await?
-                    .ok_or(ServiceError::Unauthenticated)?;
+                let Some((token, stored)) = self.store.find_token(&presented).await? else {
+                    self.explain_unkeyed(bearer).await?;
+                    return Err(ServiceError::Unauthenticated);
+                };
                 let same: bool = stored.as_bytes().ct_eq(presented.as_bytes()).into();
                 if !same {
                     return Err(ServiceError::Unauthenticated);
@@ -124,6 +125,25 @@ impl Portcullis {
         }
         Principal::new(token.kind, token.tenant_id, Some(token.id))
             .map_err(|_| ServiceError::Unauthenticated)
+    }
+
+    /// Logs why a token stored with an unkeyed hash is refused.
+    async fn explain_unkeyed(&self, bearer: &str) -> Result<(), ServiceError> {
+        if let Some(id) = self.store.find_unkeyed_token(&hash_secret(bearer)).await? {
+            tracing::warn!(
+                token = %id,
+                "refused token `{id}`: its stored hash is unkeyed (minted before keyed token hashes, \
+                 or written into the database by hand); mint a new one with `portcullis token create` \
+                 and revoke this one"
+            );
+        }
+        Ok(())
+    }
+
+    /// How many unrevoked tokens are stored with an unkeyed hash; `serve`
+    /// warns about them at start.
+    pub async fn count_unkeyed_tokens(&self) -> Result<i64, ServiceError> {
+        Ok(self.store.count_unkeyed_tokens().await?)
     }
 
     pub async fn list_tokens(

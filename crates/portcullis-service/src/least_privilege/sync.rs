@@ -188,7 +188,8 @@ impl Portcullis {
             | Op::WebhookCreate
             | Op::WebhookUpdate
             | Op::WebhookDelete
-            | Op::WebhookPing => {}
+            | Op::WebhookPing
+            | Op::AuditMismatchAccepted => {}
         }
         Ok(())
     }

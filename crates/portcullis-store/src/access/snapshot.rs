@@ -5,7 +5,7 @@ use portcullis_domain::{AccessSnapshot, TenantId};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::{Backend, SqlStore, Store, StoreError, rows};
+use crate::{SqlStore, StoreError, rows};
 
 /// Reads every row of `sql` (no parameters) with `from_row`.
 async fn read_all<T>(
@@ -19,14 +19,8 @@ async fn read_all<T>(
 
 impl SqlStore {
     pub(crate) async fn snapshot(&self) -> Result<AccessSnapshot, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        if self.backend() == Backend::Postgres {
-            // One snapshot for every table. (SQLite's read transaction in
-            // WAL mode sees one snapshot from its first read on.)
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await?;
-        }
+        // One snapshot for every table.
+        let mut tx = self.read_transaction().await?;
         let conn: &mut AnyConnection = &mut tx;
         let tenants = read_all(
             conn,
