@@ -82,10 +82,17 @@ impl Layout {
         (id, stdout(&output).trim().to_owned())
     }
 
-    pub fn serve(&self, extra: &[&str]) -> Served {
+    /// Starts `serve` and waits until it answers (so that SIGTERM then
+    /// finds its shutdown handler in place).
+    pub async fn serve(&self, extra: &[&str]) -> Served {
         let mut cmd = self.command();
         cmd.args(["serve", "--listen", "127.0.0.1:0"]).args(extra);
-        Served::start(cmd)
+        let served = Served::start(cmd);
+        let health = reqwest::get(format!("{}/healthz", served.base))
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+        served
     }
 
     pub fn verify(&self) -> std::process::Output {
@@ -110,7 +117,7 @@ async fn checkpointed(layout: &Layout) {
     layout.token();
     layout.ok(&["token", "revoke", &b]);
     layout.token();
-    let (clean, log) = layout.serve(&[]).terminate();
+    let (clean, log) = layout.serve(&[]).await.terminate();
     assert!(clean, "{log}");
     let verified = layout.verify();
     assert!(verified.status.success(), "{}", stderr(&verified));
@@ -335,7 +342,7 @@ async fn serve_refuses_a_rewritten_chain_unless_accepted(layout: &Layout) {
     assert!(message.contains("checkpoint of sequence 6"), "{message}");
     assert!(message.contains("--accept-audit-mismatch"), "{message}");
 
-    let (clean, log) = layout.serve(&["--accept-audit-mismatch"]).terminate();
+    let (clean, log) = layout.serve(&["--accept-audit-mismatch"]).await.terminate();
     assert!(clean, "{log}");
     assert!(log.contains("serving anyway"), "{log}");
     let store = layout.store().await;
@@ -353,7 +360,7 @@ async fn serve_refuses_a_rewritten_chain_unless_accepted(layout: &Layout) {
         "{accepted:?}"
     );
     // Serving again starts without the flag: the acceptance was signed.
-    let (clean, log) = layout.serve(&[]).terminate();
+    let (clean, log) = layout.serve(&[]).await.terminate();
     assert!(clean, "{log}");
     assert!(log.contains("extends its last signed checkpoint"), "{log}");
     // The history before the acceptance still does not verify.

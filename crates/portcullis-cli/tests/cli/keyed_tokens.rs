@@ -26,7 +26,7 @@ async fn a_hand_inserted_token_row_is_refused(layout: &Layout) {
         &layout.args().iter().map(String::as_str).collect::<Vec<_>>(),
     );
     let (_, real) = layout.token();
-    let served = layout.serve(&[]);
+    let served = layout.serve(&[]).await;
     let store = layout.store().await;
     let forged = format!("pcs_{}", "A".repeat(43));
     let forged_too = format!("pcs_{}", "B".repeat(43));
@@ -64,7 +64,7 @@ async fn cli_revocation_reaches_the_server_within_a_second(layout: &Layout) {
         &layout.args().iter().map(String::as_str).collect::<Vec<_>>(),
     );
     let (id, secret) = layout.token();
-    let served = layout.serve(&[]);
+    let served = layout.serve(&[]).await;
     // Authenticated once, so the server has the token cached.
     assert_eq!(status(&served.base, &secret).await, 200);
     assert_eq!(status(&served.base, &secret).await, 200);
