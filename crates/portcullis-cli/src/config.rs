@@ -33,6 +33,22 @@ pub struct FileConfig {
     pub posture: Option<portcullis_service::PostureConfig>,
     /// The `[detection]` table: on/off, round interval, rule thresholds, containment policy.
     pub detection: Option<portcullis_service::DetectionConfig>,
+    /// PEM certificate chain and private key: `serve` speaks HTTPS.
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
+    /// Proxies (CIDRs) whose `Forwarded` / `X-Forwarded-For` name the client.
+    pub trusted_proxies: Option<Vec<ipnet::IpNet>>,
+    /// Seconds from a request's first byte to the end of its headers (default 10).
+    pub header_read_timeout_seconds: Option<u64>,
+    /// Seconds a connection may stay idle (default 60).
+    pub idle_timeout_seconds: Option<u64>,
+    /// `sync` (default) or `batched`: when decision records are committed.
+    pub decision_records: Option<String>,
+    /// The commit window of `batched` decision records (default 100).
+    pub decision_batch_window_ms: Option<u64>,
+    /// The `[webhooks]` table: `allow_destinations`, the non-public
+    /// networks deliveries may reach.
+    pub webhooks: Option<portcullis_service::WebhookSettings>,
     /// The key directory (signing key, token key, checkpoint log); by
     /// default beside the SQLite file, or `./<database>.keys` on PostgreSQL.
     pub key_dir: Option<std::path::PathBuf>,
@@ -82,6 +98,8 @@ pub struct Config {
     /// Where checkpoints go (default: in the key directory).
     pub checkpoint_log: Option<std::path::PathBuf>,
     pub checkpoints: portcullis_service::CheckpointConfig,
+    /// TLS, proxies, timeouts, decision records, webhook destinations.
+    pub production: crate::production::Production,
 }
 
 impl Config {
@@ -93,6 +111,7 @@ impl Config {
         nats_url: Option<String>,
         file: FileConfig,
     ) -> Self {
+        let production = crate::production::Production::from_file(&file);
         Self {
             database_url: database_url
                 .or(file.database_url)
@@ -113,6 +132,7 @@ impl Config {
             vetting: file.vetting.unwrap_or_default(),
             posture: file.posture.unwrap_or_default(),
             detection: file.detection.unwrap_or_default(),
+            production,
             key_dir: file.key_dir,
             checkpoint_log: file.audit.as_ref().and_then(|a| a.checkpoint_log.clone()),
             checkpoints: checkpoint_config(file.audit.unwrap_or_default()),
@@ -223,8 +243,7 @@ mod tests {
             vetting: None,
             posture: None,
             detection: None,
-            key_dir: None,
-            audit: None,
+            ..FileConfig::default()
         };
         let config = Config::resolve(Some("flag.db".into()), None, None, None, None, file);
         assert_eq!(config.database_url, "flag.db");

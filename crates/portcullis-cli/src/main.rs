@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod integrity;
+mod production;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -88,6 +89,16 @@ struct ServeArgs {
     /// audit log as `audit.mismatch_accepted`.
     #[arg(long)]
     accept_audit_mismatch: bool,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(long, env = "PORTCULLIS_TLS_CERT")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "PORTCULLIS_TLS_KEY")]
+    tls_key: Option<std::path::PathBuf>,
+    /// `sync` (default: every decision is committed before it is answered)
+    /// or `batched` (answered at once, committed within a window).
+    #[arg(long, env = "PORTCULLIS_DECISION_RECORDS")]
+    decision_records: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +199,13 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
     if cli.key_dir.is_some() {
         config.key_dir = cli.key_dir;
     }
+    if let Some(args) = serve_args {
+        config.production = config.production.with_flags(production::ProductionFlags {
+            tls_cert: args.tls_cert.clone(),
+            tls_key: args.tls_key.clone(),
+            decision_records: args.decision_records.clone(),
+        });
+    }
     match cli.command {
         Command::Serve(args) => serve(&config, args.accept_audit_mismatch).await,
         Command::Migrate => {
@@ -218,6 +236,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
 /// a first operator (standard output, like a minted token's secret).
 async fn first_operator_link(
     portcullis: &Portcullis,
+    scheme: &str,
     address: std::net::SocketAddr,
 ) -> anyhow::Result<()> {
     let program = std::env::args()
@@ -231,7 +250,7 @@ async fn first_operator_link(
         .await
         .context("cannot make a sign-in link")?;
     println!(
-        "first operator sign-in link (works once, for {} minutes): http://{address}/sign-in/link/{link}",
+        "first operator sign-in link (works once, for {} minutes): {scheme}://{address}/sign-in/link/{link}",
         portcullis_service::SIGN_IN_LINK_MINUTES
     );
     Ok(())
@@ -254,7 +273,9 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_posture(config.posture.clone())
         .with_event_retention_days(config.event_retention_days)
         .with_event_time_bounds(config.event_time)
-        .with_detection(config.detection.clone());
+        .with_detection(config.detection.clone())
+        .with_decision_records(config.production.decision_records()?)
+        .with_webhooks(config.production.webhooks.clone().into());
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     if let Some(dir) = &config.posture.baseline_dir {
@@ -265,22 +286,30 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         tracing::info!(?reload, "posture baseline loaded");
     }
     tracing::info!(roles, "decision index loaded");
+    let transport = config.production.transport()?;
     let server_config = portcullis_server::ServerConfig {
         max_body_bytes: config.max_body_bytes,
         max_watchlist_bytes: config.max_watchlist_bytes,
+        trusted_proxies: config.production.trusted_proxies.clone(),
     };
     let app = portcullis_server::router(portcullis.clone(), &server_config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on `{}`", config.listen))?;
     let address = listener.local_addr()?;
+    let scheme = if transport.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     tracing::info!(
         backend = %store.backend(),
         database = %config.redacted_database_url(),
-        "portcullis listening on http://{address}"
+        decision_records = ?portcullis.decision_records(),
+        "portcullis listening on {scheme}://{address}"
     );
     if empty {
-        first_operator_link(&portcullis, address).await?;
+        first_operator_link(&portcullis, scheme, address).await?;
     }
     // Follow commits of other nodes (PostgreSQL NOTIFY, with a slow poll).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -323,7 +352,7 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         portcullis_server::shutdown_signal().await;
         let _ = stop_tx.send(true);
     };
-    portcullis_server::serve(listener, app, shutdown).await?;
+    portcullis_server::serve_with(listener, app, &transport, shutdown).await?;
     let _ = workers.await;
     if let Some(task) = nats {
         let _ = task.await;

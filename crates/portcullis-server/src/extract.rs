@@ -1,9 +1,7 @@
 //! Our own extractors, so every rejection comes back in our error shape.
 
-use std::net::SocketAddr;
-
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, IF_MATCH};
 use axum::http::request::Parts;
@@ -13,6 +11,7 @@ use portcullis_domain::{Cursor, PageRequest};
 use portcullis_service::{Caller, ServiceError};
 use serde::de::DeserializeOwned;
 
+use crate::client::ClientAddr;
 use crate::error::ApiError;
 use crate::observe::RequestId;
 use crate::state::AppState;
@@ -103,28 +102,44 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .ok_or(ServiceError::Unauthenticated)?;
-        let principal = state.portcullis.authenticate(bearer).await?;
-        let source_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
-        Ok(Self(Caller {
-            principal,
-            source_ip,
-            request_id,
-        }))
+        // Already authenticated by the gate (`gate.rs`) before any validation.
+        if let Some(done) = parts.extensions.get::<Self>() {
+            return Ok(done.clone());
+        }
+        Ok(Self(authenticate(parts, state).await?))
     }
+}
+
+/// The caller of a request that carries a bearer token: its principal, the
+/// client address ([`ClientAddr`]) and the request id.
+pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, ServiceError> {
+    let bearer = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(ServiceError::Unauthenticated)?;
+    let principal = state.portcullis.authenticate(bearer).await?;
+    let (source_ip, request_id) = origin(parts);
+    Ok(Caller {
+        principal,
+        source_ip,
+        request_id,
+    })
+}
+
+/// Where a request came from ([`ClientAddr`]) and its request id, for the audit log.
+pub fn origin(parts: &Parts) -> (Option<String>, Option<String>) {
+    let source_ip = parts
+        .extensions
+        .get::<ClientAddr>()
+        .map(|ClientAddr(ip)| ip.to_string());
+    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+    (source_ip, request_id)
 }
 
 /// The version named by `If-Match` (`"3"` or `W/"3"`); `None` when absent or `*`.

@@ -6,35 +6,43 @@
 //! signed in with a token and kept in a server-side session). [`serve`]
 //! runs it until a shutdown signal.
 
+mod client;
 mod console;
 mod error;
 mod extract;
+mod gate;
 mod graph;
+mod json_errors;
 mod list;
 mod observe;
 mod openapi;
 mod routes;
 mod state;
+mod transport;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::{Extension, Router};
 use portcullis_service::Portcullis;
 use tokio::net::TcpListener;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use client::{ClientAddr, TrustedProxies};
 pub use console::{CONTENT_SECURITY_POLICY_VALUE, SESSION_COOKIE};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub mod nats;
 
 pub use observe::{Metrics, REQUEST_ID_HEADER};
 pub use state::AppState;
+pub use transport::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, Tls, TlsError, Transport, serve_with,
+    tls_config,
+};
 
 pub use routes::watchlists::DEFAULT_MAX_WATCHLIST_BYTES;
 
@@ -47,6 +55,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// The largest watchlist a load accepts.
     pub max_watchlist_bytes: usize,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` headers name the client
+    /// ([`TrustedProxies`]); empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServerConfig {
@@ -54,6 +65,7 @@ impl Default for ServerConfig {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_watchlist_bytes: routes::watchlists::DEFAULT_MAX_WATCHLIST_BYTES,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -98,13 +110,19 @@ pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
     };
     let (router, openapi) = api(config);
     let document = Arc::new(openapi.to_json().unwrap_or_default());
+    let proxies = TrustedProxies::new(config.trusted_proxies.clone());
     router
+        .route_layer(from_fn_with_state(state.clone(), gate::authorize_first))
         .merge(console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(routes::system::OpenApiJson(document)))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(map_response(json_errors::ensure_json))
         .layer(from_fn_with_state(state.clone(), observe::observe))
+        .layer(from_fn(move |request, next| {
+            client::client_addr(proxies.clone(), request, next)
+        }))
         .with_state(state)
 }
 
@@ -124,19 +142,15 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets
-/// in-flight requests finish.
+/// Serves `app` on `listener` with the default [`Transport`] (plain HTTP,
+/// default timeouts) until `shutdown` completes, then lets in-flight
+/// requests finish.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, app, &Transport::default(), shutdown).await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -32,8 +32,8 @@ use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
 pub use activity::{
-    ContainmentRule, DetectionConfig, DetectionRound, EventTimeBounds, IngestReport, LineRejection,
-    MAX_BATCH_EVENTS, decision_event,
+    ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
+    IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
 pub use directory::{
@@ -56,7 +56,7 @@ pub use vetting::{
     RescreenReport, ReviewResult, TaxiiPull, TaxiiPullReport, VettingConfig, VettingRound,
     WatchlistFormat, WatchlistHit, WatchlistLoadReport,
 };
-pub use webhooks::{DeliveryRound, NewWebhook, WebhookConfig};
+pub use webhooks::{DeliveryRound, DestinationPolicy, NewWebhook, WebhookConfig, WebhookSettings};
 pub use workers::{WorkerSchedule, WorkerStats};
 
 /// How long activity events are kept unless configured otherwise.

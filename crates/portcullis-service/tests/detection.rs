@@ -62,7 +62,14 @@ fn denied_as_contained(app: &Portcullis, user: UserId, partner: TenantId) -> boo
 async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_again() {
     let db = TestDb::sqlite();
     let store: Arc<dyn Store> = Arc::new(db.store().await);
-    let app = Portcullis::new(store.clone(), Arc::new(SystemClock));
+    let app = Portcullis::new(store.clone(), Arc::new(SystemClock))
+        // Its webhook points at loopback (never delivered): allowed here.
+        .with_webhooks(portcullis_service::WebhookConfig {
+            destinations: portcullis_service::DestinationPolicy::new(vec![
+                "127.0.0.0/8".parse().unwrap(),
+            ]),
+            ..portcullis_service::WebhookConfig::default()
+        });
     let op = Caller::local_operator();
     let partner = app
         .create_tenant(

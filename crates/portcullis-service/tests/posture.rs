@@ -557,19 +557,20 @@ result := {"status": "fail", "details": "never met"}
 
 #[tokio::test]
 async fn a_baseline_change_judges_every_partner_again_and_a_broken_one_is_refused() {
-    let w = world().await;
+    let baseline = tempfile::tempdir().unwrap();
+    let w = world_with(PostureConfig {
+        baseline_dir: Some(baseline.path().to_owned()),
+        ..PostureConfig::default()
+    })
+    .await;
     w.upload(&compliant_at(START)).await;
     let before = w.app.posture_baseline(&w.op).await.unwrap();
 
-    let broken = tempfile::tempdir().unwrap();
-    std::fs::write(
-        broken.path().join("broken.rego"),
-        "package portcullis.requirement.x\n\nresult := {\n",
-    )
-    .unwrap();
+    let broken = baseline.path().join("broken.rego");
+    std::fs::write(&broken, "package portcullis.requirement.x\n\nresult := {\n").unwrap();
     let err = w
         .app
-        .reload_baseline(&w.op, Some(broken.path()))
+        .reload_baseline(&w.op, Some(baseline.path()))
         .await
         .unwrap_err();
     assert_eq!(rule_code(&err), "invalid_baseline");
@@ -579,19 +580,27 @@ async fn a_baseline_change_judges_every_partner_again_and_a_broken_one_is_refuse
         w.app.posture_baseline(&w.op).await.unwrap().version,
         before.version
     );
+    std::fs::remove_file(&broken).unwrap();
 
     let same = w.app.reload_baseline(&w.op, None).await.unwrap();
     assert!(!same.changed);
     assert_eq!(same.reassessed.evaluated, 0);
 
-    let stricter = tempfile::tempdir().unwrap();
-    std::fs::write(stricter.path().join("impossible.rego"), IMPOSSIBLE).unwrap();
+    // Only the configured directory is ever read.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("impossible.rego"), IMPOSSIBLE).unwrap();
+    for other in [elsewhere.path(), std::path::Path::new("/etc")] {
+        let err = w.app.reload_baseline(&w.op, Some(other)).await.unwrap_err();
+        assert_eq!(rule_code(&err), "baseline_directory_refused", "{err}");
+    }
+    assert_eq!(
+        w.app.posture_baseline(&w.op).await.unwrap().version,
+        before.version
+    );
+
+    std::fs::write(baseline.path().join("impossible.rego"), IMPOSSIBLE).unwrap();
     w.clock.set(at(START + DAY));
-    let reload = w
-        .app
-        .reload_baseline(&w.op, Some(stricter.path()))
-        .await
-        .unwrap();
+    let reload = w.app.reload_baseline(&w.op, None).await.unwrap();
     assert!(reload.changed);
     assert_eq!(reload.previous_version, before.version);
     assert_ne!(reload.version, before.version);
@@ -627,6 +636,7 @@ async fn a_baseline_change_judges_every_partner_again_and_a_broken_one_is_refuse
     );
 
     // Back to the default baseline: compliant again, and audited.
+    std::fs::remove_file(baseline.path().join("impossible.rego")).unwrap();
     let back = w.app.reload_baseline(&w.op, None).await.unwrap();
     assert!(back.changed);
     assert_eq!(back.reassessed.changed, 1);

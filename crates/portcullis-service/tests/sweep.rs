@@ -39,7 +39,14 @@ async fn world() -> World {
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(
         1_800_000_000_000,
     )));
-    let app = Portcullis::new(store.clone(), clock.clone());
+    let app = Portcullis::new(store.clone(), clock.clone())
+        // Its webhook points at loopback (never delivered): allowed here.
+        .with_webhooks(portcullis_service::WebhookConfig {
+            destinations: portcullis_service::DestinationPolicy::new(vec![
+                "127.0.0.0/8".parse().unwrap(),
+            ]),
+            ..portcullis_service::WebhookConfig::default()
+        });
     let op = Caller::local_operator();
     let mut ids = Vec::new();
     for (kind, name) in [

@@ -18,7 +18,9 @@ use axum::http::{HeaderMap, StatusCode};
 use portcullis_domain::{Clock, PageRequest, TestClock, Timestamp};
 use portcullis_domain::{DeliveryStatus, WebhookDelivery};
 use portcullis_service::webhooks::{DEFAULT_TOLERANCE, SignatureError, verify_signature};
-use portcullis_service::{Caller, DeliveryRound, NewWebhook, Portcullis, WebhookConfig};
+use portcullis_service::{
+    Caller, DeliveryRound, DestinationPolicy, NewWebhook, Portcullis, ServiceError, WebhookConfig,
+};
 use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 
@@ -71,6 +73,13 @@ async fn receive(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes
     }
 }
 
+fn loopback() -> DestinationPolicy {
+    DestinationPolicy::new(vec![
+        "127.0.0.0/8".parse().unwrap(),
+        "::1/128".parse().unwrap(),
+    ])
+}
+
 struct World {
     app: Portcullis,
     store: Arc<dyn Store>,
@@ -84,6 +93,11 @@ async fn world(fail_first: usize, config: WebhookConfig) -> World {
     let db = TestDb::sqlite();
     let store: Arc<dyn Store> = Arc::new(db.store().await);
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
+    // The receiver runs on loopback, which deliveries reach only when allowed.
+    let config = WebhookConfig {
+        destinations: loopback(),
+        ..config
+    };
     let app = Portcullis::new(store.clone(), clock.clone()).with_webhooks(config);
     let receiver = Arc::new(Receiver {
         secret: Mutex::new(String::new()),
@@ -408,5 +422,76 @@ async fn bad_subscriptions_are_refused_and_unknown_ids_are_not_found() {
             matches!(err, portcullis_service::ServiceError::NotFound(_)),
             "{err}"
         );
+    }
+}
+
+#[tokio::test]
+async fn internal_destinations_are_refused_at_subscription_unless_allowed() {
+    let w = world(0, WebhookConfig::default()).await;
+    let strict = Portcullis::new(w.store.clone(), w.clock.clone());
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8080/",
+        "http://10.0.0.1/",
+        "http://100.64.0.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fe80::1]/",
+        "http://0.0.0.0:9/",
+        "http://localhost:9/hook",
+    ] {
+        let new = NewWebhook {
+            url: url.to_owned(),
+            description: None,
+            event_types: vec![],
+            enabled: true,
+        };
+        let err = strict
+            .create_webhook(&Caller::local_operator(), new)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Invalid(_)), "{url}: {err}");
+        assert!(
+            err.to_string().contains("not a public address"),
+            "{url}: {err}"
+        );
+    }
+    // The allowed network is accepted.
+    w.subscribe(&w.url, &[]).await;
+}
+
+#[tokio::test]
+async fn a_delivery_connects_only_to_a_permitted_address_whatever_the_name_resolves_to() {
+    let w = world(0, WebhookConfig::default()).await;
+    // Subscribed while loopback was allowed, by address and by name.
+    let port = w.url.trim_start_matches("http://127.0.0.1:");
+    let by_name = format!("http://localhost:{port}");
+    let mut subs = Vec::new();
+    for url in [w.url.clone(), by_name] {
+        let sub = w.subscribe(&url, &[]).await;
+        subs.push(sub.clone());
+        w.app
+            .test_webhook(&Caller::local_operator(), &sub)
+            .await
+            .unwrap();
+    }
+    // A node without the allowance (or a name that now resolves inward)
+    // sends nothing there.
+    let strict = Portcullis::new(w.store.clone(), w.clock.clone());
+    w.clock.set(Timestamp::from_unix_millis(T0));
+    let round = strict.deliver_due(w.clock.now()).await.unwrap();
+    assert_eq!(
+        round,
+        DeliveryRound {
+            delivered: 0,
+            retried: 2,
+            failed: 0
+        }
+    );
+    assert!(w.hits().is_empty(), "the receiver was never reached");
+    for sub in subs {
+        let log = w.log(&sub).await;
+        let error = log[0].last_error.clone().unwrap_or_default();
+        assert!(error.contains("refused"), "{error}");
     }
 }

@@ -11,6 +11,7 @@ mod audit;
 mod checkpoints;
 mod config;
 mod database;
+mod decisions;
 mod detect;
 mod keyed_tokens;
 mod posture;

@@ -2,9 +2,7 @@
 //! session's secret id, the [`Console`] extractor that turns it into an
 //! authenticated [`Caller`], and the CSRF check of every form.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -12,8 +10,8 @@ use portcullis_domain::{ConsoleSession, SESSION_ABSOLUTE_SECONDS};
 use portcullis_service::{Caller, csrf_matches, csrf_token};
 
 use super::error::ConsoleError;
-use crate::observe::RequestId;
 use crate::state::AppState;
+use crate::transport::Tls;
 
 /// The cookie that carries the session's secret id.
 pub const SESSION_COOKIE: &str = "portcullis_session";
@@ -64,15 +62,7 @@ impl FromRequestParts<AppState> for Console {
     }
 }
 
-/// Where a request came from and its request id, for the audit log.
-pub fn origin(parts: &Parts) -> (Option<String>, Option<String>) {
-    let source_ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
-    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
-    (source_ip, request_id)
-}
+pub use crate::extract::origin;
 
 /// The session secret of the request's `Cookie` headers, if any.
 pub fn session_secret(headers: &HeaderMap) -> Option<String> {
@@ -86,14 +76,27 @@ pub fn session_secret(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// Whether the browser reached us over TLS: a TLS-terminating proxy in
-/// front says so with `X-Forwarded-Proto: https` (`portcullis serve`
-/// itself speaks plain HTTP).
-pub fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+/// Whether the browser reached us over TLS: this server terminated it, or
+/// a TLS-terminating proxy in front says so with `X-Forwarded-Proto: https`.
+pub fn over_tls(parts: &Parts) -> bool {
+    parts.extensions.get::<Tls>().is_some_and(|Tls(tls)| *tls)
+        || parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Whether the session cookie must be `Secure` ([`over_tls`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Secure(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for Secure {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(over_tls(parts)))
+    }
 }
 
 /// The `Set-Cookie` value that gives the browser a session.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::error::{ConsoleError, page};
 use super::form::ConsoleForm;
-use super::session::{Console, cleared_cookie, origin, over_tls, session_cookie};
+use super::session::{Console, Secure, cleared_cookie, origin, over_tls, session_cookie};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -58,7 +58,7 @@ pub async fn submit(
     if !same_origin(&parts.headers) {
         return Err(ConsoleError::Csrf);
     }
-    let secure = over_tls(&parts.headers);
+    let secure = over_tls(&parts);
     let (source_ip, request_id) = origin(&parts);
     let ConsoleForm(form) =
         ConsoleForm::<SignInForm>::from_request(Request::from_parts(parts, body), &state).await?;
@@ -110,7 +110,7 @@ pub async fn use_link(
     if !same_origin(&parts.headers) {
         return Err(ConsoleError::Csrf);
     }
-    let secure = over_tls(&parts.headers);
+    let secure = over_tls(&parts);
     let (source_ip, request_id) = origin(&parts);
     let ConsoleForm(form) =
         ConsoleForm::<LinkForm>::from_request(Request::from_parts(parts, body), &state).await?;
@@ -149,7 +149,7 @@ fn signed_in(secret: &str, secure: bool) -> Result<Response, ConsoleError> {
 pub async fn sign_out(
     State(state): State<AppState>,
     console: Console,
-    headers: HeaderMap,
+    Secure(secure): Secure,
     ConsoleForm(form): ConsoleForm<CsrfOnly>,
 ) -> Result<Response, ConsoleError> {
     console.check_csrf(&form.csrf)?;
@@ -160,7 +160,7 @@ pub async fn sign_out(
     let mut response = Redirect::to("/sign-in").into_response();
     response
         .headers_mut()
-        .insert(SET_COOKIE, cleared_cookie(over_tls(&headers)));
+        .insert(SET_COOKIE, cleared_cookie(secure));
     Ok(response)
 }
 

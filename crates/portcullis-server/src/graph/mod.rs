@@ -32,6 +32,16 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use self::error::{GraphError, ODataError, envelope, stamp};
 use crate::state::AppState;
 
+/// A refusal in Graph's error envelope.
+pub(crate) fn graph_error(
+    extensions: &axum::http::Extensions,
+    state: &AppState,
+    err: portcullis_service::ServiceError,
+) -> GraphError {
+    stamp(extensions, state);
+    GraphError::from(err)
+}
+
 /// The Graph routes, documented, with their error envelope.
 pub fn router() -> OpenApiRouter<AppState> {
     let mut router = OpenApiRouter::new()

@@ -415,3 +415,164 @@ async fn every_error_has_exactly_the_one_shape() {
     .collect();
     assert_eq!(codes, expected);
 }
+
+#[tokio::test]
+async fn an_unauthorized_caller_is_refused_before_anything_it_sent_is_read() {
+    let server = TestServer::start_with_config(&ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    })
+    .await;
+    let partner = str_field(&server.create_tenant("partner", "P").await, "id");
+    let other = str_field(&server.create_tenant("partner", "Other").await, "id");
+    let service = server.mint("service", None).await;
+    let admin = server.mint("partner_admin", Some(&partner)).await;
+    let huge = "x".repeat(5_000);
+    let send = |bearer: &str, method: Method, path: String, content_type: &str, body: &str| {
+        server
+            .client
+            .request(method, server.url(&path))
+            .bearer_auth(bearer)
+            .header("content-type", content_type)
+            .header("if-match", "not an etag")
+            .body(body.to_owned())
+            .send()
+    };
+    let json = "application/json";
+    let cases = [
+        (
+            &service,
+            Method::POST,
+            "/v1/tenants".to_owned(),
+            json,
+            "{",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &service,
+            Method::POST,
+            "/v1/tenants".to_owned(),
+            "text/plain",
+            "{}",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &service,
+            Method::POST,
+            "/v1/tenants".to_owned(),
+            json,
+            huge.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &service,
+            Method::PATCH,
+            "/v1/tenants/not-a-uuid".to_owned(),
+            json,
+            "[",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &service,
+            Method::POST,
+            "/v1/webhooks".to_owned(),
+            json,
+            r#"{"nope":1}"#,
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &admin,
+            Method::POST,
+            "/v1/tokens".to_owned(),
+            json,
+            "{",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &admin,
+            Method::POST,
+            "/v1/decisions".to_owned(),
+            json,
+            "{",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &admin,
+            Method::POST,
+            "/v1/events".to_owned(),
+            "text/plain",
+            huge.as_str(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &admin,
+            Method::POST,
+            format!("/v1/tenants/{other}/users"),
+            json,
+            "{",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            &admin,
+            Method::PATCH,
+            format!("/v1/tenants/{other}/groups/{}", unknown_id()),
+            json,
+            "{",
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (bearer, method, path, content_type, body, status) in cases {
+        let reply = Reply::read(
+            send(
+                &bearer.secret,
+                method.clone(),
+                path.clone(),
+                content_type,
+                body,
+            )
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            reply.status, status,
+            "{method} {path} ({content_type}): {}",
+            reply.text
+        );
+        let (code, _) = error_parts(&reply.json());
+        let want = if status == StatusCode::FORBIDDEN {
+            "forbidden"
+        } else {
+            "not_found"
+        };
+        assert_eq!(code, want, "{method} {path}");
+    }
+    // The Graph view likewise, in its own envelope.
+    let graph = Reply::read(
+        send(
+            &service.secret,
+            Method::POST,
+            "/v1.0/tenantRelationships/delegatedAdminRelationships".to_owned(),
+            json,
+            "{",
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(graph.status, StatusCode::FORBIDDEN, "{}", graph.text);
+    // The same bad body from a caller who may write is reported as such.
+    let reply = Reply::read(
+        send(
+            &admin.secret,
+            Method::POST,
+            format!("/v1/tenants/{partner}/users"),
+            json,
+            "{",
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(reply.status == StatusCode::BAD_REQUEST, "{}", reply.text);
+}

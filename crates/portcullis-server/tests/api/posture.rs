@@ -281,7 +281,7 @@ async fn a_noncompliant_partner_cannot_propose_relationships_until_compliant_aga
 }
 
 #[tokio::test]
-async fn a_broken_baseline_is_refused_and_the_working_one_stays() {
+async fn a_reload_reads_only_the_configured_baseline_directory() {
     let server = TestServer::start().await;
     let op = server.operator.secret.clone();
     let before = server.op_get("/v1/posture/baseline").await.json();
@@ -291,19 +291,24 @@ async fn a_broken_baseline_is_refused_and_the_working_one_stays() {
         "package portcullis.requirement.broken\n\nresult := {\n",
     )
     .unwrap();
-    let message = server
-        .post(
-            "/v1/posture/baseline/reload",
-            &op,
-            json!({"directory": dir.path()}),
-        )
-        .await
-        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_baseline");
-    assert!(
-        message.contains("broken.rego` does not compile at line"),
-        "{message}"
-    );
-    assert!(message.contains("line"), "{message}");
+    // No `baseline_dir` is configured here: any directory is refused, `/etc` included.
+    for directory in [dir.path().to_str().unwrap(), "/etc", "/etc/"] {
+        let message = server
+            .post(
+                "/v1/posture/baseline/reload",
+                &op,
+                json!({"directory": directory}),
+            )
+            .await
+            .expect_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "baseline_directory_refused",
+            );
+        assert!(
+            message.contains("configured baseline directory"),
+            "{message}"
+        );
+    }
     assert_eq!(server.op_get("/v1/posture/baseline").await.json(), before);
 
     let same = server

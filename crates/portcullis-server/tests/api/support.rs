@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use portcullis_domain::{Clock, PrincipalKind, SystemClock};
-use portcullis_server::ServerConfig;
-use portcullis_service::{Caller, NewToken, Portcullis};
+use portcullis_server::{ServerConfig, Transport};
+use portcullis_service::{Caller, DestinationPolicy, NewToken, Portcullis, WebhookConfig};
 use portcullis_testkit::TestDb;
 use reqwest::header::{ETAG, HeaderMap};
 use reqwest::{Method, StatusCode};
@@ -19,6 +19,34 @@ use tokio::task::JoinHandle;
 pub struct Bearer {
     pub id: String,
     pub secret: String,
+}
+
+/// How a test server is set up beyond its database.
+pub struct Options {
+    pub config: ServerConfig,
+    pub clock: Arc<dyn Clock>,
+    pub transport: Transport,
+    /// Loopback receivers are allowed unless a test says otherwise.
+    pub webhooks: WebhookConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            config: ServerConfig::default(),
+            clock: Arc::new(SystemClock),
+            transport: Transport::default(),
+            webhooks: loopback_webhooks(),
+        }
+    }
+}
+
+/// Webhook deliveries may reach this host's receivers (tests run them on 127.0.0.1).
+pub fn loopback_webhooks() -> WebhookConfig {
+    WebhookConfig {
+        destinations: DestinationPolicy::new(vec!["127.0.0.0/8".parse().unwrap()]),
+        ..WebhookConfig::default()
+    }
 }
 
 /// A running server with its own database.
@@ -90,7 +118,28 @@ impl TestServer {
         Self::start_with(TestDb::sqlite(), &ServerConfig::default(), clock).await
     }
 
+    /// The server on SQLite with these settings all round.
+    pub async fn start_with_options(options: Options) -> Self {
+        Self::start_from(TestDb::sqlite(), options).await
+    }
+
     async fn start_with(db: TestDb, config: &ServerConfig, clock: Arc<dyn Clock>) -> Self {
+        let options = Options {
+            config: config.clone(),
+            clock,
+            ..Options::default()
+        };
+        Self::start_from(db, options).await
+    }
+
+    async fn start_from(db: TestDb, options: Options) -> Self {
+        let Options {
+            config,
+            clock,
+            transport,
+            webhooks,
+        } = options;
+        let config = &config;
         // Vetting asks this in-process DNS server, never the real one:
         // partner domains under `portcullis-test.com` have no challenge
         // record unless a test publishes one.
@@ -100,7 +149,9 @@ impl TestServer {
             dns_timeout_seconds: Some(2),
             ..portcullis_service::VettingConfig::default()
         };
-        let portcullis = Portcullis::new(Arc::new(db.store().await), clock).with_vetting(vetting);
+        let portcullis = Portcullis::new(Arc::new(db.store().await), clock)
+            .with_vetting(vetting)
+            .with_webhooks(webhooks);
         let (token, secret) = portcullis
             .create_token(
                 &Caller::local_operator(),
@@ -119,11 +170,19 @@ impl TestServer {
             .expect("bind an ephemeral port");
         let addr = listener.local_addr().expect("the bound address");
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(portcullis_server::serve(listener, app, async move {
-            let _ = rx.await;
-        }));
+        let scheme = if transport.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let task = tokio::spawn(async move {
+            portcullis_server::serve_with(listener, app, &transport, async move {
+                let _ = rx.await;
+            })
+            .await
+        });
         Self {
-            base: format!("http://{addr}"),
+            base: format!("{scheme}://{addr}"),
             client: reqwest::Client::new(),
             operator: Bearer {
                 id: token.id.to_string(),

@@ -1,6 +1,11 @@
 //! Every decision becomes an OCSF API Activity (6003) event in the activity
-//! stream, written in batches by a background task so that decisions never
-//! wait on the database.
+//! stream. One writer task stores them with group commit: every event that
+//! is waiting when a transaction starts goes into it. How a decision waits
+//! for its event is [`DecisionRecords`]: `sync` (the default) answers only
+//! once the event is committed, so every answered decision is on disk;
+//! `batched` answers at once and the writer commits what arrived within a
+//! window, so a crash loses at most the decisions of the last window and
+//! commit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,15 +17,70 @@ use portcullis_store::Store;
 use serde_json::json;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use crate::Portcullis;
+use crate::{Portcullis, ServiceError};
 
 /// How many events wait for the writer before decisions wait for it.
 const QUEUE: usize = 65_536;
 /// The most events written in one transaction.
 const BATCH: usize = 1_000;
+/// How long a `sync` decision waits for its record before it fails (closed).
+const SYNC_WAIT: Duration = Duration::from_secs(10);
+
+/// When a decision's record is stored relative to its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecisionRecords {
+    /// Committed before the answer is sent (group commit across concurrent
+    /// decisions).
+    #[default]
+    Sync,
+    /// Answered at once; committed within `window_ms` (one transaction per
+    /// window). A crash loses at most the decisions answered in the last
+    /// window plus the commit in progress.
+    Batched { window_ms: u64 },
+}
+
+/// The window of `batched` unless configured otherwise.
+pub const DEFAULT_BATCH_WINDOW_MS: u64 = 100;
+
+fn default_window_ms() -> u64 {
+    DEFAULT_BATCH_WINDOW_MS
+}
+
+impl DecisionRecords {
+    /// `sync`, `batched` (100 ms window) or `batched:<ms>`.
+    pub fn parse(text: &str) -> Result<Self, ServiceError> {
+        match text.split_once(':') {
+            None if text == "sync" => Ok(Self::Sync),
+            None if text == "batched" => Ok(Self::Batched {
+                window_ms: default_window_ms(),
+            }),
+            Some(("batched", ms)) => ms
+                .parse()
+                .map(|window_ms| Self::Batched { window_ms })
+                .map_err(|_| bad_mode(text)),
+            _ => Err(bad_mode(text)),
+        }
+    }
+
+    fn window(self) -> Option<Duration> {
+        match self {
+            Self::Sync => None,
+            Self::Batched { window_ms } => Some(Duration::from_millis(window_ms.clamp(1, 10_000))),
+        }
+    }
+}
+
+fn bad_mode(text: &str) -> ServiceError {
+    portcullis_domain::ValidationError::new(
+        "decision_records",
+        format!("`{text}` is not `sync`, `batched` or `batched:<milliseconds>`"),
+    )
+    .into()
+}
 
 enum Item {
-    Event(Box<ActivityEvent>),
+    /// Events, and who waits for their commit.
+    Events(Vec<ActivityEvent>, Option<oneshot::Sender<()>>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -30,25 +90,33 @@ pub struct EventQueue {
     tx: mpsc::Sender<Item>,
     rx: Mutex<Option<mpsc::Receiver<Item>>>,
     started: AtomicBool,
+    pub(crate) mode: DecisionRecords,
 }
 
 impl std::fmt::Debug for Item {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Self::Event(_) => "Event",
+            Self::Events(..) => "Events",
             Self::Flush(_) => "Flush",
         })
     }
 }
 
-impl Default for EventQueue {
-    fn default() -> Self {
+impl EventQueue {
+    pub(crate) fn new(mode: DecisionRecords) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         Self {
             tx,
             rx: Mutex::new(Some(rx)),
             started: AtomicBool::new(false),
+            mode,
         }
+    }
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        Self::new(DecisionRecords::default())
     }
 }
 
@@ -100,21 +168,55 @@ pub fn decision_event(
 }
 
 impl Portcullis {
-    /// Queues events for the writer, starting it on first use. Waits only
-    /// when the queue is full: events are never dropped.
-    pub(crate) async fn record_events(&self, events: Vec<ActivityEvent>) {
+    /// The same application with decision records stored this way.
+    #[must_use]
+    pub fn with_decision_records(mut self, mode: DecisionRecords) -> Self {
+        self.events = Arc::new(EventQueue::new(mode));
+        self
+    }
+
+    /// How decision records are stored.
+    pub fn decision_records(&self) -> DecisionRecords {
+        self.events.mode
+    }
+
+    /// Queues a decision's events for the writer, starting it on first
+    /// use; in `sync` mode, returns only once they are committed. Events
+    /// are never dropped: a full queue makes decisions wait.
+    pub(crate) async fn record_events(
+        &self,
+        events: Vec<ActivityEvent>,
+    ) -> Result<(), ServiceError> {
         self.start_event_writer().await;
-        for event in events {
-            if self
-                .events
-                .tx
-                .send(Item::Event(Box::new(event)))
-                .await
-                .is_err()
-            {
-                tracing::error!("the event writer stopped; a decision event was not recorded");
+        let (ack, committed) = match self.events.mode {
+            DecisionRecords::Sync => {
+                let (ack, committed) = oneshot::channel();
+                (Some(ack), Some(committed))
+            }
+            DecisionRecords::Batched { .. } => (None, None),
+        };
+        if self
+            .events
+            .tx
+            .send(Item::Events(events, ack))
+            .await
+            .is_err()
+        {
+            return Err(ServiceError::Internal(
+                "the decision record writer stopped".into(),
+            ));
+        }
+        if let Some(committed) = committed {
+            match tokio::time::timeout(SYNC_WAIT, committed).await {
+                Ok(Ok(())) => {}
+                _ => {
+                    return Err(ServiceError::Internal(
+                        "the decision record was not stored in time".into(),
+                    ));
+                }
             }
         }
+        Ok(())
     }
 
     /// Waits until every event queued so far is stored.
@@ -131,38 +233,76 @@ impl Portcullis {
             return;
         }
         if let Some(rx) = self.events.rx.lock().await.take() {
-            tokio::spawn(write_events(self.store.clone(), rx));
+            tokio::spawn(write_events(
+                self.store.clone(),
+                rx,
+                self.events.mode.window(),
+            ));
         }
     }
 }
 
-/// Stores queued events in batches; a failed batch is retried, not dropped.
-async fn write_events(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Item>) {
-    let mut batch: Vec<ActivityEvent> = Vec::with_capacity(BATCH);
-    let mut acks: Vec<oneshot::Sender<()>> = Vec::new();
-    while let Some(first) = rx.recv().await {
-        let mut next = Some(first);
-        while let Some(item) = next.take() {
-            match item {
-                Item::Event(event) => batch.push(*event),
-                Item::Flush(ack) => acks.push(ack),
+/// What one transaction stores and whom it answers.
+#[derive(Default)]
+struct Batch {
+    events: Vec<ActivityEvent>,
+    acks: Vec<oneshot::Sender<()>>,
+}
+
+impl Batch {
+    fn take(&mut self, item: Item) {
+        match item {
+            Item::Events(events, ack) => {
+                self.events.extend(events);
+                self.acks.extend(ack);
             }
-            if batch.len() < BATCH {
-                next = rx.try_recv().ok();
+            Item::Flush(ack) => self.acks.push(ack),
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.events.len() >= BATCH
+    }
+}
+
+/// Stores queued events with group commit: each transaction takes every
+/// event waiting (at most [`BATCH`]), and with a `window`, what arrives
+/// within it after the first. A failed transaction is retried, not dropped.
+async fn write_events(
+    store: Arc<dyn Store>,
+    mut rx: mpsc::Receiver<Item>,
+    window: Option<Duration>,
+) {
+    let mut batch = Batch::default();
+    while let Some(first) = rx.recv().await {
+        batch.take(first);
+        if let Some(window) = window {
+            let until = tokio::time::Instant::now() + window;
+            while !batch.full() {
+                match tokio::time::timeout_at(until, rx.recv()).await {
+                    Ok(Some(item)) => batch.take(item),
+                    _ => break,
+                }
+            }
+        }
+        while !batch.full() {
+            match rx.try_recv() {
+                Ok(item) => batch.take(item),
+                Err(_) => break,
             }
         }
         let mut delay = Duration::from_millis(50);
-        while !batch.is_empty() {
-            match store.append_events(&batch).await {
-                Ok(_) => batch.clear(),
+        while !batch.events.is_empty() {
+            match store.append_events(&batch.events).await {
+                Ok(_) => batch.events.clear(),
                 Err(err) => {
-                    tracing::error!(%err, events = batch.len(), "cannot store decision events; retrying");
+                    tracing::error!(%err, events = batch.events.len(), "cannot store decision events; retrying");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(5));
                 }
             }
         }
-        for ack in acks.drain(..) {
+        for ack in batch.acks.drain(..) {
             let _ = ack.send(());
         }
     }

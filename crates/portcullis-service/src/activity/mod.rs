@@ -11,6 +11,6 @@ mod policy;
 
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{DetectionConfig, DetectionRound};
-pub use events::decision_event;
+pub use events::{DecisionRecords, decision_event};
 pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use policy::ContainmentRule;

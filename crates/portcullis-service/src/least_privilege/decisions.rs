@@ -35,7 +35,7 @@ impl Portcullis {
                 crate::activity::events::decision_event(request, decision, now)
             })
             .collect();
-        self.record_events(events).await;
+        self.record_events(events).await?;
         Ok(decisions)
     }
 }

@@ -58,7 +58,7 @@ impl Portcullis {
         dir: Option<&Path>,
     ) -> Result<BaselineReload, ServiceError> {
         caller_rules::require_operator(&caller.principal, "reload the posture baseline")?;
-        let dir = dir.or(self.posture.config.baseline_dir.as_deref());
+        let dir = self.baseline_source(dir)?;
         let loaded = match dir {
             Some(dir) => Baseline::load_dir(dir),
             None => Baseline::default_partner(),
@@ -84,6 +84,31 @@ impl Portcullis {
             changed: true,
             reassessed,
         })
+    }
+
+    /// The directory a reload reads: the configured `baseline_dir` (none:
+    /// the built-in baseline). A request may name that directory, and no
+    /// other, so an operator token cannot make the server read what it likes.
+    fn baseline_source<'a>(
+        &'a self,
+        asked: Option<&'a Path>,
+    ) -> Result<Option<&'a Path>, ServiceError> {
+        let configured = self.posture.config.baseline_dir.as_deref();
+        let Some(asked) = asked else {
+            return Ok(configured);
+        };
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+        match configured {
+            Some(configured) if canonical(asked) == canonical(configured) => Ok(Some(configured)),
+            _ => Err(RuleViolation::new(
+                "baseline_directory_refused",
+                format!(
+                    "`{}` is not the configured baseline directory; a reload reads only `[posture] baseline_dir`",
+                    asked.display()
+                ),
+            )
+            .into()),
+        }
     }
 
     /// Judges every partner's latest snapshot against the baseline in force.

@@ -34,6 +34,18 @@ pub(crate) fn body(delivery: &WebhookDelivery) -> Result<Vec<u8>, ServiceError> 
     .map_err(|e| ServiceError::Internal(format!("webhook body: {e}")))
 }
 
+/// An error and its causes (a refused destination is a cause of a connect error).
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -97,6 +109,7 @@ impl Portcullis {
 
     /// POSTs one delivery; the HTTP status, or why none came back.
     async fn send(&self, item: &DueDelivery, now: Timestamp) -> Result<u16, String> {
+        self.webhooks.config.destinations.check_literal(&item.url)?;
         let body = body(&item.delivery).map_err(|e| e.to_string())?;
         let signature = sign(&item.secret, &body, now).map_err(|e| e.to_string())?;
         let response = self
@@ -110,7 +123,7 @@ impl Portcullis {
             .send()
             .await
             // Without the URL: it may carry a token in its query.
-            .map_err(|e| format!("no answer: {}", e.without_url()))?;
+            .map_err(|e| format!("no answer: {}", error_chain(&e.without_url())))?;
         Ok(response.status().as_u16())
     }
 }

@@ -5,6 +5,7 @@
 //! once at creation and never again.
 
 mod delivery;
+mod destination;
 mod signature;
 mod subscriptions;
 
@@ -12,6 +13,7 @@ use portcullis_domain::AuditOperation;
 use std::time::Duration;
 
 pub use delivery::DeliveryRound;
+pub use destination::DestinationPolicy;
 pub use signature::{
     DEFAULT_TOLERANCE, SIGNATURE_HEADER, SignatureError, WEBHOOK_ID_HEADER, sign, verify_signature,
 };
@@ -35,6 +37,27 @@ pub struct WebhookConfig {
     pub timeout: Duration,
     /// Most deliveries one round sends.
     pub batch: u32,
+    /// The addresses deliveries may reach: public ones, and the allowed networks.
+    pub destinations: DestinationPolicy,
+}
+
+/// The `[webhooks]` table of the configuration file.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Networks (CIDRs) deliveries may reach although they are not public,
+    /// e.g. `["10.20.0.0/16"]` for an internal SIEM.
+    #[serde(default)]
+    pub allow_destinations: Vec<ipnet::IpNet>,
+}
+
+impl From<WebhookSettings> for WebhookConfig {
+    fn from(settings: WebhookSettings) -> Self {
+        Self {
+            destinations: DestinationPolicy::new(settings.allow_destinations),
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for WebhookConfig {
@@ -45,6 +68,7 @@ impl Default for WebhookConfig {
             max_backoff: Duration::from_secs(3_600),
             timeout: Duration::from_secs(10),
             batch: 100,
+            destinations: DestinationPolicy::default(),
         }
     }
 }
@@ -68,10 +92,15 @@ pub(crate) struct WebhookRuntime {
 
 impl WebhookRuntime {
     pub(crate) fn new(config: WebhookConfig) -> Self {
-        // No redirects: a delivery goes to the subscribed URL or fails.
+        // No redirects: a delivery goes to the subscribed URL or fails. No
+        // proxy: the connection goes to the checked address itself.
+        let resolver =
+            destination::CheckedResolver(std::sync::Arc::new(config.destinations.clone()));
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(std::sync::Arc::new(resolver))
             .build()
             .unwrap_or_else(|err| {
                 tracing::error!(%err, "webhook client settings refused; using the defaults");

@@ -35,7 +35,7 @@ fn new_secret() -> Result<String, ServiceError> {
 }
 
 /// An absolute `http` or `https` URL with a host and no credentials.
-fn check_url(url: &str) -> Result<(), ValidationError> {
+fn check_url(url: &str) -> Result<reqwest::Url, ValidationError> {
     let refuse = |why: &str| ValidationError::new("url", format!("`{url}` {why}"));
     if url.len() > MAX_URL_LEN {
         return Err(ValidationError::new(
@@ -53,7 +53,7 @@ fn check_url(url: &str) -> Result<(), ValidationError> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(refuse("carries credentials; use the signature instead"));
     }
-    Ok(())
+    Ok(parsed)
 }
 
 /// At most 256 characters, and no control characters or bidirectional
@@ -116,7 +116,8 @@ impl Portcullis {
         new: NewWebhook,
     ) -> Result<(WebhookSubscription, String), ServiceError> {
         caller_rules::require_operator(&caller.principal, "manage webhooks")?;
-        check_url(&new.url)?;
+        let url = check_url(&new.url)?;
+        self.webhooks.config.destinations.check_url(&url).await?;
         check_description(new.description.as_deref())?;
         let event_types = check_event_types(new.event_types)?;
         let now = self.clock.now();
@@ -168,7 +169,8 @@ impl Portcullis {
         caller_rules::require_operator(&caller.principal, "manage webhooks")?;
         let key = webhook_id(id)?;
         if let Some(url) = &patch.url {
-            check_url(url)?;
+            let url = check_url(url)?;
+            self.webhooks.config.destinations.check_url(&url).await?;
         }
         if let Some(description) = &patch.description {
             check_description(description.as_deref())?;
