@@ -4,44 +4,16 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use serde::Deserialize;
 
-/// What a `--config` TOML file may set.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub database_url: Option<String>,
-    pub listen: Option<String>,
-    pub max_body_bytes: Option<usize>,
-    /// A role catalog file (TOML or JSON) replacing the default Entra roles.
-    pub roles: Option<std::path::PathBuf>,
-    /// A `tracing` filter such as `info` or `portcullis=debug`.
-    pub log: Option<String>,
-    /// Days activity events are kept (default 90; 0 keeps them for ever).
-    pub event_retention_days: Option<u32>,
-    /// The `[event_time]` table: the `earliest` accepted event time and
-    /// `max_ahead_seconds` past now (defaults 2000-01-01T00:00:00Z, 86400).
-    pub event_time: Option<portcullis_service::EventTimeBounds>,
-    /// NATS JetStream to read activity events from (`nats://…`).
-    pub nats_url: Option<String>,
-    /// The largest watchlist a load accepts, in bytes (default 256 MiB).
-    pub max_watchlist_bytes: Option<usize>,
-    /// The `[vetting]` table: resolver, country policy, risk weights,
-    /// auto-approval, watchlist threshold, re-screening.
-    pub vetting: Option<portcullis_service::VettingConfig>,
-    /// The `[posture]` table: staleness, grace period, baseline directory, rounds.
-    pub posture: Option<portcullis_service::PostureConfig>,
-    /// The `[detection]` table: on/off, round interval, rule thresholds, containment policy.
-    pub detection: Option<portcullis_service::DetectionConfig>,
-}
+/// What a `--config` TOML file may set (defined with the settings it holds).
+pub use portcullis_service::FileConfig;
 
-impl FileConfig {
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
-        toml::from_str(&text)
-            .with_context(|| format!("invalid configuration file `{}`", path.display()))
-    }
+/// Reads and parses the `--config` file.
+pub fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
+    FileConfig::from_toml(&text)
+        .with_context(|| format!("invalid configuration file `{}`", path.display()))
 }
 
 /// The settings in force.

@@ -18,6 +18,7 @@ mod caller;
 pub mod caller_rules;
 mod directory;
 mod error;
+mod file_config;
 mod least_privilege;
 mod posture;
 mod vetting;
@@ -39,6 +40,7 @@ pub use directory::{
     NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret,
 };
 pub use error::ServiceError;
+pub use file_config::FileConfig;
 pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
