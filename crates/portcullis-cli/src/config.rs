@@ -4,79 +4,16 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use serde::Deserialize;
 
-/// What a `--config` TOML file may set.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub database_url: Option<String>,
-    pub listen: Option<String>,
-    pub max_body_bytes: Option<usize>,
-    /// A role catalog file (TOML or JSON) replacing the default Entra roles.
-    pub roles: Option<std::path::PathBuf>,
-    /// A `tracing` filter such as `info` or `portcullis=debug`.
-    pub log: Option<String>,
-    /// Days activity events are kept (default 90; 0 keeps them for ever).
-    pub event_retention_days: Option<u32>,
-    /// The `[event_time]` table: the `earliest` accepted event time and
-    /// `max_ahead_seconds` past now (defaults 2000-01-01T00:00:00Z, 86400).
-    pub event_time: Option<portcullis_service::EventTimeBounds>,
-    /// NATS JetStream to read activity events from (`nats://…`).
-    pub nats_url: Option<String>,
-    /// The largest watchlist a load accepts, in bytes (default 256 MiB).
-    pub max_watchlist_bytes: Option<usize>,
-    /// The `[vetting]` table: resolver, country policy, risk weights,
-    /// auto-approval, watchlist threshold, re-screening.
-    pub vetting: Option<portcullis_service::VettingConfig>,
-    /// The `[posture]` table: staleness, grace period, baseline directory, rounds.
-    pub posture: Option<portcullis_service::PostureConfig>,
-    /// The `[detection]` table: on/off, round interval, rule thresholds, containment policy.
-    pub detection: Option<portcullis_service::DetectionConfig>,
-    /// PEM certificate chain and private key: `serve` speaks HTTPS.
-    pub tls_cert: Option<std::path::PathBuf>,
-    pub tls_key: Option<std::path::PathBuf>,
-    /// Proxies (CIDRs) whose `Forwarded` / `X-Forwarded-For` name the client.
-    pub trusted_proxies: Option<Vec<ipnet::IpNet>>,
-    /// Seconds from a request's first byte to the end of its headers (default 10).
-    pub header_read_timeout_seconds: Option<u64>,
-    /// Seconds a connection may stay idle (default 60).
-    pub idle_timeout_seconds: Option<u64>,
-    /// `sync` (default) or `batched`: when decision records are committed.
-    pub decision_records: Option<String>,
-    /// The commit window of `batched` decision records (default 100).
-    pub decision_batch_window_ms: Option<u64>,
-    /// The `[webhooks]` table: `allow_destinations`, the non-public
-    /// networks deliveries may reach.
-    pub webhooks: Option<portcullis_service::WebhookSettings>,
-    /// The key directory (signing key, token key, checkpoint log); by
-    /// default beside the SQLite file, or `./<database>.keys` on PostgreSQL.
-    pub key_dir: Option<std::path::PathBuf>,
-    /// The `[audit]` table: checkpoint log, interval and witness.
-    pub audit: Option<AuditConfig>,
-}
+/// What a `--config` TOML file may set (defined with the settings it holds).
+pub use portcullis_service::{AuditConfig, FileConfig};
 
-/// The `[audit]` table of the configuration file.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditConfig {
-    /// The checkpoint log (default: `checkpoints.jsonl` in the key directory).
-    pub checkpoint_log: Option<std::path::PathBuf>,
-    /// Sign a checkpoint after this many records (default 1000) …
-    pub checkpoint_every_records: Option<i64>,
-    /// … or this many seconds, if any record came meanwhile (default 60).
-    pub checkpoint_every_seconds: Option<u64>,
-    /// Also POST every checkpoint to this URL (a witness).
-    pub witness_url: Option<String>,
-}
-
-impl FileConfig {
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
-        toml::from_str(&text)
-            .with_context(|| format!("invalid configuration file `{}`", path.display()))
-    }
+/// Reads and parses the `--config` file.
+pub fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
+    FileConfig::from_toml(&text)
+        .with_context(|| format!("invalid configuration file `{}`", path.display()))
 }
 
 /// The settings in force.

@@ -134,7 +134,7 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let file = match cli.config.as_deref().map(FileConfig::load).transpose() {
+    let file = match cli.config.as_deref().map(config::load_file).transpose() {
         Ok(file) => file.unwrap_or_default(),
         Err(err) => {
             eprintln!("error: {err:#}");

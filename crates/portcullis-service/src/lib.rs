@@ -18,6 +18,7 @@ mod caller;
 pub mod caller_rules;
 mod directory;
 mod error;
+mod file_config;
 mod integrity;
 mod least_privilege;
 mod posture;
@@ -40,6 +41,7 @@ pub use directory::{
     NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret, keyed_hash,
 };
 pub use error::ServiceError;
+pub use file_config::{AuditConfig, FileConfig};
 pub use integrity::{
     AuditVerification, CheckpointConfig, CheckpointRound, TailCheck, verify_audit_chain,
 };

@@ -56,12 +56,7 @@ pub fn entity_response<T: Serialize>(
 }
 
 /// One `property eq 'value'` clause of a `$filter`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clause {
-    /// As the route names it (`status`, `customer/tenantId`, …).
-    pub property: &'static str,
-    pub value: String,
-}
+pub use portcullis_domain::FilterClause as Clause;
 
 /// The query options of a list route.
 #[derive(Debug, Clone)]
@@ -187,69 +182,17 @@ fn decode_skip_token(value: &str) -> Result<String, GraphError> {
         })
 }
 
-/// `a eq 'x' and b eq 'y'`: equality clauses on `filterable` properties,
-/// names case-insensitive, values single-quoted with `''` for a quote.
+/// `a eq 'x' and b eq 'y'`: equality clauses on `filterable` properties
+/// (the grammar is [`portcullis_domain::parse_graph_filter`]).
 fn parse_filter(text: &str, filterable: &[&'static str]) -> Result<Vec<Clause>, GraphError> {
-    let unsupported = || {
+    portcullis_domain::parse_graph_filter(text, filterable).ok_or_else(|| {
         let names: Vec<String> = filterable.iter().map(|p| format!("`{p}`")).collect();
         invalid_query(format!(
             "`$filter` `{}` is not supported; use `property eq 'value'` clauses joined by `and` on {}",
             excerpt(text),
             names.join(", ")
         ))
-    };
-    let mut clauses: Vec<Clause> = Vec::new();
-    let mut rest = text.trim();
-    loop {
-        let (name, after_name) = rest
-            .split_once(char::is_whitespace)
-            .ok_or_else(unsupported)?;
-        let property = filterable
-            .iter()
-            .find(|p| p.eq_ignore_ascii_case(name))
-            .copied()
-            .ok_or_else(unsupported)?;
-        let after_op = after_name
-            .trim_start()
-            .strip_prefix("eq")
-            .filter(|r| r.starts_with(char::is_whitespace))
-            .ok_or_else(unsupported)?
-            .trim_start();
-        let (value, after_value) = quoted(after_op).ok_or_else(unsupported)?;
-        if clauses.iter().any(|c| c.property == property) {
-            return Err(unsupported());
-        }
-        clauses.push(Clause { property, value });
-        let tail = after_value.trim_start();
-        if tail.is_empty() {
-            return Ok(clauses);
-        }
-        rest = tail
-            .strip_prefix("and")
-            .filter(|r| r.starts_with(char::is_whitespace))
-            .ok_or_else(unsupported)?
-            .trim_start();
-    }
-}
-
-/// A single-quoted OData string at the start of `text`, and what follows.
-fn quoted(text: &str) -> Option<(String, &str)> {
-    let body = text.strip_prefix('\'')?;
-    let mut value = String::new();
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                value.push('\'');
-                chars.next();
-            } else {
-                return Some((value, body.get(i + 1..)?));
-            }
-        } else {
-            value.push(c);
-        }
-    }
-    None
+    })
 }
 
 /// Percent-encodes all but the unreserved characters of RFC 3986.
