@@ -274,3 +274,35 @@ mod detection_tests {
         assert!(err.to_string().contains("shadow"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_table_sets_the_checkpoints_and_the_key_directory_follows_the_database() {
+        let file: FileConfig = toml::from_str(
+            "key_dir = \"/etc/portcullis/keys\"\n[audit]\ncheckpoint_every_records = 10\n\
+             witness_url = \"https://witness.example/cp\"\n",
+        )
+        .unwrap();
+        let config = Config::resolve(None, None, None, None, None, file);
+        assert_eq!(config.checkpoints.every_records, 10);
+        assert_eq!(config.checkpoints.every_seconds, 60);
+        assert_eq!(
+            config.key_dir().path(),
+            std::path::Path::new("/etc/portcullis/keys")
+        );
+        assert_eq!(
+            config.checkpoint_log().path(),
+            std::path::Path::new("/etc/portcullis/keys/checkpoints.jsonl")
+        );
+        let default = Config::resolve(None, None, None, None, None, FileConfig::default());
+        assert_eq!(
+            default.key_dir().path(),
+            std::path::Path::new("./portcullis.db.keys")
+        );
+        let err = toml::from_str::<FileConfig>("[audit]\nevery_records = 3\n").unwrap_err();
+        assert!(err.to_string().contains("every_records"), "{err}");
+    }
+}

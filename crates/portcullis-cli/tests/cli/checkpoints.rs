@@ -381,3 +381,77 @@ async fn records_after_the_last_checkpoint_are_reported(layout: &Layout) {
         "{text}"
     );
 }
+
+/// A witness: accepts one HTTP request and returns its body.
+fn witness() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/checkpoints", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        (&stream)
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        String::from_utf8(body).unwrap()
+    });
+    (url, handle)
+}
+
+/// With `[audit] witness_url`, each checkpoint is also POSTed, with the
+/// public key that verifies it.
+async fn checkpoints_reach_the_witness(layout: &Layout) {
+    let (url, received) = witness();
+    let config = layout.path().join("portcullis.toml");
+    std::fs::write(&config, format!("[audit]\nwitness_url = \"{url}\"\n")).unwrap();
+    migrate(
+        layout.path(),
+        &layout.args().iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    layout.token();
+    let config = config.display().to_string();
+    let (clean, log) = layout.serve(&["--config", &config]).await.terminate();
+    assert!(clean, "{log}");
+    let body: serde_json::Value = serde_json::from_str(&received.join().unwrap()).unwrap();
+    let checkpoint: portcullis_domain::Checkpoint =
+        serde_json::from_value(body["checkpoint"].clone()).unwrap();
+    let key =
+        portcullis_domain::CheckpointKey::from_hex(body["public_key"].as_str().unwrap()).unwrap();
+    assert_eq!(checkpoint.seq, 1);
+    assert!(key.verifies(&checkpoint));
+    let written = std::fs::read_to_string(log_path(layout)).unwrap();
+    assert!(
+        written.contains(&checkpoint.signature),
+        "the log holds it too"
+    );
+}
+
+/// Where the default layout keeps the checkpoint log.
+fn log_path(layout: &Layout) -> std::path::PathBuf {
+    let url = layout.url();
+    let dir = portcullis_store::default_key_dir(&url);
+    layout
+        .path()
+        .join(dir)
+        .join(portcullis_store::CHECKPOINT_LOG_FILE)
+}
+
+on_both_backends! {
+    checkpoints_reach_the_witness => checkpoints_reach_the_witness_on_sqlite,
+        checkpoints_reach_the_witness_on_postgres;
+}
