@@ -75,7 +75,13 @@ async fn every_decision_answered_before_kill_9_is_recorded_in_sync_mode() {
     migrate(dir.path(), &[]);
     let token = create_token(dir.path(), &[]);
     let mut cmd = portcullis(dir.path());
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--decision-records", "sync"]);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--decision-records",
+        "sync",
+    ]);
     let mut served = Served::start(cmd);
 
     let answered = Arc::new(Mutex::new(Vec::new()));
@@ -104,7 +110,10 @@ async fn every_decision_answered_before_kill_9_is_recorded_in_sync_mode() {
     cmd.args(["serve", "--listen", "127.0.0.1:0"]);
     let restarted = Served::start(cmd);
     let stored = stored_events(&restarted.base, &token).await;
-    let lost: Vec<&String> = answered.iter().filter(|u| !stored.contains(u.as_str())).collect();
+    let lost: Vec<&String> = answered
+        .iter()
+        .filter(|u| !stored.contains(u.as_str()))
+        .collect();
     assert!(
         lost.is_empty(),
         "{} of {} answered decisions lost after kill -9: {:?}",
