@@ -235,8 +235,12 @@ async fn refused_whatever_the_body(
     if !t.query.is_empty() {
         path = format!("{path}?{}", t.query);
     }
-    let record_free =
-        refused.status == StatusCode::FORBIDDEN || row.template.contains("{tenant_id}");
+    let own = w.own_tenant(who);
+    let foreign_tenant_in_path = t
+        .bind
+        .iter()
+        .any(|(name, id)| *name == "tenant_id" && Some(id.as_str()) != own);
+    let record_free = refused.status == StatusCode::FORBIDDEN || foreign_tenant_in_path;
     for (content_type, body) in [
         ("application/json", "{"),
         ("application/json", r#"{"no_such_field": [1]}"#),

@@ -146,3 +146,38 @@ async fn bad_webhooks_are_refused() {
             .expect_error(StatusCode::NOT_FOUND, "not_found");
     }
 }
+
+#[tokio::test]
+async fn internal_destinations_are_a_422_unless_configured() {
+    let strict = TestServer::start_with_options(crate::support::Options {
+        webhooks: portcullis_service::WebhookConfig::default(),
+        ..crate::support::Options::default()
+    })
+    .await;
+    let op = strict.operator.secret.clone();
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8080/hook",
+        "http://127.0.0.1:9/hook",
+        "http://192.168.1.10/hook",
+        "http://[::ffff:10.0.0.1]/hook",
+        "http://localhost:9/hook",
+    ] {
+        let message = strict
+            .post("/v1/webhooks", &op, json!({"url": url}))
+            .await
+            .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert!(message.contains("not a public address"), "{url}: {message}");
+    }
+    assert!(strict.op_get("/v1/webhooks").await.items().is_empty());
+    // The default test server allows its loopback receivers, as configured.
+    let allowing = TestServer::start().await;
+    allowing
+        .post(
+            "/v1/webhooks",
+            &allowing.operator.secret,
+            json!({"url": "http://127.0.0.1:9/hook"}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED);
+}
