@@ -19,6 +19,7 @@ pub mod caller_rules;
 mod directory;
 mod error;
 mod least_privilege;
+mod overview;
 mod posture;
 mod vetting;
 pub mod webhooks;
@@ -43,6 +44,7 @@ pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
 };
+pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
