@@ -87,7 +87,7 @@ impl OpsWorld {
             .await
             .expect_status(StatusCode::CREATED)
             .json();
-        let webhook = str_field(&created["webhook"], "id");
+        let webhook = str_field(&created, "id");
         server
             .post(&format!("/v1/webhooks/{webhook}/test"), &op, json!({}))
             .await
