@@ -60,8 +60,13 @@ pub fn may_sign_in(principal: &Principal) -> Result<(), ServiceError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsoleArea {
     Overview,
+    Vetting,
+    Partners,
     Relationships,
     Findings,
+    Containments,
+    Audit,
+    Webhooks,
 }
 
 /// The console areas a principal may open: its navigation. Each area's
@@ -70,8 +75,13 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
     match principal.kind() {
         PrincipalKind::Operator => &[
             ConsoleArea::Overview,
+            ConsoleArea::Vetting,
+            ConsoleArea::Partners,
             ConsoleArea::Relationships,
             ConsoleArea::Findings,
+            ConsoleArea::Containments,
+            ConsoleArea::Audit,
+            ConsoleArea::Webhooks,
         ],
         PrincipalKind::PartnerAdmin => &[ConsoleArea::Relationships, ConsoleArea::Findings],
         PrincipalKind::CustomerAdmin => &[ConsoleArea::Relationships],

@@ -21,6 +21,7 @@ mod error;
 mod file_config;
 mod integrity;
 mod least_privilege;
+mod overview;
 mod posture;
 mod vetting;
 pub mod webhooks;
@@ -49,6 +50,7 @@ pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
     NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
 };
+pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,

@@ -292,3 +292,32 @@ async fn expiry_warnings_are_enqueued_as_webhooks_once() {
     assert_eq!(data["days_before_end"], 30);
     assert_eq!(data["relationship_id"], rel.id.to_string().as_str());
 }
+
+#[tokio::test]
+async fn sweep_deletes_console_sessions_a_day_after_they_ended() {
+    let w = world().await;
+    let token = NewToken {
+        kind: PrincipalKind::Operator,
+        tenant_id: None,
+        description: None,
+        expires_in: None,
+    };
+    let (_, secret) = w.app.create_token(&w.op, token).await.unwrap();
+    let (_, idle) = w.app.sign_in(&secret, None, None).await.unwrap();
+    assert_eq!(w.app.sweep().await.unwrap().sessions_deleted, 0);
+
+    // Idle for 30 minutes, the session ends; it is kept a day after that.
+    w.clock.advance_millis(DAY);
+    assert!(w.app.session_principal(&idle).await.is_err(), "idle: ended");
+    assert_eq!(
+        w.app.sweep().await.unwrap().sessions_deleted,
+        0,
+        "kept a day"
+    );
+    w.clock.advance_millis(31 * 60_000);
+    let (_, fresh) = w.app.sign_in(&secret, None, None).await.unwrap();
+    let report = w.app.sweep().await.unwrap();
+    assert_eq!(report.sessions_deleted, 1, "{report:?}");
+    assert!(w.app.session_principal(&fresh).await.is_ok());
+    assert_eq!(w.app.sweep().await.unwrap().sessions_deleted, 0);
+}

@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    AuditOperation, ConsoleSession, PrincipalKind, RecordId, TenantId, Timestamp, TokenId,
+    AuditOperation, ConsoleSession, PrincipalKind, RecordId, SESSION_IDLE_SECONDS, TenantId,
+    Timestamp, TokenId,
 };
 use sqlx::any::AnyRow;
 
@@ -32,7 +33,8 @@ pub trait SessionStore {
         ctx: &AuditContext,
         id: RecordId,
     ) -> Result<ConsoleSession, StoreError>;
-    /// Deletes sessions whose absolute end is before `before`; returns how many.
+    /// Deletes sessions that ended before `before`: past their absolute
+    /// end, revoked, or idle for [`SESSION_IDLE_SECONDS`]; returns how many.
     async fn delete_ended_sessions(&self, before: Timestamp) -> Result<u64, StoreError>;
 }
 
@@ -153,10 +155,18 @@ impl SessionStore for SqlStore {
     }
 
     async fn delete_ended_sessions(&self, before: Timestamp) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM console_sessions WHERE expires_at < $1")
-            .bind(before.unix_millis())
-            .execute(self.pool())
-            .await?;
+        let done = sqlx::query(
+            "DELETE FROM console_sessions \
+             WHERE expires_at < $1 OR revoked_at < $1 OR last_seen_at < $2",
+        )
+        .bind(before.unix_millis())
+        .bind(
+            before
+                .saturating_add_seconds(-SESSION_IDLE_SECONDS)
+                .unix_millis(),
+        )
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected())
     }
 }

@@ -4,9 +4,10 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccessStore, AuditStore, Backend, ContainmentStore, DetectionStateStore, EventStore,
-    FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore, SqlStore,
-    StoreError, TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
+    AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
+    EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
+    SqlStore, StoreError, TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore,
+    WebhookStore,
 };
 
 /// Everything Portcullis keeps.
@@ -29,6 +30,7 @@ pub trait Store:
     + DetectionStateStore
     + PostureStore
     + WebhookStore
+    + CountStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::error::{ConsoleError, page};
 use super::form::{ConsoleForm, reason};
 use super::layout::{Badge, Chrome, When, severity, when};
+use super::paging;
 use super::session::Console;
 use crate::extract::{ApiQuery, encode_cursor, page_request};
 use crate::state::AppState;
@@ -65,7 +66,7 @@ fn status_badge(status: FindingStatus) -> Badge {
     }
 }
 
-fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingView {
+pub(super) fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingView {
     FindingView {
         id: f.id.to_string(),
         title: f.title.clone(),
@@ -141,32 +142,16 @@ fn page_of(template: &impl Template) -> Result<Response, ConsoleError> {
 
 /// The next page's address: the same filters and the cursor.
 fn next_link(q: &FindingQuery, cursor: &str) -> String {
-    let mut pairs = Vec::new();
-    for (name, value) in [
-        ("status", &q.status),
-        ("rule_id", &q.rule_id),
-        ("partner_tenant_id", &q.partner_tenant_id),
-        ("user_id", &q.user_id),
-    ] {
-        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
-            pairs.push(format!("{name}={}", encode(value)));
-        }
-    }
-    pairs.push(format!("cursor={cursor}"));
-    format!("/findings?{}", pairs.join("&"))
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    paging::link(
+        "/findings",
+        &[
+            ("status", q.status.as_deref()),
+            ("rule_id", q.rule_id.as_deref()),
+            ("partner_tenant_id", q.partner_tenant_id.as_deref()),
+            ("user_id", q.user_id.as_deref()),
+        ],
+        Some(cursor),
+    )
 }
 
 /// A containment of the finding, with its lift form while active.
@@ -337,6 +322,8 @@ pub struct LiftForm {
     reason: String,
     /// The finding page to return to.
     finding_id: Option<String>,
+    /// `containments`: return to the containments list.
+    back: Option<String>,
 }
 
 /// `POST /containments/{id}/lift`.
@@ -352,10 +339,11 @@ pub async fn lift(
         .portcullis
         .lift_containment(&console.caller, id, reason(&form.reason)?)
         .await?;
-    let back = form
-        .finding_id
-        .as_deref()
-        .and_then(|f| RecordId::parse(f).ok())
-        .map_or_else(|| "/".to_owned(), |f| format!("/findings/{f}"));
+    let back = match (form.back.as_deref(), form.finding_id.as_deref()) {
+        (Some("containments"), _) => "/containments".to_owned(),
+        (_, finding) => finding
+            .and_then(|f| RecordId::parse(f).ok())
+            .map_or_else(|| "/".to_owned(), |f| format!("/findings/{f}")),
+    };
     Ok(Redirect::to(&back).into_response())
 }

@@ -40,12 +40,34 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Overview => ("Overview", "/"),
         ConsoleArea::Relationships => ("Relationships", "/relationships"),
         ConsoleArea::Findings => ("Findings", "/findings"),
+        ConsoleArea::Vetting => ("Vetting", "/vetting"),
+        ConsoleArea::Partners => ("Partners", "/partners"),
+        ConsoleArea::Containments => ("Containments", "/containments"),
+        ConsoleArea::Audit => ("Audit", "/audit"),
+        ConsoleArea::Webhooks => ("Webhooks", "/webhooks"),
     }
 }
 
 /// Whether the signed-in principal may open `area`.
 pub fn may_open(console: &Console, area: ConsoleArea) -> bool {
     console_areas(&console.caller.principal).contains(&area)
+}
+
+/// Refuses, as "Page not found", a principal who may not open `area`.
+pub fn require_area(console: &Console, area: ConsoleArea) -> Result<(), ConsoleError> {
+    if may_open(console, area) {
+        Ok(())
+    } else {
+        Err(ConsoleError::NotFound)
+    }
+}
+
+/// A word on a badge of `tone`.
+pub fn badge(word: &str, tone: &'static str) -> Badge {
+    Badge {
+        word: word.to_owned(),
+        tone,
+    }
 }
 
 /// The first page of the principal's navigation.

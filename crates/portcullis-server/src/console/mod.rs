@@ -9,16 +9,25 @@
 //! every form carries the session's CSRF token, and every response carries
 //! the security headers (`headers`).
 
+mod audit;
+mod case;
+mod containments;
 mod error;
+mod expiry;
 mod findings;
 mod form;
 mod headers;
 mod layout;
 mod overview;
 mod paging;
+mod partner;
+mod partners;
 mod relationships;
+mod screening;
 mod session;
 mod sign_in;
+mod vetting;
+mod webhooks;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -53,6 +62,16 @@ pub fn router() -> Router<AppState> {
             "/relationships/{relationship_id}/{action}",
             post(relationships::act),
         )
+        .route("/vetting", get(vetting::queue))
+        .route("/vetting/cases/{case_id}", get(case::show))
+        .route("/vetting/cases/{case_id}/review", post(case::review))
+        .route("/partners", get(partners::list))
+        .route("/partners/{tenant_id}", get(partner::show))
+        .route("/relationships/expiring", get(expiry::calendar))
+        .route("/audit", get(audit::list))
+        .route("/webhooks", get(webhooks::list))
+        .route("/webhooks/{webhook_id}", get(webhooks::show))
+        .route("/containments", get(containments::list))
         .layer(from_fn(headers::security_headers))
 }
 

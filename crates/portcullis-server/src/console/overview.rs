@@ -2,21 +2,16 @@
 //! state, open findings by severity, relationships about to expire, posture
 //! non-compliance, recent containments), each linking to its list.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use portcullis_domain::vetting::{CaseFilter, CaseState};
-use portcullis_domain::{
-    ContainmentFilter, FindingFilter, PageRequest, PostureFilter, PostureStanding,
-    RelationshipFilter, RelationshipStatus, Timestamp,
-};
+use portcullis_domain::vetting::CaseState;
+use portcullis_domain::{ContainmentFilter, PageRequest, PostureStanding};
+use portcullis_service::OverviewCounts;
 use portcullis_service::caller_rules::ConsoleArea;
 
 use super::error::{ConsoleError, page};
-use super::layout::{self, Badge, Chrome, When, may_open, severity, when};
-use super::paging::collect_all;
+use super::layout::{self, Badge, Chrome, When, badge, may_open, severity, when};
 use super::session::Console;
 use crate::state::AppState;
 
@@ -55,21 +50,6 @@ struct OverviewPage {
     containments: Vec<RecentContainment>,
 }
 
-fn count(n: usize, capped: bool) -> String {
-    if capped {
-        format!("{n}+")
-    } else {
-        n.to_string()
-    }
-}
-
-fn word(text: &str, tone: &'static str) -> Badge {
-    Badge {
-        word: text.to_owned(),
-        tone,
-    }
-}
-
 /// `GET /`: the overview for operators; everyone else goes to their first area.
 pub async fn show(
     State(state): State<AppState>,
@@ -79,11 +59,12 @@ pub async fn show(
         return Ok(Redirect::to(layout::home(&console)).into_response());
     }
     let now = state.portcullis.clock().now();
+    let counts = state.portcullis.overview_counts(&console.caller).await?;
     let cards = vec![
-        vetting_card(&state, &console).await?,
-        findings_card(&state, &console).await?,
-        expiry_card(&state, &console, now).await?,
-        posture_card(&state, &console).await?,
+        vetting_card(&counts),
+        findings_card(&counts),
+        expiry_card(&counts),
+        posture_card(&counts),
     ];
     let first = PageRequest::new(Some(5), None).map_err(portcullis_service::ServiceError::from)?;
     let containments = state
@@ -116,134 +97,95 @@ pub async fn show(
     .into_response())
 }
 
-async fn vetting_card(state: &AppState, console: &Console) -> Result<Card, ConsoleError> {
-    let (cases, capped) = collect_all!(|page| state.portcullis.list_cases(
-        &console.caller,
-        CaseFilter::default(),
-        &page
-    ));
-    let lines = CaseState::ALL
-        .into_iter()
-        .filter_map(|wanted| {
-            let n = cases.iter().filter(|c| c.state == wanted).count();
-            let tone = match wanted {
+fn vetting_card(counts: &OverviewCounts) -> Card {
+    let lines = counts
+        .cases
+        .iter()
+        .map(|(state, n)| {
+            let tone = match state {
                 CaseState::Approved | CaseState::AutoApproved => "ok",
                 CaseState::Rejected | CaseState::Suspended | CaseState::Revoked => "high",
                 _ => "warn",
             };
-            (n > 0).then(|| Line {
-                badge: word(wanted.as_str(), tone),
-                count: count(n, capped),
-                href: None,
-            })
+            Line {
+                badge: badge(state.as_str(), tone),
+                count: n.to_string(),
+                href: Some(format!("/vetting?state={}", state.as_str())),
+            }
         })
         .collect();
-    Ok(Card {
+    Card {
         title: "Partners by vetting state",
         lines,
         empty: "No partner has applied yet.",
-        more: None,
-    })
+        more: Some(("/vetting", "Review queue")),
+    }
 }
 
-async fn findings_card(state: &AppState, console: &Console) -> Result<Card, ConsoleError> {
-    let mut by_severity: BTreeMap<i64, usize> = BTreeMap::new();
-    let mut capped = false;
-    for status in ["New", "In Progress"] {
-        let filter = FindingFilter {
-            status: Some(status.to_owned()),
-            ..FindingFilter::default()
-        };
-        let (found, cut) = collect_all!(|page| state.portcullis.list_detection_findings(
-            &console.caller,
-            filter.clone(),
-            &page
-        ));
-        capped |= cut;
-        for finding in found {
-            *by_severity.entry(finding.severity_id).or_default() += 1;
-        }
-    }
-    let lines = by_severity
-        .into_iter()
-        .rev()
+fn findings_card(counts: &OverviewCounts) -> Card {
+    let lines = counts
+        .open_findings
+        .iter()
         .map(|(id, n)| Line {
-            badge: severity(id),
-            count: count(n, capped),
+            badge: severity(*id),
+            count: n.to_string(),
             href: Some("/findings?status=New".to_owned()),
         })
         .collect();
-    Ok(Card {
+    Card {
         title: "Open findings by severity",
         lines,
         empty: "No open findings: nothing needs triage.",
         more: Some(("/findings?status=New", "Triage new findings")),
-    })
+    }
 }
 
-async fn expiry_card(
-    state: &AppState,
-    console: &Console,
-    now: Timestamp,
-) -> Result<Card, ConsoleError> {
-    let filter = RelationshipFilter {
-        status: Some(RelationshipStatus::Active),
-        ..RelationshipFilter::default()
-    };
-    let (active, capped) = collect_all!(|page| state.portcullis.list_relationships(
-        &console.caller,
-        filter.clone(),
-        &page
-    ));
-    let left: Vec<i64> = active
+fn expiry_card(counts: &OverviewCounts) -> Card {
+    let lines = counts
+        .expiring
         .iter()
-        .filter_map(|r| r.end_at)
-        .map(|end| end.unix_millis() - now.unix_millis())
-        .filter(|ms| *ms > 0)
-        .collect();
-    let lines = [(30, "low"), (7, "medium"), (1, "high")]
-        .into_iter()
-        .map(|(days, tone)| Line {
-            badge: word(&format!("within {days} d"), tone),
-            count: count(
-                left.iter().filter(|ms| **ms <= days * 86_400_000).count(),
-                capped,
+        .map(|(days, n)| Line {
+            badge: badge(
+                &format!("within {days} d"),
+                match days {
+                    1 => "high",
+                    2..=7 => "medium",
+                    _ => "low",
+                },
             ),
-            href: Some("/relationships?status=active".to_owned()),
+            count: n.to_string(),
+            href: Some("/relationships/expiring?days=30".to_owned()),
         })
         .collect();
-    Ok(Card {
+    Card {
         title: "Relationships expiring",
         lines,
         empty: "",
-        more: Some(("/relationships?status=active", "Active relationships")),
-    })
+        more: Some(("/relationships/expiring?days=30", "Expiry calendar")),
+    }
 }
 
-async fn posture_card(state: &AppState, console: &Console) -> Result<Card, ConsoleError> {
-    let mut lines = Vec::new();
-    for (standing, tone) in [
+fn posture_card(counts: &OverviewCounts) -> Card {
+    let lines = [
         (PostureStanding::Noncompliant, "medium"),
         (PostureStanding::Suspended, "high"),
-    ] {
-        let filter = PostureFilter {
-            state: Some(standing),
-        };
-        let (found, capped) = collect_all!(|page| state.portcullis.list_partner_postures(
-            &console.caller,
-            filter,
-            &page
-        ));
-        lines.push(Line {
-            badge: word(standing.as_str(), tone),
-            count: count(found.len(), capped),
-            href: None,
-        });
-    }
-    Ok(Card {
+    ]
+    .into_iter()
+    .map(|(standing, tone)| Line {
+        badge: badge(standing.as_str(), tone),
+        count: counts
+            .postures
+            .iter()
+            .find(|(s, _)| *s == standing)
+            .map_or(0, |(_, n)| *n)
+            .to_string(),
+        href: None,
+    })
+    .collect();
+    Card {
         title: "Posture non-compliance",
         lines,
         empty: "",
-        more: None,
-    })
+        more: Some(("/partners", "Partners")),
+    }
 }

@@ -34,3 +34,59 @@ macro_rules! collect_all {
 }
 
 pub(crate) use collect_all;
+
+/// A list's address with its filters (blank ones left out) and, when
+/// given, the cursor of the page to show.
+pub fn link(path: &str, filters: &[(&str, Option<&str>)], cursor: Option<&str>) -> String {
+    let mut pairs: Vec<String> = filters
+        .iter()
+        .filter_map(|(name, value)| {
+            let value = value.filter(|v| !v.trim().is_empty())?;
+            Some(format!("{name}={}", encode(value)))
+        })
+        .collect();
+    if let Some(cursor) = cursor {
+        pairs.push(format!("cursor={}", encode(cursor)));
+    }
+    if pairs.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A filter value with blanks read as absent.
+pub fn blank_as_none(value: Option<&String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty()).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_filters_encode_them_and_drop_blanks() {
+        assert_eq!(
+            link(
+                "/audit",
+                &[("operation", Some("a b&c")), ("actor", Some(" "))],
+                Some("x=")
+            ),
+            "/audit?operation=a%20b%26c&cursor=x%3D"
+        );
+        assert_eq!(link("/audit", &[("actor", None)], None), "/audit");
+    }
+}

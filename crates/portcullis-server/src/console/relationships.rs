@@ -69,7 +69,7 @@ const STATUSES: [RelationshipStatus; 7] = [
     RelationshipStatus::Terminated,
 ];
 
-fn status_badge(status: RelationshipStatus) -> Badge {
+pub(super) fn status_badge(status: RelationshipStatus) -> Badge {
     let (word, tone) = match status {
         RelationshipStatus::Created => ("Draft", "neutral"),
         RelationshipStatus::ApprovalPending => ("Waiting for approval", "warn"),

@@ -6,7 +6,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use portcullis_domain::{ConsoleSession, Principal, RecordId, SESSION_ABSOLUTE_SECONDS};
+use portcullis_domain::{ConsoleSession, Principal, RecordId, SESSION_ABSOLUTE_SECONDS, Timestamp};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -17,6 +17,8 @@ pub(crate) const SESSION_SECRET_LEN: usize = 43;
 /// The last request is written at most this often (milliseconds), so that
 /// reading pages does not write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
+/// How long an ended session is kept before the sweep deletes it.
+const KEEP_ENDED_SECONDS: i64 = 86_400;
 
 /// The synchronizer token of a session's forms: derived from the session's
 /// secret, so it needs no storage, changes with every session and cannot be
@@ -133,12 +135,18 @@ impl Portcullis {
             .map_err(|e| {
                 ServiceError::from_store(e, || format!("session `{session}` not found"))
             })?;
-        // Ended sessions are kept for a day for the audit trail's readers,
-        // then deleted: a cheap clean-up at each sign-out.
-        self.store
-            .delete_ended_sessions(now.saturating_add_seconds(-86_400))
-            .await?;
+        self.delete_ended_sessions(now).await?;
         Ok(())
+    }
+
+    /// Deletes sessions that ended (absolute end, revocation or idle
+    /// timeout) more than a day before `now`: they are kept that long for
+    /// the audit trail's readers. Run by the sweep and at each sign-out.
+    pub(crate) async fn delete_ended_sessions(&self, now: Timestamp) -> Result<u64, ServiceError> {
+        Ok(self
+            .store
+            .delete_ended_sessions(now.saturating_add_seconds(-KEEP_ENDED_SECONDS))
+            .await?)
     }
 }
 

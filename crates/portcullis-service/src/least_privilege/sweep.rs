@@ -22,6 +22,8 @@ pub struct SweepReport {
     pub warnings: usize,
     /// Activity events deleted for being older than the retention.
     pub events_pruned: u64,
+    /// Console sessions deleted a day after they ended.
+    pub sessions_deleted: u64,
 }
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -73,7 +75,10 @@ impl Portcullis {
     pub async fn sweep(&self) -> Result<SweepReport, ServiceError> {
         let caller = Caller::system();
         let now = self.clock.now();
-        let mut report = SweepReport::default();
+        let mut report = SweepReport {
+            sessions_deleted: self.delete_ended_sessions(now).await?,
+            ..SweepReport::default()
+        };
         if let Some(keep) = self.event_retention_ms {
             report.events_pruned = self
                 .store

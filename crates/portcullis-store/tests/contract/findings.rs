@@ -12,7 +12,7 @@ use portcullis_store::{AccessStore, AuditStore, ContainmentStore, FindingStore, 
 use crate::contract;
 use crate::support::{audit_log, ctx};
 
-fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Finding {
+pub(crate) fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Finding {
     Finding {
         id: RecordId::generate(),
         rule_id: rule.into(),

@@ -17,6 +17,7 @@ mod assignments;
 mod atomicity;
 mod audit;
 mod authorization;
+mod counts;
 mod events;
 mod findings;
 mod groups;

@@ -14,13 +14,13 @@ use crate::support::{all_pages, audit_count, audit_where, ctx, ms, partner, tena
 
 const DOC: &str = r#"{"portcullis_partner_program": {"incident_response_hours": 4}}"#;
 
-struct Upload {
+pub(crate) struct Upload {
     snapshot: PostureSnapshotInfo,
     report: PostureReportRecord,
     state: PartnerPosture,
 }
 
-fn upload(tenant: TenantId, at: i64, standing: PostureStanding, version: i64) -> Upload {
+pub(crate) fn upload(tenant: TenantId, at: i64, standing: PostureStanding, version: i64) -> Upload {
     let snapshot = PostureSnapshotInfo {
         id: RecordId::generate(),
         tenant_id: tenant,
@@ -64,7 +64,7 @@ fn upload(tenant: TenantId, at: i64, standing: PostureStanding, version: i64) ->
     }
 }
 
-async fn store_upload(store: &SqlStore, u: &Upload) -> Result<(), StoreError> {
+pub(crate) async fn store_upload(store: &SqlStore, u: &Upload) -> Result<(), StoreError> {
     store
         .upload_posture_snapshot(
             &ctx(u.snapshot.received_at.unix_millis()),

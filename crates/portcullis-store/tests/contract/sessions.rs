@@ -1,4 +1,4 @@
-use portcullis_domain::{ConsoleSession, RecordId, SESSION_ABSOLUTE_SECONDS};
+use portcullis_domain::{ConsoleSession, RecordId, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 use portcullis_store::{SessionStore, SignInLinkStore, StoreError};
 
 use crate::contract;
@@ -93,6 +93,34 @@ contract!(ended_sessions_are_deleted, |store, _db| {
     assert_eq!(deleted, 1);
     assert_eq!(store.find_session(HASH).await.unwrap(), None);
     assert!(store.find_session("other-hash").await.unwrap().is_some());
+});
+
+contract!(revoked_and_idle_sessions_are_deleted_too, |store, _db| {
+    let t = token(&store, None, "token-hash").await;
+    let revoked = session_of(&t, 1_000_000);
+    let idle = session_of(&t, 1_000_000);
+    let busy = session_of(&t, 1_000_000);
+    for (session, hash) in [(&revoked, "revoked"), (&idle, "idle"), (&busy, "busy")] {
+        store
+            .create_session(&ctx(1_000_000), session, hash)
+            .await
+            .unwrap();
+    }
+    store
+        .revoke_session(&ctx(1_000_000), revoked.id)
+        .await
+        .unwrap();
+    let later = 1_000_000 + SESSION_IDLE_SECONDS * 1000 + 5_000;
+    store
+        .touch_session(busy.id, ms(later - 1_000))
+        .await
+        .unwrap();
+    let deleted = store.delete_ended_sessions(ms(later)).await.unwrap();
+    assert_eq!(deleted, 2, "the revoked and the idle one");
+    assert_eq!(store.find_session("revoked").await.unwrap(), None);
+    assert_eq!(store.find_session("idle").await.unwrap(), None);
+    assert!(store.find_session("busy").await.unwrap().is_some());
+    assert_eq!(store.delete_ended_sessions(ms(2_000)).await.unwrap(), 0);
 });
 
 contract!(

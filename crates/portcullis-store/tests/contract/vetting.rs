@@ -43,7 +43,7 @@ fn challenge(case: &VettingCase) -> DomainChallenge {
     }
 }
 
-async fn submitted(store: &portcullis_store::SqlStore, name: &str) -> VettingCase {
+pub(crate) async fn submitted(store: &portcullis_store::SqlStore, name: &str) -> VettingCase {
     let p = partner(store, name).await;
     let case = VettingCase::submit(
         p.id,
@@ -59,7 +59,7 @@ async fn submitted(store: &portcullis_store::SqlStore, name: &str) -> VettingCas
 }
 
 /// Screens the case to `in_review` at `level` and saves it.
-async fn in_review(
+pub(crate) async fn in_review(
     store: &portcullis_store::SqlStore,
     case: &mut VettingCase,
     score: u8,

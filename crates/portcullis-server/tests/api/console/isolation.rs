@@ -147,3 +147,96 @@ async fn another_tenants_console_pages_answer_as_if_they_did_not_exist() {
     assert!(html.contains(&w.b_relationship));
     let _ = (&w.b_admin, &w.a, &w.c);
 }
+
+/// Every operator page and action, asked for by each tenant-scoped
+/// principal (about its own tenant where the page names one): the very
+/// answer a request for something that does not exist gets, and nothing
+/// changes.
+#[tokio::test]
+async fn operator_pages_answer_tenant_admins_as_if_they_did_not_exist() {
+    let o = super::ops_world::OpsWorld::build().await;
+    let w = &o.w;
+    let ghost = unknown_id();
+    let mut pages = o.pages();
+    pages.extend([
+        (format!("/partners/{}", o.e), ""),
+        ("/vetting?state=in_review".to_owned(), ""),
+        (format!("/audit?tenant_id={}", w.a), ""),
+        ("/containments?show=all".to_owned(), ""),
+        ("/relationships/expiring?days=60".to_owned(), ""),
+    ]);
+    for secret in [&w.a_admin.secret, &o.e_admin.secret, &w.c_admin.secret] {
+        let cookie = web::sign_in(&w.server, secret).await;
+        let nothing = answer(
+            web::get(&w.server, &cookie, &format!("/vetting/cases/{ghost}")).await,
+            &[&ghost],
+        )
+        .await;
+        assert_eq!(nothing.0, StatusCode::NOT_FOUND);
+        for (path, _) in &pages {
+            let theirs = answer(web::get(&w.server, &cookie, path).await, &[]).await;
+            assert_eq!(theirs, nothing, "{path} is not found for a tenant admin");
+        }
+        let html = web::get(&w.server, &cookie, "/relationships")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for area in [
+            "/vetting",
+            "/partners",
+            "/audit",
+            "/webhooks",
+            "/containments",
+        ] {
+            assert!(
+                !html.contains(&format!("href=\"{area}\"")),
+                "no `{area}` in the nav"
+            );
+        }
+        let csrf = web::csrf(&w.server, &cookie, "/relationships").await;
+        for decision in ["approve", "reject", "request_information"] {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("decision", decision),
+                ("reason", "mine"),
+                ("version", "0"),
+            ];
+            let path = |id: &str| format!("/vetting/cases/{id}/review");
+            let theirs = answer(
+                web::post(&w.server, &cookie, &path(&o.case), &form).await,
+                &[&o.case],
+            )
+            .await;
+            let none = answer(
+                web::post(&w.server, &cookie, &path(&ghost), &form).await,
+                &[&ghost],
+            )
+            .await;
+            assert_eq!(theirs.0, StatusCode::NOT_FOUND, "{decision}");
+            assert_eq!(theirs, none, "{decision}");
+        }
+        let lift = web::post(
+            &w.server,
+            &cookie,
+            &format!("/containments/{}/lift", o.containment),
+            &[
+                ("csrf", csrf.as_str()),
+                ("reason", "mine"),
+                ("back", "containments"),
+            ],
+        )
+        .await;
+        assert_eq!(lift.status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(o.case_state().await, "in_review");
+    assert_eq!(
+        w.server
+            .op_get("/v1/containments?active=true")
+            .await
+            .items()
+            .len(),
+        1,
+        "still contained"
+    );
+}
