@@ -60,7 +60,19 @@ pub fn may_sign_in(principal: &Principal) -> Result<(), ServiceError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsoleArea {
     Overview,
+    /// A partner's own vetting case: its status and what is missing.
+    Application,
+    /// A partner's posture scorecard.
+    Posture,
     Relationships,
+    /// A partner's security groups and their members.
+    Groups,
+    /// A partner's just-in-time activations.
+    Activations,
+    /// What partner users did in a customer's tenant.
+    Activity,
+    /// A customer's restrictions on partner access.
+    Restrictions,
     Findings,
 }
 
@@ -73,8 +85,19 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Relationships,
             ConsoleArea::Findings,
         ],
-        PrincipalKind::PartnerAdmin => &[ConsoleArea::Relationships, ConsoleArea::Findings],
-        PrincipalKind::CustomerAdmin => &[ConsoleArea::Relationships],
+        PrincipalKind::PartnerAdmin => &[
+            ConsoleArea::Relationships,
+            ConsoleArea::Application,
+            ConsoleArea::Posture,
+            ConsoleArea::Groups,
+            ConsoleArea::Activations,
+            ConsoleArea::Findings,
+        ],
+        PrincipalKind::CustomerAdmin => &[
+            ConsoleArea::Relationships,
+            ConsoleArea::Activity,
+            ConsoleArea::Restrictions,
+        ],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }
 }

@@ -91,6 +91,8 @@ struct ListPage {
     statuses: [&'static str; 4],
     rows: Vec<FindingView>,
     next: Option<String>,
+    /// Findings over time (the chart above the list).
+    chart: super::chart::Chart,
 }
 
 impl ListPage {
@@ -125,9 +127,11 @@ pub async fn list(
         .next
         .as_ref()
         .map(|cursor| next_link(&q, &encode_cursor(cursor)));
+    let chart = super::findings_chart::findings_over_time(&state, &console, now).await?;
     let chrome = Chrome::new(&state, &console, ConsoleArea::Findings).await?;
     page_of(&ListPage {
         chrome,
+        chart,
         statuses: ["New", "In Progress", "Resolved", "Suppressed"],
         rows: found.items.iter().map(|f| view(f, now)).collect(),
         filter: q,

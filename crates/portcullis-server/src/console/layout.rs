@@ -40,6 +40,12 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Overview => ("Overview", "/"),
         ConsoleArea::Relationships => ("Relationships", "/relationships"),
         ConsoleArea::Findings => ("Findings", "/findings"),
+        ConsoleArea::Application => ("Application", "/application"),
+        ConsoleArea::Posture => ("Posture", "/posture"),
+        ConsoleArea::Groups => ("Security groups", "/groups"),
+        ConsoleArea::Activations => ("Activations", "/activations"),
+        ConsoleArea::Activity => ("Partner activity", "/activity"),
+        ConsoleArea::Restrictions => ("Restrictions", "/restrictions"),
     }
 }
 

@@ -7,5 +7,8 @@ mod flows;
 mod isolation;
 mod link;
 mod security;
+mod tenant_flows;
+mod tenant_isolation;
+mod tenant_xss;
 mod web;
 mod world;
