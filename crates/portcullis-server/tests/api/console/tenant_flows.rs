@@ -213,6 +213,14 @@ async fn a_second_partner_admin_approves_a_jit_activation_the_first_requested() 
     first
         .fill("#justification", "Ticket 4711: reset a locked admin")
         .await;
+    first
+        .client
+        .find(Locator::Css("#auth_strength"))
+        .await
+        .expect("the sign-in strength")
+        .select_by_value("phishing_resistant")
+        .await
+        .expect("a privileged role needs it");
     first.click("#request-activation-button").await;
     let text = first.text().await;
     assert!(
