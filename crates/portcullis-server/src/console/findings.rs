@@ -17,6 +17,7 @@ use super::error::{ConsoleError, page};
 use super::form::{ConsoleForm, reason};
 use super::layout::{Badge, Chrome, When, severity, when};
 use super::session::Console;
+use super::table::encode;
 use crate::extract::{ApiQuery, encode_cursor, page_request};
 use crate::state::AppState;
 
@@ -158,19 +159,6 @@ fn next_link(q: &FindingQuery, cursor: &str) -> String {
     }
     pairs.push(format!("cursor={cursor}"));
     format!("/findings?{}", pairs.join("&"))
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// A containment of the finding, with its lift form while active.

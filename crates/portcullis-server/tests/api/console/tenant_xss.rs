@@ -15,8 +15,9 @@ const PAYLOAD: &str = "<script id=xss>alert(1)</script><img src=x id=xss-img one
 /// Within a relationship name's 50 characters.
 const SHORT: &str = "<script id=xss>alert(3)</script>";
 
-/// Asserts the page at `path` shows the payload as text and runs nothing.
-async fn inert(browser: &Browser, path: &str) {
+/// Asserts the page at `path` shows a `<script id=xss>` payload as text
+/// and runs nothing (the console's own `time.js` is the only script).
+pub async fn inert(browser: &Browser, path: &str) {
     browser.goto(path).await;
     let text = browser.text().await;
     assert!(
