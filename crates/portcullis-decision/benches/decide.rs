@@ -152,6 +152,7 @@ fn world() -> World {
             activated_at: Some(activated),
             end_at: Some(activated.saturating_add_millis(365 * DAY)),
             closed_at: None,
+            closed_reason: None,
             version: 1,
         };
         // Group 0 holds Helpdesk and Security Reader standing; group 1 is

@@ -175,6 +175,9 @@ pub struct Relationship {
     pub end_at: Option<Timestamp>,
     /// When it was rejected, terminated, or asked to be terminated.
     pub closed_at: Option<Timestamp>,
+    /// Why the side that rejected or terminated it did so, when it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
     pub version: i64,
 }
 
@@ -217,6 +220,7 @@ impl Relationship {
             activated_at: None,
             end_at: None,
             closed_at: None,
+            closed_reason: None,
             version: 1,
         })
     }

@@ -62,7 +62,19 @@ pub enum ConsoleArea {
     Overview,
     Vetting,
     Partners,
+    /// A partner's own vetting case: its status and what is missing.
+    Application,
+    /// A partner's posture scorecard.
+    Posture,
     Relationships,
+    /// A partner's security groups and their members.
+    Groups,
+    /// A partner's just-in-time activations.
+    Activations,
+    /// What partner users did in a customer's tenant.
+    Activity,
+    /// A customer's restrictions on partner access.
+    Restrictions,
     Findings,
     Containments,
     Audit,
@@ -83,8 +95,19 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Audit,
             ConsoleArea::Webhooks,
         ],
-        PrincipalKind::PartnerAdmin => &[ConsoleArea::Relationships, ConsoleArea::Findings],
-        PrincipalKind::CustomerAdmin => &[ConsoleArea::Relationships],
+        PrincipalKind::PartnerAdmin => &[
+            ConsoleArea::Relationships,
+            ConsoleArea::Application,
+            ConsoleArea::Posture,
+            ConsoleArea::Groups,
+            ConsoleArea::Activations,
+            ConsoleArea::Findings,
+        ],
+        PrincipalKind::CustomerAdmin => &[
+            ConsoleArea::Relationships,
+            ConsoleArea::Activity,
+            ConsoleArea::Restrictions,
+        ],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }
 }

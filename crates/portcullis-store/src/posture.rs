@@ -59,6 +59,14 @@ pub trait PostureStore {
     async fn partner_posture(&self, tenant: TenantId)
     -> Result<Option<PartnerPosture>, StoreError>;
 
+    /// The partner's `limit` most recent reports, newest first (its
+    /// posture trend).
+    async fn recent_posture_reports(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<PostureReportRecord>, StoreError>;
+
     /// Partners with a posture state, in tenant id order.
     async fn list_partner_postures(
         &self,
@@ -331,6 +339,22 @@ impl PostureStore for SqlStore {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn recent_posture_reports(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<PostureReportRecord>, StoreError> {
+        let found = sqlx::query(&format!(
+            "SELECT {REPORT_COLUMNS} FROM posture_reports WHERE tenant_id = $1 \
+             ORDER BY evaluated_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(tenant.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        found.iter().map(report_from_row).collect()
     }
 
     async fn partner_posture(

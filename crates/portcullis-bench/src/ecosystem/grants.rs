@@ -113,6 +113,7 @@ pub(super) fn relationships(
             activated_at: approved.then(|| timestamp(activated)),
             end_at: approved.then(|| timestamp(activated + length)),
             closed_at: closed.then(|| timestamp(now - rng.millis_between(HOUR, 30 * DAY))),
+            closed_reason: None,
             version: 1,
         });
     }

@@ -111,6 +111,7 @@ mod tests {
             activated_at: None,
             end_at: end_at.map(Timestamp::from_unix_millis),
             closed_at: None,
+            closed_reason: None,
             version: 1,
         }
     }

@@ -199,6 +199,7 @@ pub fn ecosystem(rng: &mut Rng) -> AccessSnapshot {
                     .chance(95)
                     .then(|| activated.saturating_add_millis(i64::try_from(days).unwrap() * DAY)),
                 closed_at: None,
+                closed_reason: None,
                 version: 1,
             }
         })

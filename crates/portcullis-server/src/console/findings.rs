@@ -18,6 +18,7 @@ use super::form::{ConsoleForm, reason};
 use super::layout::{Badge, Chrome, When, severity, when};
 use super::paging;
 use super::session::Console;
+use super::table::encode;
 use crate::extract::{ApiQuery, encode_cursor, page_request};
 use crate::state::AppState;
 
@@ -92,6 +93,8 @@ struct ListPage {
     statuses: [&'static str; 4],
     rows: Vec<FindingView>,
     next: Option<String>,
+    /// Findings over time (the chart above the list).
+    chart: super::chart::Chart,
 }
 
 impl ListPage {
@@ -126,9 +129,11 @@ pub async fn list(
         .next
         .as_ref()
         .map(|cursor| next_link(&q, &encode_cursor(cursor)));
+    let chart = super::findings_chart::findings_over_time(&state, &console, now).await?;
     let chrome = Chrome::new(&state, &console, ConsoleArea::Findings).await?;
     page_of(&ListPage {
         chrome,
+        chart,
         statuses: ["New", "In Progress", "Resolved", "Suppressed"],
         rows: found.items.iter().map(|f| view(f, now)).collect(),
         filter: q,

@@ -45,6 +45,12 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Containments => ("Containments", "/containments"),
         ConsoleArea::Audit => ("Audit", "/audit"),
         ConsoleArea::Webhooks => ("Webhooks", "/webhooks"),
+        ConsoleArea::Application => ("Application", "/application"),
+        ConsoleArea::Posture => ("Posture", "/posture"),
+        ConsoleArea::Groups => ("Security groups", "/groups"),
+        ConsoleArea::Activations => ("Activations", "/activations"),
+        ConsoleArea::Activity => ("Partner activity", "/activity"),
+        ConsoleArea::Restrictions => ("Restrictions", "/restrictions"),
     }
 }
 

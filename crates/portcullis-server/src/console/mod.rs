@@ -12,10 +12,16 @@
 mod audit;
 mod case;
 mod containments;
+mod activations;
+mod activity;
+mod application;
+mod chart;
 mod error;
 mod expiry;
 mod findings;
+mod findings_chart;
 mod form;
+mod groups;
 mod headers;
 mod layout;
 mod overview;
@@ -28,6 +34,15 @@ mod session;
 mod sign_in;
 mod vetting;
 mod webhooks;
+mod posture;
+mod relationship_page;
+mod relationship_request;
+mod relationships;
+mod remediation;
+mod restrictions;
+mod session;
+mod sign_in;
+mod table;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -42,6 +57,9 @@ use crate::state::AppState;
 
 /// The stylesheet, compiled into the binary.
 const STYLESHEET: &str = include_str!("console.css");
+
+/// The one script: shows times in the viewer's zone (`time.js`).
+const TIME_SCRIPT: &str = include_str!("time.js");
 
 /// Every console route, with the security headers on each response.
 pub fn router() -> Router<AppState> {
@@ -72,7 +90,62 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks", get(webhooks::list))
         .route("/webhooks/{webhook_id}", get(webhooks::show))
         .route("/containments", get(containments::list))
+        .merge(tenant_admin_routes())
         .layer(from_fn(headers::security_headers))
+}
+
+/// The pages of partner and customer admins.
+fn tenant_admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/assets/time.js", get(time_script))
+        .route(
+            "/relationships/new",
+            get(relationship_request::form).post(relationship_request::submit),
+        )
+        .route(
+            "/relationships/{relationship_id}",
+            get(relationship_page::show),
+        )
+        .route(
+            "/relationships/{relationship_id}/assignments",
+            post(relationship_page::assign),
+        )
+        .route(
+            "/relationships/{relationship_id}/assignments/{assignment_id}/remove",
+            post(relationship_page::unassign),
+        )
+        .route("/application", get(application::show))
+        .route("/posture", get(posture::show))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/{group_id}", get(groups::show))
+        .route("/groups/{group_id}/members", post(groups::add_member))
+        .route(
+            "/groups/{group_id}/members/{user_id}/remove",
+            post(groups::remove_member),
+        )
+        .route(
+            "/activations",
+            get(activations::list).post(activations::request),
+        )
+        .route(
+            "/activations/{activation_id}/{action}",
+            post(activations::decide),
+        )
+        .route("/activity", get(activity::list))
+        .route(
+            "/restrictions",
+            get(restrictions::show).post(restrictions::save),
+        )
+}
+
+async fn time_script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        TIME_SCRIPT,
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -28,12 +28,22 @@ pub struct RelationshipQuery {
     cursor: Option<String>,
 }
 
-/// A form the row offers: where it posts and what its button says.
+/// A form the row offers: where it posts and what its button says. A
+/// dangerous action is a link to the relationship's page instead, where
+/// a reason is typed first and the consequence is shown.
 #[derive(Debug)]
 pub struct Action {
     pub path: String,
     pub label: String,
     pub danger: bool,
+}
+
+fn reason_first(r: &Relationship, label: String) -> Action {
+    Action {
+        path: format!("/relationships/{}#close", r.id),
+        label,
+        danger: true,
+    }
 }
 
 #[derive(Debug)]
@@ -53,6 +63,8 @@ pub struct RelationshipView {
 struct ListPage {
     chrome: Chrome,
     heading: &'static str,
+    /// Partners ask customers for access from here.
+    may_request: bool,
     statuses: Vec<&'static str>,
     status: String,
     rows: Vec<RelationshipView>,
@@ -69,7 +81,7 @@ const STATUSES: [RelationshipStatus; 7] = [
     RelationshipStatus::Terminated,
 ];
 
-pub(super) fn status_badge(status: RelationshipStatus) -> Badge {
+pub(crate) fn status_badge(status: RelationshipStatus) -> Badge {
     let (word, tone) = match status {
         RelationshipStatus::Created => ("Draft", "neutral"),
         RelationshipStatus::ApprovalPending => ("Waiting for approval", "warn"),
@@ -98,10 +110,10 @@ fn actions(scope: &TenantScope, r: &Relationship, status: RelationshipStatus) ->
     match (scope, status) {
         (TenantScope::Customer(_), RelationshipStatus::ApprovalPending) => vec![
             form("approve", format!("Approve {name}"), false),
-            form("reject", format!("Reject {name}"), true),
+            reason_first(r, format!("Reject {name}…")),
         ],
         (_, RelationshipStatus::Active) => {
-            vec![form("terminate", format!("Terminate {name}"), true)]
+            vec![reason_first(r, format!("Terminate {name}…"))]
         }
         _ => Vec::new(),
     }
@@ -163,6 +175,7 @@ pub async fn list(
     Ok(page(&ListPage {
         chrome,
         heading,
+        may_request: matches!(scope, TenantScope::Partner(_)),
         statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
         status,
         rows: found.items.iter().map(|r| view(&scope, r, now)).collect(),
@@ -176,9 +189,13 @@ pub struct ActionForm {
     /// Missing is the same as wrong: the form is refused.
     #[serde(default)]
     csrf: String,
+    /// Why, for `reject` and `terminate` (required there).
+    #[serde(default)]
+    reason: String,
 }
 
-/// `POST /relationships/{id}/{approve|reject|terminate}`.
+/// `POST /relationships/{id}/{approve|reject|terminate}`; rejecting and
+/// terminating need a reason, recorded on the relationship.
 pub async fn act(
     State(state): State<AppState>,
     console: Console,
@@ -190,9 +207,17 @@ pub async fn act(
     let service = &state.portcullis;
     match action.as_str() {
         "approve" => service.approve_relationship(&console.caller, id).await?,
-        "reject" => service.reject_relationship(&console.caller, id).await?,
-        "terminate" => service.terminate_relationship(&console.caller, id).await?,
+        "reject" => {
+            service
+                .reject_relationship_because(&console.caller, id, &form.reason)
+                .await?
+        }
+        "terminate" => {
+            service
+                .terminate_relationship_because(&console.caller, id, &form.reason)
+                .await?
+        }
         _ => return Err(ConsoleError::NotFound),
     };
-    Ok(Redirect::to("/relationships").into_response())
+    Ok(Redirect::to(&format!("/relationships/{id}")).into_response())
 }

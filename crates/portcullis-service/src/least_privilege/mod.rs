@@ -6,6 +6,7 @@
 //! after each commit, `sync` applies commits made on other nodes, and the
 //! sweep stores what time has already decided.
 
+mod activation_views;
 mod activations;
 mod assignments;
 mod decision_cache;

@@ -34,6 +34,16 @@ pub struct RelationshipPatch {
     pub auto_extend_duration: Option<IsoDuration>,
 }
 
+/// The longest reason a side may give for rejecting or terminating.
+pub const MAX_CLOSED_REASON: usize = 1000;
+
+/// How a relationship is closed.
+#[derive(Debug, Clone, Copy)]
+enum Closure {
+    Reject,
+    Terminate,
+}
+
 pub(crate) fn relationship_not_found(id: RelationshipId) -> ServiceError {
     ServiceError::NotFound(format!("relationship `{id}` not found"))
 }
@@ -365,23 +375,20 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Customer],
-            "reject relationships (only the customer does)",
-        )?;
-        let mut after = before.clone();
-        after.reject(self.clock.now())?;
-        self.save_relationship(
-            caller,
-            AuditOperation::RelationshipReject,
-            before,
-            after,
-            Vec::new(),
-        )
-        .await
+        self.close_relationship(caller, id, Closure::Reject, None)
+            .await
+    }
+
+    /// As [`Self::reject_relationship`], recording why (1 to 1000
+    /// characters of free text) on the relationship.
+    pub async fn reject_relationship_because(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        reason: &str,
+    ) -> Result<Relationship, ServiceError> {
+        self.close_relationship(caller, id, Closure::Reject, Some(reason))
+            .await
     }
 
     /// Either side (or an operator containing an incident) ends an active
@@ -391,17 +398,55 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, _side) = self.relationship_for(caller, id).await?;
+        self.close_relationship(caller, id, Closure::Terminate, None)
+            .await
+    }
+
+    /// As [`Self::terminate_relationship`], recording why (1 to 1000
+    /// characters of free text) on the relationship.
+    pub async fn terminate_relationship_because(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        reason: &str,
+    ) -> Result<Relationship, ServiceError> {
+        self.close_relationship(caller, id, Closure::Terminate, Some(reason))
+            .await
+    }
+
+    async fn close_relationship(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        closure: Closure,
+        reason: Option<&str>,
+    ) -> Result<Relationship, ServiceError> {
+        // Looked up first: a stranger learns nothing from a bad reason.
+        let (before, side) = self.relationship_for(caller, id).await?;
+        let reason = reason
+            .map(|r| portcullis_domain::free_text("reason", r, MAX_CLOSED_REASON))
+            .transpose()?;
         let mut after = before.clone();
-        after.request_termination(self.clock.now())?;
-        self.save_relationship(
-            caller,
-            AuditOperation::RelationshipTerminate,
-            before,
-            after,
-            Vec::new(),
-        )
-        .await
+        let now = self.clock.now();
+        let operation = match closure {
+            Closure::Reject => {
+                caller_rules::require_side(
+                    &caller.principal,
+                    side,
+                    &[Side::Customer],
+                    "reject relationships (only the customer does)",
+                )?;
+                after.reject(now)?;
+                AuditOperation::RelationshipReject
+            }
+            Closure::Terminate => {
+                after.request_termination(now)?;
+                AuditOperation::RelationshipTerminate
+            }
+        };
+        after.closed_reason = reason;
+        self.save_relationship(caller, operation, before, after, Vec::new())
+            .await
     }
 
     /// A proposal that was never sent may be withdrawn by the partner.

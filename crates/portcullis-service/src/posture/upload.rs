@@ -12,6 +12,9 @@ use super::{BaselineInfo, PostureUpload};
 use crate::caller_rules::{self, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
+/// The most reports [`Portcullis::posture_trend`] returns.
+pub const MAX_POSTURE_TREND: u32 = 100;
+
 fn invalid_snapshot(message: String) -> ServiceError {
     RuleViolation::new("invalid_snapshot", message).into()
 }
@@ -132,6 +135,21 @@ impl Portcullis {
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("partner tenant `{tenant}` has no posture report"))
             })
+    }
+
+    /// The partner's most recent reports, newest first, at most
+    /// [`MAX_POSTURE_TREND`] (the console's posture trend).
+    pub async fn posture_trend(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<PostureReportRecord>, ServiceError> {
+        caller_rules::may_touch_posture(&caller.principal, tenant)?;
+        Ok(self
+            .store
+            .recent_posture_reports(tenant, limit.min(MAX_POSTURE_TREND))
+            .await?)
     }
 
     /// The partner's posture state.

@@ -15,7 +15,7 @@ use crate::{SqlStore, StoreError, rows};
 
 pub(crate) const COLUMNS: &str = "id, partner_tenant_id, customer_tenant_id, display_name, roles, \
      duration, auto_extend_duration, status, created_at, updated_at, approval_requested_at, \
-     activated_at, end_at, closed_at, version";
+     activated_at, end_at, closed_at, version, closed_reason";
 
 pub(crate) fn from_row(row: &AnyRow) -> Result<Relationship, StoreError> {
     Ok(Relationship {
@@ -33,6 +33,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Relationship, StoreError> {
         activated_at: rows::opt_time(row, "activated_at")?,
         end_at: rows::opt_time(row, "end_at")?,
         closed_at: rows::opt_time(row, "closed_at")?,
+        closed_reason: rows::opt_text(row, "closed_reason")?,
         version: rows::int(row, "version")?,
     })
 }
@@ -109,7 +110,7 @@ impl AccessRecord for Relationship {
     async fn insert(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO relationships ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15)"
+             $10, $11, $12, $13, $14, $15, $16)"
         ))
         .bind(self.id.to_string())
         .bind(self.partner_tenant_id.to_string())
@@ -126,6 +127,7 @@ impl AccessRecord for Relationship {
         .bind(self.end_at.map(|t| t.unix_millis()))
         .bind(self.closed_at.map(|t| t.unix_millis()))
         .bind(self.version)
+        .bind(self.closed_reason.as_deref())
         .execute(conn)
         .await
         .map_err(on_unique(|| duplicate_name(&self.display_name)))?;
@@ -136,8 +138,8 @@ impl AccessRecord for Relationship {
         let done = sqlx::query(
             "UPDATE relationships SET display_name = $1, roles = $2, duration = $3, \
              auto_extend_duration = $4, status = $5, updated_at = $6, approval_requested_at = $7, \
-             activated_at = $8, end_at = $9, closed_at = $10, version = $11 \
-             WHERE id = $12 AND version = $13",
+             activated_at = $8, end_at = $9, closed_at = $10, version = $11, \
+             closed_reason = $12 WHERE id = $13 AND version = $14",
         )
         .bind(self.display_name.as_str())
         .bind(rows::to_json(&self.roles)?)
@@ -150,6 +152,7 @@ impl AccessRecord for Relationship {
         .bind(self.end_at.map(|t| t.unix_millis()))
         .bind(self.closed_at.map(|t| t.unix_millis()))
         .bind(self.version)
+        .bind(self.closed_reason.as_deref())
         .bind(self.id.to_string())
         .bind(expected)
         .execute(conn)

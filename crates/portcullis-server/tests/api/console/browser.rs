@@ -43,6 +43,11 @@ impl Browser {
     /// A browser on `base`; `None` (after saying why) when Chromium or
     /// chromedriver is missing outside CI. In CI a missing browser fails.
     pub async fn start(base: &str) -> Option<Self> {
+        Self::start_in_zone(base, None).await
+    }
+
+    /// A browser whose time zone is `zone` (the `TZ` of its processes).
+    pub async fn start_in_zone(base: &str, zone: Option<&str>) -> Option<Self> {
         let Some(binary) = chromium().filter(|_| on_path(CHROMEDRIVER)) else {
             assert!(
                 !portcullis_testkit::in_ci(),
@@ -58,7 +63,11 @@ impl Browser {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
             probe.local_addr().expect("its address").port()
         };
-        let driver = Command::new(CHROMEDRIVER)
+        let mut command = Command::new(CHROMEDRIVER);
+        if let Some(zone) = zone {
+            command.env("TZ", zone);
+        }
+        let driver = command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -10,5 +10,8 @@ mod ops_browser;
 mod ops_pages;
 mod ops_world;
 mod security;
+mod tenant_flows;
+mod tenant_isolation;
+mod tenant_xss;
 mod web;
 mod world;

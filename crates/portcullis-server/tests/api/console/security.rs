@@ -186,6 +186,7 @@ async fn every_console_page_carries_the_security_headers() {
     let csp = portcullis_server::CONTENT_SECURITY_POLICY_VALUE;
     for directive in [
         "default-src 'none'",
+        "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "form-action 'self'",
@@ -194,6 +195,10 @@ async fn every_console_page_carries_the_security_headers() {
     ] {
         assert!(csp.contains(directive), "{directive}");
     }
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
 }
 
 #[tokio::test]
