@@ -35,6 +35,7 @@ mod operation;
 mod page;
 mod posture;
 mod principal;
+mod recommendation;
 mod relationship;
 mod restriction;
 mod role;
@@ -44,6 +45,7 @@ mod snapshot;
 mod tenant;
 mod text;
 mod token;
+mod usage;
 mod user;
 pub mod vetting;
 mod watchlist;
@@ -90,7 +92,16 @@ pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS
 pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;
+pub use recommendation::{
+    AppliedRecommendation, Evidence, Recommendation, RecommendationId, RecommendationKind, Reduction,
+    RelationshipNarrowing,
+};
 pub use token::ApiToken;
+pub use usage::{
+    ActionUsage, AssignmentUsage, DEFAULT_USAGE_WINDOW_DAYS, MAX_USAGE_WINDOW_DAYS, RelationshipUsage,
+    RoleDays, RoleUsage, UsageCount, UsageFilter, UsageReport, UsageTotal, UsageWindow, UserUsage,
+    day_of, start_of_day,
+};
 pub use user::{NewUser, PartnerUser, UserPatch};
 pub use watchlist::WatchlistInfo;
 pub use webhook::{

@@ -62,6 +62,8 @@ pub enum ConsoleArea {
     Overview,
     Relationships,
     Findings,
+    /// Role usage and least-privilege recommendations (partner admins).
+    LeastPrivilege,
 }
 
 /// The console areas a principal may open: its navigation. Each area's
@@ -73,7 +75,11 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Relationships,
             ConsoleArea::Findings,
         ],
-        PrincipalKind::PartnerAdmin => &[ConsoleArea::Relationships, ConsoleArea::Findings],
+        PrincipalKind::PartnerAdmin => &[
+            ConsoleArea::Relationships,
+            ConsoleArea::LeastPrivilege,
+            ConsoleArea::Findings,
+        ],
         PrincipalKind::CustomerAdmin => &[ConsoleArea::Relationships],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }
@@ -159,6 +165,13 @@ pub fn partner_scope(principal: &Principal, what: &str) -> Result<PartnerScope, 
             Err(forbidden(principal, what))
         }
     }
+}
+
+/// Applying a least-privilege recommendation: a partner admin for its own
+/// partner, or an operator for any (as operators may act for a partner
+/// elsewhere); customers approve a narrowing, they do not apply it.
+pub fn may_apply_recommendations(principal: &Principal) -> Result<PartnerScope, ServiceError> {
+    partner_scope(principal, "apply recommendations (the partner does)")
 }
 
 /// Vetting records: as [`partner_scope`]; background work (re-screening,

@@ -40,8 +40,9 @@ pub use directory::{
 };
 pub use error::ServiceError;
 pub use least_privilege::{
-    ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
-    NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
+    ActivationDecision, AssignmentPatch, DecisionCache, ELIGIBLE_MAX_ACTIVATION,
+    LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
+    RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{

@@ -33,16 +33,19 @@ pub enum Worker {
     Posture,
     /// Sends due webhook deliveries.
     Webhooks,
+    /// Adds this node's role usage counters to the store.
+    Usage,
 }
 
 impl Worker {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,
         Self::Vetting,
         Self::Posture,
         Self::Webhooks,
+        Self::Usage,
     ];
 
     /// The worker's name in logs and metrics.
@@ -54,6 +57,7 @@ impl Worker {
             Self::Vetting => "vetting",
             Self::Posture => "posture",
             Self::Webhooks => "webhooks",
+            Self::Usage => "usage",
         }
     }
 }
@@ -85,6 +89,8 @@ impl Default for WorkerSchedule {
 /// How often following changes looks for missed commits when no
 /// notification arrives.
 const POLL_CHANGES_EVERY: Duration = Duration::from_secs(5);
+/// How often role usage counters are flushed: what a crash can lose.
+const FLUSH_USAGE_EVERY: Duration = Duration::from_secs(10);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -104,6 +110,7 @@ pub(crate) struct WorkerMetrics {
     vetting: Counters,
     posture: Counters,
     webhooks: Counters,
+    usage: Counters,
 }
 
 impl WorkerMetrics {
@@ -115,6 +122,7 @@ impl WorkerMetrics {
             Worker::Vetting => &self.vetting,
             Worker::Posture => &self.posture,
             Worker::Webhooks => &self.webhooks,
+            Worker::Usage => &self.usage,
         }
     }
 }
@@ -159,6 +167,12 @@ impl Outcome for PostureRound {
 impl Outcome for DeliveryRound {
     fn notable(&self) -> bool {
         *self != Self::default()
+    }
+}
+
+impl Outcome for crate::UsageFlush {
+    fn notable(&self) -> bool {
+        false
     }
 }
 
@@ -270,6 +284,7 @@ impl Portcullis {
             (Worker::Detection, detection_every, Start::AtOnce),
             (Worker::Webhooks, Some(schedule.webhooks), Start::AtOnce),
             (Worker::Posture, schedule.posture, Start::AtOnce),
+            (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -298,6 +313,10 @@ impl Portcullis {
                 tracing::error!(%err, "a background worker ended abnormally");
             }
         }
+        // What was counted since the last flush.
+        if let Err(err) = self.flush_usage().await {
+            tracing::error!(%err, "the last role usage flush failed");
+        }
     }
 
     /// One run of `worker`'s job, audited as the `system` principal.
@@ -309,6 +328,7 @@ impl Portcullis {
             Worker::Vetting => Box::new(self.vetting_round(&Caller::system()).await?),
             Worker::Posture => Box::new(self.posture_round().await?),
             Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
+            Worker::Usage => Box::new(self.flush_usage().await?),
         })
     }
 

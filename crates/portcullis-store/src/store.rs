@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, DetectionStateStore, EventStore,
     FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore, SqlStore,
-    StoreError, TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
+    StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
 
 /// Everything Portcullis keeps.
@@ -29,6 +29,7 @@ pub trait Store:
     + DetectionStateStore
     + PostureStore
     + WebhookStore
+    + UsageStore
     + Send
     + Sync
     + std::fmt::Debug

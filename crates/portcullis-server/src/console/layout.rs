@@ -40,6 +40,7 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Overview => ("Overview", "/"),
         ConsoleArea::Relationships => ("Relationships", "/relationships"),
         ConsoleArea::Findings => ("Findings", "/findings"),
+        ConsoleArea::LeastPrivilege => ("Least privilege", "/least-privilege"),
     }
 }
 

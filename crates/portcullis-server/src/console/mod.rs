@@ -14,6 +14,7 @@ mod findings;
 mod form;
 mod headers;
 mod layout;
+mod least_privilege;
 mod overview;
 mod paging;
 mod relationships;
@@ -52,6 +53,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/relationships/{relationship_id}/{action}",
             post(relationships::act),
+        )
+        .route("/least-privilege", get(least_privilege::show))
+        .route(
+            "/least-privilege/{recommendation_id}/apply",
+            post(least_privilege::apply),
         )
         .layer(from_fn(headers::security_headers))
 }

@@ -22,6 +22,8 @@ pub struct SweepReport {
     pub warnings: usize,
     /// Activity events deleted for being older than the retention.
     pub events_pruned: u64,
+    /// Role usage counters deleted for being older than the longest window.
+    pub usage_pruned: u64,
 }
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -82,6 +84,10 @@ impl Portcullis {
                 ))
                 .await?;
         }
+        report.usage_pruned = self
+            .store
+            .prune_usage(super::usage::oldest_kept_day(now))
+            .await?;
         let mut warnings = Vec::new();
         for status in [
             RelationshipStatus::Active,
