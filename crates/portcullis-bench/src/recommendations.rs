@@ -45,7 +45,11 @@ fn action_of(role: &Role, rng: &mut Rng) -> Option<Action> {
     Action::parse(&text).ok()
 }
 
-fn relationship(partner: TenantId, n: usize, roles: BTreeSet<RoleId>) -> anyhow::Result<Relationship> {
+fn relationship(
+    partner: TenantId,
+    n: usize,
+    roles: BTreeSet<RoleId>,
+) -> anyhow::Result<Relationship> {
     let created = Timestamp::from_unix_millis(NOW.unix_millis() - 200 * DAY);
     Ok(Relationship {
         id: RelationshipId::generate(),
@@ -69,7 +73,10 @@ fn relationship(partner: TenantId, n: usize, roles: BTreeSet<RoleId>) -> anyhow:
 /// Draws the ecosystem and its usage from `seed`.
 pub fn generate(partners: usize, seed: u64) -> anyhow::Result<Ecosystem> {
     let catalog = RoleCatalog::default_entra();
-    let roles: Vec<&Role> = catalog.iter().filter(|r| r.allowed_in_relationships).collect();
+    let roles: Vec<&Role> = catalog
+        .iter()
+        .filter(|r| r.allowed_in_relationships)
+        .collect();
     let mut rng = Rng::new(seed);
     let mut eco = Ecosystem {
         relationships: Vec::with_capacity(partners * RELATIONSHIPS_PER_PARTNER),
@@ -86,16 +93,28 @@ pub fn generate(partners: usize, seed: u64) -> anyhow::Result<Ecosystem> {
     for p in 0..partners {
         let partner = TenantId::generate();
         for n in 0..RELATIONSHIPS_PER_PARTNER {
-            let held: Vec<&Role> = (0..rng.between(3, 6)).filter_map(|_| rng.pick(&roles).copied()).collect();
-            let rel = relationship(partner, p * RELATIONSHIPS_PER_PARTNER + n, held.iter().map(|r| r.id).collect())?;
+            let held: Vec<&Role> = (0..rng.between(3, 6))
+                .filter_map(|_| rng.pick(&roles).copied())
+                .collect();
+            let rel = relationship(
+                partner,
+                p * RELATIONSHIPS_PER_PARTNER + n,
+                held.iter().map(|r| r.id).collect(),
+            )?;
             for _ in 0..ASSIGNMENTS_PER_RELATIONSHIP {
-                let mine: Vec<&Role> = (0..rng.between(1, 3)).filter_map(|_| rng.pick(&held).copied()).collect();
+                let mine: Vec<&Role> = (0..rng.between(1, 3))
+                    .filter_map(|_| rng.pick(&held).copied())
+                    .collect();
                 let assignment = AccessAssignment {
                     id: AssignmentId::generate(),
                     relationship_id: rel.id,
                     group_id: portcullis_domain::GroupId::generate(),
                     roles: mine.iter().map(|r| r.id).collect(),
-                    kind: if rng.chance(200) { eligible.clone() } else { AssignmentKind::Standing },
+                    kind: if rng.chance(200) {
+                        eligible.clone()
+                    } else {
+                        AssignmentKind::Standing
+                    },
                     status: AssignmentStatus::Active,
                     created_at: rel.created_at,
                     updated_at: rel.created_at,
@@ -111,7 +130,11 @@ pub fn generate(partners: usize, seed: u64) -> anyhow::Result<Ecosystem> {
                         days_used: days,
                         last_used: Some(NOW),
                     };
-                    eco.facts.roles.entry((assignment.id, role.id)).or_default().add(used);
+                    eco.facts
+                        .roles
+                        .entry((assignment.id, role.id))
+                        .or_default()
+                        .add(used);
                     let (total, actions) = eco.facts.relationships.entry(rel.id).or_default();
                     total.add(used);
                     if let Some(action) = action_of(role, &mut rng) {
@@ -143,7 +166,13 @@ pub fn run(options: Options, log: &mut dyn FnMut(String)) -> anyhow::Result<serd
     let mut count = 0;
     for run in 1..=3 {
         let start = Instant::now();
-        let found = recommend(&eco.catalog, &eco.relationships, &eco.assignments, &eco.facts, &params);
+        let found = recommend(
+            &eco.catalog,
+            &eco.relationships,
+            &eco.assignments,
+            &eco.facts,
+            &params,
+        );
         let took = start.elapsed().as_secs_f64();
         count = found.len();
         log(format!("run {run}: {count} recommendations in {took:.2} s"));

@@ -18,9 +18,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use portcullis_decision::{
-    DecisionIndex, DecisionRequest, DenyReason, UsageTracker, decide_naive,
-};
+use portcullis_decision::{DecisionIndex, DecisionRequest, DenyReason, UsageTracker, decide_naive};
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Action, Activation, ActivationId, ActivationStatus,
     AssignmentId, AssignmentKind, AssignmentStatus, AuthStrength, Description, DisplayName,

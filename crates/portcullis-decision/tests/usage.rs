@@ -101,7 +101,11 @@ fn allowed_decisions_are_counted_per_key_and_day_and_denies_not_at_all() {
             (true, "groups.update", 0, 1, 7),
         ]
     );
-    assert!(counts.iter().all(|c| c.relationship_id == g.relationship_id));
+    assert!(
+        counts
+            .iter()
+            .all(|c| c.relationship_id == g.relationship_id)
+    );
     assert!(tracker.drain().is_empty(), "drained once");
 }
 
@@ -157,7 +161,14 @@ fn assignment(rel: &Relationship, roles: &[&str], created: Timestamp) -> AccessA
     }
 }
 
-fn used(facts: &mut UsageFacts, rel: &Relationship, a: &AccessAssignment, r: &str, days: u32, actions: &[&str]) {
+fn used(
+    facts: &mut UsageFacts,
+    rel: &Relationship,
+    a: &AccessAssignment,
+    r: &str,
+    days: u32,
+    actions: &[&str],
+) {
     let u = RoleUse {
         allowed: u64::from(days) * 2,
         days_used: days,
@@ -183,7 +194,14 @@ fn an_unused_role_is_removed_and_a_rarely_used_privileged_one_made_eligible() {
     let rel = relationship(&[HELPDESK_ADMIN, SECURITY_READER]);
     let a = assignment(&rel, &[HELPDESK_ADMIN, SECURITY_READER], at(-20 * DAY));
     let mut facts = UsageFacts::default();
-    used(&mut facts, &rel, &a, HELPDESK_ADMIN, 1, &["users.password.reset"]);
+    used(
+        &mut facts,
+        &rel,
+        &a,
+        HELPDESK_ADMIN,
+        1,
+        &["users.password.reset"],
+    );
     let found = recommend(&catalog, &[rel.clone()], &[a.clone()], &facts, &params(14));
     assert_eq!(
         kinds(&found),
@@ -200,11 +218,20 @@ fn an_unused_role_is_removed_and_a_rarely_used_privileged_one_made_eligible() {
 
     // Used often, the privileged role stays standing.
     let mut often = UsageFacts::default();
-    used(&mut often, &rel, &a, HELPDESK_ADMIN, 9, &["users.password.reset"]);
+    used(
+        &mut often,
+        &rel,
+        &a,
+        HELPDESK_ADMIN,
+        9,
+        &["users.password.reset"],
+    );
     used(&mut often, &rel, &a, SECURITY_READER, 9, &["security.read"]);
     let found = recommend(&catalog, &[rel], &[a], &often, &params(14));
     assert!(
-        found.iter().all(|r| r.kind == RecommendationKind::NarrowRelationship),
+        found
+            .iter()
+            .all(|r| r.kind == RecommendationKind::NarrowRelationship),
         "{:?}",
         kinds(&found)
     );
@@ -216,7 +243,14 @@ fn the_cover_prefers_narrow_and_unprivileged_roles_over_one_broad_role() {
     let rel = relationship(&[GLOBAL_ADMIN]);
     let a = assignment(&rel, &[GLOBAL_ADMIN], at(-20 * DAY));
     let mut facts = UsageFacts::default();
-    used(&mut facts, &rel, &a, GLOBAL_ADMIN, 20, &["groups.update", "users.password.reset"]);
+    used(
+        &mut facts,
+        &rel,
+        &a,
+        GLOBAL_ADMIN,
+        20,
+        &["groups.update", "users.password.reset"],
+    );
     let found = recommend(&catalog, &[rel.clone()], &[a], &facts, &params(14));
     let narrow = found
         .iter()
@@ -237,7 +271,16 @@ fn nothing_younger_than_the_window_or_inactive_is_judged() {
     let mut deleted = assignment(&rel, &[SECURITY_READER], at(-20 * DAY));
     deleted.status = AssignmentStatus::Deleted;
     let facts = UsageFacts::default();
-    assert!(recommend(&catalog, &[rel.clone()], &[young, deleted], &facts, &params(14)).is_empty());
+    assert!(
+        recommend(
+            &catalog,
+            &[rel.clone()],
+            &[young, deleted],
+            &facts,
+            &params(14)
+        )
+        .is_empty()
+    );
     let mut ended = rel;
     ended.status = RelationshipStatus::Terminated;
     let a = assignment(&ended, &[SECURITY_READER], at(-20 * DAY));

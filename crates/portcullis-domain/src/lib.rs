@@ -81,6 +81,10 @@ pub use posture::{
     PostureStanding,
 };
 pub use principal::{Principal, PrincipalKind};
+pub use recommendation::{
+    AppliedRecommendation, Evidence, Recommendation, RecommendationId, RecommendationKind,
+    Reduction, RelationshipNarrowing,
+};
 pub use relationship::{
     APPROVAL_WINDOW_SECONDS, AUTO_EXTEND_SECONDS, EXPIRY_WARNING_DAYS, MAX_DURATION_SECONDS,
     MIN_DURATION_SECONDS, Relationship, RelationshipFilter, RelationshipId, RelationshipStatus,
@@ -92,15 +96,11 @@ pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS
 pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;
-pub use recommendation::{
-    AppliedRecommendation, Evidence, Recommendation, RecommendationId, RecommendationKind, Reduction,
-    RelationshipNarrowing,
-};
 pub use token::ApiToken;
 pub use usage::{
-    ActionUsage, AssignmentUsage, DEFAULT_USAGE_WINDOW_DAYS, MAX_USAGE_WINDOW_DAYS, RelationshipUsage,
-    RoleDays, RoleUsage, UsageCount, UsageFilter, UsageReport, UsageTotal, UsageWindow, UserUsage,
-    day_of, start_of_day,
+    ActionUsage, AssignmentUsage, DEFAULT_USAGE_WINDOW_DAYS, MAX_USAGE_WINDOW_DAYS,
+    RelationshipUsage, RoleDays, RoleUsage, UsageCount, UsageFilter, UsageReport, UsageTotal,
+    UsageWindow, UserUsage, day_of, start_of_day,
 };
 pub use user::{NewUser, PartnerUser, UserPatch};
 pub use watchlist::WatchlistInfo;

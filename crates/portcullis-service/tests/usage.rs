@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use portcullis_decision::{DecisionRequest, DenyReason, Effect};
 use portcullis_domain::{
-    Action, AssignmentId, AssignmentKind, AssignmentStatus, AuditFilter, AuthStrength, DisplayName,
-    IsoDuration, NewGroup, NewTenant, NewUser, PageRequest, Principal, PrincipalKind,
+    Action, AssignmentId, AssignmentKind, AssignmentStatus, AuditFilter, AuthStrength, Clock,
+    DisplayName, IsoDuration, NewGroup, NewTenant, NewUser, PageRequest, Principal, PrincipalKind,
     RecommendationKind, RelationshipId, RelationshipStatus, RoleId, TenantId, TenantKind,
     TestClock, Timestamp, UsageWindow, UserId, UserPrincipalName,
 };
@@ -112,11 +112,16 @@ impl World {
             .unwrap()
             .id;
         let ctx = AuditContext::new(&Principal::local_operator(), clock.now(), None, None);
-        sql.set_partner_authorized(&ctx, partner, true).await.unwrap();
+        sql.set_partner_authorized(&ctx, partner, true)
+            .await
+            .unwrap();
         app.reload_index().await.unwrap();
         let mut members = Vec::new();
         let mut groups = Vec::new();
-        for (upn, group) in [("alice@contoso.example", "Helpdesk"), ("bob@contoso.example", "Admins")] {
+        for (upn, group) in [
+            ("alice@contoso.example", "Helpdesk"),
+            ("bob@contoso.example", "Admins"),
+        ] {
             let user = NewUser {
                 user_principal_name: UserPrincipalName::parse(upn).unwrap(),
                 display_name: DisplayName::parse(upn).unwrap(),
@@ -147,7 +152,11 @@ impl World {
             kind: AssignmentKind::Standing,
         };
         let helpdesk = app
-            .create_assignment(&op, relationship, assign(groups[0], &[GROUPS_ADMIN, HELPDESK_ADMIN]))
+            .create_assignment(
+                &op,
+                relationship,
+                assign(groups[0], &[GROUPS_ADMIN, HELPDESK_ADMIN]),
+            )
             .await
             .unwrap()
             .id;
@@ -188,7 +197,11 @@ impl World {
             auth_strength: AuthStrength::PhishingResistant,
             source_ip: None,
         };
-        self.app.decide(&service(), &[request]).await.unwrap().remove(0)
+        self.app
+            .decide(&service(), &[request])
+            .await
+            .unwrap()
+            .remove(0)
     }
 
     /// Ten days after approval: Alice updates groups three times, Bob resets
@@ -196,15 +209,27 @@ impl World {
     async fn use_access(&self) {
         self.clock.set(Timestamp::from_unix_millis(T + 10 * DAY));
         for _ in 0..3 {
-            assert_eq!(self.decide(self.alice, "groups.update").await.effect, Effect::Allow);
+            assert_eq!(
+                self.decide(self.alice, "groups.update").await.effect,
+                Effect::Allow
+            );
         }
-        assert_eq!(self.decide(self.bob, "users.password.reset").await.effect, Effect::Allow);
-        assert_eq!(self.decide(self.alice, "federation.update").await.effect, Effect::Deny);
+        assert_eq!(
+            self.decide(self.bob, "users.password.reset").await.effect,
+            Effect::Allow
+        );
+        assert_eq!(
+            self.decide(self.alice, "federation.update").await.effect,
+            Effect::Deny
+        );
     }
 
     async fn operations(&self) -> Vec<String> {
         self.store
-            .list_audit(&AuditFilter::default(), &PageRequest::first(PageRequest::MAX_LIMIT))
+            .list_audit(
+                &AuditFilter::default(),
+                &PageRequest::first(PageRequest::MAX_LIMIT),
+            )
             .await
             .unwrap()
             .items
@@ -229,7 +254,14 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
             .await
             .unwrap();
         assert_eq!(usage.allowed, 4, "the deny is not counted");
-        let by_role = |id: &str| usage.roles.iter().find(|r| r.role_id == role(id)).unwrap().clone();
+        let by_role = |id: &str| {
+            usage
+                .roles
+                .iter()
+                .find(|r| r.role_id == role(id))
+                .unwrap()
+                .clone()
+        };
         assert_eq!(by_role(GROUPS_ADMIN).allowed, 3);
         assert_eq!(by_role(GROUPS_ADMIN).days_used, 1);
         assert_eq!(by_role(GLOBAL_ADMIN).allowed, 1);
@@ -239,7 +271,11 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
             by_role(GLOBAL_ADMIN).last_used,
             Some(Timestamp::from_unix_millis(T + 10 * DAY))
         );
-        let helpdesk = usage.assignments.iter().find(|a| a.assignment_id == w.helpdesk).unwrap();
+        let helpdesk = usage
+            .assignments
+            .iter()
+            .find(|a| a.assignment_id == w.helpdesk)
+            .unwrap();
         assert_eq!(helpdesk.allowed, 3);
         assert_eq!(helpdesk.actions.len(), 1);
         assert_eq!(helpdesk.actions[0].action.as_str(), "groups.update");
@@ -250,11 +286,19 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
 
         // A later read adds what was counted since, without double counting.
         w.decide(w.alice, "groups.update").await;
-        let again = w.app.relationship_usage(&w.partner_admin, w.relationship, week()).await.unwrap();
+        let again = w
+            .app
+            .relationship_usage(&w.partner_admin, w.relationship, week())
+            .await
+            .unwrap();
         assert_eq!(again.allowed, 5);
 
         // The same through the listing, scoped per caller.
-        let partner = w.app.usage_report(&w.partner_admin, UsageQuery::default(), week()).await.unwrap();
+        let partner = w
+            .app
+            .usage_report(&w.partner_admin, UsageQuery::default(), week())
+            .await
+            .unwrap();
         assert_eq!(partner.relationships.len(), 1);
         assert_eq!(partner.relationships[0].allowed, 5);
         let stranger = w
@@ -263,22 +307,40 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
             .await
             .unwrap();
         assert!(stranger.relationships.is_empty());
-        let prying = UsageQuery { partner_tenant_id: Some(w.partner), ..UsageQuery::default() };
-        let pried = w.app.usage_report(&w.other_partner_admin, prying, week()).await.unwrap();
-        assert!(pried.relationships.is_empty(), "another partner's filter finds nothing");
+        let prying = UsageQuery {
+            partner_tenant_id: Some(w.partner),
+            ..UsageQuery::default()
+        };
+        let pried = w
+            .app
+            .usage_report(&w.other_partner_admin, prying, week())
+            .await
+            .unwrap();
+        assert!(
+            pried.relationships.is_empty(),
+            "another partner's filter finds nothing"
+        );
         let err = w
             .app
             .relationship_usage(&w.other_partner_admin, w.relationship, week())
             .await
             .unwrap_err();
         assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
-        let err = w.app.usage_report(&service(), UsageQuery::default(), week()).await.unwrap_err();
+        let err = w
+            .app
+            .usage_report(&service(), UsageQuery::default(), week())
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
 
         // Outside the window nothing is counted.
         let today = UsageWindow::parse(Some(1)).unwrap();
         w.clock.set(Timestamp::from_unix_millis(T + 12 * DAY));
-        let later = w.app.relationship_usage(&w.partner_admin, w.relationship, today).await.unwrap();
+        let later = w
+            .app
+            .relationship_usage(&w.partner_admin, w.relationship, today)
+            .await
+            .unwrap();
         assert_eq!(later.allowed, 0);
     }
 }
@@ -288,19 +350,35 @@ async fn recommendations_carry_evidence_and_reduction_and_spare_the_unwatched() 
     for db in backends().await {
         let w = World::new(db).await;
         w.use_access().await;
-        let found = w.app.recommendations(&w.partner_admin, None, week()).await.unwrap();
+        let found = w
+            .app
+            .recommendations(&w.partner_admin, None, week())
+            .await
+            .unwrap();
         let kinds: BTreeSet<_> = found.iter().map(|r| (r.kind, r.id.clone())).collect();
         assert_eq!(found.len(), 3, "{kinds:?}");
 
-        let remove = found.iter().find(|r| r.kind == RecommendationKind::RemoveRole).unwrap();
-        assert_eq!(remove.id, format!("remove_role.{}.{}", w.helpdesk, HELPDESK_ADMIN));
+        let remove = found
+            .iter()
+            .find(|r| r.kind == RecommendationKind::RemoveRole)
+            .unwrap();
+        assert_eq!(
+            remove.id,
+            format!("remove_role.{}.{}", w.helpdesk, HELPDESK_ADMIN)
+        );
         assert_eq!(remove.evidence.allowed, 0);
         assert_eq!(remove.evidence.roles_after, vec![role(GROUPS_ADMIN)]);
         assert!(remove.reduction.permitted_after < remove.reduction.permitted_before);
 
-        let eligible = found.iter().find(|r| r.kind == RecommendationKind::MakeEligible).unwrap();
+        let eligible = found
+            .iter()
+            .find(|r| r.kind == RecommendationKind::MakeEligible)
+            .unwrap();
         assert_eq!(eligible.assignment_id, Some(w.admins));
-        assert_eq!((eligible.evidence.allowed, eligible.evidence.days_used), (1, 1));
+        assert_eq!(
+            (eligible.evidence.allowed, eligible.evidence.days_used),
+            (1, 1)
+        );
         assert_eq!(eligible.reduction.permitted_after, 0);
 
         let narrow = found
@@ -310,21 +388,44 @@ async fn recommendations_carry_evidence_and_reduction_and_spare_the_unwatched() 
         assert_eq!(narrow.relationship_id, w.relationship);
         let after: BTreeSet<RoleId> = narrow.evidence.roles_after.iter().copied().collect();
         assert_eq!(after, [role(GROUPS_ADMIN), role(PASSWORD_ADMIN)].into());
-        let used: Vec<&str> = narrow.evidence.used_actions.iter().map(Action::as_str).collect();
+        let used: Vec<&str> = narrow
+            .evidence
+            .used_actions
+            .iter()
+            .map(Action::as_str)
+            .collect();
         assert_eq!(used, ["groups.update", "users.password.reset"]);
         assert!(narrow.reduction.permitted_after * 5 < narrow.reduction.permitted_before);
 
         // Operators see the same; customers and other partners do not.
-        let all = w.app.recommendations(&Caller::local_operator(), None, week()).await.unwrap();
+        let all = w
+            .app
+            .recommendations(&Caller::local_operator(), None, week())
+            .await
+            .unwrap();
         assert_eq!(all, found);
-        let theirs = w.app.recommendations(&w.other_partner_admin, Some(w.partner), week()).await.unwrap();
+        let theirs = w
+            .app
+            .recommendations(&w.other_partner_admin, Some(w.partner), week())
+            .await
+            .unwrap();
         assert!(theirs.is_empty());
-        let err = w.app.recommendations(&w.customer_admin, None, week()).await.unwrap_err();
+        let err = w
+            .app
+            .recommendations(&w.customer_admin, None, week())
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
 
         // A window longer than the assignments have existed judges nothing.
         let month = UsageWindow::parse(Some(30)).unwrap();
-        assert!(w.app.recommendations(&w.partner_admin, None, month).await.unwrap().is_empty());
+        assert!(
+            w.app
+                .recommendations(&w.partner_admin, None, month)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }
 
@@ -338,35 +439,100 @@ async fn applying_recommendations_removes_makes_eligible_and_narrows_with_approv
         let narrow = format!("narrow_relationship.{}", w.relationship);
 
         // Not the other partner's to apply, and the same answer as a ghost.
-        let err = w.app.apply_recommendation(&w.other_partner_admin, &remove, week()).await.unwrap_err();
-        let ghost = format!("remove_role.{}.{}", AssignmentId::generate(), HELPDESK_ADMIN);
-        let err2 = w.app.apply_recommendation(&w.other_partner_admin, &ghost, week()).await.unwrap_err();
-        assert_eq!(err.to_string().replace(&remove, "X"), err2.to_string().replace(&ghost, "X"));
-        let err = w.app.apply_recommendation(&w.customer_admin, &remove, week()).await.unwrap_err();
+        let err = w
+            .app
+            .apply_recommendation(&w.other_partner_admin, &remove, week())
+            .await
+            .unwrap_err();
+        let ghost = format!(
+            "remove_role.{}.{}",
+            AssignmentId::generate(),
+            HELPDESK_ADMIN
+        );
+        let err2 = w
+            .app
+            .apply_recommendation(&w.other_partner_admin, &ghost, week())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string().replace(&remove, "X"),
+            err2.to_string().replace(&ghost, "X")
+        );
+        let err = w
+            .app
+            .apply_recommendation(&w.customer_admin, &remove, week())
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::Forbidden(_)), "{err:?}");
 
-        let applied = w.app.apply_recommendation(&w.partner_admin, &remove, week()).await.unwrap();
+        let applied = w
+            .app
+            .apply_recommendation(&w.partner_admin, &remove, week())
+            .await
+            .unwrap();
         let assignment = applied.assignment.unwrap();
         assert_eq!(assignment.roles, [role(GROUPS_ADMIN)].into());
-        let err = w.app.apply_recommendation(&w.partner_admin, &remove, week()).await.unwrap_err();
-        assert!(matches!(err, ServiceError::NotFound(_)), "applied once, gone: {err:?}");
+        let err = w
+            .app
+            .apply_recommendation(&w.partner_admin, &remove, week())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::NotFound(_)),
+            "applied once, gone: {err:?}"
+        );
 
-        let applied = w.app.apply_recommendation(&w.partner_admin, &eligible, week()).await.unwrap();
-        assert!(matches!(applied.assignment.unwrap().kind, AssignmentKind::Eligible { .. }));
+        let applied = w
+            .app
+            .apply_recommendation(&w.partner_admin, &eligible, week())
+            .await
+            .unwrap();
+        assert!(matches!(
+            applied.assignment.unwrap().kind,
+            AssignmentKind::Eligible { .. }
+        ));
         let bob = w.decide(w.bob, "users.password.reset").await;
-        assert!(bob.reasons.contains(&DenyReason::ActivationRequired), "{:?}", bob.reasons);
+        assert!(
+            bob.reasons.contains(&DenyReason::ActivationRequired),
+            "{:?}",
+            bob.reasons
+        );
 
-        let applied = w.app.apply_recommendation(&w.partner_admin, &narrow, week()).await.unwrap();
+        let applied = w
+            .app
+            .apply_recommendation(&w.partner_admin, &narrow, week())
+            .await
+            .unwrap();
         let replacement = applied.relationship.unwrap();
         assert_eq!(replacement.status, RelationshipStatus::ApprovalPending);
-        assert_eq!(replacement.roles, [role(GROUPS_ADMIN), role(PASSWORD_ADMIN)].into());
-        let err = w.app.apply_recommendation(&w.partner_admin, &narrow, week()).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Conflict(_)), "one request at a time: {err:?}");
+        assert_eq!(
+            replacement.roles,
+            [role(GROUPS_ADMIN), role(PASSWORD_ADMIN)].into()
+        );
+        let err = w
+            .app
+            .apply_recommendation(&w.partner_admin, &narrow, week())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Conflict(_)),
+            "one request at a time: {err:?}"
+        );
 
         // Until the customer approves, the old relationship still serves.
-        assert_eq!(w.decide(w.alice, "groups.update").await.effect, Effect::Allow);
-        w.app.approve_relationship(&w.customer_admin, replacement.id).await.unwrap();
-        let old = w.app.get_relationship(&w.partner_admin, w.relationship).await.unwrap();
+        assert_eq!(
+            w.decide(w.alice, "groups.update").await.effect,
+            Effect::Allow
+        );
+        w.app
+            .approve_relationship(&w.customer_admin, replacement.id)
+            .await
+            .unwrap();
+        let old = w
+            .app
+            .get_relationship(&w.partner_admin, w.relationship)
+            .await
+            .unwrap();
         assert_eq!(old.status, RelationshipStatus::TerminationRequested);
         let moved = w
             .app
@@ -374,7 +540,11 @@ async fn applying_recommendations_removes_makes_eligible_and_narrows_with_approv
             .await
             .unwrap()
             .items;
-        assert_eq!(moved.len(), 1, "Bob's Global Administrator is not granted by the new one");
+        assert_eq!(
+            moved.len(),
+            1,
+            "Bob's Global Administrator is not granted by the new one"
+        );
         assert_eq!(moved[0].roles, [role(GROUPS_ADMIN)].into());
         assert_eq!(moved[0].status, AssignmentStatus::Active);
         let left = w

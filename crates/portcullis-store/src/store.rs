@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, DetectionStateStore, EventStore,
     FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore, SqlStore,
-    StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore, WatchlistStore, WebhookStore,
+    StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore, WatchlistStore,
+    WebhookStore,
 };
 
 /// Everything Portcullis keeps.

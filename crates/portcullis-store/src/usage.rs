@@ -53,7 +53,13 @@ type Key = (AssignmentId, RoleId, UserId, Action, i64);
 fn merged(counts: &[UsageCount]) -> Vec<UsageCount> {
     let mut by_key: BTreeMap<Key, UsageCount> = BTreeMap::new();
     for c in counts {
-        let key = (c.assignment_id, c.role_id, c.user_id, c.action.clone(), c.day);
+        let key = (
+            c.assignment_id,
+            c.role_id,
+            c.user_id,
+            c.action.clone(),
+            c.day,
+        );
         by_key
             .entry(key)
             .and_modify(|m| {

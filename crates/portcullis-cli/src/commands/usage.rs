@@ -66,7 +66,11 @@ pub async fn usage(config: &Config, args: UsageArgs) -> anyhow::Result<ExitCode>
     };
     let report = super::app(config)
         .await?
-        .usage_report(&Caller::local_operator(), query, UsageWindow::parse(args.days)?)
+        .usage_report(
+            &Caller::local_operator(),
+            query,
+            UsageWindow::parse(args.days)?,
+        )
         .await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -104,7 +108,11 @@ pub async fn recommendations(
             json,
         } => {
             let found = app
-                .recommendations(&caller, tenant(partner.as_deref())?, UsageWindow::parse(days)?)
+                .recommendations(
+                    &caller,
+                    tenant(partner.as_deref())?,
+                    UsageWindow::parse(days)?,
+                )
                 .await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
@@ -127,7 +135,10 @@ pub async fn recommendations(
             let applied = app
                 .apply_recommendation(&caller, &id, UsageWindow::parse(days)?)
                 .await?;
-            println!("applied {}: {}", applied.recommendation.id, applied.recommendation.action);
+            println!(
+                "applied {}: {}",
+                applied.recommendation.id, applied.recommendation.action
+            );
             if let Some(r) = &applied.relationship {
                 println!(
                     "relationship {} `{}` awaits the customer's approval",

@@ -20,7 +20,11 @@ use super::vocabulary::{ActionSet, Vocabulary};
 
 /// What a role costs in a cover.
 fn cost(role: &Role, permits: &ActionSet, vocabulary: &Vocabulary) -> u64 {
-    let privileged = if role.privileged { vocabulary.size() } else { 0 };
+    let privileged = if role.privileged {
+        vocabulary.size()
+    } else {
+        0
+    };
     u64::from(permits.len()) + privileged
 }
 

@@ -115,8 +115,6 @@ pub fn recommend(
             out.extend(rules.narrow(relationship));
         }
     }
-    out.sort_by(|a, b| {
-        (a.relationship_id, a.kind as u8, &a.id).cmp(&(b.relationship_id, b.kind as u8, &b.id))
-    });
+    out.sort_by(|a, b| (a.relationship_id, a.kind, &a.id).cmp(&(b.relationship_id, b.kind, &b.id)));
     out
 }

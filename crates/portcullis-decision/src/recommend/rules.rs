@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    AccessAssignment, AssignmentKind, Evidence, Recommendation, RecommendationId,
-    Reduction, Relationship, RoleCatalog, RoleId, Timestamp,
+    AccessAssignment, AssignmentKind, Evidence, Recommendation, RecommendationId, Reduction,
+    Relationship, RoleCatalog, RoleId, Timestamp,
 };
 
 use super::vocabulary::Vocabulary;

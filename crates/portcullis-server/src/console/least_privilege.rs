@@ -62,11 +62,9 @@ struct LeastPrivilegePage {
 fn recommendation_view(r: &Recommendation, now: Timestamp) -> RecommendationView {
     let (word, tone, button) = match r.kind {
         RecommendationKind::RemoveRole => ("Remove unused role", "medium", "Remove the role"),
-        RecommendationKind::MakeEligible => (
-            "Make just-in-time",
-            "high",
-            "Make the assignment eligible",
-        ),
+        RecommendationKind::MakeEligible => {
+            ("Make just-in-time", "high", "Make the assignment eligible")
+        }
         RecommendationKind::NarrowRelationship => (
             "Narrow the relationship",
             "medium",

@@ -17,7 +17,10 @@ use portcullis_store::AccessChange;
 use crate::{Caller, Portcullis, ServiceError};
 
 /// The new relationship's name: the old one's, marked, within 50 characters.
-fn narrowed_name(old: &str, now: Timestamp) -> Result<portcullis_domain::DisplayName, ServiceError> {
+fn narrowed_name(
+    old: &str,
+    now: Timestamp,
+) -> Result<portcullis_domain::DisplayName, ServiceError> {
     let date = now.to_offset_date_time().date();
     let suffix = format!(" (narrowed {date})");
     let room = 50usize.saturating_sub(suffix.chars().count());
@@ -44,7 +47,9 @@ impl Portcullis {
                 .store
                 .get_relationship(pending.relationship_id)
                 .await?
-                .is_some_and(|r| r.status_at(self.clock.now()) == RelationshipStatus::ApprovalPending);
+                .is_some_and(|r| {
+                    r.status_at(self.clock.now()) == RelationshipStatus::ApprovalPending
+                });
             if still_pending {
                 return Err(ServiceError::Conflict(format!(
                     "relationship `{}` already awaits the customer's approval to replace this one",

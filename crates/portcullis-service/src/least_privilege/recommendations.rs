@@ -147,8 +147,10 @@ impl Portcullis {
                     .iter()
                     .copied()
                     .collect();
-                applied.relationship =
-                    Some(self.narrow_relationship(caller, relationship_id, roles).await?);
+                applied.relationship = Some(
+                    self.narrow_relationship(caller, relationship_id, roles)
+                        .await?,
+                );
             }
         }
         Ok(applied)
@@ -192,7 +194,12 @@ impl Portcullis {
     ) -> Result<AccessAssignment, ServiceError> {
         let before = self.stored_assignment(id).await?;
         let mut after = before.clone();
-        let roles: BTreeSet<RoleId> = before.roles.iter().copied().filter(|r| *r != role).collect();
+        let roles: BTreeSet<RoleId> = before
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| *r != role)
+            .collect();
         if roles.is_empty() {
             after.status = AssignmentStatus::Deleted;
         } else {
@@ -200,7 +207,9 @@ impl Portcullis {
                 .store
                 .get_relationship(before.relationship_id)
                 .await?
-                .ok_or_else(|| super::relationships::relationship_not_found(before.relationship_id))?;
+                .ok_or_else(|| {
+                    super::relationships::relationship_not_found(before.relationship_id)
+                })?;
             after.change_roles(roles, &relationship)?;
         }
         self.save_assignment(caller, AuditOperation::AssignmentRoleRemove, before, after)
@@ -219,8 +228,13 @@ impl Portcullis {
             max_activation: IsoDuration::parse(ELIGIBLE_MAX_ACTIVATION)?,
             approval_required: false,
         };
-        self.save_assignment(caller, AuditOperation::AssignmentMakeEligible, before, after)
-            .await
+        self.save_assignment(
+            caller,
+            AuditOperation::AssignmentMakeEligible,
+            before,
+            after,
+        )
+        .await
     }
 
     async fn save_assignment(

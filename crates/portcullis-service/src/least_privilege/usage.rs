@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use portcullis_domain::{
-    AccessAssignment, AssignmentId, PageRequest, Relationship, RelationshipFilter,
-    RelationshipId, RelationshipUsage, RoleId, TenantId, UsageFilter, UsageReport, UsageTotal,
-    UsageWindow, ValidationError, day_of,
+    AccessAssignment, AssignmentId, PageRequest, Relationship, RelationshipFilter, RelationshipId,
+    RelationshipUsage, RoleId, TenantId, UsageFilter, UsageReport, UsageTotal, UsageWindow,
+    ValidationError, day_of,
 };
 
 use super::usage_report::relationship_usage;
@@ -176,7 +176,10 @@ impl Portcullis {
             .collect();
         let mut by_relationship: HashMap<RelationshipId, Vec<&UsageTotal>> = HashMap::new();
         for t in &totals {
-            by_relationship.entry(t.relationship_id).or_default().push(t);
+            by_relationship
+                .entry(t.relationship_id)
+                .or_default()
+                .push(t);
         }
         let mut out = Vec::with_capacity(relationships.len());
         for relationship in relationships {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use portcullis_domain::{
     AccessAssignment, Action, ActionUsage, AssignmentId, AssignmentKind, AssignmentUsage,
-    Relationship, RelationshipUsage, RoleCatalog, RoleId, RoleUsage, Timestamp, UsageTotal,
-    UserId, UserUsage,
+    Relationship, RelationshipUsage, RoleCatalog, RoleId, RoleUsage, Timestamp, UsageTotal, UserId,
+    UserUsage,
 };
 
 /// Allowed decisions, days and last use of one thing.
@@ -41,7 +41,10 @@ impl Breakdown {
     fn add(&mut self, t: &UsageTotal) {
         self.all.add_total(t);
         self.roles.entry(t.role_id).or_default().add_total(t);
-        self.actions.entry(t.action.clone()).or_default().add_total(t);
+        self.actions
+            .entry(t.action.clone())
+            .or_default()
+            .add_total(t);
     }
 
     /// The roles named (used or not) and any other used role, in id order.
