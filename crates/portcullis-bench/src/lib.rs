@@ -14,7 +14,6 @@ pub mod cedar_peer;
 pub mod child;
 pub mod ecosystem;
 pub mod measure;
-pub mod recommendations;
 pub mod report;
 pub mod requests;
 pub mod rng;

@@ -3,10 +3,6 @@
 //! (each peer in a process of its own), then times the three engines, prints
 //! what it measured and, as the last line, one JSON object.
 //!
-//! `portcullis-bench recommendations [--quick] [--seed N]` times computing
-//! every least-privilege recommendation for 1,000 partners and 1,000,000
-//! assignments (see `recommendations.rs`).
-//!
 //! `portcullis-bench check-peer <cedar|casbin|casbin-cached> [--quick]
 //! [--seed N]` is the child that builds and checks one peer.
 
@@ -14,11 +10,10 @@ use std::process::ExitCode;
 
 use portcullis_bench::{Options, Peer, child, report, run, timing};
 
-const USAGE: &str = "usage: portcullis-bench <decisions|recommendations> [--quick] [--seed N]";
+const USAGE: &str = "usage: portcullis-bench decisions [--quick] [--seed N]";
 
 enum Command {
     Decisions(Options),
-    Recommendations(Options),
     CheckPeer(Peer, Options),
 }
 
@@ -28,13 +23,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
         seed: 42,
     };
     let mut rest = args.iter();
-    let mut recommendations = false;
     let peer = match rest.next().map(String::as_str) {
         Some("decisions") => None,
-        Some("recommendations") => {
-            recommendations = true;
-            None
-        }
         Some("check-peer") => {
             let name = rest.next().map(String::as_str).unwrap_or_default();
             Some(Peer::parse(name).ok_or_else(|| format!("unknown peer `{name}`"))?)
@@ -58,7 +48,6 @@ fn parse(args: &[String]) -> Result<Command, String> {
     }
     Ok(match peer {
         Some(peer) => Command::CheckPeer(peer, options),
-        None if recommendations => Command::Recommendations(options),
         None => Command::Decisions(options),
     })
 }
@@ -96,9 +85,6 @@ fn main() -> ExitCode {
     let mut log = |line: String| println!("{line}");
     let result = match command {
         Command::Decisions(options) => decisions(options, &mut log),
-        Command::Recommendations(options) => {
-            portcullis_bench::recommendations::run(options, &mut log)
-        }
         Command::CheckPeer(peer, options) => check_peer(peer, options, &mut log),
     };
     match result {

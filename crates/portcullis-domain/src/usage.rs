@@ -178,15 +178,15 @@ pub struct RelationshipUsage {
     pub users: Vec<UserUsage>,
 }
 
-/// Usage of the relationships a caller may see, over a window.
+/// Usage of the relationships a caller may see, over the window that
+/// ends with today (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UsageReport {
     pub window_days: u32,
     /// The first instant of the window (the start of its first UTC day).
     pub since: Timestamp,
-    /// When the report was made.
-    pub until: Timestamp,
-    pub relationships: Vec<RelationshipUsage>,
+    /// One per relationship, in the order relationships are listed.
+    pub items: Vec<RelationshipUsage>,
 }
 
 #[cfg(test)]

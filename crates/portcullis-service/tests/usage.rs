@@ -299,14 +299,14 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
             .usage_report(&w.partner_admin, UsageQuery::default(), week())
             .await
             .unwrap();
-        assert_eq!(partner.relationships.len(), 1);
-        assert_eq!(partner.relationships[0].allowed, 5);
+        assert_eq!(partner.items.len(), 1);
+        assert_eq!(partner.items[0].allowed, 5);
         let stranger = w
             .app
             .usage_report(&w.other_partner_admin, UsageQuery::default(), week())
             .await
             .unwrap();
-        assert!(stranger.relationships.is_empty());
+        assert!(stranger.items.is_empty());
         let prying = UsageQuery {
             partner_tenant_id: Some(w.partner),
             ..UsageQuery::default()
@@ -317,7 +317,7 @@ async fn allowed_decisions_are_counted_per_role_assignment_and_user() {
             .await
             .unwrap();
         assert!(
-            pried.relationships.is_empty(),
+            pried.items.is_empty(),
             "another partner's filter finds nothing"
         );
         let err = w

@@ -77,7 +77,7 @@ pub async fn usage(config: &Config, args: UsageArgs) -> anyhow::Result<ExitCode>
         return Ok(ExitCode::SUCCESS);
     }
     println!("relationship\tname\trole\tprivileged\tallowed\tdays_used\tlast_used");
-    for r in &report.relationships {
+    for r in &report.items {
         for role in &r.roles {
             println!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}",

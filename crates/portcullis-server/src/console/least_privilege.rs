@@ -129,7 +129,7 @@ pub async fn show(
             .iter()
             .map(|r| recommendation_view(r, now))
             .collect(),
-        roles: role_rows(&usage.relationships, now),
+        roles: role_rows(&usage.items, now),
     })?
     .into_response())
 }

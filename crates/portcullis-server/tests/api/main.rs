@@ -22,6 +22,7 @@ mod support;
 mod system;
 mod tenants;
 mod tokens;
+mod usage;
 mod users;
 mod vetting;
 mod webhooks;

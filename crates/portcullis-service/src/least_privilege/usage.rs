@@ -95,8 +95,7 @@ impl Portcullis {
         let mut report = UsageReport {
             window_days: window.days(),
             since: window.since(now),
-            until: now,
-            relationships: Vec::new(),
+            items: Vec::new(),
         };
         if foreign {
             return Ok(report);
@@ -108,7 +107,7 @@ impl Portcullis {
             relationship_id: None,
             first_day: window.first_day(now),
         };
-        report.relationships = self.usage_of(&relationships, &usage).await?;
+        report.items = self.usage_of(&relationships, &usage).await?;
         Ok(report)
     }
 

@@ -1,4 +1,11 @@
-//! `portcullis-bench recommendations [--quick] [--seed N]`: times computing
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a benchmark: a setup failure should stop it loudly"
+)]
+//! `cargo bench -p portcullis-decision --bench recommend [-- --quick]`: times computing
 //! every least-privilege recommendation for 1,000 partners holding
 //! 1,000,000 assignments (100 relationships of 10 assignments each per
 //! partner; `--quick`: a tenth of the partners), from usage facts drawn
@@ -18,8 +25,29 @@ use portcullis_domain::{
     TenantId, Timestamp, UsageWindow,
 };
 
-use crate::Options;
-use crate::rng::Rng;
+/// A tiny deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+
+    fn between(&mut self, low: usize, high: usize) -> usize {
+        low + self.below(high - low + 1)
+    }
+
+    fn chance(&mut self, per_mille: usize) -> bool {
+        self.below(1000) < per_mille
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+}
 
 const DAY: i64 = 86_400_000;
 const NOW: Timestamp = Timestamp::from_unix_millis(1_800_000_000_000);
@@ -27,11 +55,11 @@ const RELATIONSHIPS_PER_PARTNER: usize = 100;
 const ASSIGNMENTS_PER_RELATIONSHIP: usize = 10;
 
 /// What `recommend` is timed over.
-pub struct Ecosystem {
-    pub catalog: RoleCatalog,
-    pub relationships: Vec<Relationship>,
-    pub assignments: Vec<AccessAssignment>,
-    pub facts: UsageFacts,
+struct Ecosystem {
+    catalog: RoleCatalog,
+    relationships: Vec<Relationship>,
+    assignments: Vec<AccessAssignment>,
+    facts: UsageFacts,
 }
 
 /// An action the role permits: its first pattern's action or prefix.
@@ -49,7 +77,7 @@ fn relationship(
     partner: TenantId,
     n: usize,
     roles: BTreeSet<RoleId>,
-) -> anyhow::Result<Relationship> {
+) -> Result<Relationship, Box<dyn std::error::Error>> {
     let created = Timestamp::from_unix_millis(NOW.unix_millis() - 200 * DAY);
     Ok(Relationship {
         id: RelationshipId::generate(),
@@ -71,7 +99,7 @@ fn relationship(
 }
 
 /// Draws the ecosystem and its usage from `seed`.
-pub fn generate(partners: usize, seed: u64) -> anyhow::Result<Ecosystem> {
+fn generate(partners: usize, seed: u64) -> Result<Ecosystem, Box<dyn std::error::Error>> {
     let catalog = RoleCatalog::default_entra();
     let roles: Vec<&Role> = catalog
         .iter()
@@ -149,18 +177,18 @@ pub fn generate(partners: usize, seed: u64) -> anyhow::Result<Ecosystem> {
     Ok(eco)
 }
 
-/// Generates, times three runs, reports.
-pub fn run(options: Options, log: &mut dyn FnMut(String)) -> anyhow::Result<serde_json::Value> {
-    let partners = if options.quick { 100 } else { 1_000 };
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let partners = if quick { 100 } else { 1_000 };
     let started = Instant::now();
-    let eco = generate(partners, options.seed)?;
-    log(format!(
+    let eco = generate(partners, 42)?;
+    println!(
         "generated {partners} partners, {} relationships, {} assignments, {} used assignment roles in {:.1} s",
         eco.relationships.len(),
         eco.assignments.len(),
         eco.facts.roles.len(),
         started.elapsed().as_secs_f64()
-    ));
+    );
     let params = RecommendParams::new(UsageWindow::default(), NOW);
     let mut seconds = Vec::new();
     let mut count = 0;
@@ -175,20 +203,16 @@ pub fn run(options: Options, log: &mut dyn FnMut(String)) -> anyhow::Result<serd
         );
         let took = start.elapsed().as_secs_f64();
         count = found.len();
-        log(format!("run {run}: {count} recommendations in {took:.2} s"));
+        println!("run {run}: {count} recommendations in {took:.2} s");
         seconds.push(took);
     }
     seconds.sort_by(f64::total_cmp);
     let best = seconds.first().copied().unwrap_or_default();
     let median = seconds.get(1).copied().unwrap_or_default();
-    Ok(serde_json::json!({
-        "benchmark": "recommendations",
-        "partners": partners,
-        "relationships": eco.relationships.len(),
-        "assignments": eco.assignments.len(),
-        "recommendations": count,
-        "best_seconds": best,
-        "median_seconds": median,
-        "limit_seconds": 10,
-    }))
+    println!(
+        "recommendations for {partners} partners, {} relationships, {} assignments: best {best:.2} s, median {median:.2} s (limit 10 s)",
+        eco.relationships.len(),
+        eco.assignments.len()
+    );
+    Ok(())
 }
