@@ -202,7 +202,13 @@ fn an_unused_role_is_removed_and_a_rarely_used_privileged_one_made_eligible() {
         1,
         &["users.password.reset"],
     );
-    let found = recommend(&catalog, &[rel.clone()], &[a.clone()], &facts, &params(14));
+    let found = recommend(
+        &catalog,
+        std::slice::from_ref(&rel),
+        std::slice::from_ref(&a),
+        &facts,
+        &params(14),
+    );
     assert_eq!(
         kinds(&found),
         [
@@ -251,7 +257,13 @@ fn the_cover_prefers_narrow_and_unprivileged_roles_over_one_broad_role() {
         20,
         &["groups.update", "users.password.reset"],
     );
-    let found = recommend(&catalog, &[rel.clone()], &[a], &facts, &params(14));
+    let found = recommend(
+        &catalog,
+        std::slice::from_ref(&rel),
+        &[a],
+        &facts,
+        &params(14),
+    );
     let narrow = found
         .iter()
         .find(|r| r.kind == RecommendationKind::NarrowRelationship)
@@ -274,7 +286,7 @@ fn nothing_younger_than_the_window_or_inactive_is_judged() {
     assert!(
         recommend(
             &catalog,
-            &[rel.clone()],
+            std::slice::from_ref(&rel),
             &[young, deleted],
             &facts,
             &params(14)

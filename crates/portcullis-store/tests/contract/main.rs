@@ -28,6 +28,7 @@ mod snapshot;
 mod tamper;
 mod tenants;
 mod tokens;
+mod usage;
 mod users;
 mod vetting;
 mod watchlists;
