@@ -20,6 +20,16 @@ async fn world() -> Used {
     used(server, &clock).await
 }
 
+/// How many roles the helpdesk assignment holds.
+async fn roles_held(w: &Used) -> usize {
+    let path = format!(
+        "/v1/relationships/{}/assignments/{}",
+        w.relationship, w.assignment
+    );
+    let assignment = w.server.get(&path, &w.partner_admin.secret).await.json();
+    assignment["roles"].as_array().unwrap().len()
+}
+
 #[tokio::test]
 async fn partner_admin_sees_usage_and_applies_a_recommendation_in_the_browser() {
     let w = world().await;
@@ -61,22 +71,7 @@ async fn partner_admin_sees_usage_and_applies_a_recommendation_in_the_browser() 
         "applied, gone: {text}"
     );
     assert!(text.contains("Narrow the relationship"), "{text}");
-    let assignment = w
-        .server
-        .get(
-            &format!(
-                "/v1/relationships/{}/assignments/{}",
-                w.relationship, w.assignment
-            ),
-            &w.partner_admin.secret,
-        )
-        .await
-        .json();
-    assert_eq!(
-        assignment["roles"].as_array().unwrap().len(),
-        1,
-        "{assignment}"
-    );
+    assert_eq!(roles_held(&w).await, 1, "the role is gone");
     browser.close().await;
 }
 
@@ -127,15 +122,5 @@ async fn the_page_and_its_action_are_nobody_elses() {
     assert!(!html.contains(&w.relationship), "{html}");
 
     // Nothing changed.
-    let assignment = s
-        .get(
-            &format!(
-                "/v1/relationships/{}/assignments/{}",
-                w.relationship, w.assignment
-            ),
-            &w.partner_admin.secret,
-        )
-        .await
-        .json();
-    assert_eq!(assignment["roles"].as_array().unwrap().len(), 2);
+    assert_eq!(roles_held(&w).await, 2);
 }
