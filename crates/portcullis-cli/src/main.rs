@@ -66,6 +66,11 @@ enum Command {
     /// Evaluate tenant security posture, offline.
     #[command(subcommand)]
     Posture(commands::posture::PostureCommand),
+    /// Role usage counted from allowed decisions, per relationship role.
+    Usage(commands::usage::UsageArgs),
+    /// List and apply least-privilege recommendations.
+    #[command(subcommand)]
+    Recommendations(commands::usage::RecommendationsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +230,10 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Intel(command) => commands::intel::run(&config, command).await,
         Command::Watchlist(command) => commands::watchlist::run(&config, command).await,
         Command::Posture(command) => commands::posture::run(command),
+        Command::Usage(args) => commands::usage::usage(&config, args).await,
+        Command::Recommendations(command) => {
+            commands::usage::recommendations(&config, command).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
             integrity::verify(&config, &store).await

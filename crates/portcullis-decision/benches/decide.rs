@@ -2,7 +2,9 @@
 //! `decide_naive` (which scans the snapshot) as the in-run baseline, on a
 //! small ecosystem: 20 partners of 25 users in 4 groups, 2,000 customers,
 //! 6,000 relationships, 20,000 assignments. Ends with the index-to-naive
-//! ratio per case. Run: `cargo bench -p portcullis-decision --bench decide`.
+//! ratio per case. Then `decide` with and without role usage tracking
+//! (`UsageTracker::record` after each decision), side by side, and the
+//! overhead per decision. Run: `cargo bench -p portcullis-decision --bench decide`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,7 +18,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use portcullis_decision::{DecisionIndex, DecisionRequest, DenyReason, decide_naive};
+use portcullis_decision::{DecisionIndex, DecisionRequest, DenyReason, UsageTracker, decide_naive};
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Action, Activation, ActivationId, ActivationStatus,
     AssignmentId, AssignmentKind, AssignmentStatus, AuthStrength, Description, DisplayName,
@@ -34,17 +36,10 @@ const SECURITY_READER: &str = "5d6b6bb7-de71-4623-b4af-96380a352509";
 const GROUPS_ADMINISTRATOR: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 const USER_ADMINISTRATOR: &str = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 
-/// A tiny deterministic generator (xorshift64*).
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    }
-}
+use rng::Rng;
 
 fn role(id: &str) -> RoleId {
     RoleId::parse(id).unwrap()
@@ -282,14 +277,19 @@ impl Probe {
 }
 
 /// Median nanoseconds per call over a few hundred calls (for the ratio line).
-fn median_ns(mut f: impl FnMut()) -> f64 {
+fn median_ns(f: impl FnMut()) -> f64 {
+    median_ns_of(20, f)
+}
+
+/// Median nanoseconds per call over 15 samples of `calls` calls each.
+fn median_ns_of(calls: u32, mut f: impl FnMut()) -> f64 {
     let mut samples: Vec<f64> = (0..15)
         .map(|_| {
             let start = Instant::now();
-            for _ in 0..20 {
+            for _ in 0..calls {
                 f();
             }
-            start.elapsed().as_secs_f64() * 1e9 / 20.0
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(calls)
         })
         .collect();
     samples.sort_by(f64::total_cmp);
@@ -328,6 +328,21 @@ fn main() {
         });
         group.finish();
     }
+    let tracker = UsageTracker::default();
+    for (name, request, _) in cases.iter().take(2) {
+        let mut group = criterion.benchmark_group(format!("tracking/{name}"));
+        group.bench_function("decide", |b| {
+            b.iter(|| index.decide(black_box(request), NOW));
+        });
+        group.bench_function("decide_and_record", |b| {
+            b.iter(|| {
+                let decision = index.decide(black_box(request), NOW);
+                tracker.record(request, &decision, NOW);
+                decision
+            });
+        });
+        group.finish();
+    }
     criterion.final_summary();
 
     println!("\nindex against the naive scan, in this run (median ns per decision):");
@@ -348,4 +363,31 @@ fn main() {
             slow / fast
         );
     }
+
+    // Usage tracking, measured in alternation so both see the same machine.
+    println!("\nrole usage tracking, in this run (median ns per decision):");
+    for (name, request, _) in cases.iter().take(2) {
+        let (mut plain, mut tracked) = (Vec::new(), Vec::new());
+        for _ in 0..25 {
+            plain.push(median_ns_of(1_000, || {
+                black_box(index.decide(black_box(request), NOW));
+            }));
+            tracked.push(median_ns_of(1_000, || {
+                let decision = index.decide(black_box(request), NOW);
+                tracker.record(request, &decision, NOW);
+                black_box(decision);
+            }));
+        }
+        plain.sort_by(f64::total_cmp);
+        tracked.sort_by(f64::total_cmp);
+        let (plain, tracked) = (plain[plain.len() / 2], tracked[tracked.len() / 2]);
+        println!(
+            "  {name:<40} decide {plain:>6.0} ns   decide + record {tracked:>6.0} ns   overhead {:>5.0} ns",
+            tracked - plain
+        );
+    }
+    assert!(
+        tracker.drain().iter().all(|c| c.allowed > 0),
+        "every counter counts an allowed decision"
+    );
 }

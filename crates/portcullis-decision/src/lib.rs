@@ -31,14 +31,22 @@
 //! [`DecisionIndex`] answers from hash maps kept current by incremental
 //! updates; [`decide_naive`] answers by scanning an [`AccessSnapshot`] and is
 //! the reference the index is tested against.
+//!
+//! [`UsageTracker`] counts allowed decisions per assignment, role, user,
+//! action and day as they happen; [`recommend`] turns the counts into
+//! least-privilege recommendations.
 
 mod decision;
 mod index;
 mod naive;
+mod recommend;
 mod request;
+mod usage;
 
 pub use decision::{Decision, DenyReason, Effect, Grant};
 pub use index::{DecisionIndex, PartnerAccess};
 pub use naive::decide_naive;
 pub use portcullis_domain::AccessSnapshot;
+pub use recommend::{RecommendParams, RoleUse, UsageFacts, recommend};
 pub use request::DecisionRequest;
+pub use usage::{MAX_KEYS_PER_SHARD, UsageTracker};

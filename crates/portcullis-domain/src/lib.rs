@@ -37,6 +37,7 @@ mod operation;
 mod page;
 mod posture;
 mod principal;
+mod recommendation;
 mod relationship;
 mod restriction;
 mod role;
@@ -46,6 +47,7 @@ mod snapshot;
 mod tenant;
 mod text;
 mod token;
+mod usage;
 mod user;
 pub mod vetting;
 mod watchlist;
@@ -85,6 +87,10 @@ pub use posture::{
     PostureStanding,
 };
 pub use principal::{Principal, PrincipalKind};
+pub use recommendation::{
+    AppliedRecommendation, Evidence, Recommendation, RecommendationId, RecommendationKind,
+    Reduction, RelationshipNarrowing,
+};
 pub use relationship::{
     APPROVAL_WINDOW_SECONDS, AUTO_EXTEND_SECONDS, EXPIRY_WARNING_DAYS, MAX_DURATION_SECONDS,
     MIN_DURATION_SECONDS, Relationship, RelationshipFilter, RelationshipId, RelationshipStatus,
@@ -97,6 +103,11 @@ pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;
 pub use token::ApiToken;
+pub use usage::{
+    ActionUsage, AssignmentUsage, DEFAULT_USAGE_WINDOW_DAYS, MAX_USAGE_WINDOW_DAYS,
+    RelationshipUsage, RoleDays, RoleUsage, UsageCount, UsageFilter, UsageReport, UsageTotal,
+    UsageWindow, UserUsage, day_of, start_of_day,
+};
 pub use user::{NewUser, PartnerUser, UserPatch};
 pub use watchlist::WatchlistInfo;
 pub use webhook::{

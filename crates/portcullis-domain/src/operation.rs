@@ -73,6 +73,20 @@ operations! {
     AssignmentDelete => "assignment.delete",
     /// A pending assignment made active when its relationship is approved.
     AssignmentActivate => "assignment.activate",
+    /// A role that allowed nothing in the usage window was removed from an
+    /// assignment, applying a recommendation.
+    AssignmentRoleRemove => "assignment.role.remove",
+    /// A standing assignment was made eligible (just-in-time), applying a
+    /// recommendation.
+    AssignmentMakeEligible => "assignment.make_eligible",
+    /// An assignment moved from a relationship to its narrowed replacement
+    /// when the customer approved that.
+    AssignmentMove => "assignment.move",
+    /// A narrowed relationship was requested to replace another.
+    RelationshipNarrow => "relationship.narrow",
+    /// A relationship was ended because the customer approved its
+    /// narrowed replacement.
+    RelationshipSupersede => "relationship.supersede",
     ActivationRequest => "activation.request",
     ActivationApprove => "activation.approve",
     ActivationDeny => "activation.deny",

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit", description = "The tamper-evident audit log (operators)"),
         (name = "relationships", description = "Delegated admin relationships and their access assignments"),
         (name = "activations", description = "Just-in-time activations of eligible assignments"),
+        (name = "usage", description = "Role usage from allowed decisions, and least-privilege recommendations"),
         (name = "decisions", description = "Access decisions for resource providers; the role catalog"),
         (name = "system", description = "Health, readiness, metrics, this document")
     )

@@ -79,6 +79,8 @@ pub enum ConsoleArea {
     Containments,
     Audit,
     Webhooks,
+    /// Role usage and least-privilege recommendations (partner admins).
+    LeastPrivilege,
 }
 
 /// The console areas a principal may open: its navigation. Each area's
@@ -101,6 +103,7 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Posture,
             ConsoleArea::Groups,
             ConsoleArea::Activations,
+            ConsoleArea::LeastPrivilege,
             ConsoleArea::Findings,
         ],
         PrincipalKind::CustomerAdmin => &[
@@ -192,6 +195,13 @@ pub fn partner_scope(principal: &Principal, what: &str) -> Result<PartnerScope, 
             Err(forbidden(principal, what))
         }
     }
+}
+
+/// Applying a least-privilege recommendation: a partner admin for its own
+/// partner, or an operator for any (as operators may act for a partner
+/// elsewhere); customers approve a narrowing, they do not apply it.
+pub fn may_apply_recommendations(principal: &Principal) -> Result<PartnerScope, ServiceError> {
+    partner_scope(principal, "apply recommendations (the partner does)")
 }
 
 /// Vetting records: as [`partner_scope`]; background work (re-screening,

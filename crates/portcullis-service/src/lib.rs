@@ -47,8 +47,9 @@ pub use integrity::{
     AuditVerification, CheckpointConfig, CheckpointRound, TailCheck, verify_audit_chain,
 };
 pub use least_privilege::{
-    ActivationDecision, AssignmentPatch, DecisionCache, LIFECYCLE_OPERATIONS, NewActivation,
-    NewAssignment, NewRelationship, RelationshipPatch, SweepReport,
+    ActivationDecision, AssignmentPatch, DecisionCache, ELIGIBLE_MAX_ACTIVATION,
+    LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
+    RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};

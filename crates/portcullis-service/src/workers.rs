@@ -35,6 +35,8 @@ pub enum Worker {
     Webhooks,
     /// Signs checkpoints of the audit chain.
     Checkpoints,
+    /// Adds this node's role usage counters to the store.
+    Usage,
 }
 
 impl Worker {
@@ -46,6 +48,7 @@ impl Worker {
         Self::Posture,
         Self::Webhooks,
         Self::Checkpoints,
+        Self::Usage,
     ];
 
     /// The worker's name in logs and metrics.
@@ -58,6 +61,7 @@ impl Worker {
             Self::Posture => "posture",
             Self::Webhooks => "webhooks",
             Self::Checkpoints => "checkpoints",
+            Self::Usage => "usage",
         }
     }
 }
@@ -94,6 +98,8 @@ impl Default for WorkerSchedule {
 const POLL_CHANGES_EVERY: Duration = Duration::from_millis(250);
 /// How often the checkpoint worker looks whether a checkpoint is due.
 const CHECKPOINT_POLL: Duration = Duration::from_secs(1);
+/// How often role usage counters are flushed: what a crash can lose.
+const FLUSH_USAGE_EVERY: Duration = Duration::from_secs(10);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -114,6 +120,7 @@ pub(crate) struct WorkerMetrics {
     posture: Counters,
     webhooks: Counters,
     checkpoints: Counters,
+    usage: Counters,
 }
 
 impl WorkerMetrics {
@@ -126,6 +133,7 @@ impl WorkerMetrics {
             Worker::Posture => &self.posture,
             Worker::Webhooks => &self.webhooks,
             Worker::Checkpoints => &self.checkpoints,
+            Worker::Usage => &self.usage,
         }
     }
 }
@@ -175,6 +183,12 @@ impl Outcome for DeliveryRound {
 
 /// A checkpoint every minute is routine: not logged.
 impl Outcome for CheckpointRound {
+    fn notable(&self) -> bool {
+        false
+    }
+}
+
+impl Outcome for crate::UsageFlush {
     fn notable(&self) -> bool {
         false
     }
@@ -293,6 +307,7 @@ impl Portcullis {
                 self.checkpoints.is_some().then_some(CHECKPOINT_POLL),
                 Start::AtOnce,
             ),
+            (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -321,6 +336,10 @@ impl Portcullis {
                 tracing::error!(%err, "a background worker ended abnormally");
             }
         }
+        // What was counted since the last flush.
+        if let Err(err) = self.flush_usage().await {
+            tracing::error!(%err, "the last role usage flush failed");
+        }
     }
 
     /// One run of `worker`'s job, audited as the `system` principal.
@@ -333,6 +352,7 @@ impl Portcullis {
             Worker::Posture => Box::new(self.posture_round().await?),
             Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
             Worker::Checkpoints => Box::new(self.checkpoint_round().await?),
+            Worker::Usage => Box::new(self.flush_usage().await?),
         })
     }
 

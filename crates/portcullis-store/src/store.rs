@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
     EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
-    SqlStore, StoreError, TenantStore, TokenStore, UserStore, VettingStore, WatchlistStore,
+    SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
+    WatchlistStore,
     WebhookStore,
 };
 
@@ -31,6 +32,7 @@ pub trait Store:
     + PostureStore
     + WebhookStore
     + CountStore
+    + UsageStore
     + Send
     + Sync
     + std::fmt::Debug

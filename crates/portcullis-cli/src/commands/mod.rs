@@ -6,6 +6,7 @@ pub mod detect;
 pub mod intel;
 pub mod posture;
 pub mod screen;
+pub mod usage;
 pub mod watchlist;
 
 use std::io::{BufRead, BufReader};

@@ -51,6 +51,7 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Activations => ("Activations", "/activations"),
         ConsoleArea::Activity => ("Partner activity", "/activity"),
         ConsoleArea::Restrictions => ("Restrictions", "/restrictions"),
+        ConsoleArea::LeastPrivilege => ("Least privilege", "/least-privilege"),
     }
 }
 

@@ -24,6 +24,7 @@ mod form;
 mod groups;
 mod headers;
 mod layout;
+mod least_privilege;
 mod overview;
 mod paging;
 mod partner;
@@ -91,6 +92,11 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/{webhook_id}", get(webhooks::show))
         .route("/containments", get(containments::list))
         .merge(tenant_admin_routes())
+        .route("/least-privilege", get(least_privilege::show))
+        .route(
+            "/least-privilege/{recommendation_id}/apply",
+            post(least_privilege::apply),
+        )
         .layer(from_fn(headers::security_headers))
 }
 

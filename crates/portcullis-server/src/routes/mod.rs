@@ -12,6 +12,7 @@ pub mod relationships;
 pub mod system;
 pub mod tenants;
 pub mod tokens;
+pub mod usage;
 pub mod users;
 pub mod vetting;
 pub mod watchlists;

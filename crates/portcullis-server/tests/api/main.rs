@@ -23,6 +23,7 @@ mod system;
 mod tenants;
 mod tokens;
 mod transport;
+mod usage;
 mod users;
 mod vetting;
 mod webhooks;

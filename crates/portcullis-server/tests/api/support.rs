@@ -108,6 +108,13 @@ impl TestServer {
         Some(Self::start_with(db, &ServerConfig::default(), Arc::new(SystemClock)).await)
     }
 
+    /// The server on a fresh PostgreSQL database with a clock the test
+    /// controls; `None` when no PostgreSQL server answers (outside CI).
+    pub async fn start_postgres_with_clock(clock: Arc<dyn Clock>) -> Option<Self> {
+        let db = TestDb::postgres().await?;
+        Some(Self::start_with(db, &ServerConfig::default(), clock).await)
+    }
+
     /// The server on SQLite with another configuration.
     pub async fn start_with_config(config: &ServerConfig) -> Self {
         Self::start_with(TestDb::sqlite(), config, Arc::new(SystemClock)).await

@@ -269,6 +269,10 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("POST", "/v1/activations/{activation_id}/revoke"),
         ("POST", "/v1/decisions"),
         ("GET", "/v1/roles"),
+        ("GET", "/v1/usage"),
+        ("GET", "/v1/relationships/{relationship_id}/usage"),
+        ("GET", "/v1/recommendations"),
+        ("POST", "/v1/recommendations/{recommendation_id}/apply"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

@@ -3,15 +3,17 @@
 
 use std::sync::RwLock;
 
-use portcullis_decision::{Decision, DecisionIndex, DecisionRequest, DenyReason};
+use portcullis_decision::{Decision, DecisionIndex, DecisionRequest, DenyReason, UsageTracker};
 use portcullis_domain::{AccessSnapshot, RoleCatalog, Timestamp};
 
 /// The index behind a lock. Readers never wait on the store; writers hold
-/// the lock only for an in-memory update.
+/// the lock only for an in-memory update. Every allowed decision is counted
+/// in the usage tracker, which a worker flushes to the store.
 #[derive(Debug)]
 pub struct DecisionCache {
     catalog: RoleCatalog,
     index: RwLock<DecisionIndex>,
+    usage: UsageTracker,
 }
 
 impl DecisionCache {
@@ -19,7 +21,13 @@ impl DecisionCache {
         Self {
             index: RwLock::new(DecisionIndex::new(&catalog)),
             catalog,
+            usage: UsageTracker::default(),
         }
+    }
+
+    /// The role usage counted since the last flush.
+    pub fn usage(&self) -> &UsageTracker {
+        &self.usage
     }
 
     pub fn catalog(&self) -> &RoleCatalog {
@@ -51,11 +59,19 @@ impl DecisionCache {
         self.index.read().ok().map(|index| query(&index))
     }
 
-    /// Decides every request at `now` under one read lock. A poisoned lock
-    /// denies everything: the engine fails closed.
+    /// Decides every request at `now` under one read lock, counting each
+    /// allowed one as role usage. A poisoned lock denies everything: the
+    /// engine fails closed.
     pub fn decide_all(&self, requests: &[DecisionRequest], now: Timestamp) -> Vec<Decision> {
         match self.index.read() {
-            Ok(index) => requests.iter().map(|r| index.decide(r, now)).collect(),
+            Ok(index) => requests
+                .iter()
+                .map(|r| {
+                    let decision = index.decide(r, now);
+                    self.usage.record(r, &decision, now);
+                    decision
+                })
+                .collect(),
             Err(_) => requests
                 .iter()
                 .map(|_| Decision::from_parts([DenyReason::EngineUnavailable].into(), None))

@@ -359,6 +359,9 @@ impl Portcullis {
                 None => break,
             }
         }
+        // A narrowed replacement takes over the assignments of the
+        // relationship it replaces, which ends.
+        activations.extend(self.narrowing_moves(&after, now).await?);
         self.save_relationship(
             caller,
             AuditOperation::RelationshipApprove,

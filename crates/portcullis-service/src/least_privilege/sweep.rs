@@ -24,6 +24,8 @@ pub struct SweepReport {
     pub events_pruned: u64,
     /// Console sessions deleted a day after they ended.
     pub sessions_deleted: u64,
+    /// Role usage counters deleted for being older than the longest window.
+    pub usage_pruned: u64,
 }
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -87,6 +89,10 @@ impl Portcullis {
                 ))
                 .await?;
         }
+        report.usage_pruned = self
+            .store
+            .prune_usage(super::usage::oldest_kept_day(now))
+            .await?;
         let mut warnings = Vec::new();
         for status in [
             RelationshipStatus::Active,

@@ -89,6 +89,8 @@ impl Portcullis {
             | Op::RelationshipCompleteTermination
             | Op::RelationshipExpire
             | Op::RelationshipAutoExtend
+            | Op::RelationshipNarrow
+            | Op::RelationshipSupersede
             | Op::RelationshipDelete => {
                 let id = RelationshipId::parse(target)?;
                 match self.store.get_relationship(id).await? {
@@ -99,7 +101,10 @@ impl Portcullis {
             Op::AssignmentCreate
             | Op::AssignmentUpdate
             | Op::AssignmentDelete
-            | Op::AssignmentActivate => {
+            | Op::AssignmentActivate
+            | Op::AssignmentRoleRemove
+            | Op::AssignmentMakeEligible
+            | Op::AssignmentMove => {
                 let id = AssignmentId::parse(target)?;
                 match self.store.get_assignment(id).await? {
                     Some(a) => self.decisions.update(|index| index.upsert_assignment(&a)),

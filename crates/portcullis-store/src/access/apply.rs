@@ -160,6 +160,9 @@ impl SqlStore {
                     before,
                     after,
                 } => apply_one(&mut m, ctx, *operation, before.as_ref(), after.as_ref()).await?,
+                AccessChange::Narrowing(narrowing) => {
+                    super::narrowings::insert(&mut m, ctx, narrowing).await?
+                }
             };
             drafts.push(draft);
         }

@@ -9,6 +9,7 @@ mod assignments;
 pub(crate) mod authorization;
 #[cfg(feature = "test-fixtures")]
 mod fixtures;
+mod narrowings;
 pub(crate) mod relationships;
 mod restrictions;
 mod snapshot;
@@ -17,7 +18,7 @@ use async_trait::async_trait;
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationFilter, ActivationId, AssignmentId,
     AuditOperation, CustomerRestrictions, Page, PageRequest, Relationship, RelationshipFilter,
-    RelationshipId, TenantId,
+    RelationshipId, RelationshipNarrowing, TenantId,
 };
 
 use crate::{AuditContext, SqlStore, StoreError};
@@ -46,6 +47,9 @@ pub enum AccessChange {
         before: Option<Activation>,
         after: Option<Activation>,
     },
+    /// Records that a new relationship replaces another with fewer roles
+    /// (`relationship.narrow`); both must exist by then in the batch.
+    Narrowing(RelationshipNarrowing),
 }
 
 #[async_trait]
@@ -90,6 +94,17 @@ pub trait AccessStore {
         filter: &ActivationFilter,
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError>;
+
+    /// The narrowing that `relationship` is, if it replaces another.
+    async fn narrowing(
+        &self,
+        relationship: RelationshipId,
+    ) -> Result<Option<RelationshipNarrowing>, StoreError>;
+    /// The narrowings requested to replace `relationship`, oldest first.
+    async fn narrowings_replacing(
+        &self,
+        relationship: RelationshipId,
+    ) -> Result<Vec<RelationshipNarrowing>, StoreError>;
 
     /// `false` when the partner was never authorized.
     async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError>;
@@ -158,6 +173,23 @@ impl AccessStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Activation>, StoreError> {
         self.activations(filter, page).await
+    }
+
+    async fn narrowing(
+        &self,
+        relationship: RelationshipId,
+    ) -> Result<Option<RelationshipNarrowing>, StoreError> {
+        Ok(self
+            .narrowings_where("relationship_id", relationship)
+            .await?
+            .pop())
+    }
+
+    async fn narrowings_replacing(
+        &self,
+        relationship: RelationshipId,
+    ) -> Result<Vec<RelationshipNarrowing>, StoreError> {
+        self.narrowings_where("replaces_id", relationship).await
     }
 
     async fn partner_authorized(&self, tenant: TenantId) -> Result<bool, StoreError> {

@@ -29,6 +29,7 @@ mod snapshot;
 mod tamper;
 mod tenants;
 mod tokens;
+mod usage;
 mod users;
 mod vetting;
 mod watchlists;

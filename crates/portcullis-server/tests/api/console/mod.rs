@@ -5,6 +5,7 @@
 mod browser;
 mod flows;
 mod isolation;
+mod least_privilege;
 mod link;
 mod ops_browser;
 mod ops_pages;

@@ -1,5 +1,6 @@
 //! One row per `/v1` route: the calls to make of it as each principal.
 
+mod usage;
 mod webhooks;
 
 use std::collections::BTreeSet;
@@ -580,6 +581,7 @@ pub fn table() -> Vec<Row> {
     rows.extend(vetting_rows());
     rows.extend(posture_rows());
     rows.extend(webhooks::webhook_rows());
+    rows.extend(usage::usage_rows());
     rows
 }
 
