@@ -27,7 +27,7 @@ impl World {
                 end_ms: end,
             });
         };
-        for _ in 0..PER_KIND {
+        for _ in 0..self.mix.travellers {
             let Some(i) = self.pick_user(rng, |w, u| {
                 w.tenants.get(u.tenant).is_some_and(|t| t.homes.len() > 1)
             }) else {
@@ -43,7 +43,7 @@ impl World {
             }
         }
         // Partners moving to a new office network together.
-        let moves = (self.tenants.len() / 15).max(1).min(self.tenants.len());
+        let moves = self.mix.partner_moves.min(self.tenants.len());
         for t in 0..moves {
             let day = 15 + 9 * t as i64 % (self.days - 20).max(1);
             let mut ids = Vec::new();
@@ -58,8 +58,24 @@ impl World {
                 day_ms(day + 3),
             );
         }
+        // Partners moving to a new home ISP together.
+        let isp_moves = self.mix.partner_isp_moves.min(self.tenants.len() - moves);
+        for t in moves..moves + isp_moves {
+            let day = 15 + 7 * t as i64 % (self.days - 20).max(1);
+            let mut ids = Vec::new();
+            for user in self.users.iter_mut().filter(|u| u.tenant == t) {
+                user.new_isp = Some((day, 7900 + t as u32));
+                ids.push(user.id.clone());
+            }
+            label(
+                LookAlikeKind::PartnerMove,
+                ids,
+                day_ms(day),
+                day_ms(day + 3),
+            );
+        }
         // Holidays: back after two or three weeks.
-        for _ in 0..PER_KIND {
+        for _ in 0..self.mix.holidays {
             let Some(i) = self.pick_user(rng, |_, _| true) else {
                 break;
             };

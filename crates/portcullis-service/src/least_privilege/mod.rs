@@ -10,6 +10,7 @@ mod activations;
 mod assignments;
 mod decision_cache;
 mod decisions;
+mod partner_vetting;
 mod relationship_views;
 mod relationships;
 mod sweep;
