@@ -46,11 +46,7 @@ impl World {
         let moves = self.mix.partner_moves.min(self.tenants.len());
         for t in 0..moves {
             let day = 15 + 9 * t as i64 % (self.days - 20).max(1);
-            let mut ids = Vec::new();
-            for user in self.users.iter_mut().filter(|u| u.tenant == t) {
-                user.new_office = Some((day, 1900 + t as u32));
-                ids.push(user.id.clone());
-            }
+            let ids = self.move_partner(t, |u| u.new_office = Some((day, 1900 + t as u32)));
             label(
                 LookAlikeKind::PartnerMove,
                 ids,
@@ -62,11 +58,7 @@ impl World {
         let isp_moves = self.mix.partner_isp_moves.min(self.tenants.len() - moves);
         for t in moves..moves + isp_moves {
             let day = 15 + 7 * t as i64 % (self.days - 20).max(1);
-            let mut ids = Vec::new();
-            for user in self.users.iter_mut().filter(|u| u.tenant == t) {
-                user.new_isp = Some((day, 7900 + t as u32));
-                ids.push(user.id.clone());
-            }
+            let ids = self.move_partner(t, |u| u.new_isp = Some((day, 7900 + t as u32)));
             label(
                 LookAlikeKind::PartnerMove,
                 ids,
@@ -171,6 +163,19 @@ impl World {
                 label(kind, vec![u.id.clone()], day_ms(from), day_ms(to));
             }
         }
+    }
+
+    /// Moves every user of partner `t` (office or ISP, as `change` says);
+    /// returns their ids.
+    fn move_partner(&mut self, t: usize, change: impl Fn(&mut User)) -> Vec<String> {
+        self.users
+            .iter_mut()
+            .filter(|u| u.tenant == t)
+            .map(|u| {
+                change(u);
+                u.id.clone()
+            })
+            .collect()
     }
 
     /// Flies to another office of its partner and works there three days.
