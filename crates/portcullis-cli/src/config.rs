@@ -273,6 +273,20 @@ mod detection_tests {
         .unwrap_err();
         assert!(err.to_string().contains("shadow"), "{err}");
     }
+
+    #[test]
+    fn min_confidence_is_read_in_any_case() {
+        for spelled in ["high", "High", "HIGH", "medium"] {
+            let file: FileConfig = toml::from_str(&format!(
+                "[detection.containment]\n\"PCD-001\" = {{ contain = \"user\", \
+                 min_severity = 4, min_confidence = \"{spelled}\" }}\n"
+            ))
+            .unwrap();
+            let config = Config::resolve(None, None, None, None, None, file);
+            let level = config.detection.containment["PCD-001"].min_confidence;
+            assert!(level.as_str().eq_ignore_ascii_case(spelled), "{spelled}");
+        }
+    }
 }
 
 #[cfg(test)]

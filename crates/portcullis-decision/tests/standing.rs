@@ -183,6 +183,26 @@ fn partner_access_follows_vetting_and_posture() {
         index.partner_access(w.partner, at(0)),
         Some(PartnerAccess::NotAuthorized)
     );
+    index.set_vetting_suspended(w.partner, true);
+    assert_eq!(
+        index.partner_access(w.partner, at(0)),
+        Some(PartnerAccess::VettingSuspended),
+        "a suspended case is not a partner never approved"
+    );
+    index.set_authorized(w.partner, true);
+    index.set_posture_suspension(w.partner, None);
+    assert_eq!(
+        index.partner_access(w.partner, at(0)),
+        Some(PartnerAccess::Authorized),
+        "authorized again (reinstated): the stale flag does not speak"
+    );
+    index.set_authorized(w.partner, false);
+    index.set_vetting_suspended(w.partner, false);
+    assert_eq!(
+        index.partner_access(w.partner, at(0)),
+        Some(PartnerAccess::NotAuthorized),
+        "revoked after the suspension"
+    );
     assert_eq!(
         index.partner_access(w.customer, at(0)),
         None,

@@ -9,12 +9,19 @@ use serde::Serialize;
 use crate::{AttackKind, Label, LabelSubject, LookAlike, LookAlikeKind, Scenario};
 use portcullis_detection::{
     ConfidenceLevel, Config, Detection, DetectionSubject, Engine, IntelLookup, IntelMatch, RuleId,
+    Severity,
 };
 
 /// A finding belongs to an attack if it is about the attack's subject and
 /// starts between an hour before and a day after it.
 const BEFORE_MS: i64 = 3_600_000;
 const AFTER_MS: i64 = 86_400_000;
+
+/// The rules `serve`'s default containment policy lists (`[detection.
+/// containment]` in docs/detection.md): their findings contain the user
+/// once they are of high severity and High confidence.
+const DEFAULT_CONTAINING_RULES: [RuleId; 3] =
+    [RuleId::FanOut, RuleId::ThreatIntel, RuleId::CombinedRisk];
 
 /// How well one kind was caught.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +60,10 @@ pub struct Report {
     /// False findings at High confidence: what default containment would
     /// have contained.
     pub false_high_confidence: usize,
+    /// False findings the default containment policy would have contained
+    /// (a listed rule, high severity, High confidence when opened or on a
+    /// later update): innocent users locked out.
+    pub false_contained: usize,
     pub findings: usize,
     pub look_alikes: BTreeMap<LookAlikeKind, LookAlikeCount>,
 }
@@ -75,6 +86,11 @@ impl Report {
     /// False findings per 1,000 user-days.
     pub fn false_per_1000_user_days(&self) -> f64 {
         self.false_findings as f64 * 1000.0 / self.user_days.max(1) as f64
+    }
+
+    /// False containments under the default policy per 1,000 user-days.
+    pub fn false_contained_per_1000_user_days(&self) -> f64 {
+        self.false_contained as f64 * 1000.0 / self.user_days.max(1) as f64
     }
 }
 
@@ -105,10 +121,13 @@ impl fmt::Display for Report {
         }
         write!(
             f,
-            "  false findings: {} ({:.2} per 1,000 user-days; {} at High confidence)",
+            "  false findings: {} ({:.2} per 1,000 user-days; {} at High confidence; \
+             {} contained by the default policy = {:.3} per 1,000 user-days)",
             self.false_findings,
             self.false_per_1000_user_days(),
-            self.false_high_confidence
+            self.false_high_confidence,
+            self.false_contained,
+            self.false_contained_per_1000_user_days()
         )?;
         for (rule, n) in &self.false_by_rule {
             write!(f, "\n    {} {}: {n}", rule.id(), rule.name())?;
@@ -135,12 +154,21 @@ impl IntelLookup for ScenarioIntel {
 pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     let intel = ScenarioIntel(scenario.indicator_ips.iter().copied().collect());
     let mut engine = Engine::with_intel(config, Box::new(intel));
-    let findings: Vec<Detection> = scenario
+    let all: Vec<Detection> = scenario
         .events
         .iter()
         .flat_map(|e| engine.process(e))
-        .filter(|f| !f.is_update)
         .collect();
+    let mut contains: HashSet<&str> = HashSet::new();
+    for f in &all {
+        if DEFAULT_CONTAINING_RULES.contains(&f.rule)
+            && f.severity >= Severity::High
+            && f.confidence_level() == ConfidenceLevel::High
+        {
+            contains.insert(&f.uid);
+        }
+    }
+    let findings: Vec<&Detection> = all.iter().filter(|f| !f.is_update).collect();
     let mut recall: BTreeMap<AttackKind, KindRecall> = AttackKind::ALL
         .iter()
         .map(|k| {
@@ -165,6 +193,7 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
     let mut false_by_rule = BTreeMap::new();
     let mut false_findings = 0;
     let mut false_high_confidence = 0;
+    let mut false_contained = 0;
     for f in &findings {
         if !scenario.labels.iter().any(|l| belongs(f, l)) {
             false_findings += 1;
@@ -172,6 +201,7 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
             if f.confidence_level() == ConfidenceLevel::High {
                 false_high_confidence += 1;
             }
+            false_contained += usize::from(contains.contains(f.uid.as_str()));
         }
     }
     let mut look_alikes: BTreeMap<LookAlikeKind, LookAlikeCount> = BTreeMap::new();
@@ -193,6 +223,7 @@ pub fn evaluate(scenario: &Scenario, config: Config) -> Report {
         false_findings,
         false_by_rule,
         false_high_confidence,
+        false_contained,
         findings: findings.len(),
         look_alikes,
     }

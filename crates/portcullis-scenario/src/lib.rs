@@ -27,6 +27,7 @@
 mod attacks;
 mod evaluate;
 mod look_alikes;
+mod ocsf;
 mod ordinary;
 mod population;
 
@@ -38,6 +39,7 @@ use portcullis_detection::Event;
 use portcullis_detection::RuleId;
 
 pub use evaluate::{KindRecall, Report, evaluate};
+pub use ocsf::{ocsf, write_ndjson};
 
 /// The injected attack kinds, one per rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -154,6 +156,54 @@ pub struct ScenarioConfig {
     /// `roles.assignments.create` (administrators do theirs routinely
     /// anyway). Default 0.
     pub benign_escalation_rate: f64,
+    /// Who does what in the population.
+    pub mix: Mix,
+}
+
+/// The make-up of the population: shares of users that behave a given way
+/// and counts of the rarer behaviours. The defaults are the months the
+/// engine was developed on; a held-out month varies them
+/// (`examples/held_out.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mix {
+    /// Users whose working day starts at 21:00–23:00 local time.
+    pub night_shift: f64,
+    /// Users on day and evening shifts in alternate weeks.
+    pub follow_the_sun: f64,
+    /// Users who assign roles, add credentials, change federation routinely.
+    pub admins: f64,
+    /// Users who sweep their usual customers on patch days.
+    pub patchers: f64,
+    /// Users who start mid-month.
+    pub new_hires: f64,
+    /// Users who switch to a new home ISP mid-month.
+    pub new_isp: f64,
+    /// Users who fly to another office of their partner.
+    pub travellers: usize,
+    /// Users back from two or three weeks away.
+    pub holidays: usize,
+    /// Partners whose staff move to a new office network together.
+    pub partner_moves: usize,
+    /// Partners whose staff move to a new home ISP together (a new
+    /// consumer network that several of its users start using the same day).
+    pub partner_isp_moves: usize,
+}
+
+impl Default for Mix {
+    fn default() -> Self {
+        Self {
+            night_shift: 0.08,
+            follow_the_sun: 0.05,
+            admins: 0.12,
+            patchers: 0.35,
+            new_hires: 0.04,
+            new_isp: 0.1,
+            travellers: 5,
+            holidays: 5,
+            partner_moves: 2,
+            partner_isp_moves: 0,
+        }
+    }
 }
 
 impl ScenarioConfig {
@@ -185,6 +235,7 @@ impl Default for ScenarioConfig {
             days: 60,
             attacks_per_kind: 4,
             benign_escalation_rate: 0.0,
+            mix: Mix::default(),
         }
     }
 }

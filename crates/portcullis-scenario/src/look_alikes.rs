@@ -27,7 +27,7 @@ impl World {
                 end_ms: end,
             });
         };
-        for _ in 0..PER_KIND {
+        for _ in 0..self.mix.travellers {
             let Some(i) = self.pick_user(rng, |w, u| {
                 w.tenants.get(u.tenant).is_some_and(|t| t.homes.len() > 1)
             }) else {
@@ -43,14 +43,22 @@ impl World {
             }
         }
         // Partners moving to a new office network together.
-        let moves = (self.tenants.len() / 15).max(1).min(self.tenants.len());
+        let moves = self.mix.partner_moves.min(self.tenants.len());
         for t in 0..moves {
             let day = 15 + 9 * t as i64 % (self.days - 20).max(1);
-            let mut ids = Vec::new();
-            for user in self.users.iter_mut().filter(|u| u.tenant == t) {
-                user.new_office = Some((day, 1900 + t as u32));
-                ids.push(user.id.clone());
-            }
+            let ids = self.move_partner(t, |u| u.new_office = Some((day, 1900 + t as u32)));
+            label(
+                LookAlikeKind::PartnerMove,
+                ids,
+                day_ms(day),
+                day_ms(day + 3),
+            );
+        }
+        // Partners moving to a new home ISP together.
+        let isp_moves = self.mix.partner_isp_moves.min(self.tenants.len() - moves);
+        for t in moves..moves + isp_moves {
+            let day = 15 + 7 * t as i64 % (self.days - 20).max(1);
+            let ids = self.move_partner(t, |u| u.new_isp = Some((day, 7900 + t as u32)));
             label(
                 LookAlikeKind::PartnerMove,
                 ids,
@@ -59,7 +67,7 @@ impl World {
             );
         }
         // Holidays: back after two or three weeks.
-        for _ in 0..PER_KIND {
+        for _ in 0..self.mix.holidays {
             let Some(i) = self.pick_user(rng, |_, _| true) else {
                 break;
             };
@@ -155,6 +163,19 @@ impl World {
                 label(kind, vec![u.id.clone()], day_ms(from), day_ms(to));
             }
         }
+    }
+
+    /// Moves every user of partner `t` (office or ISP, as `change` says);
+    /// returns their ids.
+    fn move_partner(&mut self, t: usize, change: impl Fn(&mut User)) -> Vec<String> {
+        self.users
+            .iter_mut()
+            .filter(|u| u.tenant == t)
+            .map(|u| {
+                change(u);
+                u.id.clone()
+            })
+            .collect()
     }
 
     /// Flies to another office of its partner and works there three days.

@@ -100,6 +100,7 @@ pub(crate) struct World {
     pub tenants: Vec<Tenant>,
     pub users: Vec<User>,
     pub days: i64,
+    pub mix: crate::Mix,
     pub benign_escalation_rate: f64,
 }
 
@@ -127,6 +128,7 @@ pub(crate) const ORDINARY_OPS: [&str; 6] = [
 
 impl World {
     pub(crate) fn new(rng: &mut fastrand::Rng, config: &ScenarioConfig) -> Self {
+        let mix = &config.mix;
         let mut tenants = Vec::new();
         let mut users = Vec::new();
         for t in 0..config.tenants {
@@ -156,7 +158,7 @@ impl World {
                 let home = tenant.homes.get(slot).copied().unwrap_or(0);
                 let office = tenant.offices.get(slot).copied().unwrap_or(1000);
                 let isp = isp_asn(home, rng.usize(..3));
-                let first_day = if rng.f64() < 0.04 {
+                let first_day = if rng.f64() < mix.new_hires {
                     8 + rng.i64(0..(config.days - 16).max(1))
                 } else {
                     0
@@ -171,19 +173,19 @@ impl World {
                 pool.truncate(4 + rng.usize(..12));
                 let index = users.len();
                 let shift = rng.f64();
-                let (start_hour, alternate_start) = if shift < 0.08 {
+                let (start_hour, alternate_start) = if shift < mix.night_shift {
                     (21 + rng.i64(0..3), None)
-                } else if shift < 0.13 {
+                } else if shift < mix.night_shift + mix.follow_the_sun {
                     (7, Some(15))
                 } else {
                     (7 + rng.i64(0..3), None)
                 };
-                let role = if rng.f64() < 0.12 {
+                let role = if rng.f64() < mix.admins {
                     Role::Admin
                 } else {
                     Role::Technician
                 };
-                let new_isp = (rng.f64() < 0.1).then(|| {
+                let new_isp = (rng.f64() < mix.new_isp).then(|| {
                     (
                         7 + rng.i64(0..(config.days - 10).max(1)),
                         isp_asn(home, 3 + rng.usize(..4)),
@@ -196,7 +198,7 @@ impl World {
                     start_hour,
                     alternate_start,
                     role,
-                    patcher: rng.f64() < 0.35,
+                    patcher: rng.f64() < mix.patchers,
                     first_day,
                     new_isp,
                     asns,
@@ -213,6 +215,7 @@ impl World {
             tenants,
             users,
             days: config.days,
+            mix: config.mix.clone(),
             benign_escalation_rate: config.benign_escalation_rate,
         }
     }

@@ -47,6 +47,9 @@ pub struct DecisionIndex {
     roles: RoleTable,
     tenants: HashMap<TenantId, TenantKind>,
     authorized: HashSet<TenantId>,
+    /// Partners whose vetting case is suspended (by an operator, a
+    /// re-screen or a partner containment), as against never approved.
+    vetting_suspended: HashSet<TenantId>,
     /// Non-compliant partners and the instant their suspension starts.
     posture: HashMap<TenantId, Timestamp>,
     people: People,
@@ -115,6 +118,7 @@ impl DecisionIndex {
     pub fn remove_tenant(&mut self, tenant: TenantId) {
         self.tenants.remove(&tenant);
         self.authorized.remove(&tenant);
+        self.vetting_suspended.remove(&tenant);
         self.posture.remove(&tenant);
         self.restrictions.remove(&tenant);
     }
@@ -137,6 +141,17 @@ impl DecisionIndex {
             self.authorized.insert(tenant);
         } else {
             self.authorized.remove(&tenant);
+        }
+    }
+
+    /// Whether the partner's vetting case is suspended. Decisions do not
+    /// read it (an unauthorized partner is denied either way); detection
+    /// does, to tell a suspension from a partner never approved.
+    pub fn set_vetting_suspended(&mut self, tenant: TenantId, suspended: bool) {
+        if suspended {
+            self.vetting_suspended.insert(tenant);
+        } else {
+            self.vetting_suspended.remove(&tenant);
         }
     }
 

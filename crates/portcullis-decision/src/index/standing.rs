@@ -18,6 +18,10 @@ pub enum PartnerAccess {
     Suspended,
     /// Not (or no longer) authorized by vetting (`partner_not_authorized`).
     NotAuthorized,
+    /// Not authorized because its vetting case is suspended: an operator
+    /// suspended it, a re-screen hit, or a containment named the partner
+    /// (`partner_not_authorized` too).
+    VettingSuspended,
 }
 
 impl DecisionIndex {
@@ -50,7 +54,11 @@ impl DecisionIndex {
             return None;
         }
         if !self.authorized.contains(&partner) {
-            return Some(PartnerAccess::NotAuthorized);
+            return Some(if self.vetting_suspended.contains(&partner) {
+                PartnerAccess::VettingSuspended
+            } else {
+                PartnerAccess::NotAuthorized
+            });
         }
         Some(match self.posture.get(&partner) {
             None => PartnerAccess::Authorized,

@@ -12,12 +12,14 @@ use crate::Portcullis;
 
 /// How a partner's access maps to what detection weighs: a vetting that
 /// is not (or no longer) approved, or a posture within its grace period,
-/// has lapsed; a posture suspension in force is a suspension.
+/// has lapsed; a suspended vetting case (an operator's suspension, a
+/// re-screen hit, a partner containment) or a posture suspension in force
+/// is a suspension.
 pub(crate) fn standing(access: PartnerAccess) -> PartnerStanding {
     match access {
         PartnerAccess::Authorized => PartnerStanding::Good,
         PartnerAccess::Noncompliant | PartnerAccess::NotAuthorized => PartnerStanding::Lapsed,
-        PartnerAccess::Suspended => PartnerStanding::Suspended,
+        PartnerAccess::Suspended | PartnerAccess::VettingSuspended => PartnerStanding::Suspended,
     }
 }
 
@@ -52,7 +54,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_posture_suspension_in_force_is_a_suspension() {
+    fn a_suspended_case_or_a_posture_suspension_in_force_is_a_suspension() {
         assert_eq!(standing(PartnerAccess::Authorized), PartnerStanding::Good);
         assert_eq!(
             standing(PartnerAccess::Noncompliant),
@@ -64,6 +66,10 @@ mod tests {
         );
         assert_eq!(
             standing(PartnerAccess::Suspended),
+            PartnerStanding::Suspended
+        );
+        assert_eq!(
+            standing(PartnerAccess::VettingSuspended),
             PartnerStanding::Suspended
         );
     }

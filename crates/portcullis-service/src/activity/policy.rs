@@ -277,11 +277,22 @@ mod tests {
             (shadow.min_confidence, shadow.mode),
             (ConfidenceLevel::Medium, Some(ContainmentMode::Shadow))
         );
-        assert!(
-            serde_json::from_value::<ContainmentRule>(serde_json::json!(
-                {"contain": "user", "min_severity": 4, "min_confidence": "high"}
+        for spelled in ["high", "High", "HIGH"] {
+            let rule: ContainmentRule = serde_json::from_value(serde_json::json!(
+                {"contain": "user", "min_severity": 4, "min_confidence": spelled}
             ))
-            .is_err()
+            .unwrap();
+            assert_eq!(rule.min_confidence, ConfidenceLevel::High, "{spelled}");
+        }
+        let wrong = serde_json::from_value::<ContainmentRule>(serde_json::json!(
+            {"contain": "user", "min_severity": 4, "min_confidence": "sure"}
+        ))
+        .unwrap_err();
+        assert!(
+            wrong
+                .to_string()
+                .contains("unknown confidence level `sure`"),
+            "{wrong}"
         );
     }
 }

@@ -13,6 +13,7 @@ mod decision_cache;
 mod decisions;
 mod narrowing;
 mod recommendations;
+mod partner_vetting;
 mod relationship_views;
 mod relationships;
 mod sweep;

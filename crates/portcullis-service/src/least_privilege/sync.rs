@@ -26,6 +26,7 @@ impl Portcullis {
         let seq = self.store.audit_head_seq().await?;
         let snapshot = self.store.access_snapshot().await?;
         self.decisions.rebuild(&snapshot);
+        self.load_suspended_partners().await?;
         self.synced.store(seq, Ordering::SeqCst);
         Ok(())
     }
@@ -122,10 +123,16 @@ impl Portcullis {
                 }
             }
             Op::PartnerAuthorize | Op::PartnerDeauthorize => {
-                let id = TenantId::parse(target)?;
-                let authorized = self.store.partner_authorized(id).await?;
-                self.decisions
-                    .update(|index| index.set_authorized(id, authorized));
+                self.refresh_partner_vetting(TenantId::parse(target)?)
+                    .await?;
+            }
+            // A suspended case revoked changes no authorization, only
+            // whether the partner reads as suspended.
+            Op::VettingCaseSuspended | Op::VettingCaseRevoked | Op::VettingCaseApproved => {
+                let id = portcullis_domain::vetting::CaseId::parse(target)?;
+                if let Some(case) = self.store.get_case(id).await? {
+                    self.refresh_partner_vetting(case.tenant_id).await?;
+                }
             }
             Op::PostureStateCompliant
             | Op::PostureStateNoncompliant
@@ -176,10 +183,7 @@ impl Portcullis {
             | Op::VettingCaseAutoApproved
             | Op::VettingCaseInReview
             | Op::VettingCaseNeedsInformation
-            | Op::VettingCaseApproved
             | Op::VettingCaseRejected
-            | Op::VettingCaseSuspended
-            | Op::VettingCaseRevoked
             | Op::VettingCaseUpdate
             | Op::VettingCaseAmend
             | Op::VettingCaseReview

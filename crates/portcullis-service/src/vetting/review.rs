@@ -40,9 +40,7 @@ impl Portcullis {
             .map_err(|e| ServiceError::from_store(e, || format!("case `{}` not found", case.id)))?;
         // The partner's authorization as the store now has it: another case
         // of the same partner (a revoked one, say) does not speak for it.
-        let authorized = self.store.partner_authorized(saved.tenant_id).await?;
-        self.decisions
-            .update(|index| index.set_authorized(saved.tenant_id, authorized));
+        self.refresh_partner_vetting(saved.tenant_id).await?;
         Ok(saved)
     }
 
