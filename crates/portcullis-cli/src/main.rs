@@ -59,6 +59,9 @@ enum Command {
     /// Evaluate tenant security posture, offline.
     #[command(subcommand)]
     Posture(commands::posture::PostureCommand),
+    /// Seed a realistic ecosystem in a database of its own, serve it with
+    /// sign-in links, and replay an attack that is detected and contained.
+    Demo(commands::demo::DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +193,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Intel(command) => commands::intel::run(&config, command).await,
         Command::Watchlist(command) => commands::watchlist::run(&config, command).await,
         Command::Posture(command) => commands::posture::run(command),
+        Command::Demo(args) => commands::demo::run(&args).await,
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
             match store.verify_audit().await? {

@@ -53,7 +53,7 @@ pub use groups::GroupStore;
 pub use intel::{IntelStore, StoredIndicator};
 pub use posture::PostureStore;
 pub use sessions::SessionStore;
-pub use sign_in_links::SignInLinkStore;
+pub use sign_in_links::{LinkPrincipal, SignInLinkStore};
 pub use store::Store;
 pub use tenants::TenantStore;
 pub use tokens::TokenStore;

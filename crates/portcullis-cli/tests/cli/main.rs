@@ -10,6 +10,7 @@
 mod audit;
 mod config;
 mod database;
+mod demo;
 mod detect;
 mod posture;
 mod readme;
