@@ -7,6 +7,7 @@
 //! detection worker raises a finding; the containment policy contains the
 //! user and the next decision denies.
 
+use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ fn events(cast: &Cast<'_>, customer: TenantId, step: usize) -> Vec<Event> {
     };
     let mut out = vec![base.clone()];
     let mut operations = vec!["mail.read", "mail.export"];
-    if step % 3 == 0 {
+    if step.is_multiple_of(3) {
         operations.push("roles.assignments.create");
     }
     if step % 4 == 1 {
@@ -127,51 +128,79 @@ fn events(cast: &Cast<'_>, customer: TenantId, step: usize) -> Vec<Event> {
     out
 }
 
-async fn contained(app: &Portcullis, operator: &Caller, user: &Person) -> anyhow::Result<bool> {
-    let filter = ContainmentFilter {
-        active_only: true,
-        ..ContainmentFilter::default()
-    };
-    let page = app
-        .list_containments(
-            operator,
-            &filter,
-            &PageRequest::first(PageRequest::MAX_LIMIT),
-        )
-        .await?;
-    Ok(page
-        .items
-        .iter()
-        .any(|c| c.target_id == user.id.to_string() && c.is_in_force()))
+/// What the operator would see appear: findings about the victim, and
+/// its containment, each printed once as it appears.
+struct Watch {
+    operator: Caller,
+    seen: BTreeSet<String>,
+    contained: bool,
 }
 
-async fn show_findings(app: &Portcullis, operator: &Caller, user: &Person) -> anyhow::Result<()> {
-    let filter = FindingFilter {
-        user_id: Some(user.id.to_string()),
-        ..FindingFilter::default()
-    };
-    let page = app
-        .list_detection_findings(operator, filter, &PageRequest::first(10))
-        .await?;
-    for finding in &page.items {
-        println!(
-            "attack: finding {} {} — {} (severity {}, confidence {:.2})",
-            finding.id, finding.rule_id, finding.title, finding.severity_id, finding.confidence
-        );
+impl Watch {
+    /// Prints what is new; whether the victim is contained now.
+    async fn look(&mut self, app: &Portcullis, user: &Person) -> anyhow::Result<bool> {
+        let filter = FindingFilter {
+            user_id: Some(user.id.to_string()),
+            ..FindingFilter::default()
+        };
+        let findings = app
+            .list_detection_findings(&self.operator, filter, &PageRequest::first(50))
+            .await?;
+        for finding in &findings.items {
+            if self.seen.insert(finding.id.to_string()) {
+                println!(
+                    "detection: finding {} {}: {} (severity {}, confidence {:.2})",
+                    finding.id,
+                    finding.rule_id,
+                    finding.title,
+                    finding.severity_id,
+                    finding.confidence
+                );
+            }
+        }
+        if self.contained {
+            return Ok(true);
+        }
+        let filter = ContainmentFilter {
+            active_only: true,
+            ..ContainmentFilter::default()
+        };
+        let page = app
+            .list_containments(
+                &self.operator,
+                &filter,
+                &PageRequest::first(PageRequest::MAX_LIMIT),
+            )
+            .await?;
+        let user_id = user.id.to_string();
+        if let Some(containment) = page
+            .items
+            .iter()
+            .find(|c| c.target_id == user_id && c.is_in_force())
+        {
+            println!(
+                "containment: {} {} contained ({})",
+                containment.id, user.name, containment.reason
+            );
+            self.contained = true;
+        }
+        Ok(self.contained)
     }
-    Ok(())
 }
 
 /// Plays the attack against the serving `app`, printing every step.
 pub(crate) async fn replay(app: &Portcullis, cast: &Cast<'_>) -> anyhow::Result<Outcome> {
-    let operator = Caller::local_operator();
+    let mut watch = Watch {
+        operator: Caller::local_operator(),
+        seen: BTreeSet::new(),
+        contained: false,
+    };
     let service = Caller::new(Principal::new(PrincipalKind::Service, None, None)?);
     let partner = cast.partner;
     println!(
         "attack: {} ({}) of {} signed in this morning; the session cookie is stolen and replayed from 185.220.101.0/24 (RU, a network the partner never used)",
         cast.victim.name, cast.victim.upn, partner.name
     );
-    let mut outcome = Outcome::default();
     let targets = partner.quiet_customers.iter().chain(&partner.customers);
     for (step, (customer, name)) in targets.enumerate() {
         let lines: Vec<String> = events(cast, *customer, step)
@@ -192,26 +221,17 @@ pub(crate) async fn replay(app: &Portcullis, cast: &Cast<'_>) -> anyhow::Result<
         )
         .await?;
         println!("attack: signs in to {name}, exports mail: decision {verdict}");
-        if verdict.starts_with("deny") && contained(app, &operator, cast.victim).await? {
-            outcome.contained = true;
+        if verdict.starts_with("deny") {
             break;
         }
         tokio::time::sleep(STEP_PAUSE).await;
+        watch.look(app, cast.victim).await?;
     }
     let deadline = tokio::time::Instant::now() + CONTAINMENT_DEADLINE;
-    while !outcome.contained && tokio::time::Instant::now() < deadline {
-        outcome.contained = contained(app, &operator, cast.victim).await?;
-        if !outcome.contained {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+    while !watch.look(app, cast.victim).await? && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    show_findings(app, &operator, cast.victim).await?;
-    if outcome.contained {
-        println!(
-            "attack: containment: {} is contained; every decision for the user now denies",
-            cast.victim.name
-        );
-    } else {
+    if !watch.contained {
         println!(
             "attack: no containment within {} s; see the findings in the console",
             CONTAINMENT_DEADLINE.as_secs()
@@ -225,7 +245,7 @@ pub(crate) async fn replay(app: &Portcullis, cast: &Cast<'_>) -> anyhow::Result<
         )
         .await?;
         println!(
-            "attack: {} reads users in {name}: decision {verdict}",
+            "attack: the thief, as {}, reads users in {name}: decision {verdict}",
             cast.victim.name
         );
     }
@@ -247,5 +267,7 @@ pub(crate) async fn replay(app: &Portcullis, cast: &Cast<'_>) -> anyhow::Result<
             cast.bystander.name, cast.bystander_partner.name
         );
     }
-    Ok(outcome)
+    Ok(Outcome {
+        contained: watch.contained,
+    })
 }
