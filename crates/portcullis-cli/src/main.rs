@@ -71,6 +71,9 @@ enum Command {
     /// List and apply least-privilege recommendations.
     #[command(subcommand)]
     Recommendations(commands::usage::RecommendationsCommand),
+    /// Seed a realistic ecosystem in a database of its own, serve it with
+    /// sign-in links, and replay an attack that is detected and contained.
+    Demo(commands::demo::DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -234,6 +237,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Recommendations(command) => {
             commands::usage::recommendations(&config, command).await
         }
+        Command::Demo(args) => commands::demo::run(&args).await,
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&config).await?;
             integrity::verify(&config, &store).await

@@ -41,6 +41,11 @@ use portcullis_detection::RuleId;
 pub use evaluate::{KindRecall, Report, evaluate};
 pub use ocsf::{ocsf, write_ndjson};
 
+/// Midnight UTC of the generated month's first day (a Monday), in Unix
+/// milliseconds: subtract it to move the month elsewhere in time (the
+/// demo replays it as the last weeks).
+pub const MONTH_START_MS: i64 = population::START;
+
 /// The injected attack kinds, one per rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum AttackKind {

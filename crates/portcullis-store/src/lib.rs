@@ -62,7 +62,7 @@ pub use keys::{
 };
 pub use posture::PostureStore;
 pub use sessions::SessionStore;
-pub use sign_in_links::SignInLinkStore;
+pub use sign_in_links::{LinkPrincipal, SignInLinkStore};
 pub use store::Store;
 pub use tenants::TenantStore;
 pub use tokens::TokenStore;

@@ -2,6 +2,7 @@
 //! server, one module per command. The engines take values and return
 //! values; reading files, arguments and printing live here.
 
+pub mod demo;
 pub mod detect;
 pub mod intel;
 pub mod posture;

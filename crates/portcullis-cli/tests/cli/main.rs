@@ -12,6 +12,7 @@ mod checkpoints;
 mod config;
 mod database;
 mod decisions;
+mod demo;
 mod detect;
 mod keyed_tokens;
 mod posture;
