@@ -75,6 +75,7 @@ fn relationship(
         activated_at: Some(created),
         end_at: Some(created.saturating_add_millis(730 * DAY)),
         closed_at: None,
+        closed_reason: None,
         version: 1,
     })
 }

@@ -143,6 +143,7 @@ fn relationship(roles: &[&str]) -> Relationship {
         activated_at: Some(created),
         end_at: Some(created.saturating_add_millis(365 * DAY)),
         closed_at: None,
+        closed_reason: None,
         version: 1,
     }
 }

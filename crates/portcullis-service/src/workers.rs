@@ -40,7 +40,7 @@ pub enum Worker {
 }
 
 impl Worker {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,

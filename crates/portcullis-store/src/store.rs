@@ -7,8 +7,7 @@ use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
     EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
     SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
-    WatchlistStore,
-    WebhookStore,
+    WatchlistStore, WebhookStore,
 };
 
 /// Everything Portcullis keeps.

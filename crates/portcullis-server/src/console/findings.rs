@@ -18,7 +18,6 @@ use super::form::{ConsoleForm, reason};
 use super::layout::{Badge, Chrome, When, severity, when};
 use super::paging;
 use super::session::Console;
-use super::table::encode;
 use crate::extract::{ApiQuery, encode_cursor, page_request};
 use crate::state::AppState;
 

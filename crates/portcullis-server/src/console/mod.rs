@@ -9,13 +9,13 @@
 //! every form carries the session's CSRF token, and every response carries
 //! the security headers (`headers`).
 
-mod audit;
-mod case;
-mod containments;
 mod activations;
 mod activity;
 mod application;
+mod audit;
+mod case;
 mod chart;
+mod containments;
 mod error;
 mod expiry;
 mod findings;
@@ -29,21 +29,18 @@ mod overview;
 mod paging;
 mod partner;
 mod partners;
-mod relationships;
-mod screening;
-mod session;
-mod sign_in;
-mod vetting;
-mod webhooks;
 mod posture;
 mod relationship_page;
 mod relationship_request;
 mod relationships;
 mod remediation;
 mod restrictions;
+mod screening;
 mod session;
 mod sign_in;
 mod table;
+mod vetting;
+mod webhooks;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};

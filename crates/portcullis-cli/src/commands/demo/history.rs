@@ -24,6 +24,7 @@ pub(crate) fn scenario_config(scale: &Scale) -> ScenarioConfig {
         days: scale.days,
         attacks_per_kind: 0,
         benign_escalation_rate: 0.0,
+        mix: portcullis_scenario::Mix::default(),
     }
 }
 
