@@ -19,7 +19,6 @@ use portcullis_service::caller_rules as rules;
 
 use crate::error::ApiError;
 use crate::extract::{Authenticated, authenticate};
-use crate::graph::graph_error;
 use crate::state::AppState;
 
 /// Authenticates a request that carries a bearer token, lends the caller
@@ -58,7 +57,7 @@ pub(crate) async fn authorize_first(
     let verdict = precheck(&caller.principal, &parts.method, &template, tenant);
     if let Err(err) = verdict {
         return if template.starts_with("/v1.0/") {
-            graph_error(&parts.extensions, &state, err).into_response()
+            crate::graph::refuse_early(&parts, &state, err)
         } else {
             ApiError::from(err).into_response()
         };

@@ -202,8 +202,8 @@ pub fn stamp(extensions: &Extensions, state: &AppState) {
 }
 
 /// A caller's `client-request-id` when it is short and plain.
-fn client_request_id(req: &Request) -> Option<String> {
-    req.headers()
+fn client_request_id(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get(CLIENT_REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
@@ -220,13 +220,41 @@ fn client_request_id(req: &Request) -> Option<String> {
 /// `client-request-id` as Graph does.
 pub async fn envelope(mut req: Request, next: Next) -> Response {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let client_id = client_request_id(&req);
+    let client_id = client_request_id(req.headers());
     let slot = ClockSlot::default();
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
+    let date = slot.0.get().map(|clock| clock.now());
+    complete(&mut response, date, request_id, client_id);
+    response
+}
+
+/// A Graph refusal made before the Graph routes' own layers run (by the
+/// authorization gate): completed here as [`envelope`] would complete it.
+pub(crate) fn refuse_early(
+    parts: &axum::http::request::Parts,
+    state: &AppState,
+    err: ServiceError,
+) -> Response {
+    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+    let client_id = client_request_id(&parts.headers);
+    let mut response = GraphError::from(err).into_response();
+    let date = Some(state.portcullis.clock().now());
+    complete(&mut response, date, request_id, client_id);
+    response
+}
+
+/// Fills a pending error body with the request's id, the client's id and
+/// the date, and echoes `client-request-id`.
+fn complete(
+    response: &mut Response,
+    date: Option<Timestamp>,
+    request_id: Option<String>,
+    client_id: Option<String>,
+) {
     if let Some(Pending(mut body)) = response.extensions_mut().remove::<Pending>() {
         let inner = &mut body.error.inner_error;
-        inner.date = slot.0.get().map(|clock| clock.now());
+        inner.date = date;
         inner.request_id = request_id;
         inner.client_request_id.clone_from(&client_id);
         match serde_json::to_vec(&body) {
@@ -240,7 +268,6 @@ pub async fn envelope(mut req: Request, next: Next) -> Response {
     if let Some(id) = client_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         response.headers_mut().insert(CLIENT_REQUEST_ID, id);
     }
-    response
 }
 
 #[cfg(test)]

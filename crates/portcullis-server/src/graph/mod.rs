@@ -12,6 +12,7 @@
 mod assignments;
 mod customers;
 mod error;
+pub(crate) use self::error::refuse_early;
 mod extract;
 mod odata;
 mod operations;
@@ -31,16 +32,6 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use self::error::{GraphError, ODataError, envelope, stamp};
 use crate::state::AppState;
-
-/// A refusal in Graph's error envelope.
-pub(crate) fn graph_error(
-    extensions: &axum::http::Extensions,
-    state: &AppState,
-    err: portcullis_service::ServiceError,
-) -> GraphError {
-    stamp(extensions, state);
-    GraphError::from(err)
-}
 
 /// The Graph routes, documented, with their error envelope.
 pub fn router() -> OpenApiRouter<AppState> {
