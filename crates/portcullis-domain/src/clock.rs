@@ -21,6 +21,10 @@ impl Timestamp {
         Self(millis)
     }
 
+    /// The last instant RFC 3339 can write (9999-12-31T23:59:59.999Z):
+    /// inputs beyond it are refused, since they could not be shown as given.
+    pub const LAST_RENDERABLE: Self = Self(RFC3339_LAST_MS);
+
     pub const fn unix_millis(self) -> i64 {
         self.0
     }

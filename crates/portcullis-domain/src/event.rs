@@ -84,8 +84,13 @@ impl ActivityEvent {
         };
         let time = at(&body, &["time"])
             .and_then(serde_json::Value::as_i64)
-            .filter(|t| *t >= 0)
-            .ok_or_else(|| E::new("time", "must be milliseconds since the Unix epoch"))?;
+            .filter(|t| (0..=Timestamp::LAST_RENDERABLE.unix_millis()).contains(t))
+            .ok_or_else(|| {
+                E::new(
+                    "time",
+                    "must be milliseconds since the Unix epoch, before the year 10000",
+                )
+            })?;
         let status_id = at(&body, &["status_id"])
             .and_then(serde_json::Value::as_i64)
             .ok_or_else(|| E::new("status_id", "is required (1 success, 2 failure)"))?;
@@ -257,6 +262,22 @@ mod ocsf_tests {
         assert_eq!(e.operation.as_deref(), Some("users.password.reset"));
         assert!(e.uid.starts_with("sha256:"));
         assert_eq!(ActivityEvent::from_ocsf_line(action).unwrap().uid, e.uid);
+    }
+
+    /// Found by the `ocsf_event` fuzz target: a time past the year 9999 was
+    /// accepted, then rendered as 9999-12-31 and read back as another instant.
+    #[test]
+    fn a_time_past_the_year_9999_is_refused() {
+        let line = |time: i64| {
+            format!(
+                r#"{{"class_uid":3002,"time":{time},"status_id":2,"user":{{"uid":"1","org":{{"uid":"p1"}}}}}}"#
+            )
+        };
+        let err = ActivityEvent::from_ocsf_line(&line(340_000_000_001_000)).unwrap_err();
+        assert_eq!(err.field, "time");
+        let last = Timestamp::LAST_RENDERABLE.unix_millis();
+        assert!(ActivityEvent::from_ocsf_line(&line(last)).is_ok());
+        assert!(ActivityEvent::from_ocsf_line(&line(last + 1)).is_err());
     }
 
     #[test]
