@@ -96,7 +96,7 @@ fn detect_reports_bad_lines_by_number_and_keeps_the_rest() {
     );
     assert!(
         err.contains(&format!(
-            "\nline {}: time: must be milliseconds since the Unix epoch",
+            "\nline {}: time: must be milliseconds since the Unix epoch, before the year 10000",
             h + 4
         )),
         "{err}"
