@@ -207,10 +207,8 @@ async fn event_times_outside_the_bounds_are_refused_line_by_line() {
         reason(0).contains("before 2000-01-01T00:00:00Z"),
         "{report}"
     );
-    assert!(
-        reason(1).contains("after") && reason(1).contains("1 day"),
-        "{report}"
-    );
+    // i64::MAX is refused by the OCSF parser itself: past the year 9999.
+    assert!(reason(1).contains("before the year 10000"), "{report}");
     assert!(reason(2).contains("after"), "{report}");
     assert!(!report.to_string().contains('@'), "{report}");
     let listed = server
