@@ -18,7 +18,9 @@
 //! over tokens with phonetic and single-deletion keys, weighted by token
 //! rarity so that a shared common token alone never makes a match.
 
+mod accumulator;
 mod arabic;
+mod candidates;
 mod csv_list;
 mod entity;
 mod explain;

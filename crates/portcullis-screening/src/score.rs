@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use foldhash::fast::FixedState;
 
-use crate::readings::{Key, is_chinese_syllable, is_han, is_hangul, keys};
-use crate::similarity::{How, Tok, phonetic_key, token_similarity};
+use crate::readings::{Key, is_han, is_hangul, keys};
+use crate::similarity::{How, Shape, Tok, phonetic_key, token_similarity};
 
 /// Weight of an initial (a single letter says little on its own).
 pub(crate) const INITIAL_WEIGHT: f32 = 1.0;
@@ -49,41 +49,98 @@ pub(crate) struct Pair {
 pub(crate) struct Weighted<'a> {
     pub tok: Tok<'a>,
     pub weight: f32,
+    /// The vocabulary id of a listed token ([`NOT_LISTED`] for a query's).
+    pub id: u32,
 }
 
-/// Readings of two tokens written as one, computed once per query.
+/// The id of a token that is not the index's.
+pub(crate) const NOT_LISTED: u32 = u32::MAX;
+
+/// Two tokens written as one, with what the comparison needs of it.
+struct Glued {
+    text: String,
+    phonetic: u32,
+    keys: Vec<Key>,
+    shape: Shape,
+}
+
+/// What one query's scoring works out once: glued tokens of the query
+/// and its candidates, and how alike each listed token is to each query
+/// token (candidates share tokens).
 #[derive(Default)]
 pub(crate) struct GlueCache {
-    keys: HashMap<String, Vec<Key>, FixedState>,
+    glued: HashMap<String, Glued, FixedState>,
+    buf: String,
+    similar: HashMap<u32, Vec<Option<(f32, How)>>, FixedState>,
 }
 
 impl GlueCache {
-    fn keys(&mut self, text: &str) -> &[Key] {
-        self.keys
-            .entry(text.to_owned())
-            .or_insert_with(|| keys(text))
+    /// How alike listed token `listed` is to each token of `query`.
+    fn similarities(
+        &mut self,
+        query: &[Weighted<'_>],
+        listed: &Weighted<'_>,
+    ) -> &[Option<(f32, How)>] {
+        self.similar.entry(listed.id).or_insert_with(|| {
+            query
+                .iter()
+                .map(|q| token_similarity(q.tok, listed.tok))
+                .collect()
+        })
+    }
+
+    fn get(&mut self, a: &str, b: &str) -> Tok<'_> {
+        self.buf.clear();
+        self.buf.push_str(a);
+        self.buf.push_str(b);
+        if !self.glued.contains_key(self.buf.as_str()) {
+            let text = self.buf.clone();
+            let keys = keys(&text);
+            let glued = Glued {
+                phonetic: phonetic_key(&text),
+                shape: Shape::of(&text, &keys),
+                keys,
+                text: text.clone(),
+            };
+            self.glued.insert(text, glued);
+        }
+        match self.glued.get(self.buf.as_str()) {
+            Some(g) => Tok {
+                text: &g.text,
+                phonetic: g.phonetic,
+                keys: &g.keys,
+                shape: g.shape,
+            },
+            None => Tok::new("", 0, &[]),
+        }
     }
 }
 
 /// Whether `a` and `b` may be two syllables of one token: short, and
-/// either both Han / Hangul / Arabic, or both Latin and each a Chinese
-/// syllable (`hsiao ping`) or starting like the token they are compared
-/// with (`jong un` ~ `jongun`, `abdul rahman` ~ `abdulrahman`).
+/// either both Han / Hangul / Arabic or both Latin.
 fn gluable(a: &str, b: &str) -> bool {
     let short = |t: &str| t.chars().count() <= 6;
     short(a) && short(b) && (a.is_ascii() == b.is_ascii())
 }
 
-/// Whether the Latin glue `text` (of `a` and `b`) is worth comparing with
-/// `whole`.
-fn worth_gluing(a: &str, b: &str, text: &str, whole: &str) -> bool {
-    if !text.is_ascii() || !whole.is_ascii() {
+/// Whether `a` and `b` written as one are worth comparing with `whole`:
+/// always in Han, Hangul or Arabic script; in Latin when the lengths are
+/// within 4 and the glue starts like `whole` (`jong un` ~ `jongun`,
+/// `abdul rahman` ~ `abdulrahman`) or both are Chinese syllables (`hsiao
+/// ping` ~ `xiaoping`).
+fn worth_gluing(a: &Tok<'_>, b: &Tok<'_>, whole: &str) -> bool {
+    let (ta, tb) = (a.text, b.text);
+    if !ta.is_ascii() || !whole.is_ascii() {
         return true;
     }
-    if whole.len().abs_diff(text.len()) > 4 {
+    if whole.len().abs_diff(ta.len() + tb.len()) > 4 {
         return false;
     }
-    text.get(..2) == whole.get(..2) || (is_chinese_syllable(a) && is_chinese_syllable(b))
+    let mut start = ta.bytes().chain(tb.bytes());
+    let starts_alike = whole.len() >= 2
+        && start.next() == whole.bytes().next()
+        && start.next() == whole.as_bytes().get(1).copied();
+    starts_alike || (a.shape.syllable() && b.shape.syllable())
 }
 
 /// Pairs of two adjacent tokens of `split` written as one token of
@@ -107,17 +164,14 @@ fn joined_pairs(
         {
             continue;
         }
-        let text = format!("{}{}", a.tok.text, b.tok.text);
-        let mut glued_keys: Option<Vec<Key>> = None;
-        for (j, whole) in joined.iter().enumerate() {
-            if taken(joined_exact, j) {
-                continue;
-            }
-            if !worth_gluing(a.tok.text, b.tok.text, &text, whole.tok.text) {
-                continue;
-            }
-            let ks = glued_keys.get_or_insert_with(|| cache.keys(&text).to_vec());
-            let glued = Tok::new(&text, phonetic_key(&text), ks);
+        let partner = |(j, whole): &(usize, &Weighted<'_>)| {
+            !taken(joined_exact, *j) && worth_gluing(&a.tok, &b.tok, whole.tok.text)
+        };
+        if !joined.iter().enumerate().any(|p| partner(&p)) {
+            continue;
+        }
+        let glued = cache.get(a.tok.text, b.tok.text);
+        for (j, whole) in joined.iter().enumerate().filter(|p| partner(p)) {
             if let Some((sim, how)) = token_similarity(glued, whole.tok) {
                 let (q, c) = if swapped {
                     ((j, j + 1), (i, i + 2))
@@ -195,9 +249,17 @@ pub(crate) fn name_score(
     cache: &mut GlueCache,
 ) -> NameScore {
     let mut pairs: Vec<Pair> = Vec::new();
-    for (i, q) in query.iter().enumerate() {
-        for (j, c) in candidate.iter().enumerate() {
-            if let Some((sim, how)) = token_similarity(q.tok, c.tok) {
+    let mut fresh = Vec::new();
+    for (j, c) in candidate.iter().enumerate() {
+        let sims = if c.id == NOT_LISTED {
+            fresh.clear();
+            fresh.extend(query.iter().map(|q| token_similarity(q.tok, c.tok)));
+            &fresh[..]
+        } else {
+            cache.similarities(query, c)
+        };
+        for (i, sim) in sims.iter().enumerate() {
+            if let Some((sim, how)) = *sim {
                 pairs.push(Pair {
                     sim,
                     q: (i, i + 1),

@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use foldhash::fast::FixedState;
 use serde::Serialize;
 
+use crate::accumulator::Pool;
+use crate::candidates::{QueryToken, candidates};
 use crate::explain::{Explained, explain};
 use crate::facts::{Facts, MAX_FACTS_BONUS};
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
 use crate::normalize::{Part, is_initial, name_parts};
-use crate::readings::{Key, keys};
-use crate::score::{GlueCache, INITIAL_WEIGHT, Weighted, name_score, round};
-use crate::similarity::{Tok, phonetic_key, token_similarity};
+use crate::score::{GlueCache, INITIAL_WEIGHT, NOT_LISTED, Weighted, name_score, round};
+use crate::similarity::Tok;
 use crate::{Entity, Explanation, Kind};
 
 /// The default match threshold. On the labelled set in
@@ -19,16 +20,6 @@ use crate::{Entity, Explanation, Kind};
 /// transliteration, order, legal forms, initials, typos) above and the
 /// shared-token and different-person pairs below.
 pub const DEFAULT_THRESHOLD: f64 = 0.70;
-
-/// A name counts as a candidate only if its tokens can cover this share of
-/// the query's token weight.
-const MIN_QUERY_SHARE: f32 = 0.35;
-/// Credit, for finding candidates, of a listed token that shares a
-/// Mandarin syllable with a query token (`hsiao` ~ `xiaoping`); the score
-/// then aligns the syllables properly.
-const SYLLABLE_LEAD: f32 = 0.5;
-/// Most candidate names scored in full per query.
-const MAX_CANDIDATES: usize = 128;
 
 /// An applicant to screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,28 +89,7 @@ pub struct Screener {
     names: Vec<NameRef>,
     name_tokens: NameTokens,
     index: TokenIndex,
-}
-
-/// A query token with what the index knows of it.
-struct QueryToken {
-    text: String,
-    phonetic: u32,
-    keys: Vec<Key>,
-    weight: f32,
-    /// Vocabulary tokens it corresponds to, with their similarity.
-    expansions: Vec<(u32, f32)>,
-    /// Whether some expansion is only a syllable lead.
-    has_leads: bool,
-    volume: usize,
-}
-
-/// Per-name candidate accumulator: weight gathered so far, and the best
-/// similarity credited for the query token being processed.
-#[derive(Clone, Copy, Default)]
-struct Acc {
-    total: f32,
-    token: u32,
-    best: f32,
+    accumulators: Pool,
 }
 
 impl Screener {
@@ -148,6 +118,7 @@ impl Screener {
         }
         let (index, name_tokens) = TokenIndex::build(&tokenized);
         Self {
+            accumulators: Pool::default(),
             entities,
             names,
             name_tokens,
@@ -208,12 +179,21 @@ impl Screener {
     ) {
         let mut texts = part.tokens.clone();
         texts.truncate(MAX_NAME_TOKENS);
-        let tokens: Vec<QueryToken> = texts.into_iter().map(|t| self.query_token(t)).collect();
+        let tokens: Vec<QueryToken> = texts
+            .into_iter()
+            .map(|t| QueryToken::new(&self.index, t))
+            .collect();
         if tokens.is_empty() {
             return;
         }
         let candidates = match from {
-            Candidates::Indexed => self.candidates(&tokens, threshold),
+            Candidates::Indexed => {
+                let mut acc = self.accumulators.take();
+                let found =
+                    candidates(&self.index, &self.name_tokens, &mut acc, &tokens, threshold);
+                self.accumulators.give(acc);
+                found
+            }
             #[cfg(test)]
             Candidates::All => (0..u32::try_from(self.names.len()).unwrap_or(u32::MAX)).collect(),
         };
@@ -222,34 +202,38 @@ impl Screener {
             .map(|t| Weighted {
                 tok: Tok::new(&t.text, t.phonetic, &t.keys),
                 weight: t.weight,
+                id: NOT_LISTED,
             })
             .collect();
         let mut glue = GlueCache::default();
+        let mut listed: Vec<Weighted<'_>> = Vec::new();
         for name in candidates {
             let Some(&name_ref) = self.names.get(name as usize) else {
                 continue;
             };
-            let Some(e) = self.entities.get(name_ref.entity as usize) else {
-                continue;
-            };
-            let listed: Vec<Weighted<'_>> = self
-                .name_tokens
-                .get(name)
-                .iter()
-                .filter_map(|&id| self.index.token(id))
-                .map(|info| Weighted {
-                    tok: info.tok(),
-                    weight: if is_initial(&info.text) {
-                        INITIAL_WEIGHT
-                    } else {
-                        info.idf
-                    },
-                })
-                .collect();
+            listed.clear();
+            listed.extend(
+                self.name_tokens
+                    .get(name)
+                    .iter()
+                    .filter_map(|&id| self.index.token(id).map(|info| (id, info)))
+                    .map(|(id, info)| Weighted {
+                        id,
+                        tok: info.tok(),
+                        weight: if is_initial(&info.text) {
+                            INITIAL_WEIGHT
+                        } else {
+                            info.idf
+                        },
+                    }),
+            );
             let scored = name_score(&query_side, &listed, &mut glue);
             if scored.score + MAX_FACTS_BONUS < threshold {
                 continue;
             }
+            let Some(e) = self.entities.get(name_ref.entity as usize) else {
+                continue;
+            };
             let facts = Facts::of(query, e);
             let score = (scored.score + facts.delta()).clamp(0.0, 1.0);
             if score < threshold {
@@ -303,147 +287,5 @@ impl Screener {
             .nth(usize::from(name_ref.part.unwrap_or(0)))?
             .legal_form;
         (!listed.is_empty()).then(|| (part.legal_form.clone(), listed))
-    }
-
-    fn query_token(&self, text: String) -> QueryToken {
-        let phonetic = phonetic_key(&text);
-        let readings = keys(&text);
-        let exact = self.index.id(&text);
-        let mut expansions: Vec<(u32, f32)> = Vec::new();
-        if let Some(id) = exact {
-            expansions.push((id, 1.0));
-        }
-        let initial = is_initial(&text);
-        let mut has_leads = false;
-        if !initial {
-            let mut near = Vec::new();
-            self.index.neighbours(&text, phonetic, &readings, &mut near);
-            near.sort_unstable();
-            near.dedup();
-            let me = Tok::new(&text, phonetic, &readings);
-            for id in near {
-                if Some(id) == exact {
-                    continue;
-                }
-                let Some(info) = self.index.token(id) else {
-                    continue;
-                };
-                if let Some((sim, _)) = token_similarity(me, info.tok()) {
-                    expansions.push((id, sim));
-                }
-            }
-            let mut leads = Vec::new();
-            let before = expansions.len();
-            self.index.syllable_leads(&readings, &mut leads);
-            leads.sort_unstable();
-            leads.dedup();
-            for id in leads {
-                if Some(id) != exact && !expansions.iter().any(|&(e, _)| e == id) {
-                    expansions.push((id, SYLLABLE_LEAD));
-                }
-            }
-            has_leads = expansions.len() > before;
-        }
-        let weight = if initial {
-            INITIAL_WEIGHT
-        } else {
-            exact.and_then(|id| self.index.token(id)).map_or_else(
-                || crate::index::token_weight(&text, usize::MAX, 1).min(self.index.unknown_idf),
-                |t| t.idf,
-            )
-        };
-        let volume = if initial {
-            usize::MAX
-        } else {
-            expansions
-                .iter()
-                .map(|&(id, _)| self.index.postings(id).len())
-                .sum()
-        };
-        QueryToken {
-            text,
-            phonetic,
-            keys: readings,
-            has_leads,
-            weight,
-            expansions,
-            volume,
-        }
-    }
-
-    /// Candidate names: postings of the query tokens, rarest first, until
-    /// the tokens left could not bring a name to [`MIN_QUERY_SHARE`] of the
-    /// query's weight on their own; names whose gathered weight could not
-    /// reach `threshold` whatever the rest does are dropped (a score is at
-    /// most 0.6 × the query's coverage + 0.4 + the facts' bonus); then the
-    /// best [`MAX_CANDIDATES`] by gathered weight (shorter names first on
-    /// ties).
-    fn candidates(&self, tokens: &[QueryToken], threshold: f64) -> Vec<u32> {
-        let total: f32 = tokens.iter().map(|t| t.weight).sum();
-        let needed = MIN_QUERY_SHARE * total;
-        let mut order: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens.get(i).is_some_and(|t| !t.expansions.is_empty()))
-            .collect();
-        order.sort_by_key(|&i| tokens.get(i).map_or(usize::MAX, |t| t.volume));
-        let mut remaining: f32 = order
-            .iter()
-            .filter_map(|&i| tokens.get(i))
-            .map(|t| t.weight)
-            .sum();
-        let first = order
-            .first()
-            .and_then(|&i| tokens.get(i))
-            .map_or(0, |t| t.volume);
-        let mut acc: HashMap<u32, Acc, FixedState> =
-            HashMap::with_capacity_and_hasher(first.min(1 << 12), FixedState::default());
-        for (step, &i) in order.iter().enumerate() {
-            let Some(token) = tokens.get(i) else {
-                continue;
-            };
-            if remaining < needed {
-                break;
-            }
-            let step = u32::try_from(step + 1).unwrap_or(u32::MAX);
-            for &(id, sim) in &token.expansions {
-                let credit = sim * token.weight;
-                for &name in self.index.postings(id) {
-                    let a = acc.entry(name).or_default();
-                    if a.token == step {
-                        if credit > a.best {
-                            a.total += credit - a.best;
-                            a.best = credit;
-                        }
-                    } else {
-                        a.token = step;
-                        a.best = credit;
-                        a.total += credit;
-                    }
-                }
-            }
-            remaining -= token.weight;
-        }
-        let remaining = remaining.max(0.0);
-        // syllable leads credit half of what the aligned syllables will get
-        let lead_slack: f32 = tokens
-            .iter()
-            .filter(|t| t.has_leads)
-            .map(|t| t.weight * (1.0 - SYLLABLE_LEAD))
-            .sum();
-        let reachable = ((threshold - 0.4 - MAX_FACTS_BONUS) / 0.6).max(0.0) as f32;
-        let floor = (needed - remaining).max(reachable * total - remaining - lead_slack);
-        let mut found: Vec<(f32, usize, u32)> = acc
-            .into_iter()
-            .filter(|(_, a)| a.total >= floor)
-            .map(|(name, a)| (a.total, self.name_tokens.get(name).len(), name))
-            .collect();
-        let order = |a: &(f32, usize, u32), b: &(f32, usize, u32)| {
-            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        };
-        if found.len() > MAX_CANDIDATES {
-            found.select_nth_unstable_by(MAX_CANDIDATES, order);
-            found.truncate(MAX_CANDIDATES);
-        }
-        found.sort_unstable_by(order);
-        found.into_iter().map(|(_, _, name)| name).collect()
     }
 }

@@ -52,6 +52,11 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
+    /// Whether the token is one Chinese syllable.
+    pub(crate) fn syllable(self) -> bool {
+        self.syllable
+    }
+
     pub(crate) fn of(text: &str, keys: &[Key]) -> Self {
         let mask = keys
             .iter()
@@ -165,26 +170,68 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     if allowed == 0 || longer - shorter > allowed {
         return None;
     }
+    if !letters_within(a.text.as_bytes(), b.text.as_bytes(), allowed) {
+        return None;
+    }
     let distance = edit_distance(a.text.as_bytes(), b.text.as_bytes());
     (distance <= allowed).then(|| (1.0 - distance as f32 / longer as f32, How::Fuzzy))
 }
 
+/// Whether the letters of `a` and `b` differ little enough for an edit
+/// distance of `allowed` (each edit changes at most two letter counts; a
+/// quick refusal of unrelated tokens before the edit distance).
+fn letters_within(a: &[u8], b: &[u8], allowed: usize) -> bool {
+    let mut counts = [0i16; 26];
+    for &c in a {
+        match counts.get_mut(usize::from(c.wrapping_sub(b'a'))) {
+            Some(n) => *n += 1,
+            None => return true,
+        }
+    }
+    for &c in b {
+        match counts.get_mut(usize::from(c.wrapping_sub(b'a'))) {
+            Some(n) => *n -= 1,
+            None => return true,
+        }
+    }
+    let apart: usize = counts.iter().map(|n| usize::from(n.unsigned_abs())).sum();
+    apart <= 2 * allowed
+}
+
+/// Longest token whose edit distance is worked out in fixed rows (longer
+/// ones allocate).
+const ROW: usize = 48;
+
 /// Edit distance with adjacent transpositions (optimal string alignment)
 /// over bytes; the tokens compared are ASCII.
 fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    if b.len() < ROW {
+        let mut rows = [[0usize; ROW]; 3];
+        let [before, prev, cur] = &mut rows;
+        osa(a, b, before, prev, cur)
+    } else {
+        let n = b.len() + 1;
+        let (mut before, mut prev, mut cur) = (vec![0; n], vec![0; n], vec![0; n]);
+        osa(a, b, &mut before, &mut prev, &mut cur)
+    }
+}
+
+/// [`edit_distance`] in rows of at least `b.len() + 1` entries.
+fn osa(a: &[u8], b: &[u8], before: &mut [usize], prev: &mut [usize], cur: &mut [usize]) -> usize {
     let n = b.len();
-    let mut before: Vec<usize> = vec![0; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur: Vec<usize> = vec![0; n + 1];
+    let (mut before, mut prev, mut cur) = (before, prev, cur);
+    for (j, slot) in prev.iter_mut().enumerate().take(n + 1) {
+        *slot = j;
+    }
     for (i, &ca) in a.iter().enumerate() {
         if let Some(first) = cur.first_mut() {
             *first = i + 1;
         }
         for (j, &cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
-            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
-            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX - 1) + cost;
             let mut best = del.min(ins).min(sub);
             let transposed = i > 0
                 && j > 0
@@ -192,7 +239,7 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
                 && b.get(j - 1) == Some(&ca)
                 && ca != cb;
             if transposed {
-                best = best.min(before.get(j - 1).copied().unwrap_or(usize::MAX) + 1);
+                best = best.min(before.get(j - 1).copied().unwrap_or(usize::MAX - 1) + 1);
             }
             if let Some(slot) = cur.get_mut(j + 1) {
                 *slot = best;
