@@ -50,6 +50,7 @@ pub(crate) struct Accumulator {
     gathered: Vec<(u32, Slot)>,
     next: Vec<(u32, Slot)>,
     incoming: Vec<(u32, f32)>,
+    packed: Vec<u64>,
 }
 
 impl Accumulator {
@@ -77,13 +78,28 @@ impl Accumulator {
                 self.incoming.extend(names.iter().map(|&n| (n, credit)));
             }
             (Some(a), Some(b)) => {
+                // name and credit in one sortable word (credits are
+                // positive, so their bits sort as they compare); the best
+                // credit of a name is its last
+                let packed = &mut self.packed;
+                packed.clear();
                 for (names, credit) in [a, b].into_iter().chain(lists) {
-                    self.incoming.extend(names.iter().map(|&n| (n, credit)));
+                    let bits = u64::from(credit.max(0.0).to_bits());
+                    packed.extend(names.iter().map(|&n| u64::from(n) << 32 | bits));
                 }
-                // best credit first among a name's repeats
-                self.incoming
-                    .sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
-                self.incoming.dedup_by_key(|x| x.0);
+                packed.sort_unstable();
+                let mut words = packed.iter().peekable();
+                while let Some(&word) = words.next() {
+                    let name = (word >> 32) as u32;
+                    if words
+                        .peek()
+                        .is_some_and(|&&next| (next >> 32) as u32 == name)
+                    {
+                        continue;
+                    }
+                    let credit = f32::from_bits((word & u64::from(u32::MAX)) as u32);
+                    self.incoming.push((name, credit));
+                }
             }
         }
         self.next.clear();

@@ -19,7 +19,7 @@
 
 use crate::accumulator::Accumulator;
 use crate::facts::MAX_FACTS_BONUS;
-use crate::index::{NameTokens, TokenIndex, token_weight};
+use crate::index::{TokenIndex, token_weight};
 use crate::normalize::is_initial;
 use crate::readings::{Key, keys};
 use crate::score::INITIAL_WEIGHT;
@@ -122,10 +122,10 @@ impl QueryToken {
     }
 }
 
-/// Ranking of gathered names: most weight first, then shorter names, then
-/// by id.
-fn rank(a: &(f32, usize, u32), b: &(f32, usize, u32)) -> std::cmp::Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+/// Ranking of gathered names: most weight first, then by id (name ids
+/// go in order of length, so shorter names first).
+fn rank(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
 /// The [`MAX_CANDIDATES`]-th largest weight gathered, if that many names
@@ -141,26 +141,14 @@ fn kth_best(acc: &Accumulator, scratch: &mut Vec<f32>) -> Option<f32> {
 }
 
 /// The best [`MAX_CANDIDATES`] of `found` (weight, name) by [`rank`],
-/// best first; names' lengths are looked up only for the candidates kept
-/// and those tied with the last.
-fn best(mut found: Vec<(f32, u32)>, names: &NameTokens) -> Vec<u32> {
-    let len = |name: u32| names.get(name).len();
+/// best first.
+fn best(mut found: Vec<(f32, u32)>) -> Vec<u32> {
     if found.len() > MAX_CANDIDATES {
-        let (_, kth, _) =
-            found.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| b.0.total_cmp(&a.0));
-        let kth = kth.0;
-        found.retain(|&(w, _)| w >= kth);
+        found.select_nth_unstable_by(MAX_CANDIDATES, rank);
+        found.truncate(MAX_CANDIDATES);
     }
-    let mut ranked: Vec<(f32, usize, u32)> = found
-        .into_iter()
-        .map(|(w, name)| (w, len(name), name))
-        .collect();
-    if ranked.len() > MAX_CANDIDATES {
-        ranked.select_nth_unstable_by(MAX_CANDIDATES, rank);
-        ranked.truncate(MAX_CANDIDATES);
-    }
-    ranked.sort_unstable_by(rank);
-    ranked.into_iter().map(|(_, _, name)| name).collect()
+    found.sort_unstable_by(rank);
+    found.into_iter().map(|(_, name)| name).collect()
 }
 
 /// Candidate names: postings of the query tokens, rarest first, until
@@ -172,7 +160,6 @@ fn best(mut found: Vec<(f32, u32)>, names: &NameTokens) -> Vec<u32> {
 /// ties), best first.
 pub(crate) fn candidates(
     index: &TokenIndex,
-    names: &NameTokens,
     acc: &mut Accumulator,
     tokens: &[QueryToken],
     threshold: f64,
@@ -222,5 +209,5 @@ pub(crate) fn candidates(
         .filter(|(_, slot)| slot.total >= floor)
         .map(|&(name, slot)| (slot.total, name))
         .collect();
-    best(found, names)
+    best(found)
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use foldhash::fast::FixedState;
 
+use crate::index::MAX_NAME_TOKENS;
 use crate::readings::{Key, is_han, is_hangul, keys};
 use crate::similarity::{How, Shape, Tok, phonetic_key, token_similarity};
 
@@ -72,6 +73,7 @@ pub(crate) struct GlueCache {
     glued: HashMap<String, Glued, FixedState>,
     buf: String,
     similar: HashMap<u32, Vec<Option<(f32, How)>>, FixedState>,
+    pairs: Vec<Pair>,
 }
 
 impl GlueCache {
@@ -199,18 +201,18 @@ pub(crate) struct NameScore {
 }
 
 /// Weights with the nasab discount: the marker `bin` weighs
-/// [`NASAB_DISCOUNT`] of its rarity.
-fn base_weights(side: &[Weighted<'_>]) -> Vec<f64> {
-    side.iter()
-        .map(|t| {
-            let w = if t.tok.text == "bin" {
-                t.weight * NASAB_DISCOUNT
-            } else {
-                t.weight
-            };
-            f64::from(w)
-        })
-        .collect()
+/// [`NASAB_DISCOUNT`] of its rarity (the first [`MAX_NAME_TOKENS`]).
+fn base_weights(side: &[Weighted<'_>]) -> [f64; MAX_NAME_TOKENS] {
+    let mut out = [0.0; MAX_NAME_TOKENS];
+    for (slot, t) in out.iter_mut().zip(side) {
+        let w = if t.tok.text == "bin" {
+            t.weight * NASAB_DISCOUNT
+        } else {
+            t.weight
+        };
+        *slot = f64::from(w);
+    }
+    out
 }
 
 /// The total weight of a side once aligned: an ancestor in a nasab chain
@@ -248,7 +250,10 @@ pub(crate) fn name_score(
     candidate: &[Weighted<'_>],
     cache: &mut GlueCache,
 ) -> NameScore {
-    let mut pairs: Vec<Pair> = Vec::new();
+    let query = query.get(..MAX_NAME_TOKENS).unwrap_or(query);
+    let candidate = candidate.get(..MAX_NAME_TOKENS).unwrap_or(candidate);
+    let mut pairs = std::mem::take(&mut cache.pairs);
+    pairs.clear();
     let mut fresh = Vec::new();
     for (j, c) in candidate.iter().enumerate() {
         let sims = if c.id == NOT_LISTED {
@@ -269,8 +274,12 @@ pub(crate) fn name_score(
             }
         }
     }
-    let mut q_exact = vec![false; query.len()];
-    let mut c_exact = vec![false; candidate.len()];
+    let mut q_marks = [false; MAX_NAME_TOKENS];
+    let mut c_marks = [false; MAX_NAME_TOKENS];
+    let (q_exact, c_exact) = (
+        q_marks.get_mut(..query.len()).unwrap_or_default(),
+        c_marks.get_mut(..candidate.len()).unwrap_or_default(),
+    );
     for p in pairs.iter().filter(|p| p.how == How::Exact) {
         if let Some(x) = q_exact.get_mut(p.q.0) {
             *x = true;
@@ -283,7 +292,7 @@ pub(crate) fn name_score(
         query,
         candidate,
         false,
-        (&q_exact, &c_exact),
+        (q_exact, c_exact),
         cache,
         &mut pairs,
     );
@@ -291,11 +300,12 @@ pub(crate) fn name_score(
         candidate,
         query,
         true,
-        (&c_exact, &q_exact),
+        (c_exact, q_exact),
         cache,
         &mut pairs,
     );
-    pairs.sort_by(|a, b| {
+    // (sim, q, c) is unique to a pair: the order is total
+    pairs.sort_unstable_by(|a, b| {
         b.sim
             .total_cmp(&a.sim)
             .then(a.q.cmp(&b.q))
@@ -303,12 +313,14 @@ pub(crate) fn name_score(
     });
     let qw = base_weights(query);
     let cw = base_weights(candidate);
-    let mut q_used = vec![false; query.len()];
-    let mut c_used = vec![false; candidate.len()];
+    q_marks = [false; MAX_NAME_TOKENS];
+    c_marks = [false; MAX_NAME_TOKENS];
+    let q_used = q_marks.get_mut(..query.len()).unwrap_or_default();
+    let c_used = c_marks.get_mut(..candidate.len()).unwrap_or_default();
     let (mut q_sum, mut c_sum) = (0.0f64, 0.0f64);
     let mut counts = [0u32; 5];
     let mut kept = Vec::new();
-    for pair in pairs {
+    for &pair in &pairs {
         let (Some(qs), Some(cs)) = (
             q_used.get_mut(pair.q.0..pair.q.1),
             c_used.get_mut(pair.c.0..pair.c.1),
@@ -337,8 +349,10 @@ pub(crate) fn name_score(
         }
         kept.push(pair);
     }
-    let q_total = aligned_total(query, &qw, &q_used);
-    let c_total = aligned_total(candidate, &cw, &c_used);
+    cache.pairs = pairs;
+    let (q_used, c_used) = (&*q_used, &*c_used);
+    let q_total = aligned_total(query, &qw, q_used);
+    let c_total = aligned_total(candidate, &cw, c_used);
     let coverage = |sum: f64, total: f64| if total > 0.0 { sum / total } else { 0.0 };
     let query_coverage = coverage(q_sum, q_total);
     let candidate_coverage = coverage(c_sum, c_total);
@@ -354,22 +368,25 @@ pub(crate) fn name_score(
             .map(|(i, _)| i)
             .collect()
     };
-    let unmatched_query = unmatched(&q_used);
-    let unmatched_candidate = unmatched(&c_used);
+    let unmatched_query = unmatched(q_used);
+    let unmatched_candidate = unmatched(c_used);
     let share = |idx: &[usize], w: &[f64], total: f64| {
         coverage(idx.iter().filter_map(|&i| w.get(i)).sum::<f64>(), total)
     };
-    let syllabic = |side: &[Weighted<'_>], idx: &[usize]| -> Vec<usize> {
-        idx.iter()
-            .copied()
-            .filter(|&i| {
+    let syllabic = |side: &[Weighted<'_>], idx: &[usize], w: &[f64], total: f64| {
+        let sum: f64 = idx
+            .iter()
+            .filter(|&&i| {
                 side.get(i)
                     .is_some_and(|t| t.tok.text.chars().all(|c| is_han(c) || is_hangul(c)))
             })
-            .collect()
+            .filter_map(|&i| w.get(i))
+            .sum();
+        coverage(sum, total)
     };
-    let omitted = share(&syllabic(query, &unmatched_query), &qw, q_total).max(share(
-        &syllabic(candidate, &unmatched_candidate),
+    let omitted = syllabic(query, &unmatched_query, &qw, q_total).max(syllabic(
+        candidate,
+        &unmatched_candidate,
         &cw,
         c_total,
     ));

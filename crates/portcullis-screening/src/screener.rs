@@ -116,6 +116,18 @@ impl Screener {
                 }
             }
         }
+        // Name ids in order of length (stable): candidates tied on weight
+        // go shorter first by id alone, without looking lengths up.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by_key(|&i| tokenized.get(i).map_or(0, Vec::len));
+        let names: Vec<NameRef> = order
+            .iter()
+            .filter_map(|&i| names.get(i).copied())
+            .collect();
+        let tokenized: Vec<Vec<String>> = order
+            .iter()
+            .filter_map(|&i| tokenized.get_mut(i).map(std::mem::take))
+            .collect();
         let (index, name_tokens) = TokenIndex::build(&tokenized);
         Self {
             accumulators: Pool::default(),
@@ -189,8 +201,7 @@ impl Screener {
         let candidates = match from {
             Candidates::Indexed => {
                 let mut acc = self.accumulators.take();
-                let found =
-                    candidates(&self.index, &self.name_tokens, &mut acc, &tokens, threshold);
+                let found = candidates(&self.index, &mut acc, &tokens, threshold);
                 self.accumulators.give(acc);
                 found
             }
