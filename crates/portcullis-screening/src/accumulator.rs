@@ -87,7 +87,8 @@ impl Accumulator {
                     let bits = u64::from(credit.max(0.0).to_bits());
                     packed.extend(names.iter().map(|&n| u64::from(n) << 32 | bits));
                 }
-                packed.sort_unstable();
+                // each list is a sorted run: the stable sort merges them
+                packed.sort();
                 let mut words = packed.iter().peekable();
                 while let Some(&word) = words.next() {
                     let name = (word >> 32) as u32;

@@ -27,6 +27,7 @@ mod explain;
 mod facts;
 mod ftm;
 mod index;
+mod jaro;
 mod key_table;
 mod legal_forms;
 mod lines;

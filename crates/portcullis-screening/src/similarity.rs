@@ -152,7 +152,7 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     // most (`yongkang` / `yongming` are two names), no phonetic licence.
     let pinyin = sa.pinyin && sb.pinyin;
     if !pinyin && a.phonetic != 0 && a.phonetic == b.phonetic {
-        let jw = strsim::jaro_winkler(a.text, b.text);
+        let jw = crate::jaro::jaro_winkler(a.text, b.text);
         if jw >= PHONETIC_MIN_JARO_WINKLER {
             return Some(((jw as f32).max(PHONETIC_SIMILARITY), How::Phonetic));
         }
