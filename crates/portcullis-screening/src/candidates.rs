@@ -65,22 +65,7 @@ impl QueryToken {
         let initial = is_initial(&text);
         let mut has_leads = false;
         if !initial {
-            let mut near = Vec::new();
-            index.neighbours(&text, phonetic, &readings, &mut near);
-            near.sort_unstable();
-            near.dedup();
-            let me = Tok::new(&text, phonetic, &readings);
-            for id in near {
-                if Some(id) == exact {
-                    continue;
-                }
-                let Some(info) = index.token(id) else {
-                    continue;
-                };
-                if let Some((sim, _)) = token_similarity(me, info.tok()) {
-                    expansions.push((id, sim));
-                }
-            }
+            similar_tokens(index, &text, phonetic, &readings, &mut expansions);
             let mut leads = Vec::new();
             let before = expansions.len();
             index.syllable_leads(&readings, &mut leads);
@@ -102,22 +87,80 @@ impl QueryToken {
                 |t| t.idf,
             )
         };
-        let volume = if initial {
-            usize::MAX
-        } else {
-            expansions
-                .iter()
-                .map(|&(id, _)| index.postings(id).len())
-                .sum()
-        };
-        Self {
+        let mut token = Self {
             text,
             phonetic,
             keys: readings,
             weight,
             expansions,
             has_leads,
-            volume,
+            volume: 0,
+        };
+        token.measure(index);
+        token
+    }
+
+    /// Sums the postings of the expansions (an initial's are not counted:
+    /// it is never gathered).
+    fn measure(&mut self, index: &TokenIndex) {
+        self.volume = if is_initial(&self.text) {
+            usize::MAX
+        } else {
+            self.expansions
+                .iter()
+                .map(|&(id, _)| index.postings(id).len())
+                .sum()
+        };
+    }
+
+    /// Adds `more` expansions (a token already there keeps the higher
+    /// similarity); `leads` when they are only leads.
+    pub(crate) fn absorb(&mut self, index: &TokenIndex, more: &[(u32, f32)], leads: bool) {
+        if more.is_empty() || is_initial(&self.text) {
+            return;
+        }
+        for &(id, sim) in more {
+            match self.expansions.binary_search_by_key(&id, |&(e, _)| e) {
+                Ok(at) => {
+                    if let Some(e) = self.expansions.get_mut(at) {
+                        e.1 = e.1.max(sim);
+                    }
+                }
+                Err(at) => {
+                    self.expansions.insert(at, (id, sim));
+                    self.has_leads |= leads;
+                }
+            }
+        }
+        self.measure(index);
+    }
+}
+
+/// Vocabulary tokens other than `text` itself that correspond to it: its
+/// neighbours through readings, phonetic and deletion keys, each checked
+/// with the token similarity (appended to `out` with their similarity).
+pub(crate) fn similar_tokens(
+    index: &TokenIndex,
+    text: &str,
+    phonetic: u32,
+    readings: &[Key],
+    out: &mut Vec<(u32, f32)>,
+) {
+    let exact = index.id(text);
+    let mut near = Vec::new();
+    index.neighbours(text, phonetic, readings, &mut near);
+    near.sort_unstable();
+    near.dedup();
+    let me = Tok::new(text, phonetic, readings);
+    for id in near {
+        if Some(id) == exact {
+            continue;
+        }
+        let Some(info) = index.token(id) else {
+            continue;
+        };
+        if let Some((sim, _)) = token_similarity(me, info.tok()) {
+            out.push((id, sim));
         }
     }
 }

@@ -28,6 +28,7 @@ mod facts;
 mod ftm;
 mod index;
 mod jaro;
+mod joins;
 mod key_table;
 mod legal_forms;
 mod lines;

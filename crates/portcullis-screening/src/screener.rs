@@ -191,10 +191,11 @@ impl Screener {
     ) {
         let mut texts = part.tokens.clone();
         texts.truncate(MAX_NAME_TOKENS);
-        let tokens: Vec<QueryToken> = texts
+        let mut tokens: Vec<QueryToken> = texts
             .into_iter()
             .map(|t| QueryToken::new(&self.index, t))
             .collect();
+        crate::joins::extend(&self.index, &mut tokens);
         if tokens.is_empty() {
             return;
         }

@@ -7,7 +7,10 @@
 //! Department: unaspirated and aspirated stops written alike (`b`/`p`,
 //! `d`/`t`, `g`/`k`, `z`/`c` as `ch` or `ts`), `j` as `y`, `oe`/`eo` as
 //! `eu`, `eoi` as `ui`, `yu` after an initial as `u`, `aa` as `a`, long `i`
-//! as `ee`, `ou` as `o`, a final `r` or `h` after a vowel silent.
+//! as `ee`, `ou` as `o`, a final `r` or `h` after a vowel silent; and two
+//! older spellings the Immigration Department and pre-war romanisations
+//! still use: `en` for `in` (仙 sin, `Sun Yat-sen`) and no `y` before `i`
+//! (葉 jip, `Ip` beside `Yip`).
 
 /// Longest Latin token read as Cantonese (up to three syllables).
 const MAX_LEN: usize = 18;
@@ -66,6 +69,12 @@ pub(crate) fn skeleton(s: &str) -> String {
             s = s.replace(from, to);
         }
     }
+    // Older and Hong Kong spellings write Jyutping `in` as `en` (仙 sin:
+    // Sun Yat-sen); Jyutping has no final `en`, so `en` is `in` unless
+    // it is `eng`.
+    if s.contains("en") {
+        s = en_as_in(&s);
+    }
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 2);
     let mut i = 0;
@@ -89,7 +98,55 @@ pub(crate) fn skeleton(s: &str) -> String {
         }
         i += 1;
     }
+    // `j` before `i` is silent in Hong Kong spellings (葉 jip: Yip, Ip;
+    // 英 jing: Ying)
+    if out.starts_with("yi") {
+        out.remove(0);
+    }
     out
+}
+
+/// `en` not followed by `g` written `in`.
+fn en_as_in(s: &str) -> String {
+    let bytes = s.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            let en =
+                b == b'e' && bytes.get(i + 1) == Some(&b'n') && bytes.get(i + 2) != Some(&b'g');
+            char::from(if en { b'i' } else { b })
+        })
+        .collect()
+}
+
+/// Jyutping initials (the LSHK scheme), the empty one first.
+const INITIALS: &[&str] = &[
+    "", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "ng", "h", "gw", "kw", "w", "z", "c",
+    "s", "j",
+];
+/// Jyutping finals (the LSHK scheme).
+const FINALS: &[&str] = &[
+    "aa", "aai", "aau", "aam", "aan", "aang", "aap", "aat", "aak", "a", "ai", "au", "am", "an",
+    "ang", "ap", "at", "ak", "e", "ei", "eu", "em", "eng", "ep", "ek", "i", "iu", "im", "in",
+    "ing", "ip", "it", "ik", "o", "oi", "ou", "on", "ong", "ot", "ok", "u", "ui", "un", "ung",
+    "ut", "uk", "oe", "oeng", "oek", "eoi", "eon", "eot", "yu", "yun", "yut", "m", "ng",
+];
+
+/// Skeletons of the Jyutping syllables (every initial with every final:
+/// a few combinations the language does not use are harmless here).
+static SYLLABLES: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        INITIALS
+            .iter()
+            .flat_map(|i| FINALS.iter().map(move |f| skeleton(&format!("{i}{f}"))))
+            .collect()
+    });
+
+/// Whether a Latin token reads as one Cantonese syllable in Jyutping or a
+/// Hong Kong spelling.
+pub(crate) fn is_syllable(token: &str) -> bool {
+    latin_skeleton(token).is_some_and(|s| SYLLABLES.contains(&s))
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -119,6 +176,16 @@ mod tests {
             ("jyut", "yuet"),
             ("zyu", "chu"),
             ("lo", "law"),
+            ("sin", "sen"),
+            ("jip", "ip"),
+            ("jip", "yip"),
+            ("ze", "tse"),
+            ("heoi", "hui"),
+            ("joeng", "yeung"),
+            ("sek", "shek"),
+            ("gaai", "kai"),
+            ("syun", "sun"),
+            ("ng", "ng"),
         ] {
             assert_eq!(skeleton(jyutping), skeleton(hk), "{jyutping} {hk}");
         }
@@ -129,5 +196,7 @@ mod tests {
         assert_ne!(skeleton("wong"), skeleton("wang"));
         assert_ne!(skeleton("zeng"), skeleton("zing"));
         assert_ne!(skeleton("lam"), skeleton("lim"));
+        assert_ne!(skeleton("zeng"), skeleton("zin"));
+        assert_ne!(skeleton("jip"), skeleton("jap"));
     }
 }

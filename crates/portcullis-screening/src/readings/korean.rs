@@ -152,6 +152,21 @@ pub(crate) fn skeleton(token: &str) -> String {
     out
 }
 
+/// Skeletons of every Hangul syllable, for telling whether a Latin token
+/// can be one Korean syllable.
+static SYLLABLES: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        ('\u{AC00}'..='\u{D7A3}')
+            .map(|c| skeleton(&hangul_to_latin(c.encode_utf8(&mut [0u8; 4]))))
+            .collect()
+    });
+
+/// Whether a Latin token reads as one Korean syllable in some
+/// romanisation.
+pub(crate) fn is_syllable(token: &str) -> bool {
+    SYLLABLES.contains(&skeleton(token))
+}
+
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'y')
 }

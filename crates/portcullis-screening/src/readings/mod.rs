@@ -136,8 +136,8 @@ pub(crate) enum Role {
 }
 
 /// Longest Latin token read as Cantonese or Korean (two syllables joined:
-/// `geunhye`, `myungbak`).
-const MAX_SYLLABIC: usize = 8;
+/// `geunhye`, `myeongbak`, `hyeonjeong`, `cheungkwok`).
+const MAX_SYLLABIC: usize = 12;
 
 /// Longest Latin token given readings (longer ones are not names' syllables).
 const MAX_LATIN: usize = 24;
@@ -226,6 +226,26 @@ pub(crate) fn is_chinese_syllable(token: &str) -> bool {
     mandarin::is_syllable(token)
 }
 
+/// Whether a Latin `token` can be one syllable of a Chinese or Korean
+/// name: Mandarin (Pinyin, Wade-Giles, Yale), Cantonese (Jyutping, Hong
+/// Kong spellings) or Korean (any romanisation of a Hangul syllable).
+pub(crate) fn is_name_syllable(token: &str) -> bool {
+    token.len() <= MAX_NAME_SYLLABLE
+        && token.bytes().all(|b| b.is_ascii_lowercase())
+        && (mandarin::is_syllable(token)
+            || cantonese::is_syllable(token)
+            || korean::is_syllable(token))
+}
+
+/// Longest Latin syllable of a name (`gyeong`, `cheung`, `hsiung`).
+const MAX_NAME_SYLLABLE: usize = 6;
+
+/// Whether `key` reads a syllable of a Cantonese or Korean name (Mandarin
+/// syllables have their own leads).
+pub(crate) fn is_cantonese_or_korean(key: &Key) -> bool {
+    matches!(key.family, Family::Cantonese | Family::Korean)
+}
+
 /// The first pair of keys, one of each side, that share a family and a
 /// value; for Han characters on both sides every family both have must
 /// agree (王 and 黄 are both `wong` in Cantonese but not in Mandarin).
@@ -285,6 +305,36 @@ mod tests {
     }
 
     #[test]
+    fn older_and_hong_kong_spellings_meet_their_characters() {
+        for (han, latin) in [
+            ("孫", "sun"),
+            ("逸", "yat"),
+            ("仙", "sen"),
+            ("逸仙", "yatsen"),
+            ("介", "kai"),
+            ("石", "shek"),
+            ("介石", "kaishek"),
+            ("蔣", "chiang"),
+            ("張", "cheung"),
+            ("張", "chang"),
+            ("謝", "tse"),
+            ("曾", "tsang"),
+            ("吳", "ng"),
+            ("郭", "kwok"),
+            ("許", "hui"),
+            ("楊", "yeung"),
+            ("葉", "yip"),
+            ("葉", "ip"),
+            ("大文", "taiman"),
+            ("國榮", "kwokwing"),
+        ] {
+            assert!(meet(han, latin), "{han} {latin}");
+        }
+        assert!(!meet("仙", "sang"));
+        assert!(!meet("張", "chan"));
+    }
+
+    #[test]
     fn han_surnames_that_only_collide_in_cantonese_differ() {
         assert!(!meet("王", "黃"));
         assert!(meet("黃", "黄"));
@@ -299,6 +349,8 @@ mod tests {
         assert!(meet("jong", "정"));
         assert!(meet("jongun", "정은"));
         assert!(meet("geunhye", "근혜"));
+        assert!(meet("myeongbak", "명박"));
+        assert!(meet("myungbak", "myeongbak"));
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! Given names written joined or split. Lists and applicants write a
+//! Korean or Chinese given name as one token (`Jongun`, `Taiman`,
+//! `Kaishek`), hyphenated or spaced (`Jong-un`, `Tai Man`), or in Hangul
+//! and Han characters, which are one token a syllable (`정 은`, `大 文`).
+//! The score already aligns two tokens with one written as one; this
+//! module makes sure such names are among the candidates, whichever side
+//! joins:
+//!
+//! - two adjacent short query tokens (Latin syllables, or Han characters,
+//!   or Hangul syllables) are looked up as one token, and what it finds
+//!   counts for both (`jong un` → listed `jongun`; `정 은` → listed
+//!   `jongun`, by its Korean reading);
+//! - a joined Latin query token is cut, at each place where both pieces
+//!   are one syllable, and the pieces are looked up by their readings
+//!   (`jongun` → listed `jong` and `un`, or `정` and `은`); they are leads,
+//!   credited as such, and the score then aligns the glued pair.
+
+use crate::candidates::{QueryToken, SYLLABLE_LEAD, similar_tokens};
+use crate::index::TokenIndex;
+use crate::readings::{is_cantonese_or_korean, is_han, is_hangul, is_name_syllable, keys};
+use crate::similarity::phonetic_key;
+
+/// Longest joined given name cut into pieces (`hyeonjeong`).
+const MAX_JOINED: usize = 12;
+
+/// Whether `token` is one Han character or Hangul syllable.
+fn is_syllable_character(token: &str) -> bool {
+    let mut chars = token.chars();
+    chars
+        .next()
+        .is_some_and(|c| (is_han(c) || is_hangul(c)) && chars.next().is_none())
+}
+
+/// Whether adjacent query tokens `a` and `b` may be one given name split.
+fn may_join(a: &str, b: &str) -> bool {
+    (is_name_syllable(a) && is_name_syllable(b))
+        || (is_syllable_character(a) && is_syllable_character(b))
+}
+
+/// Adds to `tokens` what their joined and split forms find (see the
+/// module doc).
+pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
+    let mut found = Vec::new();
+    for i in 1..tokens.len() {
+        let (Some(a), Some(b)) = (tokens.get(i - 1), tokens.get(i)) else {
+            continue;
+        };
+        if !may_join(&a.text, &b.text) {
+            continue;
+        }
+        let text = format!("{}{}", a.text, b.text);
+        found.clear();
+        if let Some(id) = index.id(&text) {
+            found.push((id, 1.0));
+        }
+        let readings = keys(&text);
+        similar_tokens(index, &text, phonetic_key(&text), &readings, &mut found);
+        for at in [i - 1, i] {
+            if let Some(t) = tokens.get_mut(at) {
+                t.absorb(index, &found, false);
+            }
+        }
+    }
+    for token in tokens.iter_mut() {
+        found.clear();
+        pieces(index, &token.text, &mut found);
+        token.absorb(index, &found, true);
+    }
+}
+
+/// Listed tokens that read like a syllable of `joined` when it is cut in
+/// two syllables, as leads.
+fn pieces(index: &TokenIndex, joined: &str, out: &mut Vec<(u32, f32)>) {
+    let n = joined.len();
+    if !(3..=MAX_JOINED).contains(&n) || !joined.bytes().all(|b| b.is_ascii_lowercase()) {
+        return;
+    }
+    let mut near = Vec::new();
+    for cut in 1..n {
+        let (Some(head), Some(tail)) = (joined.get(..cut), joined.get(cut..)) else {
+            continue;
+        };
+        if !is_name_syllable(head) || !is_name_syllable(tail) {
+            continue;
+        }
+        for piece in [head, tail] {
+            near.clear();
+            if let Some(id) = index.id(piece) {
+                near.push(id);
+            }
+            let mut readings = keys(piece);
+            readings.retain(is_cantonese_or_korean);
+            index.neighbours("", 0, &readings, &mut near);
+            out.extend(near.iter().map(|&id| (id, SYLLABLE_LEAD)));
+        }
+    }
+    out.sort_unstable_by_key(|&(id, _)| id);
+    out.dedup_by_key(|&mut (id, _)| id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn given_name_syllables_are_recognised() {
+        for s in [
+            "jong", "un", "hye", "kwok", "yeung", "ng", "tai", "man", "shek", "geun",
+        ] {
+            assert!(is_name_syllable(s), "{s}");
+        }
+        for s in ["jongun", "taiman", "smith", "", "alexander", "rov"] {
+            assert!(!is_name_syllable(s), "{s}");
+        }
+        assert!(may_join("정", "은"));
+        assert!(may_join("大", "文"));
+        assert!(may_join("jong", "un"));
+        assert!(!may_join("大", "man"));
+        assert!(!may_join("정은", "kim"));
+    }
+}
