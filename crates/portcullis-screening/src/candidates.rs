@@ -48,6 +48,10 @@ pub(crate) struct QueryToken {
     has_leads: bool,
     /// Postings of all its expansions.
     volume: usize,
+    /// A joined given name's first and second syllables (see
+    /// [`crate::joins`]): listed tokens that read like them, each credited
+    /// with half the token's weight.
+    halves: [Vec<(u32, f32)>; 2],
 }
 
 impl QueryToken {
@@ -95,6 +99,7 @@ impl QueryToken {
             expansions,
             has_leads,
             volume: 0,
+            halves: [Vec::new(), Vec::new()],
         };
         token.measure(index);
         token
@@ -113,9 +118,38 @@ impl QueryToken {
         };
     }
 
+    /// Sets the listed tokens that read like the first and the second
+    /// syllable of this (joined) token.
+    pub(crate) fn set_halves(&mut self, halves: [Vec<(u32, f32)>; 2]) {
+        if !is_initial(&self.text) {
+            self.halves = halves;
+        }
+    }
+
+    /// The steps of gathering this token: its expansions with its weight,
+    /// and each half with half of it.
+    fn steps<'a>(&'a self, index: &TokenIndex, out: &mut Vec<Step<'a>>) {
+        if !self.expansions.is_empty() {
+            out.push(Step {
+                weight: self.weight,
+                expansions: &self.expansions,
+                volume: self.volume,
+            });
+        }
+        for half in &self.halves {
+            if !half.is_empty() {
+                out.push(Step {
+                    weight: self.weight / 2.0,
+                    expansions: half,
+                    volume: half.iter().map(|&(id, _)| index.postings(id).len()).sum(),
+                });
+            }
+        }
+    }
+
     /// Adds `more` expansions (a token already there keeps the higher
-    /// similarity); `leads` when they are only leads.
-    pub(crate) fn absorb(&mut self, index: &TokenIndex, more: &[(u32, f32)], leads: bool) {
+    /// similarity).
+    pub(crate) fn absorb(&mut self, index: &TokenIndex, more: &[(u32, f32)]) {
         if more.is_empty() || is_initial(&self.text) {
             return;
         }
@@ -126,14 +160,18 @@ impl QueryToken {
                         e.1 = e.1.max(sim);
                     }
                 }
-                Err(at) => {
-                    self.expansions.insert(at, (id, sim));
-                    self.has_leads |= leads;
-                }
+                Err(at) => self.expansions.insert(at, (id, sim)),
             }
         }
         self.measure(index);
     }
+}
+
+/// One step of gathering: expansions credited with a weight.
+struct Step<'a> {
+    weight: f32,
+    expansions: &'a [(u32, f32)],
+    volume: usize,
 }
 
 /// Vocabulary tokens other than `text` itself that correspond to it: its
@@ -209,7 +247,10 @@ pub(crate) fn candidates(
 ) -> Vec<u32> {
     let total: f32 = tokens.iter().map(|t| t.weight).sum();
     let needed = MIN_QUERY_SHARE * total;
-    let mut order: Vec<&QueryToken> = tokens.iter().filter(|t| !t.expansions.is_empty()).collect();
+    let mut order: Vec<Step<'_>> = Vec::new();
+    for t in tokens {
+        t.steps(index, &mut order);
+    }
     order.sort_by_key(|t| t.volume);
     let mut remaining: f32 = order.iter().map(|t| t.weight).sum();
     // syllable leads credit half of what the aligned syllables will get

@@ -12,10 +12,13 @@
 //!   `jongun`, by its Korean reading);
 //! - a joined Latin query token is cut, at each place where both pieces
 //!   are one syllable, and the pieces are looked up by their readings
-//!   (`jongun` → listed `jong` and `un`, or `정` and `은`); they are leads,
-//!   credited as such, and the score then aligns the glued pair.
+//!   (`jongun` → listed `jong` and `un`, or `정` and `은`); a listed token
+//!   like the first piece earns half the token's weight and one like the
+//!   second the other half, so a name with both outranks one with either
+//!   (`Kim Jun-ho` for `Kim Jongun`); the score then aligns the glued
+//!   pair.
 
-use crate::candidates::{QueryToken, SYLLABLE_LEAD, similar_tokens};
+use crate::candidates::{QueryToken, similar_tokens};
 use crate::index::TokenIndex;
 use crate::readings::{is_cantonese_or_korean, is_han, is_hangul, is_name_syllable, keys};
 use crate::similarity::phonetic_key;
@@ -57,23 +60,22 @@ pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
         similar_tokens(index, &text, phonetic_key(&text), &readings, &mut found);
         for at in [i - 1, i] {
             if let Some(t) = tokens.get_mut(at) {
-                t.absorb(index, &found, false);
+                t.absorb(index, &found);
             }
         }
     }
     for token in tokens.iter_mut() {
-        found.clear();
-        pieces(index, &token.text, &mut found);
-        token.absorb(index, &found, true);
+        token.set_halves(halves(index, &token.text));
     }
 }
 
-/// Listed tokens that read like a syllable of `joined` when it is cut in
-/// two syllables, as leads.
-fn pieces(index: &TokenIndex, joined: &str, out: &mut Vec<(u32, f32)>) {
+/// Listed tokens that read like the first and like the second syllable
+/// of `joined`, at every cut where both pieces are syllables.
+fn halves(index: &TokenIndex, joined: &str) -> [Vec<(u32, f32)>; 2] {
+    let mut out = [Vec::new(), Vec::new()];
     let n = joined.len();
     if !(3..=MAX_JOINED).contains(&n) || !joined.bytes().all(|b| b.is_ascii_lowercase()) {
-        return;
+        return out;
     }
     let mut near = Vec::new();
     for cut in 1..n {
@@ -83,7 +85,7 @@ fn pieces(index: &TokenIndex, joined: &str, out: &mut Vec<(u32, f32)>) {
         if !is_name_syllable(head) || !is_name_syllable(tail) {
             continue;
         }
-        for piece in [head, tail] {
+        for (piece, half) in [head, tail].into_iter().zip(out.iter_mut()) {
             near.clear();
             if let Some(id) = index.id(piece) {
                 near.push(id);
@@ -91,11 +93,14 @@ fn pieces(index: &TokenIndex, joined: &str, out: &mut Vec<(u32, f32)>) {
             let mut readings = keys(piece);
             readings.retain(is_cantonese_or_korean);
             index.neighbours("", 0, &readings, &mut near);
-            out.extend(near.iter().map(|&id| (id, SYLLABLE_LEAD)));
+            half.extend(near.iter().map(|&id| (id, 1.0)));
         }
     }
-    out.sort_unstable_by_key(|&(id, _)| id);
-    out.dedup_by_key(|&mut (id, _)| id);
+    for half in &mut out {
+        half.sort_unstable_by_key(|&(id, _)| id);
+        half.dedup_by_key(|&mut (id, _)| id);
+    }
+    out
 }
 
 #[cfg(test)]

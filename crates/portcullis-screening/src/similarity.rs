@@ -151,7 +151,10 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     // Two Pinyin spellings with different readings: a one-letter slip at
     // most (`yongkang` / `yongming` are two names), no phonetic licence.
     let pinyin = sa.pinyin && sb.pinyin;
-    if !pinyin && a.phonetic != 0 && a.phonetic == b.phonetic {
+    // A phonetic agreement needs lengths within two letters: a joined
+    // given name sounds like its first syllable (`myunghee` ~ `myung`).
+    let close = a.text.len().abs_diff(b.text.len()) <= 2;
+    if !pinyin && close && a.phonetic != 0 && a.phonetic == b.phonetic {
         let jw = crate::jaro::jaro_winkler(a.text, b.text);
         if jw >= PHONETIC_MIN_JARO_WINKLER {
             return Some(((jw as f32).max(PHONETIC_SIMILARITY), How::Phonetic));
