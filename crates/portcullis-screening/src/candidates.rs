@@ -36,6 +36,7 @@ pub(crate) const SYLLABLE_LEAD: f32 = 0.5;
 pub(crate) const MAX_CANDIDATES: usize = 128;
 
 /// A query token with what the index knows of it.
+#[derive(Clone)]
 pub(crate) struct QueryToken {
     pub text: String,
     pub phonetic: u32,

@@ -36,6 +36,7 @@ mod lines;
 mod naive_reference;
 mod normalize;
 mod org_names;
+mod query_cache;
 mod readings;
 mod report;
 mod score;

@@ -172,9 +172,16 @@ fn joined_pairs(
         if !joined.iter().enumerate().any(|p| partner(&p)) {
             continue;
         }
+        // Two syllables of a Chinese or Korean name written apart are a
+        // given name: it is the same only if it reads the same, a
+        // spelling one or two letters off is another name (`yat sang` is
+        // not `yatsen`, `tai man` not `kaiman`).
+        let given_name = a.tok.shape.name_syllable() && b.tok.shape.name_syllable();
         let glued = cache.get(a.tok.text, b.tok.text);
         for (j, whole) in joined.iter().enumerate().filter(|p| partner(p)) {
-            if let Some((sim, how)) = token_similarity(glued, whole.tok) {
+            let found = token_similarity(glued, whole.tok)
+                .filter(|(_, how)| !(given_name && matches!(how, How::Fuzzy | How::Phonetic)));
+            if let Some((sim, how)) = found {
                 let (q, c) = if swapped {
                     ((j, j + 1), (i, i + 2))
                 } else {

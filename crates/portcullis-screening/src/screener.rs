@@ -11,6 +11,7 @@ use crate::explain::{Explained, explain};
 use crate::facts::{Facts, MAX_FACTS_BONUS};
 use crate::index::{MAX_NAME_TOKENS, NameTokens, TokenIndex};
 use crate::normalize::{Part, is_initial, name_parts};
+use crate::query_cache::QueryCache;
 use crate::score::{GlueCache, INITIAL_WEIGHT, NOT_LISTED, Weighted, name_score, round};
 use crate::similarity::Tok;
 use crate::{Entity, Explanation, Kind};
@@ -90,6 +91,7 @@ pub struct Screener {
     name_tokens: NameTokens,
     index: TokenIndex,
     accumulators: Pool,
+    query_cache: QueryCache,
 }
 
 impl Screener {
@@ -131,6 +133,7 @@ impl Screener {
         let (index, name_tokens) = TokenIndex::build(&tokenized);
         Self {
             accumulators: Pool::default(),
+            query_cache: QueryCache::default(),
             entities,
             names,
             name_tokens,
@@ -193,7 +196,7 @@ impl Screener {
         texts.truncate(MAX_NAME_TOKENS);
         let mut tokens: Vec<QueryToken> = texts
             .into_iter()
-            .map(|t| QueryToken::new(&self.index, t))
+            .map(|t| self.query_cache.token(&self.index, t))
             .collect();
         crate::joins::extend(&self.index, &mut tokens);
         if tokens.is_empty() {

@@ -4,7 +4,7 @@ use rphonetic::{DoubleMetaphone, Encoder};
 use std::hash::BuildHasher;
 
 use crate::normalize::is_initial;
-use crate::readings::{Key, System, is_chinese_syllable, is_han, shared};
+use crate::readings::{Key, System, is_chinese_syllable, is_han, is_name_syllable, shared};
 
 /// Similarity credited to an initial that agrees with a full token
 /// (`j` ~ `john`).
@@ -44,6 +44,8 @@ pub(crate) struct Shape {
     ascii: bool,
     digits: bool,
     syllable: bool,
+    /// One syllable of a Chinese or Korean name in some romanisation.
+    name_syllable: bool,
     /// Cut into Pinyin syllables (`yongkang`): a Chinese name or a name
     /// that reads as one.
     pinyin: bool,
@@ -57,6 +59,11 @@ impl Shape {
         self.syllable
     }
 
+    /// Whether the token is one syllable of a Chinese or Korean name.
+    pub(crate) fn name_syllable(self) -> bool {
+        self.name_syllable
+    }
+
     pub(crate) fn of(text: &str, keys: &[Key]) -> Self {
         let mask = keys
             .iter()
@@ -67,6 +74,7 @@ impl Shape {
             ascii: text.is_ascii(),
             digits: text.bytes().any(|c| c.is_ascii_digit()),
             syllable: is_chinese_syllable(text),
+            name_syllable: is_name_syllable(text),
             pinyin: keys
                 .iter()
                 .any(|k| k.via == System::Pinyin && k.can_match()),
@@ -143,9 +151,10 @@ pub(crate) fn token_similarity(a: Tok<'_>, b: Tok<'_>) -> Option<(f32, How)> {
     if !sa.ascii || !sb.ascii {
         return None;
     }
-    // Two Chinese syllables that read differently are different
-    // (`yang` / `yong`, `peng` / `ping`): no phonetic or typo licence.
-    if sa.syllable && sb.syllable {
+    // Two Chinese or Korean syllables that read differently are different
+    // (`yang` / `yong`, `peng` / `ping`, `wah` / `wai`): no phonetic or
+    // typo licence.
+    if (sa.syllable && sb.syllable) || (sa.name_syllable && sb.name_syllable) {
         return None;
     }
     // Two Pinyin spellings with different readings: a one-letter slip at

@@ -52,9 +52,6 @@ pub(crate) fn skeleton(s: &str) -> String {
         ("oo", "u"),
         ("ee", "i"),
         ("ei", "i"),
-        ("ow", "au"),
-        ("aw", "o"),
-        ("oy", "oi"),
         ("ue", "u"),
         ("ou", "o"),
         ("ts", "ch"),
@@ -67,6 +64,13 @@ pub(crate) fn skeleton(s: &str) -> String {
     ] {
         if s.contains(from) {
             s = s.replace(from, to);
+        }
+    }
+    // `w` and `y` closing a syllable (Chow, Law, Choy), not opening the
+    // next one (`kawai` is ka-wai)
+    for (from, to) in [("ow", "au"), ("aw", "o"), ("oy", "oi")] {
+        if s.contains(from) {
+            s = replace_closing(&s, from, to);
         }
     }
     // Older and Hong Kong spellings write Jyutping `in` as `en` (仙 sin:
@@ -103,6 +107,25 @@ pub(crate) fn skeleton(s: &str) -> String {
     if out.starts_with("yi") {
         out.remove(0);
     }
+    out
+}
+
+/// `from` (two letters) written `to` where no vowel follows it.
+fn replace_closing(s: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    let mut rest = s;
+    while let Some(at) = rest.find(from) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let tail = after.get(from.len()..).unwrap_or_default();
+        if tail.bytes().next().is_some_and(is_vowel) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
     out
 }
 
@@ -186,6 +209,10 @@ mod tests {
             ("gaai", "kai"),
             ("syun", "sun"),
             ("ng", "ng"),
+            ("gaawai", "karwai"),
+            ("gaawai", "kawai"),
+            ("zau", "chow"),
+            ("coi", "choy"),
         ] {
             assert_eq!(skeleton(jyutping), skeleton(hk), "{jyutping} {hk}");
         }

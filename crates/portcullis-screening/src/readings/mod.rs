@@ -326,6 +326,7 @@ mod tests {
             ("葉", "yip"),
             ("葉", "ip"),
             ("大文", "taiman"),
+            ("家衛", "karwai"),
             ("國榮", "kwokwing"),
         ] {
             assert!(meet(han, latin), "{han} {latin}");
