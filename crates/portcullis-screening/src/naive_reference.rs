@@ -37,6 +37,11 @@ const LISTED: &[(&str, Schema)] = &[
     ("Wang Wei", Schema::Person),
     ("Huang Wei", Schema::Person),
     ("John Smith", Schema::Person),
+    ("Chan Tai-man", Schema::Person),
+    ("陳大文", Schema::Person),
+    ("Kim Jongun", Schema::Person),
+    ("Lee Myung-bak", Schema::Person),
+    ("孫逸仙", Schema::Person),
 ];
 
 const QUERIES: &[(&str, Kind)] = &[
@@ -58,6 +63,13 @@ const QUERIES: &[(&str, Kind)] = &[
     ("Wong Wei", Kind::Person),
     ("Jon Smith", Kind::Person),
     ("Li Wei", Kind::Person),
+    ("Chan Taiman", Kind::Person),
+    ("Taiman Chan", Kind::Person),
+    ("Kim Jong Un", Kind::Person),
+    ("김정은", Kind::Person),
+    ("Lee Myungbak", Kind::Person),
+    ("Sun Yatsen", Kind::Person),
+    ("Chan Kaiman", Kind::Person),
 ];
 
 fn screener() -> Screener {
