@@ -102,6 +102,9 @@ impl QueryToken {
             volume: 0,
             halves: [Vec::new(), Vec::new()],
         };
+        if !initial {
+            token.halves = crate::joins::halves(index, &token.text);
+        }
         token.measure(index);
         token
     }
@@ -117,14 +120,6 @@ impl QueryToken {
                 .map(|&(id, _)| index.postings(id).len())
                 .sum()
         };
-    }
-
-    /// Sets the listed tokens that read like the first and the second
-    /// syllable of this (joined) token.
-    pub(crate) fn set_halves(&mut self, halves: [Vec<(u32, f32)>; 2]) {
-        if !is_initial(&self.text) {
-            self.halves = halves;
-        }
     }
 
     /// The steps of gathering this token: its expansions with its weight,

@@ -40,8 +40,8 @@ fn may_join(a: &str, b: &str) -> bool {
         || (is_syllable_character(a) && is_syllable_character(b))
 }
 
-/// Adds to `tokens` what their joined and split forms find (see the
-/// module doc).
+/// Adds to `tokens` what two adjacent ones written as one find (see the
+/// module doc; the halves of a joined token come with its look-up).
 pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
     let mut found = Vec::new();
     for i in 1..tokens.len() {
@@ -64,14 +64,12 @@ pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
             }
         }
     }
-    for token in tokens.iter_mut() {
-        token.set_halves(halves(index, &token.text));
-    }
 }
 
 /// Listed tokens that read like the first and like the second syllable
-/// of `joined`, at every cut where both pieces are syllables.
-fn halves(index: &TokenIndex, joined: &str) -> [Vec<(u32, f32)>; 2] {
+/// of `joined`, at every cut where both pieces are syllables (worked out
+/// with the rest of a query token's look-up).
+pub(crate) fn halves(index: &TokenIndex, joined: &str) -> [Vec<(u32, f32)>; 2] {
     let mut out = [Vec::new(), Vec::new()];
     let n = joined.len();
     if !(3..=MAX_JOINED).contains(&n) || !joined.bytes().all(|b| b.is_ascii_lowercase()) {

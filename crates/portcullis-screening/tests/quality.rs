@@ -3,7 +3,8 @@
 //! script, Arabic names in Latin spellings and in Arabic script, token
 //! order, legal forms and their translations, punctuation, initials, typos,
 //! missing middle names, Chinese in Pinyin / Wade-Giles / Yale / Cantonese /
-//! Han characters, Korean in Hangul / RR / MR / passport spellings, company
+//! Han characters, Korean in Hangul / RR / MR / passport spellings, given
+//! names joined or split on either side, older Hong Kong spellings, company
 //! acronyms and "trading as" names) and look-alike non-matches (a shared
 //! common word, a shared first name or surname, relatives, one distinctive
 //! word apart, a different father, the same name with a different birth
