@@ -17,6 +17,8 @@
 //! Both prunings drop only names that the full gathering would also have
 //! dropped; the naive reference test holds the index to that.
 
+use std::sync::Arc;
+
 use crate::accumulator::Accumulator;
 use crate::facts::MAX_FACTS_BONUS;
 use crate::index::{TokenIndex, token_weight};
@@ -238,7 +240,7 @@ fn best(mut found: Vec<(f32, u32)>) -> Vec<u32> {
 pub(crate) fn candidates(
     index: &TokenIndex,
     acc: &mut Accumulator,
-    tokens: &[QueryToken],
+    tokens: &[Arc<QueryToken>],
     threshold: f64,
 ) -> Vec<u32> {
     let total: f32 = tokens.iter().map(|t| t.weight).sum();

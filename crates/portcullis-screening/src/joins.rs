@@ -18,6 +18,8 @@
 //!   (`Kim Jun-ho` for `Kim Jongun`); the score then aligns the glued
 //!   pair.
 
+use std::sync::Arc;
+
 use crate::candidates::{QueryToken, similar_tokens};
 use crate::index::TokenIndex;
 use crate::readings::{is_cantonese_or_korean, is_han, is_hangul, is_name_syllable, keys};
@@ -42,7 +44,7 @@ fn may_join(a: &str, b: &str) -> bool {
 
 /// Adds to `tokens` what two adjacent ones written as one find (see the
 /// module doc; the halves of a joined token come with its look-up).
-pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
+pub(crate) fn extend(index: &TokenIndex, tokens: &mut [Arc<QueryToken>]) {
     let mut found = Vec::new();
     for i in 1..tokens.len() {
         let (Some(a), Some(b)) = (tokens.get(i - 1), tokens.get(i)) else {
@@ -60,7 +62,7 @@ pub(crate) fn extend(index: &TokenIndex, tokens: &mut [QueryToken]) {
         similar_tokens(index, &text, phonetic_key(&text), &readings, &mut found);
         for at in [i - 1, i] {
             if let Some(t) = tokens.get_mut(at) {
-                t.absorb(index, &found);
+                Arc::make_mut(t).absorb(index, &found);
             }
         }
     }

@@ -5,7 +5,7 @@
 //! thousand lookups. Emptied whole when full: no bookkeeping per hit.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use foldhash::fast::FixedState;
 
@@ -17,24 +17,25 @@ const CAPACITY: usize = 8_192;
 
 #[derive(Default)]
 pub(crate) struct QueryCache {
-    tokens: Mutex<HashMap<String, QueryToken, FixedState>>,
+    tokens: Mutex<HashMap<String, Arc<QueryToken>, FixedState>>,
 }
 
 impl QueryCache {
     /// `text` looked up in `index`, from the cache when it was looked up
     /// before.
-    pub(crate) fn token(&self, index: &TokenIndex, text: String) -> QueryToken {
+    /// (Shared: a query that changes its copy gets its own.)
+    pub(crate) fn token(&self, index: &TokenIndex, text: String) -> Arc<QueryToken> {
         if let Ok(tokens) = self.tokens.lock()
             && let Some(found) = tokens.get(&text)
         {
-            return found.clone();
+            return Arc::clone(found);
         }
-        let token = QueryToken::new(index, text);
+        let token = Arc::new(QueryToken::new(index, text));
         if let Ok(mut tokens) = self.tokens.lock() {
             if tokens.len() >= CAPACITY {
                 tokens.clear();
             }
-            tokens.insert(token.text.clone(), token.clone());
+            tokens.insert(token.text.clone(), Arc::clone(&token));
         }
         token
     }

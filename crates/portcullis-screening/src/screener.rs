@@ -1,6 +1,7 @@
 //! The screener: candidate names from the index, each scored, best first.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 use serde::Serialize;
@@ -194,7 +195,7 @@ impl Screener {
     ) {
         let mut texts = part.tokens.clone();
         texts.truncate(MAX_NAME_TOKENS);
-        let mut tokens: Vec<QueryToken> = texts
+        let mut tokens: Vec<Arc<QueryToken>> = texts
             .into_iter()
             .map(|t| self.query_cache.token(&self.index, t))
             .collect();
