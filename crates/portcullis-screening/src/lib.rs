@@ -26,6 +26,7 @@ mod entity;
 mod explain;
 mod facts;
 mod ftm;
+mod glue;
 mod index;
 mod jaro;
 mod joins;
