@@ -295,8 +295,8 @@ pub const PAIRS: &[Pair] = &[
     // Held out: written after the matcher. First run: recall 0.90, one false
     // positive of 6 (Sun Yat-sen, Kim Young-sam missed; Zhou Yongkang ~
     // Zhou Yongming matched); the last two were then fixed, so the family
-    // is no longer blind. Sun Yat-sen (an older Cantonese spelling) still
-    // misses.
+    // is no longer blind. Sun Yat-sen (an older Cantonese spelling, `sen`
+    // for Jyutping `sin`) was fixed later through the Cantonese skeleton.
     ("held_out", true, "Lu Xun", P, "", 0, "魯迅", H, "", 0),
     ("held_out", true, "Kung Hsiang-hsi", P, "", 0, "孔祥熙", H, "", 0),
     ("held_out", true, "Sun Yat-sen", P, "", 0, "孫逸仙", H, "", 0),
