@@ -291,6 +291,12 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_webhooks(config.production.webhooks.clone().into());
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
+    // Cluster-wide settings stored through any node win over this file.
+    let settings = portcullis
+        .apply_stored_settings()
+        .await
+        .context("cannot read the cluster-wide settings")?;
+    tracing::info!(settings, "cluster-wide settings in force");
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
             .reload_baseline(&Caller::local_operator(), None)

@@ -43,6 +43,7 @@ mod restriction;
 mod role;
 mod role_defaults;
 mod session;
+mod setting;
 mod snapshot;
 mod tenant;
 mod text;
@@ -97,6 +98,7 @@ pub use relationship::{
     RelationshipTerms, relationship_name,
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
+pub use setting::{Setting, SettingName};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 pub use snapshot::AccessSnapshot;
