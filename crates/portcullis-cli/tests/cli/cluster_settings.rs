@@ -112,6 +112,7 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
         "package portcullis.baseline\n\nversion := \"partner-2026.12-cluster\"\n",
     )
     .unwrap();
+    let asked = Instant::now();
     let reload = call(
         &client,
         reqwest::Method::POST,
@@ -120,7 +121,10 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
         Some(json!({})),
     )
     .await;
+    // Node B compiles the stored modules when the change reaches it, as
+    // node A did before answering: a second from A's answer.
     let reloaded = Instant::now();
+    eprintln!("reload on node A took {} ms", asked.elapsed().as_millis());
     let version = reload["version"].clone();
     assert!(
         version.as_str().unwrap().starts_with("partner-2026.12-cluster+"),

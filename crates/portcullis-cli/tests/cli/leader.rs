@@ -17,7 +17,7 @@ use crate::support::{Served, portcullis};
 
 /// Relationships that ended long ago and are still stored as active: the
 /// first sweep expires each of them, one transaction apiece.
-const EXPIRED: usize = 1_500;
+const EXPIRED: usize = 400;
 const HELPDESK_ADMIN: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const FAILOVER_WITHIN: Duration = Duration::from_secs(10);
 
@@ -67,7 +67,7 @@ async fn seed_expired(url: &str) -> SqlStore {
             }
         })
         .collect();
-    for batch in all.chunks(250) {
+    for batch in all.chunks(200) {
         store.apply(&ctx, batch.to_vec()).await.unwrap();
     }
     store

@@ -190,8 +190,7 @@ impl Portcullis {
     fn put_baseline_in_force(&self, value: &serde_json::Value) -> Result<(), String> {
         let stored: StoredBaseline =
             serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-        let in_force = self.posture.baseline().map_err(|e| e.to_string())?;
-        if in_force.version().to_string() == stored.version {
+        if self.posture.compiled_version().as_deref() == Some(stored.version.as_str()) {
             return Ok(());
         }
         let sources = stored
@@ -200,7 +199,7 @@ impl Portcullis {
             .map(|m| (m.file, m.source))
             .collect();
         let baseline = Baseline::load_sources(sources).map_err(|e| e.to_string())?;
-        self.posture.replace(baseline).map_err(|e| e.to_string())?;
+        self.posture.install(baseline);
         tracing::info!(version = %stored.version, "posture baseline put in force from the cluster setting");
         Ok(())
     }
