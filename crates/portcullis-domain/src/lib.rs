@@ -98,9 +98,9 @@ pub use relationship::{
     RelationshipTerms, relationship_name,
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
-pub use setting::{Setting, SettingName};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
+pub use setting::{Setting, SettingName};
 pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;

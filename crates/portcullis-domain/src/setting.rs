@@ -7,8 +7,19 @@ use crate::{Timestamp, ValidationError};
 
 /// What a stored setting configures; the stable string is its name in the
 /// store, the API (`/v1/settings/{name}`) and the audit log's target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum SettingName {
     /// The posture baseline's operator modules (set by a baseline reload).
     #[serde(rename = "posture.baseline")]

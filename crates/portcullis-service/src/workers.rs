@@ -411,9 +411,16 @@ impl Portcullis {
                 };
                 let app = &app;
                 let due = || !worker.leader_only() || app.is_leader();
-                run(&app.workers, worker, every, start, wake, stopped, due, || {
-                    app.step(worker)
-                })
+                run(
+                    &app.workers,
+                    worker,
+                    every,
+                    start,
+                    wake,
+                    stopped,
+                    due,
+                    || app.step(worker),
+                )
                 .await;
             }));
         }

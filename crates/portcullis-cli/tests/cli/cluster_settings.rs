@@ -66,7 +66,13 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
     .unwrap();
     let start = |config: Option<&std::path::Path>| {
         let mut cmd = portcullis(dir.path());
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--database-url", db.url()]);
+        cmd.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            db.url(),
+        ]);
         if let Some(config) = config {
             cmd.arg("--config").arg(config);
         }
@@ -104,7 +110,10 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
         get(&b, "/v1/settings/containment")
     })
     .await;
-    eprintln!("containment policy in force on node B after {} ms", took.as_millis());
+    eprintln!(
+        "containment policy in force on node B after {} ms",
+        took.as_millis()
+    );
 
     // The operator declares a new baseline version on node A and reloads.
     std::fs::write(
@@ -127,7 +136,10 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
     eprintln!("reload on node A took {} ms", asked.elapsed().as_millis());
     let version = reload["version"].clone();
     assert!(
-        version.as_str().unwrap().starts_with("partner-2026.12-cluster+"),
+        version
+            .as_str()
+            .unwrap()
+            .starts_with("partner-2026.12-cluster+"),
         "{reload}"
     );
     let took = within_a_second(reloaded, "the baseline", &version, || async {

@@ -1,7 +1,8 @@
 //! One leader for the cluster's background work: three `portcullis serve`
 //! processes on one PostgreSQL database elect one leader; when it is killed
 //! (SIGKILL) in the middle of a sweep, another node leads within ten
-//! seconds and finishes the sweep, and no relationship expires twice.
+//! seconds and finishes the sweep, and no relationship expires twice; a
+//! leader stopped cleanly hands over at once.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -141,7 +142,13 @@ async fn killing_the_leader_mid_sweep_elects_another_within_ten_seconds_and_expi
     let dir = tempfile::tempdir().unwrap();
     let start = || {
         let mut cmd = portcullis(dir.path());
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--database-url", db.url()]);
+        cmd.args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            db.url(),
+        ]);
         Served::start(cmd)
     };
     let mut nodes: Vec<Served> = (0..3).map(|_| start()).collect();
@@ -170,7 +177,10 @@ async fn killing_the_leader_mid_sweep_elects_another_within_ten_seconds_and_expi
         assert!(Instant::now() < deadline, "no single leader was elected");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    assert_eq!(gauge(&client, &nodes[leader], "portcullis_leader").await, Some(1));
+    assert_eq!(
+        gauge(&client, &nodes[leader], "portcullis_leader").await,
+        Some(1)
+    );
     for (i, node) in nodes.iter().enumerate() {
         if i != leader {
             assert_eq!(gauge(&client, node, "portcullis_leader").await, Some(0));
@@ -188,7 +198,10 @@ async fn killing_the_leader_mid_sweep_elects_another_within_ten_seconds_and_expi
         if done > 0 {
             break;
         }
-        assert!(Instant::now() < deadline, "the leader never started sweeping");
+        assert!(
+            Instant::now() < deadline,
+            "the leader never started sweeping"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let mut dead = nodes.remove(leader);
@@ -233,15 +246,31 @@ async fn killing_the_leader_mid_sweep_elects_another_within_ten_seconds_and_expi
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let still_active: BTreeSet<String> = sqlx::query_scalar(
-        "SELECT id FROM relationships WHERE status <> 'expired'",
-    )
-    .fetch_all(store.pool())
-    .await
-    .unwrap()
-    .into_iter()
-    .collect();
+    let still_active: BTreeSet<String> =
+        sqlx::query_scalar("SELECT id FROM relationships WHERE status <> 'expired'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     assert!(still_active.is_empty(), "{still_active:?}");
+
+    // A leader stopped cleanly hands over at once: it releases the lease.
+    let stopped = nodes.remove(successor);
+    let (clean, log) = stopped.terminate();
+    assert!(clean, "{log}");
+    let handed = Instant::now();
+    while the_leader(&client, &[&nodes[0]]).await != Some(0) {
+        assert!(
+            handed.elapsed() < FAILOVER_WITHIN,
+            "the last node did not take over from a leader that stopped cleanly"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!(
+        "handover: the last node leads {} ms after the leader stopped",
+        handed.elapsed().as_millis()
+    );
 
     for served in nodes {
         let (clean, log) = served.terminate();

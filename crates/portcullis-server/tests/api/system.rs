@@ -119,7 +119,10 @@ async fn metrics_count_requests_under_the_route_template() {
     // The node's place in the cluster: a test server runs no background
     // work, so it never leads, and it trails no announced commit.
     assert!(once.lines().any(|l| l == "portcullis_leader 0"), "{once}");
-    assert!(once.lines().any(|l| l == "portcullis_change_feed_lag 0"), "{once}");
+    assert!(
+        once.lines().any(|l| l == "portcullis_change_feed_lag 0"),
+        "{once}"
+    );
     assert!(
         once.lines().any(|l| l.starts_with("portcullis_node{")
             && l.contains("membership=\"standalone\"")
@@ -287,6 +290,9 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/relationships/{relationship_id}/usage"),
         ("GET", "/v1/recommendations"),
         ("POST", "/v1/recommendations/{recommendation_id}/apply"),
+        ("GET", "/v1/settings"),
+        ("GET", "/v1/settings/containment"),
+        ("PUT", "/v1/settings/containment"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

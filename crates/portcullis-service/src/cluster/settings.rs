@@ -92,10 +92,7 @@ impl Portcullis {
     }
 
     /// The containment policy in force on this node (operators).
-    pub fn containment_in_force(
-        &self,
-        caller: &Caller,
-    ) -> Result<ContainmentPolicy, ServiceError> {
+    pub fn containment_in_force(&self, caller: &Caller) -> Result<ContainmentPolicy, ServiceError> {
         caller_rules::require_operator(&caller.principal, "read cluster settings")?;
         Ok(self.containment_policy().as_ref().clone())
     }
@@ -181,7 +178,9 @@ impl Portcullis {
             SettingName::PostureBaseline => self.put_baseline_in_force(&setting.value),
         };
         match applied {
-            Ok(()) => tracing::debug!(setting = %setting.name, version = setting.version, "setting in force"),
+            Ok(()) => {
+                tracing::debug!(setting = %setting.name, version = setting.version, "setting in force")
+            }
             Err(err) => tracing::error!(setting = %setting.name, version = setting.version, %err,
                 "stored setting not applied; the one in force stays"),
         }

@@ -101,7 +101,9 @@ impl SqlStore {
             })),
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(self.url())
-                    .map_err(|e| StoreError::Config(format!("cannot open a lease connection: {e}")))?
+                    .map_err(|e| {
+                        StoreError::Config(format!("cannot open a lease connection: {e}"))
+                    })?
                     .application_name("portcullis-lease")
                     .options(KEEPALIVE)
                     .disable_statement_logging();

@@ -39,36 +39,39 @@ contract!(a_lease_has_one_holder_until_released, |store, _db| {
     );
 });
 
-contract!(a_lease_whose_connection_dies_passes_to_another_holder, |store, _db| {
-    if store.backend() != Backend::Postgres {
-        return; // one process owns a SQLite file: there is no other node
-    }
-    let mut held = store.try_lease(LeaseKey::LEADER).await.unwrap().unwrap();
-    // The holder's session is killed, as when its process dies.
-    let killed: i64 = sqlx::query_scalar(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-         WHERE application_name = 'portcullis-lease' AND datname = current_database()",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
-    assert_eq!(killed, 1);
-    assert!(
-        held.confirm().await.is_err(),
-        "the holder learns that its lease is gone"
-    );
-    // The server released the lock with the session (terminating is
-    // asynchronous: poll until the lock is free, within a deadline).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        if let Some(mut lease) = store.try_lease(LeaseKey::LEADER).await.unwrap() {
-            lease.confirm().await.unwrap();
-            break;
+contract!(
+    a_lease_whose_connection_dies_passes_to_another_holder,
+    |store, _db| {
+        if store.backend() != Backend::Postgres {
+            return; // one process owns a SQLite file: there is no other node
         }
+        let mut held = store.try_lease(LeaseKey::LEADER).await.unwrap().unwrap();
+        // The holder's session is killed, as when its process dies.
+        let killed: i64 = sqlx::query_scalar(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE application_name = 'portcullis-lease' AND datname = current_database()",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(killed, 1);
         assert!(
-            std::time::Instant::now() < deadline,
-            "the lease of a dead session was never released"
+            held.confirm().await.is_err(),
+            "the holder learns that its lease is gone"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // The server released the lock with the session (terminating is
+        // asynchronous: poll until the lock is free, within a deadline).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            if let Some(mut lease) = store.try_lease(LeaseKey::LEADER).await.unwrap() {
+                lease.confirm().await.unwrap();
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the lease of a dead session was never released"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
-});
+);
