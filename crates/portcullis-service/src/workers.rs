@@ -282,7 +282,7 @@ impl Wake for Elected {
 
 /// Either wake-up of a worker: commit notifications, or election.
 enum Waker {
-    Notified(Notified),
+    Notified(Box<Notified>),
     Elected(Elected),
 }
 
@@ -402,9 +402,9 @@ impl Portcullis {
                     Waker::Elected(Elected(Some(app.cluster.elected())))
                 } else if worker == Worker::FollowChanges {
                     let listener = app.change_listener().await;
-                    Waker::Notified(Notified(listener.map(|l| (l, app.clone()))))
+                    Waker::Notified(Box::new(Notified(listener.map(|l| (l, app.clone())))))
                 } else {
-                    Waker::Notified(Notified(None))
+                    Waker::Notified(Box::new(Notified(None)))
                 };
                 let stopped = async move {
                     let _ = stop.changed().await;
