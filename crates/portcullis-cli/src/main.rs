@@ -311,6 +311,12 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         max_watchlist_bytes: config.max_watchlist_bytes,
         trusted_proxies: config.production.trusted_proxies.clone(),
     };
+    // Leader or follower, known before the first request (`/readyz`).
+    let place = portcullis
+        .join_cluster()
+        .await
+        .context("cannot join the cluster")?;
+    tracing::info!(?place, "joined the cluster");
     let app = portcullis_server::router(portcullis.clone(), &server_config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await

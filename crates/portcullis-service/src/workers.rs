@@ -353,14 +353,17 @@ async fn run<F, Fut, R>(
 impl Portcullis {
     /// Runs every background worker of `schedule` (and detection, when its
     /// configuration enables it) until `shutdown` completes, then waits for
-    /// each to stop and gives up leadership. The node is joining (not
-    /// ready) from the call until its first leadership run.
+    /// each to stop and gives up leadership. A node that has not joined
+    /// ([`Portcullis::join_cluster`]) is joining (not ready) from the call
+    /// until its first leadership run.
     pub fn run_workers(
         self,
         schedule: WorkerSchedule,
         shutdown: impl Future<Output = ()> + Send,
     ) -> impl Future<Output = ()> + Send {
-        self.cluster.set_membership(crate::Membership::Joining);
+        if self.cluster.membership() == crate::Membership::Standalone {
+            self.cluster.set_membership(crate::Membership::Joining);
+        }
         self.run_workers_until(schedule, shutdown)
     }
 

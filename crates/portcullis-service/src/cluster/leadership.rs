@@ -77,6 +77,13 @@ impl Portcullis {
         Ok(outcome)
     }
 
+    /// Joins the cluster before serving: one leadership run, after which
+    /// the node knows whether it leads and `/readyz` answers ready.
+    pub async fn join_cluster(&self) -> Result<Campaign, ServiceError> {
+        self.cluster.set_membership(Membership::Joining);
+        self.campaign().await
+    }
+
     /// Gives the lease up (at shutdown), so that another node leads at once.
     pub async fn resign(&self) {
         let held = self.cluster.lease.lock().await.take();
