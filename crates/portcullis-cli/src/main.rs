@@ -291,6 +291,12 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_webhooks(config.production.webhooks.clone().into());
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
+    // Cluster-wide settings stored through any node win over this file.
+    let settings = portcullis
+        .apply_stored_settings()
+        .await
+        .context("cannot read the cluster-wide settings")?;
+    tracing::info!(settings, "cluster-wide settings in force");
     if let Some(dir) = &config.posture.baseline_dir {
         let reload = portcullis
             .reload_baseline(&Caller::local_operator(), None)
@@ -305,6 +311,12 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         max_watchlist_bytes: config.max_watchlist_bytes,
         trusted_proxies: config.production.trusted_proxies.clone(),
     };
+    // Leader or follower, known before the first request (`/readyz`).
+    let place = portcullis
+        .join_cluster()
+        .await
+        .context("cannot join the cluster")?;
+    tracing::info!(?place, "joined the cluster");
     let app = portcullis_server::router(portcullis.clone(), &server_config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await

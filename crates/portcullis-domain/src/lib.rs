@@ -43,6 +43,7 @@ mod restriction;
 mod role;
 mod role_defaults;
 mod session;
+mod setting;
 mod snapshot;
 mod tenant;
 mod text;
@@ -99,6 +100,7 @@ pub use relationship::{
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
+pub use setting::{Setting, SettingName};
 pub use snapshot::AccessSnapshot;
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;

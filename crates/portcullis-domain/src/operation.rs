@@ -132,6 +132,9 @@ operations! {
     /// `serve` was started with `--accept-audit-mismatch` although the chain
     /// did not match its last signed checkpoint.
     AuditMismatchAccepted => "audit.mismatch_accepted",
+    /// A cluster-wide setting changed (its target is the setting's name);
+    /// every node puts the new value in force.
+    SettingUpdate => "setting.update",
 }
 
 impl AuditOperation {

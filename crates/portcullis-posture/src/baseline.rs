@@ -41,8 +41,16 @@ impl Baseline {
     /// are read in name order; other files are ignored. Any module that does
     /// not compile or breaks the module convention fails the whole load.
     pub fn load_dir(dir: &Path) -> Result<Self, BaselineError> {
+        Self::load_sources(read_sources(dir)?)
+    }
+
+    /// The default partner baseline with these operator modules (file name,
+    /// Rego source) added, as [`Baseline::load_dir`] adds a directory's
+    /// files: how a node puts in force the baseline another node loaded.
+    pub fn load_sources(sources: Vec<(String, String)>) -> Result<Self, BaselineError> {
         let mut modules = module::default_partner()?;
-        for operator in read_dir(dir)? {
+        for (file, source) in sources {
+            let operator = Module::parse(file, source, true)?;
             if let Some(clash) = modules
                 .iter()
                 .find(|m| m.from_operator && m.package == operator.package)
@@ -201,8 +209,9 @@ fn read_requirement(
     })
 }
 
-/// The `.rego` files of `dir`, in name order.
-fn read_dir(dir: &Path) -> Result<Vec<Module>, BaselineError> {
+/// The `.rego` files of `dir`, in name order: (file, source) pairs for
+/// [`Baseline::load_sources`].
+pub fn read_sources(dir: &Path) -> Result<Vec<(String, String)>, BaselineError> {
     let io = |path: &Path, e: std::io::Error| BaselineError::Io {
         path: path.to_owned(),
         message: e.to_string(),
@@ -219,7 +228,7 @@ fn read_dir(dir: &Path) -> Result<Vec<Module>, BaselineError> {
         .into_iter()
         .map(|path| {
             let source = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
-            Module::parse(path.display().to_string(), source, true)
+            Ok((path.display().to_string(), source))
         })
         .collect()
 }

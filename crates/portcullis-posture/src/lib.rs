@@ -25,7 +25,7 @@ mod snapshot;
 mod state;
 mod version;
 
-pub use baseline::Baseline;
+pub use baseline::{Baseline, read_sources};
 pub use baseline_set::BaselineSet;
 pub use error::{BaselineError, SnapshotError};
 pub use evaluate::{PostureConfig, evaluate};

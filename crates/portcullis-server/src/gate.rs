@@ -113,6 +113,7 @@ pub(crate) fn precheck(
         "/v1/posture/partners/{tenant_id}/snapshots" => rules::may_touch_posture(principal, tenant),
         t if t.starts_with("/v1/posture/") => operator("reload the posture baseline"),
         t if t.starts_with("/v1/webhooks") => operator("manage webhooks"),
+        t if t.starts_with("/v1/settings") => operator("change cluster settings"),
         _ => Ok(()),
     }
 }

@@ -12,6 +12,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetri
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use tracing::Instrument as _;
@@ -102,12 +103,66 @@ impl Collector for WorkerCounts {
     }
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct NodeLabels {
+    node_id: String,
+    membership: String,
+}
+
+/// This node in the cluster, read at each scrape: its id and membership,
+/// whether it leads, and how far its decision index trails the commits
+/// announced to it.
+#[derive(Debug)]
+struct NodeGauges(Portcullis);
+
+impl Collector for NodeGauges {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let status = self.0.node_status();
+        let labels = NodeLabels {
+            node_id: status.node_id.clone(),
+            membership: status.membership.as_str().to_owned(),
+        };
+        let mut node = encoder.encode_descriptor(
+            "portcullis_node",
+            "This node: always 1, labelled with its id and membership",
+            None,
+            MetricType::Gauge,
+        )?;
+        ConstGauge::new(1_i64).encode(node.encode_family(&labels)?)?;
+        let gauges: [(&str, &str, i64); 3] = [
+            (
+                "portcullis_leader",
+                "1 when this node runs the cluster's background work, else 0",
+                i64::from(status.leader),
+            ),
+            (
+                "portcullis_change_feed_lag",
+                "Commits announced by other nodes and not yet applied to this node's decision index",
+                status.change_feed_lag,
+            ),
+            (
+                "portcullis_change_feed_applied_seq",
+                "The last audit sequence number applied to this node's decision index",
+                status.applied_seq,
+            ),
+        ];
+        for (name, help, value) in gauges {
+            let gauge = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+            ConstGauge::new(value).encode(gauge)?;
+        }
+        Ok(())
+    }
+}
+
 impl Metrics {
-    /// The same registry, also reporting `portcullis`' background workers.
+    /// The same registry, also reporting `portcullis`' background workers
+    /// and its place in the cluster.
     #[must_use]
     pub fn with_workers(mut self, portcullis: Portcullis) -> Self {
         self.registry
-            .register_collector(Box::new(WorkerCounts(portcullis)));
+            .register_collector(Box::new(WorkerCounts(portcullis.clone())));
+        self.registry
+            .register_collector(Box::new(NodeGauges(portcullis)));
         self
     }
 

@@ -16,6 +16,7 @@ mod activity;
 mod audit;
 mod caller;
 pub mod caller_rules;
+mod cluster;
 mod directory;
 mod error;
 mod file_config;
@@ -38,6 +39,7 @@ pub use activity::{
     IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
+pub use cluster::{Campaign, ContainmentPolicy, Membership, NodeStatus};
 pub use directory::{
     NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret, keyed_hash,
 };
@@ -98,6 +100,8 @@ pub struct Portcullis {
     webhooks: Arc<webhooks::WebhookRuntime>,
     /// Runs and failures of each background worker.
     workers: Arc<workers::WorkerMetrics>,
+    /// This node's id, membership and leadership.
+    cluster: Arc<cluster::ClusterNode>,
 }
 
 impl Portcullis {
@@ -130,6 +134,7 @@ impl Portcullis {
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             workers: Arc::new(workers::WorkerMetrics::default()),
+            cluster: Arc::new(cluster::ClusterNode::default()),
         }
     }
 

@@ -7,6 +7,12 @@
 //! what the step did or why it failed, then waits for the period, a wake-up
 //! (the follow-changes job wakes on each PostgreSQL notification) or
 //! shutdown. Background work is audited as the `system` principal.
+//!
+//! Among several nodes on one database, the cluster's background work —
+//! the sweep, periodic vetting, the posture round and webhook delivery —
+//! runs on the leader only (see `cluster::leadership`); the leadership
+//! worker keeps that lease, and the leader-only workers skip their runs on
+//! a follower and start one at once when their node is elected.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -37,10 +43,12 @@ pub enum Worker {
     Checkpoints,
     /// Adds this node's role usage counters to the store.
     Usage,
+    /// Takes or confirms the lease of the cluster's leader.
+    Leadership,
 }
 
 impl Worker {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,
@@ -49,6 +57,7 @@ impl Worker {
         Self::Webhooks,
         Self::Checkpoints,
         Self::Usage,
+        Self::Leadership,
     ];
 
     /// The worker's name in logs and metrics.
@@ -62,7 +71,16 @@ impl Worker {
             Self::Webhooks => "webhooks",
             Self::Checkpoints => "checkpoints",
             Self::Usage => "usage",
+            Self::Leadership => "leadership",
         }
+    }
+
+    /// Whether the worker runs on the cluster's leader only.
+    pub const fn leader_only(self) -> bool {
+        matches!(
+            self,
+            Self::Sweep | Self::Vetting | Self::Posture | Self::Webhooks
+        )
     }
 }
 
@@ -100,6 +118,9 @@ const POLL_CHANGES_EVERY: Duration = Duration::from_millis(250);
 const CHECKPOINT_POLL: Duration = Duration::from_secs(1);
 /// How often role usage counters are flushed: what a crash can lose.
 const FLUSH_USAGE_EVERY: Duration = Duration::from_secs(10);
+/// How often a follower tries to take the leader's lease, and the leader
+/// confirms it holds it: the failover time after a leader's death.
+const CAMPAIGN_EVERY: Duration = Duration::from_secs(1);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -121,6 +142,7 @@ pub(crate) struct WorkerMetrics {
     webhooks: Counters,
     checkpoints: Counters,
     usage: Counters,
+    leadership: Counters,
 }
 
 impl WorkerMetrics {
@@ -134,6 +156,7 @@ impl WorkerMetrics {
             Worker::Webhooks => &self.webhooks,
             Worker::Checkpoints => &self.checkpoints,
             Worker::Usage => &self.usage,
+            Worker::Leadership => &self.leadership,
         }
     }
 }
@@ -194,6 +217,13 @@ impl Outcome for crate::UsageFlush {
     }
 }
 
+/// A change of leadership is logged where it happens.
+impl Outcome for crate::Campaign {
+    fn notable(&self) -> bool {
+        false
+    }
+}
+
 impl Outcome for Box<dyn Outcome + Send> {
     fn notable(&self) -> bool {
         self.as_ref().notable()
@@ -212,19 +242,55 @@ pub(crate) trait Wake: Send {
     fn wake(&mut self) -> impl Future<Output = ()> + Send;
 }
 
-/// Each PostgreSQL commit notification starts a run (when listening).
-struct Notified(Option<portcullis_store::ChangeListener>);
+/// Each PostgreSQL commit notification starts a run (when listening),
+/// and its sequence number is announced to the node (change-feed lag).
+struct Notified(Option<(portcullis_store::ChangeListener, Portcullis)>);
 
 impl Wake for Notified {
     async fn wake(&mut self) {
         match self.0.as_mut() {
-            Some(listener) => {
-                if let Err(err) = listener.next().await {
+            Some((listener, app)) => match listener.next().await {
+                Ok(seq) => app.cluster.announce(seq),
+                Err(err) => {
                     tracing::warn!(%err, "change notification failed");
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-            }
+            },
             None => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// A leader-only worker runs at once when its node is elected.
+struct Elected(Option<tokio::sync::watch::Receiver<bool>>);
+
+impl Wake for Elected {
+    async fn wake(&mut self) {
+        let Some(leader) = self.0.as_mut() else {
+            return std::future::pending().await;
+        };
+        loop {
+            if leader.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+            if *leader.borrow_and_update() {
+                return;
+            }
+        }
+    }
+}
+
+/// Either wake-up of a worker: commit notifications, or election.
+enum Waker {
+    Notified(Box<Notified>),
+    Elected(Elected),
+}
+
+impl Wake for Waker {
+    async fn wake(&mut self) {
+        match self {
+            Self::Notified(w) => w.wake().await,
+            Self::Elected(w) => w.wake().await,
         }
     }
 }
@@ -236,8 +302,10 @@ enum Start {
     AfterWait,
 }
 
-/// The one background loop: runs `step`, counts and logs the run, then
-/// waits for `every`, a wake-up or `shutdown`, until `shutdown` completes.
+/// The one background loop: runs `step` when `due`, counts and logs the
+/// run, then waits for `every`, a wake-up or `shutdown`, until `shutdown`
+/// completes. A run that is not due is skipped, uncounted.
+#[expect(clippy::too_many_arguments, reason = "the loop's whole schedule")]
 async fn run<F, Fut, R>(
     metrics: &WorkerMetrics,
     worker: Worker,
@@ -245,6 +313,7 @@ async fn run<F, Fut, R>(
     start: Start,
     mut wake: impl Wake,
     shutdown: impl Future<Output = ()> + Send,
+    due: impl Fn() -> bool,
     mut step: F,
 ) where
     F: FnMut() -> Fut,
@@ -264,6 +333,9 @@ async fn run<F, Fut, R>(
             }
         }
         wait_first = true;
+        if !due() {
+            continue;
+        }
         counters.runs.fetch_add(1, Ordering::Relaxed);
         match step().await {
             Ok(outcome) if outcome.notable() => {
@@ -281,8 +353,21 @@ async fn run<F, Fut, R>(
 impl Portcullis {
     /// Runs every background worker of `schedule` (and detection, when its
     /// configuration enables it) until `shutdown` completes, then waits for
-    /// each to stop.
-    pub async fn run_workers(
+    /// each to stop and gives up leadership. A node that has not joined
+    /// ([`Portcullis::join_cluster`]) is joining (not ready) from the call
+    /// until its first leadership run.
+    pub fn run_workers(
+        self,
+        schedule: WorkerSchedule,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> impl Future<Output = ()> + Send {
+        if self.cluster.membership() == crate::Membership::Standalone {
+            self.cluster.set_membership(crate::Membership::Joining);
+        }
+        self.run_workers_until(schedule, shutdown)
+    }
+
+    async fn run_workers_until(
         self,
         schedule: WorkerSchedule,
         shutdown: impl Future<Output = ()> + Send,
@@ -308,6 +393,7 @@ impl Portcullis {
                 Start::AtOnce,
             ),
             (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
+            (Worker::Leadership, Some(CAMPAIGN_EVERY), Start::AtOnce),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -315,17 +401,29 @@ impl Portcullis {
             let Some(every) = every else { continue };
             let (app, mut stop) = (self.clone(), stop_rx.clone());
             tasks.push(tokio::spawn(async move {
-                let wake = Notified(match worker {
-                    Worker::FollowChanges => app.change_listener().await,
-                    _ => None,
-                });
+                let wake = if worker.leader_only() {
+                    Waker::Elected(Elected(Some(app.cluster.elected())))
+                } else if worker == Worker::FollowChanges {
+                    let listener = app.change_listener().await;
+                    Waker::Notified(Box::new(Notified(listener.map(|l| (l, app.clone())))))
+                } else {
+                    Waker::Notified(Box::new(Notified(None)))
+                };
                 let stopped = async move {
                     let _ = stop.changed().await;
                 };
                 let app = &app;
-                run(&app.workers, worker, every, start, wake, stopped, || {
-                    app.step(worker)
-                })
+                let due = || !worker.leader_only() || app.is_leader();
+                run(
+                    &app.workers,
+                    worker,
+                    every,
+                    start,
+                    wake,
+                    stopped,
+                    due,
+                    || app.step(worker),
+                )
                 .await;
             }));
         }
@@ -336,6 +434,7 @@ impl Portcullis {
                 tracing::error!(%err, "a background worker ended abnormally");
             }
         }
+        self.resign().await;
         // What was counted since the last flush.
         if let Err(err) = self.flush_usage().await {
             tracing::error!(%err, "the last role usage flush failed");
@@ -353,6 +452,7 @@ impl Portcullis {
             Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
             Worker::Checkpoints => Box::new(self.checkpoint_round().await?),
             Worker::Usage => Box::new(self.flush_usage().await?),
+            Worker::Leadership => Box::new(self.campaign().await?),
         })
     }
 
@@ -429,6 +529,7 @@ mod tests {
             Start::AtOnce,
             Notified(None),
             shutdown,
+            || true,
             step,
         )
         .await;
@@ -461,6 +562,7 @@ mod tests {
             Start::AfterWait,
             Once(true),
             shutdown,
+            || true,
             move || {
                 let _ = tx.send(true);
                 async { Ok(0_i64) }
@@ -468,6 +570,39 @@ mod tests {
         )
         .await;
         assert_eq!(metrics.follow_changes.runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_run_that_is_not_due_is_skipped_and_not_counted() {
+        let metrics = WorkerMetrics::default();
+        let looked = Arc::new(AtomicUsize::new(0));
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let shutdown = async move {
+            let _ = rx.changed().await;
+        };
+        let counted = Arc::clone(&looked);
+        // Not the leader for three looks, then the leader once.
+        let due = move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            if n == 4 {
+                let _ = tx.send(true);
+            }
+            n >= 3
+        };
+        run(
+            &metrics,
+            Worker::Sweep,
+            Duration::from_millis(1),
+            Start::AtOnce,
+            Elected(None),
+            shutdown,
+            due,
+            || async { Ok(Ran) },
+        )
+        .await;
+        assert!(looked.load(Ordering::SeqCst) >= 4);
+        assert_eq!(metrics.sweep.runs.load(Ordering::SeqCst), 2);
+        assert_eq!(metrics.sweep.failures.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test]
@@ -480,6 +615,7 @@ mod tests {
             Start::AfterWait,
             Notified(None),
             async {},
+            || true,
             || async { Ok(Ran) },
         )
         .await;

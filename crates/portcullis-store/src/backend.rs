@@ -93,6 +93,8 @@ pub struct SqlStore {
     pub(crate) backend: Backend,
     /// The URL it was opened with (PostgreSQL's listener opens its own connection).
     url: String,
+    /// The leases held through this store (SQLite's exclusion; see `cluster`).
+    pub(crate) leases: std::sync::Arc<crate::cluster::HeldKeys>,
 }
 
 impl fmt::Debug for SqlStore {
@@ -130,7 +132,12 @@ impl SqlStore {
             Backend::Postgres => options.max_connections(10).connect(&url).await,
         }
         .map_err(|e| StoreError::Config(format!("cannot open the {backend} database: {e}")))?;
-        Ok(Self { pool, backend, url })
+        Ok(Self {
+            pool,
+            backend,
+            url,
+            leases: std::sync::Arc::default(),
+        })
     }
 
     /// Opens the database and applies any pending migrations.

@@ -32,6 +32,7 @@ pub trait Store:
     + WebhookStore
     + CountStore
     + UsageStore
+    + crate::SettingStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -42,6 +43,8 @@ pub trait Store:
     /// Notifications of commits (PostgreSQL); `None` where one process owns
     /// the database.
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError>;
+    /// Takes the lease `key` when no one holds it (see `cluster::lease`).
+    async fn try_lease(&self, key: crate::LeaseKey) -> Result<Option<crate::Lease>, StoreError>;
 }
 
 #[async_trait]
@@ -57,5 +60,9 @@ impl Store for SqlStore {
 
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError> {
         self.listen_changes().await
+    }
+
+    async fn try_lease(&self, key: crate::LeaseKey) -> Result<Option<crate::Lease>, StoreError> {
+        SqlStore::try_lease(self, key).await
     }
 }

@@ -9,12 +9,14 @@
 
 mod audit;
 mod checkpoints;
+mod cluster_settings;
 mod config;
 mod database;
 mod decisions;
 mod demo;
 mod detect;
 mod keyed_tokens;
+mod leader;
 mod posture;
 mod readme;
 mod serve;

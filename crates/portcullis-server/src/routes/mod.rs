@@ -9,6 +9,7 @@ pub mod intel;
 pub mod partners;
 pub mod posture;
 pub mod relationships;
+pub mod settings;
 pub mod system;
 pub mod tenants;
 pub mod tokens;

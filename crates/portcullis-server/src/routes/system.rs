@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use portcullis_service::Membership;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,12 +31,38 @@ async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The process can serve: its store answers.
+/// A node ready to serve, and its place in the cluster.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    pub status: &'static str,
+    pub node_id: String,
+    pub membership: Membership,
+    /// Whether this node runs the cluster's background work.
+    pub leader: bool,
+}
+
+/// The process can serve: its store answers and it has joined the cluster
+/// (it knows whether it leads).
 #[utoipa::path(get, path = "/readyz", tag = "system",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = Readiness), (status = 503, body = ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Response {
+    let node = state.portcullis.node_status();
+    if node.membership == Membership::Joining {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the node has not joined the cluster yet",
+        )
+        .into_response();
+    }
     match state.portcullis.ping().await {
-        Ok(()) => Json(Health { status: "ready" }).into_response(),
+        Ok(()) => Json(Readiness {
+            status: "ready",
+            node_id: node.node_id,
+            membership: node.membership,
+            leader: node.leader,
+        })
+        .into_response(),
         Err(err) => {
             tracing::warn!(%err, "store unreachable");
             ApiError::new(

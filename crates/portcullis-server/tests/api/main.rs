@@ -18,6 +18,7 @@ mod groups;
 mod isolation;
 mod nats;
 mod posture;
+mod settings;
 mod support;
 mod system;
 mod tenants;

@@ -70,9 +70,13 @@ async fn healthz_answers_ok_without_a_token() {
 async fn readyz_answers_ready_when_the_store_answers() {
     let server = TestServer::start().await;
     let reply = server.send(Request::new(Method::GET, "/readyz")).await;
+    let mut body = reply.expect_status(StatusCode::OK).json();
+    let node = body["node_id"].take();
+    assert!(node.as_str().is_some_and(|id| !id.is_empty()), "{node}");
+    // No background work runs in this process: it never leads.
     assert_eq!(
-        reply.expect_status(StatusCode::OK).json(),
-        json!({"status": "ready"})
+        body,
+        json!({"status": "ready", "node_id": null, "membership": "standalone", "leader": false})
     );
 }
 
@@ -112,6 +116,19 @@ async fn metrics_count_requests_under_the_route_template() {
             "{once}"
         );
     }
+    // The node's place in the cluster: a test server runs no background
+    // work, so it never leads, and it trails no announced commit.
+    assert!(once.lines().any(|l| l == "portcullis_leader 0"), "{once}");
+    assert!(
+        once.lines().any(|l| l == "portcullis_change_feed_lag 0"),
+        "{once}"
+    );
+    assert!(
+        once.lines().any(|l| l.starts_with("portcullis_node{")
+            && l.contains("membership=\"standalone\"")
+            && l.ends_with(" 1")),
+        "{once}"
+    );
 
     server.op_get(&path).await.expect_status(StatusCode::OK);
     server
@@ -273,6 +290,9 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/relationships/{relationship_id}/usage"),
         ("GET", "/v1/recommendations"),
         ("POST", "/v1/recommendations/{recommendation_id}/apply"),
+        ("GET", "/v1/settings"),
+        ("GET", "/v1/settings/containment"),
+        ("PUT", "/v1/settings/containment"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

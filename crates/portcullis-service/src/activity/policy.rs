@@ -93,8 +93,8 @@ impl Portcullis {
         caller: &Caller,
         finding: &Finding,
     ) -> Option<ContainmentMode> {
-        let config = &self.detection.config;
-        let verdict = verdict(&config.containment, config.containment_mode, finding)?;
+        let policy = self.containment_policy();
+        let verdict = verdict(&policy.containment, policy.containment_mode, finding)?;
         match self.already_contained_for(finding).await {
             Ok(false) => {}
             Ok(true) => return None,

@@ -165,6 +165,10 @@ impl Portcullis {
             Op::IntelImport => {
                 self.reload_intel().await?;
             }
+            Op::SettingUpdate => match portcullis_domain::SettingName::parse("target_id", target) {
+                Ok(name) => self.apply_setting(name).await?,
+                Err(err) => tracing::warn!(seq = record.seq, %err, "unknown setting; skipped"),
+            },
             // Nothing a decision reads: groups without members, new tokens
             // (read from the store when first used), vetting cases (their
             // outcome reaches decisions as `partner.authorize`), posture

@@ -81,14 +81,27 @@ impl PostureRuntime {
             .current())
     }
 
-    /// Puts `baseline` in force; returns the one it replaces.
-    pub(crate) fn replace(&self, baseline: Baseline) -> Result<Arc<Baseline>, ServiceError> {
-        let previous = self.baseline()?;
+    /// The version in force, when a baseline is compiled already (`None`
+    /// before the first use: the default baseline, compiled on demand).
+    pub(crate) fn compiled_version(&self) -> Option<String> {
+        self.read()
+            .as_ref()
+            .map(|set| set.current().version().to_string())
+    }
+
+    /// Puts `baseline` in force (without compiling the default first).
+    pub(crate) fn install(&self, baseline: Baseline) {
         let mut guard = match self.baselines.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = Some(BaselineSet::new(baseline));
+    }
+
+    /// Puts `baseline` in force; returns the one it replaces.
+    pub(crate) fn replace(&self, baseline: Baseline) -> Result<Arc<Baseline>, ServiceError> {
+        let previous = self.baseline()?;
+        self.install(baseline);
         Ok(previous)
     }
 

@@ -49,9 +49,11 @@ impl Portcullis {
     /// Loads the baseline from `dir` (or the configured `baseline_dir`, or
     /// the default baseline when neither is given) and, when its version
     /// differs from the one in force, puts it in force and judges every
-    /// partner's latest snapshot again (operators). A baseline that does not
-    /// load is refused with `invalid_baseline` (file, line and column) and
-    /// the working one stays in force.
+    /// partner's latest snapshot again (operators). The new baseline is
+    /// stored as the cluster-wide `posture.baseline` setting, in force on
+    /// every node within a second. A baseline that does not load is refused
+    /// with `invalid_baseline` (file, line and column) and the working one
+    /// stays in force.
     pub async fn reload_baseline(
         &self,
         caller: &Caller,
@@ -59,11 +61,14 @@ impl Portcullis {
     ) -> Result<BaselineReload, ServiceError> {
         caller_rules::require_operator(&caller.principal, "reload the posture baseline")?;
         let dir = self.baseline_source(dir)?;
-        let loaded = match dir {
-            Some(dir) => Baseline::load_dir(dir),
-            None => Baseline::default_partner(),
-        }
-        .map_err(|e| RuleViolation::new("invalid_baseline", e.to_string()))?;
+        let invalid = |e: portcullis_posture::BaselineError| {
+            RuleViolation::new("invalid_baseline", e.to_string())
+        };
+        let sources = match dir {
+            Some(dir) => portcullis_posture::read_sources(dir).map_err(invalid)?,
+            None => Vec::new(),
+        };
+        let loaded = Baseline::load_sources(sources.clone()).map_err(invalid)?;
         let version = loaded.version().to_string();
         let previous = self.posture.baseline()?;
         let previous_version = previous.version().to_string();
@@ -75,6 +80,9 @@ impl Portcullis {
                 reassessed: ReassessReport::default(),
             });
         }
+        // Stored (and audited) first: every other node puts it in force
+        // when the `setting.update` record reaches it.
+        self.store_baseline(caller, &version, sources).await?;
         self.posture.replace(loaded)?;
         tracing::info!(%previous_version, %version, "posture baseline replaced");
         let reassessed = self.reassess_all(caller).await?;

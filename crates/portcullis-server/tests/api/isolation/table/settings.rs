@@ -1,0 +1,29 @@
+//! The rows of the cluster-wide settings: operators only; every other
+//! principal is refused, whatever it sends.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::{Row, target};
+
+pub(super) fn settings_rows() -> Vec<Row> {
+    vec![
+        Row {
+            method: Method::GET,
+            template: "/v1/settings",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::GET,
+            template: "/v1/settings/containment",
+            targets: |_, _| vec![target(&[])],
+        },
+        Row {
+            method: Method::PUT,
+            template: "/v1/settings/containment",
+            targets: |_, _| {
+                vec![target(&[]).body(json!({"containment_mode": "shadow", "containment": {}}))]
+            },
+        },
+    ]
+}
