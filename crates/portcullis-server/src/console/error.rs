@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use portcullis_service::ServiceError;
 
+use super::refusal::Refusal;
+
 /// Why a console request failed.
 #[derive(Debug)]
 pub enum ConsoleError {
@@ -19,6 +21,9 @@ pub enum ConsoleError {
     Csrf,
     /// The service refused the change: the sentence says why.
     Refused(String),
+    /// The principal's kind may never do this: shown as "not found", like
+    /// anything else it may not see, but a refused form says why.
+    Forbidden(String),
     /// Something inside failed; the detail is logged, never shown.
     Internal(String),
 }
@@ -34,7 +39,8 @@ impl From<ServiceError> for ConsoleError {
     fn from(err: ServiceError) -> Self {
         match err {
             ServiceError::Unauthenticated => Self::SignIn,
-            ServiceError::Forbidden(_) | ServiceError::NotFound(_) => Self::NotFound,
+            ServiceError::Forbidden(why) => Self::Forbidden(why),
+            ServiceError::NotFound(_) => Self::NotFound,
             ServiceError::Internal(detail) => Self::Internal(detail),
             other => Self::Refused(other.to_string()),
         }
@@ -56,7 +62,7 @@ impl IntoResponse for ConsoleError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
             Self::SignIn => return Redirect::to("/sign-in").into_response(),
-            Self::NotFound => (
+            Self::NotFound | Self::Forbidden(_) => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
                 "There is nothing here you may see. Check the address, or go back to the overview.",
@@ -83,6 +89,11 @@ impl IntoResponse for ConsoleError {
         let body = ErrorPage { title, message }
             .render()
             .unwrap_or_else(|_| title.to_owned());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        // A refused form goes back to its page with the reason (`refusal`).
+        if let Self::Refused(why) | Self::Forbidden(why) = self {
+            response.extensions_mut().insert(Refusal(why));
+        }
+        response
     }
 }
