@@ -120,7 +120,9 @@ impl Finding {
         if let Some(serde_json::Value::Array(items)) = seen.body.get_mut("evidences") {
             let own = own.to_string();
             items.retain(|e| {
-                e.pointer("/cloud/account/uid").and_then(|v| v.as_str()) == Some(own.as_str())
+                e.pointer("/cloud/account/uid")
+                    .and_then(serde_json::Value::as_str)
+                    == Some(own.as_str())
             });
         }
         redact(&mut seen.body, &others);

@@ -206,8 +206,8 @@ impl FindingStore for SqlStore {
             "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
              AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
              AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR last_seen >= $5) \
-             AND ($6 IS NULL OR id > $6) AND ($8 IS NULL OR id IN (SELECT finding_id FROM \
-             finding_customers WHERE customer_tenant_id = $8)) ORDER BY id LIMIT $7"
+             AND ($6 IS NULL OR id > $6) AND ($7 IS NULL OR id IN (SELECT finding_id FROM \
+             finding_customers WHERE customer_tenant_id = $7)) ORDER BY id LIMIT $8"
         ))
         .bind(filter.status.as_deref())
         .bind(filter.rule_id.as_deref())
@@ -215,8 +215,8 @@ impl FindingStore for SqlStore {
         .bind(filter.user_id.as_deref())
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(keys.after())
-        .bind(keys.fetch())
         .bind(filter.customer_tenant_id.map(|t| t.to_string()))
+        .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
         keys.page(&rows, finding_from_row, |f| f.id.to_string())

@@ -29,10 +29,10 @@ async fn seed(w: &World) -> Seen {
             &w.a,
             &w.a_user,
             "Alpha reached Charlie and Delta",
-            &[&w.c, &w.d],
+            &[w.c.as_str(), w.d.as_str()],
         )
         .await,
-        only_d: seed_finding_about(&w.server, &w.b, &b_user, "Bravo reached Delta", &[&w.d])
+        only_d: seed_finding_about(&w.server, &w.b, &b_user, "Bravo reached Delta", &[w.d.as_str()])
             .await,
     }
 }

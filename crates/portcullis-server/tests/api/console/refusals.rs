@@ -56,7 +56,7 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason_once() {
     assert!(html.contains("The change was refused"), "{html}");
     assert!(html.contains("already exists"), "{html}");
     assert!(
-        html.contains("Night &lt;b&gt;shift&lt;/b&gt;") && !html.contains("<b>shift</b>"),
+        html.contains("`Night &#60;b&#62;shift&#60;/b&#62;` already exists") && !html.contains("<b>shift</b>"),
         "escaped: {html}"
     );
     assert!(html.contains("id=\"refusal-back\""), "{html}");
