@@ -21,9 +21,6 @@ pub enum ConsoleError {
     Csrf,
     /// The service refused the change: the sentence says why.
     Refused(String),
-    /// The principal's kind may never do this: shown as "not found", like
-    /// anything else it may not see, but a refused form says why.
-    Forbidden(String),
     /// Something inside failed; the detail is logged, never shown.
     Internal(String),
 }
@@ -39,8 +36,7 @@ impl From<ServiceError> for ConsoleError {
     fn from(err: ServiceError) -> Self {
         match err {
             ServiceError::Unauthenticated => Self::SignIn,
-            ServiceError::Forbidden(why) => Self::Forbidden(why),
-            ServiceError::NotFound(_) => Self::NotFound,
+            ServiceError::Forbidden(_) | ServiceError::NotFound(_) => Self::NotFound,
             ServiceError::Internal(detail) => Self::Internal(detail),
             other => Self::Refused(other.to_string()),
         }
@@ -62,7 +58,7 @@ impl IntoResponse for ConsoleError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
             Self::SignIn => return Redirect::to("/sign-in").into_response(),
-            Self::NotFound | Self::Forbidden(_) => (
+            Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Page not found",
                 "There is nothing here you may see. Check the address, or go back to the overview.",
@@ -91,7 +87,7 @@ impl IntoResponse for ConsoleError {
             .unwrap_or_else(|_| title.to_owned());
         let mut response = (status, Html(body)).into_response();
         // A refused form goes back to its page with the reason (`refusal`).
-        if let Self::Refused(why) | Self::Forbidden(why) = self {
+        if let Self::Refused(why) = self {
             response.extensions_mut().insert(Refusal(why));
         }
         response

@@ -21,8 +21,8 @@ use super::layout::{Badge, Chrome, When, require_area, when};
 use super::partners::authorized_badge;
 use super::relationships::status_badge;
 use super::scorecard::{self, Reader, Scorecard};
-use super::table::{self, Column, Sort};
 use super::session::Console;
+use super::table::{self, Column, Sort};
 use super::vetting::{CaseRow, row as case_row};
 use crate::state::AppState;
 

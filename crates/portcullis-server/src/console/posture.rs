@@ -107,7 +107,8 @@ pub async fn show(
         .posture_trend(&console.caller, tenant, TREND)
         .await?;
     let wanted = q.status.clone().unwrap_or_default();
-    let (standing, rows) = found.map_or((None, Vec::new()), |card| (Some(card.standing), card.rows));
+    let (standing, rows) =
+        found.map_or((None, Vec::new()), |card| (Some(card.standing), card.rows));
     let mut rows: Vec<RequirementRow> = rows
         .into_iter()
         .filter(|r| match wanted.as_str() {

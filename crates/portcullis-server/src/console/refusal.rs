@@ -1,13 +1,15 @@
 //! A refused form does not dead-end on a bare error page: when the service
-//! refuses a console form (a conflict, a broken rule, a bad value, or a
-//! change this principal may not make), the browser is sent back to the
+//! refuses a console form (a conflict, a broken rule, a bad value), the
+//! browser is sent back to the
 //! page the form was on (`303 See Other`), which shows the refusal in an
 //! error summary at its top with a link back to its list, so the person
 //! can correct and resend it. The message travels in a short-lived cookie
 //! read once (`HttpOnly`, `SameSite=Strict`), so no text rides in the URL.
 //!
 //! "Not found" is never turned into a redirect: another tenant's record
-//! answers exactly like one that does not exist.
+//! answers exactly like one that does not exist, and so does a change the
+//! principal's kind may never make (the console shows a 403 of the service
+//! as "not found", like an area the principal may not open).
 
 use axum::extract::Request;
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -108,7 +110,10 @@ mod tests {
         for (form, page) in [
             ("/relationships/r1/reject", Some("/relationships/r1")),
             ("/relationships/new", Some("/relationships/new")),
-            ("/relationships/r1/assignments/a1/remove", Some("/relationships/r1")),
+            (
+                "/relationships/r1/assignments/a1/remove",
+                Some("/relationships/r1"),
+            ),
             ("/findings/f1/contain", Some("/findings/f1")),
             ("/vetting/cases/c1/review", Some("/vetting/cases/c1")),
             ("/groups", Some("/groups")),

@@ -181,7 +181,12 @@ pub async fn list(
     let now = service.clock().now();
     let scope = tenant_scope(&console.caller.principal, "list relationships")?;
     let mut rows: Vec<RelationshipView> = found.iter().map(|r| view(&scope, r, now)).collect();
-    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &SORT_KEYS, ("name", false));
+    let sort = Sort::parse(
+        q.sort.as_deref(),
+        q.dir.as_deref(),
+        &SORT_KEYS,
+        ("name", false),
+    );
     sort.apply(&mut rows, compare);
     let filters = [("status", status.as_str())];
     let columns = table::columns(

@@ -4,7 +4,9 @@
 //! remediation guidance. Read through the same use cases as
 //! `GET /v1/posture/…`.
 
-use portcullis_domain::{PartnerPosture, PostureReportRecord, PostureStanding, TenantId, Timestamp};
+use portcullis_domain::{
+    PartnerPosture, PostureReportRecord, PostureStanding, TenantId, Timestamp,
+};
 use portcullis_service::{Caller, Portcullis, ServiceError};
 use serde::Deserialize;
 
@@ -94,7 +96,11 @@ fn standing(
         Reader::Operator => "the partner's users",
     };
     let (word, tone, sentence) = match p.state {
-        PostureStanding::Compliant => ("Compliant", "ok", "Every mandatory requirement holds.".to_owned()),
+        PostureStanding::Compliant => (
+            "Compliant",
+            "ok",
+            "Every mandatory requirement holds.".to_owned(),
+        ),
         PostureStanding::Noncompliant => (
             "Non-compliant",
             "medium",
@@ -110,7 +116,9 @@ fn standing(
         PostureStanding::Suspended => (
             "Suspended",
             "high",
-            format!("The grace period has passed: every access decision for {users} denies until a compliant snapshot arrives."),
+            format!(
+                "The grace period has passed: every access decision for {users} denies until a compliant snapshot arrives."
+            ),
         ),
     };
     Standing {

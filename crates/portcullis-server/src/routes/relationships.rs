@@ -245,7 +245,11 @@ async fn reject(
     let id = relationship_id(&raw)?;
     let portcullis = &state.portcullis;
     Ok(ok(match body.reason.as_deref() {
-        Some(reason) => portcullis.reject_relationship_because(&caller, id, reason).await?,
+        Some(reason) => {
+            portcullis
+                .reject_relationship_because(&caller, id, reason)
+                .await?
+        }
         None => portcullis.reject_relationship(&caller, id).await?,
     }))
 }

@@ -27,9 +27,9 @@ enum FindingScope {
 fn finding_scope(caller: &Caller) -> Result<FindingScope, ServiceError> {
     let principal = &caller.principal;
     if principal.kind() == PrincipalKind::CustomerAdmin {
-        let own = principal.tenant().ok_or_else(|| {
-            ServiceError::Internal("a customer admin without a tenant".into())
-        })?;
+        let own = principal
+            .tenant()
+            .ok_or_else(|| ServiceError::Internal("a customer admin without a tenant".into()))?;
         return Ok(FindingScope::Customer(own));
     }
     caller_rules::partner_scope(principal, "read findings").map(FindingScope::Partner)

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use portcullis_domain::{AuditFilter, RelationshipFilter};
 use portcullis_domain::{
-    AuditRecord, DisplayName, GroupId, PageRequest, RelationshipId, RelationshipStatus, Tenant, TenantId,
+    AuditRecord, DisplayName, GroupId, PageRequest, RelationshipId, RelationshipStatus, Tenant,
+    TenantId,
 };
 
 use crate::caller_rules::{self, PartnerScope, TenantScope};

@@ -38,7 +38,11 @@ pub(crate) fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Findi
 contract!(
     a_finding_keeps_every_customer_it_touched_and_is_listed_per_customer,
     |store, _db| {
-        let (a, b, c) = (TenantId::generate(), TenantId::generate(), TenantId::generate());
+        let (a, b, c) = (
+            TenantId::generate(),
+            TenantId::generate(),
+            TenantId::generate(),
+        );
         let mut first = finding("u1", "PCD-001", 2_000, 1);
         first.customers = vec![a];
         let saved = store.upsert_finding(&ctx(1_000), &first).await.unwrap();
@@ -50,7 +54,15 @@ contract!(
         let mut both = vec![a, b];
         both.sort();
         assert_eq!(after.customers, both);
-        assert_eq!(store.get_finding(saved.id).await.unwrap().unwrap().customers, both);
+        assert_eq!(
+            store
+                .get_finding(saved.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .customers,
+            both
+        );
         let other = store
             .upsert_finding(&ctx(3_000), &finding("u2", "PCD-003", 3_000, 1))
             .await

@@ -91,6 +91,8 @@ async fn api_reject_and_terminate_keep_an_optional_reason_shown_in_the_console()
         text.contains("We only work with partners we have met"),
         "{text}"
     );
-    browser.screenshot("partner-relationship-rejected-reason").await;
+    browser
+        .screenshot("partner-relationship-rejected-reason")
+        .await;
     browser.close().await;
 }

@@ -18,9 +18,7 @@ struct Seen {
 
 async fn seed(w: &World) -> Seen {
     let b_user = str_field(
-        &w.server
-            .create_user(&w.b, "bea@bravo.example", "Bea")
-            .await,
+        &w.server.create_user(&w.b, "bea@bravo.example", "Bea").await,
         "id",
     );
     Seen {
@@ -32,8 +30,14 @@ async fn seed(w: &World) -> Seen {
             &[w.c.as_str(), w.d.as_str()],
         )
         .await,
-        only_d: seed_finding_about(&w.server, &w.b, &b_user, "Bravo reached Delta", &[w.d.as_str()])
-            .await,
+        only_d: seed_finding_about(
+            &w.server,
+            &w.b,
+            &b_user,
+            "Bravo reached Delta",
+            &[w.d.as_str()],
+        )
+        .await,
     }
 }
 
@@ -53,11 +57,18 @@ async fn a_customer_lists_only_findings_concerning_its_tenant_with_other_custome
     let reply = s.get("/v1/findings", c).await.expect_status(StatusCode::OK);
     let items = reply.items();
     assert_eq!(ids(&items), vec![seen.both.clone()], "{}", reply.text);
-    assert!(!reply.text.contains(&w.d), "no other customer's id: {}", reply.text);
+    assert!(
+        !reply.text.contains(&w.d),
+        "no other customer's id: {}",
+        reply.text
+    );
     assert!(!reply.text.contains("Bravo"), "{}", reply.text);
     let only = &items[0];
     assert_eq!(only["customers"], serde_json::json!([w.c]));
-    let evidences = only["body"]["evidences"].as_array().cloned().unwrap_or_default();
+    let evidences = only["body"]["evidences"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(evidences.len(), 1, "only the evidence in C: {evidences:?}");
     assert_eq!(evidences[0]["cloud"]["account"]["uid"], w.c.as_str());
 
@@ -169,7 +180,10 @@ async fn a_customer_reads_the_findings_concerning_its_tenant_in_the_console() {
     let text = browser.text().await;
     assert!(text.contains(&w.c), "its own tenant is named: {text}");
     assert!(!text.contains(&w.d), "no other customer: {text}");
-    assert!(!text.contains("Change the status"), "a customer does not triage");
+    assert!(
+        !text.contains("Change the status"),
+        "a customer does not triage"
+    );
     browser.screenshot("customer-finding").await;
     browser.close().await;
 }

@@ -26,13 +26,22 @@ async fn a_customer_sees_assigned_groups_by_name_and_no_other_group_of_the_partn
         .unwrap_or_default();
     assert!(html.contains("Alpha night shift"), "{html}");
     assert!(!html.contains(&group), "the name, not the id: {html}");
-    assert!(!html.contains("Alpha back office") && !html.contains(&other), "{html}");
+    assert!(
+        !html.contains("Alpha back office") && !html.contains(&other),
+        "{html}"
+    );
 
     // Another customer's admin learns nothing about A's groups.
     let d_cookie = web::sign_in(&w.server, &w.d_admin.secret).await;
     let theirs = web::get(&w.server, &d_cookie, &format!("/relationships/{rel}")).await;
     assert_eq!(theirs.status(), reqwest::StatusCode::NOT_FOUND);
-    assert!(!theirs.text().await.unwrap_or_default().contains("Alpha night shift"));
+    assert!(
+        !theirs
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("Alpha night shift")
+    );
 
     let Some(browser) = Browser::start(&w.server.base).await else {
         return;

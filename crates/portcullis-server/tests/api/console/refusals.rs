@@ -1,5 +1,5 @@
-//! A form the service refuses (a conflict, a broken rule, a change the
-//! principal may not make) sends the browser back to the page it was on,
+//! A form the service refuses (a conflict, a broken rule, a bad value)
+//! sends the browser back to the page it was on,
 //! which says why at its top with a way back; nothing changes, and the
 //! message shows once, escaped.
 
@@ -20,7 +20,11 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason_once() {
     let first = web::post(s, &partner, "/groups", &create).await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let again = web::post(s, &partner, "/groups", &create).await;
-    assert_eq!(again.status(), StatusCode::SEE_OTHER, "back to the form, not a dead end");
+    assert_eq!(
+        again.status(),
+        StatusCode::SEE_OTHER,
+        "back to the form, not a dead end"
+    );
     assert_eq!(web::location(&again), "/groups");
     let cookie = web::set_cookie(&again);
     assert!(
@@ -56,7 +60,8 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason_once() {
     assert!(html.contains("The change was refused"), "{html}");
     assert!(html.contains("already exists"), "{html}");
     assert!(
-        html.contains("`Night &#60;b&#62;shift&#60;/b&#62;` already exists") && !html.contains("<b>shift</b>"),
+        html.contains("`Night &#60;b&#62;shift&#60;/b&#62;` already exists")
+            && !html.contains("<b>shift</b>"),
         "escaped: {html}"
     );
     assert!(html.contains("id=\"refusal-back\""), "{html}");
@@ -66,8 +71,8 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason_once() {
         .items();
     assert_eq!(groups.len(), 1, "nothing more was created: {groups:?}");
 
-    // A change this principal's side may not make (the customer approves,
-    // not the partner): back to the relationship, which says why.
+    // A change this principal's side may never make (the customer approves,
+    // not the partner) stays "not found", like another kind's area.
     let rel = &w.a_relationship;
     let approve = web::post(
         s,
@@ -76,8 +81,8 @@ async fn a_refused_form_comes_back_to_its_page_with_the_reason_once() {
         &[("csrf", csrf.as_str())],
     )
     .await;
-    assert_eq!(approve.status(), StatusCode::SEE_OTHER);
-    assert_eq!(web::location(&approve), format!("/relationships/{rel}"));
+    assert_eq!(approve.status(), StatusCode::NOT_FOUND);
+    assert!(web::set_cookie(&approve).is_empty());
     assert_eq!(w.relationship_status(rel).await, "approval_pending");
     // Another tenant's relationship still answers "not found", not a redirect.
     let theirs = web::post(
