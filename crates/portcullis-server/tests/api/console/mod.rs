@@ -14,6 +14,7 @@ mod ops_browser;
 mod ops_pages;
 mod ops_world;
 mod refusals;
+mod relationships_table;
 mod security;
 mod tenant_flows;
 mod tenant_isolation;
