@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{RecordId, Timestamp};
+use crate::{RecordId, TenantId, Timestamp};
 
 /// Where an operator's triage of a finding stands; the strings are OCSF's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -84,6 +84,71 @@ pub struct Finding {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: i64,
+    /// The customer tenants the finding's evidence touched, sorted, each
+    /// once; it only grows as evidence does. A customer admin sees the
+    /// findings that name its tenant here, and no other customer's id.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub customers: Vec<TenantId>,
+}
+
+impl Finding {
+    /// Whether the finding's evidence touched `customer`.
+    pub fn concerns(&self, customer: TenantId) -> bool {
+        self.customers.contains(&customer)
+    }
+
+    /// Adds customers (sorted, each once).
+    pub fn add_customers(&mut self, more: impl IntoIterator<Item = TenantId>) {
+        self.customers.extend(more);
+        self.customers.sort();
+        self.customers.dedup();
+    }
+
+    /// The finding as customer `own` may see it: no other customer's id
+    /// anywhere (the customer list, the OCSF evidence, the texts), and only
+    /// the evidence about `own`'s tenant.
+    pub fn for_customer(&self, own: TenantId) -> Self {
+        let others: Vec<String> = self
+            .customers
+            .iter()
+            .filter(|c| **c != own)
+            .map(ToString::to_string)
+            .collect();
+        let mut seen = self.clone();
+        seen.customers = vec![own];
+        if let Some(serde_json::Value::Array(items)) = seen.body.get_mut("evidences") {
+            let own = own.to_string();
+            items.retain(|e| {
+                e.pointer("/cloud/account/uid")
+                    .and_then(serde_json::Value::as_str)
+                    == Some(own.as_str())
+            });
+        }
+        redact(&mut seen.body, &others);
+        for text in [&mut seen.title, &mut seen.explanation] {
+            *text = redacted(text, &others);
+        }
+        seen.status_reason = seen.status_reason.map(|r| redacted(&r, &others));
+        seen
+    }
+}
+
+/// What stands in for another customer's id.
+pub const REDACTED: &str = "[another customer]";
+
+fn redacted(text: &str, ids: &[String]) -> String {
+    ids.iter()
+        .fold(text.to_owned(), |t, id| t.replace(id.as_str(), REDACTED))
+}
+
+fn redact(value: &mut serde_json::Value, ids: &[String]) {
+    match value {
+        serde_json::Value::String(s) => *s = redacted(s, ids),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact(v, ids)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| redact(v, ids)),
+        _ => {}
+    }
 }
 
 /// Which findings to list; every filter is optional. The values are
@@ -96,6 +161,8 @@ pub struct FindingFilter {
     pub user_id: Option<String>,
     /// Findings whose evidence reaches this time or later.
     pub since: Option<Timestamp>,
+    /// Only findings concerning this customer tenant.
+    pub customer_tenant_id: Option<TenantId>,
 }
 
 #[cfg(test)]
@@ -110,5 +177,48 @@ mod tests {
             assert_eq!(json, serde_json::json!(status.as_str()));
         }
         assert_eq!(FindingStatus::parse("new"), None);
+    }
+
+    fn tenant(n: u128) -> TenantId {
+        TenantId::from_uuid(uuid::Uuid::from_u128(n))
+    }
+
+    fn evidence(customer: TenantId) -> serde_json::Value {
+        serde_json::json!({"time": 1, "cloud": {"account": {"uid": customer.to_string()}}})
+    }
+
+    #[test]
+    fn a_customer_sees_only_its_own_evidence_and_no_other_customer_id() {
+        let (a, b) = (tenant(0xa), tenant(0xb));
+        let mut finding = Finding {
+            id: RecordId::from_uuid(uuid::Uuid::from_u128(1)),
+            rule_id: "PCD-001".into(),
+            severity_id: 4,
+            status: FindingStatus::New,
+            status_reason: Some(format!("seen in {b}")),
+            partner_tenant_id: None,
+            user_id: Some("u".into()),
+            title: "fan-out".into(),
+            first_seen: Timestamp::from_unix_millis(1),
+            last_seen: Timestamp::from_unix_millis(2),
+            evidence_count: 2,
+            confidence: 0.9,
+            explanation: format!("reached {a} and {b}"),
+            body: serde_json::json!({"evidences": [evidence(a), evidence(b)], "message": b.to_string()}),
+            created_at: Timestamp::from_unix_millis(1),
+            updated_at: Timestamp::from_unix_millis(1),
+            version: 1,
+            customers: Vec::new(),
+        };
+        finding.add_customers([b, a, b]);
+        assert_eq!(finding.customers, vec![a, b], "sorted, each once");
+        assert!(finding.concerns(a) && !finding.concerns(tenant(0xc)));
+        let seen = finding.for_customer(a);
+        let text = serde_json::to_string(&seen).unwrap();
+        assert!(!text.contains(&b.to_string()), "{text}");
+        assert_eq!(seen.customers, vec![a]);
+        assert_eq!(seen.body["evidences"].as_array().map(Vec::len), Some(1));
+        assert_eq!(seen.explanation, format!("reached {a} and {REDACTED}"));
+        assert_eq!(seen.status_reason, Some(format!("seen in {REDACTED}")));
     }
 }

@@ -3,7 +3,7 @@
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
-use axum::http::header::{AUTHORIZATION, IF_MATCH};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -32,6 +32,39 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+/// A JSON body that may be left out: a request with neither a body nor a
+/// `Content-Type` reads as `T::default()`; any other is read as [`ApiJson`]
+/// reads it (a body without the JSON content type is refused).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.headers().contains_key(CONTENT_TYPE) {
+            let ApiJson(value) = ApiJson::from_request(req, state).await?;
+            return Ok(Self(value));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), "malformed_json", e.body_text()))?;
+        if body.is_empty() {
+            Ok(Self(T::default()))
+        } else {
+            Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON with `Content-Type: application/json`",
+            ))
         }
     }
 }

@@ -110,6 +110,7 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Relationships,
             ConsoleArea::Activity,
             ConsoleArea::Restrictions,
+            ConsoleArea::Findings,
         ],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }

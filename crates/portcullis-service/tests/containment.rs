@@ -411,3 +411,29 @@ async fn an_unreachable_customer_raises_confidence_through_the_decision_index() 
         assert_eq!(shadow[0].finding_id, Some(known.id));
     }
 }
+
+#[tokio::test]
+async fn a_fan_out_finding_names_every_customer_the_user_reached() {
+    for db in backends().await {
+        let w = World::new(db, DetectionConfig::default()).await;
+        let alice = w.alice.to_string();
+        let round = w.fan_out(&alice, 0, 12).await;
+        assert_eq!(round.findings_new, 1, "{round:?}");
+        let finding = w.fan_out_finding(&alice).await;
+        // The rule fires part-way through; the customers reached before
+        // the event that crossed its threshold are named too.
+        assert!(finding.evidence_count < 12, "{finding:?}");
+        assert_eq!(finding.customers.len(), 12, "{:?}", finding.customers);
+        assert!(!finding.concerns(w.home), "home was reached days before");
+        // Evidence joining the open finding adds its customer; none is lost.
+        w.send(&[w.sign_in(&alice, w.home, T + 75 * MINUTE)]).await;
+        w.app.detect_pending().await.unwrap();
+        let grown = w.fan_out_finding(&alice).await;
+        assert_eq!(grown.id, finding.id);
+        assert!(grown.concerns(w.home), "{:?}", grown.customers);
+        assert_eq!(grown.customers.len(), 13);
+        for customer in &finding.customers {
+            assert!(grown.concerns(*customer));
+        }
+    }
+}

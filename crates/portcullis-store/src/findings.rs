@@ -46,7 +46,7 @@ pub trait FindingStore {
 
 const FINDING_COLUMNS: &str = "id, rule_id, severity_id, status, status_reason, partner_tenant_id, \
      user_id, title, first_seen, last_seen, evidence_count, body, created_at, updated_at, version, \
-     confidence, explanation";
+     confidence, explanation, customers";
 
 fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     Ok(Finding {
@@ -67,6 +67,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
         created_at: rows::time(row, "created_at")?,
         updated_at: rows::time(row, "updated_at")?,
         version: rows::int(row, "version")?,
+        customers: rows::json(row, "customers")?,
     })
 }
 
@@ -91,13 +92,13 @@ async fn write_finding(
     let sql = if insert {
         format!(
             "INSERT INTO findings ({FINDING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15, $16, $17)"
+             $10, $11, $12, $13, $14, $15, $16, $17, $18)"
         )
     } else {
         "UPDATE findings SET rule_id = $2, severity_id = $3, status = $4, status_reason = $5, \
          partner_tenant_id = $6, user_id = $7, title = $8, first_seen = $9, last_seen = $10, \
          evidence_count = $11, body = $12, created_at = $13, updated_at = $14, version = $15, \
-         confidence = $16, explanation = $17 WHERE id = $1"
+         confidence = $16, explanation = $17, customers = $18 WHERE id = $1"
             .to_owned()
     };
     sqlx::query(&sql)
@@ -118,8 +119,20 @@ async fn write_finding(
         .bind(f.version)
         .bind(f.confidence)
         .bind(&f.explanation)
-        .execute(conn)
+        .bind(rows::to_json(&f.customers)?)
+        .execute(&mut *conn)
         .await?;
+    // The index of customers: it only grows, as the list does.
+    for customer in &f.customers {
+        sqlx::query(
+            "INSERT INTO finding_customers (finding_id, customer_tenant_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(f.id.to_string())
+        .bind(customer.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -146,6 +159,9 @@ impl FindingStore for SqlStore {
                 after.created_at = b.created_at;
                 after.first_seen = b.first_seen.min(after.first_seen);
                 after.version = b.version + 1;
+                // Customers touched earlier stay (the engine keeps only
+                // the latest evidence).
+                after.add_customers(b.customers.iter().copied());
                 write_finding(m.conn(), &after, false).await?;
                 AuditOperation::FindingUpdate
             }
@@ -190,7 +206,8 @@ impl FindingStore for SqlStore {
             "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
              AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
              AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR last_seen >= $5) \
-             AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"
+             AND ($6 IS NULL OR id > $6) AND ($7 IS NULL OR id IN (SELECT finding_id FROM \
+             finding_customers WHERE customer_tenant_id = $7)) ORDER BY id LIMIT $8"
         ))
         .bind(filter.status.as_deref())
         .bind(filter.rule_id.as_deref())
@@ -198,6 +215,7 @@ impl FindingStore for SqlStore {
         .bind(filter.user_id.as_deref())
         .bind(filter.since.map(|t| t.unix_millis()))
         .bind(keys.after())
+        .bind(filter.customer_tenant_id.map(|t| t.to_string()))
         .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use portcullis_service::ServiceError;
 
+use super::refusal::Refusal;
+
 /// Why a console request failed.
 #[derive(Debug)]
 pub enum ConsoleError {
@@ -83,6 +85,11 @@ impl IntoResponse for ConsoleError {
         let body = ErrorPage { title, message }
             .render()
             .unwrap_or_else(|_| title.to_owned());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        // A refused form goes back to its page with the reason (`refusal`).
+        if let Self::Refused(why) = self {
+            response.extensions_mut().insert(Refusal(why));
+        }
+        response
     }
 }

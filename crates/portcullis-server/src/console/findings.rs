@@ -51,6 +51,8 @@ pub struct FindingView {
     /// Why detection raised it, in a sentence.
     pub explanation: String,
     pub version: i64,
+    /// The customer tenants its evidence touched (a customer sees only its own).
+    pub customers: Vec<String>,
 }
 
 fn status_badge(status: FindingStatus) -> Badge {
@@ -81,6 +83,7 @@ pub(super) fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingVie
         evidence_count: f.evidence_count,
         explanation: f.explanation.clone(),
         version: f.version,
+        customers: f.customers.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -118,6 +121,7 @@ pub async fn list(
         partner_tenant_id: blank(&q.partner_tenant_id),
         user_id: blank(&q.user_id),
         since: None,
+        customer_tenant_id: None,
     };
     let found = state
         .portcullis

@@ -33,6 +33,11 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// The CSRF token of the sign-out form (and of the page's forms).
     pub csrf: String,
+    /// Why the service refused the form this page sent, shown at its top
+    /// (see `refusal`).
+    pub refusal: Option<String>,
+    /// The way back from the page: its area's list, and the list's name.
+    pub back: (&'static str, &'static str),
 }
 
 fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
@@ -118,11 +123,14 @@ impl Chrome {
                 }
             })
             .collect();
+        let (label, href) = area_link(current);
         Ok(Self {
             principal: kind_label(principal.kind()),
             tenant,
             nav,
             csrf: console.csrf(),
+            refusal: console.refusal.clone(),
+            back: (href, label),
         })
     }
 }

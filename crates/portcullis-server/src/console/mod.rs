@@ -30,11 +30,13 @@ mod paging;
 mod partner;
 mod partners;
 mod posture;
+mod refusal;
 mod relationship_page;
 mod relationship_request;
 mod relationships;
 mod remediation;
 mod restrictions;
+mod scorecard;
 mod screening;
 mod session;
 mod sign_in;
@@ -94,6 +96,7 @@ pub fn router() -> Router<AppState> {
             "/least-privilege/{recommendation_id}/apply",
             post(least_privilege::apply),
         )
+        .layer(from_fn(refusal::follow))
         .layer(from_fn(headers::security_headers))
 }
 

@@ -17,34 +17,17 @@ use portcullis_service::{Caller, Portcullis, ServiceError};
 use super::audit::{AuditRow, audit_row};
 use super::error::{ConsoleError, page};
 use super::findings::{FindingView, view as finding_view};
-use super::layout::{Badge, Chrome, When, badge, require_area, when};
+use super::layout::{Badge, Chrome, When, require_area, when};
 use super::partners::authorized_badge;
 use super::relationships::status_badge;
+use super::scorecard::{self, Reader, Scorecard};
 use super::session::Console;
+use super::table::{self, Column, Sort};
 use super::vetting::{CaseRow, row as case_row};
 use crate::state::AppState;
 
 /// How many rows each section shows; each links to its full list.
 const SECTION_ROWS: u32 = 25;
-
-/// One requirement of the posture scorecard.
-#[derive(Debug)]
-pub struct RequirementRow {
-    pub id: String,
-    pub criticality: String,
-    pub status: Badge,
-    pub details: String,
-}
-
-#[derive(Debug)]
-pub struct PostureView {
-    pub standing: Badge,
-    pub failing: Vec<String>,
-    pub grace_ends: Option<When>,
-    pub baseline: String,
-    pub evaluated: Option<When>,
-    pub requirements: Vec<RequirementRow>,
-}
 
 #[derive(Debug)]
 pub struct RelationshipRow {
@@ -69,73 +52,12 @@ struct PartnerPage {
     name: String,
     authorized: Badge,
     cases: Vec<CaseRow>,
-    posture: Option<PostureView>,
+    posture: Option<Scorecard>,
+    scorecard_columns: Vec<Column>,
     relationships: Vec<RelationshipRow>,
     users: Vec<UserRow>,
     findings: Vec<FindingView>,
     audit: Vec<AuditRow>,
-}
-
-/// `Ok(None)` for "not found": a section with nothing to show.
-fn optional<T>(found: Result<T, ServiceError>) -> Result<Option<T>, ServiceError> {
-    match found {
-        Ok(value) => Ok(Some(value)),
-        Err(ServiceError::NotFound(_)) => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
-fn requirement_status(status: &str) -> Badge {
-    match status {
-        "pass" => badge("pass", "ok"),
-        "fail" => badge("fail", "high"),
-        "error" => badge("error", "high"),
-        "not_applicable" => badge("not applicable", "neutral"),
-        other => badge(other, "warn"),
-    }
-}
-
-async fn posture(
-    service: &Portcullis,
-    caller: &Caller,
-    tenant: TenantId,
-    now: Timestamp,
-) -> Result<Option<PostureView>, ServiceError> {
-    let Some(state) = optional(service.partner_posture(caller, tenant).await)? else {
-        return Ok(None);
-    };
-    let report = optional(service.latest_posture_report(caller, tenant).await)?;
-    let text = |v: &serde_json::Value, k: &str| {
-        v.get(k)
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let requirements = report
-        .as_ref()
-        .and_then(|r| r.report.get("results")?.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .map(|r| RequirementRow {
-            id: text(r, "requirement_id"),
-            criticality: text(r, "criticality"),
-            status: requirement_status(&text(r, "status")),
-            details: text(r, "details"),
-        })
-        .collect();
-    let tone = match state.state.as_str() {
-        "compliant" => "ok",
-        "noncompliant" => "medium",
-        _ => "high",
-    };
-    Ok(Some(PostureView {
-        standing: badge(state.state.as_str(), tone),
-        failing: state.failing,
-        grace_ends: state.grace_ends_at.map(|t| when(t, now)),
-        baseline: state.baseline_version,
-        evaluated: report.map(|r| when(r.evaluated_at, now)),
-        requirements,
-    }))
 }
 
 async fn relationships(
@@ -166,6 +88,23 @@ async fn relationships(
             ends: r.end_at.map(|end| when(end, now)),
         })
         .collect())
+}
+
+/// The scorecard's headers (the section does not sort).
+fn scorecard_columns() -> Vec<Column> {
+    let unsorted = Sort::parse(None, None, &[], ("", false));
+    table::columns(
+        "",
+        &[],
+        &unsorted,
+        &[
+            ("Status", None),
+            ("Requirement", None),
+            ("Must or should", None),
+            ("Evidence", None),
+            ("What to change and why", None),
+        ],
+    )
 }
 
 /// `GET /partners/{id}`.
@@ -216,7 +155,8 @@ pub async fn show(
         name: found.display_name.to_string(),
         authorized: authorized_badge(service.partner_authorized(caller, tenant).await?),
         cases: cases.items.iter().map(|c| case_row(c, now)).collect(),
-        posture: posture(service, caller, tenant, now).await?,
+        posture: scorecard::latest(service, caller, tenant, Reader::Operator).await?,
+        scorecard_columns: scorecard_columns(),
         relationships: relationships(service, caller, tenant, &first, now).await?,
         users: users
             .items

@@ -118,14 +118,22 @@ fn assignment_badge(status: AssignmentStatus) -> Badge {
     }
 }
 
-/// The partner's groups by id, when the principal may read them.
+/// The partner's groups by id that the page names: every group of the
+/// partner for its admins and operators (to assign one), and for a
+/// customer the groups assigned in this relationship only.
 async fn group_names(
     state: &AppState,
     console: &Console,
     relationship: &Relationship,
 ) -> Result<BTreeMap<GroupId, String>, ConsoleError> {
     match tenant_scope(&console.caller.principal, "read relationships")? {
-        TenantScope::Customer(_) => Ok(BTreeMap::new()),
+        TenantScope::Customer(_) => Ok(state
+            .portcullis
+            .assigned_group_names(&console.caller, relationship.id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id, name.to_string()))
+            .collect()),
         TenantScope::All | TenantScope::Partner(_) => {
             let partner = relationship.partner_tenant_id;
             let (groups, _) =

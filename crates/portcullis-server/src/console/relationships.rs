@@ -3,6 +3,8 @@
 //! the partners with access to its tenant, with approve, reject and
 //! terminate forms for the side that may use them.
 
+use std::cmp::Ordering;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,18 +17,23 @@ use serde::Deserialize;
 use super::error::{ConsoleError, page};
 use super::form::ConsoleForm;
 use super::layout::{Badge, Chrome, When, when};
+use super::paging::collect_all;
 use super::session::Console;
-use crate::extract::{ApiQuery, encode_cursor, page_request};
+use super::table::{self, Column, Pager, Sort};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
-
-const PAGE_SIZE: u32 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationshipQuery {
     status: Option<String>,
-    cursor: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<usize>,
 }
+
+/// The columns the list sorts by.
+const SORT_KEYS: [&str; 6] = ["name", "partner", "customer", "status", "roles", "ends"];
 
 /// A form the row offers: where it posts and what its button says. A
 /// dangerous action is a link to the relationship's page instead, where
@@ -56,6 +63,8 @@ pub struct RelationshipView {
     pub ends: Option<When>,
     pub roles: usize,
     pub actions: Vec<Action>,
+    /// When access ends (unix ms), for sorting; never-active ones last.
+    ends_ms: i64,
 }
 
 #[derive(Template)]
@@ -67,8 +76,9 @@ struct ListPage {
     may_request: bool,
     statuses: Vec<&'static str>,
     status: String,
+    columns: Vec<Column>,
     rows: Vec<RelationshipView>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 const STATUSES: [RelationshipStatus; 7] = [
@@ -130,18 +140,30 @@ fn view(scope: &TenantScope, r: &Relationship, now: Timestamp) -> RelationshipVi
         ends: r.end_at.map(|end| when(end, now)),
         roles: r.roles.len(),
         actions: actions(scope, r, status),
+        ends_ms: r.end_at.map_or(i64::MAX, |end| end.unix_millis()),
     }
 }
 
-/// `GET /relationships`.
+fn compare(key: &str, a: &RelationshipView, b: &RelationshipView) -> Ordering {
+    let by_name = || a.name.to_lowercase().cmp(&b.name.to_lowercase());
+    match key {
+        "partner" => a.partner.cmp(&b.partner),
+        "customer" => a.customer.cmp(&b.customer),
+        "status" => a.status.word.cmp(&b.status.word),
+        "roles" => a.roles.cmp(&b.roles),
+        "ends" => a.ends_ms.cmp(&b.ends_ms),
+        _ => by_name(),
+    }
+    .then_with(by_name)
+}
+
+/// `GET /relationships?status=&sort=&dir=&page=`.
 pub async fn list(
     State(state): State<AppState>,
     console: Console,
     query: Result<ApiQuery<RelationshipQuery>, crate::error::ApiError>,
 ) -> Result<Response, ConsoleError> {
     let ApiQuery(q) = query.map_err(|e| ConsoleError::Refused(e.message))?;
-    let wanted_page = page_request(Some(PAGE_SIZE), q.cursor.as_deref())
-        .map_err(|e| ConsoleError::Refused(e.message))?;
     let status = q.status.clone().unwrap_or_default();
     let wanted = match status.as_str() {
         "" => None,
@@ -153,19 +175,35 @@ pub async fn list(
         status: wanted,
         ..RelationshipFilter::default()
     };
-    let found = state
-        .portcullis
-        .list_relationships(&console.caller, filter, &wanted_page)
-        .await?;
-    let now = state.portcullis.clock().now();
+    let service = &state.portcullis;
+    let (found, capped) =
+        collect_all!(|page| service.list_relationships(&console.caller, filter.clone(), &page));
+    let now = service.clock().now();
     let scope = tenant_scope(&console.caller.principal, "list relationships")?;
-    let next = found.next.as_ref().map(|cursor| {
-        format!(
-            "/relationships?status={}&cursor={}",
-            wanted.map_or("", RelationshipStatus::as_str),
-            encode_cursor(cursor)
-        )
-    });
+    let mut rows: Vec<RelationshipView> = found.iter().map(|r| view(&scope, r, now)).collect();
+    let sort = Sort::parse(
+        q.sort.as_deref(),
+        q.dir.as_deref(),
+        &SORT_KEYS,
+        ("name", false),
+    );
+    sort.apply(&mut rows, compare);
+    let filters = [("status", status.as_str())];
+    let columns = table::columns(
+        "/relationships",
+        &filters,
+        &sort,
+        &[
+            ("Name", Some("name")),
+            ("Partner", Some("partner")),
+            ("Customer", Some("customer")),
+            ("Status", Some("status")),
+            ("Roles", Some("roles")),
+            ("Ends", Some("ends")),
+            ("Actions", None),
+        ],
+    );
+    let (rows, pager) = table::slice(rows, q.page, "/relationships", &filters, &sort, capped);
     let heading = match scope {
         TenantScope::Customer(_) => "Partners with access to your tenant",
         TenantScope::Partner(_) => "Your relationships with customers",
@@ -178,8 +216,9 @@ pub async fn list(
         may_request: matches!(scope, TenantScope::Partner(_)),
         statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
         status,
-        rows: found.items.iter().map(|r| view(&scope, r, now)).collect(),
-        next,
+        columns,
+        rows,
+        pager,
     })?
     .into_response())
 }

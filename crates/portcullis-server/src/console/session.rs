@@ -22,6 +22,8 @@ pub struct Console {
     pub caller: Caller,
     pub session: ConsoleSession,
     secret: String,
+    /// The refusal of the form this page follows, if any (`refusal`).
+    pub refusal: Option<String>,
 }
 
 impl Console {
@@ -58,6 +60,7 @@ impl FromRequestParts<AppState> for Console {
             },
             session,
             secret,
+            refusal: super::refusal::carried(&parts.headers),
         })
     }
 }

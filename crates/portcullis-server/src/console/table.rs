@@ -9,21 +9,10 @@
 
 use std::cmp::Ordering;
 
+use super::paging::encode;
+
 /// Rows per page.
 pub const PAGE_ROWS: usize = 25;
-
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
 
 /// A page's address with its query: `path?name=value&…`, blanks left out.
 pub fn href(path: &str, pairs: &[(&str, &str)]) -> String {

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::{Containment, ContainmentFilter, ContainmentMode, Finding, FindingFilter};
-use portcullis_domain::{RecordId, Timestamp};
+use portcullis_domain::{RecordId, TenantId, Timestamp};
 use portcullis_service::ContainmentKind;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +44,10 @@ pub struct FindingQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    /// Only findings whose evidence touched this customer tenant (a
+    /// customer admin always reads only its own tenant's).
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub customer_tenant_id: Option<TenantId>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -97,7 +101,9 @@ fn record_id(raw: &str) -> Result<RecordId, ApiError> {
     RecordId::parse(raw).map_err(ApiError::invalid_id)
 }
 
-/// List findings (operators: all; partner admins: their partner's).
+/// List findings (operators: all; partner admins: their partner's; customer
+/// admins: those concerning their tenant, with every other customer's id
+/// and evidence left out).
 #[utoipa::path(get, path = "/v1/findings", tag = "findings", params(FindingQuery),
     security(("bearer" = [])), responses((status = 200, body = ListResponse<Finding>)))]
 async fn list_findings(
@@ -116,6 +122,7 @@ async fn list_findings(
             .as_deref()
             .map(|t| Timestamp::parse("since", t))
             .transpose()?,
+        customer_tenant_id: q.customer_tenant_id,
     };
     Ok(axum::Json(
         state
@@ -126,7 +133,8 @@ async fn list_findings(
     ))
 }
 
-/// Read a finding.
+/// Read a finding (as the list shows it; 404 for a finding the caller may
+/// not see).
 #[utoipa::path(get, path = "/v1/findings/{finding_id}", tag = "findings",
     params(("finding_id" = String, Path, format = Uuid)), security(("bearer" = [])),
     responses((status = 200, body = Finding)))]

@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, OptionalJson, page_request};
 use crate::list::{ListResponse, versioned};
 use crate::state::AppState;
 
@@ -221,33 +221,59 @@ async fn approve(
         .await?))
 }
 
-/// The customer rejects (`approval_pending → rejected`).
+/// Why a side rejects or terminates: optional, kept on the relationship as
+/// `closed_reason`. The body itself may be left out.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRelationship {
+    /// 1 to 1000 characters; shown to both sides and in the console.
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// The customer rejects (`approval_pending → rejected`), optionally saying why.
 #[utoipa::path(post, path = "/v1/relationships/{relationship_id}/reject", tag = "relationships",
+    request_body(content = Option<CloseRelationship>, description = "optional; no body is no reason"),
     params(("relationship_id" = String, Path, format = Uuid)), security(("bearer" = [])),
     responses((status = 200, body = Relationship), (status = 409, body = ErrorBody)))]
 async fn reject(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
+    OptionalJson(body): OptionalJson<CloseRelationship>,
 ) -> ApiResult<Response> {
-    Ok(ok(state
-        .portcullis
-        .reject_relationship(&caller, relationship_id(&raw)?)
-        .await?))
+    let id = relationship_id(&raw)?;
+    let portcullis = &state.portcullis;
+    Ok(ok(match body.reason.as_deref() {
+        Some(reason) => {
+            portcullis
+                .reject_relationship_because(&caller, id, reason)
+                .await?
+        }
+        None => portcullis.reject_relationship(&caller, id).await?,
+    }))
 }
 
-/// Either side ends an active relationship (`active → termination_requested`);
-/// it grants nothing from this instant.
+/// Either side ends an active relationship (`active → termination_requested`),
+/// optionally saying why; it grants nothing from this instant.
 #[utoipa::path(post, path = "/v1/relationships/{relationship_id}/terminate", tag = "relationships",
+    request_body(content = Option<CloseRelationship>, description = "optional; no body is no reason"),
     params(("relationship_id" = String, Path, format = Uuid)), security(("bearer" = [])),
     responses((status = 200, body = Relationship), (status = 409, body = ErrorBody)))]
 async fn terminate(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(raw): Path<String>,
+    OptionalJson(body): OptionalJson<CloseRelationship>,
 ) -> ApiResult<Response> {
-    Ok(ok(state
-        .portcullis
-        .terminate_relationship(&caller, relationship_id(&raw)?)
-        .await?))
+    let id = relationship_id(&raw)?;
+    let portcullis = &state.portcullis;
+    Ok(ok(match body.reason.as_deref() {
+        Some(reason) => {
+            portcullis
+                .terminate_relationship_because(&caller, id, reason)
+                .await?
+        }
+        None => portcullis.terminate_relationship(&caller, id).await?,
+    }))
 }

@@ -11,7 +11,7 @@ use portcullis_domain::AuditOperation;
 use std::collections::BTreeMap;
 
 use portcullis_detection::{
-    Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch,
+    Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch, RuleId,
 };
 use portcullis_domain::{ContainmentMode, EventFilter, Finding, FindingStatus};
 use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
@@ -154,7 +154,22 @@ fn stored(detected: &Detected, now: Timestamp) -> Finding {
         created_at: now,
         updated_at: now,
         version: 0,
+        customers: evidence_customers(detected),
     }
+}
+
+/// The customer tenants the detection's evidence names (ids that are not
+/// tenant ids name no customer Portcullis knows).
+fn evidence_customers(detected: &Detected) -> Vec<portcullis_domain::TenantId> {
+    let mut customers: Vec<_> = detected
+        .evidence
+        .iter()
+        .filter_map(|e| e.customer_tenant.as_deref())
+        .filter_map(|c| portcullis_domain::TenantId::parse(c).ok())
+        .collect();
+    customers.sort();
+    customers.dedup();
+    customers
 }
 
 /// Finding ids are UUID v5 of the engine's stable finding uid.
@@ -162,6 +177,55 @@ const FINDING_NAMESPACE: uuid::Uuid =
     uuid::Uuid::from_u128(0x3c8e_41d2_9b6a_4f0e_8d27_5a1c_e9b4_7f63);
 
 impl Portcullis {
+    /// A tenant fan-out (`PCD-001`) is raised by the event that crossed the
+    /// threshold, so its first evidence names one customer: the customers
+    /// the user reached in the rule's window before it are read from the
+    /// stored events. Other rules' evidence names what they concern.
+    async fn fanned_out_to(
+        &self,
+        finding: &Finding,
+        window_ms: i64,
+    ) -> Result<Vec<portcullis_domain::TenantId>, ServiceError> {
+        let user = finding
+            .user_id
+            .as_deref()
+            .and_then(|u| portcullis_domain::UserId::parse(u).ok());
+        let (true, Some(user)) = (finding.rule_id == RuleId::FanOut.id(), user) else {
+            return Ok(Vec::new());
+        };
+        let filter = EventFilter {
+            user_id: Some(user),
+            since: Some(Timestamp::from_unix_millis(
+                finding.first_seen.unix_millis().saturating_sub(window_ms),
+            )),
+            until: Some(Timestamp::from_unix_millis(
+                finding.last_seen.unix_millis().saturating_add(1),
+            )),
+            ..EventFilter::default()
+        };
+        let mut customers = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = PageRequest::new(Some(PageRequest::MAX_LIMIT), cursor)?;
+            let events = self.store.list_events(&filter, &page).await?;
+            customers.extend(
+                events
+                    .items
+                    .iter()
+                    .filter_map(|e| e.event.customer_tenant_id.as_deref())
+                    .filter_map(|c| portcullis_domain::TenantId::parse(c).ok()),
+            );
+            customers.sort();
+            customers.dedup();
+            // The detection's own cap on customers remembered in a window.
+            if events.next.is_none() || customers.len() >= 1024 {
+                break;
+            }
+            cursor = events.next;
+        }
+        Ok(customers)
+    }
+
     /// Runs the engine over every event stored since the last round.
     pub async fn detect_pending(&self) -> Result<DetectionRound, ServiceError> {
         let caller = Caller::system();
@@ -210,9 +274,14 @@ impl Portcullis {
                 let context = self.event_context(&event);
                 for detected in engine.process_in(&event, &context) {
                     let now = self.clock.now();
+                    let mut raised = stored(&detected, now);
+                    if !detected.is_update {
+                        let window = self.detection.config.engine.fan_out.window_ms;
+                        raised.add_customers(self.fanned_out_to(&raised, window).await?);
+                    }
                     let finding = self
                         .store
-                        .upsert_finding(&caller.audit(now), &stored(&detected, now))
+                        .upsert_finding(&caller.audit(now), &raised)
                         .await?;
                     // Alerts out: the OCSF finding to every subscribed webhook,
                     // once per version of the finding.

@@ -6,7 +6,7 @@
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
     Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
-    FindingStatus, Page, PageRequest, RecordId, TenantId, TenantKind, UserId,
+    FindingStatus, Page, PageRequest, PrincipalKind, RecordId, TenantId, TenantKind, UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};
@@ -16,23 +16,57 @@ fn finding_not_found(id: RecordId) -> ServiceError {
     ServiceError::NotFound(format!("finding `{id}` not found"))
 }
 
+/// Whose findings a caller reads: every one, a partner's (about its own
+/// users), or those concerning a customer's tenant (redacted of every other
+/// customer).
+enum FindingScope {
+    Partner(PartnerScope),
+    Customer(TenantId),
+}
+
+fn finding_scope(caller: &Caller) -> Result<FindingScope, ServiceError> {
+    let principal = &caller.principal;
+    if principal.kind() == PrincipalKind::CustomerAdmin {
+        let own = principal
+            .tenant()
+            .ok_or_else(|| ServiceError::Internal("a customer admin without a tenant".into()))?;
+        return Ok(FindingScope::Customer(own));
+    }
+    caller_rules::partner_scope(principal, "read findings").map(FindingScope::Partner)
+}
+
+fn nothing(page: &PageRequest) -> Page<Finding> {
+    Page::from_rows(Vec::new(), page.limit(), |_: &Finding| String::new())
+}
+
 impl Portcullis {
-    /// Findings: operators see all; a partner admin its partner's.
+    /// Findings: operators see all; a partner admin its partner's; a
+    /// customer admin those concerning its tenant, as
+    /// [`Finding::for_customer`] shows them.
     pub async fn list_detection_findings(
         &self,
         caller: &Caller,
         mut filter: FindingFilter,
         page: &PageRequest,
     ) -> Result<Page<Finding>, ServiceError> {
-        let scope = caller_rules::partner_scope(&caller.principal, "read findings")?;
-        if let PartnerScope::Own(own) = scope {
-            let own = own.to_string();
-            if filter.partner_tenant_id.as_ref().is_some_and(|w| *w != own) {
-                return Ok(Page::from_rows(Vec::new(), page.limit(), |_: &Finding| {
-                    String::new()
-                }));
+        match finding_scope(caller)? {
+            FindingScope::Partner(PartnerScope::All) => {}
+            FindingScope::Partner(PartnerScope::Own(own)) => {
+                let own = own.to_string();
+                if filter.partner_tenant_id.as_ref().is_some_and(|w| *w != own) {
+                    return Ok(nothing(page));
+                }
+                filter.partner_tenant_id = Some(own);
             }
-            filter.partner_tenant_id = Some(own);
+            FindingScope::Customer(own) => {
+                if filter.customer_tenant_id.is_some_and(|w| w != own) {
+                    return Ok(nothing(page));
+                }
+                filter.customer_tenant_id = Some(own);
+                let mut found = self.store.list_detection_findings(&filter, page).await?;
+                found.items = found.items.iter().map(|f| f.for_customer(own)).collect();
+                return Ok(found);
+            }
         }
         Ok(self.store.list_detection_findings(&filter, page).await?)
     }
@@ -42,20 +76,22 @@ impl Portcullis {
         caller: &Caller,
         id: RecordId,
     ) -> Result<Finding, ServiceError> {
-        let scope = caller_rules::partner_scope(&caller.principal, "read findings")?;
+        let scope = finding_scope(caller)?;
         let finding = self
             .store
             .get_finding(id)
             .await?
             .ok_or_else(|| finding_not_found(id))?;
-        let visible = match scope {
-            PartnerScope::All => true,
-            PartnerScope::Own(own) => finding.partner_tenant_id == Some(own.to_string()),
-        };
-        if !visible {
-            return Err(finding_not_found(id));
+        match scope {
+            FindingScope::Partner(PartnerScope::All) => Ok(finding),
+            FindingScope::Partner(PartnerScope::Own(own))
+                if finding.partner_tenant_id == Some(own.to_string()) =>
+            {
+                Ok(finding)
+            }
+            FindingScope::Customer(own) if finding.concerns(own) => Ok(finding.for_customer(own)),
+            FindingScope::Partner(_) | FindingScope::Customer(_) => Err(finding_not_found(id)),
         }
-        Ok(finding)
     }
 
     /// Operators move a finding to `In Progress`, `Resolved` or

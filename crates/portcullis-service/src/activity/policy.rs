@@ -175,6 +175,7 @@ mod tests {
             created_at: Timestamp::from_unix_millis(0),
             updated_at: Timestamp::from_unix_millis(0),
             version: 1,
+            customers: Vec::new(),
         }
     }
 

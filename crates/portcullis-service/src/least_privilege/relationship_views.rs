@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use portcullis_domain::{AuditFilter, RelationshipFilter};
 use portcullis_domain::{
-    AuditRecord, DisplayName, PageRequest, RelationshipId, RelationshipStatus, Tenant, TenantId,
+    AuditRecord, DisplayName, GroupId, PageRequest, RelationshipId, RelationshipStatus, Tenant,
+    TenantId,
 };
 
 use crate::caller_rules::{self, PartnerScope, TenantScope};
@@ -22,6 +23,39 @@ pub const LIFECYCLE_OPERATIONS: [AuditOperation; 4] = [
 ];
 
 impl Portcullis {
+    /// The display names of the partner security groups assigned in a
+    /// relationship, for either party: a customer admin learns the names
+    /// of the groups that hold (or held) roles in its tenant through this
+    /// relationship, and of no other group of the partner.
+    pub async fn assigned_group_names(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+    ) -> Result<BTreeMap<GroupId, DisplayName>, ServiceError> {
+        let (relationship, _side) = self.relationship_for(caller, id).await?;
+        let mut groups = BTreeSet::new();
+        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+        loop {
+            let assignments = self.store.list_assignments(id, &page).await?;
+            groups.extend(assignments.items.iter().map(|a| a.group_id));
+            match assignments.next {
+                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
+                None => break,
+            }
+        }
+        let mut names = BTreeMap::new();
+        for group in groups {
+            if let Some(found) = self
+                .store
+                .get_group(relationship.partner_tenant_id, group)
+                .await?
+            {
+                names.insert(group, found.display_name);
+            }
+        }
+        Ok(names)
+    }
+
     /// The audit records of the lifecycle actions taken on a relationship
     /// (see [`LIFECYCLE_OPERATIONS`]), oldest first, for a party of it.
     ///

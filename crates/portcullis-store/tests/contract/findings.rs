@@ -6,7 +6,7 @@ use portcullis_domain::{
     Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
     FindingStatus,
 };
-use portcullis_domain::{PageRequest, RecordId, Timestamp, UserId};
+use portcullis_domain::{PageRequest, RecordId, TenantId, Timestamp, UserId};
 use portcullis_store::{AccessStore, AuditStore, ContainmentStore, FindingStore, StoreError};
 
 use crate::contract;
@@ -31,8 +31,64 @@ pub(crate) fn finding(user: &str, rule: &str, last: i64, evidence: i64) -> Findi
         created_at: Timestamp::from_unix_millis(1_000),
         updated_at: Timestamp::from_unix_millis(last),
         version: 0,
+        customers: Vec::new(),
     }
 }
+
+contract!(
+    a_finding_keeps_every_customer_it_touched_and_is_listed_per_customer,
+    |store, _db| {
+        let (a, b, c) = (
+            TenantId::generate(),
+            TenantId::generate(),
+            TenantId::generate(),
+        );
+        let mut first = finding("u1", "PCD-001", 2_000, 1);
+        first.customers = vec![a];
+        let saved = store.upsert_finding(&ctx(1_000), &first).await.unwrap();
+        // The engine keeps only the latest evidence: the next version names
+        // only b, yet a stays.
+        let mut grown = saved.clone();
+        grown.customers = vec![b];
+        let after = store.upsert_finding(&ctx(2_000), &grown).await.unwrap();
+        let mut both = vec![a, b];
+        both.sort();
+        assert_eq!(after.customers, both);
+        assert_eq!(
+            store
+                .get_finding(saved.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .customers,
+            both
+        );
+        let other = store
+            .upsert_finding(&ctx(3_000), &finding("u2", "PCD-003", 3_000, 1))
+            .await
+            .unwrap();
+        assert!(other.customers.is_empty());
+        let per = |t| FindingFilter {
+            customer_tenant_id: Some(t),
+            ..FindingFilter::default()
+        };
+        for (customer, expected) in [(a, vec![saved.id]), (b, vec![saved.id]), (c, vec![])] {
+            let listed = store
+                .list_detection_findings(&per(customer), &PageRequest::first(10))
+                .await
+                .unwrap();
+            assert_eq!(
+                listed.items.iter().map(|f| f.id).collect::<Vec<_>>(),
+                expected
+            );
+        }
+        let all = store
+            .list_detection_findings(&FindingFilter::default(), &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert_eq!(all.items.len(), 2);
+    }
+);
 
 contract!(
     a_finding_grows_keeps_its_status_and_is_found_open,

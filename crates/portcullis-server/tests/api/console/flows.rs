@@ -116,7 +116,7 @@ async fn customer_admin_approves_a_relationship_and_the_api_shows_it_active() {
         "another tenant's relationship: {text}"
     );
     assert!(
-        !text.contains("Overview") && !text.contains("Findings"),
+        !text.contains("Overview") && !text.contains("Vetting"),
         "nav: {text}"
     );
     browser.screenshot("customer-relationships").await;

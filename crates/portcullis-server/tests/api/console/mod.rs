@@ -3,6 +3,9 @@
 //! the security properties (sessions, CSRF, headers, isolation).
 
 mod browser;
+mod close_reasons;
+mod customer_findings;
+mod customer_groups;
 mod flows;
 mod isolation;
 mod least_privilege;
@@ -10,6 +13,8 @@ mod link;
 mod ops_browser;
 mod ops_pages;
 mod ops_world;
+mod refusals;
+mod relationships_table;
 mod security;
 mod tenant_flows;
 mod tenant_isolation;

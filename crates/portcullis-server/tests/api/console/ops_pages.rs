@@ -115,18 +115,8 @@ async fn rejecting_or_asking_needs_a_reason_and_every_review_needs_the_csrf_toke
                 ],
             )
             .await;
-            assert_eq!(
-                refused.status(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{decision}"
-            );
-            assert!(
-                refused
-                    .text()
-                    .await
-                    .unwrap()
-                    .contains("a reason is required")
-            );
+            let page = web::refused(server, &op, refused, &path).await;
+            assert!(page.contains("a reason is required"), "{decision}");
         }
     }
     let forged = web::post(
@@ -215,13 +205,10 @@ async fn the_operator_who_submitted_a_case_cannot_approve_it() {
         ],
     )
     .await;
-    assert_eq!(forced.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = web::refused(server, &op, forced, &path).await;
     assert!(
-        forced
-            .text()
-            .await
-            .unwrap()
-            .contains("cannot approve a case they submitted")
+        page.contains("cannot approve a case they submitted"),
+        "{page}"
     );
 }
 
@@ -271,7 +258,8 @@ async fn a_containment_is_lifted_from_the_list_with_a_reason() {
         &[("csrf", &csrf), ("reason", ""), ("back", "containments")],
     )
     .await;
-    assert_eq!(no_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = web::refused(server, &op, no_reason, "/containments").await;
+    assert!(page.contains("a reason is required"), "{page}");
     let lifted = web::post(
         server,
         &op,

@@ -173,7 +173,14 @@ async fn a_partner_requests_access_the_customer_approves_then_terminates_with_a_
         &[("csrf", csrf.as_str()), ("reason", "  ")],
     )
     .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = super::web::refused(
+        &w.server,
+        cookie.value(),
+        refused,
+        &format!("/relationships/{id}"),
+    )
+    .await;
+    assert!(page.contains("must not be empty"), "{page}");
     assert_eq!(w.relationship(&id).await["status"], "active");
 
     customer

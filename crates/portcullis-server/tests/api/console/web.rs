@@ -100,6 +100,30 @@ pub async fn csrf(server: &TestServer, cookie: &str, path: &str) -> String {
     csrf_of(&html)
 }
 
+/// A form the service refused: it answers `303` back to `page` with the
+/// reason in a cookie; returns that page as the browser then shows it.
+pub async fn refused(server: &TestServer, cookie: &str, response: Response, page: &str) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "a refused form goes back"
+    );
+    assert_eq!(location(&response), page);
+    let refusal = set_cookie(&response);
+    let refusal = refusal.split(';').next().unwrap_or_default();
+    assert!(refusal.starts_with("portcullis_refusal="), "{refusal}");
+    let shown = client()
+        .get(server.url(page))
+        .header(COOKIE, format!("{}; {refusal}", session(cookie)))
+        .send()
+        .await
+        .expect("the form's page");
+    assert_eq!(shown.status(), StatusCode::OK);
+    let html = shown.text().await.expect("a page");
+    assert!(html.contains("The change was refused"), "{html}");
+    html
+}
+
 /// Where a redirect goes.
 pub fn location(response: &Response) -> String {
     response

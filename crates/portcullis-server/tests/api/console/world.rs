@@ -137,7 +137,26 @@ async fn ask(
 
 /// A finding as the detection worker would raise it.
 pub async fn seed_finding(server: &TestServer, partner: &str, user: &str, title: &str) -> String {
+    seed_finding_about(server, partner, user, title, &[]).await
+}
+
+/// A finding whose evidence touched `customers` (one OCSF evidence each).
+pub async fn seed_finding_about(
+    server: &TestServer,
+    partner: &str,
+    user: &str,
+    title: &str,
+    customers: &[&str],
+) -> String {
     let now = server.portcullis.clock().now();
+    let evidences: Vec<serde_json::Value> = customers
+        .iter()
+        .map(|c| json!({"time": 1, "actor": {"user": {"uid": user}}, "cloud": {"account": {"uid": c}}}))
+        .collect();
+    let customers = customers
+        .iter()
+        .map(|c| portcullis_domain::TenantId::parse(c).expect("a customer tenant id"))
+        .collect();
     let finding = Finding {
         id: RecordId::generate(),
         rule_id: "tenant_fan_out".to_owned(),
@@ -152,10 +171,11 @@ pub async fn seed_finding(server: &TestServer, partner: &str, user: &str, title:
         evidence_count: 3,
         confidence: 0.9,
         explanation: format!("{title}: one user reached 12 customers in 10 minutes"),
-        body: json!({"message": title, "finding_info": {"title": title}}),
+        body: json!({"message": title, "finding_info": {"title": title}, "evidences": evidences}),
         created_at: now,
         updated_at: now,
         version: 1,
+        customers,
     };
     let ctx = AuditContext::new(&Principal::system(), now, None, None);
     server

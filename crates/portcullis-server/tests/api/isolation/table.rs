@@ -295,6 +295,15 @@ fn own_only(who: Who, t: Target) -> Target {
     }
 }
 
+/// Findings: a partner admin lists its own partner's, a customer admin
+/// those concerning its own tenant (none here); a service is refused.
+fn findings_only(who: Who, t: Target) -> Target {
+    match who {
+        Who::PartnerAdmin | Who::CustomerAdmin => t.only(vec![]),
+        Who::Service => t,
+    }
+}
+
 /// The rows of the vetting routes: B's approved case is the foreign record.
 fn vetting_rows() -> Vec<Row> {
     vec![
@@ -408,8 +417,12 @@ fn vetting_rows() -> Vec<Row> {
             template: "/v1/findings",
             targets: |w, who| {
                 vec![
-                    own_only(who, target(&[])),
-                    own_only(who, target(&[]).query(format!("partner_tenant_id={}", w.b))),
+                    findings_only(who, target(&[])),
+                    findings_only(who, target(&[]).query(format!("partner_tenant_id={}", w.b))),
+                    findings_only(
+                        who,
+                        target(&[]).query(format!("customer_tenant_id={}", w.d)),
+                    ),
                 ]
             },
         },
