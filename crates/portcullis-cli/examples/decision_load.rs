@@ -2,8 +2,14 @@
 //! loopback, and an open-loop load generator in this process.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1]
+//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1] [--connections 64] [--baseline PATH]
 //! ```
+//!
+//! `--baseline PATH` first runs the same load against another `portcullis`
+//! binary (an older build, say), then against this build's, and reports
+//! both with their ratio: one run, same machine, same schedule.
+//! `PORTCULLIS_DECISION_RECORDS` (`sync` or `batched`) in the environment
+//! reaches the servers started.
 //!
 //! Requests are sent on a fixed schedule (`rate` per second, spread over
 //! `--connections` concurrent senders) and each latency is measured from the
@@ -36,6 +42,8 @@ struct Options {
     connections: usize,
     /// Checks per request (1: the single form; more: the batch form).
     batch: u64,
+    /// Another `portcullis` binary to measure first, in the same run.
+    baseline: Option<std::path::PathBuf>,
 }
 
 fn options() -> Options {
@@ -53,6 +61,11 @@ fn options() -> Options {
         seconds: value("--seconds").unwrap_or(if quick { 3 } else { 10 }),
         connections: usize::try_from(value("--connections").unwrap_or(64)).unwrap(),
         batch: value("--batch").unwrap_or(1).clamp(1, 1_000),
+        baseline: args
+            .iter()
+            .position(|a| a == "--baseline")
+            .and_then(|i| args.get(i + 1))
+            .map(std::path::PathBuf::from),
     }
 }
 
@@ -237,17 +250,52 @@ async fn main() {
         "build the server first: cargo build --release (looked for {})",
         server_bin.display()
     );
+    let Some(baseline) = &opts.baseline else {
+        println!("{}", measure(&opts, &server_bin).await);
+        return;
+    };
+    assert!(
+        baseline.exists(),
+        "no baseline binary at {}",
+        baseline.display()
+    );
+    println!("baseline: {}", baseline.display());
+    let before = measure(&opts, baseline).await;
+    println!("this build: {}", server_bin.display());
+    let after = measure(&opts, &server_bin).await;
+    let ratio = |key: &str| {
+        let (a, b) = (
+            after[key].as_f64().unwrap_or(0.0),
+            before[key].as_f64().unwrap_or(0.0),
+        );
+        if b > 0.0 {
+            (a / b * 100.0).round() / 100.0
+        } else {
+            0.0
+        }
+    };
+    println!(
+        "{}",
+        json!({"baseline": before, "this_build": after,
+               "ratio_decisions_per_sec": ratio("http_decisions_per_sec"),
+               "ratio_p99": ratio("http_p99_us")})
+    );
+}
+
+/// Starts `server_bin` on a fresh database, sets up the ecosystem, drives
+/// the load and returns the summary.
+async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("load.db");
     let db = db.to_str().unwrap();
     // Only `serve` and `migrate` create a database.
-    let migrated = Command::new(&server_bin)
+    let migrated = Command::new(server_bin)
         .args(["--database-url", db, "migrate"])
         .status()
         .unwrap();
     assert!(migrated.success(), "migrate failed");
     let operator = || {
-        let out = Command::new(&server_bin)
+        let out = Command::new(server_bin)
             .args([
                 "--database-url",
                 db,
@@ -273,7 +321,7 @@ async fn main() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(&server_bin)
+    let mut child = Command::new(server_bin)
         .args([
             "--database-url",
             db,
@@ -283,10 +331,15 @@ async fn main() {
             "--config",
         ])
         .arg(&config)
-        .env("PORTCULLIS_LOG", "warn,portcullis=info")
+        // The default level: one log line per request, as in production.
+        .env(
+            "PORTCULLIS_LOG",
+            std::env::var("PORTCULLIS_LOG").unwrap_or_else(|_| "info".to_owned()),
+        )
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    println!("server pid {}", child.id());
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let base = loop {
         let line = lines.next().expect("the server starts").unwrap();
@@ -323,13 +376,34 @@ async fn main() {
     let total = requests_per_sec * opts.seconds;
     let interval = Duration::from_secs_f64(1.0 / requests_per_sec as f64);
     let batch = usize::try_from(opts.batch).unwrap();
+    // Bodies serialized once, and the URL and header built once: the
+    // generator shares the machine with the server, so its own work per
+    // request is kept small.
+    let bodies: &'static [&'static [u8]] = Box::leak(
+        checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                // The batch form: this check and the next ones.
+                let body = if batch == 1 {
+                    serde_json::to_vec(c).unwrap()
+                } else {
+                    let group: Vec<&Value> = checks.iter().cycle().skip(i).take(batch).collect();
+                    serde_json::to_vec(&json!({ "checks": group })).unwrap()
+                };
+                &*Box::leak(body.into_boxed_slice())
+            })
+            .collect::<Vec<&'static [u8]>>()
+            .into_boxed_slice(),
+    );
+    let url = reqwest::Url::parse(&format!("{base}/v1/decisions")).unwrap();
+    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {service}")).unwrap();
     let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now() + Duration::from_millis(50);
     let mut workers = Vec::new();
     for _ in 0..opts.connections {
-        let (next, checks, service) = (next.clone(), checks.clone(), service.clone());
+        let (next, url, bearer) = (next.clone(), url.clone(), bearer.clone());
         let client = api.client.clone();
-        let url = format!("{base}/v1/decisions");
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0_u64;
@@ -340,11 +414,12 @@ async fn main() {
                 }
                 let due = start + interval.mul_f64(i as f64);
                 tokio::time::sleep_until(due.into()).await;
-                let check = &checks[usize::try_from(i).unwrap() % checks.len()];
+                let body = bodies[usize::try_from(i).unwrap() % bodies.len()];
                 let ok = client
-                    .post(&url)
-                    .bearer_auth(&service)
-                    .json(check)
+                    .post(url.clone())
+                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body)
                     .send()
                     .await
                     .map(|r| r.status().is_success())
@@ -388,10 +463,8 @@ async fn main() {
         .args(["-TERM", &child.id().to_string()])
         .status();
     let _ = child.wait();
-    println!(
-        "{}",
-        json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
+    json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
                "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
-               "seconds": opts.seconds, "checks_per_request": opts.batch, "cores": cores, "quick": opts.quick})
-    );
+               "seconds": opts.seconds, "checks_per_request": opts.batch, "cores": cores, "quick": opts.quick,
+           "decision_records": std::env::var("PORTCULLIS_DECISION_RECORDS").unwrap_or_else(|_| "sync".to_owned())})
 }

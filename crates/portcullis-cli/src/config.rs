@@ -146,7 +146,15 @@ fn redact(url: &str) -> String {
 }
 
 /// Logs to standard error; `PORTCULLIS_LOG` (or `RUST_LOG`) overrides the file's `log`.
-pub fn init_tracing(file_filter: Option<&str>) {
+///
+/// Lines are formatted where they happen and written by a thread of their
+/// own, through a buffer flushed whenever no line is waiting: a busy server
+/// makes one write for many request lines instead of one each, and no
+/// request waits on standard error. No line is dropped (a full queue of
+/// 65,536 lines makes the logging thread wait, as a blocked standard error
+/// did before). Keep the guard until the end of `main`: dropping it writes
+/// what is left.
+pub fn init_tracing(file_filter: Option<&str>) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = std::env::var("PORTCULLIS_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .ok()
@@ -154,11 +162,18 @@ pub fn init_tracing(file_filter: Option<&str>) {
         .unwrap_or_else(|| "info".to_owned());
     let filter = tracing_subscriber::EnvFilter::try_new(&filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(65_536)
+        .thread_name("portcullis-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer)
+        .with_ansi(ansi)
         .try_init();
+    guard
 }
 
 #[cfg(test)]

@@ -11,8 +11,17 @@ use smallvec::SmallVec;
 
 use super::DecisionIndex;
 use super::links::{Assigned, Linked};
+use super::matcher::Places;
 use super::users::GroupIx;
 use crate::{Decision, DecisionRequest, DenyReason, Grant};
+
+/// What the user holds in the customer: its groups, the relationships
+/// between the two tenants, and the roles that permit the action.
+struct Held<'a> {
+    groups: &'a [GroupIx],
+    between: &'a [Linked],
+    permitted: &'a Places,
+}
 
 /// Orders candidate grants: least-privileged role first (its place in the
 /// catalog's privilege order), then ids.
@@ -21,8 +30,16 @@ type GrantKey = (u32, RelationshipId, AssignmentId, Option<ActivationId>);
 impl DecisionIndex {
     /// Decides `request` at `now`; see the crate documentation for the rules.
     pub fn decide(&self, request: &DecisionRequest, now: Timestamp) -> Decision {
-        let mut reasons = BTreeSet::new();
         let partner = request.partner_tenant_id;
+        // At scale the user and the pair records are usually cache misses:
+        // both probes come first, so that the two loads are in flight at
+        // once, and the action's roles (all in cache) are matched while they
+        // arrive. Nothing read from them is used before this point.
+        let person = self.people.get(request.user_id);
+        let between = self.links.between(partner, request.customer_tenant_id);
+        let restrictions = self.restrictions.get(&request.customer_tenant_id);
+        let permitted = self.roles.permitting(&request.action);
+        let mut reasons = BTreeSet::new();
 
         let is_partner = self.tenants.get(&partner) == Some(&TenantKind::Partner);
         if !is_partner || !self.authorized.contains(&partner) {
@@ -32,7 +49,6 @@ impl DecisionIndex {
             reasons.insert(DenyReason::PartnerNoncompliant);
         }
 
-        let person = self.people.get(request.user_id);
         let account = person
             .and_then(|p| p.account)
             .filter(|a| a.tenant == partner);
@@ -50,7 +66,6 @@ impl DecisionIndex {
             }
         }
 
-        let between = self.links.between(partner, request.customer_tenant_id);
         let mut any_active = false;
         let mut any_contained = false;
         let mut expired = false;
@@ -76,7 +91,12 @@ impl DecisionIndex {
 
         let grant = match person {
             Some(person) if account.is_some() && any_active => {
-                self.find_grant(request, &person.groups, between, now, &mut reasons)
+                let held = Held {
+                    groups: &person.groups,
+                    between,
+                    permitted: &permitted,
+                };
+                self.find_grant(request, &held, now, &mut reasons)
             }
             _ => None,
         };
@@ -90,7 +110,7 @@ impl DecisionIndex {
             }
         }
 
-        if let Some(restrictions) = self.restrictions.get(&request.customer_tenant_id) {
+        if let Some(restrictions) = restrictions {
             if !restrictions.allows_ip(request.source_ip) {
                 reasons.insert(DenyReason::IpNotAllowed);
             }
@@ -108,33 +128,28 @@ impl DecisionIndex {
     fn find_grant(
         &self,
         request: &DecisionRequest,
-        groups: &[GroupIx],
-        between: &[Linked],
+        held: &Held<'_>,
         now: Timestamp,
         reasons: &mut BTreeSet<DenyReason>,
     ) -> Option<Grant> {
         let mut any_assignment = false;
         let mut eligible_would_permit = false;
         let mut best: Option<(GrantKey, Grant)> = None;
-        // Computed once, when the user holds an assignment.
-        let mut permitted = None;
-        let active = between.iter().filter(|l| {
+        let active = held.between.iter().filter(|l| {
             l.lifetime.status_at(now) == RelationshipStatus::Active
                 && !self.contained_relationships.contains(&l.id)
         });
         for linked in active {
-            let held = linked
+            let assignments = linked
                 .assignments
                 .iter()
-                .filter(|a| groups.contains(&a.group));
-            for assigned in held {
+                .filter(|a| held.groups.contains(&a.group));
+            for assigned in assignments {
                 any_assignment = true;
-                let permitted =
-                    permitted.get_or_insert_with(|| self.roles.permitting(&request.action));
                 // Looked up once per assignment, when a role permits the action.
                 let mut activations: Option<SmallVec<[Option<ActivationId>; 2]>> = None;
                 for role in &assigned.roles {
-                    let Some(ranked) = self.roles.get_if(*role, permitted) else {
+                    let Some(ranked) = self.roles.get_if(*role, held.permitted) else {
                         continue;
                     };
                     let activations = activations

@@ -7,7 +7,7 @@
 //! permitting it are the union of one exact set, one prefix set per segment,
 //! and the set of `*`.
 
-use portcullis_domain::{Action, ActionPattern, Role};
+use portcullis_domain::{Action, Role};
 use smallvec::SmallVec;
 
 use super::HashMap;
@@ -49,56 +49,94 @@ fn split(place: u32) -> (usize, u64) {
     )
 }
 
-/// The catalog's patterns, by kind, each with the roles that hold it.
+/// What the catalog's patterns answer for one name (an exact pattern, a
+/// prefix, or leading segments of either).
+#[derive(Debug, Clone, Default)]
+struct Answers {
+    /// For the action that is this name: `below`, and the exact patterns.
+    whole: Places,
+    /// For an action strictly below this name (`name.…`) that no pattern
+    /// spells out further: `*` and the prefix patterns of this name and of
+    /// its leading segments.
+    below: Places,
+}
+
+/// The catalog's patterns, answered per name in advance.
+///
+/// The roles permitting action `A` are `*`, the exact set of `A`, and the
+/// prefix set of each of `A`'s leading segments (`A` included). For a name
+/// the patterns spell out, that union is computed once ([`Answers`]); for
+/// any other action, no pattern names it or anything between it and its
+/// longest leading segments that are spelled out, so it is that name's
+/// `below`. A decision costs one lookup when its action is spelled out by a
+/// pattern, one more per trailing segment otherwise, and no union.
 #[derive(Debug, Clone, Default)]
 pub(super) struct ActionMatcher {
-    exact: HashMap<String, Places>,
-    prefix: HashMap<String, Places>,
+    names: HashMap<Box<str>, Answers>,
     any: Places,
 }
 
 impl ActionMatcher {
     /// From the catalog's roles, each with its place.
     pub(super) fn new<'a>(roles: impl IntoIterator<Item = (u32, &'a Role)>) -> Self {
-        let mut matcher = Self::default();
+        let mut exact: HashMap<String, Places> = HashMap::default();
+        let mut prefix: HashMap<String, Places> = HashMap::default();
+        let mut any = Places::default();
         for (place, role) in roles {
             for pattern in &role.actions {
-                matcher.add(pattern, place);
+                let text = pattern.to_string();
+                let set = if text == "*" {
+                    &mut any
+                } else if let Some(stem) = text.strip_suffix(".*") {
+                    prefix.entry(stem.to_owned()).or_default()
+                } else {
+                    exact.entry(text).or_default()
+                };
+                set.insert(place);
             }
         }
-        matcher
-    }
-
-    fn add(&mut self, pattern: &ActionPattern, place: u32) {
-        let text = pattern.to_string();
-        let set = if text == "*" {
-            &mut self.any
-        } else if let Some(prefix) = text.strip_suffix(".*") {
-            self.prefix.entry(prefix.to_owned()).or_default()
-        } else {
-            self.exact.entry(text).or_default()
-        };
-        set.insert(place);
+        let mut names: HashMap<Box<str>, Answers> = HashMap::default();
+        for spelled in exact.keys().chain(prefix.keys()) {
+            for name in leading(spelled).chain([spelled.as_str()]) {
+                if names.contains_key(name) {
+                    continue;
+                }
+                let mut below = any.clone();
+                for stem in leading(name).chain([name]) {
+                    if let Some(set) = prefix.get(stem) {
+                        below.union_with(set);
+                    }
+                }
+                let mut whole = below.clone();
+                if let Some(set) = exact.get(name) {
+                    whole.union_with(set);
+                }
+                names.insert(name.into(), Answers { whole, below });
+            }
+        }
+        Self { names, any }
     }
 
     /// The places of the roles that permit `action`.
     pub(super) fn permitting(&self, action: &Action) -> Places {
-        let action = action.as_str();
-        let mut places = self.any.clone();
-        if let Some(exact) = self.exact.get(action) {
-            places.union_with(exact);
+        let mut name = action.as_str();
+        if let Some(answers) = self.names.get(name) {
+            return answers.whole.clone();
         }
-        let ends = action
-            .match_indices('.')
-            .map(|(at, _)| at)
-            .chain([action.len()]);
-        for end in ends {
-            if let Some(prefix) = action.get(..end).and_then(|p| self.prefix.get(p)) {
-                places.union_with(prefix);
+        while let Some(at) = name.rfind('.') {
+            name = name.get(..at).unwrap_or_default();
+            if let Some(answers) = self.names.get(name) {
+                return answers.below.clone();
             }
         }
-        places
+        self.any.clone()
     }
+}
+
+/// The strict leading segments of a dotted name, shortest first
+/// (`a`, `a.b` for `a.b.c`).
+fn leading(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('.').filter_map(|(at, _)| name.get(..at))
 }
 
 #[cfg(test)]
