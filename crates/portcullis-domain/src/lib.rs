@@ -21,6 +21,7 @@ mod activation;
 mod activity;
 mod assignment;
 mod audit;
+mod bulk;
 mod checkpoint;
 mod clock;
 mod containment;
@@ -28,6 +29,7 @@ mod duration;
 mod error;
 mod event;
 mod finding;
+mod finding_response;
 mod graph_filter;
 mod group;
 mod id;
@@ -39,11 +41,14 @@ mod posture;
 mod principal;
 mod recommendation;
 mod relationship;
+mod relationship_auto_extend;
 mod restriction;
 mod role;
 mod role_defaults;
+mod score;
 mod session;
 mod snapshot;
+mod template;
 mod tenant;
 mod text;
 mod token;
@@ -112,4 +117,18 @@ pub use user::{NewUser, PartnerUser, UserPatch};
 pub use watchlist::WatchlistInfo;
 pub use webhook::{
     DeliveryId, DeliveryStatus, WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription,
+};
+pub use bulk::{
+    BulkItem, BulkOperation, BulkOutcome, BulkReport, BulkRun, DEFAULT_BULK_CAP, GLOBAL_ADMINISTRATOR,
+    MAX_BULK_CAP,
+};
+pub use finding_response::{
+    FindingResponse, RESPONSE_DEADLINE_SECONDS, RESPONSE_WINDOW_DAYS, ResponseTimes,
+};
+pub use score::{
+    PartnerScore, RequirementTally, ScoreInputs, ScorePart, ScorePoint, VettingLevel,
+};
+pub use template::{
+    MAX_NAME_PATTERN, MAX_TEMPLATE_ASSIGNMENTS, RelationshipTemplate, TemplateAssignment,
+    TemplateId, render_name,
 };

@@ -132,6 +132,16 @@ operations! {
     /// `serve` was started with `--accept-audit-mismatch` although the chain
     /// did not match its last signed checkpoint.
     AuditMismatchAccepted => "audit.mismatch_accepted",
+    /// A partner saved a relationship template.
+    TemplateCreate => "template.create",
+    /// A partner deleted a relationship template.
+    TemplateDelete => "template.delete",
+    /// A relationship's auto-extend duration was changed.
+    RelationshipAutoExtendChange => "relationship.auto_extend_change",
+    /// A partner admin acknowledged a finding about its own users.
+    FindingAcknowledge => "finding.acknowledge",
+    /// A partner admin resolved a finding about its own users.
+    FindingResolve => "finding.resolve",
 }
 
 impl AuditOperation {

@@ -51,6 +51,8 @@ pub use least_privilege::{
     LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
+pub use least_privilege::{BulkJob, LeastPrivilegeConfig, NewTemplate, Progress};
+pub use portcullis_store::FindingAnswer;
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{
@@ -98,6 +100,8 @@ pub struct Portcullis {
     webhooks: Arc<webhooks::WebhookRuntime>,
     /// Runs and failures of each background worker.
     workers: Arc<workers::WorkerMetrics>,
+    /// Bulk cap, score floor and this node's background bulk runs.
+    tightening: Arc<least_privilege::tightening::Tightening>,
 }
 
 impl Portcullis {
@@ -130,7 +134,16 @@ impl Portcullis {
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             workers: Arc::new(workers::WorkerMetrics::default()),
+            tightening: Arc::new(least_privilege::tightening::Tightening::default()),
         }
+    }
+
+    /// The same application with these least-privilege settings (bulk cap,
+    /// security-score floor).
+    #[must_use]
+    pub fn with_least_privilege(mut self, config: LeastPrivilegeConfig) -> Self {
+        self.tightening = Arc::new(least_privilege::tightening::Tightening::new(config));
+        self
     }
 
     /// Hashes token, session and sign-in link secrets under `key` (the key

@@ -42,6 +42,9 @@ mod users;
 mod vetting;
 mod watchlists;
 mod webhooks;
+mod templates;
+mod finding_responses;
+mod scores;
 
 pub use access::{AccessChange, AccessStore};
 pub use audit::AuditStore;
@@ -71,3 +74,6 @@ pub use users::UserStore;
 pub use vetting::{CaseUpdate, VettingStore};
 pub use watchlists::{StoredEntity, WatchlistStore};
 pub use webhooks::{AttemptOutcome, DueDelivery, WebhookStore};
+pub use finding_responses::{FindingAnswer, FindingResponseStore, MAX_MEASURED_FINDINGS};
+pub use scores::{MAX_SCORE_DAYS, ScoreStore};
+pub use templates::{MAX_TEMPLATES_PER_PARTNER, TemplateStore};

@@ -9,6 +9,7 @@ use crate::{
     SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
     WatchlistStore, WebhookStore,
 };
+use crate::{FindingResponseStore, ScoreStore, TemplateStore};
 
 /// Everything Portcullis keeps.
 #[async_trait]
@@ -32,6 +33,9 @@ pub trait Store:
     + WebhookStore
     + CountStore
     + UsageStore
+    + TemplateStore
+    + FindingResponseStore
+    + ScoreStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -8,6 +8,8 @@ pub mod intel;
 pub mod posture;
 pub mod screen;
 pub mod usage;
+pub mod templates;
+pub mod bulk;
 pub mod watchlist;
 
 use std::io::{BufRead, BufReader};
@@ -44,6 +46,7 @@ async fn app(config: &Config) -> anyhow::Result<Portcullis> {
     Ok(
         Portcullis::load(Arc::new(store), Arc::new(SystemClock), config.catalog()?)
             .await?
-            .with_vetting(config.vetting.clone()),
+            .with_vetting(config.vetting.clone())
+            .with_least_privilege(config.least_privilege.clone()),
     )
 }

@@ -19,5 +19,6 @@ mod posture;
 mod readme;
 mod serve;
 mod support;
+mod templates;
 mod two_nodes;
 mod vetting;

@@ -41,6 +41,9 @@ mod sign_in;
 mod table;
 mod vetting;
 mod webhooks;
+mod templates;
+mod bulk;
+mod score;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -94,7 +97,27 @@ pub fn router() -> Router<AppState> {
             "/least-privilege/{recommendation_id}/apply",
             post(least_privilege::apply),
         )
+        .merge(tightening_routes())
         .layer(from_fn(headers::security_headers))
+}
+
+/// Relationship templates and bulk changes (partner admins).
+fn tightening_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/least-privilege/templates",
+            get(templates::list).post(templates::create),
+        )
+        .route(
+            "/least-privilege/templates/{template_id}/apply",
+            post(templates::apply),
+        )
+        .route(
+            "/least-privilege/templates/{template_id}/delete",
+            post(templates::delete),
+        )
+        .route("/least-privilege/bulk", get(bulk::form).post(bulk::start))
+        .route("/least-privilege/bulk/{run_id}", get(bulk::run))
 }
 
 /// The pages of partner and customer admins.

@@ -83,6 +83,7 @@ struct PosturePage {
     columns: Vec<Column>,
     rows: Vec<RequirementRow>,
     trend: Chart,
+    score: super::score::ScoreView,
 }
 
 fn verdict(status: &str) -> (Badge, bool) {
@@ -277,6 +278,7 @@ pub async fn show(
         columns,
         rows,
         trend: trend_chart(&trend),
+        score: super::score::score_section(&state, &console, tenant).await?,
     })?
     .into_response())
 }

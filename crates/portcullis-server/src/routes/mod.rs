@@ -17,3 +17,6 @@ pub mod users;
 pub mod vetting;
 pub mod watchlists;
 pub mod webhooks;
+pub mod templates;
+pub mod finding_answers;
+pub mod score;

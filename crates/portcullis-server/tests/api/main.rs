@@ -9,7 +9,7 @@
 )]
 
 mod audit;
-mod console;
+pub(crate) mod console;
 mod errors;
 mod events;
 mod gdap;
@@ -20,6 +20,8 @@ mod nats;
 mod posture;
 mod support;
 mod system;
+mod templates;
+mod finding_answers;
 mod tenants;
 mod tokens;
 mod transport;

@@ -6,6 +6,7 @@ mod detection;
 mod event_context;
 pub(crate) mod events;
 mod findings;
+mod finding_answers;
 mod ingest;
 mod policy;
 

@@ -20,6 +20,9 @@ mod sweep;
 mod sync;
 mod usage;
 mod usage_report;
+mod templates;
+mod bulk;
+pub(crate) mod tightening;
 
 pub use activations::{ActivationDecision, NewActivation};
 pub use assignments::{AssignmentPatch, NewAssignment};
@@ -29,3 +32,6 @@ pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
 pub use usage::{MAX_REPORT_RELATIONSHIPS, UsageFlush, UsageQuery};
+pub use bulk::BulkJob;
+pub use templates::{NewTemplate, Progress};
+pub use tightening::LeastPrivilegeConfig;

@@ -12,6 +12,7 @@ mod config;
 mod events;
 mod judge;
 mod reassess;
+mod score;
 mod upload;
 
 use portcullis_domain::PostureStanding;
