@@ -27,6 +27,7 @@ mod relationships;
 mod sessions;
 mod snapshot;
 mod tamper;
+mod templates;
 mod tenants;
 mod tokens;
 mod usage;
