@@ -148,21 +148,30 @@ mod tests {
 
     #[test]
     fn operations_read_from_their_tagged_json() {
-        let op: BulkOperation = serde_json::from_value(serde_json::json!({"operation": "terminate"})).unwrap();
+        let op: BulkOperation =
+            serde_json::from_value(serde_json::json!({"operation": "terminate"})).unwrap();
         assert_eq!(op, BulkOperation::Terminate);
         let op: BulkOperation = serde_json::from_value(
             serde_json::json!({"operation": "set_auto_extend", "auto_extend_duration": "P180D"}),
         )
         .unwrap();
         assert_eq!(op.as_str(), "set_auto_extend");
-        assert!(serde_json::from_value::<BulkOperation>(serde_json::json!({"operation": "explode"})).is_err());
+        assert!(
+            serde_json::from_value::<BulkOperation>(serde_json::json!({"operation": "explode"}))
+                .is_err()
+        );
     }
 
     #[test]
     fn a_report_counts_failures_apart() {
         let mut report = BulkReport::new("terminate", false, 2);
         for outcome in [BulkOutcome::Done, BulkOutcome::Failed] {
-            report.push(BulkItem { target: "x".into(), outcome, relationship_id: None, error: None });
+            report.push(BulkItem {
+                target: "x".into(),
+                outcome,
+                relationship_id: None,
+                error: None,
+            });
         }
         assert_eq!((report.done, report.failed, report.handled()), (1, 1, 2));
     }

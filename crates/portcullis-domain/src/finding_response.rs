@@ -56,7 +56,10 @@ impl ResponseTimes {
         let since = now.saturating_add_seconds(-RESPONSE_WINDOW_DAYS * 86_400);
         let mut seconds = Vec::new();
         let (mut findings, mut within, mut overdue) = (0, 0, 0);
-        for r in responses.iter().filter(|r| r.raised_at >= since && r.raised_at <= now) {
+        for r in responses
+            .iter()
+            .filter(|r| r.raised_at >= since && r.raised_at <= now)
+        {
             findings += 1;
             match r.responded_at() {
                 Some(at) => {

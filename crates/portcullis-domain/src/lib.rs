@@ -71,6 +71,10 @@ pub use audit::{
     AuditChainBreak, AuditDraft, AuditFilter, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH,
     verify_chain,
 };
+pub use bulk::{
+    BulkItem, BulkOperation, BulkOutcome, BulkReport, BulkRun, DEFAULT_BULK_CAP,
+    GLOBAL_ADMINISTRATOR, MAX_BULK_CAP,
+};
 pub use checkpoint::{
     Checkpoint, CheckpointAnchors, CheckpointKey, CheckpointLogError, CheckpointSigner,
 };
@@ -80,6 +84,9 @@ pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
 pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
 pub use finding::{Finding, FindingFilter, FindingStatus};
+pub use finding_response::{
+    FindingResponse, RESPONSE_DEADLINE_SECONDS, RESPONSE_WINDOW_DAYS, ResponseTimes,
+};
 pub use graph_filter::{FilterClause, parse_graph_filter};
 pub use group::{GroupMember, GroupPatch, NewGroup, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
@@ -103,8 +110,13 @@ pub use relationship::{
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
+pub use score::{PartnerScore, RequirementTally, ScoreInputs, ScorePart, ScorePoint, VettingLevel};
 pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 pub use snapshot::AccessSnapshot;
+pub use template::{
+    MAX_NAME_PATTERN, MAX_TEMPLATE_ASSIGNMENTS, RelationshipTemplate, TemplateAssignment,
+    TemplateId, render_name,
+};
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;
 pub use token::ApiToken;
@@ -117,18 +129,4 @@ pub use user::{NewUser, PartnerUser, UserPatch};
 pub use watchlist::WatchlistInfo;
 pub use webhook::{
     DeliveryId, DeliveryStatus, WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription,
-};
-pub use bulk::{
-    BulkItem, BulkOperation, BulkOutcome, BulkReport, BulkRun, DEFAULT_BULK_CAP, GLOBAL_ADMINISTRATOR,
-    MAX_BULK_CAP,
-};
-pub use finding_response::{
-    FindingResponse, RESPONSE_DEADLINE_SECONDS, RESPONSE_WINDOW_DAYS, ResponseTimes,
-};
-pub use score::{
-    PartnerScore, RequirementTally, ScoreInputs, ScorePart, ScorePoint, VettingLevel,
-};
-pub use template::{
-    MAX_NAME_PATTERN, MAX_TEMPLATE_ASSIGNMENTS, RelationshipTemplate, TemplateAssignment,
-    TemplateId, render_name,
 };

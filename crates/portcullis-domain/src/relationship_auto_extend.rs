@@ -17,7 +17,10 @@ impl Relationship {
         now: Timestamp,
     ) -> Result<bool, RuleViolation> {
         let status = self.status_at(now);
-        if !matches!(status, RelationshipStatus::Created | RelationshipStatus::Active) {
+        if !matches!(
+            status,
+            RelationshipStatus::Created | RelationshipStatus::Active
+        ) {
             return Err(RuleViolation::new(
                 "invalid_transition",
                 format!(
@@ -79,7 +82,11 @@ mod tests {
         let now = start.saturating_add_seconds(2 * 86_400);
         let end = r.end_at_time(now);
         let changed = r
-            .set_auto_extend(IsoDuration::parse("PT0S").unwrap(), &RoleCatalog::default_entra(), now)
+            .set_auto_extend(
+                IsoDuration::parse("PT0S").unwrap(),
+                &RoleCatalog::default_entra(),
+                now,
+            )
             .unwrap();
         assert!(changed);
         assert_eq!(r.end_at, end);
@@ -100,6 +107,9 @@ mod tests {
             .set_auto_extend(IsoDuration::parse("PT0S").unwrap(), &catalog, later)
             .unwrap_err();
         assert_eq!(err.code, "invalid_transition");
-        assert!(!r.set_auto_extend(IsoDuration::parse("PT0S").unwrap(), &catalog, start).unwrap());
+        assert!(
+            !r.set_auto_extend(IsoDuration::parse("PT0S").unwrap(), &catalog, start)
+                .unwrap()
+        );
     }
 }

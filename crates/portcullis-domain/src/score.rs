@@ -111,7 +111,11 @@ impl PartnerScore {
                 let total = SHALL_WEIGHT * t.shall_total + t.should_total;
                 ScorePart {
                     name: "posture".into(),
-                    points: if total == 0 { 0 } else { share(POSTURE_POINTS, passed.into(), total.into()) },
+                    points: if total == 0 {
+                        0
+                    } else {
+                        share(POSTURE_POINTS, passed.into(), total.into())
+                    },
                     max: POSTURE_POINTS,
                     detail: format!(
                         "{} of {} SHALL and {} of {} SHOULD requirements met",
@@ -135,12 +139,19 @@ impl PartnerScore {
             }
             .into(),
         };
-        let penalty: u32 = inputs.open_findings.iter().map(|s| finding_penalty(*s)).sum();
+        let penalty: u32 = inputs
+            .open_findings
+            .iter()
+            .map(|s| finding_penalty(*s))
+            .sum();
         let findings = ScorePart {
             name: "open_findings".into(),
             points: FINDINGS_POINTS.saturating_sub(penalty),
             max: FINDINGS_POINTS,
-            detail: format!("{} open findings about the partner's users", inputs.open_findings.len()),
+            detail: format!(
+                "{} open findings about the partner's users",
+                inputs.open_findings.len()
+            ),
         };
         let r = &inputs.response;
         let response = ScorePart {
@@ -169,7 +180,12 @@ mod tests {
 
     fn inputs() -> ScoreInputs {
         ScoreInputs {
-            posture: Some(RequirementTally { shall_passed: 9, shall_total: 10, should_passed: 1, should_total: 3 }),
+            posture: Some(RequirementTally {
+                shall_passed: 9,
+                shall_total: 10,
+                should_passed: 1,
+                should_total: 3,
+            }),
             vetting: VettingLevel::Approved,
             open_findings: vec![5, 3],
             response: ResponseTimes::measure(&[], Timestamp::from_unix_millis(0)),
@@ -178,7 +194,11 @@ mod tests {
 
     #[test]
     fn the_parts_add_up_with_their_weights() {
-        let s = PartnerScore::compute(TenantId::generate(), &inputs(), Timestamp::from_unix_millis(0));
+        let s = PartnerScore::compute(
+            TenantId::generate(),
+            &inputs(),
+            Timestamp::from_unix_millis(0),
+        );
         // Posture: 28 of 33 weight → 33.9 → 34; vetting 20; findings 20-13=7; response 20.
         let points: Vec<u32> = s.parts.iter().map(|p| p.points).collect();
         assert_eq!(points, vec![34, 20, 7, 20]);

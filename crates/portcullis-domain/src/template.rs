@@ -87,7 +87,10 @@ impl RelationshipTemplate {
         if render_name(pattern, "x", now).is_err() {
             return Err(RuleViolation::new(
                 "invalid_name_pattern",
-                format!("`{}` does not make a relationship name", crate::error::excerpt(pattern, 64)),
+                format!(
+                    "`{}` does not make a relationship name",
+                    crate::error::excerpt(pattern, 64)
+                ),
             ));
         }
         if assignments.len() > MAX_TEMPLATE_ASSIGNMENTS {
@@ -106,7 +109,10 @@ impl RelationshipTemplate {
             if let Some(role) = a.roles.iter().find(|r| !terms.roles.contains(r)) {
                 return Err(RuleViolation::new(
                     "role_not_in_relationship",
-                    format!("role `{role}` of the assignment to group `{}` is not among the template's roles", a.group_id),
+                    format!(
+                        "role `{role}` of the assignment to group `{}` is not among the template's roles",
+                        a.group_id
+                    ),
                 ));
             }
         }
@@ -171,7 +177,10 @@ mod tests {
         }
     }
 
-    fn make(pattern: &str, assignments: Vec<TemplateAssignment>) -> Result<RelationshipTemplate, RuleViolation> {
+    fn make(
+        pattern: &str,
+        assignments: Vec<TemplateAssignment>,
+    ) -> Result<RelationshipTemplate, RuleViolation> {
         RelationshipTemplate::create(
             TenantId::generate(),
             DisplayName::parse("Helpdesk").unwrap(),
@@ -207,6 +216,9 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code, "role_not_in_relationship");
-        assert_eq!(make("   ", vec![]).unwrap_err().code, "invalid_name_pattern");
+        assert_eq!(
+            make("   ", vec![]).unwrap_err().code,
+            "invalid_name_pattern"
+        );
     }
 }

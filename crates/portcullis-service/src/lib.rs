@@ -52,9 +52,9 @@ pub use least_privilege::{
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
 pub use least_privilege::{BulkJob, LeastPrivilegeConfig, NewTemplate, Progress};
-pub use portcullis_store::FindingAnswer;
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
+pub use portcullis_store::FindingAnswer;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };

@@ -1,7 +1,7 @@
 //! Relationship templates, audited `template.create` and `template.delete`.
 
 use async_trait::async_trait;
-use portcullis_domain::{AuditOperation, RelationshipTemplate, TenantId, TemplateId};
+use portcullis_domain::{AuditOperation, RelationshipTemplate, TemplateId, TenantId};
 use sqlx::any::AnyRow;
 
 use crate::error::on_unique;
@@ -18,8 +18,10 @@ pub trait TemplateStore {
         ctx: &AuditContext,
         template: &RelationshipTemplate,
     ) -> Result<(), StoreError>;
-    async fn get_template(&self, id: TemplateId)
-    -> Result<Option<RelationshipTemplate>, StoreError>;
+    async fn get_template(
+        &self,
+        id: TemplateId,
+    ) -> Result<Option<RelationshipTemplate>, StoreError>;
     /// One partner's templates (or every partner's), by name.
     async fn list_templates(
         &self,

@@ -89,7 +89,9 @@ async fn relationship_ids(
         };
         let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
         loop {
-            let found = app.list_relationships(caller, filter.clone(), &page).await?;
+            let found = app
+                .list_relationships(caller, filter.clone(), &page)
+                .await?;
             ids.extend(
                 found
                     .items
@@ -136,7 +138,9 @@ pub(crate) async fn run_chunked<T: Clone>(
                 );
             }
         };
-        let report = app.run_bulk(caller, &job(chunk.to_vec()), &progress).await?;
+        let report = app
+            .run_bulk(caller, &job(chunk.to_vec()), &progress)
+            .await?;
         match all.as_mut() {
             None => all = Some(report),
             Some(a) => {
@@ -168,7 +172,11 @@ pub(crate) fn print_report(report: &BulkReport, json: bool) -> anyhow::Result<Ex
             );
         }
     }
-    let verb = if report.dry_run { "would change" } else { "done" };
+    let verb = if report.dry_run {
+        "would change"
+    } else {
+        "done"
+    };
     eprintln!(
         "{}: {} of {} {verb}, {} failed",
         report.operation, report.done, report.total, report.failed

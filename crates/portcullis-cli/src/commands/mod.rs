@@ -2,14 +2,14 @@
 //! server, one module per command. The engines take values and return
 //! values; reading files, arguments and printing live here.
 
+pub mod bulk;
 pub mod demo;
 pub mod detect;
 pub mod intel;
 pub mod posture;
 pub mod screen;
-pub mod usage;
 pub mod templates;
-pub mod bulk;
+pub mod usage;
 pub mod watchlist;
 
 use std::io::{BufRead, BufReader};

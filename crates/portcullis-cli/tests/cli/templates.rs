@@ -20,7 +20,13 @@ struct Api {
 }
 
 impl Api {
-    async fn send(&self, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> Value {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Value {
         let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
@@ -36,7 +42,8 @@ impl Api {
     }
 
     async fn post(&self, path: &str, token: &str, body: Value) -> Value {
-        self.send(reqwest::Method::POST, path, token, Some(body)).await
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     async fn get(&self, path: &str, token: &str) -> Value {
@@ -44,7 +51,10 @@ impl Api {
     }
 
     async fn id(&self, path: &str, token: &str, body: Value) -> String {
-        self.post(path, token, body).await["id"].as_str().unwrap().to_owned()
+        self.post(path, token, body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 }
 
@@ -59,7 +69,8 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
     text.push_str("[least_privilege]\nbulk_cap = 2\n");
     std::fs::write(&config, text).unwrap();
     let mut cmd = portcullis(dir.path());
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--config"]).arg(&config);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config);
     let served = Served::start(cmd);
     let api = Api {
         base: served.base.clone(),
@@ -67,22 +78,35 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
     };
 
     let partner = api
-        .id("/v1/tenants", &op, json!({"kind": "partner", "display_name": "Contoso"}))
+        .id(
+            "/v1/tenants",
+            &op,
+            json!({"kind": "partner", "display_name": "Contoso"}),
+        )
         .await;
     let mut customers = Vec::new();
     for name in ["Fabrikam", "Tailspin", "Woodgrove"] {
         customers.push(
-            api.id("/v1/tenants", &op, json!({"kind": "customer", "display_name": name}))
-                .await,
+            api.id(
+                "/v1/tenants",
+                &op,
+                json!({"kind": "customer", "display_name": name}),
+            )
+            .await,
         );
     }
     let case = api
-        .post("/v1/vetting/applications", &op, json!({"tenant_id": partner, "application": application()}))
+        .post(
+            "/v1/vetting/applications",
+            &op,
+            json!({"tenant_id": partner, "application": application()}),
+        )
         .await["case"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    api.post(&format!("/v1/vetting/cases/{case}/screen"), &op, json!({})).await;
+    api.post(&format!("/v1/vetting/cases/{case}/screen"), &op, json!({}))
+        .await;
     for _ in 0..2 {
         let reviewer = create_token(dir.path(), &[]);
         api.post(
@@ -93,7 +117,11 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
         .await;
     }
     let group = api
-        .id(&format!("/v1/tenants/{partner}/groups"), &op, json!({"display_name": "Helpdesk"}))
+        .id(
+            &format!("/v1/tenants/{partner}/groups"),
+            &op,
+            json!({"display_name": "Helpdesk"}),
+        )
         .await;
 
     let cli = |args: &[&str]| {
@@ -102,14 +130,31 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
         run(&mut cmd)
     };
     let created = cli(&[
-        "templates", "create", "--partner", &partner, "--name", "Helpdesk",
-        "--pattern", "Helpdesk for {customer}", "--role", GLOBAL_ADMIN, "--role", GROUPS_ADMIN,
-        "--duration", "P365D", "--assign", &format!("{group}={GROUPS_ADMIN}"),
+        "templates",
+        "create",
+        "--partner",
+        &partner,
+        "--name",
+        "Helpdesk",
+        "--pattern",
+        "Helpdesk for {customer}",
+        "--role",
+        GLOBAL_ADMIN,
+        "--role",
+        GROUPS_ADMIN,
+        "--duration",
+        "P365D",
+        "--assign",
+        &format!("{group}={GROUPS_ADMIN}"),
     ]);
     assert!(created.status.success(), "{}", stderr(&created));
     let template = stdout(&created).trim().to_owned();
     let listed = cli(&["templates", "list", "--partner", &partner]);
-    assert!(stdout(&listed).contains("Helpdesk for {customer}"), "{}", stdout(&listed));
+    assert!(
+        stdout(&listed).contains("Helpdesk for {customer}"),
+        "{}",
+        stdout(&listed)
+    );
 
     let mut apply = vec!["templates", "apply", template.as_str()];
     for c in &customers {
@@ -119,14 +164,26 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
     dry.push("--dry-run");
     let out = cli(&dry);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out).matches("\twould_do\t").count(), 3, "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out).matches("\twould_do\t").count(),
+        3,
+        "{}",
+        stdout(&out)
+    );
     let progress = stderr(&out);
-    assert!(progress.contains("[1/3]") && progress.contains("[3/3]"), "{progress}");
+    assert!(
+        progress.contains("[1/3]") && progress.contains("[3/3]"),
+        "{progress}"
+    );
     apply.push("--json");
     let out = cli(&apply);
     assert!(out.status.success(), "{}", stderr(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!((report["total"].as_u64(), report["done"].as_u64()), (Some(3), Some(3)), "{report}");
+    assert_eq!(
+        (report["total"].as_u64(), report["done"].as_u64()),
+        (Some(3), Some(3)),
+        "{report}"
+    );
     let relationships: Vec<String> = report["items"]
         .as_array()
         .unwrap()
@@ -137,34 +194,62 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
     // Two customers approve; the third request still waits.
     for (customer, relationship) in customers.iter().zip(&relationships).take(2) {
         let admin = api
-            .post("/v1/tokens", &op, json!({"kind": "customer_admin", "tenant_id": customer}))
+            .post(
+                "/v1/tokens",
+                &op,
+                json!({"kind": "customer_admin", "tenant_id": customer}),
+            )
             .await["secret"]
             .as_str()
             .unwrap()
             .to_owned();
-        api.post(&format!("/v1/relationships/{relationship}/approve"), &admin, json!({}))
-            .await;
+        api.post(
+            &format!("/v1/relationships/{relationship}/approve"),
+            &admin,
+            json!({}),
+        )
+        .await;
     }
 
     let out = cli(&["bulk", "remove-role", "--partner", &partner]);
-    assert_eq!(out.status.code(), Some(1), "one relationship failed: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one relationship failed: {}",
+        stderr(&out)
+    );
     let table = stdout(&out);
     assert_eq!(table.matches("\tdone\t").count(), 2, "{table}");
     assert_eq!(table.matches("\tfailed\t").count(), 1, "{table}");
     let summary = stderr(&out);
-    assert!(summary.contains("remove_role: 2 of 3 done, 1 failed"), "{summary}");
+    assert!(
+        summary.contains("remove_role: 2 of 3 done, 1 failed"),
+        "{summary}"
+    );
     for relationship in relationships.iter().take(2) {
-        let r = api.get(&format!("/v1/relationships/{relationship}"), &op).await;
+        let r = api
+            .get(&format!("/v1/relationships/{relationship}"), &op)
+            .await;
         assert_eq!(r["roles"], json!([GROUPS_ADMIN]), "{r}");
     }
-    let waiting = api.get(&format!("/v1/relationships/{}", relationships[2]), &op).await;
+    let waiting = api
+        .get(&format!("/v1/relationships/{}", relationships[2]), &op)
+        .await;
     assert_eq!(waiting["roles"].as_array().unwrap().len(), 2);
 
-    let out = cli(&["bulk", "terminate", "--relationship", &relationships[0], "--json"]);
+    let out = cli(&[
+        "bulk",
+        "terminate",
+        "--relationship",
+        &relationships[0],
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["items"][0]["outcome"], "done");
-    let ended = api.get(&format!("/v1/relationships/{}", relationships[0]), &op).await;
+    let ended = api
+        .get(&format!("/v1/relationships/{}", relationships[0]), &op)
+        .await;
     assert_eq!(ended["status"], "termination_requested");
     served.terminate();
 }

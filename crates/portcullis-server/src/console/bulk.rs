@@ -140,9 +140,8 @@ pub async fn form(
 }
 
 fn operation(change: &str) -> Result<BulkOperation, ConsoleError> {
-    let extend = |text: &str| {
-        IsoDuration::parse(text).map_err(|e| ConsoleError::Refused(e.to_string()))
-    };
+    let extend =
+        |text: &str| IsoDuration::parse(text).map_err(|e| ConsoleError::Refused(e.to_string()));
     Ok(match change {
         "remove_global_admin" => BulkOperation::RemoveRole { role_id: None },
         "auto_extend_off" => BulkOperation::SetAutoExtend {
@@ -174,7 +173,11 @@ pub async fn start(
             "relationship" => {
                 ids.insert(RelationshipId::parse(&value).map_err(|_| ConsoleError::NotFound)?);
             }
-            _ => return Err(ConsoleError::Refused("the form could not be read".to_owned())),
+            _ => {
+                return Err(ConsoleError::Refused(
+                    "the form could not be read".to_owned(),
+                ));
+            }
         }
     }
     console.check_csrf(&csrf)?;

@@ -38,7 +38,10 @@ pub struct ScoreView {
 }
 
 fn hours(seconds: Option<f64>) -> String {
-    seconds.map_or_else(|| "none answered".to_owned(), |s| format!("{:.1} h", s / 3600.0))
+    seconds.map_or_else(
+        || "none answered".to_owned(),
+        |s| format!("{:.1} h", s / 3600.0),
+    )
 }
 
 fn view(score: &PartnerScore, trend: Chart) -> ScoreView {

@@ -56,7 +56,11 @@ fn template_view(state: &AppState, t: &RelationshipTemplate) -> TemplateView {
     let names: Vec<String> = t
         .roles
         .iter()
-        .map(|r| catalog.get(*r).map_or_else(|| r.to_string(), |role| role.name.clone()))
+        .map(|r| {
+            catalog
+                .get(*r)
+                .map_or_else(|| r.to_string(), |role| role.name.clone())
+        })
         .collect();
     TemplateView {
         id: t.id.to_string(),
@@ -87,7 +91,11 @@ async fn render(
     let service = &state.portcullis;
     let templates = service.list_templates(&console.caller, None).await?;
     let groups = service
-        .list_groups(&console.caller, partner, &PageRequest::first(PageRequest::MAX_LIMIT))
+        .list_groups(
+            &console.caller,
+            partner,
+            &PageRequest::first(PageRequest::MAX_LIMIT),
+        )
         .await?;
     let roles = service
         .decisions()
@@ -158,7 +166,11 @@ fn typed(pairs: Vec<(String, String)>) -> Result<Typed, ConsoleError> {
             "role" => {
                 t.roles.insert(value);
             }
-            _ => return Err(ConsoleError::Refused("the form could not be read".to_owned())),
+            _ => {
+                return Err(ConsoleError::Refused(
+                    "the form could not be read".to_owned(),
+                ));
+            }
         }
     }
     Ok(t)
@@ -279,6 +291,9 @@ pub async fn delete(
     console.check_csrf(&form.csrf)?;
     own_partner(&console)?;
     let id = TemplateId::parse(&raw).map_err(|_| ConsoleError::NotFound)?;
-    state.portcullis.delete_template(&console.caller, id).await?;
+    state
+        .portcullis
+        .delete_template(&console.caller, id)
+        .await?;
     Ok(Redirect::to("/least-privilege/templates").into_response())
 }

@@ -57,7 +57,13 @@ async fn answer(
 ) -> ApiResult<Response> {
     let (finding, response) = state
         .portcullis
-        .answer_finding(caller, finding_id(raw)?, answer, body.reason.as_deref(), version)
+        .answer_finding(
+            caller,
+            finding_id(raw)?,
+            answer,
+            body.reason.as_deref(),
+            version,
+        )
         .await?;
     let version = finding.version;
     Ok(versioned(
@@ -80,7 +86,15 @@ async fn acknowledge(
     IfMatch(version): IfMatch,
     ApiJson(body): ApiJson<FindingAnswerBody>,
 ) -> ApiResult<Response> {
-    answer(&state, &caller, &raw, FindingAnswer::Acknowledge, version, body).await
+    answer(
+        &state,
+        &caller,
+        &raw,
+        FindingAnswer::Acknowledge,
+        version,
+        body,
+    )
+    .await
 }
 
 /// A partner admin resolves a finding about its users (`→ Resolved`).

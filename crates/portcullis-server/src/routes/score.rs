@@ -45,7 +45,10 @@ async fn score(
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<PartnerScore>> {
     Ok(axum::Json(
-        state.portcullis.partner_score(&caller, tenant_id(&raw)?).await?,
+        state
+            .portcullis
+            .partner_score(&caller, tenant_id(&raw)?)
+            .await?,
     ))
 }
 

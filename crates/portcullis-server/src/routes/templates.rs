@@ -212,7 +212,10 @@ async fn run(
         let run = state.portcullis.start_bulk(caller, job).await?;
         return Ok((StatusCode::ACCEPTED, axum::Json(run)).into_response());
     }
-    let report: BulkReport = state.portcullis.run_bulk(caller, &job, &|_: &BulkReport| {}).await?;
+    let report: BulkReport = state
+        .portcullis
+        .run_bulk(caller, &job, &|_: &BulkReport| {})
+        .await?;
     Ok(axum::Json(report).into_response())
 }
 

@@ -29,10 +29,22 @@ fn part(score: &Value, name: &str) -> u64 {
 async fn answers_are_timed_and_scored(s: TestServer, clock: Arc<TestClock>) {
     let partner = str_field(&s.create_tenant("partner", "Contoso IT").await, "id");
     let customer = str_field(&s.create_tenant("customer", "Fabrikam").await, "id");
-    let alice = str_field(&s.create_user(&partner, "alice@contoso.example", "Alice").await, "id");
+    let alice = str_field(
+        &s.create_user(&partner, "alice@contoso.example", "Alice")
+            .await,
+        "id",
+    );
     s.authorize_partner(&partner).await;
     let admin = s.mint("partner_admin", Some(&partner)).await;
-    let other = s.mint("partner_admin", Some(&str_field(&s.create_tenant("partner", "Northwind").await, "id"))).await;
+    let other = s
+        .mint(
+            "partner_admin",
+            Some(&str_field(
+                &s.create_tenant("partner", "Northwind").await,
+                "id",
+            )),
+        )
+        .await;
     let customer_admin = s.mint("customer_admin", Some(&customer)).await;
     let quick = seed_finding(&s, &partner, &alice, "Fan-out (quick)").await;
     let slow = seed_finding(&s, &partner, &alice, "Fan-out (slow)").await;
@@ -55,14 +67,30 @@ async fn answers_are_timed_and_scored(s: TestServer, clock: Arc<TestClock>) {
         .json();
     assert_eq!(answered["finding"]["status"], "In Progress");
     let acknowledged_at = answered["response"]["acknowledged_at"].clone();
-    assert!(answered["response"]["acknowledged_by"].as_str().unwrap().contains("partner_admin"));
+    assert!(
+        answered["response"]["acknowledged_by"]
+            .as_str()
+            .unwrap()
+            .contains("partner_admin")
+    );
     clock.set(Timestamp::from_unix_millis(T0 + 3 * HOUR_MS));
-    let again = s.post(&ack, pa, json!({})).await.expect_status(StatusCode::OK).json();
-    assert_eq!(again["response"]["acknowledged_at"], acknowledged_at, "the first answer counts");
+    let again = s
+        .post(&ack, pa, json!({}))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
+    assert_eq!(
+        again["response"]["acknowledged_at"], acknowledged_at,
+        "the first answer counts"
+    );
 
     clock.set(Timestamp::from_unix_millis(T0 + 30 * HOUR_MS));
     let resolve = format!("/v1/findings/{slow}/resolve");
-    let resolved = s.post(&resolve, pa, json!({})).await.expect_status(StatusCode::OK).json();
+    let resolved = s
+        .post(&resolve, pa, json!({}))
+        .await
+        .expect_status(StatusCode::OK)
+        .json();
     assert_eq!(resolved["finding"]["status"], "Resolved");
     assert!(resolved["response"]["resolved_at"].is_string());
     s.post(&resolve, pa, json!({}))
@@ -81,14 +109,21 @@ async fn answers_are_timed_and_scored(s: TestServer, clock: Arc<TestClock>) {
     let path = format!("/v1/posture/partners/{partner}/score");
     let score = s.get(&path, pa).await.expect_status(StatusCode::OK).json();
     assert_eq!(
-        [part(&score, "posture"), part(&score, "vetting"), part(&score, "open_findings"), part(&score, "response")],
+        [
+            part(&score, "posture"),
+            part(&score, "vetting"),
+            part(&score, "open_findings"),
+            part(&score, "response")
+        ],
         [0, 20, 14, 10],
         "{score}"
     );
     assert_eq!(score["score"], 44);
     assert_eq!(score["response"]["mean_seconds"], 16.0 * 3600.0);
     assert_eq!(score["response"]["p90_seconds"], 30 * 3600);
-    s.get(&path, &s.operator.secret).await.expect_status(StatusCode::OK);
+    s.get(&path, &s.operator.secret)
+        .await
+        .expect_status(StatusCode::OK);
     s.get(&path, &other.secret)
         .await
         .expect_error(StatusCode::NOT_FOUND, "not_found");
@@ -104,7 +139,12 @@ async fn answers_are_timed_and_scored(s: TestServer, clock: Arc<TestClock>) {
     let later = s.get(&path, pa).await.json();
     assert_eq!(later["score"], 50, "{later}");
     let history = s.get(&format!("{path}/history?days=30"), pa).await.json();
-    let scores: Vec<&Value> = history["items"].as_array().unwrap().iter().map(|p| &p["score"]).collect();
+    let scores: Vec<&Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["score"])
+        .collect();
     assert_eq!(scores, [&json!(44), &json!(50)], "{history}");
 }
 
@@ -141,11 +181,18 @@ async fn a_score_below_the_floor_stops_new_relationships() {
     let admin = s.mint("partner_admin", Some(&partner)).await;
     // Vetted, nothing open, nothing to answer, no posture report: 60.
     let message = s
-        .post("/v1/relationships", &admin.secret, json!({
+        .post(
+            "/v1/relationships",
+            &admin.secret,
+            json!({
             "partner_tenant_id": partner, "customer_tenant_id": customer,
             "display_name": "Helpdesk", "roles": ["fdd7a751-b60b-444a-984c-02652fe8fa1c"],
-            "duration": "P90D"}))
+            "duration": "P90D"}),
+        )
         .await
         .expect_error(StatusCode::FORBIDDEN, "score_below_floor");
-    assert!(message.contains("60") && message.contains("61"), "{message}");
+    assert!(
+        message.contains("60") && message.contains("61"),
+        "{message}"
+    );
 }

@@ -101,7 +101,13 @@ async fn templates_and_bulk_changes(s: TestServer) {
         .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "role_not_in_relationship");
 
     // Only the partner sees and uses it.
-    assert_eq!(s.get("/v1/templates", pa).await.json()["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.get("/v1/templates", pa).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let theirs = s.get("/v1/templates", &w.other.secret).await.json();
     assert_eq!(theirs["items"], json!([]));
     let path = format!("/v1/templates/{id}");
@@ -113,19 +119,35 @@ async fn templates_and_bulk_changes(s: TestServer) {
         .expect_error(StatusCode::FORBIDDEN, "forbidden");
     let apply = format!("/v1/templates/{id}/apply");
     let customers = json!([w.customers[0], w.customers[1], unknown_id()]);
-    s.post(&apply, &w.other.secret, json!({"customer_tenant_ids": customers}))
-        .await
-        .expect_error(StatusCode::NOT_FOUND, "not_found");
+    s.post(
+        &apply,
+        &w.other.secret,
+        json!({"customer_tenant_ids": customers}),
+    )
+    .await
+    .expect_error(StatusCode::NOT_FOUND, "not_found");
 
     // A dry run checks each customer and creates nothing.
     let dry = s
-        .post(&apply, pa, json!({"customer_tenant_ids": customers, "dry_run": true}))
+        .post(
+            &apply,
+            pa,
+            json!({"customer_tenant_ids": customers, "dry_run": true}),
+        )
         .await
         .expect_status(StatusCode::OK)
         .json();
     assert_eq!(outcomes(&dry), ["would_do", "would_do", "failed"], "{dry}");
-    assert_eq!((dry["done"].as_u64(), dry["failed"].as_u64()), (Some(2), Some(1)));
-    assert!(dry["items"][2]["error"].as_str().unwrap().contains("not found"));
+    assert_eq!(
+        (dry["done"].as_u64(), dry["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(
+        dry["items"][2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found")
+    );
     let listed = s.get("/v1/relationships", pa).await.json();
     assert_eq!(listed["items"], json!([]), "a dry run creates nothing");
 
@@ -149,19 +171,36 @@ async fn templates_and_bulk_changes(s: TestServer) {
     assert_eq!(assignments["items"][0]["status"], "pending");
     assert_eq!(assignments["items"][0]["roles"], json!([GROUPS_ADMIN]));
     for (rel, admin) in ids.iter().zip(&w.customer_admins) {
-        s.post(&format!("/v1/relationships/{rel}/approve"), &admin.secret, json!({}))
-            .await
-            .expect_status(StatusCode::OK);
+        s.post(
+            &format!("/v1/relationships/{rel}/approve"),
+            &admin.secret,
+            json!({}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
     }
 
     // Bulk: Global Administrator out, dry run first.
-    let remove = json!({"change": {"operation": "remove_role"}, "relationship_ids": ids, "dry_run": true});
-    let dry = s.post("/v1/bulk/relationships", pa, remove.clone()).await.json();
+    let remove =
+        json!({"change": {"operation": "remove_role"}, "relationship_ids": ids, "dry_run": true});
+    let dry = s
+        .post("/v1/bulk/relationships", pa, remove.clone())
+        .await
+        .json();
     assert_eq!(outcomes(&dry), ["would_do", "would_do"], "{dry}");
-    assert_eq!(relationship(&s, &ids[0]).await["roles"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        relationship(&s, &ids[0]).await["roles"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let mut real = remove.clone();
     real["dry_run"] = json!(false);
-    let done = s.post("/v1/bulk/relationships", pa, real.clone()).await.json();
+    let done = s
+        .post("/v1/bulk/relationships", pa, real.clone())
+        .await
+        .json();
     assert_eq!(outcomes(&done), ["done", "done"], "{done}");
     for rel in &ids {
         assert_eq!(relationship(&s, rel).await["roles"], json!([GROUPS_ADMIN]));
@@ -172,24 +211,40 @@ async fn templates_and_bulk_changes(s: TestServer) {
     // Auto-extend on, per item; then another partner is refused outright.
     let extend = json!({"change": {"operation": "set_auto_extend", "auto_extend_duration": "P180D"},
         "relationship_ids": ids});
-    let done = s.post("/v1/bulk/relationships", pa, extend.clone()).await.json();
+    let done = s
+        .post("/v1/bulk/relationships", pa, extend.clone())
+        .await
+        .json();
     assert_eq!(outcomes(&done), ["done", "done"], "{done}");
-    assert_eq!(relationship(&s, &ids[1]).await["auto_extend_duration"], "P180D");
+    assert_eq!(
+        relationship(&s, &ids[1]).await["auto_extend_duration"],
+        "P180D"
+    );
     s.post("/v1/bulk/relationships", &w.other.secret, extend)
         .await
         .expect_error(StatusCode::NOT_FOUND, "not_found");
-    s.post("/v1/bulk/relationships", &w.customer_admins[0].secret,
-        json!({"change": {"operation": "terminate"}, "relationship_ids": [ids[0]]}))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "forbidden");
-    s.post("/v1/bulk/relationships", pa, json!({"change": {"operation": "terminate"}, "relationship_ids": []}))
-        .await
-        .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    s.post(
+        "/v1/bulk/relationships",
+        &w.customer_admins[0].secret,
+        json!({"change": {"operation": "terminate"}, "relationship_ids": [ids[0]]}),
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "forbidden");
+    s.post(
+        "/v1/bulk/relationships",
+        pa,
+        json!({"change": {"operation": "terminate"}, "relationship_ids": []}),
+    )
+    .await
+    .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     // Terminate in the background, following the run's progress.
     let started = s
-        .post("/v1/bulk/relationships?background=true", pa,
-            json!({"change": {"operation": "terminate"}, "relationship_ids": ids}))
+        .post(
+            "/v1/bulk/relationships?background=true",
+            pa,
+            json!({"change": {"operation": "terminate"}, "relationship_ids": ids}),
+        )
         .await
         .expect_status(StatusCode::ACCEPTED)
         .json();
@@ -200,16 +255,31 @@ async fn templates_and_bulk_changes(s: TestServer) {
     s.get(&format!("/v1/bulk/runs/{run_id}"), &w.other.secret)
         .await
         .expect_error(StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(s.get("/v1/bulk/runs", &w.other.secret).await.json()["items"], json!([]));
+    assert_eq!(
+        s.get("/v1/bulk/runs", &w.other.secret).await.json()["items"],
+        json!([])
+    );
     for rel in &ids {
-        assert_eq!(relationship(&s, rel).await["status"], "termination_requested");
+        assert_eq!(
+            relationship(&s, rel).await["status"],
+            "termination_requested"
+        );
     }
 
     assert_eq!(s.audit("operation=template.create").await.len(), 1);
-    assert_eq!(s.audit("operation=relationship.auto_extend_change").await.len(), 2);
+    assert_eq!(
+        s.audit("operation=relationship.auto_extend_change")
+            .await
+            .len(),
+        2
+    );
     assert_eq!(s.audit("operation=relationship.terminate").await.len(), 2);
-    s.delete(&path, pa, None).await.expect_status(StatusCode::NO_CONTENT);
-    s.get(&path, pa).await.expect_error(StatusCode::NOT_FOUND, "not_found");
+    s.delete(&path, pa, None)
+        .await
+        .expect_status(StatusCode::NO_CONTENT);
+    s.get(&path, pa)
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "not_found");
     assert_eq!(s.audit("operation=template.delete").await.len(), 1);
 }
 
@@ -240,8 +310,11 @@ async fn a_bulk_call_beyond_the_cap_is_refused_whole() {
     let w = world(&s).await;
     let three: Vec<String> = (0..3).map(|_| unknown_id()).collect();
     let answer = s
-        .post("/v1/bulk/relationships", &w.admin.secret,
-            json!({"change": {"operation": "terminate"}, "relationship_ids": three}))
+        .post(
+            "/v1/bulk/relationships",
+            &w.admin.secret,
+            json!({"change": {"operation": "terminate"}, "relationship_ids": three}),
+        )
         .await
         .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert!(answer.contains("at most 2"), "{answer}");

@@ -5,8 +5,8 @@
 mod detection;
 mod event_context;
 pub(crate) mod events;
-mod findings;
 mod finding_answers;
+mod findings;
 mod ingest;
 mod policy;
 

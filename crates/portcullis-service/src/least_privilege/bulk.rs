@@ -45,7 +45,10 @@ impl Portcullis {
         let mut report = BulkReport::new(operation.as_str(), dry_run, relationships.len());
         for relationship in relationships {
             let target = relationship.id.to_string();
-            let item = match self.bulk_item(caller, operation, relationship, dry_run).await {
+            let item = match self
+                .bulk_item(caller, operation, relationship, dry_run)
+                .await
+            {
                 Ok(outcome) => BulkItem {
                     relationship_id: Some(target.clone()),
                     target,
@@ -207,8 +210,14 @@ impl Portcullis {
                 customer_tenant_ids,
                 dry_run,
             } => {
-                self.apply_template(caller, *template_id, customer_tenant_ids, *dry_run, progress)
-                    .await
+                self.apply_template(
+                    caller,
+                    *template_id,
+                    customer_tenant_ids,
+                    *dry_run,
+                    progress,
+                )
+                .await
             }
         }
     }
@@ -269,7 +278,8 @@ impl Portcullis {
                 Ok(report) => app.tightening.update(id, &report, Some(now), None),
                 Err(e) => {
                     let empty = BulkReport::new(name, dry_run, total);
-                    app.tightening.update(id, &empty, Some(now), Some(e.to_string()));
+                    app.tightening
+                        .update(id, &empty, Some(now), Some(e.to_string()));
                 }
             }
         });

@@ -6,9 +6,8 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    AccessAssignment, AuditOperation, BulkItem, BulkOutcome, BulkReport, DisplayName,
-    Relationship, RelationshipTemplate, RelationshipTerms, TemplateAssignment, TemplateId,
-    TenantId, TenantKind,
+    AccessAssignment, AuditOperation, BulkItem, BulkOutcome, BulkReport, DisplayName, Relationship,
+    RelationshipTemplate, RelationshipTerms, TemplateAssignment, TemplateId, TenantId, TenantKind,
 };
 use portcullis_store::AccessChange;
 
@@ -60,7 +59,8 @@ impl Portcullis {
         };
         self.tenant_of_kind(partner, TenantKind::Partner, "templates belong to partners")
             .await?;
-        self.template_groups_exist(partner, &new.assignments).await?;
+        self.template_groups_exist(partner, &new.assignments)
+            .await?;
         let template = RelationshipTemplate::create(
             partner,
             new.name,
@@ -120,7 +120,11 @@ impl Portcullis {
             .ok_or_else(|| template_not_found(id))
     }
 
-    pub async fn delete_template(&self, caller: &Caller, id: TemplateId) -> Result<(), ServiceError> {
+    pub async fn delete_template(
+        &self,
+        caller: &Caller,
+        id: TemplateId,
+    ) -> Result<(), ServiceError> {
         self.get_template(caller, id).await?;
         self.store
             .delete_template(&caller.audit(self.clock.now()), id)
@@ -148,10 +152,17 @@ impl Portcullis {
             .await?;
         let mut report = BulkReport::new("apply_template", dry_run, customers.len());
         for customer in customers {
-            let item = match self.apply_template_to(caller, &template, customer, dry_run).await {
+            let item = match self
+                .apply_template_to(caller, &template, customer, dry_run)
+                .await
+            {
                 Ok(relationship) => BulkItem {
                     target: customer.to_string(),
-                    outcome: if dry_run { BulkOutcome::WouldDo } else { BulkOutcome::Done },
+                    outcome: if dry_run {
+                        BulkOutcome::WouldDo
+                    } else {
+                        BulkOutcome::Done
+                    },
                     relationship_id: (!dry_run).then(|| relationship.id.to_string()),
                     error: None,
                 },
@@ -230,7 +241,10 @@ impl Portcullis {
         if targets.len() > cap {
             return Err(portcullis_domain::ValidationError::new(
                 field,
-                format!("names {} items; one call takes at most {cap}", targets.len()),
+                format!(
+                    "names {} items; one call takes at most {cap}",
+                    targets.len()
+                ),
             )
             .into());
         }

@@ -24,7 +24,9 @@ pub struct LeastPrivilegeConfig {
 
 impl LeastPrivilegeConfig {
     pub fn bulk_cap(&self) -> usize {
-        self.bulk_cap.unwrap_or(DEFAULT_BULK_CAP).clamp(1, MAX_BULK_CAP)
+        self.bulk_cap
+            .unwrap_or(DEFAULT_BULK_CAP)
+            .clamp(1, MAX_BULK_CAP)
     }
 }
 

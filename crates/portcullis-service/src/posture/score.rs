@@ -51,7 +51,10 @@ fn vetting_level(state: CaseState) -> VettingLevel {
 
 impl Portcullis {
     /// The partner's score now, kept as its score of the day.
-    pub(crate) async fn compute_score(&self, partner: TenantId) -> Result<PartnerScore, ServiceError> {
+    pub(crate) async fn compute_score(
+        &self,
+        partner: TenantId,
+    ) -> Result<PartnerScore, ServiceError> {
         let now = self.clock.now();
         let posture = match self.store.latest_posture_report(partner).await? {
             Some(record) => serde_json::from_value::<Report>(record.report)

@@ -4,9 +4,8 @@
 //! daily history.
 
 use portcullis_domain::{
-    DisplayName, FindingStatus, IsoDuration, PartnerScore, RelationshipTemplate,
-    RelationshipTerms, ResponseTimes, RoleCatalog, RoleId, ScoreInputs, TemplateId, TenantKind,
-    VettingLevel,
+    DisplayName, FindingStatus, IsoDuration, PartnerScore, RelationshipTemplate, RelationshipTerms,
+    ResponseTimes, RoleCatalog, RoleId, ScoreInputs, TemplateId, TenantKind, VettingLevel,
 };
 use portcullis_store::{
     FindingAnswer, FindingResponseStore, FindingStore, ScoreStore, StoreError, TemplateStore,
@@ -20,7 +19,11 @@ const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
 /// The operations of the audit log, in order.
 async fn operations(store: &portcullis_store::SqlStore) -> Vec<String> {
-    audit_log(store).await.into_iter().map(|r| r.operation).collect()
+    audit_log(store)
+        .await
+        .into_iter()
+        .map(|r| r.operation)
+        .collect()
 }
 
 fn template(partner: portcullis_domain::TenantId, name: &str) -> RelationshipTemplate {
@@ -48,11 +51,22 @@ contract!(
         let b = partner(&store, "Bravo").await.id;
         let first = template(a, "Helpdesk");
         store.create_template(&ctx(1_000), &first).await.unwrap();
-        store.create_template(&ctx(1_000), &template(b, "Helpdesk")).await.unwrap();
-        let twice = store.create_template(&ctx(1_000), &template(a, "Helpdesk")).await;
+        store
+            .create_template(&ctx(1_000), &template(b, "Helpdesk"))
+            .await
+            .unwrap();
+        let twice = store
+            .create_template(&ctx(1_000), &template(a, "Helpdesk"))
+            .await;
         assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
-        assert_eq!(store.get_template(first.id).await.unwrap(), Some(first.clone()));
-        assert_eq!(store.list_templates(Some(a)).await.unwrap(), vec![first.clone()]);
+        assert_eq!(
+            store.get_template(first.id).await.unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(
+            store.list_templates(Some(a)).await.unwrap(),
+            vec![first.clone()]
+        );
         assert_eq!(store.list_templates(None).await.unwrap().len(), 2);
         store.delete_template(&ctx(2_000), first.id).await.unwrap();
         assert_eq!(store.get_template(first.id).await.unwrap(), None);
@@ -83,7 +97,13 @@ contract!(
             .await
             .unwrap();
         let (ack, response) = store
-            .answer_finding(&ctx(5_000), f.id, FindingAnswer::Acknowledge, Some("on it"), Some(1))
+            .answer_finding(
+                &ctx(5_000),
+                f.id,
+                FindingAnswer::Acknowledge,
+                Some("on it"),
+                Some(1),
+            )
             .await
             .unwrap();
         assert_eq!(ack.status, FindingStatus::InProgress);
@@ -93,11 +113,18 @@ contract!(
             .answer_finding(&ctx(6_000), f.id, FindingAnswer::Acknowledge, None, None)
             .await
             .unwrap();
-        assert_eq!(again.acknowledged_at, Some(ms(5_000)), "the first one stays");
+        assert_eq!(
+            again.acknowledged_at,
+            Some(ms(5_000)),
+            "the first one stays"
+        );
         let stale = store
             .answer_finding(&ctx(7_000), f.id, FindingAnswer::Resolve, None, Some(1))
             .await;
-        assert!(matches!(stale, Err(StoreError::VersionMismatch { current: 3 })), "{stale:?}");
+        assert!(
+            matches!(stale, Err(StoreError::VersionMismatch { current: 3 })),
+            "{stale:?}"
+        );
         let (resolved, response) = store
             .answer_finding(&ctx(8_000), f.id, FindingAnswer::Resolve, None, Some(3))
             .await
@@ -106,13 +133,29 @@ contract!(
         assert_eq!(response.resolved_at, Some(ms(8_000)));
         assert!(response.resolved_by.unwrap().contains("operator"));
 
-        let all = store.finding_responses(&p.to_string(), ms(0)).await.unwrap();
+        let all = store
+            .finding_responses(&p.to_string(), ms(0))
+            .await
+            .unwrap();
         assert_eq!(all.len(), 2);
         let unanswered = all.iter().find(|r| r.finding_id == other.id).unwrap();
-        assert_eq!((unanswered.acknowledged_at, unanswered.resolved_at), (None, None));
-        assert!(store.finding_responses(&p.to_string(), ms(1_200)).await.unwrap().len() == 1);
+        assert_eq!(
+            (unanswered.acknowledged_at, unanswered.resolved_at),
+            (None, None)
+        );
+        assert!(
+            store
+                .finding_responses(&p.to_string(), ms(1_200))
+                .await
+                .unwrap()
+                .len()
+                == 1
+        );
         let ops = operations(&store).await;
-        assert_eq!(ops.iter().filter(|o| *o == "finding.acknowledge").count(), 2);
+        assert_eq!(
+            ops.iter().filter(|o| *o == "finding.acknowledge").count(),
+            2
+        );
         assert_eq!(ops.last().map(String::as_str), Some("finding.resolve"));
     }
 );

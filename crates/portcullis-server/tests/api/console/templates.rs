@@ -77,10 +77,7 @@ async fn finished(browser: &Browser) -> String {
 }
 
 async fn templates(w: &World) -> Vec<Value> {
-    w.server
-        .get("/v1/templates", &w.admin.secret)
-        .await
-        .json()["items"]
+    w.server.get("/v1/templates", &w.admin.secret).await.json()["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -94,7 +91,9 @@ async fn partner_admin_applies_a_template_and_a_bulk_change_in_the_browser() {
     };
     browser.sign_in(&w.admin.secret).await;
     browser.goto("/least-privilege").await;
-    browser.press(Locator::LinkText("Relationship templates")).await;
+    browser
+        .press(Locator::LinkText("Relationship templates"))
+        .await;
     assert_eq!(browser.path().await, "/least-privilege/templates");
     browser.fill("#template-name", "Helpdesk").await;
     for role in [GLOBAL_ADMIN, GROUPS_ADMIN] {
@@ -105,33 +104,65 @@ async fn partner_admin_applies_a_template_and_a_bulk_change_in_the_browser() {
     let text = browser.text().await;
     assert!(text.contains("Helpdesk for {customer}"), "{text}");
     let template = str_field(&templates(&w).await[0], "id");
-    assert_eq!(templates(&w).await[0]["assignments"][0]["roles"], json!([GLOBAL_ADMIN, GROUPS_ADMIN]));
+    assert_eq!(
+        templates(&w).await[0]["assignments"][0]["roles"],
+        json!([GLOBAL_ADMIN, GROUPS_ADMIN])
+    );
 
     // A dry run first: nothing is created.
     let customers = w.customers.join("\n");
-    browser.fill(&format!("#customers-{template}"), &customers).await;
-    browser.click(&format!("#template-{template} .apply-template button")).await;
+    browser
+        .fill(&format!("#customers-{template}"), &customers)
+        .await;
+    browser
+        .click(&format!("#template-{template} .apply-template button"))
+        .await;
     let text = finished(&browser).await;
     assert_eq!(text.matches("Would change").count(), 2, "{text}");
     browser.screenshot("partner-template-dry-run").await;
-    let none = w.server.get("/v1/relationships", &w.admin.secret).await.json();
+    let none = w
+        .server
+        .get("/v1/relationships", &w.admin.secret)
+        .await
+        .json();
     assert_eq!(none["items"], json!([]));
 
     browser.goto("/least-privilege/templates").await;
-    browser.fill(&format!("#customers-{template}"), &customers).await;
-    toggle(&browser, &format!("#template-{template} input[name=dry_run]")).await;
-    browser.click(&format!("#template-{template} .apply-template button")).await;
+    browser
+        .fill(&format!("#customers-{template}"), &customers)
+        .await;
+    toggle(
+        &browser,
+        &format!("#template-{template} input[name=dry_run]"),
+    )
+    .await;
+    browser
+        .click(&format!("#template-{template} .apply-template button"))
+        .await;
     let text = finished(&browser).await;
     assert_eq!(text.matches("Done").count(), 2, "{text}");
-    let sent = w.server.get("/v1/relationships", &w.admin.secret).await.json();
-    let ids: Vec<String> = sent["items"].as_array().unwrap().iter().map(|r| str_field(r, "id")).collect();
+    let sent = w
+        .server
+        .get("/v1/relationships", &w.admin.secret)
+        .await
+        .json();
+    let ids: Vec<String> = sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| str_field(r, "id"))
+        .collect();
     assert_eq!(ids.len(), 2);
     for r in sent["items"].as_array().unwrap() {
         assert_eq!(r["status"], "approval_pending");
     }
     for (id, admin) in ids.iter().zip(&w.customer_admins) {
         w.server
-            .post(&format!("/v1/relationships/{id}/approve"), &admin.secret, json!({}))
+            .post(
+                &format!("/v1/relationships/{id}/approve"),
+                &admin.secret,
+                json!({}),
+            )
             .await
             .expect_status(StatusCode::OK);
     }
@@ -147,7 +178,11 @@ async fn partner_admin_applies_a_template_and_a_bulk_change_in_the_browser() {
     assert!(text.contains("2 of 2"), "{text}");
     browser.screenshot("partner-bulk-run").await;
     for id in &ids {
-        let r = w.server.op_get(&format!("/v1/relationships/{id}")).await.json();
+        let r = w
+            .server
+            .op_get(&format!("/v1/relationships/{id}"))
+            .await
+            .json();
         assert_eq!(r["roles"], json!([GROUPS_ADMIN]), "{r}");
     }
     browser.close().await;
@@ -165,8 +200,11 @@ async fn templates_runs_and_scores_are_nobody_elses_in_the_console() {
         .json();
     let template = str_field(&created, "id");
     let run = s
-        .post(&format!("/v1/templates/{template}/apply?background=true"), &w.admin.secret,
-            json!({"customer_tenant_ids": [w.customers[0]], "dry_run": true}))
+        .post(
+            &format!("/v1/templates/{template}/apply?background=true"),
+            &w.admin.secret,
+            json!({"customer_tenant_ids": [w.customers[0]], "dry_run": true}),
+        )
         .await
         .expect_status(StatusCode::ACCEPTED)
         .json();
@@ -175,32 +213,62 @@ async fn templates_runs_and_scores_are_nobody_elses_in_the_console() {
     let other = str_field(&s.create_tenant("partner", "Northwind").await, "id");
     let other = s.mint("partner_admin", Some(&other)).await;
     let stranger = web::sign_in(s, &other.secret).await;
-    let html = web::get(s, &stranger, "/least-privilege/templates").await.text().await.unwrap();
+    let html = web::get(s, &stranger, "/least-privilege/templates")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("id=\"no-templates\""), "{html}");
     assert!(!html.contains(&template), "{html}");
     let csrf = web::csrf(s, &stranger, "/least-privilege/templates").await;
     let mut answers = Vec::new();
     for id in [template.clone(), unknown_id()] {
-        let response = web::post(s, &stranger, &format!("/least-privilege/templates/{id}/apply"),
-            &[("csrf", csrf.as_str()), ("customers", w.customers[0].as_str())]).await;
-        answers.push((response.status(), response.text().await.unwrap().replace(&id, "<id>")));
+        let response = web::post(
+            s,
+            &stranger,
+            &format!("/least-privilege/templates/{id}/apply"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("customers", w.customers[0].as_str()),
+            ],
+        )
+        .await;
+        answers.push((
+            response.status(),
+            response.text().await.unwrap().replace(&id, "<id>"),
+        ));
     }
     assert_eq!(answers[0], answers[1]);
     assert_eq!(answers[0].0, StatusCode::NOT_FOUND);
     let page = web::get(s, &stranger, &format!("/least-privilege/bulk/{run}")).await;
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
-    let html = web::get(s, &stranger, "/least-privilege/bulk").await.text().await.unwrap();
+    let html = web::get(s, &stranger, "/least-privilege/bulk")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!html.contains(&run), "{html}");
 
     let customer = web::sign_in(s, &w.customer_admins[0].secret).await;
     for path in ["/least-privilege/templates", "/least-privilege/bulk"] {
-        assert_eq!(web::get(s, &customer, path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            web::get(s, &customer, path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
 
     // The score: on the operator's partner page and the partner's own posture page.
     let operator = web::sign_in(s, &s.operator.secret).await;
-    let html = web::get(s, &operator, &format!("/partners/{}", w.partner)).await.text().await.unwrap();
-    assert!(html.contains("id=\"security-score\"") && html.contains("id=\"score-trend\""), "{html}");
+    let html = web::get(s, &operator, &format!("/partners/{}", w.partner))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"security-score\"") && html.contains("id=\"score-trend\""),
+        "{html}"
+    );
     let own = web::sign_in(s, &w.admin.secret).await;
     let html = web::get(s, &own, "/posture").await.text().await.unwrap();
     assert!(html.contains("id=\"score-value\">60<"), "{html}");

@@ -331,7 +331,8 @@ async fn b_templates_findings_runs(
         .await
         .expect_status(StatusCode::CREATED)
         .json();
-    let finding = crate::console::world::seed_finding(server, b, b1, "Bravo finding (secret-fnd)").await;
+    let finding =
+        crate::console::world::seed_finding(server, b, b1, "Bravo finding (secret-fnd)").await;
     let run = server
         .post(
             "/v1/bulk/relationships?background=true",

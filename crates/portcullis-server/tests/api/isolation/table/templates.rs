@@ -36,16 +36,21 @@ pub(super) fn template_rows() -> Vec<Row> {
             method: Method::GET,
             template: "/v1/templates",
             targets: |w, who| {
-                partner_list(who, vec![String::new(), format!("partner_tenant_id={}", w.b)])
+                partner_list(
+                    who,
+                    vec![String::new(), format!("partner_tenant_id={}", w.b)],
+                )
             },
         },
         Row {
             method: Method::POST,
             template: "/v1/templates",
             targets: |w, _| {
-                vec![target(&[]).body(json!({"partner_tenant_id": w.b, "name": "Mine",
+                vec![
+                    target(&[]).body(json!({"partner_tenant_id": w.b, "name": "Mine",
                     "name_pattern": "{customer}", "roles": ["fdd7a751-b60b-444a-984c-02652fe8fa1c"],
-                    "duration": "P30D"}))]
+                    "duration": "P30D"})),
+                ]
             },
         },
         Row {
