@@ -196,3 +196,22 @@ async fn a_score_below_the_floor_stops_new_relationships() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn the_sweep_keeps_every_partners_score_once_a_day() {
+    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
+    let s = TestServer::start_with_clock(clock.clone()).await;
+    let partner = str_field(&s.create_tenant("partner", "Contoso IT").await, "id");
+    let history = format!("/v1/posture/partners/{partner}/score/history?days=7");
+    let points = |body: Value| body["items"].as_array().unwrap().clone();
+    assert!(points(s.op_get(&history).await.json()).is_empty());
+    for day in 0..2 {
+        clock.set(Timestamp::from_unix_millis(T0 + day * 24 * HOUR_MS));
+        s.portcullis.sweep().await.unwrap();
+        s.portcullis.sweep().await.unwrap();
+    }
+    let kept = points(s.op_get(&history).await.json());
+    // Not vetted, no posture report, nothing open, nothing to answer: 40.
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept.iter().all(|p| p["score"] == 40), "{kept:?}");
+}

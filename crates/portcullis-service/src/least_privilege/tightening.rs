@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicI64;
 
 use portcullis_domain::{BulkReport, BulkRun, DEFAULT_BULK_CAP, MAX_BULK_CAP, RecordId};
 use serde::Deserialize;
@@ -34,10 +35,18 @@ impl LeastPrivilegeConfig {
 const KEPT_RUNS: usize = 100;
 
 /// The configuration and this node's background bulk runs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Tightening {
     pub(crate) config: LeastPrivilegeConfig,
     runs: Mutex<VecDeque<BulkRun>>,
+    /// The UTC day of this node's last score round (`i64::MIN`: none yet).
+    pub(crate) scored_day: AtomicI64,
+}
+
+impl Default for Tightening {
+    fn default() -> Self {
+        Self::new(LeastPrivilegeConfig::default())
+    }
 }
 
 impl Tightening {
@@ -45,6 +54,7 @@ impl Tightening {
         Self {
             config,
             runs: Mutex::new(VecDeque::new()),
+            scored_day: AtomicI64::new(i64::MIN),
         }
     }
 

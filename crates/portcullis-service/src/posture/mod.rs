@@ -13,6 +13,7 @@ mod events;
 mod judge;
 mod reassess;
 mod score;
+mod score_round;
 mod upload;
 
 use portcullis_domain::PostureStanding;
