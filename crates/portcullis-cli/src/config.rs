@@ -37,6 +37,8 @@ pub struct Config {
     pub checkpoints: portcullis_service::CheckpointConfig,
     /// TLS, proxies, timeouts, decision records, webhook destinations.
     pub production: crate::production::Production,
+    /// The `[least_privilege]` table: bulk cap, score floor.
+    pub least_privilege: portcullis_service::LeastPrivilegeConfig,
 }
 
 impl Config {
@@ -73,6 +75,7 @@ impl Config {
             key_dir: file.key_dir,
             checkpoint_log: file.audit.as_ref().and_then(|a| a.checkpoint_log.clone()),
             checkpoints: checkpoint_config(file.audit.unwrap_or_default()),
+            least_privilege: file.least_privilege.unwrap_or_default(),
         }
     }
 

@@ -71,6 +71,12 @@ enum Command {
     /// List and apply least-privilege recommendations.
     #[command(subcommand)]
     Recommendations(commands::usage::RecommendationsCommand),
+    /// Relationship templates: save them, apply one to many customers.
+    #[command(subcommand)]
+    Templates(commands::templates::TemplatesCommand),
+    /// Change many relationships alike: remove a role, set auto-extend, terminate.
+    #[command(subcommand)]
+    Bulk(commands::bulk::BulkCommand),
     /// Seed a realistic ecosystem in a database of its own, serve it with
     /// sign-in links, and replay an attack that is detected and contained.
     Demo(commands::demo::DemoArgs),
@@ -234,6 +240,8 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Watchlist(command) => commands::watchlist::run(&config, command).await,
         Command::Posture(command) => commands::posture::run(command),
         Command::Usage(args) => commands::usage::usage(&config, args).await,
+        Command::Templates(command) => commands::templates::run(&config, command).await,
+        Command::Bulk(command) => commands::bulk::run(&config, command).await,
         Command::Recommendations(command) => {
             commands::usage::recommendations(&config, command).await
         }
@@ -288,7 +296,8 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_event_time_bounds(config.event_time)
         .with_detection(config.detection.clone())
         .with_decision_records(config.production.decision_records()?)
-        .with_webhooks(config.production.webhooks.clone().into());
+        .with_webhooks(config.production.webhooks.clone().into())
+        .with_least_privilege(config.least_privilege.clone());
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     // Cluster-wide settings stored through any node win over this file.

@@ -21,6 +21,7 @@ mod activation;
 mod activity;
 mod assignment;
 mod audit;
+mod bulk;
 mod checkpoint;
 mod clock;
 mod containment;
@@ -28,6 +29,7 @@ mod duration;
 mod error;
 mod event;
 mod finding;
+mod finding_response;
 mod graph_filter;
 mod group;
 mod id;
@@ -39,12 +41,15 @@ mod posture;
 mod principal;
 mod recommendation;
 mod relationship;
+mod relationship_auto_extend;
 mod restriction;
 mod role;
 mod role_defaults;
+mod score;
 mod session;
 mod setting;
 mod snapshot;
+mod template;
 mod tenant;
 mod text;
 mod token;
@@ -67,6 +72,10 @@ pub use audit::{
     AuditChainBreak, AuditDraft, AuditFilter, AuditRecord, ChainHead, ChainVerifier, GENESIS_HASH,
     verify_chain,
 };
+pub use bulk::{
+    BulkItem, BulkOperation, BulkOutcome, BulkReport, BulkRun, DEFAULT_BULK_CAP,
+    GLOBAL_ADMINISTRATOR, MAX_BULK_CAP,
+};
 pub use checkpoint::{
     Checkpoint, CheckpointAnchors, CheckpointKey, CheckpointLogError, CheckpointSigner,
 };
@@ -76,6 +85,9 @@ pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
 pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
 pub use finding::{Finding, FindingFilter, FindingStatus};
+pub use finding_response::{
+    FindingResponse, RESPONSE_DEADLINE_SECONDS, RESPONSE_WINDOW_DAYS, ResponseTimes,
+};
 pub use graph_filter::{FilterClause, parse_graph_filter};
 pub use group::{GroupMember, GroupPatch, NewGroup, SecurityGroup};
 pub use id::{GroupId, RecordId, TenantId, TokenId, UserId};
@@ -99,9 +111,14 @@ pub use relationship::{
 };
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
+pub use score::{PartnerScore, RequirementTally, ScoreInputs, ScorePart, ScorePoint, VettingLevel};
 pub use session::{ConsoleSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS};
 pub use setting::{Setting, SettingName};
 pub use snapshot::AccessSnapshot;
+pub use template::{
+    MAX_NAME_PATTERN, MAX_TEMPLATE_ASSIGNMENTS, RelationshipTemplate, TemplateAssignment,
+    TemplateId, render_name,
+};
 pub use tenant::{NewTenant, Tenant, TenantKind, TenantPatch};
 pub use text::free_text;
 pub use token::ApiToken;

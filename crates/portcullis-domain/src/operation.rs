@@ -135,6 +135,16 @@ operations! {
     /// A cluster-wide setting changed (its target is the setting's name);
     /// every node puts the new value in force.
     SettingUpdate => "setting.update",
+    /// A partner saved a relationship template.
+    TemplateCreate => "template.create",
+    /// A partner deleted a relationship template.
+    TemplateDelete => "template.delete",
+    /// A relationship's auto-extend duration was changed.
+    RelationshipAutoExtendChange => "relationship.auto_extend_change",
+    /// A partner admin acknowledged a finding about its own users.
+    FindingAcknowledge => "finding.acknowledge",
+    /// A partner admin resolved a finding about its own users.
+    FindingResolve => "finding.resolve",
 }
 
 impl AuditOperation {

@@ -95,6 +95,7 @@ impl From<ServiceError> for ApiError {
                     "invalid_transition" | "duplicate_approval" => StatusCode::CONFLICT,
                     "partner_not_authorized"
                     | "partner_noncompliant"
+                    | "score_below_floor"
                     | "self_approval"
                     | "reviewer_is_submitter" => StatusCode::FORBIDDEN,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,

@@ -99,6 +99,9 @@ pub(crate) fn precheck(
         }
         "/v1/decisions" => rules::may_ask_decisions(principal),
         "/v1/events" => rules::may_send_events(principal),
+        "/v1/findings/{finding_id}/acknowledge" | "/v1/findings/{finding_id}/resolve" => {
+            rules::may_answer_findings(principal).map(drop)
+        }
         t if t.starts_with("/v1/findings/") => operator("change findings"),
         "/v1/containments" => rules::may_contain(principal),
         t if t.starts_with("/v1/containments/") => operator("lift containment"),
@@ -114,6 +117,9 @@ pub(crate) fn precheck(
         t if t.starts_with("/v1/posture/") => operator("reload the posture baseline"),
         t if t.starts_with("/v1/webhooks") => operator("manage webhooks"),
         t if t.starts_with("/v1/settings") => operator("change cluster settings"),
+        t if t.starts_with("/v1/templates") || t.starts_with("/v1/bulk/") => {
+            rules::partner_scope(principal, "manage templates and bulk changes").map(drop)
+        }
         _ => Ok(()),
     }
 }

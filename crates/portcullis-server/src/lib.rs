@@ -93,6 +93,9 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::webhooks::router())
         .merge(routes::usage::router())
         .merge(routes::settings::router())
+        .merge(routes::templates::router())
+        .merge(routes::finding_answers::router())
+        .merge(routes::score::router())
         .merge(graph::router())
         .split_for_parts();
     openapi::document_errors(&mut document);

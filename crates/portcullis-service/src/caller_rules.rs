@@ -336,6 +336,19 @@ pub fn may_ask_decisions(principal: &Principal) -> Result<(), ServiceError> {
     }
 }
 
+/// Acknowledging and resolving findings about a partner's own users: its
+/// partner admins only (operators triage with the status change), so the
+/// partner's response time measures the partner.
+pub fn may_answer_findings(principal: &Principal) -> Result<TenantId, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::PartnerAdmin => scoped_tenant(principal),
+        _ => Err(forbidden(
+            principal,
+            "acknowledge or resolve findings (the partner's admins do)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,8 @@ pub struct FileConfig {
     pub key_dir: Option<std::path::PathBuf>,
     /// The `[audit]` table: checkpoint log, interval and witness.
     pub audit: Option<AuditConfig>,
+    /// The `[least_privilege]` table: `bulk_cap`, `score_floor`.
+    pub least_privilege: Option<crate::LeastPrivilegeConfig>,
 }
 
 /// The `[audit]` table of the configuration file.

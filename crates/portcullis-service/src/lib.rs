@@ -53,8 +53,10 @@ pub use least_privilege::{
     LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
+pub use least_privilege::{BulkJob, LeastPrivilegeConfig, NewTemplate, Progress};
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
+pub use portcullis_store::FindingAnswer;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };
@@ -102,6 +104,8 @@ pub struct Portcullis {
     workers: Arc<workers::WorkerMetrics>,
     /// This node's id, membership and leadership.
     cluster: Arc<cluster::ClusterNode>,
+    /// Bulk cap, score floor and this node's background bulk runs.
+    tightening: Arc<least_privilege::tightening::Tightening>,
 }
 
 impl Portcullis {
@@ -135,7 +139,16 @@ impl Portcullis {
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             workers: Arc::new(workers::WorkerMetrics::default()),
             cluster: Arc::new(cluster::ClusterNode::default()),
+            tightening: Arc::new(least_privilege::tightening::Tightening::default()),
         }
+    }
+
+    /// The same application with these least-privilege settings (bulk cap,
+    /// security-score floor).
+    #[must_use]
+    pub fn with_least_privilege(mut self, config: LeastPrivilegeConfig) -> Self {
+        self.tightening = Arc::new(least_privilege::tightening::Tightening::new(config));
+        self
     }
 
     /// Hashes token, session and sign-in link secrets under `key` (the key

@@ -71,7 +71,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     })
 }
 
-async fn fetch_finding(
+pub(crate) async fn fetch_finding(
     conn: &mut sqlx::AnyConnection,
     id: RecordId,
 ) -> Result<Option<Finding>, StoreError> {
@@ -84,7 +84,7 @@ async fn fetch_finding(
     row.as_ref().map(finding_from_row).transpose()
 }
 
-async fn write_finding(
+pub(crate) async fn write_finding(
     conn: &mut sqlx::AnyConnection,
     f: &Finding,
     insert: bool,

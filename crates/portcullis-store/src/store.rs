@@ -9,6 +9,7 @@ use crate::{
     SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
     WatchlistStore, WebhookStore,
 };
+use crate::{FindingResponseStore, ScoreStore, TemplateStore};
 
 /// Everything Portcullis keeps.
 #[async_trait]
@@ -33,6 +34,9 @@ pub trait Store:
     + CountStore
     + UsageStore
     + crate::SettingStore
+    + TemplateStore
+    + FindingResponseStore
+    + ScoreStore
     + Send
     + Sync
     + std::fmt::Debug

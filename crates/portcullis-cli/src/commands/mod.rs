@@ -2,11 +2,13 @@
 //! server, one module per command. The engines take values and return
 //! values; reading files, arguments and printing live here.
 
+pub mod bulk;
 pub mod demo;
 pub mod detect;
 pub mod intel;
 pub mod posture;
 pub mod screen;
+pub mod templates;
 pub mod usage;
 pub mod watchlist;
 
@@ -44,6 +46,7 @@ async fn app(config: &Config) -> anyhow::Result<Portcullis> {
     Ok(
         Portcullis::load(Arc::new(store), Arc::new(SystemClock), config.catalog()?)
             .await?
-            .with_vetting(config.vetting.clone()),
+            .with_vetting(config.vetting.clone())
+            .with_least_privilege(config.least_privilege.clone()),
     )
 }

@@ -21,5 +21,6 @@ mod posture;
 mod readme;
 mod serve;
 mod support;
+mod templates;
 mod two_nodes;
 mod vetting;

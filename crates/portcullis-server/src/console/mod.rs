@@ -13,6 +13,7 @@ mod activations;
 mod activity;
 mod application;
 mod audit;
+mod bulk;
 mod case;
 mod chart;
 mod containments;
@@ -37,10 +38,12 @@ mod relationships;
 mod remediation;
 mod restrictions;
 mod scorecard;
+mod score;
 mod screening;
 mod session;
 mod sign_in;
 mod table;
+mod templates;
 mod vetting;
 mod webhooks;
 
@@ -96,8 +99,28 @@ pub fn router() -> Router<AppState> {
             "/least-privilege/{recommendation_id}/apply",
             post(least_privilege::apply),
         )
+        .merge(tightening_routes())
         .layer(from_fn(refusal::follow))
         .layer(from_fn(headers::security_headers))
+}
+
+/// Relationship templates and bulk changes (partner admins).
+fn tightening_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/least-privilege/templates",
+            get(templates::list).post(templates::create),
+        )
+        .route(
+            "/least-privilege/templates/{template_id}/apply",
+            post(templates::apply),
+        )
+        .route(
+            "/least-privilege/templates/{template_id}/delete",
+            post(templates::delete),
+        )
+        .route("/least-privilege/bulk", get(bulk::form).post(bulk::start))
+        .route("/least-privilege/bulk/{run_id}", get(bulk::run))
 }
 
 /// The pages of partner and customer admins.

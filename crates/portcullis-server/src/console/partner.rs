@@ -58,6 +58,7 @@ struct PartnerPage {
     users: Vec<UserRow>,
     findings: Vec<FindingView>,
     audit: Vec<AuditRow>,
+    score: super::score::ScoreView,
 }
 
 async fn relationships(
@@ -148,9 +149,11 @@ pub async fn show(
         ..AuditFilter::default()
     };
     let audit = service.list_audit(caller, &audit_filter, &first).await?;
+    let score = super::score::score_section(&state, &console, tenant).await?;
     let chrome = Chrome::new(&state, &console, ConsoleArea::Partners).await?;
     Ok(page(&PartnerPage {
         chrome,
+        score,
         id: tenant.to_string(),
         name: found.display_name.to_string(),
         authorized: authorized_badge(service.partner_authorized(caller, tenant).await?),

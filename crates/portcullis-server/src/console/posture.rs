@@ -43,6 +43,7 @@ struct PosturePage {
     columns: Vec<Column>,
     rows: Vec<RequirementRow>,
     trend: Chart,
+    score: super::score::ScoreView,
 }
 
 fn trend_chart(reports: &[PostureReportRecord]) -> Chart {
@@ -144,6 +145,7 @@ pub async fn show(
         columns,
         rows,
         trend: trend_chart(&trend),
+        score: super::score::score_section(&state, &console, tenant).await?,
     })?
     .into_response())
 }

@@ -97,6 +97,8 @@ async fn snapshot(server: &TestServer, w: &World) -> Value {
         "directory": directory,
         "members": members,
         "tokens": all("/v1/tokens".to_owned()).await,
+        "templates": server.op_get("/v1/templates").await.json(),
+        "finding": server.op_get(&format!("/v1/findings/{}", w.b_finding)).await.json(),
     })
 }
 

@@ -9,9 +9,10 @@
 )]
 
 mod audit;
-mod console;
+pub(crate) mod console;
 mod errors;
 mod events;
+mod finding_answers;
 mod gdap;
 mod graph;
 mod groups;
@@ -21,6 +22,7 @@ mod posture;
 mod settings;
 mod support;
 mod system;
+mod templates;
 mod tenants;
 mod tokens;
 mod transport;

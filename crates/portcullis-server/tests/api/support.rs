@@ -28,6 +28,8 @@ pub struct Options {
     pub transport: Transport,
     /// Loopback receivers are allowed unless a test says otherwise.
     pub webhooks: WebhookConfig,
+    /// Bulk cap and security-score floor.
+    pub least_privilege: portcullis_service::LeastPrivilegeConfig,
 }
 
 impl Default for Options {
@@ -37,6 +39,7 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             transport: Transport::default(),
             webhooks: loopback_webhooks(),
+            least_privilege: portcullis_service::LeastPrivilegeConfig::default(),
         }
     }
 }
@@ -145,6 +148,7 @@ impl TestServer {
             clock,
             transport,
             webhooks,
+            least_privilege,
         } = options;
         let config = &config;
         // Vetting asks this in-process DNS server, never the real one:
@@ -158,7 +162,8 @@ impl TestServer {
         };
         let portcullis = Portcullis::new(Arc::new(db.store().await), clock)
             .with_vetting(vetting)
-            .with_webhooks(webhooks);
+            .with_webhooks(webhooks)
+            .with_least_privilege(least_privilege);
         let (token, secret) = portcullis
             .create_token(
                 &Caller::local_operator(),

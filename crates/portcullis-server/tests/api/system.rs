@@ -293,6 +293,19 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/settings"),
         ("GET", "/v1/settings/containment"),
         ("PUT", "/v1/settings/containment"),
+        ("GET", "/v1/templates"),
+        ("POST", "/v1/templates"),
+        ("GET", "/v1/templates/{template_id}"),
+        ("DELETE", "/v1/templates/{template_id}"),
+        ("POST", "/v1/templates/{template_id}/apply"),
+        ("POST", "/v1/bulk/relationships"),
+        ("GET", "/v1/bulk/runs"),
+        ("GET", "/v1/bulk/runs/{run_id}"),
+        ("POST", "/v1/findings/{finding_id}/acknowledge"),
+        ("POST", "/v1/findings/{finding_id}/resolve"),
+        ("GET", "/v1/findings/{finding_id}/response"),
+        ("GET", "/v1/posture/partners/{tenant_id}/score"),
+        ("GET", "/v1/posture/partners/{tenant_id}/score/history"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

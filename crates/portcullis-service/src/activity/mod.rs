@@ -5,6 +5,7 @@
 mod detection;
 mod event_context;
 pub(crate) mod events;
+mod finding_answers;
 mod findings;
 mod ingest;
 mod policy;

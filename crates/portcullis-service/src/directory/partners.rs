@@ -8,10 +8,13 @@ use crate::{Caller, Portcullis, ServiceError};
 impl Portcullis {
     /// Whether the partner may act as a partner at all: its vetting case is
     /// approved (not submitted, in review, suspended or revoked), and its
-    /// posture is not non-compliant or suspended (`partner_noncompliant`).
+    /// posture is not non-compliant or suspended (`partner_noncompliant`),
+    /// and its security score is not below a configured floor
+    /// (`score_below_floor`).
     pub(crate) async fn partner_may_act(&self, partner: TenantId) -> Result<(), ServiceError> {
         if self.store.partner_authorized(partner).await? {
-            self.posture_may_act(partner).await
+            self.posture_may_act(partner).await?;
+            self.score_may_act(partner).await
         } else {
             Err(RuleViolation::new(
                 "partner_not_authorized",

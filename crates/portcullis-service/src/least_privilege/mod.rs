@@ -9,6 +9,7 @@
 mod activation_views;
 mod activations;
 mod assignments;
+mod bulk;
 mod decision_cache;
 mod decisions;
 mod narrowing;
@@ -18,14 +19,19 @@ mod relationship_views;
 mod relationships;
 mod sweep;
 mod sync;
+mod templates;
+pub(crate) mod tightening;
 mod usage;
 mod usage_report;
 
 pub use activations::{ActivationDecision, NewActivation};
 pub use assignments::{AssignmentPatch, NewAssignment};
+pub use bulk::BulkJob;
 pub use decision_cache::DecisionCache;
 pub use recommendations::ELIGIBLE_MAX_ACTIVATION;
 pub use relationship_views::LIFECYCLE_OPERATIONS;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
+pub use templates::{NewTemplate, Progress};
+pub use tightening::LeastPrivilegeConfig;
 pub use usage::{MAX_REPORT_RELATIONSHIPS, UsageFlush, UsageQuery};

@@ -80,7 +80,7 @@ impl Portcullis {
     }
 
     /// Writes one relationship change and updates the index.
-    async fn save_relationship(
+    pub(crate) async fn save_relationship(
         &self,
         caller: &Caller,
         operation: AuditOperation,

@@ -176,6 +176,17 @@ impl Portcullis {
                 }
             }
         }
+        match self.score_round().await {
+            Ok(0) => {}
+            Ok(scored) => tracing::info!(scored, "partner security scores kept for the day"),
+            Err(err) => {
+                // The next sweep tries again.
+                self.tightening
+                    .scored_day
+                    .store(i64::MIN, std::sync::atomic::Ordering::SeqCst);
+                tracing::warn!(%err, "the daily score round failed");
+            }
+        }
         Ok(report)
     }
 }

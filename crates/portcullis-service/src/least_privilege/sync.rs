@@ -92,7 +92,8 @@ impl Portcullis {
             | Op::RelationshipAutoExtend
             | Op::RelationshipNarrow
             | Op::RelationshipSupersede
-            | Op::RelationshipDelete => {
+            | Op::RelationshipDelete
+            | Op::RelationshipAutoExtendChange => {
                 let id = RelationshipId::parse(target)?;
                 match self.store.get_relationship(id).await? {
                     Some(r) => self.decisions.update(|index| index.upsert_relationship(&r)),
@@ -202,7 +203,11 @@ impl Portcullis {
             | Op::WebhookUpdate
             | Op::WebhookDelete
             | Op::WebhookPing
-            | Op::AuditMismatchAccepted => {}
+            | Op::AuditMismatchAccepted
+            | Op::TemplateCreate
+            | Op::TemplateDelete
+            | Op::FindingAcknowledge
+            | Op::FindingResolve => {}
         }
         Ok(())
     }

@@ -12,6 +12,8 @@ mod config;
 mod events;
 mod judge;
 mod reassess;
+mod score;
+mod score_round;
 mod upload;
 
 use portcullis_domain::PostureStanding;

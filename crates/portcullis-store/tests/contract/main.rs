@@ -29,6 +29,7 @@ mod sessions;
 mod settings;
 mod snapshot;
 mod tamper;
+mod templates;
 mod tenants;
 mod tokens;
 mod usage;

@@ -1,6 +1,7 @@
 //! One row per `/v1` route: the calls to make of it as each principal.
 
 mod settings;
+mod templates;
 mod usage;
 mod webhooks;
 
@@ -597,6 +598,7 @@ pub fn table() -> Vec<Row> {
     rows.extend(webhooks::webhook_rows());
     rows.extend(usage::usage_rows());
     rows.extend(settings::settings_rows());
+    rows.extend(templates::template_rows());
     rows
 }
 

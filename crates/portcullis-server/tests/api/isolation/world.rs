@@ -55,6 +55,11 @@ pub struct World {
     pub b_report: String,
     /// Secret of B's own partner admin token, which must survive the sweep.
     pub b_secret: String,
+    /// B's relationship template, a finding about B's first user, and a
+    /// background bulk run (a dry run) B started.
+    pub b_template: String,
+    pub b_finding: String,
+    pub b_run: String,
     pub partner_admin: Bearer,
     pub customer_admin: Bearer,
     pub service: Bearer,
@@ -174,6 +179,9 @@ impl World {
             .expect_status(StatusCode::CREATED)
             .json();
         let b_activation = str_field(&activation, "id");
+        let (b_template, b_finding, b_run) =
+            b_templates_findings_runs(server, &b_admin.secret, &b, &b1, &gb1, &b_relationship)
+                .await;
 
         let owned = |tenant: &str, texts: &[&str]| {
             texts
@@ -197,6 +205,9 @@ impl World {
                 &b_activation,
                 &b_case,
                 &b_report,
+                &b_template,
+                &b_finding,
+                &b_run,
             ],
         ));
         foreign_ids.extend(owned(&c, &[&c, &customer_admin.id]));
@@ -227,6 +238,8 @@ impl World {
                 "secret-gb1-note",
                 "secret-rbd",
                 "secret-act",
+                "secret-tpl",
+                "secret-fnd",
             ],
         ));
         markers.extend(owned(&c, &["secret-c"]));
@@ -249,6 +262,9 @@ impl World {
             b_case,
             b_report,
             b_secret: b_admin.secret,
+            b_template,
+            b_finding,
+            b_run,
             partner_admin,
             customer_admin,
             service,
@@ -290,4 +306,42 @@ impl World {
     pub fn is_foreign(&self, who: Who, owner: Option<&String>) -> bool {
         owner.map(String::as_str) != self.own_tenant(who)
     }
+}
+
+/// B's template (applied to nobody), a finding about B's user, and a
+/// finished background dry run of B's: what the template, finding-answer,
+/// score and bulk rows name.
+async fn b_templates_findings_runs(
+    server: &TestServer,
+    b_secret: &str,
+    b: &str,
+    b1: &str,
+    gb1: &str,
+    b_relationship: &str,
+) -> (String, String, String) {
+    const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
+    let template = server
+        .post(
+            "/v1/templates",
+            b_secret,
+            json!({"name": "Bravo template (secret-tpl)", "name_pattern": "Bravo for {customer}",
+                   "roles": [GROUPS_ADMIN], "duration": "P90D",
+                   "assignments": [{"group_id": gb1, "roles": [GROUPS_ADMIN]}]}),
+        )
+        .await
+        .expect_status(StatusCode::CREATED)
+        .json();
+    let finding =
+        crate::console::world::seed_finding(server, b, b1, "Bravo finding (secret-fnd)").await;
+    let run = server
+        .post(
+            "/v1/bulk/relationships?background=true",
+            b_secret,
+            json!({"change": {"operation": "terminate"}, "relationship_ids": [b_relationship],
+                   "dry_run": true}),
+        )
+        .await
+        .expect_status(StatusCode::ACCEPTED)
+        .json();
+    (str_field(&template, "id"), finding, str_field(&run, "id"))
 }
