@@ -93,6 +93,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::webhooks::router())
         .merge(routes::usage::router())
         .merge(graph::router())
+        .merge(routes::authzen::router())
         .split_for_parts();
     openapi::document_errors(&mut document);
     (router, document)

@@ -51,6 +51,7 @@ pub use least_privilege::{
     LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
+pub use least_privilege::{MAX_DECISION_BATCH, MAX_SEARCH_PAGE, SearchQuery};
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use posture::{

@@ -9,6 +9,7 @@
 )]
 
 mod audit;
+mod authzen;
 mod console;
 mod errors;
 mod events;
