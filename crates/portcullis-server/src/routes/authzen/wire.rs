@@ -20,12 +20,11 @@ pub struct Entity {
     pub properties: Option<Map<String, Value>>,
 }
 
-/// §5.3 Action: REQUIRED `name`, OPTIONAL `properties`.
+/// §5.3 Action: REQUIRED `name` (OPTIONAL `properties` are ignored: a
+/// catalog action has none).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActionEntity {
     pub name: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub properties: Option<Map<String, Value>>,
 }
 
 /// §6.1 The Access Evaluation request. Context (§5.4) as Portcullis reads

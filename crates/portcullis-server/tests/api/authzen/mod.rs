@@ -163,7 +163,7 @@ impl Link<'_> {
                 "/v1/relationships",
                 &self.partner_admin.secret,
                 json!({"partner_tenant_id": partner, "customer_tenant_id": customer,
-                       "display_name": "AuthZEN test", "roles": roles,
+                       "display_name": format!("AuthZEN {customer}"), "roles": roles,
                        "duration": "P30D", "auto_extend_duration": "PT0S"}),
             )
             .await
