@@ -31,7 +31,14 @@ fn session(request: &DecisionRequest) -> SearchSession {
 type Search = fn(&DecisionIndex, &DecisionRequest, usize) -> usize;
 
 fn subjects(index: &DecisionIndex, r: &DecisionRequest, limit: usize) -> usize {
-    let page = index.subjects_permitted(r.customer_tenant_id, &r.action, session(r), NOW, None, limit);
+    let page = index.subjects_permitted(
+        r.customer_tenant_id,
+        &r.action,
+        session(r),
+        NOW,
+        None,
+        limit,
+    );
     page.items.len()
 }
 
@@ -41,8 +48,14 @@ fn customers(index: &DecisionIndex, r: &DecisionRequest, limit: usize) -> usize 
 }
 
 fn actions(index: &DecisionIndex, r: &DecisionRequest, limit: usize) -> usize {
-    let page =
-        index.actions_permitted(r.user_id, r.customer_tenant_id, session(r), NOW, None, limit);
+    let page = index.actions_permitted(
+        r.user_id,
+        r.customer_tenant_id,
+        session(r),
+        NOW,
+        None,
+        limit,
+    );
     page.items.len()
 }
 
@@ -83,7 +96,10 @@ fn main() -> anyhow::Result<()> {
         "{} probes: allowed requests of the set (a member of a group asking in a customer of its partner)",
         probes.len()
     );
-    let passes = Passes { warmup: 1, timed: 3 };
+    let passes = Passes {
+        warmup: 1,
+        timed: 3,
+    };
     let clock = measure::clock_overhead_ns();
     let mut figures = serde_json::Map::new();
     let kinds: [(&str, Search); 3] = [
@@ -94,9 +110,8 @@ fn main() -> anyhow::Result<()> {
     for (name, search) in kinds {
         for limit in [50, 1_000] {
             let found: usize = probes.iter().map(|r| search(index, r, limit)).sum();
-            let latencies = measure::latencies(&probes, passes, |r| {
-                black_box(search(index, r, limit)) > 0
-            });
+            let latencies =
+                measure::latencies(&probes, passes, |r| black_box(search(index, r, limit)) > 0);
             let (p50, p90, p99) = (
                 measure::quantile(&latencies, 0.5),
                 measure::quantile(&latencies, 0.9),

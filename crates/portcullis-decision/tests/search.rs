@@ -14,8 +14,8 @@ use portcullis_decision::{
     DecisionIndex, DecisionRequest, SearchPage, SearchSession, decide_naive,
 };
 use portcullis_domain::{
-    AccessSnapshot, Action, AssignmentKind, AssignmentStatus, RelationshipStatus, RoleCatalog, TenantId, Timestamp,
-    UserId,
+    AccessSnapshot, Action, AssignmentKind, AssignmentStatus, RelationshipStatus, RoleCatalog,
+    TenantId, Timestamp, UserId,
 };
 use proptest::prelude::*;
 use support::{ACTIONS, Rng, ecosystem, request};
@@ -28,7 +28,11 @@ fn all_pages<T: Clone>(limit: usize, mut search: impl FnMut(Option<T>) -> Search
         let page = search(out.last().cloned());
         assert!(page.items.len() <= limit);
         if page.more {
-            assert_eq!(page.items.len(), limit, "a page short of the limit is the last");
+            assert_eq!(
+                page.items.len(),
+                limit,
+                "a page short of the limit is the last"
+            );
         }
         out.extend(page.items);
         if !page.more {
@@ -91,7 +95,11 @@ impl Probe<'_> {
             self.index
                 .subjects_permitted(customer, action, self.session, self.now, after, limit)
         };
-        assert_eq!(search(None, 1_000).items, expected, "subjects in {customer} may {action}");
+        assert_eq!(
+            search(None, 1_000).items,
+            expected,
+            "subjects in {customer} may {action}"
+        );
         assert_eq!(all_pages(limit, |after| search(after, limit)), expected);
     }
 
@@ -105,7 +113,11 @@ impl Probe<'_> {
             self.index
                 .customers_permitted(user, action, self.session, self.now, after, limit)
         };
-        assert_eq!(search(None, 1_000).items, expected, "customers where {user} may {action}");
+        assert_eq!(
+            search(None, 1_000).items,
+            expected,
+            "customers where {user} may {action}"
+        );
         assert_eq!(all_pages(limit, |after| search(after, limit)), expected);
     }
 
@@ -126,7 +138,11 @@ impl Probe<'_> {
                 limit,
             )
         };
-        assert_eq!(search(None, 1_000).items, expected, "actions of {user} in {customer}");
+        assert_eq!(
+            search(None, 1_000).items,
+            expected,
+            "actions of {user} in {customer}"
+        );
         assert_eq!(all_pages(limit, |after| search(after, limit)), expected);
     }
 }
@@ -157,7 +173,9 @@ fn ecosystem_to_search(rng: &mut Rng) -> AccessSnapshot {
     for relationship in &mut snapshot.relationships {
         if rng.chance(70) {
             relationship.status = RelationshipStatus::Active;
-            relationship.end_at = Some(Timestamp::from_unix_millis(support::T0 + 365 * support::DAY));
+            relationship.end_at = Some(Timestamp::from_unix_millis(
+                support::T0 + 365 * support::DAY,
+            ));
         }
     }
     for assignment in &mut snapshot.assignments {
@@ -240,7 +258,9 @@ fn random_ecosystems_give_searches_results() {
                 .len(),
         );
     }
-    eprintln!("searches with results out of 400: subjects {subjects}, customers {customers}, actions {actions}");
+    eprintln!(
+        "searches with results out of 400: subjects {subjects}, customers {customers}, actions {actions}"
+    );
     assert!(
         subjects >= 20 && customers >= 20 && actions >= 20,
         "searches with results out of 400: subjects {subjects}, customers {customers}, actions {actions}"
@@ -252,7 +272,10 @@ fn the_vocabulary_is_the_catalog_actions_in_order() {
     let catalog = RoleCatalog::default_entra();
     let index = DecisionIndex::new(&catalog);
     let vocabulary = index.action_vocabulary();
-    assert!(vocabulary.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+    assert!(
+        vocabulary.windows(2).all(|w| w[0] < w[1]),
+        "sorted, distinct"
+    );
     for action in ["users.password.reset", "users", "groups"] {
         let action = Action::parse(action).unwrap();
         assert!(vocabulary.contains(&action), "{action}");

@@ -267,10 +267,13 @@ impl DecisionIndex {
         customer: TenantId,
         now: Timestamp,
     ) -> impl Iterator<Item = &Linked> + '_ {
-        self.links.between(partner, customer).iter().filter(move |l| {
-            l.lifetime.status_at(now) == RelationshipStatus::Active
-                && !self.contained_relationships.contains(&l.id)
-        })
+        self.links
+            .between(partner, customer)
+            .iter()
+            .filter(move |l| {
+                l.lifetime.status_at(now) == RelationshipStatus::Active
+                    && !self.contained_relationships.contains(&l.id)
+            })
     }
 
     /// Whether one of `person`'s groups holds an assignment in a granting

@@ -1,6 +1,7 @@
 pub mod activations;
 pub mod assignments;
 pub mod audit;
+pub mod authzen;
 pub mod decisions;
 pub mod events;
 pub mod findings;
@@ -17,4 +18,3 @@ pub mod users;
 pub mod vetting;
 pub mod watchlists;
 pub mod webhooks;
-pub mod authzen;

@@ -4,7 +4,7 @@
 //! that names nothing Portcullis decides about is denied with a reason code.
 
 use portcullis_decision as engine;
-use portcullis_service::{Caller, MAX_DECISION_BATCH};
+use portcullis_service::{Caller, MAX_DECISION_BATCH, ServiceError};
 use serde_json::Value;
 
 use super::mapping;
@@ -27,7 +27,11 @@ pub enum Outcome {
 }
 
 /// Reads one evaluation; the partner tenant comes from the user.
-pub fn outcome(state: &AppState, caller: &Caller, request: &EvaluationRequest) -> AuthzenResult<Outcome> {
+pub fn outcome(
+    state: &AppState,
+    caller: &Caller,
+    request: &EvaluationRequest,
+) -> AuthzenResult<Outcome> {
     let read = || -> Result<Result<_, &'static str>, String> {
         let user = mapping::user(request.subject.as_ref())?;
         let action = mapping::action(request.action.as_ref())?;
@@ -69,7 +73,11 @@ pub fn wire_decision(decision: &engine::Decision) -> Decision {
     Decision {
         decision: false,
         context: Some(DecisionContext::Reasons {
-            reasons: decision.reasons.iter().map(|r| r.as_str().to_owned()).collect(),
+            reasons: decision
+                .reasons
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
         }),
     }
 }
@@ -121,15 +129,36 @@ pub async fn decide_all(
         out.push(match outcome {
             Outcome::Ask(_) => match decided.next() {
                 Some(decision) => wire_decision(&decision),
-                None => return Err(AuthzenError::from(portcullis_service::ServiceError::Internal(
-                    "the engine answered fewer decisions than asked".to_owned(),
-                ))),
+                None => {
+                    return Err(AuthzenError::from(
+                        portcullis_service::ServiceError::Internal(
+                            "the engine answered fewer decisions than asked".to_owned(),
+                        ),
+                    ));
+                }
             },
             Outcome::Deny(code) => denied(code),
             Outcome::Invalid(message) => failed(message),
         });
     }
     Ok(out)
+}
+
+/// §6: one evaluation's Decision; a missing field or an unreadable value
+/// is a 400 for the whole request.
+pub async fn single(
+    state: &AppState,
+    caller: &Caller,
+    request: &EvaluationRequest,
+) -> AuthzenResult<Decision> {
+    let outcome = outcome(state, caller, request)?;
+    if let Outcome::Invalid(message) = outcome {
+        return Err(AuthzenError::bad_request(message));
+    }
+    decide_all(state, caller, vec![outcome])
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::Internal("no decision".to_owned()).into())
 }
 
 /// An evaluations item with the top-level defaults filled in (§7.1.1: an

@@ -21,18 +21,18 @@ mod reply;
 mod search;
 mod wire;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, HOST};
 use axum::http::request::Parts;
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-use reply::{AuthzenError, AuthzenJson, AuthzenResult, Pep};
+use reply::{AuthzenJson, AuthzenResult, Pep};
 use wire::{
     Decision, EvaluationRequest, Evaluations, EvaluationsRequest, EvaluationsResponse, FoundAction,
     FoundEntity, Metadata, SearchRequest, SearchResponse,
@@ -71,17 +71,7 @@ async fn evaluation(
     Pep(caller): Pep,
     AuthzenJson(request): AuthzenJson<EvaluationRequest>,
 ) -> AuthzenResult<Json<Decision>> {
-    let outcome = evaluate::outcome(&state, &caller, &request)?;
-    if let evaluate::Outcome::Invalid(message) = outcome {
-        return Err(AuthzenError::bad_request(message));
-    }
-    let mut decisions = evaluate::decide_all(&state, &caller, vec![outcome]).await?;
-    let decision = decisions.pop().ok_or_else(|| {
-        AuthzenError::from(portcullis_service::ServiceError::Internal(
-            "no decision".to_owned(),
-        ))
-    })?;
-    Ok(Json(decision))
+    evaluate::single(&state, &caller, &request).await.map(Json)
 }
 
 /// §7 Access Evaluations: several evaluations in one request, with
@@ -110,20 +100,8 @@ async fn evaluations(
             resource: request.resource,
             context: request.context,
         };
-        let outcome = evaluate::outcome(&state, &caller, &single)?;
-        if let evaluate::Outcome::Invalid(message) = outcome {
-            return Err(AuthzenError::bad_request(message));
-        }
-        let decided = evaluate::decide_all(&state, &caller, vec![outcome]).await?;
-        return decided
-            .into_iter()
-            .next()
-            .map(|d| Json(EvaluationsResponse::One(d)))
-            .ok_or_else(|| {
-                AuthzenError::from(portcullis_service::ServiceError::Internal(
-                    "no decision".to_owned(),
-                ))
-            });
+        let decision = evaluate::single(&state, &caller, &single).await?;
+        return Ok(Json(EvaluationsResponse::One(decision)));
     }
     let evaluations = evaluate::evaluations(&state, &caller, &request, &items).await?;
     Ok(Json(EvaluationsResponse::Many(Evaluations { evaluations })))

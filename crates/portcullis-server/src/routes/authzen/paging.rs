@@ -30,10 +30,12 @@ impl Paging {
     /// the request.
     pub fn read(raw: &Value, page: Option<&PageRequest>, max: usize) -> Result<Self, AuthzenError> {
         let digest = digest(raw);
-        let limit = page
-            .and_then(|p| p.limit)
-            .map_or(DEFAULT_LIMIT, |l| usize::try_from(l).unwrap_or(max).min(max));
-        let token = page.and_then(|p| p.token.as_deref()).filter(|t| !t.is_empty());
+        let limit = page.and_then(|p| p.limit).map_or(DEFAULT_LIMIT, |l| {
+            usize::try_from(l).unwrap_or(max).min(max)
+        });
+        let token = page
+            .and_then(|p| p.token.as_deref())
+            .filter(|t| !t.is_empty());
         let after = match token {
             None => None,
             Some(token) => {
@@ -86,10 +88,7 @@ fn digest(raw: &Value) -> String {
     let mut text = String::new();
     canonical(&request, &mut text);
     let hash = Sha256::digest(text.as_bytes());
-    hash.iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 fn canonical(value: &Value, out: &mut String) {
@@ -139,7 +138,8 @@ mod tests {
 
     #[test]
     fn a_token_continues_the_same_request_whatever_its_member_order() {
-        let first = json!({"subject": {"type": "user"}, "action": {"name": "a"}, "page": {"limit": 2}});
+        let first =
+            json!({"subject": {"type": "user"}, "action": {"name": "a"}, "page": {"limit": 2}});
         let paging = read(&first).unwrap();
         assert_eq!((paging.after.clone(), paging.limit), (None, 2));
         let token = paging.next_token(true, Some("u1".to_owned()));
@@ -166,7 +166,10 @@ mod tests {
     #[test]
     fn the_limit_defaults_and_is_capped() {
         assert_eq!(read(&json!({})).unwrap().limit, DEFAULT_LIMIT);
-        assert_eq!(read(&json!({"page": {"limit": 5000}})).unwrap().limit, 1_000);
+        assert_eq!(
+            read(&json!({"page": {"limit": 5000}})).unwrap().limit,
+            1_000
+        );
         assert_eq!(read(&json!({"page": {"limit": 0}})).unwrap().limit, 0);
     }
 }

@@ -48,7 +48,9 @@ impl From<ServiceError> for AuthzenError {
                 tracing::error!(%detail, "internal error");
                 return Self {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
-                    message: "internal error; the request id identifies the details in the server log".to_owned(),
+                    message:
+                        "internal error; the request id identifies the details in the server log"
+                            .to_owned(),
                 };
             }
             _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -64,7 +64,9 @@ fn respond<T, R>(
     key: impl Fn(&T) -> String,
     result: impl Fn(T) -> R,
 ) -> SearchResponse<R> {
-    let next_token = read.paging.next_token(page.more, page.items.last().map(&key));
+    let next_token = read
+        .paging
+        .next_token(page.more, page.items.last().map(&key));
     let results: Vec<R> = page.items.into_iter().map(result).collect();
     SearchResponse {
         page: PageResponse {
@@ -114,9 +116,11 @@ pub fn subjects(
 ) -> AuthzenResult<SearchResponse<FoundEntity>> {
     let read = read(raw)?;
     let request = &read.request;
-    let kind = mapping::subject_type(request.subject.as_ref()).map_err(AuthzenError::bad_request)?;
+    let kind =
+        mapping::subject_type(request.subject.as_ref()).map_err(AuthzenError::bad_request)?;
     let action = mapping::action(request.action.as_ref()).map_err(AuthzenError::bad_request)?;
-    let customer = mapping::customer(request.resource.as_ref()).map_err(AuthzenError::bad_request)?;
+    let customer =
+        mapping::customer(request.resource.as_ref()).map_err(AuthzenError::bad_request)?;
     let after = cursor(&read, |c| UserId::parse(c).ok())?;
     let (Ok(action), Ok(customer), SUBJECT_TYPE) = (action, customer, kind) else {
         return Ok(nothing());
@@ -162,7 +166,8 @@ pub fn actions(
 ) -> AuthzenResult<SearchResponse<FoundAction>> {
     let read = read(raw)?;
     let request = &read.request;
-    let customer = mapping::customer(request.resource.as_ref()).map_err(AuthzenError::bad_request)?;
+    let customer =
+        mapping::customer(request.resource.as_ref()).map_err(AuthzenError::bad_request)?;
     let user = searched_user(state, caller, request)?;
     let after = cursor(&read, |c| Action::parse(c).ok())?;
     let (Some(user), Ok(customer)) = (user, customer) else {

@@ -5,22 +5,30 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{
-    EVALUATION, World, action, evaluation, expect_refusal, reasons, tenant, user,
-};
+use super::{EVALUATION, World, action, evaluation, expect_refusal, reasons, tenant, user};
 use crate::support::{Request, unknown_id};
 
 #[tokio::test]
 async fn evaluations_are_decided_explained_and_recorded_like_decisions() {
     let w = World::build().await;
     let allowed = w
-        .answer(EVALUATION, evaluation(&w.alice, "groups.update", &w.c, "mfa"))
+        .answer(
+            EVALUATION,
+            evaluation(&w.alice, "groups.update", &w.c, "mfa"),
+        )
         .await;
-    assert_eq!(allowed, json!({"decision": true}), "nothing but the decision on an allow");
+    assert_eq!(
+        allowed,
+        json!({"decision": true}),
+        "nothing but the decision on an allow"
+    );
 
     // A privileged role needs phishing-resistant MFA; no MFA denies all.
     let reset = w
-        .answer(EVALUATION, evaluation(&w.alice, "users.password.reset", &w.c, "mfa"))
+        .answer(
+            EVALUATION,
+            evaluation(&w.alice, "users.password.reset", &w.c, "mfa"),
+        )
         .await;
     assert_eq!(reasons(&reset), ["phishing_resistant_mfa_required"]);
     let reset = w
@@ -32,13 +40,23 @@ async fn evaluations_are_decided_explained_and_recorded_like_decisions() {
     assert_eq!(reset["decision"], json!(true));
     let weak = json!({"subject": user(&w.alice), "action": action("groups.update"),
                       "resource": tenant(&w.c)});
-    assert_eq!(reasons(&w.answer(EVALUATION, weak).await), ["mfa_required"], "no context: no MFA");
+    assert_eq!(
+        reasons(&w.answer(EVALUATION, weak).await),
+        ["mfa_required"],
+        "no context: no MFA"
+    );
     let other = w
-        .answer(EVALUATION, evaluation(&w.alice, "federation.update", &w.c, "mfa"))
+        .answer(
+            EVALUATION,
+            evaluation(&w.alice, "federation.update", &w.c, "mfa"),
+        )
         .await;
     assert_eq!(reasons(&other), ["role_does_not_permit_action"]);
     let nowhere = w
-        .answer(EVALUATION, evaluation(&w.dave, "groups.update", &w.c, "mfa"))
+        .answer(
+            EVALUATION,
+            evaluation(&w.dave, "groups.update", &w.c, "mfa"),
+        )
         .await;
     assert_eq!(reasons(&nowhere), ["no_assignment"]);
     assert_eq!(
@@ -58,9 +76,15 @@ async fn evaluations_are_decided_explained_and_recorded_like_decisions() {
         .expect_status(StatusCode::OK);
     let mut inside = evaluation(&w.alice, "groups.update", &w.c, "mfa");
     inside["context"]["ip"] = json!("198.51.100.7");
-    assert_eq!(w.answer(EVALUATION, inside.clone()).await["decision"], json!(true));
+    assert_eq!(
+        w.answer(EVALUATION, inside.clone()).await["decision"],
+        json!(true)
+    );
     inside["context"]["ip"] = json!("203.0.113.1");
-    assert_eq!(reasons(&w.answer(EVALUATION, inside).await), ["ip_not_allowed"]);
+    assert_eq!(
+        reasons(&w.answer(EVALUATION, inside).await),
+        ["ip_not_allowed"]
+    );
 
     // Every evaluation decided is an event, as `POST /v1/decisions` leaves.
     let events = w.recorded(&w.alice).await;
@@ -73,8 +97,14 @@ async fn evaluations_are_decided_explained_and_recorded_like_decisions() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(effects, ["allow", "deny", "allow", "deny", "deny", "allow", "deny"]);
-    assert!(events.iter().all(|e| e["partner_tenant_id"] == json!(w.p)), "{events:?}");
+    assert_eq!(
+        effects,
+        ["allow", "deny", "allow", "deny", "deny", "allow", "deny"]
+    );
+    assert!(
+        events.iter().all(|e| e["partner_tenant_id"] == json!(w.p)),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]
@@ -82,7 +112,10 @@ async fn the_partner_tenant_follows_from_the_user_and_a_claim_to_another_is_deni
     let w = World::build().await;
     let mut claimed = evaluation(&w.alice, "groups.update", &w.c, "mfa");
     claimed["subject"]["properties"] = json!({"partner_tenant_id": w.p});
-    assert_eq!(w.answer(EVALUATION, claimed.clone()).await["decision"], json!(true));
+    assert_eq!(
+        w.answer(EVALUATION, claimed.clone()).await["decision"],
+        json!(true)
+    );
 
     // Alice claimed by Northwind, which has its own relationship with C.
     claimed["subject"]["properties"] = json!({"partner_tenant_id": w.q});
@@ -90,10 +123,16 @@ async fn the_partner_tenant_follows_from_the_user_and_a_claim_to_another_is_deni
     assert_eq!(reasons(&refused), ["unknown_user"]);
     let text = refused.to_string();
     for other in [&w.q, &w.p, &w.carol, &w.c] {
-        assert!(!text.contains(other.as_str()), "names nothing of any tenant: {text}");
+        assert!(
+            !text.contains(other.as_str()),
+            "names nothing of any tenant: {text}"
+        );
     }
     claimed["subject"]["properties"] = json!({"partner_tenant_id": "northwind"});
-    assert_eq!(reasons(&w.answer(EVALUATION, claimed).await), ["invalid_partner_tenant_id"]);
+    assert_eq!(
+        reasons(&w.answer(EVALUATION, claimed).await),
+        ["invalid_partner_tenant_id"]
+    );
     // The claim is decided, and recorded, as the caller made it.
     let events = w.recorded(&w.alice).await;
     assert_eq!(events.len(), 2);
@@ -104,12 +143,37 @@ async fn the_partner_tenant_follows_from_the_user_and_a_claim_to_another_is_deni
 async fn entities_portcullis_cannot_know_are_denied_and_not_recorded() {
     let w = World::build().await;
     let cases = [
-        (json!({"type": "group", "id": w.alice}), tenant(&w.c), "groups.update", "unsupported_subject_type"),
-        (user(&w.alice), json!({"type": "record", "id": "record-1"}), "groups.update", "unsupported_resource_type"),
+        (
+            json!({"type": "group", "id": w.alice}),
+            tenant(&w.c),
+            "groups.update",
+            "unsupported_subject_type",
+        ),
+        (
+            user(&w.alice),
+            json!({"type": "record", "id": "record-1"}),
+            "groups.update",
+            "unsupported_resource_type",
+        ),
         (user("alice"), tenant(&w.c), "groups.update", "unknown_user"),
-        (user(&unknown_id()), tenant(&w.c), "groups.update", "unknown_user"),
-        (user(&w.alice), tenant("fabrikam"), "groups.update", "unknown_tenant"),
-        (user(&w.alice), tenant(&w.c), "Groups.Update", "unknown_action"),
+        (
+            user(&unknown_id()),
+            tenant(&w.c),
+            "groups.update",
+            "unknown_user",
+        ),
+        (
+            user(&w.alice),
+            tenant("fabrikam"),
+            "groups.update",
+            "unknown_tenant",
+        ),
+        (
+            user(&w.alice),
+            tenant(&w.c),
+            "Groups.Update",
+            "unknown_action",
+        ),
     ];
     for (subject, resource, name, code) in cases {
         let body = json!({"subject": subject, "action": action(name), "resource": resource,
@@ -117,10 +181,16 @@ async fn entities_portcullis_cannot_know_are_denied_and_not_recorded() {
         let decision = w.answer(EVALUATION, body.clone()).await;
         assert_eq!(reasons(&decision), [code], "{body}");
     }
-    assert!(w.recorded(&w.alice).await.is_empty(), "no decision was taken");
+    assert!(
+        w.recorded(&w.alice).await.is_empty(),
+        "no decision was taken"
+    );
     // An unknown customer is a decision: no relationship.
     let unknown = w
-        .answer(EVALUATION, evaluation(&w.alice, "groups.update", &unknown_id(), "mfa"))
+        .answer(
+            EVALUATION,
+            evaluation(&w.alice, "groups.update", &unknown_id(), "mfa"),
+        )
         .await;
     assert_eq!(reasons(&unknown), ["no_active_relationship"]);
 }
@@ -142,13 +212,23 @@ async fn certification_request_shapes_are_accepted() {
     unknown_fields["foo"] = json!("bar");
     unknown_fields["futureField"] = json!({"nested": true});
     for body in [base, with_time, with_properties, unknown_fields] {
-        let reply = w.ask(EVALUATION, body.clone()).await.expect_status(StatusCode::OK);
-        assert!(reply.header("content-type").unwrap().starts_with("application/json"));
+        let reply = w
+            .ask(EVALUATION, body.clone())
+            .await
+            .expect_status(StatusCode::OK);
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
         assert_eq!(reply.json(), json!({"decision": true}), "{body}");
     }
     // §C-2.6: the same request, the same decision.
     for _ in 0..3 {
-        let again = w.answer(EVALUATION, evaluation(&w.bob, "groups.update", &w.c, "mfa")).await;
+        let again = w
+            .answer(EVALUATION, evaluation(&w.bob, "groups.update", &w.c, "mfa"))
+            .await;
         assert_eq!(again["decision"], json!(true));
     }
 }
@@ -230,19 +310,36 @@ async fn refusals_are_status_codes_with_a_message_and_echo_the_request_id() {
         .send(Request::new(Method::POST, EVALUATION).json(body.clone()))
         .await;
     expect_refusal(&anonymous, StatusCode::UNAUTHORIZED);
-    assert!(anonymous.header("www-authenticate").unwrap().starts_with("Bearer"));
+    assert!(
+        anonymous
+            .header("www-authenticate")
+            .unwrap()
+            .starts_with("Bearer")
+    );
     let forged = w
         .server
-        .send(Request::new(Method::POST, EVALUATION).bearer("pcs_forged").json(body.clone()))
+        .send(
+            Request::new(Method::POST, EVALUATION)
+                .bearer("pcs_forged")
+                .json(body.clone()),
+        )
         .await;
     expect_refusal(&forged, StatusCode::UNAUTHORIZED);
     let partner = w
         .server
-        .send(Request::new(Method::POST, EVALUATION).bearer(&w.p_admin.secret).json(body.clone()))
+        .send(
+            Request::new(Method::POST, EVALUATION)
+                .bearer(&w.p_admin.secret)
+                .json(body.clone()),
+        )
         .await;
     expect_refusal(&partner, StatusCode::FORBIDDEN);
 
-    for id in ["bfe9eb29-ab87-4ca3-be83-a1d5d8305716", "two words; and more", &"x".repeat(300)] {
+    for id in [
+        "bfe9eb29-ab87-4ca3-be83-a1d5d8305716",
+        "two words; and more",
+        &"x".repeat(300),
+    ] {
         for bearer in [Some(w.service.secret.as_str()), None] {
             let mut request = Request::new(Method::POST, EVALUATION)
                 .header("x-request-id", id)
@@ -255,5 +352,8 @@ async fn refusals_are_status_codes_with_a_message_and_echo_the_request_id() {
         }
     }
     let unnamed = w.ask(EVALUATION, body).await;
-    assert!(!unnamed.header("x-request-id").unwrap().is_empty(), "the server names it");
+    assert!(
+        !unnamed.header("x-request-id").unwrap().is_empty(),
+        "the server names it"
+    );
 }

@@ -39,10 +39,20 @@ async fn defaults_fill_each_item_and_an_item_replaces_them_whole() {
             }),
         )
         .await;
-    assert_eq!(decisions(&answer), [true, true, false, false, true], "{answer}");
-    assert_eq!(reasons(&answer["evaluations"][2]), ["role_does_not_permit_action"]);
+    assert_eq!(
+        decisions(&answer),
+        [true, true, false, false, true],
+        "{answer}"
+    );
+    assert_eq!(
+        reasons(&answer["evaluations"][2]),
+        ["role_does_not_permit_action"]
+    );
     assert_eq!(reasons(&answer["evaluations"][3]), ["mfa_required"]);
-    assert!(answer.get("decision").is_none(), "no top-level decision beside the array");
+    assert!(
+        answer.get("decision").is_none(),
+        "no top-level decision beside the array"
+    );
     assert_eq!(w.recorded(&w.alice).await.len(), 4);
     assert_eq!(w.recorded(&w.carol).await.len(), 1);
 
@@ -82,12 +92,27 @@ async fn the_three_semantics_run_all_or_stop_at_the_first_deny_or_permit() {
     assert_eq!(decisions(&all), [true, false, true]);
     assert_eq!(w.recorded(&w.alice).await.len(), 6);
 
-    let and = w.answer(EVALUATIONS, request(Some("deny_on_first_deny"))).await;
-    assert_eq!(decisions(&and), [true, false], "stops at the first deny: {and}");
-    assert_eq!(reasons(&and["evaluations"][1]), ["role_does_not_permit_action"]);
-    assert_eq!(w.recorded(&w.alice).await.len(), 8, "only what ran is recorded");
+    let and = w
+        .answer(EVALUATIONS, request(Some("deny_on_first_deny")))
+        .await;
+    assert_eq!(
+        decisions(&and),
+        [true, false],
+        "stops at the first deny: {and}"
+    );
+    assert_eq!(
+        reasons(&and["evaluations"][1]),
+        ["role_does_not_permit_action"]
+    );
+    assert_eq!(
+        w.recorded(&w.alice).await.len(),
+        8,
+        "only what ran is recorded"
+    );
 
-    let or = w.answer(EVALUATIONS, request(Some("permit_on_first_permit"))).await;
+    let or = w
+        .answer(EVALUATIONS, request(Some("permit_on_first_permit")))
+        .await;
     assert_eq!(decisions(&or), [true], "stops at the first permit: {or}");
     assert_eq!(w.recorded(&w.alice).await.len(), 9);
 
@@ -118,15 +143,27 @@ async fn a_failed_item_is_denied_with_its_error_and_the_rest_answered() {
         })
     };
     let answer = w.answer(EVALUATIONS, body("execute_all")).await;
-    assert_eq!(decisions(&answer), [true, false, false, false, true], "{answer}");
-    for (at, says) in [(1, "`resource`"), (2, "not valid"), (3, "`context.auth_strength`")] {
+    assert_eq!(
+        decisions(&answer),
+        [true, false, false, false, true],
+        "{answer}"
+    );
+    for (at, says) in [
+        (1, "`resource`"),
+        (2, "not valid"),
+        (3, "`context.auth_strength`"),
+    ] {
         let error = &answer["evaluations"][at]["context"]["error"];
         assert_eq!(error["status"], json!(400), "{answer}");
         assert!(error["message"].as_str().unwrap().contains(says), "{error}");
     }
     let answer = w.answer(EVALUATIONS, body("deny_on_first_deny")).await;
     assert_eq!(decisions(&answer), [true, false]);
-    assert_eq!(w.recorded(&w.alice).await.len(), 3, "failed items are not decisions");
+    assert_eq!(
+        w.recorded(&w.alice).await.len(),
+        3,
+        "failed items are not decisions"
+    );
 }
 
 /// §7.1 and §C-3.4.2–3: without an `evaluations` array, or with an empty
@@ -135,10 +172,16 @@ async fn a_failed_item_is_denied_with_its_error_and_the_rest_answered() {
 async fn without_items_the_request_is_a_single_evaluation() {
     let w = World::build().await;
     let single = evaluation(&w.alice, "groups.update", &w.c, "mfa");
-    assert_eq!(w.answer(EVALUATIONS, single.clone()).await, json!({"decision": true}));
+    assert_eq!(
+        w.answer(EVALUATIONS, single.clone()).await,
+        json!({"decision": true})
+    );
     let mut empty = single.clone();
     empty["evaluations"] = json!([]);
-    assert_eq!(w.answer(EVALUATIONS, empty).await, json!({"decision": true}));
+    assert_eq!(
+        w.answer(EVALUATIONS, empty).await,
+        json!({"decision": true})
+    );
     let mut partial = single.clone();
     partial.as_object_mut().unwrap().remove("resource");
     let message = expect_refusal(&w.ask(EVALUATIONS, partial).await, StatusCode::BAD_REQUEST);
@@ -149,6 +192,9 @@ async fn without_items_the_request_is_a_single_evaluation() {
     let message = expect_refusal(&w.ask(EVALUATIONS, too_many).await, StatusCode::BAD_REQUEST);
     assert!(message.contains("1000"), "{message}");
     let not_a_list = json!({"subject": user(&w.alice), "evaluations": {"resource": tenant(&w.c)}});
-    expect_refusal(&w.ask(EVALUATIONS, not_a_list).await, StatusCode::BAD_REQUEST);
+    expect_refusal(
+        &w.ask(EVALUATIONS, not_a_list).await,
+        StatusCode::BAD_REQUEST,
+    );
     assert_eq!(w.recorded(&w.alice).await.len(), 2);
 }

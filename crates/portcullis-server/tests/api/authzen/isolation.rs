@@ -17,8 +17,10 @@ use crate::system::documented_routes;
 /// are), about Q's user, and about ids that name nothing.
 fn bodies(w: &World, path: &str) -> Vec<Value> {
     let about = |who: &str, customer: &str| match path {
-        super::SEARCH_SUBJECT => json!({"subject": {"type": "user"}, "action": action("groups.update"),
-                                        "resource": tenant(customer), "context": {"auth_strength": "mfa"}}),
+        super::SEARCH_SUBJECT => {
+            json!({"subject": {"type": "user"}, "action": action("groups.update"),
+                                        "resource": tenant(customer), "context": {"auth_strength": "mfa"}})
+        }
         super::SEARCH_RESOURCE => json!({"subject": user(who), "action": action("groups.update"),
                                          "resource": {"type": "tenant"}, "context": {"auth_strength": "mfa"}}),
         super::SEARCH_ACTION => json!({"subject": user(who), "resource": tenant(customer),
@@ -36,7 +38,13 @@ fn bodies(w: &World, path: &str) -> Vec<Value> {
     ]
 }
 
-async fn send_raw(w: &World, bearer: &Bearer, path: &str, content_type: &str, body: String) -> Reply {
+async fn send_raw(
+    w: &World,
+    bearer: &Bearer,
+    path: &str,
+    content_type: &str,
+    body: String,
+) -> Reply {
     let response = w
         .server
         .client
@@ -57,8 +65,14 @@ async fn only_resource_providers_ask_and_every_other_caller_gets_one_refusal() {
     let d_admin = w.server.mint("customer_admin", Some(&w.d)).await;
     let callers = [&w.p_admin, &q_admin, &w.c_admin, &d_admin];
     let secrets = [
-        w.p.as_str(), w.q.as_str(), w.c.as_str(), w.d.as_str(),
-        w.alice.as_str(), w.bob.as_str(), w.carol.as_str(), w.dave.as_str(),
+        w.p.as_str(),
+        w.q.as_str(),
+        w.c.as_str(),
+        w.d.as_str(),
+        w.alice.as_str(),
+        w.bob.as_str(),
+        w.carol.as_str(),
+        w.dave.as_str(),
     ];
     let watched = [&w.alice, &w.bob, &w.carol, &w.dave];
     let audit_before = w.server.audit("").await;
@@ -66,15 +80,26 @@ async fn only_resource_providers_ask_and_every_other_caller_gets_one_refusal() {
     let swept: Vec<&str> = documented_routes()
         .iter()
         .filter(|(method, p)| method == "POST" && p.starts_with("/access/"))
-        .map(|(_, p)| POST_ROUTES.iter().copied().find(|r| r == p).expect("a known route"))
+        .map(|(_, p)| {
+            POST_ROUTES
+                .iter()
+                .copied()
+                .find(|r| r == p)
+                .expect("a known route")
+        })
         .collect();
-    assert_eq!(swept.len(), POST_ROUTES.len(), "every AuthZEN route is swept");
+    assert_eq!(
+        swept.len(),
+        POST_ROUTES.len(),
+        "every AuthZEN route is swept"
+    );
 
     for path in swept {
         for caller in callers {
             let mut refusals = Vec::new();
             for body in bodies(&w, path) {
-                refusals.push(send_raw(&w, caller, path, "application/json", body.to_string()).await);
+                refusals
+                    .push(send_raw(&w, caller, path, "application/json", body.to_string()).await);
             }
             refusals.push(send_raw(&w, caller, path, "application/json", "{".to_owned()).await);
             refusals.push(send_raw(&w, caller, path, "application/json", String::new()).await);

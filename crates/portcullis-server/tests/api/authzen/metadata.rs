@@ -12,10 +12,18 @@ use crate::system::documented_routes;
 async fn pdp_metadata_names_every_endpoint_under_the_url_asked() {
     let server = TestServer::start().await;
     let reply = server
-        .send(Request::new(Method::GET, "/.well-known/authzen-configuration"))
+        .send(Request::new(
+            Method::GET,
+            "/.well-known/authzen-configuration",
+        ))
         .await
         .expect_status(StatusCode::OK);
-    assert!(reply.header("content-type").unwrap().starts_with("application/json"));
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
     let base = server.base.trim_end_matches('/').to_owned();
     let expected = json!({
         "policy_decision_point": base,
@@ -25,7 +33,11 @@ async fn pdp_metadata_names_every_endpoint_under_the_url_asked() {
         "search_resource_endpoint": format!("{base}/access/v1/search/resource"),
         "search_action_endpoint": format!("{base}/access/v1/search/action"),
     });
-    assert_eq!(reply.json(), expected, "§9.2.3: the identifier is the URL asked");
+    assert_eq!(
+        reply.json(),
+        expected,
+        "§9.2.3: the identifier is the URL asked"
+    );
     assert!(reply.header("cache-control").is_some());
 
     // Behind a TLS-terminating gateway, the endpoints are https.
@@ -38,7 +50,10 @@ async fn pdp_metadata_names_every_endpoint_under_the_url_asked() {
         .await
         .expect_status(StatusCode::OK)
         .json();
-    assert_eq!(proxied["policy_decision_point"], json!("https://pdp.example.com"));
+    assert_eq!(
+        proxied["policy_decision_point"],
+        json!("https://pdp.example.com")
+    );
     assert_eq!(
         proxied["search_action_endpoint"],
         json!("https://pdp.example.com/access/v1/search/action")
@@ -50,7 +65,10 @@ async fn pdp_metadata_names_every_endpoint_under_the_url_asked() {
         )
         .await;
     if odd.status == StatusCode::OK {
-        assert_eq!(odd.json()["policy_decision_point"], json!("http://localhost"));
+        assert_eq!(
+            odd.json()["policy_decision_point"],
+            json!("http://localhost")
+        );
     }
 }
 
@@ -60,17 +78,25 @@ fn the_openapi_document_describes_the_authzen_routes_secured_by_bearer_tokens() 
     let document: serde_json::Value = serde_json::from_str(&text).unwrap();
     let routes = documented_routes();
     for path in POST_ROUTES {
-        assert!(routes.contains(&("POST".to_owned(), path.to_owned())), "{path}");
+        assert!(
+            routes.contains(&("POST".to_owned(), path.to_owned())),
+            "{path}"
+        );
         let operation = &document["paths"][path]["post"];
         assert!(
             operation["security"].to_string().contains("bearer"),
             "{path}: {operation}"
         );
         for status in ["200", "400", "401", "403", "500"] {
-            assert!(operation["responses"].get(status).is_some(), "{path} {status}");
+            assert!(
+                operation["responses"].get(status).is_some(),
+                "{path} {status}"
+            );
         }
         assert!(
-            operation["responses"]["400"]["content"].get("text/plain").is_some(),
+            operation["responses"]["400"]["content"]
+                .get("text/plain")
+                .is_some(),
             "{path}: errors are message strings"
         );
         assert!(operation["responses"].get("415").is_none(), "{path}");

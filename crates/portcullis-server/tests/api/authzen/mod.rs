@@ -124,13 +124,20 @@ impl World {
     /// `POST path` with `body` as the resource provider.
     pub async fn ask(&self, path: &str, body: Value) -> Reply {
         self.server
-            .send(Request::new(Method::POST, path).bearer(&self.service.secret).json(body))
+            .send(
+                Request::new(Method::POST, path)
+                    .bearer(&self.service.secret)
+                    .json(body),
+            )
             .await
     }
 
     /// As [`World::ask`], expecting a 200 and returning the body.
     pub async fn answer(&self, path: &str, body: Value) -> Value {
-        self.ask(path, body).await.expect_status(StatusCode::OK).json()
+        self.ask(path, body)
+            .await
+            .expect_status(StatusCode::OK)
+            .json()
     }
 
     /// The decision events recorded for `user`, oldest first.
@@ -182,7 +189,11 @@ impl Link<'_> {
             ("approve", self.customer_admin),
         ] {
             server
-                .post(&format!("/v1/relationships/{rel}/{step}"), &bearer.secret, json!({}))
+                .post(
+                    &format!("/v1/relationships/{rel}/{step}"),
+                    &bearer.secret,
+                    json!({}),
+                )
                 .await
                 .expect_status(StatusCode::OK);
         }

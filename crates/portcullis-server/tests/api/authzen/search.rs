@@ -35,24 +35,40 @@ async fn subject_search_finds_the_partner_users_allowed_now_page_by_page() {
         json!({"subject": {"type": "user"}, "action": action(name),
                "resource": tenant(&w.c), "context": context})
     };
-    let answer = w.answer(SEARCH_SUBJECT, search("groups.update", mfa())).await;
+    let answer = w
+        .answer(SEARCH_SUBJECT, search("groups.update", mfa()))
+        .await;
     assert_eq!(ids(&answer), sorted(vec![&w.alice, &w.bob]), "{answer}");
-    assert!(answer["results"].as_array().unwrap().iter().all(|r| r["type"] == "user"));
+    assert!(
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["type"] == "user")
+    );
     assert_eq!(answer["page"], json!({"next_token": "", "count": 2}));
     let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 2);
 
     // Each partner's staff through its own relationship with C.
-    let readers = w.answer(SEARCH_SUBJECT, search("security.alerts.read", mfa())).await;
+    let readers = w
+        .answer(SEARCH_SUBJECT, search("security.alerts.read", mfa()))
+        .await;
     assert_eq!(ids(&readers), [w.carol.clone()]);
     // Privileged: phishing-resistant MFA only.
-    let reset = w.answer(SEARCH_SUBJECT, search("users.password.reset", mfa())).await;
+    let reset = w
+        .answer(SEARCH_SUBJECT, search("users.password.reset", mfa()))
+        .await;
     assert!(ids(&reset).is_empty(), "{reset}");
     let strong = json!({"auth_strength": "phishing_resistant"});
-    let reset = w.answer(SEARCH_SUBJECT, search("users.password.reset", strong)).await;
+    let reset = w
+        .answer(SEARCH_SUBJECT, search("users.password.reset", strong))
+        .await;
     assert_eq!(ids(&reset), sorted(vec![&w.alice, &w.bob]));
     // No MFA: nobody.
-    let weak = w.answer(SEARCH_SUBJECT, search("groups.update", json!({}))).await;
+    let weak = w
+        .answer(SEARCH_SUBJECT, search("groups.update", json!({})))
+        .await;
     assert!(ids(&weak).is_empty());
 
     // §C-4.2.3: a subject id in a subject search is ignored.
@@ -72,19 +88,35 @@ async fn subject_search_finds_the_partner_users_allowed_now_page_by_page() {
     let page = w.answer(SEARCH_SUBJECT, second.clone()).await;
     assert_eq!(ids(&page), ids(&answer)[1..]);
     assert_eq!(page["page"]["count"], json!(1));
-    assert_eq!(page["page"]["next_token"], json!(""), "the last page says so");
+    assert_eq!(
+        page["page"]["next_token"],
+        json!(""),
+        "the last page says so"
+    );
 
     // A token for another request is refused (§8.2: the PDP SHOULD).
     let mut changed = second.clone();
     changed["action"] = action("security.alerts.read");
-    expect_refusal(&w.ask(SEARCH_SUBJECT, changed).await, StatusCode::BAD_REQUEST);
+    expect_refusal(
+        &w.ask(SEARCH_SUBJECT, changed).await,
+        StatusCode::BAD_REQUEST,
+    );
     let mut changed = second;
     changed["page"]["limit"] = json!(2);
-    expect_refusal(&w.ask(SEARCH_SUBJECT, changed).await, StatusCode::BAD_REQUEST);
+    expect_refusal(
+        &w.ask(SEARCH_SUBJECT, changed).await,
+        StatusCode::BAD_REQUEST,
+    );
     let mut forged = first;
     forged["page"]["token"] = json!("a3M9NDU2O3N6PTI=");
-    expect_refusal(&w.ask(SEARCH_SUBJECT, forged).await, StatusCode::BAD_REQUEST);
-    assert!(w.recorded(&w.alice).await.is_empty(), "searches decide nothing");
+    expect_refusal(
+        &w.ask(SEARCH_SUBJECT, forged).await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert!(
+        w.recorded(&w.alice).await.is_empty(),
+        "searches decide nothing"
+    );
 }
 
 #[tokio::test]
@@ -94,12 +126,27 @@ async fn resource_search_finds_the_customers_where_the_user_is_allowed() {
         json!({"subject": who, "action": action(name), "resource": {"type": "tenant"},
                "context": mfa()})
     };
-    let answer = w.answer(SEARCH_RESOURCE, search(user(&w.alice), "groups.update")).await;
+    let answer = w
+        .answer(SEARCH_RESOURCE, search(user(&w.alice), "groups.update"))
+        .await;
     assert_eq!(ids(&answer), sorted(vec![&w.c, &w.d]), "{answer}");
-    assert!(answer["results"].as_array().unwrap().iter().all(|r| r["type"] == "tenant"));
-    let carol = w.answer(SEARCH_RESOURCE, search(user(&w.carol), "groups.update")).await;
+    assert!(
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["type"] == "tenant")
+    );
+    let carol = w
+        .answer(SEARCH_RESOURCE, search(user(&w.carol), "groups.update"))
+        .await;
     assert!(ids(&carol).is_empty());
-    let carol = w.answer(SEARCH_RESOURCE, search(user(&w.carol), "security.alerts.read")).await;
+    let carol = w
+        .answer(
+            SEARCH_RESOURCE,
+            search(user(&w.carol), "security.alerts.read"),
+        )
+        .await;
     assert_eq!(ids(&carol), [w.c.clone()]);
 
     // §C-4.3.3: a resource id is ignored.
@@ -110,9 +157,19 @@ async fn resource_search_finds_the_customers_where_the_user_is_allowed() {
     // The partner follows from the user; a claim to another finds nothing.
     let mut claimed = user(&w.alice);
     claimed["properties"] = json!({"partner_tenant_id": w.p});
-    assert_eq!(ids(&w.answer(SEARCH_RESOURCE, search(claimed.clone(), "groups.update")).await), ids(&answer));
+    assert_eq!(
+        ids(&w
+            .answer(SEARCH_RESOURCE, search(claimed.clone(), "groups.update"))
+            .await),
+        ids(&answer)
+    );
     claimed["properties"] = json!({"partner_tenant_id": w.q});
-    assert!(ids(&w.answer(SEARCH_RESOURCE, search(claimed, "groups.update")).await).is_empty());
+    assert!(
+        ids(&w
+            .answer(SEARCH_RESOURCE, search(claimed, "groups.update"))
+            .await)
+        .is_empty()
+    );
 
     // Paging through customers one at a time gives the same list.
     let mut body = search(user(&w.alice), "groups.update");
@@ -134,9 +191,7 @@ async fn resource_search_finds_the_customers_where_the_user_is_allowed() {
 #[tokio::test]
 async fn action_search_lists_the_catalog_actions_the_user_is_allowed() {
     let w = World::build().await;
-    let search = |who: &str, customer: &str, context: Value| {
-        json!({"subject": user(who), "resource": tenant(customer), "context": context})
-    };
+    let search = |who: &str, customer: &str, context: Value| json!({"subject": user(who), "resource": tenant(customer), "context": context});
     let names = |answer: &Value| ids(answer);
     let in_c = w.answer(SEARCH_ACTION, search(&w.alice, &w.c, mfa())).await;
     let in_c = names(&in_c);
@@ -144,16 +199,28 @@ async fn action_search_lists_the_catalog_actions_the_user_is_allowed() {
     for name in ["groups", "groups.read"] {
         assert!(in_c.contains(&name.to_owned()), "{in_c:?}");
     }
-    assert!(!in_c.contains(&"users.password.reset".to_owned()), "privileged needs more: {in_c:?}");
+    assert!(
+        !in_c.contains(&"users.password.reset".to_owned()),
+        "privileged needs more: {in_c:?}"
+    );
     assert!(in_c.windows(2).all(|p| p[0] < p[1]), "in name order");
     let strong = json!({"auth_strength": "phishing_resistant"});
-    let strong = names(&w.answer(SEARCH_ACTION, search(&w.alice, &w.c, strong)).await);
-    assert!(strong.contains(&"users.password.reset".to_owned()), "{strong:?}");
+    let strong = names(
+        &w.answer(SEARCH_ACTION, search(&w.alice, &w.c, strong))
+            .await,
+    );
+    assert!(
+        strong.contains(&"users.password.reset".to_owned()),
+        "{strong:?}"
+    );
     assert!(strong.len() > in_c.len());
     let in_d = names(&w.answer(SEARCH_ACTION, search(&w.alice, &w.d, mfa())).await);
     assert!(in_d.contains(&"groups".to_owned()) && in_d.len() < strong.len());
     let carol = names(&w.answer(SEARCH_ACTION, search(&w.carol, &w.c, mfa())).await);
-    assert!(carol.contains(&"security.alerts.read".to_owned()), "{carol:?}");
+    assert!(
+        carol.contains(&"security.alerts.read".to_owned()),
+        "{carol:?}"
+    );
     assert!(!carol.contains(&"groups".to_owned()));
     assert!(names(&w.answer(SEARCH_ACTION, search(&w.dave, &w.c, mfa())).await).is_empty());
 
@@ -162,7 +229,13 @@ async fn action_search_lists_the_catalog_actions_the_user_is_allowed() {
     with_action["action"] = action("groups.update");
     let answer = w.answer(SEARCH_ACTION, with_action).await;
     assert_eq!(names(&answer), in_c);
-    assert!(answer["results"][0].as_object().unwrap().keys().eq(["name"].iter()));
+    assert!(
+        answer["results"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .eq(["name"].iter())
+    );
 
     // Pages of two cover the list, in order.
     let mut body = search(&w.alice, &w.c, mfa());
@@ -186,17 +259,38 @@ async fn action_search_lists_the_catalog_actions_the_user_is_allowed() {
 async fn searches_about_unknown_entities_are_empty_and_incomplete_ones_refused() {
     let w = World::build().await;
     let empty = [
-        (SEARCH_ACTION, json!({"subject": user("nonexistent-user"), "resource": tenant(&w.c)})),
-        (SEARCH_ACTION, json!({"subject": user(&unknown_id()), "resource": tenant(&w.c)})),
-        (SEARCH_ACTION, json!({"subject": user(&w.alice), "resource": {"type": "record", "id": "record-1"}})),
-        (SEARCH_SUBJECT, json!({"subject": {"type": "spaceship"}, "action": action("groups.update"),
-                                "resource": tenant(&w.c), "context": mfa()})),
-        (SEARCH_SUBJECT, json!({"subject": {"type": "user"}, "action": action("read"),
-                                "resource": {"type": "record", "id": "record-1"}})),
-        (SEARCH_RESOURCE, json!({"subject": user(&w.alice), "action": action("groups.update"),
-                                 "resource": {"type": "record"}, "context": mfa()})),
-        (SEARCH_RESOURCE, json!({"subject": {"type": "group", "id": w.alice},
-                                 "action": action("groups.update"), "resource": {"type": "tenant"}})),
+        (
+            SEARCH_ACTION,
+            json!({"subject": user("nonexistent-user"), "resource": tenant(&w.c)}),
+        ),
+        (
+            SEARCH_ACTION,
+            json!({"subject": user(&unknown_id()), "resource": tenant(&w.c)}),
+        ),
+        (
+            SEARCH_ACTION,
+            json!({"subject": user(&w.alice), "resource": {"type": "record", "id": "record-1"}}),
+        ),
+        (
+            SEARCH_SUBJECT,
+            json!({"subject": {"type": "spaceship"}, "action": action("groups.update"),
+                                "resource": tenant(&w.c), "context": mfa()}),
+        ),
+        (
+            SEARCH_SUBJECT,
+            json!({"subject": {"type": "user"}, "action": action("read"),
+                                "resource": {"type": "record", "id": "record-1"}}),
+        ),
+        (
+            SEARCH_RESOURCE,
+            json!({"subject": user(&w.alice), "action": action("groups.update"),
+                                 "resource": {"type": "record"}, "context": mfa()}),
+        ),
+        (
+            SEARCH_RESOURCE,
+            json!({"subject": {"type": "group", "id": w.alice},
+                                 "action": action("groups.update"), "resource": {"type": "tenant"}}),
+        ),
     ];
     for (path, body) in empty {
         let answer = w.answer(path, body.clone()).await;
@@ -204,19 +298,43 @@ async fn searches_about_unknown_entities_are_empty_and_incomplete_ones_refused()
         assert_eq!(answer["page"]["next_token"], json!(""));
     }
     let refused = [
-        (SEARCH_SUBJECT, json!({"subject": {"type": "user"}, "resource": tenant(&w.c)})),
-        (SEARCH_SUBJECT, json!({"subject": {"type": "user"}, "action": action("groups.update"),
-                                "resource": {"type": "tenant"}})),
-        (SEARCH_SUBJECT, json!({"subject": {}, "action": action("groups.update"), "resource": tenant(&w.c)})),
-        (SEARCH_RESOURCE, json!({"action": action("groups.update"), "resource": {"type": "tenant"}})),
-        (SEARCH_RESOURCE, json!({"subject": {"type": "user"}, "action": action("groups.update"),
-                                 "resource": {"type": "tenant"}})),
+        (
+            SEARCH_SUBJECT,
+            json!({"subject": {"type": "user"}, "resource": tenant(&w.c)}),
+        ),
+        (
+            SEARCH_SUBJECT,
+            json!({"subject": {"type": "user"}, "action": action("groups.update"),
+                                "resource": {"type": "tenant"}}),
+        ),
+        (
+            SEARCH_SUBJECT,
+            json!({"subject": {}, "action": action("groups.update"), "resource": tenant(&w.c)}),
+        ),
+        (
+            SEARCH_RESOURCE,
+            json!({"action": action("groups.update"), "resource": {"type": "tenant"}}),
+        ),
+        (
+            SEARCH_RESOURCE,
+            json!({"subject": {"type": "user"}, "action": action("groups.update"),
+                                 "resource": {"type": "tenant"}}),
+        ),
         (SEARCH_ACTION, json!({"subject": user(&w.alice)})),
-        (SEARCH_ACTION, json!({"subject": {"type": "user"}, "resource": tenant(&w.c)})),
-        (SEARCH_ACTION, json!({"subject": user(&w.alice), "resource": tenant(&w.c),
-                               "context": {"ip": "not an address"}})),
-        (SEARCH_ACTION, json!({"subject": user(&w.alice), "resource": tenant(&w.c),
-                               "page": {"limit": -1}})),
+        (
+            SEARCH_ACTION,
+            json!({"subject": {"type": "user"}, "resource": tenant(&w.c)}),
+        ),
+        (
+            SEARCH_ACTION,
+            json!({"subject": user(&w.alice), "resource": tenant(&w.c),
+                               "context": {"ip": "not an address"}}),
+        ),
+        (
+            SEARCH_ACTION,
+            json!({"subject": user(&w.alice), "resource": tenant(&w.c),
+                               "page": {"limit": -1}}),
+        ),
     ];
     for (path, body) in refused {
         expect_refusal(&w.ask(path, body).await, StatusCode::BAD_REQUEST);
