@@ -54,7 +54,7 @@ async fn subject_search_finds_the_partner_users_allowed_now_page_by_page() {
     let readers = w
         .answer(SEARCH_SUBJECT, search("security.alerts.read", mfa()))
         .await;
-    assert_eq!(ids(&readers), [w.carol.clone()]);
+    assert_eq!(ids(&readers), [w.carol.as_str()]);
     // Privileged: phishing-resistant MFA only.
     let reset = w
         .answer(SEARCH_SUBJECT, search("users.password.reset", mfa()))
@@ -147,7 +147,7 @@ async fn resource_search_finds_the_customers_where_the_user_is_allowed() {
             search(user(&w.carol), "security.alerts.read"),
         )
         .await;
-    assert_eq!(ids(&carol), [w.c.clone()]);
+    assert_eq!(ids(&carol), [w.c.as_str()]);
 
     // §C-4.3.3: a resource id is ignored.
     let mut with_id = search(user(&w.alice), "groups.update");
