@@ -32,6 +32,11 @@
 //! updates; [`decide_naive`] answers by scanning an [`AccessSnapshot`] and is
 //! the reference the index is tested against.
 //!
+//! The searches ([`DecisionIndex::subjects_permitted`],
+//! [`DecisionIndex::customers_permitted`],
+//! [`DecisionIndex::actions_permitted`]) answer which users, customers or
+//! actions `decide` allows, a page at a time.
+//!
 //! [`UsageTracker`] counts allowed decisions per assignment, role, user,
 //! action and day as they happen; [`recommend`] turns the counts into
 //! least-privilege recommendations.
@@ -44,7 +49,7 @@ mod request;
 mod usage;
 
 pub use decision::{Decision, DenyReason, Effect, Grant};
-pub use index::{DecisionIndex, PartnerAccess};
+pub use index::{DecisionIndex, PartnerAccess, SearchPage, SearchSession};
 pub use naive::decide_naive;
 pub use portcullis_domain::AccessSnapshot;
 pub use recommend::{RecommendParams, RoleUse, UsageFacts, recommend};

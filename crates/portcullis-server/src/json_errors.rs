@@ -9,11 +9,18 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
+/// Marks an error response whose shape is its protocol's own (AuthZEN's
+/// message string), left as it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OwnErrorShape;
+
 /// Rewrites a non-JSON, non-HTML error response into `{"error":{…}}`,
 /// keeping its status and headers (`Allow`, `Retry-After`, …).
 pub(crate) async fn ensure_json(response: Response) -> Response {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<OwnErrorShape>().is_some()
+    {
         return response;
     }
     let content_type = response

@@ -97,6 +97,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::finding_answers::router())
         .merge(routes::score::router())
         .merge(graph::router())
+        .merge(routes::authzen::router())
         .split_for_parts();
     openapi::document_errors(&mut document);
     (router, document)

@@ -219,8 +219,12 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         .latency
         .get_or_create(&labels)
         .observe(elapsed.as_secs_f64());
+    // A route that echoes the caller's own id verbatim (AuthZEN) has set it.
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        response
+            .headers_mut()
+            .entry(REQUEST_ID_HEADER)
+            .or_insert(value);
     }
     response
 }

@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "decisions", description = "Access decisions for resource providers; the role catalog"),
         (name = "system", description = "Health, readiness, metrics, this document"),
         (name = "templates", description = "Relationship templates and bulk changes across relationships")
+        (name = "authzen", description = "OpenID AuthZEN Authorization API 1.0: evaluations, searches, PDP metadata; errors are message strings")
     )
 )]
 pub(crate) struct ApiDoc;
@@ -86,7 +87,8 @@ pub(crate) fn document_errors(document: &mut utoipa::openapi::OpenApi) {
             if path.starts_with("/v1/") {
                 add_errors(operation, &V1_ERRORS);
             }
-            if operation.request_body.is_some() {
+            // AuthZEN routes declare their own (text) errors: §10.1.2.
+            if operation.request_body.is_some() && !path.starts_with("/access/") {
                 add_errors(operation, &BODY_ERRORS);
             }
         }

@@ -54,6 +54,7 @@ pub use least_privilege::{
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
 pub use least_privilege::{BulkJob, LeastPrivilegeConfig, NewTemplate, Progress};
+pub use least_privilege::{MAX_DECISION_BATCH, MAX_SEARCH_PAGE, SearchQuery};
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use portcullis_store::FindingAnswer;

@@ -17,7 +17,9 @@ mod lifetime;
 mod links;
 mod matcher;
 mod numbers;
+mod pairs;
 mod roles;
+mod search;
 mod standing;
 mod users;
 
@@ -36,6 +38,7 @@ use activations::Activations;
 use links::Links;
 use numbers::Numbers;
 use roles::RoleTable;
+pub use search::{SearchPage, SearchSession};
 pub use standing::PartnerAccess;
 use users::{GroupIx, People};
 
@@ -59,6 +62,10 @@ pub struct DecisionIndex {
     links: Links,
     activations: Activations,
     restrictions: HashMap<TenantId, CustomerRestrictions>,
+    /// For the searches only: which tenants relationships link.
+    pairs: pairs::Pairs,
+    /// For the searches only: the actions the catalog names.
+    vocabulary: search::Vocabulary,
 }
 
 impl DecisionIndex {
@@ -109,6 +116,7 @@ impl DecisionIndex {
 
     pub fn set_catalog(&mut self, catalog: &RoleCatalog) {
         self.roles.set_catalog(catalog);
+        self.vocabulary = search::Vocabulary::of(catalog);
     }
 
     pub fn upsert_tenant(&mut self, tenant: &Tenant) {
@@ -205,10 +213,12 @@ impl DecisionIndex {
 
     pub fn upsert_relationship(&mut self, relationship: &Relationship) {
         self.links.upsert_relationship(relationship);
+        self.pairs.upsert_relationship(relationship);
     }
 
     pub fn remove_relationship(&mut self, id: RelationshipId) {
         self.links.remove_relationship(id);
+        self.pairs.remove_relationship(id);
     }
 
     pub fn upsert_assignment(&mut self, assignment: &AccessAssignment) {

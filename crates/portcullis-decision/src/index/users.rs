@@ -36,6 +36,14 @@ impl People {
         self.by_id.get(&user)
     }
 
+    /// The members of `group`, users with an account or not.
+    pub(super) fn members(&self, group: GroupIx) -> &[UserId] {
+        self.members_of
+            .get(&group)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
     pub(super) fn user_count(&self) -> usize {
         self.by_id.values().filter(|p| p.account.is_some()).count()
     }

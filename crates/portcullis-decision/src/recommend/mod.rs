@@ -16,7 +16,7 @@
 
 mod cover;
 mod rules;
-mod vocabulary;
+pub(crate) mod vocabulary;
 
 use std::collections::{BTreeSet, HashMap};
 

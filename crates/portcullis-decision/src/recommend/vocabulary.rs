@@ -65,6 +65,19 @@ impl ActionSet {
     }
 }
 
+/// The actions the catalog's patterns name: each exact action, and the
+/// prefix of each `prefix.*` (`*` names none).
+pub(crate) fn catalog_actions(catalog: &RoleCatalog) -> BTreeSet<Action> {
+    catalog
+        .iter()
+        .flat_map(|role| role.actions.iter())
+        .filter_map(|pattern| {
+            let text = pattern.to_string();
+            Action::parse(text.strip_suffix(".*").unwrap_or(&text)).ok()
+        })
+        .collect()
+}
+
 /// The vocabulary, and what each catalog role permits of it.
 #[derive(Debug)]
 pub(super) struct Vocabulary {
@@ -75,14 +88,7 @@ pub(super) struct Vocabulary {
 
 impl Vocabulary {
     pub(super) fn new<'a>(catalog: &RoleCatalog, used: impl Iterator<Item = &'a Action>) -> Self {
-        let mut words: BTreeSet<Action> = catalog
-            .iter()
-            .flat_map(|role| role.actions.iter())
-            .filter_map(|pattern| {
-                let text = pattern.to_string();
-                Action::parse(text.strip_suffix(".*").unwrap_or(&text)).ok()
-            })
-            .collect();
+        let mut words = catalog_actions(catalog);
         words.extend(used.cloned());
         let size = words.len();
         let index: HashMap<Action, usize> = words.into_iter().zip(0..).collect();

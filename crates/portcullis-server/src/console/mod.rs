@@ -55,6 +55,7 @@ use axum::routing::{get, post};
 
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
 pub use session::SESSION_COOKIE;
+pub(crate) use session::over_tls;
 
 use crate::state::AppState;
 

@@ -1,6 +1,7 @@
 pub mod activations;
 pub mod assignments;
 pub mod audit;
+pub mod authzen;
 pub mod decisions;
 pub mod events;
 pub mod finding_answers;

@@ -9,6 +9,7 @@
 )]
 
 mod audit;
+mod authzen;
 pub(crate) mod console;
 mod errors;
 mod events;
