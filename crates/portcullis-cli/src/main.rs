@@ -71,6 +71,8 @@ enum Command {
     /// List and apply least-privilege recommendations.
     #[command(subcommand)]
     Recommendations(commands::usage::RecommendationsCommand),
+    /// Customer access reviews, through a running server as a customer admin.
+    Reviews(commands::reviews::ReviewsArgs),
     /// Seed a realistic ecosystem in a database of its own, serve it with
     /// sign-in links, and replay an attack that is detected and contained.
     Demo(commands::demo::DemoArgs),
@@ -234,6 +236,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Watchlist(command) => commands::watchlist::run(&config, command).await,
         Command::Posture(command) => commands::posture::run(command),
         Command::Usage(args) => commands::usage::usage(&config, args).await,
+        Command::Reviews(args) => commands::reviews::reviews(args).await,
         Command::Recommendations(command) => {
             commands::usage::recommendations(&config, command).await
         }

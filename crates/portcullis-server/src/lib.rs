@@ -92,6 +92,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::intel::router(config.max_watchlist_bytes))
         .merge(routes::webhooks::router())
         .merge(routes::usage::router())
+        .merge(routes::access_reviews::router())
         .merge(graph::router())
         .split_for_parts();
     openapi::document_errors(&mut document);

@@ -24,7 +24,8 @@ use utoipa::{Modify, OpenApi};
         (name = "activations", description = "Just-in-time activations of eligible assignments"),
         (name = "usage", description = "Role usage from allowed decisions, and least-privilege recommendations"),
         (name = "decisions", description = "Access decisions for resource providers; the role catalog"),
-        (name = "system", description = "Health, readiness, metrics, this document")
+        (name = "system", description = "Health, readiness, metrics, this document"),
+        (name = "access reviews", description = "Customer access reviews of a partner's access, and recurring review policies")
     )
 )]
 pub(crate) struct ApiDoc;

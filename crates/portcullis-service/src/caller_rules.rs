@@ -81,6 +81,8 @@ pub enum ConsoleArea {
     Webhooks,
     /// Role usage and least-privilege recommendations (partner admins).
     LeastPrivilege,
+    /// A customer's reviews of its partners' access.
+    AccessReviews,
 }
 
 /// The console areas a principal may open: its navigation. Each area's
@@ -110,6 +112,8 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Relationships,
             ConsoleArea::Activity,
             ConsoleArea::Restrictions,
+            ConsoleArea::AccessReviews,
+            ConsoleArea::Webhooks,
         ],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }
@@ -332,6 +336,45 @@ pub fn may_ask_decisions(principal: &Principal) -> Result<(), ServiceError> {
     match principal.kind() {
         PrincipalKind::Service | PrincipalKind::Operator => Ok(()),
         _ => Err(forbidden(principal, "ask for access decisions")),
+    }
+}
+
+/// Access reviews a caller may read: operators every customer's, a
+/// customer admin its own tenant's; partner admins and services are
+/// refused before anything is looked up.
+pub fn access_review_scope(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator => Ok(None),
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::PartnerAdmin | PrincipalKind::Service | PrincipalKind::System => {
+            Err(forbidden(principal, "read access reviews"))
+        }
+    }
+}
+
+/// Starting, deciding and completing access reviews, and setting the
+/// review policy: the customer's admins, for their own tenant; `system`
+/// for the review policy and overdue reviews.
+pub fn may_run_access_reviews(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::System => Ok(None),
+        PrincipalKind::Operator | PrincipalKind::PartnerAdmin | PrincipalKind::Service => Err(
+            forbidden(principal, "review access (the customer's admins do)"),
+        ),
+    }
+}
+
+/// Webhook subscriptions: operators manage every one (and make
+/// platform-wide ones, `None`); a customer admin only its tenant's, which
+/// receive only events concerning that tenant; others are refused.
+pub fn webhook_scope(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator => Ok(None),
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::PartnerAdmin | PrincipalKind::Service | PrincipalKind::System => {
+            Err(forbidden(principal, "manage webhooks"))
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 //! [`caller_rules`], the only place that looks at a caller's kind; the
 //! background loops run in [`workers`], audited as the `system` principal.
 
+mod access_reviews;
 mod activity;
 mod audit;
 mod caller;
@@ -63,6 +64,7 @@ pub use vetting::{
 };
 pub use webhooks::{DeliveryRound, DestinationPolicy, NewWebhook, WebhookConfig, WebhookSettings};
 pub use workers::{WorkerSchedule, WorkerStats};
+pub use access_reviews::{ItemDecision, NewAccessReview, ReviewPolicyInput, ReviewRound};
 
 /// How long activity events are kept unless configured otherwise.
 pub const DEFAULT_EVENT_RETENTION_DAYS: i64 = 90;

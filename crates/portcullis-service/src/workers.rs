@@ -37,10 +37,13 @@ pub enum Worker {
     Checkpoints,
     /// Adds this node's role usage counters to the store.
     Usage,
+    /// Starts the access reviews customers' policies ask for, reminds
+    /// reviewers, completes overdue reviews.
+    AccessReviews,
 }
 
 impl Worker {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,
@@ -49,6 +52,7 @@ impl Worker {
         Self::Webhooks,
         Self::Checkpoints,
         Self::Usage,
+        Self::AccessReviews,
     ];
 
     /// The worker's name in logs and metrics.
@@ -62,6 +66,7 @@ impl Worker {
             Self::Webhooks => "webhooks",
             Self::Checkpoints => "checkpoints",
             Self::Usage => "usage",
+            Self::AccessReviews => "access_reviews",
         }
     }
 }
@@ -100,6 +105,8 @@ const POLL_CHANGES_EVERY: Duration = Duration::from_millis(250);
 const CHECKPOINT_POLL: Duration = Duration::from_secs(1);
 /// How often role usage counters are flushed: what a crash can lose.
 const FLUSH_USAGE_EVERY: Duration = Duration::from_secs(10);
+/// How often the access review worker runs (reviews are due by the day).
+const REVIEW_ROUND_EVERY: Duration = Duration::from_secs(60);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -121,6 +128,7 @@ pub(crate) struct WorkerMetrics {
     webhooks: Counters,
     checkpoints: Counters,
     usage: Counters,
+    access_reviews: Counters,
 }
 
 impl WorkerMetrics {
@@ -134,6 +142,7 @@ impl WorkerMetrics {
             Worker::Webhooks => &self.webhooks,
             Worker::Checkpoints => &self.checkpoints,
             Worker::Usage => &self.usage,
+            Worker::AccessReviews => &self.access_reviews,
         }
     }
 }
@@ -191,6 +200,12 @@ impl Outcome for CheckpointRound {
 impl Outcome for crate::UsageFlush {
     fn notable(&self) -> bool {
         false
+    }
+}
+
+impl Outcome for crate::ReviewRound {
+    fn notable(&self) -> bool {
+        *self != Self::default()
     }
 }
 
@@ -308,6 +323,7 @@ impl Portcullis {
                 Start::AtOnce,
             ),
             (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
+            (Worker::AccessReviews, Some(REVIEW_ROUND_EVERY), Start::AtOnce),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -353,6 +369,7 @@ impl Portcullis {
             Worker::Webhooks => Box::new(self.deliver_due(self.clock.now()).await?),
             Worker::Checkpoints => Box::new(self.checkpoint_round().await?),
             Worker::Usage => Box::new(self.flush_usage().await?),
+            Worker::AccessReviews => Box::new(self.access_review_round().await?),
         })
     }
 

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
+    AccessReviewStore, AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
     EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
     SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
     WatchlistStore, WebhookStore,
@@ -32,6 +32,7 @@ pub trait Store:
     + WebhookStore
     + CountStore
     + UsageStore
+    + AccessReviewStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod detect;
 pub mod intel;
 pub mod posture;
+pub mod reviews;
 pub mod screen;
 pub mod usage;
 pub mod watchlist;

@@ -17,6 +17,7 @@ mod detect;
 mod keyed_tokens;
 mod posture;
 mod readme;
+mod reviews;
 mod serve;
 mod support;
 mod two_nodes;

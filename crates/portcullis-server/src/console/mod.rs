@@ -25,6 +25,8 @@ mod groups;
 mod headers;
 mod layout;
 mod least_privilege;
+mod access_reviews;
+mod webhook_form;
 mod overview;
 mod paging;
 mod partner;
@@ -94,6 +96,7 @@ pub fn router() -> Router<AppState> {
             "/least-privilege/{recommendation_id}/apply",
             post(least_privilege::apply),
         )
+        .merge(access_reviews::routes())
         .layer(from_fn(headers::security_headers))
 }
 

@@ -17,3 +17,4 @@ pub mod users;
 pub mod vetting;
 pub mod watchlists;
 pub mod webhooks;
+pub mod access_reviews;

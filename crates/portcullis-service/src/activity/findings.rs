@@ -5,7 +5,7 @@
 
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
-    Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
+    AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
     FindingStatus, Page, PageRequest, RecordId, TenantId, TenantKind, UserId,
 };
 
@@ -209,6 +209,8 @@ impl Portcullis {
             .await
             .map_err(|e| ServiceError::from_store(e, || "not found".into()))?;
         self.apply_containment(&containment);
+        self.announce_containment(AuditOperation::ContainmentCreate, &containment)
+            .await;
         Ok(containment)
     }
 
@@ -237,6 +239,8 @@ impl Portcullis {
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("containment `{id}` not found")))?;
         self.apply_containment(&lifted);
+        self.announce_containment(AuditOperation::ContainmentLift, &lifted)
+            .await;
         Ok(lifted)
     }
 

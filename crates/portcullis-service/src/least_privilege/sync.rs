@@ -199,6 +199,14 @@ impl Portcullis {
             | Op::WebhookDelete
             | Op::WebhookPing
             | Op::AuditMismatchAccepted => {}
+            // Access reviews and their policy: what a review removes is
+            // recorded as its own relationship and assignment operations.
+            Op::AccessReviewStart
+            | Op::AccessReviewDecide
+            | Op::AccessReviewRemind
+            | Op::AccessReviewComplete
+            | Op::AccessReviewPolicySet
+            | Op::AccessReviewPolicyDelete => {}
         }
         Ok(())
     }

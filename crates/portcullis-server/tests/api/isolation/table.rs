@@ -1,5 +1,6 @@
 //! One row per `/v1` route: the calls to make of it as each principal.
 
+mod access_reviews;
 mod usage;
 mod webhooks;
 
@@ -582,6 +583,7 @@ pub fn table() -> Vec<Row> {
     rows.extend(posture_rows());
     rows.extend(webhooks::webhook_rows());
     rows.extend(usage::usage_rows());
+    rows.extend(access_reviews::access_review_rows());
     rows
 }
 
