@@ -182,15 +182,23 @@ impl Portcullis {
         customer: TenantId,
         partner: TenantId,
     ) -> Result<Vec<portcullis_domain::Relationship>, ServiceError> {
-        let filter = RelationshipFilter {
+        self.every_relationship(&RelationshipFilter {
             partner_tenant_id: Some(partner),
             customer_tenant_id: Some(customer),
             ..RelationshipFilter::default()
-        };
+        })
+        .await
+    }
+
+    /// Every relationship `filter` selects, all pages.
+    pub(crate) async fn every_relationship(
+        &self,
+        filter: &RelationshipFilter,
+    ) -> Result<Vec<portcullis_domain::Relationship>, ServiceError> {
         let mut out = Vec::new();
         let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
         loop {
-            let found = self.store.list_relationships(&filter, &page).await?;
+            let found = self.store.list_relationships(filter, &page).await?;
             out.extend(found.items);
             match found.next {
                 Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,

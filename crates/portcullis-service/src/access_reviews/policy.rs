@@ -3,7 +3,7 @@
 //! due date, and completes overdue reviews (as `system`).
 
 use portcullis_domain::{
-    AccessReview, AuditOperation, DEFAULT_REVIEW_DAYS, DEFAULT_REVIEW_EVERY_DAYS, PageRequest,
+    AccessReview, AuditOperation, DEFAULT_REVIEW_DAYS, DEFAULT_REVIEW_EVERY_DAYS,
     REMIND_BEFORE_SECONDS, RelationshipFilter, RelationshipStatus, ReviewPolicy, ReviewScope,
     TenantId,
 };
@@ -147,17 +147,9 @@ impl Portcullis {
             ..RelationshipFilter::default()
         };
         let mut partners: Vec<TenantId> = Vec::new();
-        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-        loop {
-            let found = self.store.list_relationships(&filter, &page).await?;
-            for r in found.items {
-                if !partners.contains(&r.partner_tenant_id) {
-                    partners.push(r.partner_tenant_id);
-                }
-            }
-            match found.next {
-                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
-                None => break,
+        for r in self.every_relationship(&filter).await? {
+            if !partners.contains(&r.partner_tenant_id) {
+                partners.push(r.partner_tenant_id);
             }
         }
         let now = self.clock.now();

@@ -8,7 +8,7 @@
 //! failure to enqueue is logged and does not undo the change.
 
 use portcullis_domain::{
-    AccessReview, AuditOperation, Containment, ContainmentKind, Finding, PageRequest,
+    AccessReview, AuditOperation, Containment, ContainmentKind, Finding,
     RelationshipFilter, RelationshipId, RelationshipStatus, TenantId,
 };
 use portcullis_store::AccessChange;
@@ -153,19 +153,12 @@ impl Portcullis {
             ..RelationshipFilter::default()
         };
         let mut out: Vec<TenantId> = Vec::new();
-        let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
-        loop {
-            let found = self.store.list_relationships(&filter, &page).await?;
-            for r in found.items {
-                if !out.contains(&r.customer_tenant_id) {
-                    out.push(r.customer_tenant_id);
-                }
-            }
-            match found.next {
-                Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
-                None => return Ok(out),
+        for r in self.every_relationship(&filter).await? {
+            if !out.contains(&r.customer_tenant_id) {
+                out.push(r.customer_tenant_id);
             }
         }
+        Ok(out)
     }
 
     /// Announces a containment created or lifted: the whole record to
