@@ -365,6 +365,15 @@ pub fn may_run_access_reviews(principal: &Principal) -> Result<Option<TenantId>,
     }
 }
 
+/// A customer's access review policy: its own customer admins set it;
+/// another tenant is 404; every other kind is refused.
+pub fn may_set_review_policy(principal: &Principal, tenant: TenantId) -> Result<(), ServiceError> {
+    match may_run_access_reviews(principal)? {
+        Some(own) if own == tenant => Ok(()),
+        _ => Err(tenant_not_found(tenant)),
+    }
+}
+
 /// Webhook subscriptions: operators manage every one (and make
 /// platform-wide ones, `None`); a customer admin only its tenant's, which
 /// receive only events concerning that tenant; others are refused.

@@ -173,7 +173,7 @@ async fn get_review(
     params(("review_id" = String, Path, format = Uuid), ("If-Match" = Option<String>, Header)),
     security(("bearer" = [])),
     responses((status = 200, body = AccessReview), (status = 404, body = ErrorBody),
-        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn decide_review(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -203,7 +203,7 @@ async fn decide_review(
     params(("review_id" = String, Path, format = Uuid), ("If-Match" = Option<String>, Header)),
     security(("bearer" = [])),
     responses((status = 200, body = AccessReview), (status = 404, body = ErrorBody),
-        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 async fn complete_review(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,

@@ -195,7 +195,7 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         decide(json!([{"item_id": groups_item, "decision": "deny"}])),
     )
     .await
-    .expect_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_transition");
+    .expect_error(StatusCode::CONFLICT, "invalid_transition");
     // The removed role grants nothing any more.
     let user = {
         let users = s

@@ -47,10 +47,7 @@ fn policy_tenant(caller: &Caller, tenant: TenantId) -> Result<(), ServiceError> 
 }
 
 fn own_tenant(caller: &Caller, tenant: TenantId) -> Result<(), ServiceError> {
-    match caller_rules::may_run_access_reviews(&caller.principal)? {
-        Some(own) if own == tenant => Ok(()),
-        _ => Err(crate::caller_rules::tenant_not_found(tenant)),
-    }
+    caller_rules::may_set_review_policy(&caller.principal, tenant)
 }
 
 impl Portcullis {

@@ -41,7 +41,7 @@ async fn customer_admin_reviews_a_partner_and_removes_a_denied_role_in_the_brows
     browser.press(Locator::LinkText("Access reviews")).await;
     assert_eq!(browser.path().await, "/access-reviews");
     assert!(browser.text().await.contains("No review yet"));
-    browser.click("input[name=scope][value=all]").await;
+    browser.choose("input[name=scope][value=all]").await;
     browser.click("#start-review-button").await;
     let path = browser.path().await;
     assert!(path.starts_with("/access-reviews/"), "{path}");
@@ -59,9 +59,7 @@ async fn customer_admin_reviews_a_partner_and_removes_a_denied_role_in_the_brows
 
     let item = format!("role.{}.{HELPDESK}", w.assignment);
     browser
-        .click(&format!(
-            "input[name=\"item:{item}\"][value=deny]"
-        ))
+        .choose(&format!("input[name=\"item:{item}\"][value=deny]"))
         .await;
     browser.fill("#justification", "never used").await;
     browser.click("#save-decisions").await;
