@@ -70,6 +70,17 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
     s.delete(&format!("/v1/webhooks/{theirs}"), ca, None)
         .await
         .expect_error(StatusCode::NOT_FOUND, "not_found");
+    // A customer subscribes for its own tenant only.
+    s.post(
+        "/v1/webhooks",
+        ca,
+        json!({"url": "http://127.0.0.1:9/x", "tenant_id": other}),
+    )
+    .await
+    .expect_error(StatusCode::NOT_FOUND, "not_found");
+    s.post("/v1/webhooks", &w.partner_admin.secret, json!({"url": "http://127.0.0.1:9/x"}))
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "forbidden");
 
     // The partner and services may not start reviews; a customer may not
     // review a partner with nothing in its tenant.

@@ -117,7 +117,35 @@ impl Portcullis {
         caller: &Caller,
         new: NewWebhook,
     ) -> Result<(WebhookSubscription, String), ServiceError> {
-        let tenant_id = caller_rules::webhook_scope(&caller.principal)?;
+        self.create_webhook_for(caller, new, None).await
+    }
+
+    /// As [`Self::create_webhook`], for the customer tenant `tenant`: an
+    /// operator may subscribe on a customer's behalf; a customer admin only
+    /// for its own tenant (its subscriptions always are; naming another
+    /// tenant is 404, as an unknown one).
+    pub async fn create_webhook_for(
+        &self,
+        caller: &Caller,
+        new: NewWebhook,
+        tenant: Option<portcullis_domain::TenantId>,
+    ) -> Result<(WebhookSubscription, String), ServiceError> {
+        let tenant_id = match (caller_rules::webhook_scope(&caller.principal)?, tenant) {
+            (Some(own), Some(named)) if named != own => {
+                return Err(caller_rules::tenant_not_found(named));
+            }
+            (Some(own), _) => Some(own),
+            (None, Some(named)) => {
+                self.tenant_of_kind(
+                    named,
+                    portcullis_domain::TenantKind::Customer,
+                    "customer subscriptions belong to customer tenants",
+                )
+                .await?;
+                Some(named)
+            }
+            (None, None) => None,
+        };
         let url = check_url(&new.url)?;
         self.webhooks.config.destinations.check_url(&url).await?;
         check_description(new.description.as_deref())?;

@@ -34,11 +34,12 @@ pub(super) fn webhook_rows() -> Vec<Row> {
         Row {
             method: Method::POST,
             template: "/v1/webhooks",
-            // A customer admin's subscription is always its own tenant's:
-            // no call of this route reaches another tenant (the API tests
-            // show what it receives).
-            targets: |_, who| match who {
-                Who::CustomerAdmin => vec![],
+            // A customer admin subscribes for its own tenant only: naming
+            // another is refused (what it then receives: the API tests).
+            targets: |w, who| match who {
+                Who::CustomerAdmin => vec![
+                    target(&[]).body(json!({"url": "http://evil.example/hook", "tenant_id": w.d})),
+                ],
                 _ => vec![target(&[]).body(json!({"url": "http://evil.example/hook"}))],
             },
         },
