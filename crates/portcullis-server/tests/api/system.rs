@@ -273,6 +273,14 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/relationships/{relationship_id}/usage"),
         ("GET", "/v1/recommendations"),
         ("POST", "/v1/recommendations/{recommendation_id}/apply"),
+        ("GET", "/v1/access-reviews"),
+        ("POST", "/v1/access-reviews"),
+        ("GET", "/v1/access-reviews/{review_id}"),
+        ("POST", "/v1/access-reviews/{review_id}/decisions"),
+        ("POST", "/v1/access-reviews/{review_id}/complete"),
+        ("GET", "/v1/tenants/{tenant_id}/access-review-policy"),
+        ("PUT", "/v1/tenants/{tenant_id}/access-review-policy"),
+        ("DELETE", "/v1/tenants/{tenant_id}/access-review-policy"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))
