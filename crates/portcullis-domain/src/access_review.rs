@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccessAssignment, AssignmentId, AssignmentStatus, RelationshipId, RelationshipStatus, RoleCatalog,
-    RoleId, RuleViolation, TenantId, Timestamp, ValidationError,
+    AccessAssignment, AssignmentId, AssignmentStatus, RelationshipId, RelationshipStatus,
+    RoleCatalog, RoleId, RuleViolation, TenantId, Timestamp, ValidationError,
 };
 
 crate::id::uuid_id!(
@@ -278,9 +278,11 @@ pub fn review_items(
             rel.display_name.to_string(),
             rel_privileged,
         ));
-        for a in r.assignments.iter().filter(|a| {
-            a.relationship_id == rel.id && a.status == AssignmentStatus::Active
-        }) {
+        for a in r
+            .assignments
+            .iter()
+            .filter(|a| a.relationship_id == rel.id && a.status == AssignmentStatus::Active)
+        {
             let a_privileged = a.roles.iter().any(privileged);
             if !wanted(a_privileged) {
                 continue;
@@ -324,7 +326,10 @@ pub fn review_items(
 fn not_open(status: ReviewStatus) -> RuleViolation {
     RuleViolation::new(
         "invalid_transition",
-        format!("the review is `{}`; only a review in progress changes", status.as_str()),
+        format!(
+            "the review is `{}`; only a review in progress changes",
+            status.as_str()
+        ),
     )
 }
 

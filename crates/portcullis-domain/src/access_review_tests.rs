@@ -83,7 +83,14 @@ fn all_scope_lists_the_relationship_each_assignment_and_each_role() {
     let kinds: Vec<&str> = r.items.iter().map(|i| i.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["relationship", "assignment", "role", "role", "assignment", "role"]
+        [
+            "relationship",
+            "assignment",
+            "role",
+            "role",
+            "assignment",
+            "role"
+        ]
     );
 }
 
@@ -123,10 +130,22 @@ fn a_denied_role_is_taken_off_its_assignment_and_nothing_else_moves() {
 fn a_denied_relationship_takes_its_assignments_and_roles_with_it() {
     let (mut r, a) = review(ReviewScope::All, false);
     let rel = a[0].relationship_id;
-    r.decide(&format!("relationship.{rel}"), ReviewDecision::Deny, None, "ca", at(20))
-        .unwrap();
-    r.decide(&format!("assignment.{}", a[1].id), ReviewDecision::Deny, None, "ca", at(20))
-        .unwrap();
+    r.decide(
+        &format!("relationship.{rel}"),
+        ReviewDecision::Deny,
+        None,
+        "ca",
+        at(20),
+    )
+    .unwrap();
+    r.decide(
+        &format!("assignment.{}", a[1].id),
+        ReviewDecision::Deny,
+        None,
+        "ca",
+        at(20),
+    )
+    .unwrap();
     assert_eq!(r.removals(), [ReviewRemoval::Relationship(rel)]);
 }
 
@@ -157,8 +176,14 @@ fn unreviewed_access_goes_only_when_the_review_says_so_and_nothing_near_it_was_a
     );
     // Approving the relationship keeps everything under it.
     keep.remove_unreviewed = true;
-    keep.decide(&format!("relationship.{rel}"), ReviewDecision::Approve, None, "ca", at(20))
-        .unwrap();
+    keep.decide(
+        &format!("relationship.{rel}"),
+        ReviewDecision::Approve,
+        None,
+        "ca",
+        at(20),
+    )
+    .unwrap();
     assert!(keep.removals().is_empty());
 }
 

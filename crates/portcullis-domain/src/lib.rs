@@ -57,9 +57,9 @@ mod webhook;
 pub use access_review::{
     AccessReview, AccessReviewDetail, AccessReviewFilter, AccessReviewId, DEFAULT_REVIEW_DAYS,
     DEFAULT_REVIEW_EVERY_DAYS, ItemOutcome, MAX_JUSTIFICATION, MAX_REVIEW_DAYS,
-    REMIND_BEFORE_SECONDS, ReviewDecision, ReviewItem, ReviewItemEvidence, ReviewItemKind, ReviewPolicy,
-    ReviewRemoval, ReviewScope, ReviewStatus, ReviewedRelationship, check_review_days,
-    review_items,
+    REMIND_BEFORE_SECONDS, ReviewDecision, ReviewItem, ReviewItemEvidence, ReviewItemKind,
+    ReviewPolicy, ReviewRemoval, ReviewScope, ReviewStatus, ReviewedRelationship,
+    check_review_days, review_items,
 };
 pub use action::{Action, ActionPattern};
 pub use activation::{

@@ -40,7 +40,6 @@ pub struct WebhookSubscription {
 }
 
 impl WebhookSubscription {
-
     /// Whether this subscription wants events of `event_type`.
     pub fn wants(&self, event_type: &str) -> bool {
         self.enabled

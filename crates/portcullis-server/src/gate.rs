@@ -116,7 +116,9 @@ pub(crate) fn precheck(
         "/v1/posture/partners/{tenant_id}/snapshots" => rules::may_touch_posture(principal, tenant),
         t if t.starts_with("/v1/posture/") => operator("reload the posture baseline"),
         t if t.starts_with("/v1/webhooks") => rules::webhook_scope(principal).map(drop),
-        t if t.starts_with("/v1/access-reviews") => rules::may_run_access_reviews(principal).map(drop),
+        t if t.starts_with("/v1/access-reviews") => {
+            rules::may_run_access_reviews(principal).map(drop)
+        }
         _ => Ok(()),
     }
 }

@@ -34,6 +34,7 @@ use std::sync::atomic::AtomicI64;
 use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
+pub use access_reviews::{ItemDecision, NewAccessReview, ReviewPolicyInput, ReviewRound};
 pub use activity::{
     ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
     IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
@@ -64,7 +65,6 @@ pub use vetting::{
 };
 pub use webhooks::{DeliveryRound, DestinationPolicy, NewWebhook, WebhookConfig, WebhookSettings};
 pub use workers::{WorkerSchedule, WorkerStats};
-pub use access_reviews::{ItemDecision, NewAccessReview, ReviewPolicyInput, ReviewRound};
 
 /// How long activity events are kept unless configured otherwise.
 pub const DEFAULT_EVENT_RETENTION_DAYS: i64 = 90;

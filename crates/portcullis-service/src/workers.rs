@@ -323,7 +323,11 @@ impl Portcullis {
                 Start::AtOnce,
             ),
             (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
-            (Worker::AccessReviews, Some(REVIEW_ROUND_EVERY), Start::AtOnce),
+            (
+                Worker::AccessReviews,
+                Some(REVIEW_ROUND_EVERY),
+                Start::AtOnce,
+            ),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();

@@ -221,13 +221,14 @@ impl AccessReviewStore for SqlStore {
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
-        let before = sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
-            .bind(policy.customer_tenant_id.to_string())
-            .fetch_optional(m.conn())
-            .await?
-            .as_ref()
-            .map(policy_from_row)
-            .transpose()?;
+        let before =
+            sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
+                .bind(policy.customer_tenant_id.to_string())
+                .fetch_optional(m.conn())
+                .await?
+                .as_ref()
+                .map(policy_from_row)
+                .transpose()?;
         if let Some(b) = &before {
             check_version(b.version, expected_version)?;
         }
@@ -258,10 +259,11 @@ impl AccessReviewStore for SqlStore {
         &self,
         customer: TenantId,
     ) -> Result<Option<ReviewPolicy>, StoreError> {
-        let row = sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
-            .bind(customer.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
+                .bind(customer.to_string())
+                .fetch_optional(self.pool())
+                .await?;
         row.as_ref().map(policy_from_row).transpose()
     }
 
@@ -271,14 +273,15 @@ impl AccessReviewStore for SqlStore {
         customer: TenantId,
     ) -> Result<(), StoreError> {
         let mut m = self.begin_mutation().await?;
-        let before = sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
-            .bind(customer.to_string())
-            .fetch_optional(m.conn())
-            .await?
-            .as_ref()
-            .map(policy_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)?;
+        let before =
+            sqlx::query("SELECT body FROM access_review_policies WHERE customer_tenant_id = $1")
+                .bind(customer.to_string())
+                .fetch_optional(m.conn())
+                .await?
+                .as_ref()
+                .map(policy_from_row)
+                .transpose()?
+                .ok_or(StoreError::NotFound)?;
         sqlx::query("DELETE FROM access_review_policies WHERE customer_tenant_id = $1")
             .bind(customer.to_string())
             .execute(m.conn())
@@ -294,11 +297,10 @@ impl AccessReviewStore for SqlStore {
     }
 
     async fn list_review_policies(&self) -> Result<Vec<ReviewPolicy>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT body FROM access_review_policies ORDER BY customer_tenant_id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows =
+            sqlx::query("SELECT body FROM access_review_policies ORDER BY customer_tenant_id")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(policy_from_row).collect()
     }
 }

@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccessReviewStore, AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
-    EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
-    SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
-    WatchlistStore, WebhookStore,
+    AccessReviewStore, AccessStore, AuditStore, Backend, ContainmentStore, CountStore,
+    DetectionStateStore, EventStore, FindingStore, GroupStore, IntelStore, PostureStore,
+    SessionStore, SignInLinkStore, SqlStore, StoreError, TenantStore, TokenStore, UsageStore,
+    UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
 
 /// Everything Portcullis keeps.

@@ -83,7 +83,12 @@ struct Api {
 }
 
 impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
         let url = format!("{}{path}", self.base.trim_end_matches('/'));
         let mut request = self.http.request(method, &url).bearer_auth(&self.token);
         if let Some(body) = body {
@@ -116,15 +121,12 @@ fn text(v: &Value, pointer: &str) -> String {
 }
 
 fn print_review_line(r: &Value) {
-    let unreviewed = r
-        .get("items")
-        .and_then(Value::as_array)
-        .map_or(0, |items| {
-            items
-                .iter()
-                .filter(|i| i.get("decision").and_then(Value::as_str) == Some("not_reviewed"))
-                .count()
-        });
+    let unreviewed = r.get("items").and_then(Value::as_array).map_or(0, |items| {
+        items
+            .iter()
+            .filter(|i| i.get("decision").and_then(Value::as_str) == Some("not_reviewed"))
+            .count()
+    });
     println!(
         "{}\t{}\t{}\t{}\t{unreviewed}",
         text(r, "/id"),
@@ -159,9 +161,18 @@ pub async fn reviews(args: ReviewsArgs) -> anyhow::Result<ExitCode> {
                     q.push(format!("cursor={c}"));
                 }
                 let page = api
-                    .call(reqwest::Method::GET, &format!("/v1/access-reviews?{}", q.join("&")), None)
+                    .call(
+                        reqwest::Method::GET,
+                        &format!("/v1/access-reviews?{}", q.join("&")),
+                        None,
+                    )
                     .await?;
-                items.extend(page.get("items").and_then(Value::as_array).cloned().unwrap_or_default());
+                items.extend(
+                    page.get("items")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
                 match page.get("next_cursor").and_then(Value::as_str) {
                     Some(next) => cursor = Some(next.to_owned()),
                     None => break,
@@ -241,8 +252,18 @@ pub async fn reviews(args: ReviewsArgs) -> anyhow::Result<ExitCode> {
                 .await?;
             if !args.json {
                 println!("item\tdecision\toutcome");
-                for item in review.get("items").and_then(Value::as_array).into_iter().flatten() {
-                    println!("{}\t{}\t{}", text(item, "/id"), text(item, "/decision"), text(item, "/outcome"));
+                for item in review
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    println!(
+                        "{}\t{}\t{}",
+                        text(item, "/id"),
+                        text(item, "/decision"),
+                        text(item, "/outcome")
+                    );
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -258,7 +279,10 @@ fn print_detail(detail: &Value) {
     let items = detail.pointer("/review/items").and_then(Value::as_array);
     let evidence = detail.get("evidence").and_then(Value::as_array);
     for (i, item) in items.into_iter().flatten().enumerate() {
-        let e = evidence.and_then(|e| e.get(i)).cloned().unwrap_or(Value::Null);
+        let e = evidence
+            .and_then(|e| e.get(i))
+            .cloned()
+            .unwrap_or(Value::Null);
         let recs: Vec<String> = e
             .get("recommendations")
             .and_then(Value::as_array)
@@ -275,7 +299,11 @@ fn print_detail(detail: &Value) {
             text(&e, "/allowed"),
             text(&e, "/days_used"),
             text(&e, "/last_used"),
-            if recs.is_empty() { "-".to_owned() } else { recs.join(",") }
+            if recs.is_empty() {
+                "-".to_owned()
+            } else {
+                recs.join(",")
+            }
         );
     }
 }

@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Served, create_token, offline_vetting_config, portcullis, run, stderr, stdout};
+use crate::support::{
+    Served, create_token, offline_vetting_config, portcullis, run, stderr, stdout,
+};
 
 const HELPDESK: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
@@ -65,11 +67,14 @@ async fn a_customer_admin_reviews_and_removes_a_role_from_the_command_line() {
         base: served.base.clone(),
         client: reqwest::Client::new(),
     };
-    let tenant = |kind: &'static str, name: &'static str| {
-        json!({"kind": kind, "display_name": name})
-    };
-    let partner = id(&http.post("/v1/tenants", &op, tenant("partner", "Contoso IT")).await);
-    let customer = id(&http.post("/v1/tenants", &op, tenant("customer", "Fabrikam")).await);
+    let tenant =
+        |kind: &'static str, name: &'static str| json!({"kind": kind, "display_name": name});
+    let partner = id(&http
+        .post("/v1/tenants", &op, tenant("partner", "Contoso IT"))
+        .await);
+    let customer = id(&http
+        .post("/v1/tenants", &op, tenant("customer", "Fabrikam"))
+        .await);
     let case = http
         .post(
             "/v1/vetting/applications",
@@ -81,7 +86,9 @@ async fn a_customer_admin_reviews_and_removes_a_role_from_the_command_line() {
     http.post(&format!("/v1/vetting/cases/{case}/screen"), &op, json!({}))
         .await;
     for _ in 0..2 {
-        let reviewer = http.post("/v1/tokens", &op, json!({"kind": "operator"})).await;
+        let reviewer = http
+            .post("/v1/tokens", &op, json!({"kind": "operator"}))
+            .await;
         http.post(
             &format!("/v1/vetting/cases/{case}/reviews"),
             reviewer["secret"].as_str().unwrap(),
@@ -126,8 +133,12 @@ async fn a_customer_admin_reviews_and_removes_a_role_from_the_command_line() {
         )
         .await;
     let ca = customer_admin["secret"].as_str().unwrap().to_owned();
-    http.post(&format!("/v1/relationships/{relationship}/approve"), &ca, json!({}))
-        .await;
+    http.post(
+        &format!("/v1/relationships/{relationship}/approve"),
+        &ca,
+        json!({}),
+    )
+    .await;
 
     let reviews = |args: &[&str]| {
         let mut cmd = portcullis(dir.path());
@@ -146,15 +157,29 @@ async fn a_customer_admin_reviews_and_removes_a_role_from_the_command_line() {
     assert!(shown.contains("Helpdesk Administrator"), "{shown}");
     assert!(shown.contains("not_reviewed"), "{shown}");
     let role_item = format!("role.{assignment}.{HELPDESK}");
-    let out = reviews(&["decide", &review, "--deny", &role_item, "--justification", "unused"]);
+    let out = reviews(&[
+        "decide",
+        &review,
+        "--deny",
+        &role_item,
+        "--justification",
+        "unused",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = reviews(&["complete", &review]);
     assert!(out.status.success(), "{}", stderr(&out));
     let done = stdout(&out);
-    assert!(done.contains(&format!("{role_item}\tdeny\tremoved")), "{done}");
+    assert!(
+        done.contains(&format!("{role_item}\tdeny\tremoved")),
+        "{done}"
+    );
     let out = reviews(&["list", "--status", "completed"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains(&format!("{review}\t{partner}\tcompleted")), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("{review}\t{partner}\tcompleted")),
+        "{}",
+        stdout(&out)
+    );
     let held = http
         .get(
             &format!("/v1/relationships/{relationship}/assignments/{assignment}"),
@@ -165,14 +190,25 @@ async fn a_customer_admin_reviews_and_removes_a_role_from_the_command_line() {
     // A wrong item is the server's refusal, and the exit status says so.
     let out = reviews(&["decide", &review, "--approve", "role.nope"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("422") || stderr(&out).contains("404"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("422") || stderr(&out).contains("404"),
+        "{}",
+        stderr(&out)
+    );
     // The partner's token may not review.
     let partner_admin = http
-        .post("/v1/tokens", &op, json!({"kind": "partner_admin", "tenant_id": partner}))
+        .post(
+            "/v1/tokens",
+            &op,
+            json!({"kind": "partner_admin", "tenant_id": partner}),
+        )
         .await;
     let mut cmd = portcullis(dir.path());
     cmd.env("PORTCULLIS_URL", &served.base)
-        .env("PORTCULLIS_TOKEN", partner_admin["secret"].as_str().unwrap())
+        .env(
+            "PORTCULLIS_TOKEN",
+            partner_admin["secret"].as_str().unwrap(),
+        )
         .args(["reviews", "list"]);
     let out = run(&mut cmd);
     assert!(!out.status.success());

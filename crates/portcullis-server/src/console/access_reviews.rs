@@ -32,7 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/access-reviews/{review_id}", get(show))
         .route("/access-reviews/{review_id}/decisions", post(decide))
         .route("/access-reviews/{review_id}/complete", post(complete))
-        .route("/webhooks/new", get(super::webhook_form::form).post(super::webhook_form::submit))
+        .route(
+            "/webhooks/new",
+            get(super::webhook_form::form).post(super::webhook_form::submit),
+        )
 }
 
 #[derive(Debug)]
@@ -120,11 +123,18 @@ fn item_rows(r: &AccessReview, evidence: &[ReviewItemEvidence], now: Timestamp) 
             privileged: item.privileged,
             decision: item.decision.as_str(),
             decided: item.decided_by.clone().unwrap_or_default(),
-            outcome: item.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            outcome: item
+                .outcome
+                .map(|o| o.as_str().to_owned())
+                .unwrap_or_default(),
             allowed: e.allowed,
             days_used: e.days_used,
             last_used: e.last_used.map(|t| when(t, now)),
-            recommendations: e.recommendations.iter().map(|r| r.summary.clone()).collect(),
+            recommendations: e
+                .recommendations
+                .iter()
+                .map(|r| r.summary.clone())
+                .collect(),
             depth: match item.kind {
                 portcullis_domain::ReviewItemKind::Relationship => 0,
                 portcullis_domain::ReviewItemKind::Assignment => 1,
@@ -161,7 +171,10 @@ async fn partners(state: &AppState, console: &Console) -> Result<Vec<PartnerOpti
 }
 
 /// `GET /access-reviews`.
-pub async fn list(State(state): State<AppState>, console: Console) -> Result<Response, ConsoleError> {
+pub async fn list(
+    State(state): State<AppState>,
+    console: Console,
+) -> Result<Response, ConsoleError> {
     require_area(&console, ConsoleArea::AccessReviews)?;
     let found = state
         .portcullis
@@ -176,7 +189,12 @@ pub async fn list(State(state): State<AppState>, console: Console) -> Result<Res
     let chrome = Chrome::new(&state, &console, ConsoleArea::AccessReviews).await?;
     Ok(page(&ReviewsPage {
         chrome,
-        rows: found.items.iter().rev().map(|r| review_row(r, now)).collect(),
+        rows: found
+            .items
+            .iter()
+            .rev()
+            .map(|r| review_row(r, now))
+            .collect(),
         partners,
     })?
     .into_response())

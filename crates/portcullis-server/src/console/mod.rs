@@ -9,6 +9,7 @@
 //! every form carries the session's CSRF token, and every response carries
 //! the security headers (`headers`).
 
+mod access_reviews;
 mod activations;
 mod activity;
 mod application;
@@ -25,8 +26,6 @@ mod groups;
 mod headers;
 mod layout;
 mod least_privilege;
-mod access_reviews;
-mod webhook_form;
 mod overview;
 mod paging;
 mod partner;
@@ -42,6 +41,7 @@ mod session;
 mod sign_in;
 mod table;
 mod vetting;
+mod webhook_form;
 mod webhooks;
 
 use axum::Router;

@@ -32,7 +32,10 @@ struct CreatedPage {
 }
 
 /// `GET /webhooks/new`.
-pub async fn form(State(state): State<AppState>, console: Console) -> Result<Response, ConsoleError> {
+pub async fn form(
+    State(state): State<AppState>,
+    console: Console,
+) -> Result<Response, ConsoleError> {
     require_area(&console, ConsoleArea::Webhooks)?;
     let customer = console.caller.principal.kind() == PrincipalKind::CustomerAdmin;
     let chrome = Chrome::new(&state, &console, ConsoleArea::Webhooks).await?;

@@ -1,3 +1,4 @@
+pub mod access_reviews;
 pub mod activations;
 pub mod assignments;
 pub mod audit;
@@ -17,4 +18,3 @@ pub mod users;
 pub mod vetting;
 pub mod watchlists;
 pub mod webhooks;
-pub mod access_reviews;

@@ -53,7 +53,10 @@ async fn subscribe(server: &TestServer, bearer: &str, path: &str) -> String {
 async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clock: &TestClock) {
     let s = &w.server;
     let ca = w.customer_admin.secret.as_str();
-    let customer = str_field(&s.get("/v1/relationships", ca).await.items()[0], "customer_tenant_id");
+    let customer = str_field(
+        &s.get("/v1/relationships", ca).await.items()[0],
+        "customer_tenant_id",
+    );
     // Another customer, with its own admin and subscription.
     let other = str_field(&s.create_tenant("customer", "Northwind").await, "id");
     let other_admin: Bearer = s.mint("customer_admin", Some(&other)).await;
@@ -61,7 +64,11 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
     let theirs = subscribe(s, &other_admin.secret, "northwind").await;
     let operators = subscribe(s, &s.operator.secret, "soc").await;
     // A customer sees its own subscription only; another's is 404.
-    let listed = s.get("/v1/webhooks", ca).await.expect_status(StatusCode::OK).items();
+    let listed = s
+        .get("/v1/webhooks", ca)
+        .await
+        .expect_status(StatusCode::OK)
+        .items();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["tenant_id"], customer.as_str());
     s.get(&format!("/v1/webhooks/{theirs}"), ca)
@@ -78,9 +85,13 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
     )
     .await
     .expect_error(StatusCode::NOT_FOUND, "not_found");
-    s.post("/v1/webhooks", &w.partner_admin.secret, json!({"url": "http://127.0.0.1:9/x"}))
-        .await
-        .expect_error(StatusCode::FORBIDDEN, "forbidden");
+    s.post(
+        "/v1/webhooks",
+        &w.partner_admin.secret,
+        json!({"url": "http://127.0.0.1:9/x"}),
+    )
+    .await
+    .expect_error(StatusCode::FORBIDDEN, "forbidden");
 
     // The partner and services may not start reviews; a customer may not
     // review a partner with nothing in its tenant.
@@ -164,7 +175,10 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         .expect_status(StatusCode::OK)
         .json();
     assert_eq!(item(&decided, &helpdesk_item)["decision"], "deny");
-    assert_eq!(item(&decided, &helpdesk_item)["justification"], "never used");
+    assert_eq!(
+        item(&decided, &helpdesk_item)["justification"],
+        "never used"
+    );
     s.send(
         crate::support::Request::new(
             reqwest::Method::POST,
@@ -172,7 +186,9 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         )
         .bearer(ca)
         .if_match(&etag)
-        .json(decide(json!([{"item_id": groups_item, "decision": "deny"}]))),
+        .json(decide(
+            json!([{"item_id": groups_item, "decision": "deny"}]),
+        )),
     )
     .await
     .expect_error(StatusCode::PRECONDITION_FAILED, "precondition_failed");
@@ -189,7 +205,10 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
     assert_eq!(item(&done, &rel_item)["outcome"], "kept");
     let assignment = s
         .get(
-            &format!("/v1/relationships/{}/assignments/{}", w.relationship, w.assignment),
+            &format!(
+                "/v1/relationships/{}/assignments/{}",
+                w.relationship, w.assignment
+            ),
             ca,
         )
         .await
@@ -235,7 +254,10 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         "assignment.role.remove",
         "access_review.complete",
     ] {
-        assert!(got.iter().any(|e| e == event), "{event} missing from {got:?}");
+        assert!(
+            got.iter().any(|e| e == event),
+            "{event} missing from {got:?}"
+        );
     }
     assert!(delivered(s, &other_admin.secret, &theirs).await.is_empty());
     assert!(delivered(s, &s.operator.secret, &operators).await.len() >= got.len());
@@ -288,10 +310,16 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         .get(&format!("/v1/relationships/{}", w.relationship), ca)
         .await
         .json();
-    assert_eq!(relationship["status"], "termination_requested", "{relationship}");
+    assert_eq!(
+        relationship["status"], "termination_requested",
+        "{relationship}"
+    );
     let got = delivered(s, ca, &mine).await;
     for event in ["access_review.remind", "relationship.terminate"] {
-        assert!(got.iter().any(|e| e == event), "{event} missing from {got:?}");
+        assert!(
+            got.iter().any(|e| e == event),
+            "{event} missing from {got:?}"
+        );
     }
     assert!(delivered(s, &other_admin.secret, &theirs).await.is_empty());
     s.delete(&tenant_policy, ca, None)

@@ -41,8 +41,8 @@ fn item_usage(item: &ReviewItem, usage: Option<&RelationshipUsage>) -> ReviewIte
             }
         }
         ReviewItemKind::Role => {
-            if let Some(role) = assignment
-                .and_then(|a| a.roles.iter().find(|r| Some(r.role_id) == item.role_id))
+            if let Some(role) =
+                assignment.and_then(|a| a.roles.iter().find(|r| Some(r.role_id) == item.role_id))
             {
                 evidence.allowed = role.allowed;
                 evidence.last_used = role.last_used;
@@ -75,8 +75,7 @@ impl Portcullis {
             first_day: window.first_day(self.clock.now()),
         };
         let usage = self.usage_of(&relationships, &filter).await?;
-        let by_relationship: HashMap<_, _> =
-            usage.iter().map(|u| (u.relationship_id, u)).collect();
+        let by_relationship: HashMap<_, _> = usage.iter().map(|u| (u.relationship_id, u)).collect();
         // Only the recommendations about this customer's relationships.
         let recommendations: Vec<_> = self
             .compute_recommendations(Some(review.partner_tenant_id), window)
@@ -88,7 +87,8 @@ impl Portcullis {
             .items
             .iter()
             .map(|item| {
-                let mut evidence = item_usage(item, by_relationship.get(&item.relationship_id).copied());
+                let mut evidence =
+                    item_usage(item, by_relationship.get(&item.relationship_id).copied());
                 evidence.recommendations = recommendations
                     .iter()
                     .filter(|r| {

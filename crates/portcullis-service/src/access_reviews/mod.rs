@@ -79,19 +79,23 @@ impl Portcullis {
         caller: &Caller,
         new: NewAccessReview,
     ) -> Result<AccessReview, ServiceError> {
-        let customer = caller_rules::may_run_access_reviews(&caller.principal)?
-            .ok_or_else(|| ServiceError::Forbidden("only a customer admin starts a review".into()))?;
+        let customer =
+            caller_rules::may_run_access_reviews(&caller.principal)?.ok_or_else(|| {
+                ServiceError::Forbidden("only a customer admin starts a review".into())
+            })?;
         let (partner, scope) = (new.partner_tenant_id, new.scope);
-        self.begin_review(caller, customer, new).await?.ok_or_else(|| {
-            portcullis_domain::RuleViolation::new(
-                "nothing_to_review",
-                format!(
-                    "partner `{partner}` holds no active access in scope `{}` in this tenant",
-                    scope.as_str()
-                ),
-            )
-            .into()
-        })
+        self.begin_review(caller, customer, new)
+            .await?
+            .ok_or_else(|| {
+                portcullis_domain::RuleViolation::new(
+                    "nothing_to_review",
+                    format!(
+                        "partner `{partner}` holds no active access in scope `{}` in this tenant",
+                        scope.as_str()
+                    ),
+                )
+                .into()
+            })
     }
 
     /// Starts a review; `None` when there is nothing in scope to review.
@@ -106,9 +110,7 @@ impl Portcullis {
         let partner = new.partner_tenant_id;
         // A partner with no relationship to this customer is as unknown as
         // a random id.
-        let relationships = self
-            .relationships_between(customer, partner)
-            .await?;
+        let relationships = self.relationships_between(customer, partner).await?;
         if relationships.is_empty()
             || self
                 .store
@@ -256,11 +258,9 @@ impl Portcullis {
         let before = self.review_for(caller, id, true).await?;
         crate::least_privilege::check_if_match(before.version, if_match)?;
         if decisions.is_empty() {
-            return Err(portcullis_domain::ValidationError::new(
-                "decisions",
-                "lists no decision",
-            )
-            .into());
+            return Err(
+                portcullis_domain::ValidationError::new("decisions", "lists no decision").into(),
+            );
         }
         let now = self.clock.now();
         let by = caller.principal.audit_name();
@@ -283,7 +283,11 @@ impl Portcullis {
         }
         after.version = before.version + 1;
         self.store
-            .update_access_review(&caller.audit(now), AuditOperation::AccessReviewDecide, &after)
+            .update_access_review(
+                &caller.audit(now),
+                AuditOperation::AccessReviewDecide,
+                &after,
+            )
             .await
             .map_err(|e| ServiceError::from_store(e, || review_not_found(id).to_string()))?;
         self.announce_review(AuditOperation::AccessReviewDecide, &after)

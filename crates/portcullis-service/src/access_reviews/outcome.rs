@@ -103,7 +103,10 @@ impl Portcullis {
         id: portcullis_domain::AssignmentId,
     ) -> Result<Option<AccessAssignment>, ServiceError> {
         Ok(self.store.get_assignment(id).await?.filter(|a| {
-            matches!(a.status, AssignmentStatus::Active | AssignmentStatus::Pending)
+            matches!(
+                a.status,
+                AssignmentStatus::Active | AssignmentStatus::Pending
+            )
         }))
     }
 

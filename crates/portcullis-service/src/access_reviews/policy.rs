@@ -118,7 +118,10 @@ impl Portcullis {
         let now = self.clock.now();
         let due = self
             .store
-            .open_access_reviews_due(now.saturating_add_seconds(REMIND_BEFORE_SECONDS), ROUND_BATCH)
+            .open_access_reviews_due(
+                now.saturating_add_seconds(REMIND_BEFORE_SECONDS),
+                ROUND_BATCH,
+            )
             .await?;
         for review in due {
             if now >= review.due_at {
@@ -136,7 +139,11 @@ impl Portcullis {
 
     /// Starts a review of each partner with active access to the policy's
     /// customer whose last review is older than the policy's period.
-    async fn run_policy(&self, system: &Caller, policy: &ReviewPolicy) -> Result<usize, ServiceError> {
+    async fn run_policy(
+        &self,
+        system: &Caller,
+        policy: &ReviewPolicy,
+    ) -> Result<usize, ServiceError> {
         let customer = policy.customer_tenant_id;
         let filter = RelationshipFilter {
             customer_tenant_id: Some(customer),
@@ -179,7 +186,11 @@ impl Portcullis {
         after.reminded_at = Some(now);
         after.version = before.version + 1;
         self.store
-            .update_access_review(&system.audit(now), AuditOperation::AccessReviewRemind, &after)
+            .update_access_review(
+                &system.audit(now),
+                AuditOperation::AccessReviewRemind,
+                &after,
+            )
             .await?;
         self.announce_review(AuditOperation::AccessReviewRemind, &after)
             .await;

@@ -5,8 +5,8 @@
 
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
-    AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
-    FindingStatus, Page, PageRequest, RecordId, TenantId, TenantKind, UserId,
+    AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding,
+    FindingFilter, FindingStatus, Page, PageRequest, RecordId, TenantId, TenantKind, UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};

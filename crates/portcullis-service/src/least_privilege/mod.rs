@@ -26,7 +26,7 @@ pub use assignments::{AssignmentPatch, NewAssignment};
 pub use decision_cache::DecisionCache;
 pub use recommendations::ELIGIBLE_MAX_ACTIVATION;
 pub use relationship_views::LIFECYCLE_OPERATIONS;
-pub use relationships::{NewRelationship, RelationshipPatch};
 pub(crate) use relationships::check_if_match;
+pub use relationships::{NewRelationship, RelationshipPatch};
 pub use sweep::SweepReport;
 pub use usage::{MAX_REPORT_RELATIONSHIPS, UsageFlush, UsageQuery};

@@ -8,8 +8,8 @@
 //! failure to enqueue is logged and does not undo the change.
 
 use portcullis_domain::{
-    AccessReview, AuditOperation, Containment, ContainmentKind, Finding,
-    RelationshipFilter, RelationshipId, RelationshipStatus, TenantId,
+    AccessReview, AuditOperation, Containment, ContainmentKind, Finding, RelationshipFilter,
+    RelationshipId, RelationshipStatus, TenantId,
 };
 use portcullis_store::AccessChange;
 use serde_json::{Value, json};
@@ -99,8 +99,14 @@ impl Portcullis {
             };
             let mut payload = payload;
             if let Some(fields) = payload.as_object_mut() {
-                fields.insert("customer_tenant_id".into(), json!(relationship.customer_tenant_id));
-                fields.insert("partner_tenant_id".into(), json!(relationship.partner_tenant_id));
+                fields.insert(
+                    "customer_tenant_id".into(),
+                    json!(relationship.customer_tenant_id),
+                );
+                fields.insert(
+                    "partner_tenant_id".into(),
+                    json!(relationship.partner_tenant_id),
+                );
             }
             self.announce(
                 operation.as_str(),

@@ -10,8 +10,8 @@ mod sql;
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp, WebhookDelivery,
-    WebhookId, WebhookPatch, WebhookSubscription,
+    DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp, WebhookDelivery, WebhookId,
+    WebhookPatch, WebhookSubscription,
 };
 
 use crate::{AuditContext, StoreError};

@@ -151,7 +151,7 @@ impl WebhookStore for SqlStore {
             None,
             Some(sub),
         ))
-            .await
+        .await
     }
 
     async fn get_webhook(&self, id: WebhookId) -> Result<Option<WebhookSubscription>, StoreError> {

@@ -38,11 +38,21 @@ fn review(customer: TenantId, partner: TenantId, created: i64, due: i64) -> Acce
 contract!(
     reviews_are_audited_versioned_and_listed_per_customer,
     |store, _db| {
-        let (c1, c2, p) = (TenantId::generate(), TenantId::generate(), TenantId::generate());
+        let (c1, c2, p) = (
+            TenantId::generate(),
+            TenantId::generate(),
+            TenantId::generate(),
+        );
         let first = review(c1, p, 1_000, 50_000);
         let second = review(c2, p, 2_000, 9_000);
-        store.create_access_review(&ctx(1_000), &first).await.unwrap();
-        store.create_access_review(&ctx(2_000), &second).await.unwrap();
+        store
+            .create_access_review(&ctx(1_000), &first)
+            .await
+            .unwrap();
+        store
+            .create_access_review(&ctx(2_000), &second)
+            .await
+            .unwrap();
         assert_eq!(
             store.get_access_review(first.id).await.unwrap().as_ref(),
             Some(&first)
@@ -124,52 +134,64 @@ contract!(
     }
 );
 
-contract!(review_policies_are_one_per_customer_and_audited, |store, _db| {
-    let c = TenantId::generate();
-    let mut policy = ReviewPolicy {
-        customer_tenant_id: c,
-        every_days: 90,
-        duration_days: 14,
-        scope: ReviewScope::Privileged,
-        remove_unreviewed: false,
-        created_at: at(1_000),
-        updated_at: at(1_000),
-        version: 1,
-    };
-    store.put_review_policy(&ctx(1_000), &policy, None).await.unwrap();
-    policy.every_days = 30;
-    policy.version = 2;
-    let stale = store
-        .put_review_policy(&ctx(2_000), &policy, Some(7))
-        .await
-        .unwrap_err();
-    assert!(matches!(stale, StoreError::VersionMismatch { current: 1 }));
-    store
-        .put_review_policy(&ctx(2_000), &policy, Some(1))
-        .await
-        .unwrap();
-    assert_eq!(store.get_review_policy(c).await.unwrap(), Some(policy.clone()));
-    assert_eq!(store.list_review_policies().await.unwrap(), vec![policy]);
-    store.delete_review_policy(&ctx(3_000), c).await.unwrap();
-    assert_eq!(store.get_review_policy(c).await.unwrap(), None);
-    assert!(matches!(
-        store.delete_review_policy(&ctx(3_000), c).await.unwrap_err(),
-        StoreError::NotFound
-    ));
-    let ops: Vec<String> = audit_log(&store)
-        .await
-        .iter()
-        .map(|r| r.operation.clone())
-        .collect();
-    assert_eq!(
-        ops,
-        [
-            "access_review.policy.set",
-            "access_review.policy.set",
-            "access_review.policy.delete"
-        ]
-    );
-});
+contract!(
+    review_policies_are_one_per_customer_and_audited,
+    |store, _db| {
+        let c = TenantId::generate();
+        let mut policy = ReviewPolicy {
+            customer_tenant_id: c,
+            every_days: 90,
+            duration_days: 14,
+            scope: ReviewScope::Privileged,
+            remove_unreviewed: false,
+            created_at: at(1_000),
+            updated_at: at(1_000),
+            version: 1,
+        };
+        store
+            .put_review_policy(&ctx(1_000), &policy, None)
+            .await
+            .unwrap();
+        policy.every_days = 30;
+        policy.version = 2;
+        let stale = store
+            .put_review_policy(&ctx(2_000), &policy, Some(7))
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, StoreError::VersionMismatch { current: 1 }));
+        store
+            .put_review_policy(&ctx(2_000), &policy, Some(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_review_policy(c).await.unwrap(),
+            Some(policy.clone())
+        );
+        assert_eq!(store.list_review_policies().await.unwrap(), vec![policy]);
+        store.delete_review_policy(&ctx(3_000), c).await.unwrap();
+        assert_eq!(store.get_review_policy(c).await.unwrap(), None);
+        assert!(matches!(
+            store
+                .delete_review_policy(&ctx(3_000), c)
+                .await
+                .unwrap_err(),
+            StoreError::NotFound
+        ));
+        let ops: Vec<String> = audit_log(&store)
+            .await
+            .iter()
+            .map(|r| r.operation.clone())
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                "access_review.policy.set",
+                "access_review.policy.set",
+                "access_review.policy.delete"
+            ]
+        );
+    }
+);
 
 fn subscription(tenant: Option<TenantId>) -> WebhookSubscription {
     WebhookSubscription {
@@ -193,7 +215,10 @@ contract!(
         let customer = subscription(Some(mine));
         let other = subscription(Some(theirs));
         for s in [&operator, &customer, &other] {
-            store.create_webhook(&ctx(1_000), s, "whsec_x").await.unwrap();
+            store
+                .create_webhook(&ctx(1_000), s, "whsec_x")
+                .await
+                .unwrap();
         }
         let payload = json!({"customer_tenant_id": mine});
         let sent = store
@@ -214,7 +239,14 @@ contract!(
         assert_eq!(to, want);
         // A customer's own copy of an event reaches only that customer.
         let sent = store
-            .enqueue_deliveries_concerning("finding.create", &payload, None, &[mine], false, at(2_500))
+            .enqueue_deliveries_concerning(
+                "finding.create",
+                &payload,
+                None,
+                &[mine],
+                false,
+                at(2_500),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -231,7 +263,12 @@ contract!(
             [operator.id]
         );
         assert_eq!(
-            store.get_webhook(customer.id).await.unwrap().unwrap().tenant_id,
+            store
+                .get_webhook(customer.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .tenant_id,
             Some(mine)
         );
         let listed = store

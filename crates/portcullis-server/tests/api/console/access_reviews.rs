@@ -78,7 +78,12 @@ async fn customer_admin_reviews_a_partner_and_removes_a_denied_role_in_the_brows
     browser.goto("/webhooks").await;
     browser.click("#new-webhook-link").await;
     browser.fill("#url", "http://127.0.0.1:9/fabrikam").await;
-    browser.fill("#event_types", "access_review.complete, relationship.terminate").await;
+    browser
+        .fill(
+            "#event_types",
+            "access_review.complete, relationship.terminate",
+        )
+        .await;
     browser.click("#subscribe").await;
     let text = browser.text().await;
     assert!(text.contains("whsec_"), "the secret is shown once: {text}");
@@ -109,7 +114,10 @@ async fn a_review_page_and_its_actions_are_nobody_elses() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("id=\"no-reviews\""), "{html}");
-    assert!(!html.contains(&id) && !html.contains(&w.relationship), "{html}");
+    assert!(
+        !html.contains(&id) && !html.contains(&w.relationship),
+        "{html}"
+    );
 
     let csrf = web::csrf(s, &stranger, "/access-reviews").await;
     let ghost = unknown_id();
@@ -130,7 +138,14 @@ async fn a_review_page_and_its_actions_are_nobody_elses() {
                 .await
             };
             let status = response.status();
-            answers.push((status, response.text().await.unwrap().replace(target.as_str(), "<id>")));
+            answers.push((
+                status,
+                response
+                    .text()
+                    .await
+                    .unwrap()
+                    .replace(target.as_str(), "<id>"),
+            ));
         }
         assert_eq!(answers[0], answers[1], "{action}");
         assert_eq!(answers[0].0, StatusCode::NOT_FOUND, "{action}");
@@ -142,7 +157,10 @@ async fn a_review_page_and_its_actions_are_nobody_elses() {
     // Nothing changed.
     assert_eq!(roles_held(&w).await, 2);
     let review = s
-        .get(&format!("/v1/access-reviews/{id}"), &w.customer_admin.secret)
+        .get(
+            &format!("/v1/access-reviews/{id}"),
+            &w.customer_admin.secret,
+        )
         .await
         .json();
     assert_eq!(review["review"]["status"], "in_progress");

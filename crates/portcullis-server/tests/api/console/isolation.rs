@@ -193,7 +193,13 @@ async fn operator_pages_answer_tenant_admins_as_if_they_did_not_exist() {
         let operator_areas: &[&str] = if customer {
             &["/vetting", "/partners", "/audit", "/containments"]
         } else {
-            &["/vetting", "/partners", "/audit", "/webhooks", "/containments"]
+            &[
+                "/vetting",
+                "/partners",
+                "/audit",
+                "/webhooks",
+                "/containments",
+            ]
         };
         for area in operator_areas {
             assert!(
