@@ -176,6 +176,7 @@ fn unreviewed_access_goes_only_when_the_review_says_so_and_nothing_near_it_was_a
     );
     // Approving the relationship keeps everything under it.
     keep.remove_unreviewed = true;
+    let rel = keep.items[0].relationship_id;
     keep.decide(
         &format!("relationship.{rel}"),
         ReviewDecision::Approve,
