@@ -77,6 +77,8 @@ enum Command {
     /// Change many relationships alike: remove a role, set auto-extend, terminate.
     #[command(subcommand)]
     Bulk(commands::bulk::BulkCommand),
+    /// Customer access reviews, through a running server as a customer admin.
+    Reviews(commands::reviews::ReviewsArgs),
     /// Seed a realistic ecosystem in a database of its own, serve it with
     /// sign-in links, and replay an attack that is detected and contained.
     Demo(commands::demo::DemoArgs),
@@ -242,6 +244,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Usage(args) => commands::usage::usage(&config, args).await,
         Command::Templates(command) => commands::templates::run(&config, command).await,
         Command::Bulk(command) => commands::bulk::run(&config, command).await,
+        Command::Reviews(args) => commands::reviews::reviews(args).await,
         Command::Recommendations(command) => {
             commands::usage::recommendations(&config, command).await
         }

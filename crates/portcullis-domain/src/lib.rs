@@ -16,6 +16,7 @@
 //! newtypes ([`WebhookId`], [`RecordId`], …). The store persists these types,
 //! the HTTP API serializes them, neither defines its own.
 
+mod access_review;
 mod action;
 mod activation;
 mod activity;
@@ -59,6 +60,13 @@ pub mod vetting;
 mod watchlist;
 mod webhook;
 
+pub use access_review::{
+    AccessReview, AccessReviewDetail, AccessReviewFilter, AccessReviewId, DEFAULT_REVIEW_DAYS,
+    DEFAULT_REVIEW_EVERY_DAYS, ItemOutcome, MAX_JUSTIFICATION, MAX_REVIEW_DAYS,
+    REMIND_BEFORE_SECONDS, ReviewDecision, ReviewItem, ReviewItemEvidence, ReviewItemKind,
+    ReviewPolicy, ReviewRemoval, ReviewScope, ReviewStatus, ReviewedRelationship,
+    check_review_days, review_items,
+};
 pub use action::{Action, ActionPattern};
 pub use activation::{
     Activation, ActivationFilter, ActivationId, ActivationStatus, AuthStrength, UserOrAdmin,

@@ -145,6 +145,18 @@ operations! {
     FindingAcknowledge => "finding.acknowledge",
     /// A partner admin resolved a finding about its own users.
     FindingResolve => "finding.resolve",
+    /// A customer admin, or its review policy, started an access review.
+    AccessReviewStart => "access_review.start",
+    /// A reviewer approved or denied an item of an access review.
+    AccessReviewDecide => "access_review.decide",
+    /// The reminder of an access review near its due date was sent.
+    AccessReviewRemind => "access_review.remind",
+    /// An access review was completed and its removals applied.
+    AccessReviewComplete => "access_review.complete",
+    /// A customer set its recurring access review policy.
+    AccessReviewPolicySet => "access_review.policy.set",
+    /// A customer removed its recurring access review policy.
+    AccessReviewPolicyDelete => "access_review.policy.delete",
 }
 
 impl AuditOperation {

@@ -32,6 +32,11 @@ pub struct WebhookSubscription {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: i64,
+    /// A customer admin's subscription: only events concerning this
+    /// tenant are delivered to it. Absent for an operator's, which gets
+    /// every event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<crate::TenantId>,
 }
 
 impl WebhookSubscription {

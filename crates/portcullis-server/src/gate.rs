@@ -86,6 +86,9 @@ pub(crate) fn precheck(
     match template {
         "/v1/tenants" | "/v1/tenants/{tenant_id}" => operator("manage tenants"),
         "/v1/tenants/{tenant_id}/restrictions" => rules::may_read_tenant(principal, tenant),
+        "/v1/tenants/{tenant_id}/access-review-policy" => {
+            rules::may_set_review_policy(principal, tenant)
+        }
         t if t.starts_with("/v1/tenants/{tenant_id}/") => {
             rules::may_manage_partner_directory(principal, tenant)
         }
@@ -115,10 +118,13 @@ pub(crate) fn precheck(
         t if t.starts_with("/v1/vetting/") => operator("review vetting cases"),
         "/v1/posture/partners/{tenant_id}/snapshots" => rules::may_touch_posture(principal, tenant),
         t if t.starts_with("/v1/posture/") => operator("reload the posture baseline"),
-        t if t.starts_with("/v1/webhooks") => operator("manage webhooks"),
+        t if t.starts_with("/v1/webhooks") => rules::webhook_scope(principal).map(drop),
         t if t.starts_with("/v1/settings") => operator("change cluster settings"),
         t if t.starts_with("/v1/templates") || t.starts_with("/v1/bulk/") => {
             rules::partner_scope(principal, "manage templates and bulk changes").map(drop)
+        }
+        t if t.starts_with("/v1/access-reviews") => {
+            rules::may_run_access_reviews(principal).map(drop)
         }
         _ => Ok(()),
     }

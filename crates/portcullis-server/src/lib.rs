@@ -96,6 +96,7 @@ fn api(config: &ServerConfig) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::templates::router())
         .merge(routes::finding_answers::router())
         .merge(routes::score::router())
+        .merge(routes::access_reviews::router())
         .merge(graph::router())
         .merge(routes::authzen::router())
         .split_for_parts();

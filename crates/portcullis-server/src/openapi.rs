@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "system", description = "Health, readiness, metrics, this document"),
         (name = "templates", description = "Relationship templates and bulk changes across relationships")
         (name = "authzen", description = "OpenID AuthZEN Authorization API 1.0: evaluations, searches, PDP metadata; errors are message strings")
+        (name = "access reviews", description = "Customer access reviews of a partner's access, and recurring review policies")
     )
 )]
 pub(crate) struct ApiDoc;

@@ -81,6 +81,8 @@ pub enum ConsoleArea {
     Webhooks,
     /// Role usage and least-privilege recommendations (partner admins).
     LeastPrivilege,
+    /// A customer's reviews of its partners' access.
+    AccessReviews,
 }
 
 /// The console areas a principal may open: its navigation. Each area's
@@ -111,6 +113,8 @@ pub fn console_areas(principal: &Principal) -> &'static [ConsoleArea] {
             ConsoleArea::Activity,
             ConsoleArea::Restrictions,
             ConsoleArea::Findings,
+            ConsoleArea::AccessReviews,
+            ConsoleArea::Webhooks,
         ],
         PrincipalKind::Service | PrincipalKind::System => &[],
     }
@@ -346,6 +350,54 @@ pub fn may_answer_findings(principal: &Principal) -> Result<TenantId, ServiceErr
             principal,
             "acknowledge or resolve findings (the partner's admins do)",
         )),
+    }
+}
+
+/// Access reviews a caller may read: operators every customer's, a
+/// customer admin its own tenant's; partner admins and services are
+/// refused before anything is looked up.
+pub fn access_review_scope(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator => Ok(None),
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::PartnerAdmin | PrincipalKind::Service | PrincipalKind::System => {
+            Err(forbidden(principal, "read access reviews"))
+        }
+    }
+}
+
+/// Starting, deciding and completing access reviews, and setting the
+/// review policy: the customer's admins, for their own tenant; `system`
+/// for the review policy and overdue reviews.
+pub fn may_run_access_reviews(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::System => Ok(None),
+        PrincipalKind::Operator | PrincipalKind::PartnerAdmin | PrincipalKind::Service => Err(
+            forbidden(principal, "review access (the customer's admins do)"),
+        ),
+    }
+}
+
+/// A customer's access review policy: its own customer admins set it;
+/// another tenant is 404; every other kind is refused.
+pub fn may_set_review_policy(principal: &Principal, tenant: TenantId) -> Result<(), ServiceError> {
+    match may_run_access_reviews(principal)? {
+        Some(own) if own == tenant => Ok(()),
+        _ => Err(tenant_not_found(tenant)),
+    }
+}
+
+/// Webhook subscriptions: operators manage every one (and make
+/// platform-wide ones, `None`); a customer admin only its tenant's, which
+/// receive only events concerning that tenant; others are refused.
+pub fn webhook_scope(principal: &Principal) -> Result<Option<TenantId>, ServiceError> {
+    match principal.kind() {
+        PrincipalKind::Operator => Ok(None),
+        PrincipalKind::CustomerAdmin => Ok(Some(scoped_tenant(principal)?)),
+        PrincipalKind::PartnerAdmin | PrincipalKind::Service | PrincipalKind::System => {
+            Err(forbidden(principal, "manage webhooks"))
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 //! [`caller_rules`], the only place that looks at a caller's kind; the
 //! background loops run in [`workers`], audited as the `system` principal.
 
+mod access_reviews;
 mod activity;
 mod audit;
 mod caller;
@@ -34,6 +35,7 @@ use std::sync::atomic::AtomicI64;
 use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
+pub use access_reviews::{ItemDecision, NewAccessReview, ReviewPolicyInput, ReviewRound};
 pub use activity::{
     ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
     IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,

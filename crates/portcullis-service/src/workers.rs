@@ -45,6 +45,9 @@ pub enum Worker {
     Usage,
     /// Takes or confirms the lease of the cluster's leader.
     Leadership,
+    /// Starts the access reviews customers' policies ask for, reminds
+    /// reviewers, completes overdue reviews.
+    AccessReviews,
 }
 
 impl Worker {
@@ -58,6 +61,7 @@ impl Worker {
         Self::Checkpoints,
         Self::Usage,
         Self::Leadership,
+        Self::AccessReviews,
     ];
 
     /// The worker's name in logs and metrics.
@@ -72,6 +76,7 @@ impl Worker {
             Self::Checkpoints => "checkpoints",
             Self::Usage => "usage",
             Self::Leadership => "leadership",
+            Self::AccessReviews => "access_reviews",
         }
     }
 
@@ -121,6 +126,8 @@ const FLUSH_USAGE_EVERY: Duration = Duration::from_secs(10);
 /// How often a follower tries to take the leader's lease, and the leader
 /// confirms it holds it: the failover time after a leader's death.
 const CAMPAIGN_EVERY: Duration = Duration::from_secs(1);
+/// How often the access review worker runs (reviews are due by the day).
+const REVIEW_ROUND_EVERY: Duration = Duration::from_secs(60);
 /// The shortest detection period.
 const MIN_DETECTION_PERIOD: Duration = Duration::from_millis(50);
 
@@ -143,6 +150,7 @@ pub(crate) struct WorkerMetrics {
     checkpoints: Counters,
     usage: Counters,
     leadership: Counters,
+    access_reviews: Counters,
 }
 
 impl WorkerMetrics {
@@ -157,6 +165,7 @@ impl WorkerMetrics {
             Worker::Checkpoints => &self.checkpoints,
             Worker::Usage => &self.usage,
             Worker::Leadership => &self.leadership,
+            Worker::AccessReviews => &self.access_reviews,
         }
     }
 }
@@ -217,10 +226,15 @@ impl Outcome for crate::UsageFlush {
     }
 }
 
-/// A change of leadership is logged where it happens.
 impl Outcome for crate::Campaign {
     fn notable(&self) -> bool {
         false
+    }
+}
+
+impl Outcome for crate::ReviewRound {
+    fn notable(&self) -> bool {
+        *self != Self::default()
     }
 }
 
@@ -394,6 +408,11 @@ impl Portcullis {
             ),
             (Worker::Usage, Some(FLUSH_USAGE_EVERY), Start::AfterWait),
             (Worker::Leadership, Some(CAMPAIGN_EVERY), Start::AtOnce),
+            (
+                Worker::AccessReviews,
+                Some(REVIEW_ROUND_EVERY),
+                Start::AtOnce,
+            ),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut tasks = Vec::new();
@@ -453,6 +472,7 @@ impl Portcullis {
             Worker::Checkpoints => Box::new(self.checkpoint_round().await?),
             Worker::Usage => Box::new(self.flush_usage().await?),
             Worker::Leadership => Box::new(self.campaign().await?),
+            Worker::AccessReviews => Box::new(self.access_review_round().await?),
         })
     }
 

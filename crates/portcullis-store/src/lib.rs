@@ -14,6 +14,7 @@
 //! transaction, row reading (`rows`) and keyset paging (`paging`).
 
 mod access;
+mod access_reviews;
 mod audit;
 mod backend;
 mod changes;
@@ -48,6 +49,7 @@ mod watchlists;
 mod webhooks;
 
 pub use access::{AccessChange, AccessStore};
+pub use access_reviews::AccessReviewStore;
 pub use audit::AuditStore;
 pub use backend::{Backend, DEFAULT_DATABASE_URL, SqlStore, sqlite_file};
 pub use changes::{CHANNEL, ChangeListener};

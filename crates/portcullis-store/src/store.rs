@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 
 use crate::{
-    AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
-    EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
-    SqlStore, StoreError, TenantStore, TokenStore, UsageStore, UserStore, VettingStore,
-    WatchlistStore, WebhookStore,
+    AccessReviewStore, AccessStore, AuditStore, Backend, ContainmentStore, CountStore,
+    DetectionStateStore, EventStore, FindingStore, GroupStore, IntelStore, PostureStore,
+    SessionStore, SignInLinkStore, SqlStore, StoreError, TenantStore, TokenStore, UsageStore,
+    UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
 use crate::{FindingResponseStore, ScoreStore, TemplateStore};
 
@@ -37,6 +37,7 @@ pub trait Store:
     + TemplateStore
     + FindingResponseStore
     + ScoreStore
+    + AccessReviewStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod detect;
 pub mod intel;
 pub mod posture;
+pub mod reviews;
 pub mod screen;
 pub mod templates;
 pub mod usage;

@@ -19,6 +19,7 @@ mod keyed_tokens;
 mod leader;
 mod posture;
 mod readme;
+mod reviews;
 mod serve;
 mod support;
 mod templates;

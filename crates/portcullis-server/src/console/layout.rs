@@ -57,6 +57,7 @@ fn area_link(area: ConsoleArea) -> (&'static str, &'static str) {
         ConsoleArea::Activity => ("Partner activity", "/activity"),
         ConsoleArea::Restrictions => ("Restrictions", "/restrictions"),
         ConsoleArea::LeastPrivilege => ("Least privilege", "/least-privilege"),
+        ConsoleArea::AccessReviews => ("Access reviews", "/access-reviews"),
     }
 }
 

@@ -9,6 +9,7 @@
 //! every form carries the session's CSRF token, and every response carries
 //! the security headers (`headers`).
 
+mod access_reviews;
 mod activations;
 mod activity;
 mod application;
@@ -45,6 +46,7 @@ mod sign_in;
 mod table;
 mod templates;
 mod vetting;
+mod webhook_form;
 mod webhooks;
 
 use axum::Router;
@@ -100,6 +102,7 @@ pub fn router() -> Router<AppState> {
             "/least-privilege/{recommendation_id}/apply",
             post(least_privilege::apply),
         )
+        .merge(access_reviews::routes())
         .merge(tightening_routes())
         .layer(from_fn(refusal::follow))
         .layer(from_fn(headers::security_headers))

@@ -1,3 +1,4 @@
+pub mod access_reviews;
 pub mod activations;
 pub mod assignments;
 pub mod audit;

@@ -1,5 +1,7 @@
-//! `/v1/webhooks`: signed webhook subscriptions and their delivery log
-//! (operators only). The signing secret is returned once, at creation.
+//! `/v1/webhooks`: signed webhook subscriptions and their delivery log.
+//! Operators manage every subscription; a customer admin its own tenant's,
+//! which receive only events concerning that tenant (another tenant's is
+//! 404). The signing secret is returned once, at creation.
 //! Deliveries carry `Portcullis-Webhook-Id` (the receiver's dedupe key)
 //! and `Portcullis-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`; see
 //! docs/webhooks.md.
@@ -43,6 +45,10 @@ pub struct CreateWebhook {
     /// `true` when absent.
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    /// A customer tenant: the subscription receives only events concerning
+    /// it. A customer admin's subscription is always its own tenant's (it
+    /// may name only that); operators may subscribe for a customer.
+    pub tenant_id: Option<portcullis_domain::TenantId>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -94,7 +100,10 @@ async fn create_webhook(
         event_types: body.event_types,
         enabled: body.enabled,
     };
-    let (webhook, secret) = state.portcullis.create_webhook(&caller, new).await?;
+    let (webhook, secret) = state
+        .portcullis
+        .create_webhook_for(&caller, new, body.tenant_id)
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedWebhook { webhook, secret }),

@@ -8,6 +8,7 @@
     reason = "tests"
 )]
 
+mod access_reviews;
 mod audit;
 mod authzen;
 pub(crate) mod console;

@@ -306,6 +306,14 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/findings/{finding_id}/response"),
         ("GET", "/v1/posture/partners/{tenant_id}/score"),
         ("GET", "/v1/posture/partners/{tenant_id}/score/history"),
+        ("GET", "/v1/access-reviews"),
+        ("POST", "/v1/access-reviews"),
+        ("GET", "/v1/access-reviews/{review_id}"),
+        ("POST", "/v1/access-reviews/{review_id}/decisions"),
+        ("POST", "/v1/access-reviews/{review_id}/complete"),
+        ("GET", "/v1/tenants/{tenant_id}/access-review-policy"),
+        ("PUT", "/v1/tenants/{tenant_id}/access-review-policy"),
+        ("DELETE", "/v1/tenants/{tenant_id}/access-review-policy"),
     ]
     .into_iter()
     .map(|(m, p)| (m.to_owned(), p.to_owned()))

@@ -295,12 +295,7 @@ impl Portcullis {
                         AuditOperation::FindingCreate.as_str()
                     };
                     let key = format!("{}:{}", finding.id, finding.version);
-                    if let Err(err) = self
-                        .enqueue_webhook(event_type, &finding.body, Some(&key))
-                        .await
-                    {
-                        tracing::warn!(%err, finding = %finding.id, "finding webhook not queued");
-                    }
+                    self.announce_finding(event_type, &finding, &key).await;
                     if created {
                         round.findings_new += 1;
                     } else {

@@ -5,8 +5,9 @@
 
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
-    Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding, FindingFilter,
-    FindingStatus, Page, PageRequest, PrincipalKind, RecordId, TenantId, TenantKind, UserId,
+    AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding,
+    FindingFilter, FindingStatus, Page, PageRequest, PrincipalKind, RecordId, TenantId,
+    TenantKind, UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};
@@ -245,6 +246,8 @@ impl Portcullis {
             .await
             .map_err(|e| ServiceError::from_store(e, || "not found".into()))?;
         self.apply_containment(&containment);
+        self.announce_containment(AuditOperation::ContainmentCreate, &containment)
+            .await;
         Ok(containment)
     }
 
@@ -273,6 +276,8 @@ impl Portcullis {
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("containment `{id}` not found")))?;
         self.apply_containment(&lifted);
+        self.announce_containment(AuditOperation::ContainmentLift, &lifted)
+            .await;
         Ok(lifted)
     }
 

@@ -32,6 +32,7 @@ pub use decision_cache::DecisionCache;
 pub use decisions::MAX_BATCH as MAX_DECISION_BATCH;
 pub use recommendations::ELIGIBLE_MAX_ACTIVATION;
 pub use relationship_views::LIFECYCLE_OPERATIONS;
+pub(crate) use relationships::check_if_match;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use searches::{MAX_SEARCH_PAGE, SearchQuery};
 pub use sweep::SweepReport;

@@ -39,7 +39,7 @@ impl Portcullis {
         }
     }
 
-    async fn compute_recommendations(
+    pub(crate) async fn compute_recommendations(
         &self,
         partner: Option<TenantId>,
         window: UsageWindow,

@@ -144,6 +144,7 @@ impl Portcullis {
                 }
             }
         });
+        self.announce_access_changes(&changes).await;
         Ok(())
     }
 

@@ -164,11 +164,20 @@ impl Portcullis {
                 usize::try_from(self.store.append_events(&warnings).await?).unwrap_or(0);
             for warning in &warnings {
                 // Keyed by the warning's uid, so each is enqueued once per subscription.
+                // The relationship's customer is told too (customer-side alerts).
+                let customer: Vec<portcullis_domain::TenantId> = warning
+                    .customer_tenant_id
+                    .as_deref()
+                    .and_then(|t| portcullis_domain::TenantId::parse(t).ok())
+                    .into_iter()
+                    .collect();
                 let enqueued = self
-                    .enqueue_webhook(
+                    .enqueue_webhook_concerning(
                         crate::webhooks::EXPIRY_WARNING_EVENT,
                         &warning.body,
                         Some(&warning.uid),
+                        &customer,
+                        true,
                     )
                     .await;
                 if let Err(err) = enqueued {

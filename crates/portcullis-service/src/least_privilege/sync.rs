@@ -208,6 +208,14 @@ impl Portcullis {
             | Op::TemplateDelete
             | Op::FindingAcknowledge
             | Op::FindingResolve => {}
+            // Access reviews and their policy: what a review removes is
+            // recorded as its own relationship and assignment operations.
+            Op::AccessReviewStart
+            | Op::AccessReviewDecide
+            | Op::AccessReviewRemind
+            | Op::AccessReviewComplete
+            | Op::AccessReviewPolicySet
+            | Op::AccessReviewPolicyDelete => {}
         }
         Ok(())
     }

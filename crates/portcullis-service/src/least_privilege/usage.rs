@@ -159,7 +159,7 @@ impl Portcullis {
 
     /// The reports of `relationships` from the counters `usage` selects
     /// (this node's counters flushed first, so the report includes them).
-    async fn usage_of(
+    pub(crate) async fn usage_of(
         &self,
         relationships: &[Relationship],
         usage: &UsageFilter,

@@ -4,6 +4,7 @@
 //! attempt (then `failed`). The signing secret is generated here, returned
 //! once at creation and never again.
 
+mod concerns;
 mod delivery;
 mod destination;
 mod signature;

@@ -1,4 +1,6 @@
-//! Operators manage subscriptions and read their delivery log.
+//! Operators manage subscriptions and read their delivery log; a customer
+//! admin manages its own tenant's, which receive only events concerning
+//! that tenant (another tenant's subscription is 404, as a missing one).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -115,7 +117,35 @@ impl Portcullis {
         caller: &Caller,
         new: NewWebhook,
     ) -> Result<(WebhookSubscription, String), ServiceError> {
-        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
+        self.create_webhook_for(caller, new, None).await
+    }
+
+    /// As [`Self::create_webhook`], for the customer tenant `tenant`: an
+    /// operator may subscribe on a customer's behalf; a customer admin only
+    /// for its own tenant (its subscriptions always are; naming another
+    /// tenant is 404, as an unknown one).
+    pub async fn create_webhook_for(
+        &self,
+        caller: &Caller,
+        new: NewWebhook,
+        tenant: Option<portcullis_domain::TenantId>,
+    ) -> Result<(WebhookSubscription, String), ServiceError> {
+        let tenant_id = match (caller_rules::webhook_scope(&caller.principal)?, tenant) {
+            (Some(own), Some(named)) if named != own => {
+                return Err(caller_rules::tenant_not_found(named));
+            }
+            (Some(own), _) => Some(own),
+            (None, Some(named)) => {
+                self.tenant_of_kind(
+                    named,
+                    portcullis_domain::TenantKind::Customer,
+                    "customer subscriptions belong to customer tenants",
+                )
+                .await?;
+                Some(named)
+            }
+            (None, None) => None,
+        };
         let url = check_url(&new.url)?;
         self.webhooks.config.destinations.check_url(&url).await?;
         check_description(new.description.as_deref())?;
@@ -130,6 +160,7 @@ impl Portcullis {
             created_at: now,
             updated_at: now,
             version: 1,
+            tenant_id,
         };
         let secret = new_secret()?;
         self.store
@@ -143,8 +174,8 @@ impl Portcullis {
         caller: &Caller,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "read webhooks")?;
-        Ok(self.store.list_webhooks(page).await?)
+        let scope = caller_rules::webhook_scope(&caller.principal)?;
+        Ok(self.store.list_tenant_webhooks(scope, page).await?)
     }
 
     pub async fn get_webhook(
@@ -152,10 +183,11 @@ impl Portcullis {
         caller: &Caller,
         id: &str,
     ) -> Result<WebhookSubscription, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "read webhooks")?;
+        let scope = caller_rules::webhook_scope(&caller.principal)?;
         self.store
             .get_webhook(webhook_id(id)?)
             .await?
+            .filter(|sub| scope.is_none_or(|own| sub.tenant_id == Some(own)))
             .ok_or_else(|| not_found(id))
     }
 
@@ -166,8 +198,7 @@ impl Portcullis {
         expected_version: Option<i64>,
         mut patch: WebhookPatch,
     ) -> Result<WebhookSubscription, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
-        let key = webhook_id(id)?;
+        let key = self.get_webhook(caller, id).await?.id;
         if let Some(url) = &patch.url {
             let url = check_url(url)?;
             self.webhooks.config.destinations.check_url(&url).await?;
@@ -192,8 +223,7 @@ impl Portcullis {
         id: &str,
         expected_version: Option<i64>,
     ) -> Result<(), ServiceError> {
-        caller_rules::require_operator(&caller.principal, "manage webhooks")?;
-        let key = webhook_id(id)?;
+        let key = self.get_webhook(caller, id).await?.id;
         let ctx = caller.audit(self.clock.now());
         self.store
             .delete_webhook(&ctx, key, expected_version)
@@ -236,10 +266,27 @@ impl Portcullis {
         payload: &serde_json::Value,
         dedupe_key: Option<&str>,
     ) -> Result<usize, ServiceError> {
+        self.enqueue_webhook_concerning(event_type, payload, dedupe_key, &[], true)
+            .await
+    }
+
+    /// As [`Self::enqueue_webhook`], for an event concerning the customer
+    /// tenants `concerns`: those customers' own subscriptions get it, and
+    /// operators' when `operators`; no other customer's ever does.
+    pub async fn enqueue_webhook_concerning(
+        &self,
+        event_type: &str,
+        payload: &serde_json::Value,
+        dedupe_key: Option<&str>,
+        concerns: &[portcullis_domain::TenantId],
+        operators: bool,
+    ) -> Result<usize, ServiceError> {
         let now = self.clock.now();
         let made = self
             .store
-            .enqueue_deliveries(event_type, payload, dedupe_key, now)
+            .enqueue_deliveries_concerning(
+                event_type, payload, dedupe_key, concerns, operators, now,
+            )
             .await?;
         Ok(made.len())
     }

@@ -10,7 +10,7 @@ mod sql;
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery, WebhookId,
+    DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp, WebhookDelivery, WebhookId,
     WebhookPatch, WebhookSubscription,
 };
 
@@ -50,6 +50,12 @@ pub trait WebhookStore {
         &self,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, StoreError>;
+    /// The subscriptions of one customer tenant (`Some`), or every one.
+    async fn list_tenant_webhooks(
+        &self,
+        tenant: Option<TenantId>,
+        page: &PageRequest,
+    ) -> Result<Page<WebhookSubscription>, StoreError>;
     async fn update_webhook(
         &self,
         ctx: &AuditContext,
@@ -65,7 +71,8 @@ pub trait WebhookStore {
         expected_version: Option<i64>,
     ) -> Result<(), StoreError>;
     /// Creates one pending delivery, due at `at`, for every enabled
-    /// subscription that wants `event_type`. With a `dedupe_key`, a
+    /// operator subscription that wants `event_type` (customers'
+    /// subscriptions get only events concerning them). With a `dedupe_key`, a
     /// subscription that already has a delivery under that key gets no
     /// second one. Returns the deliveries created.
     async fn enqueue_deliveries(
@@ -73,6 +80,19 @@ pub trait WebhookStore {
         event_type: &str,
         payload: &serde_json::Value,
         dedupe_key: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Vec<WebhookDelivery>, StoreError>;
+    /// As [`Self::enqueue_deliveries`], for an event concerning the
+    /// customer tenants `concerns`: the subscriptions of those customers
+    /// get it, and operators' subscriptions when `operators`; no other
+    /// customer's ever does.
+    async fn enqueue_deliveries_concerning(
+        &self,
+        event_type: &str,
+        payload: &serde_json::Value,
+        dedupe_key: Option<&str>,
+        concerns: &[TenantId],
+        operators: bool,
         at: Timestamp,
     ) -> Result<Vec<WebhookDelivery>, StoreError>;
     /// Enqueues for one subscription only, whatever its filter (a ping).

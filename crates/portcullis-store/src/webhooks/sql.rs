@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use portcullis_domain::{
-    AuditOperation, DeliveryId, DeliveryStatus, Page, PageRequest, Timestamp, WebhookDelivery,
-    WebhookId, WebhookPatch, WebhookSubscription,
+    AuditOperation, DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp,
+    WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription,
 };
 use sqlx::any::AnyRow;
 
@@ -13,7 +13,7 @@ use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
 
 const SUB_COLUMNS: &str =
-    "id, url, description, event_types, enabled, created_at, updated_at, version";
+    "id, url, description, event_types, enabled, created_at, updated_at, version, tenant_id";
 const DELIVERY_COLUMNS: &str = "id, subscription_id, event_type, payload, attempts, status, \
      next_attempt_at, last_status, last_error, created_at, delivered_at";
 
@@ -27,6 +27,7 @@ fn sub_from_row(row: &AnyRow) -> Result<WebhookSubscription, StoreError> {
         created_at: rows::time(row, "created_at")?,
         updated_at: rows::time(row, "updated_at")?,
         version: rows::int(row, "version")?,
+        tenant_id: rows::opt_parsed(row, "tenant_id", TenantId::parse)?,
     })
 }
 
@@ -127,7 +128,8 @@ impl WebhookStore for SqlStore {
         let mut m = self.begin_mutation().await?;
         sqlx::query(
             "INSERT INTO webhook_subscriptions (id, url, description, event_types, secret, \
-             enabled, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             enabled, created_at, updated_at, version, tenant_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(sub.id.to_string())
         .bind(&sub.url)
@@ -138,11 +140,18 @@ impl WebhookStore for SqlStore {
         .bind(sub.created_at.unix_millis())
         .bind(sub.updated_at.unix_millis())
         .bind(sub.version)
+        .bind(sub.tenant_id.map(|t| t.to_string()))
         .execute(m.conn())
         .await?;
         // The audit record describes the subscription, never its secret.
-        m.commit(ctx.draft(AuditOperation::WebhookCreate, None, sub.id, None, Some(sub)))
-            .await
+        m.commit(ctx.draft(
+            AuditOperation::WebhookCreate,
+            sub.tenant_id,
+            sub.id,
+            None,
+            Some(sub),
+        ))
+        .await
     }
 
     async fn get_webhook(&self, id: WebhookId) -> Result<Option<WebhookSubscription>, StoreError> {
@@ -159,12 +168,21 @@ impl WebhookStore for SqlStore {
         &self,
         page: &PageRequest,
     ) -> Result<Page<WebhookSubscription>, StoreError> {
+        self.list_tenant_webhooks(None, page).await
+    }
+
+    async fn list_tenant_webhooks(
+        &self,
+        tenant: Option<TenantId>,
+        page: &PageRequest,
+    ) -> Result<Page<WebhookSubscription>, StoreError> {
         let keys = Keyset::by_id(page)?;
         let rows = sqlx::query(&format!(
             "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE ($1 IS NULL OR id > $1) \
-             ORDER BY id LIMIT $2"
+             AND ($2 IS NULL OR tenant_id = $2) ORDER BY id LIMIT $3"
         ))
         .bind(keys.after())
+        .bind(tenant.map(|t| t.to_string()))
         .bind(keys.fetch())
         .fetch_all(self.pool())
         .await?;
@@ -250,6 +268,19 @@ impl WebhookStore for SqlStore {
         dedupe_key: Option<&str>,
         at: Timestamp,
     ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        self.enqueue_deliveries_concerning(event_type, payload, dedupe_key, &[], true, at)
+            .await
+    }
+
+    async fn enqueue_deliveries_concerning(
+        &self,
+        event_type: &str,
+        payload: &serde_json::Value,
+        dedupe_key: Option<&str>,
+        concerns: &[TenantId],
+        operators: bool,
+        at: Timestamp,
+    ) -> Result<Vec<WebhookDelivery>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id"
         ))
@@ -258,7 +289,11 @@ impl WebhookStore for SqlStore {
         let mut created = Vec::new();
         for row in &rows {
             let sub = sub_from_row(row)?;
-            if !sub.wants(event_type) {
+            let audience = match sub.tenant_id {
+                None => operators,
+                Some(own) => concerns.contains(&own),
+            };
+            if !sub.wants(event_type) || !audience {
                 continue;
             }
             if let Some(d) =

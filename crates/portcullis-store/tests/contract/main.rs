@@ -12,6 +12,7 @@ mod access_fixtures;
 mod support;
 
 mod access_batches;
+mod access_reviews;
 mod activations;
 mod assignments;
 mod atomicity;

@@ -20,6 +20,7 @@ fn sub(id: WebhookId, types: &[&str]) -> WebhookSubscription {
         created_at: Timestamp::from_unix_millis(1_000),
         updated_at: Timestamp::from_unix_millis(1_000),
         version: 1,
+        tenant_id: None,
     }
 }
 

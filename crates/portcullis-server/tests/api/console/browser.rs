@@ -149,6 +149,17 @@ impl Browser {
             .expect("type");
     }
 
+    /// Clicks `css` (a radio button, a checkbox) without leaving the page.
+    pub async fn choose(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
     /// Presses the button `css`, which submits a form, and waits for the next page.
     pub async fn click(&self, css: &str) {
         self.press(Locator::Css(css)).await;

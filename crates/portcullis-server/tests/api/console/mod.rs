@@ -2,6 +2,7 @@
 //! through chromedriver) for the flows people use, and over plain HTTP for
 //! the security properties (sessions, CSRF, headers, isolation).
 
+mod access_reviews;
 mod browser;
 mod close_reasons;
 mod customer_findings;

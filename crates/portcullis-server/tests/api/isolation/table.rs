@@ -2,6 +2,7 @@
 
 mod settings;
 mod templates;
+mod access_reviews;
 mod usage;
 mod webhooks;
 
@@ -599,6 +600,7 @@ pub fn table() -> Vec<Row> {
     rows.extend(usage::usage_rows());
     rows.extend(settings::settings_rows());
     rows.extend(templates::template_rows());
+    rows.extend(access_reviews::access_review_rows());
     rows
 }
 

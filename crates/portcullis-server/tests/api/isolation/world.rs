@@ -53,6 +53,9 @@ pub struct World {
     pub b_case: String,
     /// The report of B's posture snapshot.
     pub b_report: String,
+    /// D's access review of B, and D's own webhook subscription.
+    pub d_review: String,
+    pub d_webhook: String,
     /// Secret of B's own partner admin token, which must survive the sweep.
     pub b_secret: String,
     /// B's relationship template, a finding about B's first user, and a
@@ -182,6 +185,27 @@ impl World {
         let (b_template, b_finding, b_run) =
             b_templates_findings_runs(server, &b_admin.secret, &b, &b1, &gb1, &b_relationship)
                 .await;
+        // D reviews B's access, and subscribes a webhook of its own.
+        let review = server
+            .post(
+                "/v1/access-reviews",
+                &d_admin.secret,
+                json!({"partner_tenant_id": b, "scope": "all"}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let d_review = str_field(&review, "id");
+        let webhook = server
+            .post(
+                "/v1/webhooks",
+                &d_admin.secret,
+                json!({"url": "http://127.0.0.1:9/delta", "description": "Delta SIEM (secret-whd)"}),
+            )
+            .await
+            .expect_status(StatusCode::CREATED)
+            .json();
+        let d_webhook = str_field(&webhook, "id");
 
         let owned = |tenant: &str, texts: &[&str]| {
             texts
@@ -211,7 +235,7 @@ impl World {
             ],
         ));
         foreign_ids.extend(owned(&c, &[&c, &customer_admin.id]));
-        foreign_ids.extend(owned(&d, &[&d, &d_admin.id]));
+        foreign_ids.extend(owned(&d, &[&d, &d_admin.id, &d_review, &d_webhook]));
         foreign_ids.push((None, server.operator.id.clone()));
         foreign_ids.push((None, service.id.clone()));
 
@@ -243,7 +267,7 @@ impl World {
             ],
         ));
         markers.extend(owned(&c, &["secret-c"]));
-        markers.extend(owned(&d, &["secret-d"]));
+        markers.extend(owned(&d, &["secret-d", "secret-whd"]));
 
         Self {
             a,
@@ -261,6 +285,8 @@ impl World {
             b_activation,
             b_case,
             b_report,
+            d_review,
+            d_webhook,
             b_secret: b_admin.secret,
             b_template,
             b_finding,

@@ -1,19 +1,23 @@
-//! The rows of the webhook routes: operators only, so every other caller is
-//! refused whatever subscription it names.
+//! The rows of the webhook routes: operators manage every subscription;
+//! a customer admin only its own tenant's (its list holds none here, and
+//! D's subscription is as unknown to it as a missing one); partner admins
+//! and services are refused.
 
 use reqwest::Method;
 use serde_json::json;
 
-use super::{Row, target};
+use super::super::world::Who;
+use super::{Row, Target, target};
 
-/// Any subscription id: the routes refuse non-operators before looking.
-const SOME_WEBHOOK: &str = "0190a5a4-0000-7000-8000-000000000001";
+fn d_webhook(w: &super::super::world::World) -> Target {
+    target(&[("webhook_id", &w.d_webhook)])
+}
 
 fn one(template: &'static str, method: Method) -> Row {
     Row {
         method,
         template,
-        targets: |_, _| vec![target(&[("webhook_id", &SOME_WEBHOOK.to_owned())])],
+        targets: |w, _| vec![d_webhook(w)],
     }
 }
 
@@ -22,23 +26,28 @@ pub(super) fn webhook_rows() -> Vec<Row> {
         Row {
             method: Method::GET,
             template: "/v1/webhooks",
-            targets: |_, _| vec![target(&[])],
+            targets: |_, who| match who {
+                Who::CustomerAdmin => vec![target(&[]).only(vec![])],
+                _ => vec![target(&[])],
+            },
         },
         Row {
             method: Method::POST,
             template: "/v1/webhooks",
-            targets: |_, _| vec![target(&[]).body(json!({"url": "http://evil.example/hook"}))],
+            // A customer admin subscribes for its own tenant only: naming
+            // another is refused (what it then receives: the API tests).
+            targets: |w, who| match who {
+                Who::CustomerAdmin => vec![
+                    target(&[]).body(json!({"url": "http://evil.example/hook", "tenant_id": w.d})),
+                ],
+                _ => vec![target(&[]).body(json!({"url": "http://evil.example/hook"}))],
+            },
         },
         one("/v1/webhooks/{webhook_id}", Method::GET),
         Row {
             method: Method::PATCH,
             template: "/v1/webhooks/{webhook_id}",
-            targets: |_, _| {
-                vec![
-                    target(&[("webhook_id", &SOME_WEBHOOK.to_owned())])
-                        .body(json!({"url": "http://evil.example/hook"})),
-                ]
-            },
+            targets: |w, _| vec![d_webhook(w).body(json!({"url": "http://evil.example/hook"}))],
         },
         one("/v1/webhooks/{webhook_id}", Method::DELETE),
         one("/v1/webhooks/{webhook_id}/deliveries", Method::GET),
