@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod integrity;
+mod partitioned;
 mod production;
 
 use std::process::ExitCode;
@@ -289,6 +290,11 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_detection(config.detection.clone())
         .with_decision_records(config.production.decision_records()?)
         .with_webhooks(config.production.webhooks.clone().into());
+    let group = partitioned::join(config.nats_url.as_deref(), &config.detection, &store).await?;
+    let portcullis = match &group {
+        Some(joined) => portcullis.with_activity_stream(Arc::new(joined.group.publisher())),
+        None => portcullis,
+    };
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     if let Some(dir) = &config.posture.baseline_dir {
@@ -347,6 +353,10 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
             }))
         }
     };
+    let detection_group = group.and_then(|joined| {
+        let owner = format!("{address}/{}", std::process::id());
+        joined.spawn(portcullis.clone(), owner, stop_rx.clone())
+    });
     // The background workers: follow commits of other nodes, the sweep,
     // periodic vetting, detection and containment, webhook delivery and the
     // posture round.
@@ -367,7 +377,7 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
     };
     portcullis_server::serve_with(listener, app, &transport, shutdown).await?;
     let _ = workers.await;
-    if let Some(task) = nats {
+    for task in [nats, detection_group].into_iter().flatten() {
         let _ = task.await;
     }
     portcullis.flush_events().await;

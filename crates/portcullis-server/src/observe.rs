@@ -12,6 +12,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetri
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use tracing::Instrument as _;
@@ -102,12 +103,41 @@ impl Collector for WorkerCounts {
     }
 }
 
+/// This node's share of detection, read at each scrape.
+#[derive(Debug)]
+struct DetectionShare(Portcullis);
+
+impl Collector for DetectionShare {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let counts = self.0.detection_counts();
+        let events = encoder.encode_descriptor(
+            "portcullis_detection_events",
+            "Events this node ran through detection since it started",
+            None,
+            MetricType::Counter,
+        )?;
+        ConstCounter::new(counts.events).encode(events)?;
+        let owned = encoder.encode_descriptor(
+            "portcullis_detection_partitions_owned",
+            "Partitions of the activity stream this node runs detection for",
+            None,
+            MetricType::Gauge,
+        )?;
+        ConstGauge::new(i64::try_from(counts.partitions_owned).unwrap_or(i64::MAX))
+            .encode(owned)?;
+        Ok(())
+    }
+}
+
 impl Metrics {
-    /// The same registry, also reporting `portcullis`' background workers.
+    /// The same registry, also reporting `portcullis`' background workers
+    /// and its share of detection.
     #[must_use]
     pub fn with_workers(mut self, portcullis: Portcullis) -> Self {
         self.registry
-            .register_collector(Box::new(WorkerCounts(portcullis)));
+            .register_collector(Box::new(WorkerCounts(portcullis.clone())));
+        self.registry
+            .register_collector(Box::new(DetectionShare(portcullis)));
         self
     }
 

@@ -34,6 +34,9 @@ use portcullis_domain::{Clock, RoleCatalog};
 use portcullis_store::Store;
 
 pub use activity::{
+    ActivityPublisher, DEFAULT_PARTITIONS, DetectionCounts, PartitionDetector, partition_of,
+};
+pub use activity::{
     ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
     IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
@@ -98,6 +101,9 @@ pub struct Portcullis {
     webhooks: Arc<webhooks::WebhookRuntime>,
     /// Runs and failures of each background worker.
     workers: Arc<workers::WorkerMetrics>,
+    /// Where stored events are published for partitioned detection
+    /// (`None`: this node runs detection over the stored stream itself).
+    activity_stream: Option<Arc<dyn activity::ActivityPublisher>>,
 }
 
 impl Portcullis {
@@ -130,6 +136,7 @@ impl Portcullis {
             posture: Arc::new(posture::PostureRuntime::new(PostureConfig::default())),
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             workers: Arc::new(workers::WorkerMetrics::default()),
+            activity_stream: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::DetectionPartitionStore;
 use crate::{
     AccessStore, AuditStore, Backend, ContainmentStore, CountStore, DetectionStateStore,
     EventStore, FindingStore, GroupStore, IntelStore, PostureStore, SessionStore, SignInLinkStore,
@@ -32,6 +33,7 @@ pub trait Store:
     + WebhookStore
     + CountStore
     + UsageStore
+    + DetectionPartitionStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -42,6 +44,10 @@ pub trait Store:
     /// Notifications of commits (PostgreSQL); `None` where one process owns
     /// the database.
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError>;
+    /// Membership of the detection group and partition ownership
+    /// (PostgreSQL advisory locks); `None` where one process owns the
+    /// database.
+    async fn partition_locks(&self) -> Result<Option<crate::PartitionLocks>, StoreError>;
 }
 
 #[async_trait]
@@ -57,5 +63,9 @@ impl Store for SqlStore {
 
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError> {
         self.listen_changes().await
+    }
+
+    async fn partition_locks(&self) -> Result<Option<crate::PartitionLocks>, StoreError> {
+        SqlStore::partition_locks(self).await
     }
 }

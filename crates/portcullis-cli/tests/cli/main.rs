@@ -18,6 +18,7 @@ mod keyed_tokens;
 mod posture;
 mod readme;
 mod serve;
+mod soak;
 mod support;
 mod two_nodes;
 mod vetting;

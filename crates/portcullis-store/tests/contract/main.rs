@@ -18,6 +18,7 @@ mod atomicity;
 mod audit;
 mod authorization;
 mod counts;
+mod detection_partitions;
 mod events;
 mod findings;
 mod groups;
