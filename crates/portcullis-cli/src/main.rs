@@ -295,6 +295,9 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         Some(joined) => portcullis.with_activity_stream(Arc::new(joined.group.publisher())),
         None => portcullis,
     };
+    if group.is_some() {
+        partitioned::republish(&portcullis).await;
+    }
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     if let Some(dir) = &config.posture.baseline_dir {

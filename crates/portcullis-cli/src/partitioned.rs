@@ -48,6 +48,22 @@ pub async fn join(
     Ok(Some(Partitioned { group, locks }))
 }
 
+/// How far back a starting node publishes stored events again (inside the
+/// stream's two-minute duplicate window, with room for a slow start).
+const REPUBLISH_WINDOW: std::time::Duration = std::time::Duration::from_secs(100);
+
+/// Publishes the events of the last [`REPUBLISH_WINDOW`] again: those a
+/// node that died between storing and publishing left out.
+pub async fn republish(portcullis: &Portcullis) {
+    match portcullis.republish_recent_events(REPUBLISH_WINDOW).await {
+        Ok(offered) => tracing::info!(
+            offered,
+            "recent events published again (the stream drops those it holds)"
+        ),
+        Err(err) => tracing::warn!(%err, "cannot publish recent events again"),
+    }
+}
+
 impl Partitioned {
     /// Runs this node's share until `stop` changes (nothing with detection
     /// off on this node).

@@ -22,8 +22,7 @@ use std::time::Duration;
 use async_nats::jetstream::{self, consumer::DeliverPolicy, context::Context};
 use futures_util::{FutureExt as _, StreamExt as _};
 use portcullis_domain::ActivityEvent;
-use portcullis_service::{ActivityPublisher, Portcullis, partition_of};
-use portcullis_store::PartitionLocks;
+use portcullis_service::{ActivityPublisher, PartitionLocks, Portcullis, partition_of};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 

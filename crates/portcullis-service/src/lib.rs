@@ -56,6 +56,9 @@ pub use least_privilege::{
 };
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
+/// A node's partition ownership (PostgreSQL advisory locks), for the
+/// interfaces that run partitioned detection.
+pub use portcullis_store::PartitionLocks;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };

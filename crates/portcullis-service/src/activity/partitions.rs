@@ -106,6 +106,53 @@ impl Portcullis {
         Ok(stored)
     }
 
+    /// Publishes again the stored events of Portcullis' own making (a
+    /// decision's, a posture change, an expiry warning) whose `time` lies
+    /// in the last `window`: a node that died between storing one and
+    /// publishing it left it unpublished; the stream drops those it
+    /// already holds (keep `window` inside its duplicate window).
+    /// Run at start; returns how many were offered.
+    pub async fn republish_recent_events(
+        &self,
+        window: std::time::Duration,
+    ) -> Result<u64, ServiceError> {
+        let now = self.clock.now();
+        let back = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        let filter = portcullis_domain::EventFilter {
+            since: Some(portcullis_domain::Timestamp::from_unix_millis(
+                now.unix_millis().saturating_sub(back),
+            )),
+            until: Some(now),
+            ..Default::default()
+        };
+        let mut page =
+            portcullis_domain::PageRequest::first(portcullis_domain::PageRequest::MAX_LIMIT);
+        let mut offered = 0;
+        loop {
+            let found = self.store.list_events(&filter, &page).await?;
+            // Only events of Portcullis' own making: their `time` is when
+            // they were stored, so each was published (if at all) within
+            // the window. Sent events are retried by their senders.
+            let events: Vec<ActivityEvent> = found
+                .items
+                .into_iter()
+                .map(|e| e.event)
+                .filter(|e| e.body["metadata"]["product"]["name"] == "Portcullis")
+                .collect();
+            self.publish_activity(&events).await?;
+            offered += u64::try_from(events.len()).unwrap_or(u64::MAX);
+            match found.next {
+                Some(next) => {
+                    page = portcullis_domain::PageRequest::new(
+                        Some(portcullis_domain::PageRequest::MAX_LIMIT),
+                        Some(next),
+                    )?
+                }
+                None => return Ok(offered),
+            }
+        }
+    }
+
     /// The same application publishing every stored event to `stream`,
     /// with detection left to the partitions' owners.
     #[must_use]
