@@ -20,6 +20,7 @@ use std::sync::atomic::Ordering;
 use portcullis_detection::Engine;
 use portcullis_domain::ActivityEvent;
 use portcullis_store::PartitionSnapshot;
+use serde_json::json;
 
 use super::detection::{DetectionRound, Replays};
 use crate::{Caller, Portcullis, ServiceError};
@@ -137,7 +138,7 @@ impl Portcullis {
                 .items
                 .into_iter()
                 .map(|e| e.event)
-                .filter(|e| e.body["metadata"]["product"]["name"] == "Portcullis")
+                .filter(|e| e.body.pointer("/metadata/product/name") == Some(&json!("Portcullis")))
                 .collect();
             self.publish_activity(&events).await?;
             offered += u64::try_from(events.len()).unwrap_or(u64::MAX);
