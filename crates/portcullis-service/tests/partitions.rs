@@ -63,6 +63,32 @@ async fn app_on(store: &Arc<dyn Store>) -> Portcullis {
     Portcullis::new(store.clone(), Arc::new(SystemClock))
 }
 
+/// Two nodes on one fresh database, and the events' partition as messages.
+struct Nodes {
+    _db: TestDb,
+    store: Arc<dyn Store>,
+    a: Portcullis,
+    b: Portcullis,
+    partition: u32,
+    batch: Vec<(i64, Option<ActivityEvent>)>,
+}
+
+impl Nodes {
+    async fn on(events: &[ActivityEvent]) -> Self {
+        let db = TestDb::sqlite();
+        let store: Arc<dyn Store> = Arc::new(db.store().await);
+        let (a, b) = (app_on(&store).await, app_on(&store).await);
+        Self {
+            partition: partition_of(&events[0], a.detection_partitions()),
+            batch: messages(events),
+            _db: db,
+            store,
+            a,
+            b,
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_new_owner_resumes_after_the_saved_sequence_with_the_findings_of_one_engine() {
     let events = fan_out();
@@ -80,11 +106,14 @@ async fn a_new_owner_resumes_after_the_saved_sequence_with_the_findings_of_one_e
     assert!(whole.findings_new >= 1, "{whole:?}");
     assert_eq!(reference.detection_counts().events, 36);
 
-    let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
-    let (a, b) = (app_on(&store).await, app_on(&store).await);
-    let partition = partition_of(&events[0], a.detection_partitions());
-    let batch = messages(&events);
+    let Nodes {
+        _db,
+        store,
+        a,
+        b,
+        partition,
+        batch,
+    } = Nodes::on(&events).await;
 
     // Node A runs the first half and saves it, then dies.
     let mut first = a.open_partition(partition).await.unwrap();
@@ -127,11 +156,14 @@ async fn a_new_owner_resumes_after_the_saved_sequence_with_the_findings_of_one_e
 #[tokio::test]
 async fn a_stale_owner_neither_saves_nor_stores_its_findings_again() {
     let events = fan_out();
-    let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
-    let (a, b) = (app_on(&store).await, app_on(&store).await);
-    let partition = partition_of(&events[0], a.detection_partitions());
-    let batch = messages(&events);
+    let Nodes {
+        _db,
+        store,
+        a,
+        b,
+        partition,
+        batch,
+    } = Nodes::on(&events).await;
     // Both believe they own the partition (A lost its lock unawares).
     let mut stale = a.open_partition(partition).await.unwrap();
     let mut owner = b.open_partition(partition).await.unwrap();
