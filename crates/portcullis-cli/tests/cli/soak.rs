@@ -559,7 +559,8 @@ async fn change_and_compare(
                 }
                 assert!(
                     changed.elapsed() < Duration::from_secs(1),
-                    "{other} still answers {effect} a second after the change"
+                    "{other} still answers {effect} {} ms after change {changes} (made on {base})",
+                    changed.elapsed().as_millis()
                 );
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
