@@ -19,6 +19,7 @@ mod posture;
 mod readme;
 mod serve;
 mod soak;
+mod soak_world;
 mod support;
 mod two_nodes;
 mod vetting;
