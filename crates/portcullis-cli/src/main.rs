@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod integrity;
+mod partitioned;
 mod production;
 
 use std::process::ExitCode;
@@ -301,6 +302,14 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_decision_records(config.production.decision_records()?)
         .with_webhooks(config.production.webhooks.clone().into())
         .with_least_privilege(config.least_privilege.clone());
+    let group = partitioned::join(config.nats_url.as_deref(), &config.detection, &store).await?;
+    let portcullis = match &group {
+        Some(joined) => portcullis.with_activity_stream(Arc::new(joined.group.publisher())),
+        None => portcullis,
+    };
+    if group.is_some() {
+        partitioned::republish(&portcullis).await;
+    }
     let portcullis = integrity::armed(portcullis, config)?;
     integrity::check_at_start(&portcullis, accept_audit_mismatch).await?;
     // Cluster-wide settings stored through any node win over this file.
@@ -371,6 +380,10 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
             }))
         }
     };
+    let detection_group = group.and_then(|joined| {
+        let owner = format!("{address}/{}", std::process::id());
+        joined.spawn(portcullis.clone(), owner, stop_rx.clone())
+    });
     // The background workers: follow commits of other nodes, the sweep,
     // periodic vetting, detection and containment, webhook delivery and the
     // posture round.
@@ -391,7 +404,7 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
     };
     portcullis_server::serve_with(listener, app, &transport, shutdown).await?;
     let _ = workers.await;
-    if let Some(task) = nats {
+    for task in [nats, detection_group].into_iter().flatten() {
         let _ = task.await;
     }
     portcullis.flush_events().await;

@@ -35,6 +35,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use client::{ClientAddr, TrustedProxies};
 pub use console::{CONTENT_SECURITY_POLICY_VALUE, SESSION_COOKIE};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub mod detection_group;
 pub mod nats;
 
 pub use observe::{Metrics, REQUEST_ID_HEADER};

@@ -44,6 +44,12 @@ impl NatsConfig {
 #[error("nats: {0}")]
 pub struct NatsError(String);
 
+impl NatsError {
+    pub(crate) fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
 fn err(e: impl std::fmt::Display) -> NatsError {
     NatsError(e.to_string())
 }

@@ -154,15 +154,43 @@ impl Collector for NodeGauges {
     }
 }
 
+/// This node's share of detection, read at each scrape.
+#[derive(Debug)]
+struct DetectionShare(Portcullis);
+
+impl Collector for DetectionShare {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let counts = self.0.detection_counts();
+        let events = encoder.encode_descriptor(
+            "portcullis_detection_events",
+            "Events this node ran through detection since it started",
+            None,
+            MetricType::Counter,
+        )?;
+        ConstCounter::new(counts.events).encode(events)?;
+        let owned = encoder.encode_descriptor(
+            "portcullis_detection_partitions_owned",
+            "Partitions of the activity stream this node runs detection for",
+            None,
+            MetricType::Gauge,
+        )?;
+        ConstGauge::new(i64::try_from(counts.partitions_owned).unwrap_or(i64::MAX))
+            .encode(owned)?;
+        Ok(())
+    }
+}
+
 impl Metrics {
     /// The same registry, also reporting `portcullis`' background workers
-    /// and its place in the cluster.
+    /// its place in the cluster and its share of detection.
     #[must_use]
     pub fn with_workers(mut self, portcullis: Portcullis) -> Self {
         self.registry
             .register_collector(Box::new(WorkerCounts(portcullis.clone())));
         self.registry
-            .register_collector(Box::new(NodeGauges(portcullis)));
+            .register_collector(Box::new(NodeGauges(portcullis.clone())));
+        self.registry
+            .register_collector(Box::new(DetectionShare(portcullis)));
         self
     }
 

@@ -37,6 +37,9 @@ use portcullis_store::Store;
 
 pub use access_reviews::{ItemDecision, NewAccessReview, ReviewPolicyInput, ReviewRound};
 pub use activity::{
+    ActivityPublisher, DEFAULT_PARTITIONS, DetectionCounts, PartitionDetector, partition_of,
+};
+pub use activity::{
     ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
     IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
@@ -60,6 +63,9 @@ pub use least_privilege::{MAX_DECISION_BATCH, MAX_SEARCH_PAGE, SearchQuery};
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use portcullis_store::FindingAnswer;
+/// A node's partition ownership (PostgreSQL advisory locks), for the
+/// interfaces that run partitioned detection.
+pub use portcullis_store::PartitionLocks;
 pub use posture::{
     BaselineInfo, BaselineReload, PostureConfig, PostureRound, PostureUpload, ReassessReport,
 };
@@ -109,6 +115,9 @@ pub struct Portcullis {
     cluster: Arc<cluster::ClusterNode>,
     /// Bulk cap, score floor and this node's background bulk runs.
     tightening: Arc<least_privilege::tightening::Tightening>,
+    /// Where stored events are published for partitioned detection
+    /// (`None`: this node runs detection over the stored stream itself).
+    activity_stream: Option<Arc<dyn activity::ActivityPublisher>>,
 }
 
 impl Portcullis {
@@ -143,6 +152,7 @@ impl Portcullis {
             workers: Arc::new(workers::WorkerMetrics::default()),
             cluster: Arc::new(cluster::ClusterNode::default()),
             tightening: Arc::new(least_privilege::tightening::Tightening::default()),
+            activity_stream: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::DetectionPartitionStore;
 use crate::{
     AccessReviewStore, AccessStore, AuditStore, Backend, ContainmentStore, CountStore,
     DetectionStateStore, EventStore, FindingStore, GroupStore, IntelStore, PostureStore,
@@ -38,6 +39,7 @@ pub trait Store:
     + FindingResponseStore
     + ScoreStore
     + AccessReviewStore
+    + DetectionPartitionStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -50,6 +52,10 @@ pub trait Store:
     async fn change_listener(&self) -> Result<Option<crate::ChangeListener>, StoreError>;
     /// Takes the lease `key` when no one holds it (see `cluster::lease`).
     async fn try_lease(&self, key: crate::LeaseKey) -> Result<Option<crate::Lease>, StoreError>;
+    /// Membership of the detection group and partition ownership
+    /// (PostgreSQL advisory locks); `None` where one process owns the
+    /// database.
+    async fn partition_locks(&self) -> Result<Option<crate::PartitionLocks>, StoreError>;
 }
 
 #[async_trait]
@@ -69,5 +75,9 @@ impl Store for SqlStore {
 
     async fn try_lease(&self, key: crate::LeaseKey) -> Result<Option<crate::Lease>, StoreError> {
         SqlStore::try_lease(self, key).await
+    }
+
+    async fn partition_locks(&self) -> Result<Option<crate::PartitionLocks>, StoreError> {
+        SqlStore::partition_locks(self).await
     }
 }

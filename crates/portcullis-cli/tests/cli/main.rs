@@ -21,6 +21,8 @@ mod posture;
 mod readme;
 mod reviews;
 mod serve;
+mod soak;
+mod soak_world;
 mod support;
 mod templates;
 mod two_nodes;

@@ -9,6 +9,7 @@
 
 use portcullis_domain::AuditOperation;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use portcullis_detection::{
     Detection as Detected, DetectionSubject, Engine, IntelLookup, IntelMatch, RuleId,
@@ -36,6 +37,16 @@ pub struct DetectionConfig {
     /// Containment per rule id (`PCD-001` …): what to contain, from which
     /// severity (3 medium, 4 high, 5 critical) and confidence (default High).
     pub containment: BTreeMap<String, ContainmentRule>,
+    /// Partitions of the activity stream when several nodes share
+    /// detection over NATS JetStream (default 16; the same on every node,
+    /// and kept for the life of the stream).
+    pub partitions: u32,
+    /// The JetStream stream of partitioned detection (default
+    /// `PORTCULLIS_ACTIVITY`): one per database.
+    pub activity_stream: String,
+    /// Its subjects are `<activity_subject>.<partition>` (default
+    /// `portcullis.activity.p`).
+    pub activity_subject: String,
 }
 
 impl Default for DetectionConfig {
@@ -53,9 +64,15 @@ impl Default for DetectionConfig {
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
+            partitions: DEFAULT_PARTITIONS,
+            activity_stream: "PORTCULLIS_ACTIVITY".to_owned(),
+            activity_subject: "portcullis.activity.p".to_owned(),
         }
     }
 }
+
+/// Partitions of the activity stream unless configured otherwise.
+pub const DEFAULT_PARTITIONS: u32 = 16;
 
 /// What one round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -73,6 +90,10 @@ pub struct DetectionRound {
 pub(crate) struct DetectionRuntime {
     pub(crate) config: DetectionConfig,
     pub(crate) engine: tokio::sync::Mutex<Option<(Engine, i64)>>,
+    /// Events this node ran through detection.
+    pub(crate) events_total: AtomicU64,
+    /// Partitions this node owns (partitioned detection).
+    pub(crate) partitions_owned: AtomicU64,
 }
 
 impl std::fmt::Debug for DetectionRuntime {
@@ -88,6 +109,8 @@ impl DetectionRuntime {
         Self {
             config,
             engine: tokio::sync::Mutex::new(None),
+            events_total: AtomicU64::new(0),
+            partitions_owned: AtomicU64::new(0),
         }
     }
 }
@@ -226,18 +249,27 @@ impl Portcullis {
         Ok(customers)
     }
 
-    /// Runs the engine over every event stored since the last round.
+    /// A fresh engine with this node's settings and threat intelligence.
+    pub(crate) fn new_engine(&self) -> Engine {
+        Engine::with_intel(
+            self.detection.config.engine.clone(),
+            Box::new(Intel(
+                std::sync::Arc::clone(&self.vetting),
+                std::sync::Arc::clone(&self.clock),
+            )),
+        )
+    }
+
+    /// Runs the engine over every event stored since the last round (on
+    /// one node; with partitioned detection, the partition owners do it).
     pub async fn detect_pending(&self) -> Result<DetectionRound, ServiceError> {
+        if self.activity_stream.is_some() {
+            return Ok(DetectionRound::default());
+        }
         let caller = Caller::system();
         let mut guard = self.detection.engine.lock().await;
         if guard.is_none() {
-            let mut engine = Engine::with_intel(
-                self.detection.config.engine.clone(),
-                Box::new(Intel(
-                    std::sync::Arc::clone(&self.vetting),
-                    std::sync::Arc::clone(&self.clock),
-                )),
-            );
+            let mut engine = self.new_engine();
             let mut cursor = 0;
             if let Some((saved, state)) = self.store.load_detection_state().await? {
                 match serde_json::from_str(&state) {
@@ -268,46 +300,14 @@ impl Portcullis {
             for stored_event in &events.items {
                 *cursor = stored_event.seq;
                 round.events += 1;
+                self.detection.events_total.fetch_add(1, Ordering::Relaxed);
                 let Ok(event) = portcullis_detection::Event::try_from(&stored_event.event) else {
                     continue;
                 };
                 let context = self.event_context(&event);
                 for detected in engine.process_in(&event, &context) {
-                    let now = self.clock.now();
-                    let mut raised = stored(&detected, now);
-                    if !detected.is_update {
-                        let window = self.detection.config.engine.fan_out.window_ms;
-                        raised.add_customers(self.fanned_out_to(&raised, window).await?);
-                    }
-                    let finding = self
-                        .store
-                        .upsert_finding(&caller.audit(now), &raised)
+                    self.record_detected(&caller, &detected, &mut round, Replays::Update)
                         .await?;
-                    // Alerts out: the OCSF finding to every subscribed webhook,
-                    // once per version of the finding.
-                    // New to the store, not only to this engine: when several
-                    // nodes run detection over the same stream, the first
-                    // to store a finding opens it; the others only update it.
-                    let created = finding.version == 1;
-                    let event_type = if !created {
-                        AuditOperation::FindingUpdate.as_str()
-                    } else {
-                        AuditOperation::FindingCreate.as_str()
-                    };
-                    let key = format!("{}:{}", finding.id, finding.version);
-                    self.announce_finding(event_type, &finding, &key).await;
-                    if created {
-                        round.findings_new += 1;
-                    } else {
-                        round.findings_updated += 1;
-                    }
-                    // New or grown: the policy contains the first time the
-                    // finding qualifies (e.g. an update raising it to High).
-                    match self.contain_for(&caller, &finding).await {
-                        Some(ContainmentMode::Enforced) => round.contained += 1,
-                        Some(ContainmentMode::Shadow) => round.shadowed += 1,
-                        None => {}
-                    }
                 }
             }
             if events.next.is_none() {
@@ -323,4 +323,88 @@ impl Portcullis {
         }
         Ok(round)
     }
+
+    /// Stores a new or grown finding, queues its webhook and applies the
+    /// containment policy. With [`Replays::Skip`], a finding already stored
+    /// with as much evidence is a replay of events a previous owner of the
+    /// partition ran (it died before saving its position): only the
+    /// (idempotent) containment policy runs again.
+    pub(crate) async fn record_detected(
+        &self,
+        caller: &Caller,
+        detected: &Detected,
+        round: &mut DetectionRound,
+        replays: Replays,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        let mut found = stored(detected, now);
+        if replays == Replays::Skip
+            && let Some(known) = self.store.get_finding(found.id).await?
+            && known.evidence_count >= found.evidence_count
+            && known.last_seen >= found.last_seen
+        {
+            self.contain_for(caller, &known).await;
+            return Ok(());
+        }
+        if !detected.is_update {
+            let window = self.detection.config.engine.fan_out.window_ms;
+            found.add_customers(self.fanned_out_to(&found, window).await?);
+        }
+        let finding = self
+            .store
+            .upsert_finding(&caller.audit(now), &found)
+            .await?;
+        // Alerts out: the OCSF finding to every subscribed webhook, once
+        // per version of the finding.
+        // New to the store, not only to this engine: when several nodes run
+        // detection over the same stream, the first to store a finding
+        // opens it; the others only update it.
+        let created = finding.version == 1;
+        let event_type = if !created {
+            AuditOperation::FindingUpdate.as_str()
+        } else {
+            AuditOperation::FindingCreate.as_str()
+        };
+        let key = format!("{}:{}", finding.id, finding.version);
+        self.announce_finding(event_type, &finding, &key).await;
+        if created {
+            round.findings_new += 1;
+        } else {
+            round.findings_updated += 1;
+        }
+        // New or grown: the policy contains the first time the finding
+        // qualifies (e.g. an update raising it to High).
+        match self.contain_for(caller, &finding).await {
+            Some(ContainmentMode::Enforced) => round.contained += 1,
+            Some(ContainmentMode::Shadow) => round.shadowed += 1,
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Events this node ran through detection, and partitions it owns.
+    pub fn detection_counts(&self) -> DetectionCounts {
+        DetectionCounts {
+            events: self.detection.events_total.load(Ordering::Relaxed),
+            partitions_owned: self.detection.partitions_owned.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What to do with a finding already stored with as much evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replays {
+    /// Store it again as an update (every node runs the whole stream).
+    Update,
+    /// Skip it (partitioned detection replaying after a takeover).
+    Skip,
+}
+
+/// This node's detection counters (for `/metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DetectionCounts {
+    /// Events this node ran through detection since it started.
+    pub events: u64,
+    /// Partitions of the activity stream this node owns now.
+    pub partitions_owned: u64,
 }

@@ -235,6 +235,7 @@ impl Portcullis {
         if let Some(rx) = self.events.rx.lock().await.take() {
             tokio::spawn(write_events(
                 self.store.clone(),
+                self.activity_stream.clone(),
                 rx,
                 self.events.mode.window(),
             ));
@@ -270,6 +271,7 @@ impl Batch {
 /// within it after the first. A failed transaction is retried, not dropped.
 async fn write_events(
     store: Arc<dyn Store>,
+    stream: Option<Arc<dyn super::ActivityPublisher>>,
     mut rx: mpsc::Receiver<Item>,
     window: Option<Duration>,
 ) {
@@ -291,19 +293,37 @@ async fn write_events(
                 Err(_) => break,
             }
         }
-        let mut delay = Duration::from_millis(50);
-        while !batch.events.is_empty() {
-            match store.append_events(&batch.events).await {
-                Ok(_) => batch.events.clear(),
-                Err(err) => {
-                    tracing::error!(%err, events = batch.events.len(), "cannot store decision events; retrying");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-            }
+        let events = &batch.events;
+        retried("store", events.len(), || async {
+            store
+                .append_events(events)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+        .await;
+        // Partitioned detection: published once stored (idempotent by uid).
+        if let Some(stream) = &stream {
+            retried("publish", events.len(), || stream.publish(events)).await;
         }
+        batch.events.clear();
         for ack in batch.acks.drain(..) {
             let _ = ack.send(());
         }
+    }
+}
+
+/// Runs `attempt` until it succeeds, backing off up to 5 s between tries:
+/// decision events are never dropped.
+async fn retried<F, Fut>(what: &str, events: usize, mut attempt: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let mut delay = Duration::from_millis(50);
+    while let Err(err) = attempt().await {
+        tracing::error!(%err, events, "cannot {what} decision events; retrying");
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
     }
 }

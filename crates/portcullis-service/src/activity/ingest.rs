@@ -124,7 +124,7 @@ impl Portcullis {
         let accepted = if events.is_empty() {
             0
         } else {
-            self.store.append_events(&events).await?
+            self.append_activity(&events).await?
         };
         Ok(IngestReport {
             accepted,

@@ -8,10 +8,12 @@ pub(crate) mod events;
 mod finding_answers;
 mod findings;
 mod ingest;
+mod partitions;
 mod policy;
 
 pub(crate) use detection::DetectionRuntime;
-pub use detection::{DetectionConfig, DetectionRound};
+pub use detection::{DEFAULT_PARTITIONS, DetectionConfig, DetectionCounts, DetectionRound};
 pub use events::{DecisionRecords, decision_event};
 pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
+pub use partitions::{ActivityPublisher, PartitionDetector, partition_of};
 pub use policy::ContainmentRule;

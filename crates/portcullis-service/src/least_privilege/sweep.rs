@@ -160,8 +160,7 @@ impl Portcullis {
             }
         }
         if !warnings.is_empty() {
-            report.warnings =
-                usize::try_from(self.store.append_events(&warnings).await?).unwrap_or(0);
+            report.warnings = usize::try_from(self.append_activity(&warnings).await?).unwrap_or(0);
             for warning in &warnings {
                 // Keyed by the warning's uid, so each is enqueued once per subscription.
                 // The relationship's customer is told too (customer-side alerts).

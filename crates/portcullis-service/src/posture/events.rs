@@ -68,11 +68,7 @@ impl crate::Portcullis {
         if before == Some(after.state) {
             return;
         }
-        if let Err(err) = self
-            .store
-            .append_events(&[state_change(before, after)])
-            .await
-        {
+        if let Err(err) = self.append_activity(&[state_change(before, after)]).await {
             tracing::error!(%err, tenant = %after.tenant_id, "cannot store a posture event");
         }
     }

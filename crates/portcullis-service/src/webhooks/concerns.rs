@@ -16,13 +16,10 @@ use serde_json::{Value, json};
 
 use crate::{Portcullis, ServiceError};
 
-/// The customer tenants a finding concerns — the one place where the
-/// finding filter plugs in. Findings do not name their customers yet (a
-/// `customers: Vec<TenantId>` field on [`Finding`] is being added); until
-/// then a finding concerns no customer, so only operators receive it.
-/// When the field lands this becomes `finding.customers.clone()`.
-pub(crate) fn finding_customers(_finding: &Finding) -> Vec<TenantId> {
-    Vec::new()
+/// The customer tenants a finding concerns: those its evidence touched
+/// (the list only grows as the finding is updated).
+pub(crate) fn finding_customers(finding: &Finding) -> Vec<TenantId> {
+    finding.customers.clone()
 }
 
 /// What a customer receives of a finding: who, what, how bad and when —

@@ -19,6 +19,7 @@ mod atomicity;
 mod audit;
 mod authorization;
 mod counts;
+mod detection_partitions;
 mod events;
 mod findings;
 mod groups;
