@@ -25,8 +25,8 @@ use utoipa::{Modify, OpenApi};
         (name = "usage", description = "Role usage from allowed decisions, and least-privilege recommendations"),
         (name = "decisions", description = "Access decisions for resource providers; the role catalog"),
         (name = "system", description = "Health, readiness, metrics, this document"),
-        (name = "templates", description = "Relationship templates and bulk changes across relationships")
-        (name = "authzen", description = "OpenID AuthZEN Authorization API 1.0: evaluations, searches, PDP metadata; errors are message strings")
+        (name = "templates", description = "Relationship templates and bulk changes across relationships"),
+        (name = "authzen", description = "OpenID AuthZEN Authorization API 1.0: evaluations, searches, PDP metadata; errors are message strings"),
         (name = "access reviews", description = "Customer access reviews of a partner's access, and recurring review policies")
     )
 )]

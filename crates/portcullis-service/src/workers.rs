@@ -51,7 +51,7 @@ pub enum Worker {
 }
 
 impl Worker {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::FollowChanges,
         Self::Sweep,
         Self::Detection,

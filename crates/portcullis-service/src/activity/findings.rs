@@ -6,8 +6,8 @@
 use portcullis_domain::vetting::{CaseFilter, CaseState};
 use portcullis_domain::{
     AuditOperation, Containment, ContainmentFilter, ContainmentKind, ContainmentMode, Finding,
-    FindingFilter, FindingStatus, Page, PageRequest, PrincipalKind, RecordId, TenantId,
-    TenantKind, UserId,
+    FindingFilter, FindingStatus, Page, PageRequest, PrincipalKind, RecordId, TenantId, TenantKind,
+    UserId,
 };
 
 use crate::caller_rules::{self, PartnerScope};

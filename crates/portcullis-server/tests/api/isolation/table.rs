@@ -1,8 +1,8 @@
 //! One row per `/v1` route: the calls to make of it as each principal.
 
+mod access_reviews;
 mod settings;
 mod templates;
-mod access_reviews;
 mod usage;
 mod webhooks;
 
