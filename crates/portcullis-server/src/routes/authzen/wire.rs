@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 /// evaluation; a search omits the `id` of the searched-for entity), and
 /// OPTIONAL `properties`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AuthZenEntity)]
 pub struct Entity {
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -78,6 +79,7 @@ pub enum Semantic {
 /// (Portcullis' stable codes, as `POST /v1/decisions` gives them) or, for
 /// one failed item of an evaluations request, its `error` (§7.2.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = AuthZenDecision)]
 pub struct Decision {
     pub decision: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +124,7 @@ pub enum EvaluationsResponse {
 
 /// §8.2.1 Paginated requests.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AuthZenPageRequest)]
 pub struct PageRequest {
     /// A `next_token` of a previous response to the same request.
     pub token: Option<String>,
@@ -142,6 +145,7 @@ pub struct SearchRequest {
 
 /// §8.2.2 Paginated responses.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AuthZenPageResponse)]
 pub struct PageResponse {
     /// Empty when no more results follow; else the `page.token` of the
     /// request for the next page.
@@ -173,6 +177,7 @@ pub struct SearchResponse<T> {
 
 /// §9.1 Policy Decision Point metadata.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AuthZenMetadata)]
 pub struct Metadata {
     pub policy_decision_point: String,
     pub access_evaluation_endpoint: String,
