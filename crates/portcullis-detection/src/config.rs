@@ -157,9 +157,19 @@ pub struct EscalationConfig {
     /// Earlier uses after which an operation is one of the user's habits and
     /// no longer fires. Default 2.
     pub habitual_uses: u16,
-    /// Active days of history after which a user's first escalation
-    /// operation is High confidence (0.35 + 0.5 × days / this). Default 20
-    /// (four working weeks).
+    /// A user's first escalation operation is raised (Medium, 0.5) when the
+    /// chance that the user is one of its partner's administrators not yet
+    /// seen at work — from the partner's share of administrators and how
+    /// often they act, learned, and the user's active days without one —
+    /// is below this; each tenfold fall adds 0.15 (High at a hundredth).
+    /// Default 0.05.
+    pub admin_chance: f64,
+    /// A partner's own administrators are weighed against every partner's
+    /// as if every partner's were this many of its users (and
+    /// administrator-days). Default 10.
+    pub partner_weight: f64,
+    /// Superseded by `admin_chance`; kept so that existing configuration
+    /// files load. Default 20.
     pub full_history_days: f64,
 }
 
@@ -331,6 +341,8 @@ impl Default for EscalationConfig {
             .map(String::from)
             .to_vec(),
             habitual_uses: 2,
+            admin_chance: 0.05,
+            partner_weight: 10.0,
             full_history_days: 20.0,
         }
     }
