@@ -201,6 +201,11 @@ pub struct OffHoursConfig {
     /// ... and when the hours within 2 of it hold at most this share of the
     /// user's activity. Default 0.005 (1 event in 200).
     pub quiet_share: f64,
+    /// Hours learned over less history than this count for less (−0.15):
+    /// a weekly rota shows its other shift only in its second week, so an
+    /// off-hours action then needs more (an operation new to the user, a
+    /// network new to it) to be raised. Default 14 days.
+    pub rota_ms: i64,
 }
 
 /// `PCD-010` combined risk: weak signals add points that decay.
@@ -366,6 +371,7 @@ impl Default for OffHoursConfig {
             working_hour_share: 0.02,
             min_distance_hours: 3,
             quiet_share: 0.005,
+            rota_ms: 14 * DAY,
         }
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct Novelty {
     pub learning: bool,
     /// Whole days since the user was first seen.
     pub history_days: i64,
+    /// Time since the user was first seen.
+    pub history_ms: i64,
     /// Events the user's baseline learned from.
     pub events: u32,
     /// Days the user was active.
@@ -154,6 +156,7 @@ pub(crate) fn assess(
     Novelty {
         learning,
         history_days: history_ms / DAY_MS,
+        history_ms,
         events: base.events,
         active_days: base.active_days,
         earlier_active_days: base.earlier_active_days(now_ms),

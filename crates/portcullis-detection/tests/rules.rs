@@ -524,6 +524,34 @@ fn off_hours_privileged_action_fires_three_hours_from_working_hours() {
 }
 
 #[test]
+fn off_hours_over_hours_learned_in_less_than_two_weeks_needs_more_than_the_clock() {
+    // A routine privileged operation at 21:00 UTC after `days` days at the
+    // office: the first week of a weekly rota's other shift looks the same.
+    let off_hours = |days: i64| {
+        let mut e = engine();
+        let office = (0..8 * days).map(|i| {
+            let op = if i % 8 == 3 {
+                "users.password.reset"
+            } else {
+                "users.read"
+            };
+            action("u", "c", op, T0 + (i / 8) * DAY + (9 + i % 8) * HOUR)
+        });
+        run(&mut e, office);
+        let at = T0 + days * DAY + 21 * HOUR;
+        let f = run(&mut e, [action("u", "c", "users.password.reset", at)]);
+        new_of(&f, RuleId::OffHours)
+            .iter()
+            .map(|f| (f.confidence, f.explanation.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(off_hours(8), [], "a week of history: Low, not raised");
+    let hits = off_hours(15);
+    assert_eq!(hits.len(), 1, "two weeks of history");
+    assert!((hits[0].0 - 0.6).abs() < 1e-9, "{hits:?}");
+}
+
+#[test]
 fn off_hours_needs_learned_hours_and_a_privileged_action() {
     let mut e = engine();
     run(&mut e, office_worker("u"));
