@@ -165,8 +165,8 @@ pub struct EscalationConfig {
     /// Default 0.05.
     pub admin_chance: f64,
     /// A partner's own administrators are weighed against every partner's
-    /// as if every partner's were this many of its users (and
-    /// administrator-days). Default 10.
+    /// as if every partner's were this many of its users (and, for how often
+    /// they act, this many of its administrators). Default 10.
     pub partner_weight: f64,
     /// Superseded by `admin_chance`; kept so that existing configuration
     /// files load. Default 20.

@@ -1,45 +1,32 @@
 //! Diagnostic: lists every false finding (and every escalation attack's
 //! finding) of one month with its explanation.
 //!
-//! `cargo run --release -p portcullis-scenario --example false_findings -- SEED [admins|all|night] [--quiet]`
+//! `cargo run --release -p portcullis-scenario --example false_findings -- SEED [--quiet]`
+//! for a development month, `-- --held-out FIRST_SEED K` for the K-th (from
+//! 0) of the held-out months built from `FIRST_SEED` (`held_out_months`);
+//! `--every-escalation` raises every first escalation operation, so that
+//! those below Medium show too (at 0.195 above their confidence).
 
 use std::collections::HashMap;
 
 use portcullis_detection::{Config, Engine, RuleId};
-use portcullis_scenario::{AttackKind, LabelSubject, Mix, ScenarioConfig, generate};
+use portcullis_scenario::{AttackKind, LabelSubject, ScenarioConfig, generate, held_out_months};
 
 const DAY: i64 = 86_400_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let seed = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(7);
-    let mix = match args.get(2).map(String::as_str) {
-        Some("admins") => Mix {
-            admins: 0.35,
-            ..Mix::default()
-        },
-        Some("night") => Mix {
-            night_shift: 0.25,
-            follow_the_sun: 0.15,
-            ..Mix::default()
-        },
-        Some("all") => Mix {
-            night_shift: 0.2,
-            follow_the_sun: 0.1,
-            admins: 0.3,
-            patchers: 0.5,
-            new_hires: 0.08,
-            new_isp: 0.25,
-            travellers: 12,
-            holidays: 12,
-            partner_moves: 3,
-            partner_isp_moves: 3,
-        },
-        _ => Mix::default(),
-    };
-    let mut config = ScenarioConfig {
-        mix,
-        ..ScenarioConfig::full_month(seed)
+    let number = |i: usize| args.get(i).and_then(|s| s.parse::<u64>().ok());
+    let mut config = match args.get(1).map(String::as_str) {
+        Some("--held-out") => {
+            let months = held_out_months(number(2).unwrap_or(101));
+            let k = number(3).unwrap_or(0) as usize;
+            match months.into_iter().nth(k) {
+                Some((_, config)) => config,
+                None => return,
+            }
+        }
+        _ => ScenarioConfig::full_month(number(1).unwrap_or(7)),
     };
     if args.iter().any(|a| a == "--quiet") {
         config = config.quiet();
@@ -65,7 +52,22 @@ fn main() {
             entry.0 += 1;
         }
     }
-    let mut engine = Engine::new(Config::default());
+    for l in &scenario.labels {
+        if l.kind == AttackKind::EscalationSequence {
+            println!(
+                "LABEL {:?} {:?} day {}",
+                l.kind,
+                l.subject,
+                (l.start_ms - start) / DAY
+            );
+        }
+    }
+    let mut config = Config::default();
+    if args.iter().any(|a| a == "--every-escalation") {
+        // Raise every first escalation operation (confidence + 0.195).
+        config.escalation.admin_chance = 1.0;
+    }
+    let mut engine = Engine::new(config);
     let findings: Vec<_> = scenario
         .events
         .iter()

@@ -64,14 +64,14 @@ impl Admins {
     /// Share of users who are administrators, and share of an
     /// administrator's active days with an escalation operation: this
     /// population's counts weighed against `parent`'s estimates as
-    /// `weight` users and `weight` administrator-days of it.
+    /// `weight.0` users and `weight.1` administrator-days of it.
     ///
     /// Administrators not seen at work yet are counted too: acting on a
     /// share r of their days, after the population's average n active days
     /// a share (1 − r)^n of them has not shown itself.
-    fn estimate(&self, parent: (f64, f64), weight: f64) -> (f64, f64) {
-        let rate = (f64::from(self.op_days.min(self.days)) + weight * parent.1)
-            / (f64::from(self.days) + weight);
+    fn estimate(&self, parent: (f64, f64), weight: (f64, f64)) -> (f64, f64) {
+        let rate = (f64::from(self.op_days.min(self.days)) + weight.1 * parent.1)
+            / (f64::from(self.days) + weight.1);
         let users = f64::from(self.users);
         let mean_days = if self.users > 0 {
             f64::from(self.user_days) / users
@@ -84,7 +84,7 @@ impl Admins {
         } else {
             0.0
         };
-        let share = (admins + weight * parent.0) / (users + weight);
+        let share = (admins + weight.0 * parent.0) / (users + weight.0);
         (share, rate)
     }
 }
@@ -102,12 +102,20 @@ pub(crate) struct AdminPrior {
 }
 
 impl AdminPrior {
-    /// `partner`'s counts (when known) pooled, as `weight` of its users and
-    /// administrator-days, with `everyone`'s.
+    /// `partner`'s counts (when known) pooled with `everyone`'s, as if those
+    /// were `weight` of its users (and, for how often they act, `weight` of
+    /// its administrators).
     pub(crate) fn new(partner: Option<&Admins>, everyone: &Admins, weight: f64) -> Self {
-        let (share, rate) = everyone.estimate(PRIOR, PRIOR_WEIGHT);
+        let (share, rate) = everyone.estimate(PRIOR, (PRIOR_WEIGHT, PRIOR_WEIGHT));
         let partner = partner.copied().unwrap_or_default();
-        let (share, rate) = partner.estimate((share, rate), weight);
+        // Partners differ by their administrators, not by their days: the
+        // rate is pooled as `weight` administrators' worth of days.
+        let days_per_admin = if everyone.admins > 0 {
+            (f64::from(everyone.days) / f64::from(everyone.admins)).max(1.0)
+        } else {
+            1.0
+        };
+        let (share, rate) = partner.estimate((share, rate), (weight, weight * days_per_admin));
         Self {
             share,
             rate,
