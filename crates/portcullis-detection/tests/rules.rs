@@ -480,7 +480,12 @@ fn threat_intel_fires_on_an_indicator_ip_or_domain_only() {
 
 /// 80 events in the hours 09:00 to 16:00 UTC over ten days.
 fn office_worker(user: &str) -> Vec<portcullis_detection::Event> {
-    (0..80)
+    office_worker_days(user, 10)
+}
+
+/// 8 events a day in the hours 09:00 to 16:00 UTC over `days` days.
+fn office_worker_days(user: &str, days: i64) -> Vec<portcullis_detection::Event> {
+    (0..8 * days)
         .map(|i| {
             action(
                 user,
@@ -494,15 +499,16 @@ fn office_worker(user: &str) -> Vec<portcullis_detection::Event> {
 
 #[test]
 fn off_hours_privileged_action_fires_three_hours_from_working_hours() {
+    // Over two weeks of hours (under two, the clock alone is not raised).
     let mut e = engine();
-    run(&mut e, office_worker("u"));
+    run(&mut e, office_worker_days("u", 15));
     let f = run(
         &mut e,
         [action(
             "u",
             "c",
             "users.password.reset",
-            T0 + 11 * DAY + 18 * HOUR,
+            T0 + 16 * DAY + 18 * HOUR,
         )],
     );
     assert!(
@@ -515,7 +521,7 @@ fn off_hours_privileged_action_fires_three_hours_from_working_hours() {
             "u",
             "c",
             "users.password.reset",
-            T0 + 11 * DAY + 2 * HOUR,
+            T0 + 16 * DAY + 2 * HOUR,
         )],
     );
     let hits = new_of(&f, RuleId::OffHours);

@@ -5,7 +5,8 @@
 //! for a development month, `-- --held-out FIRST_SEED K` for the K-th (from
 //! 0) of the held-out months built from `FIRST_SEED` (`held_out_months`);
 //! `--every-escalation` raises every first escalation operation, so that
-//! those below Medium show too (at 0.195 above their confidence).
+//! those below Medium show too (at 0.195 above their confidence);
+//! `--while-learning` raises Medium hits of users still learning.
 
 use std::collections::HashMap;
 
@@ -66,6 +67,10 @@ fn main() {
     if args.iter().any(|a| a == "--every-escalation") {
         // Raise every first escalation operation (confidence + 0.195).
         config.escalation.admin_chance = 1.0;
+    }
+    if args.iter().any(|a| a == "--while-learning") {
+        // Raise Medium hits while users learn too (they feed PCD-010).
+        config.learning.min_confidence_learning = config.learning.min_confidence;
     }
     let mut engine = Engine::new(config);
     let findings: Vec<_> = scenario

@@ -176,6 +176,7 @@ impl Engine {
                         rule: finding.rule,
                         severity: finding.severity,
                         confidence: Some(finding.confidence),
+                        raised: true,
                     });
                 }
                 findings.push(finding);
@@ -184,6 +185,7 @@ impl Engine {
                     rule: hit.rule,
                     severity: Severity::Medium.min(hit.severity),
                     confidence: Some(hit.confidence),
+                    raised: false,
                 });
             }
         }
@@ -192,6 +194,7 @@ impl Engine {
                 rule: RuleId::NewInfrastructure,
                 severity: Severity::Low,
                 confidence: None,
+                raised: false,
             });
         }
         let risk = &self.config.risk;
