@@ -157,9 +157,19 @@ pub struct EscalationConfig {
     /// Earlier uses after which an operation is one of the user's habits and
     /// no longer fires. Default 2.
     pub habitual_uses: u16,
-    /// Active days of history after which a user's first escalation
-    /// operation is High confidence (0.35 + 0.5 × days / this). Default 20
-    /// (four working weeks).
+    /// A user's first escalation operation is raised (Medium, 0.5) when the
+    /// chance that the user is one of its partner's administrators not yet
+    /// seen at work — from the partner's share of administrators and how
+    /// often they act, learned, and the user's active days without one —
+    /// is below this; each tenfold fall adds 0.15 (High at a hundredth).
+    /// Default 0.05.
+    pub admin_chance: f64,
+    /// A partner's own administrators are weighed against every partner's
+    /// as if every partner's were this many of its users (and, for how often
+    /// they act, this many of its administrators). Default 10.
+    pub partner_weight: f64,
+    /// Superseded by `admin_chance`; kept so that existing configuration
+    /// files load. Default 20.
     pub full_history_days: f64,
 }
 
@@ -191,6 +201,11 @@ pub struct OffHoursConfig {
     /// ... and when the hours within 2 of it hold at most this share of the
     /// user's activity. Default 0.005 (1 event in 200).
     pub quiet_share: f64,
+    /// Hours learned over less history than this count for less (−0.15):
+    /// a weekly rota shows its other shift only in its second week, so an
+    /// off-hours action then needs more (an operation new to the user, a
+    /// network new to it) to be raised. Default 14 days.
+    pub rota_ms: i64,
 }
 
 /// `PCD-010` combined risk: weak signals add points that decay.
@@ -331,6 +346,8 @@ impl Default for EscalationConfig {
             .map(String::from)
             .to_vec(),
             habitual_uses: 2,
+            admin_chance: 0.05,
+            partner_weight: 10.0,
             full_history_days: 20.0,
         }
     }
@@ -354,6 +371,7 @@ impl Default for OffHoursConfig {
             working_hour_share: 0.02,
             min_distance_hours: 3,
             quiet_share: 0.005,
+            rota_ms: 14 * DAY,
         }
     }
 }

@@ -15,10 +15,14 @@ pub(crate) struct Novelty {
     pub learning: bool,
     /// Whole days since the user was first seen.
     pub history_days: i64,
+    /// Time since the user was first seen.
+    pub history_ms: i64,
     /// Events the user's baseline learned from.
     pub events: u32,
     /// Days the user was active.
     pub active_days: u16,
+    /// Days the user was active before today.
+    pub earlier_active_days: u16,
     pub customer: Option<CustomerNovelty>,
     pub network: Option<NetworkNovelty>,
     pub operation: Option<OperationNovelty>,
@@ -66,12 +70,16 @@ pub(crate) struct NetworkNovelty {
     /// Several of the partner's users use it, or it carries a real share of
     /// the partner's sign-ins.
     pub partner_owns: bool,
+    /// The user signed in from it to a customer it worked in on an earlier
+    /// day: its usual work moved there.
+    pub vouched: bool,
 }
 
 impl NetworkNovelty {
-    /// New for a settled user this week and not the partner's own.
+    /// New for a settled user this week, not the partner's own, and not
+    /// carrying the user's usual work.
     pub(crate) fn unfamiliar(&self) -> bool {
-        self.settled && self.new_this_week && !self.partner_owns
+        self.settled && self.new_this_week && !self.partner_owns && !self.vouched
     }
 }
 
@@ -93,6 +101,8 @@ pub(crate) struct Subject<'a> {
     pub sign_ins: u32,
     pub baseline: &'a UserBaseline,
     pub tenant: Option<&'a TenantBaseline>,
+    /// Networks vouched for by the user's usual work.
+    pub vouched: &'a [u32],
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -135,22 +145,21 @@ pub(crate) fn assess(
             partner_owns: subject
                 .tenant
                 .is_some_and(|t| t.owns_network(asn, cfg.partner_network_share)),
+            vouched: subject.vouched.contains(&asn),
         }
     });
     let operation = keys.operation.map(|op| OperationNovelty {
         user_uses: base.operations.count(op),
         tenant_users: subject.tenant.map_or(0, |t| t.operation_users(op)),
-        admin_uses: keys
-            .escalation
-            .iter()
-            .map(|k| u32::from(base.operations.count(*k)))
-            .sum(),
+        admin_uses: base.uses_of(keys.escalation).0,
     });
     Novelty {
         learning,
         history_days: history_ms / DAY_MS,
+        history_ms,
         events: base.events,
         active_days: base.active_days,
+        earlier_active_days: base.earlier_active_days(now_ms),
         customer,
         network,
         operation,

@@ -36,6 +36,11 @@ pub(crate) struct UserState {
     /// Latest successful sign-in with a network.
     #[serde(default)]
     pub session: Option<Session>,
+    /// Networks (ASNs, latest last) from which the user signed in to a
+    /// customer it worked in on an earlier day: its usual work moved there,
+    /// so the network is its own however new (a new home ISP, an office).
+    #[serde(default)]
+    pub vouched: Vec<u32>,
     /// Fan-out: (customer hash, last time) inside the window.
     pub window_customers: Vec<(u64, i64)>,
     /// Fan-out: (customer hash, time, weight) of customers new to the user
@@ -77,6 +82,7 @@ impl UserState {
             sign_ins: 0,
             baseline: UserBaseline::default(),
             session: None,
+            vouched: Vec::new(),
             window_customers: Vec::new(),
             fan_novel: Vec::new(),
             fan_peak: 0.0,
@@ -94,6 +100,24 @@ impl UserState {
             risk_at_ms: now_ms,
             risk_rules: 0,
         }
+    }
+}
+
+/// Networks remembered as vouched for by the user's usual work.
+const VOUCHED: usize = 4;
+
+impl UserState {
+    /// A successful sign-in from `asn` to a customer the user worked in on an
+    /// earlier day.
+    pub(crate) fn vouch(&mut self, asn: u32) {
+        if self.vouched.last() == Some(&asn) {
+            return;
+        }
+        self.vouched.retain(|a| *a != asn);
+        if self.vouched.len() >= VOUCHED {
+            self.vouched.remove(0);
+        }
+        self.vouched.push(asn);
     }
 }
 

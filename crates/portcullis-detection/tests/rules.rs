@@ -480,7 +480,12 @@ fn threat_intel_fires_on_an_indicator_ip_or_domain_only() {
 
 /// 80 events in the hours 09:00 to 16:00 UTC over ten days.
 fn office_worker(user: &str) -> Vec<portcullis_detection::Event> {
-    (0..80)
+    office_worker_days(user, 10)
+}
+
+/// 8 events a day in the hours 09:00 to 16:00 UTC over `days` days.
+fn office_worker_days(user: &str, days: i64) -> Vec<portcullis_detection::Event> {
+    (0..8 * days)
         .map(|i| {
             action(
                 user,
@@ -494,15 +499,16 @@ fn office_worker(user: &str) -> Vec<portcullis_detection::Event> {
 
 #[test]
 fn off_hours_privileged_action_fires_three_hours_from_working_hours() {
+    // Over two weeks of hours (under two, the clock alone is not raised).
     let mut e = engine();
-    run(&mut e, office_worker("u"));
+    run(&mut e, office_worker_days("u", 15));
     let f = run(
         &mut e,
         [action(
             "u",
             "c",
             "users.password.reset",
-            T0 + 11 * DAY + 18 * HOUR,
+            T0 + 16 * DAY + 18 * HOUR,
         )],
     );
     assert!(
@@ -515,12 +521,40 @@ fn off_hours_privileged_action_fires_three_hours_from_working_hours() {
             "u",
             "c",
             "users.password.reset",
-            T0 + 11 * DAY + 2 * HOUR,
+            T0 + 16 * DAY + 2 * HOUR,
         )],
     );
     let hits = new_of(&f, RuleId::OffHours);
     assert_eq!(hits.len(), 1);
     assert!(hits[0].title.contains("02:00 UTC"));
+}
+
+#[test]
+fn off_hours_over_hours_learned_in_less_than_two_weeks_needs_more_than_the_clock() {
+    // A routine privileged operation at 21:00 UTC after `days` days at the
+    // office: the first week of a weekly rota's other shift looks the same.
+    let off_hours = |days: i64| {
+        let mut e = engine();
+        let office = (0..8 * days).map(|i| {
+            let op = if i % 8 == 3 {
+                "users.password.reset"
+            } else {
+                "users.read"
+            };
+            action("u", "c", op, T0 + (i / 8) * DAY + (9 + i % 8) * HOUR)
+        });
+        run(&mut e, office);
+        let at = T0 + days * DAY + 21 * HOUR;
+        let f = run(&mut e, [action("u", "c", "users.password.reset", at)]);
+        new_of(&f, RuleId::OffHours)
+            .iter()
+            .map(|f| (f.confidence, f.explanation.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(off_hours(8), [], "a week of history: Low, not raised");
+    let hits = off_hours(15);
+    assert_eq!(hits.len(), 1, "two weeks of history");
+    assert!((hits[0].0 - 0.6).abs() < 1e-9, "{hits:?}");
 }
 
 #[test]

@@ -1,69 +1,20 @@
 //! The held-out check: labelled months built like the development months
-//! but with seeds and a population mix the defaults were never looked at
-//! on — more night shifts, more administrators, more travel and holidays,
-//! partners moving ISP together — each scored against the bar
-//! (recall ≥ 0.95 overall, ≥ 0.8 per kind, ≥ 0.5 slow and low; at most 1 in
-//! 20 look-alikes alerted; ≤ 1 false finding per 1,000 user-days), with the
-//! false containments the default policy would have made.
+//! but with other seeds and population mixes — more night shifts, more
+//! administrators, more travel and holidays, partners moving ISP together
+//! (`portcullis_scenario::held_out_months`) — each scored against the
+//! issue's bar (recall ≥ 0.95 overall, ≥ 0.8 per kind, ≥ 0.5 slow and low;
+//! at most 1 in 20 look-alikes alerted; ≤ 1 false finding per 1,000
+//! user-days), with the false containments the default policy would have
+//! made. Seeds 101–106 were used to diagnose the defaults (docs/detection.md),
+//! so a fresh first seed is the check.
 //!
-//! `cargo run --release -p portcullis-scenario --example held_out`
+//! `cargo run --release -p portcullis-scenario --example held_out [-- --seeds-from N]`
+//!
+//! `--seeds-from N` builds the same six mixes with seeds N to N + 5 instead
+//! of 101 to 106: fresh months, for a check after the defaults changed.
 
 use portcullis_detection::Config;
-use portcullis_scenario::{AttackKind, Mix, Report, ScenarioConfig, evaluate, generate};
-
-fn months() -> Vec<(&'static str, ScenarioConfig)> {
-    let base = Mix::default();
-    let night = Mix {
-        night_shift: 0.25,
-        follow_the_sun: 0.15,
-        ..base.clone()
-    };
-    let admins = Mix {
-        admins: 0.35,
-        ..base.clone()
-    };
-    let travel = Mix {
-        travellers: 15,
-        holidays: 15,
-        partner_moves: 4,
-        ..base.clone()
-    };
-    let isp = Mix {
-        new_isp: 0.3,
-        partner_isp_moves: 4,
-        ..base.clone()
-    };
-    let all = Mix {
-        night_shift: 0.2,
-        follow_the_sun: 0.1,
-        admins: 0.3,
-        patchers: 0.5,
-        new_hires: 0.08,
-        new_isp: 0.25,
-        travellers: 12,
-        holidays: 12,
-        partner_moves: 3,
-        partner_isp_moves: 3,
-    };
-    let month = |seed: u64, mix: &Mix| ScenarioConfig {
-        mix: mix.clone(),
-        ..ScenarioConfig::full_month(seed)
-    };
-    vec![
-        ("night shifts ×3 (seed 101)", month(101, &night)),
-        ("administrators ×3 (seed 102)", month(102, &admins)),
-        (
-            "travel and holidays ×3, 4 office moves (seed 103)",
-            month(103, &travel),
-        ),
-        (
-            "new ISPs ×3, 4 partners move ISP (seed 104)",
-            month(104, &isp),
-        ),
-        ("all of it (seed 105)", month(105, &all)),
-        ("all of it, no attack (seed 106)", month(106, &all).quiet()),
-    ]
-}
+use portcullis_scenario::{AttackKind, Report, evaluate, generate, held_out_months};
 
 fn verdict(report: &Report) -> Vec<String> {
     let mut misses = Vec::new();
@@ -95,9 +46,16 @@ fn verdict(report: &Report) -> Vec<String> {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let first_seed = args
+        .iter()
+        .position(|a| a == "--seeds-from")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(101);
     let mut contained = 0;
     let mut user_days = 0;
-    for (name, config) in months() {
+    for (name, config) in held_out_months(first_seed) {
         let report = evaluate(&generate(&config), Config::default());
         contained += report.false_contained;
         user_days += report.user_days;

@@ -26,6 +26,7 @@
 
 mod attacks;
 mod evaluate;
+mod held_out;
 mod look_alikes;
 mod ocsf;
 mod ordinary;
@@ -39,6 +40,7 @@ use portcullis_detection::Event;
 use portcullis_detection::RuleId;
 
 pub use evaluate::{KindRecall, Report, evaluate};
+pub use held_out::held_out_months;
 pub use ocsf::{ocsf, write_ndjson};
 
 /// Midnight UTC of the generated month's first day (a Monday), in Unix

@@ -7,11 +7,13 @@
 //! forgets the key with the least use, weighted by recency (each use buys
 //! two days), so a habit survives a holiday and a one-off fades.
 
+mod admins;
 mod tenant;
 pub(crate) mod user;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use admins::{AdminPrior, AdminStep, Admins};
 pub(crate) use tenant::{SHARED_BY, TenantBaseline};
 pub(crate) use user::UserBaseline;
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Habits, day};
+use super::{Admins, Habits, day};
 use crate::entity_map::Recency;
 
 /// Countries / networks counted per tenant (the rarest are dropped beyond).
@@ -38,6 +38,9 @@ pub(crate) struct TenantBaseline {
     /// (operation hash, user hash) pairs: who performs which operation.
     #[serde(default)]
     pub operation_users: Vec<(u32, u32)>,
+    /// Its users who perform escalation operations, and how often.
+    #[serde(default)]
+    pub admins: Admins,
 }
 
 impl TenantBaseline {

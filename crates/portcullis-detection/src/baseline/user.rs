@@ -168,6 +168,28 @@ impl UserBaseline {
         (total, near)
     }
 
+    /// Uses of any of `operations` (hashes), and the latest day of one.
+    pub(crate) fn uses_of(&self, operations: &[u32]) -> (u32, Option<u16>) {
+        operations
+            .iter()
+            .filter_map(|op| self.operations.get(*op))
+            .fold((0, None), |(uses, last), h| {
+                (
+                    uses + u32::from(h.count),
+                    Some(last.map_or(h.last_day, |l: u16| l.max(h.last_day))),
+                )
+            })
+    }
+
+    /// Active days before the day of `now_ms`.
+    pub(crate) fn earlier_active_days(&self, now_ms: i64) -> u16 {
+        if self.active_days > 0 && self.last_active_day == day(now_ms) {
+            self.active_days - 1
+        } else {
+            self.active_days
+        }
+    }
+
     /// Events on the weekday of `now_ms` in the profile.
     pub(crate) fn weekday_activity(&self, now_ms: i64) -> u64 {
         let (w, _) = hour_of_week(now_ms);

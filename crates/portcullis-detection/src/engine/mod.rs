@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 use foldhash::fast::FixedState;
 use serde::{Deserialize, Serialize};
 
-use crate::baseline::TenantBaseline;
+use crate::baseline::{Admins, TenantBaseline};
 use crate::config::Config;
 use crate::context::EventContext;
 use crate::departures::Departures;
@@ -42,6 +42,8 @@ pub struct Engine {
     sources: BoundedMap<SourceKey, SourceState>,
     open: BoundedMap<String, OpenDetection>,
     departed: Departures,
+    /// Every partner's administrators (the prior of each partner's).
+    admins: Admins,
 }
 
 /// Everything the engine remembers, to persist and restore across restarts.
@@ -57,6 +59,9 @@ pub struct State {
     /// (user hash, last seen) of users whose state was evicted.
     #[serde(default)]
     departed: Vec<(u64, i64)>,
+    /// Every partner's administrators.
+    #[serde(default)]
+    admins: Admins,
 }
 
 impl Engine {
@@ -86,6 +91,7 @@ impl Engine {
             tenants: BoundedMap::new(config.max_tenants, config.idle_evict_ms),
             sources: BoundedMap::new(config.max_sources, config.idle_evict_ms),
             open: BoundedMap::new(config.max_users, config.idle_evict_ms),
+            admins: Admins::default(),
             config,
         }
     }
@@ -110,6 +116,7 @@ impl Engine {
             sources: self.sources.entries(),
             open: self.open.entries(),
             departed: self.departed.entries(),
+            admins: self.admins,
             sweeps: [
                 self.users.last_sweep_ms(),
                 self.tenants.last_sweep_ms(),
@@ -131,6 +138,7 @@ impl Engine {
         self.tenants = BoundedMap::from_entries(c.max_tenants, idle, state.tenants, tenants);
         self.sources = BoundedMap::from_entries(c.max_sources, idle, state.sources, sources);
         self.open = BoundedMap::from_entries(c.max_users, idle, state.open, open);
+        self.admins = state.admins;
     }
 
     /// Runs one event through every rule; returns new and updated findings.
@@ -168,6 +176,7 @@ impl Engine {
                         rule: finding.rule,
                         severity: finding.severity,
                         confidence: Some(finding.confidence),
+                        raised: true,
                     });
                 }
                 findings.push(finding);
@@ -176,6 +185,7 @@ impl Engine {
                     rule: hit.rule,
                     severity: Severity::Medium.min(hit.severity),
                     confidence: Some(hit.confidence),
+                    raised: false,
                 });
             }
         }
@@ -184,6 +194,7 @@ impl Engine {
                 rule: RuleId::NewInfrastructure,
                 severity: Severity::Low,
                 confidence: None,
+                raised: false,
             });
         }
         let risk = &self.config.risk;

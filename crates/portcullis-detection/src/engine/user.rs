@@ -4,7 +4,9 @@
 use std::hash::BuildHasher;
 
 use super::Engine;
-use crate::baseline::{TenantBaseline, user::method, user::place};
+use crate::baseline::{
+    AdminPrior, AdminStep, TenantBaseline, UserBaseline, day, user::method, user::place,
+};
 use crate::detection::RuleId;
 use crate::event::{Event, EventClass, Status};
 use crate::novelty::{self, Keys, Novelty, Subject};
@@ -34,6 +36,7 @@ impl Engine {
             .as_deref()
             .filter(|_| event.class == EventClass::ApiActivity);
         let privileged = success && operation.is_some_and(|op| self.privileged.contains(op));
+        let escalation = success && operation.is_some_and(|op| self.escalation.contains(op));
         let customer = event
             .customer_tenant
             .as_deref()
@@ -75,6 +78,7 @@ impl Engine {
                 sign_ins: user.sign_ins,
                 baseline: &user.baseline,
                 tenant,
+                vouched: &user.vouched,
             },
             Keys {
                 customer: customer.map(|c| c as u32),
@@ -84,6 +88,16 @@ impl Engine {
             },
             now,
         );
+        if let (EventClass::Authentication, Status::Success, Some(asn), Some(c)) =
+            (event.class, event.status, event.asn, novelty.customer)
+            && c.familiar
+            && event
+                .country
+                .is_none_or(|k| user.baseline.countries.count(k) > 0)
+        {
+            // Usual work, from a country the user works from.
+            user.vouch(asn);
+        }
         let first = hits.len();
         let previous = returning.unwrap_or(user.last_seen_ms);
         hits.extend(rules::dormant::check(
@@ -124,15 +138,19 @@ impl Engine {
                 }
             }
             (EventClass::ApiActivity, Status::Success) => {
-                if let (Some(op), Some(c)) = (operation, customer)
-                    && self.escalation.contains(op)
-                {
+                if let (Some(op), Some(c), true) = (operation, customer, escalation) {
+                    let prior = AdminPrior::new(
+                        tenant.map(|t| &t.admins),
+                        &self.admins,
+                        cfg.escalation.partner_weight,
+                    );
                     hits.extend(rules::escalation::action(
                         &cfg.escalation,
                         user,
                         c,
                         op,
                         &novelty,
+                        &prior,
                         now,
                     ));
                 }
@@ -173,9 +191,14 @@ impl Engine {
         for hit in hits.get_mut(first..).unwrap_or_default() {
             weigh_network(hit, &novelty);
         }
-        if success {
+        let step = if success {
+            let step = admin_step(&user.baseline, &self.escalation_keys, escalation, now);
             learn_user(user, event, customer, op_key, now);
-        }
+            step
+        } else {
+            AdminStep::default()
+        };
+        self.admins.apply(step);
         let outcome = UserOutcome {
             weak,
             learning: novelty.learning,
@@ -197,6 +220,7 @@ impl Engine {
                 if let Some(op) = op_key {
                     tenant.record_operation(now, user_key, op);
                 }
+                tenant.admins.apply(step);
             }
         }
         outcome
@@ -223,6 +247,28 @@ fn weigh_network(hit: &mut Hit, novelty: &Novelty) {
                 net.asn, net.user_uses, net.user_sign_ins
             ),
         );
+    }
+}
+
+/// What a successful event (an `escalation` operation or not) of a user
+/// with `base` tells about its partner's administrators, before the user
+/// learns it.
+fn admin_step(base: &UserBaseline, keys: &[u32], escalation: bool, now: i64) -> AdminStep {
+    let today = day(now);
+    let new_day = base.active_days == 0 || today > base.last_active_day;
+    if !new_day && !escalation {
+        return AdminStep {
+            new_user: base.events == 0,
+            ..AdminStep::default()
+        };
+    }
+    let (uses, last) = base.uses_of(keys);
+    AdminStep {
+        new_user: base.events == 0,
+        new_day,
+        admin_day: new_day && uses > 0,
+        revealed: escalation && uses == 0,
+        op_day: escalation && uses > 0 && last.is_some_and(|l| l < today),
     }
 }
 

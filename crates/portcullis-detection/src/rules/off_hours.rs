@@ -59,6 +59,13 @@ pub(crate) fn check(
             n.asn, n.user_uses, n.user_sign_ins
         ));
     }
+    if novelty.history_ms < cfg.rota_ms {
+        confidence -= 0.15;
+        why.push_str(&format!(
+            "; hours learned over {} days only (a weekly rota may not have shown its other shift)",
+            novelty.history_days
+        ));
+    }
     if baseline.weekday_activity(now_ms) == 0 {
         confidence += 0.05;
         why.push_str("; no earlier activity on this weekday");

@@ -14,6 +14,8 @@ pub(crate) struct Signal {
     pub severity: Severity,
     /// `None` for a weak signal.
     pub confidence: Option<f64>,
+    /// A finding was raised (a hit not raised, or a weak signal, is not).
+    pub raised: bool,
 }
 
 /// Adds the points of a new signal at `now_ms`.
@@ -37,9 +39,10 @@ pub(crate) fn add(
         user.risk_rules = 0;
     }
     let bit = 1u16 << (signal.rule as u16);
-    // A rule's weak signals count once per episode (a sweep hits on every
-    // event; it is one signal).
-    if user.risk_rules & bit != 0 && points <= cfg.low_points {
+    // A rule's weak signals and hits not raised (below Medium, or while the
+    // user is learned) count once per episode: a sweep hits on every event,
+    // and it is one signal.
+    if user.risk_rules & bit != 0 && (points <= cfg.low_points || !signal.raised) {
         return None;
     }
     user.risk += points;
@@ -63,4 +66,42 @@ pub(crate) fn add(
             cfg.half_life_ms / 3_600_000
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal(rule: RuleId, confidence: Option<f64>, raised: bool) -> Signal {
+        Signal {
+            rule,
+            severity: if confidence.is_some() {
+                Severity::Medium
+            } else {
+                Severity::Low
+            },
+            confidence,
+            raised,
+        }
+    }
+
+    #[test]
+    fn a_hit_not_raised_counts_once_however_often_it_repeats() {
+        let cfg = RiskConfig::default();
+        let mut user = UserState::new(0);
+        // A new hire's first sweep while learning: the same Medium hit on
+        // every customer, none raised, and a new network.
+        let weak = signal(RuleId::NewInfrastructure, None, false);
+        assert!(add(&cfg, &mut user, weak, 0).is_none());
+        for k in 1..10 {
+            let hit = signal(RuleId::FanOut, Some(0.55), false);
+            assert!(add(&cfg, &mut user, hit, k * 60_000).is_none(), "{k}");
+        }
+        // Two raised Medium findings of different rules do combine.
+        let mut user = UserState::new(0);
+        let first = signal(RuleId::NewInfrastructure, Some(0.65), true);
+        assert!(add(&cfg, &mut user, first, 0).is_none());
+        let second = signal(RuleId::OffHours, Some(0.6), true);
+        assert!(add(&cfg, &mut user, second, 60_000).is_some());
+    }
 }
