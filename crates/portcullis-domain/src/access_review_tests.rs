@@ -1,5 +1,8 @@
 use super::*;
-use crate::{AssignmentKind, GroupId, IsoDuration, Relationship, RelationshipTerms};
+use crate::{
+    AccessAssignment, AssignmentKind, GroupId, IsoDuration, Relationship, RelationshipTerms,
+    RoleCatalog,
+};
 
 const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
 const HELPDESK_ADMIN: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";

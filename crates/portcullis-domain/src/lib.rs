@@ -43,6 +43,7 @@ mod principal;
 mod recommendation;
 mod relationship;
 mod relationship_auto_extend;
+mod relationship_lifetime;
 mod restriction;
 mod role;
 mod role_defaults;
@@ -117,6 +118,7 @@ pub use relationship::{
     MIN_DURATION_SECONDS, Relationship, RelationshipFilter, RelationshipId, RelationshipStatus,
     RelationshipTerms, relationship_name,
 };
+pub use relationship_lifetime::RelationshipLifetime;
 pub use restriction::{CustomerRestrictions, HoursWindow};
 pub use role::{Role, RoleCatalog, RoleId};
 pub use score::{PartnerScore, RequirementTally, ScoreInputs, ScorePart, ScorePoint, VettingLevel};

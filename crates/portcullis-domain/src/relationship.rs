@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    IsoDuration, RoleCatalog, RoleId, RuleViolation, TenantId, Timestamp, ValidationError,
+    IsoDuration, RelationshipLifetime, RoleCatalog, RoleId, RuleViolation, TenantId, Timestamp,
+    ValidationError,
 };
 
 crate::id::uuid_id!(
@@ -345,33 +346,14 @@ impl Relationship {
     /// The end in force at `now`: with auto-extension, each expiry moves the
     /// end by 180 days, so the end is the first one after `now`.
     pub fn end_at_time(&self, now: Timestamp) -> Option<Timestamp> {
-        let end = self.end_at?;
-        let step = self.auto_extend_duration.as_seconds().saturating_mul(1000);
-        if step <= 0 || now < end {
-            return Some(end);
-        }
-        let behind = now.unix_millis().saturating_sub(end.unix_millis());
-        let steps = behind / step + 1;
-        Some(end.saturating_add_millis(steps.saturating_mul(step)))
+        RelationshipLifetime::of(self).end_at_time(now)
     }
 
     /// The status at `now`, whether or not a sweep has stored it: an active
     /// relationship is expired from its end instant on (unless it
     /// auto-extends), a pending request 90 days after it was sent.
     pub fn status_at(&self, now: Timestamp) -> RelationshipStatus {
-        match self.status {
-            RelationshipStatus::Active => match self.end_at_time(now) {
-                Some(end) if now < end => RelationshipStatus::Active,
-                _ => RelationshipStatus::Expired,
-            },
-            RelationshipStatus::ApprovalPending => match self.approval_requested_at {
-                Some(sent) if now < sent.saturating_add_seconds(APPROVAL_WINDOW_SECONDS) => {
-                    RelationshipStatus::ApprovalPending
-                }
-                _ => RelationshipStatus::Expired,
-            },
-            other => other,
-        }
+        RelationshipLifetime::of(self).status_at(now)
     }
 
     pub fn is_active_at(&self, now: Timestamp) -> bool {

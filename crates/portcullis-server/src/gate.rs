@@ -82,9 +82,10 @@ pub(crate) fn precheck(
     let tenant = tenant
         .or_else(|| principal.tenant())
         .unwrap_or_else(TenantId::generate);
-    let operator = |what| rules::require_operator(principal, what);
     match template {
-        "/v1/tenants" | "/v1/tenants/{tenant_id}" => operator("manage tenants"),
+        "/v1/tenants" | "/v1/tenants/{tenant_id}" => {
+            rules::require_operator(principal, "manage tenants")
+        }
         "/v1/tenants/{tenant_id}/restrictions" => rules::may_read_tenant(principal, tenant),
         "/v1/tenants/{tenant_id}/access-review-policy" => {
             rules::may_set_review_policy(principal, tenant)
@@ -92,7 +93,7 @@ pub(crate) fn precheck(
         t if t.starts_with("/v1/tenants/{tenant_id}/") => {
             rules::may_manage_partner_directory(principal, tenant)
         }
-        t if t.starts_with("/v1/tokens") => operator("manage tokens"),
+        t if t.starts_with("/v1/tokens") => rules::require_operator(principal, "manage tokens"),
         "/v1/activations" => rules::partner_scope(principal, "request activations").map(drop),
         t if t.starts_with("/v1/relationships")
             || t.starts_with("/v1/activations/")
@@ -105,9 +106,9 @@ pub(crate) fn precheck(
         "/v1/findings/{finding_id}/acknowledge" | "/v1/findings/{finding_id}/resolve" => {
             rules::may_answer_findings(principal).map(drop)
         }
-        t if t.starts_with("/v1/findings/") => operator("change findings"),
+        t if t.starts_with("/v1/findings/") => rules::may_change_findings(principal),
         "/v1/containments" => rules::may_contain(principal),
-        t if t.starts_with("/v1/containments/") => operator("lift containment"),
+        t if t.starts_with("/v1/containments/") => rules::may_lift_containment(principal),
         "/v1/vetting/applications" => rules::partner_scope(principal, "apply").map(drop),
         t if t.ends_with("/screen") || t.ends_with("/application") => {
             rules::vetting_scope(principal).map(drop)
@@ -115,11 +116,13 @@ pub(crate) fn precheck(
         t if t.ends_with("/suspend") || t.ends_with("/reinstate") || t.ends_with("/revoke") => {
             rules::may_change_standing(principal)
         }
-        t if t.starts_with("/v1/vetting/") => operator("review vetting cases"),
+        t if t.starts_with("/v1/vetting/") => rules::may_review_vetting(principal),
         "/v1/posture/partners/{tenant_id}/snapshots" => rules::may_touch_posture(principal, tenant),
-        t if t.starts_with("/v1/posture/") => operator("reload the posture baseline"),
+        t if t.starts_with("/v1/posture/") => rules::may_reload_baseline(principal),
         t if t.starts_with("/v1/webhooks") => rules::webhook_scope(principal).map(drop),
-        t if t.starts_with("/v1/settings") => operator("change cluster settings"),
+        t if t.starts_with("/v1/settings") => {
+            rules::require_operator(principal, "change cluster settings")
+        }
         t if t.starts_with("/v1/templates") || t.starts_with("/v1/bulk/") => {
             rules::partner_scope(principal, "manage templates and bulk changes").map(drop)
         }

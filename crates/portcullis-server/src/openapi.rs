@@ -86,17 +86,19 @@ pub(crate) fn document_errors(document: &mut utoipa::openapi::OpenApi) {
         ];
         for operation in operations.into_iter().flatten() {
             if path.starts_with("/v1/") {
-                add_errors(operation, &V1_ERRORS);
+                add_errors(operation, &V1_ERRORS, "ErrorBody");
             }
             // AuthZEN routes declare their own (text) errors: §10.1.2.
             if operation.request_body.is_some() && !path.starts_with("/access/") {
-                add_errors(operation, &BODY_ERRORS);
+                add_errors(operation, &BODY_ERRORS, "ErrorBody");
             }
         }
     }
 }
 
-fn add_errors(operation: &mut Operation, errors: &[(&str, &str)]) {
+/// Documents each of `errors` (status, description) on `operation` unless
+/// it declares that status itself, with a JSON body of schema `schema`.
+pub(crate) fn add_errors(operation: &mut Operation, errors: &[(&str, &str)], schema: &str) {
     for (status, description) in errors {
         operation
             .responses
@@ -108,7 +110,7 @@ fn add_errors(operation: &mut Operation, errors: &[(&str, &str)]) {
                     .content(
                         "application/json",
                         ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .schema(Some(Ref::from_schema_name(schema)))
                             .build(),
                     )
                     .build()

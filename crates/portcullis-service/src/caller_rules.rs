@@ -44,6 +44,26 @@ pub fn require_operator(principal: &Principal, what: &str) -> Result<(), Service
     }
 }
 
+/// Changing a finding's status (triage): operators.
+pub fn may_change_findings(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "change findings")
+}
+
+/// Lifting a containment: operators.
+pub fn may_lift_containment(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "lift containment")
+}
+
+/// Reviewing vetting cases (the four eyes): operators.
+pub fn may_review_vetting(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "review vetting cases")
+}
+
+/// Reloading the posture baseline: operators.
+pub fn may_reload_baseline(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "reload the posture baseline")
+}
+
 /// Signing in to the console: people only; a `service` token is a machine's.
 pub fn may_sign_in(principal: &Principal) -> Result<(), ServiceError> {
     match principal.kind() {

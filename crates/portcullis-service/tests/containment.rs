@@ -11,37 +11,20 @@
     reason = "tests"
 )]
 
-use std::collections::BTreeSet;
+mod support;
+
 use std::sync::Arc;
 
 use portcullis_decision::{DecisionRequest, Effect};
 use portcullis_domain::{
-    Action, AssignmentKind, AuthStrength, ContainmentFilter, ContainmentMode, DisplayName, Finding,
-    FindingFilter, IsoDuration, NewGroup, NewTenant, NewUser, PageRequest, Principal,
-    PrincipalKind, RoleId, TenantId, TenantKind, TestClock, Timestamp, UserId, UserPrincipalName,
+    Action, AuthStrength, ContainmentFilter, ContainmentMode, Finding, FindingFilter, PageRequest,
+    TenantId, TestClock, Timestamp, UserId,
 };
-use portcullis_service::{
-    Caller, DetectionConfig, DetectionRound, NewAssignment, NewRelationship, NewToken, Portcullis,
-};
-use portcullis_store::{AuditContext, Store};
+use portcullis_service::{Caller, DetectionConfig, DetectionRound, Portcullis};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 use serde_json::json;
-
-const T: i64 = 1_800_000_000_000;
-const MINUTE: i64 = 60_000;
-const DAY: i64 = 86_400_000;
-const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-
-/// Each test runs on both backends (PostgreSQL is mandatory with `CI=true`).
-async fn backends() -> Vec<TestDb> {
-    let mut dbs = vec![TestDb::sqlite()];
-    dbs.extend(TestDb::postgres().await);
-    dbs
-}
-
-fn service() -> Caller {
-    Caller::new(Principal::new(PrincipalKind::Service, None, None).unwrap())
-}
+use support::{DAY, MINUTE, Partnership, T, backends, service};
 
 /// An authorized partner whose user Alice (settled: a week of history)
 /// holds a standing Groups Administrator assignment in customer `home`,
@@ -57,92 +40,10 @@ struct World {
 
 impl World {
     async fn new(db: TestDb, config: DetectionConfig) -> Self {
-        let sql = db.store().await;
-        let store: Arc<dyn Store> = Arc::new(sql.clone());
         let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T)));
-        let app = Portcullis::new(store.clone(), clock).with_detection(config);
-        let op = Caller::local_operator();
-        let tenant = |kind, name: &'static str| NewTenant {
-            id: TenantId::generate(),
-            kind,
-            display_name: DisplayName::parse(name).unwrap(),
-        };
-        let partner = app
-            .create_tenant(&op, tenant(TenantKind::Partner, "Contoso"))
-            .await
-            .unwrap()
-            .id;
-        let home = app
-            .create_tenant(&op, tenant(TenantKind::Customer, "Fabrikam"))
-            .await
-            .unwrap()
-            .id;
-        // The partner as vetting leaves it once approved (tests/vetting.rs).
-        let ctx = AuditContext::new(
-            &Principal::local_operator(),
-            Timestamp::from_unix_millis(T),
-            None,
-            None,
-        );
-        sql.set_partner_authorized(&ctx, partner, true)
-            .await
-            .unwrap();
-        app.reload_index().await.unwrap();
-        let alice = app
-            .create_user(
-                &op,
-                partner,
-                NewUser {
-                    user_principal_name: UserPrincipalName::parse("alice@contoso.example").unwrap(),
-                    display_name: DisplayName::parse("Alice").unwrap(),
-                    enabled: true,
-                },
-            )
-            .await
-            .unwrap()
-            .id;
-        let group = app
-            .create_group(
-                &op,
-                partner,
-                NewGroup {
-                    display_name: DisplayName::parse("Helpdesk").unwrap(),
-                    description: None,
-                },
-            )
-            .await
-            .unwrap();
-        app.add_member(&op, partner, group.id, alice).await.unwrap();
-        let roles: BTreeSet<RoleId> = [RoleId::parse(GROUPS_ADMIN).unwrap()].into();
-        let proposal = NewRelationship {
-            partner_tenant_id: partner,
-            customer_tenant_id: home,
-            display_name: DisplayName::parse("Contoso for Fabrikam").unwrap(),
-            roles: roles.clone(),
-            duration: IsoDuration::parse("P30D").unwrap(),
-            auto_extend_duration: IsoDuration::zero(),
-        };
-        let rel = app.create_relationship(&op, proposal).await.unwrap();
-        let assignment = NewAssignment {
-            group_id: group.id,
-            roles,
-            kind: AssignmentKind::Standing,
-        };
-        app.create_assignment(&op, rel.id, assignment)
-            .await
-            .unwrap();
-        app.request_approval(&op, rel.id).await.unwrap();
-        let token = NewToken {
-            kind: PrincipalKind::CustomerAdmin,
-            tenant_id: Some(home),
-            description: None,
-            expires_in: None,
-        };
-        let (_, secret) = app.create_token(&op, token).await.unwrap();
-        let customer_admin = Caller::new(app.authenticate(&secret).await.unwrap());
-        app.approve_relationship(&customer_admin, rel.id)
-            .await
-            .unwrap();
+        let (p, alice) =
+            Partnership::with_alice(&db, clock, |app| app.with_detection(config)).await;
+        let (store, app, partner, home) = (p.store, p.app, p.partner, p.customer);
         let world = Self {
             _db: db,
             store,

@@ -9,22 +9,22 @@
     reason = "tests"
 )]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use portcullis_domain::PostureStanding;
-use portcullis_domain::{AuditFilter, EventFilter, NewTenant, PostureFilter};
+use portcullis_domain::{AuditFilter, EventFilter, PostureFilter};
 use portcullis_domain::{
     Clock as _, DisplayName, IsoDuration, PageRequest, Principal, PrincipalKind, RoleId, TenantId,
-    TenantKind, TestClock, Timestamp,
+    TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, Portcullis, PostureConfig, ServiceError};
-use portcullis_store::{AuditContext, Store};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
 use serde_json::{Value, json};
-
-const DAY: i64 = 86_400_000;
-const HELPDESK: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+use support::{DAY, HELPDESK_ADMIN as HELPDESK, Partnership};
 /// 2027-01-15T08:00:00Z: after the compliant fixture's capture time.
 const START: i64 = 1_800_000_000_000;
 
@@ -44,43 +44,20 @@ async fn world() -> World {
 
 async fn world_with(config: PostureConfig) -> World {
     let db = TestDb::sqlite();
-    let sql = db.store().await;
-    let store: Arc<dyn Store> = Arc::new(sql.clone());
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(START)));
-    let app = Portcullis::new(store.clone(), clock.clone()).with_posture(config);
-    let op = Caller::local_operator();
-    let mut ids = Vec::new();
-    for (kind, name) in [
-        (TenantKind::Partner, "Contoso"),
-        (TenantKind::Customer, "Fabrikam"),
-    ] {
-        let new = NewTenant {
-            id: TenantId::generate(),
-            kind,
-            display_name: DisplayName::parse(name).unwrap(),
-        };
-        ids.push(app.create_tenant(&op, new).await.unwrap().id);
-    }
-    // Fixture: the partner as vetting leaves it once approved.
-    sql.set_partner_authorized(
-        &AuditContext::new(
-            &Principal::local_operator(),
-            Timestamp::from_unix_millis(0),
-            None,
-            None,
-        ),
-        ids[0],
-        true,
-    )
-    .await
-    .unwrap();
+    let Partnership {
+        store,
+        app,
+        partner,
+        customer,
+    } = Partnership::new(&db, clock.clone(), |app| app.with_posture(config)).await;
     World {
         app,
         store,
         clock,
-        op,
-        partner: ids[0],
-        customer: ids[1],
+        op: Caller::local_operator(),
+        partner,
+        customer,
         _db: db,
     }
 }

@@ -6,20 +6,20 @@
     reason = "tests"
 )]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use portcullis_domain::{AuditFilter, EventFilter, NewTenant};
+use portcullis_domain::{AuditFilter, EventFilter};
 use portcullis_domain::{
     DisplayName, IsoDuration, PageRequest, PrincipalKind, RelationshipStatus, RoleId, TenantId,
-    TenantKind, TestClock, Timestamp,
+    TestClock, Timestamp,
 };
 use portcullis_service::{Caller, NewRelationship, NewToken, Portcullis, SweepReport};
 use portcullis_store::Store;
 use portcullis_testkit::TestDb;
-
-const DAY: i64 = 86_400_000;
-const HELPDESK: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
+use support::{DAY, HELPDESK_ADMIN as HELPDESK, Partnership, T, admin};
 
 struct World {
     app: Portcullis,
@@ -34,63 +34,29 @@ struct World {
 
 async fn world() -> World {
     let db = TestDb::sqlite();
-    let sql = db.store().await;
-    let store: Arc<dyn Store> = Arc::new(sql.clone());
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(
-        1_800_000_000_000,
-    )));
-    let app = Portcullis::new(store.clone(), clock.clone())
-        // Its webhook points at loopback (never delivered): allowed here.
-        .with_webhooks(portcullis_service::WebhookConfig {
-            destinations: portcullis_service::DestinationPolicy::new(vec![
-                "127.0.0.0/8".parse().unwrap(),
-            ]),
-            ..portcullis_service::WebhookConfig::default()
-        });
-    let op = Caller::local_operator();
-    let mut ids = Vec::new();
-    for (kind, name) in [
-        (TenantKind::Partner, "Contoso"),
-        (TenantKind::Customer, "Fabrikam"),
-    ] {
-        let new = NewTenant {
-            id: TenantId::generate(),
-            kind,
-            display_name: DisplayName::parse(name).unwrap(),
-        };
-        ids.push(app.create_tenant(&op, new).await.unwrap().id);
-    }
-    // Fixture: the partner as vetting leaves it once approved (the vetting
-    // flow itself is tested in tests/vetting.rs).
-    sql.set_partner_authorized(
-        &portcullis_store::AuditContext::new(
-            &portcullis_domain::Principal::local_operator(),
-            portcullis_domain::Timestamp::from_unix_millis(0),
-            None,
-            None,
-        ),
-        ids[0],
-        true,
-    )
-    .await
-    .unwrap();
-    app.reload_index().await.unwrap();
-    let token = NewToken {
-        kind: PrincipalKind::CustomerAdmin,
-        tenant_id: Some(ids[1]),
-        description: None,
-        expires_in: None,
+    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T)));
+    // Its webhook points at loopback (never delivered): allowed here.
+    let webhooks = portcullis_service::WebhookConfig {
+        destinations: portcullis_service::DestinationPolicy::new(vec![
+            "127.0.0.0/8".parse().unwrap(),
+        ]),
+        ..portcullis_service::WebhookConfig::default()
     };
-    let (_, secret) = app.create_token(&op, token).await.unwrap();
-    let customer_admin = Caller::new(app.authenticate(&secret).await.unwrap());
+    let Partnership {
+        store,
+        app,
+        partner,
+        customer,
+    } = Partnership::new(&db, clock.clone(), |app| app.with_webhooks(webhooks)).await;
+    let customer_admin = admin(&app, PrincipalKind::CustomerAdmin, customer).await;
     World {
         app,
         store,
         clock,
-        op,
+        op: Caller::local_operator(),
         customer_admin,
-        partner: ids[0],
-        customer: ids[1],
+        partner,
+        customer,
         _db: db,
     }
 }

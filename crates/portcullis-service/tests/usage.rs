@@ -12,42 +12,26 @@
     reason = "tests"
 )]
 
+mod support;
+
 use std::collections::BTreeSet;
+use std::convert::identity;
 use std::sync::Arc;
 
 use portcullis_decision::{DecisionRequest, DenyReason, Effect};
 use portcullis_domain::{
-    Action, AssignmentId, AssignmentKind, AssignmentStatus, AuditFilter, AuthStrength, Clock,
-    DisplayName, IsoDuration, NewGroup, NewTenant, NewUser, PageRequest, Principal, PrincipalKind,
-    RecommendationKind, RelationshipId, RelationshipStatus, RoleId, TenantId, TenantKind,
-    TestClock, Timestamp, UsageWindow, UserId, UserPrincipalName,
+    Action, AssignmentId, AssignmentKind, AssignmentStatus, AuditFilter, AuthStrength, PageRequest,
+    PrincipalKind, RecommendationKind, RelationshipId, RelationshipStatus, RoleId, TenantId,
+    TenantKind, TestClock, Timestamp, UsageWindow, UserId,
 };
-use portcullis_service::{
-    Caller, NewAssignment, NewRelationship, NewToken, Portcullis, ServiceError, UsageQuery,
-};
-use portcullis_store::{AuditContext, Store};
+use portcullis_service::{Caller, Portcullis, ServiceError, UsageQuery};
+use portcullis_store::Store;
 use portcullis_testkit::TestDb;
+use support::{
+    DAY, GLOBAL_ADMIN, GROUPS_ADMIN, HELPDESK_ADMIN, Partnership, T, admin, backends, role, service,
+};
 
-const T: i64 = 1_800_000_000_000;
-const DAY: i64 = 86_400_000;
-const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
-const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-const HELPDESK_ADMIN: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 const PASSWORD_ADMIN: &str = "966707d0-3269-4727-9be2-8c3a10f19b9d";
-
-async fn backends() -> Vec<TestDb> {
-    let mut dbs = vec![TestDb::sqlite()];
-    dbs.extend(TestDb::postgres().await);
-    dbs
-}
-
-fn role(id: &str) -> RoleId {
-    RoleId::parse(id).unwrap()
-}
-
-fn service() -> Caller {
-    Caller::new(Principal::new(PrincipalKind::Service, None, None).unwrap())
-}
 
 /// Contoso serves Fabrikam through one relationship holding Global, Groups
 /// and Helpdesk Administrator, approved at `T`: Alice's helpdesk group has
@@ -70,106 +54,31 @@ struct World {
     other_partner_admin: Caller,
 }
 
-async fn admin(app: &Portcullis, kind: PrincipalKind, tenant: TenantId) -> Caller {
-    let new = NewToken {
-        kind,
-        tenant_id: Some(tenant),
-        description: None,
-        expires_in: None,
-    };
-    let (_, secret) = app
-        .create_token(&Caller::local_operator(), new)
-        .await
-        .unwrap();
-    Caller::new(app.authenticate(&secret).await.unwrap())
-}
-
 impl World {
     async fn new(db: TestDb) -> Self {
-        let sql = db.store().await;
-        let store: Arc<dyn Store> = Arc::new(sql.clone());
         let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T)));
-        let app = Portcullis::new(store.clone(), clock.clone());
-        let op = Caller::local_operator();
-        let tenant = |kind, name: &str| NewTenant {
-            id: TenantId::generate(),
-            kind,
-            display_name: DisplayName::parse(name).unwrap(),
-        };
-        let partner = app
-            .create_tenant(&op, tenant(TenantKind::Partner, "Contoso"))
-            .await
-            .unwrap()
-            .id;
-        let other = app
-            .create_tenant(&op, tenant(TenantKind::Partner, "Northwind"))
-            .await
-            .unwrap()
-            .id;
-        let customer = app
-            .create_tenant(&op, tenant(TenantKind::Customer, "Fabrikam"))
-            .await
-            .unwrap()
-            .id;
-        let ctx = AuditContext::new(&Principal::local_operator(), clock.now(), None, None);
-        sql.set_partner_authorized(&ctx, partner, true)
-            .await
-            .unwrap();
-        app.reload_index().await.unwrap();
-        let mut members = Vec::new();
-        let mut groups = Vec::new();
-        for (upn, group) in [
-            ("alice@contoso.example", "Helpdesk"),
-            ("bob@contoso.example", "Admins"),
-        ] {
-            let user = NewUser {
-                user_principal_name: UserPrincipalName::parse(upn).unwrap(),
-                display_name: DisplayName::parse(upn).unwrap(),
-                enabled: true,
-            };
-            let user = app.create_user(&op, partner, user).await.unwrap().id;
-            let new = NewGroup {
-                display_name: DisplayName::parse(group).unwrap(),
-                description: None,
-            };
-            let group = app.create_group(&op, partner, new).await.unwrap();
-            app.add_member(&op, partner, group.id, user).await.unwrap();
-            members.push(user);
-            groups.push(group.id);
-        }
-        let proposal = NewRelationship {
-            partner_tenant_id: partner,
-            customer_tenant_id: customer,
-            display_name: DisplayName::parse("Contoso for Fabrikam").unwrap(),
-            roles: [role(GLOBAL_ADMIN), role(GROUPS_ADMIN), role(HELPDESK_ADMIN)].into(),
-            duration: IsoDuration::parse("P365D").unwrap(),
-            auto_extend_duration: IsoDuration::zero(),
-        };
-        let relationship = app.create_relationship(&op, proposal).await.unwrap().id;
-        let assign = |group, roles: &[&str]| NewAssignment {
-            group_id: group,
-            roles: roles.iter().map(|r| role(r)).collect(),
-            kind: AssignmentKind::Standing,
-        };
-        let helpdesk = app
-            .create_assignment(
-                &op,
-                relationship,
-                assign(groups[0], &[GROUPS_ADMIN, HELPDESK_ADMIN]),
+        let world = Partnership::new(&db, clock.clone(), identity).await;
+        let other = world.tenant(TenantKind::Partner, "Northwind").await;
+        let (alice, helpdesk) = world
+            .user_in_group("alice@contoso.example", "Helpdesk")
+            .await;
+        let (bob, admins) = world.user_in_group("bob@contoso.example", "Admins").await;
+        let (relationship, assignments, customer_admin) = world
+            .approved_relationship(
+                &[GLOBAL_ADMIN, GROUPS_ADMIN, HELPDESK_ADMIN],
+                "P365D",
+                &[
+                    (helpdesk, &[GROUPS_ADMIN, HELPDESK_ADMIN]),
+                    (admins, &[GLOBAL_ADMIN]),
+                ],
             )
-            .await
-            .unwrap()
-            .id;
-        let admins = app
-            .create_assignment(&op, relationship, assign(groups[1], &[GLOBAL_ADMIN]))
-            .await
-            .unwrap()
-            .id;
-        app.request_approval(&op, relationship).await.unwrap();
-        let customer_admin = admin(&app, PrincipalKind::CustomerAdmin, customer).await;
-        app.approve_relationship(&customer_admin, relationship)
-            .await
-            .unwrap();
+            .await;
+        let Partnership {
+            store,
+            app,
+            partner,
+            customer,
+        } = world;
         Self {
             partner_admin: admin(&app, PrincipalKind::PartnerAdmin, partner).await,
             other_partner_admin: admin(&app, PrincipalKind::PartnerAdmin, other).await,
@@ -180,11 +89,11 @@ impl World {
             app,
             partner,
             customer,
-            alice: members[0],
-            bob: members[1],
+            alice,
+            bob,
             relationship,
-            helpdesk,
-            admins,
+            helpdesk: assignments[0],
+            admins: assignments[1],
         }
     }
 

@@ -13,6 +13,7 @@
 )]
 
 pub mod dns;
+pub mod forgery;
 pub mod medallion;
 
 /// A directory of the workspace's `conformance/` data (third-party test

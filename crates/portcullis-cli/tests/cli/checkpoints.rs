@@ -9,6 +9,7 @@ use std::path::Path;
 use portcullis_domain::{AuditFilter, AuditRecord, ChainHead, PageRequest};
 use portcullis_store::{AuditStore as _, SqlStore};
 use portcullis_testkit::TestDb;
+use portcullis_testkit::forgery::{insert_audit_record, set_audit_head};
 
 use crate::support::{Served, migrate, portcullis, run, stderr, stdout};
 
@@ -154,27 +155,10 @@ async fn rewrite(layout: &Layout, edit: impl FnOnce(&mut Vec<AuditRecord>)) {
             seq: record.seq,
             hash: record.hash.clone(),
         };
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, actor_kind, tenant_id, operation, target_id, \
-             before_state, after_state, source_ip, request_id, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(record.seq)
-        .bind(record.at.unix_millis())
-        .bind(&record.actor)
-        .bind(&record.actor_kind)
-        .bind(&record.tenant_id)
-        .bind(&record.operation)
-        .bind(&record.target_id)
-        .bind(&record.before)
-        .bind(&record.after)
-        .bind(&record.source_ip)
-        .bind(&record.request_id)
-        .bind(&record.prev_hash)
-        .bind(&record.hash)
-        .execute(store.pool())
-        .await
-        .unwrap();
+        insert_audit_record(record)
+            .execute(store.pool())
+            .await
+            .unwrap();
     }
     set_head(&store, &head).await;
     assert_eq!(
@@ -186,12 +170,7 @@ async fn rewrite(layout: &Layout, edit: impl FnOnce(&mut Vec<AuditRecord>)) {
 }
 
 async fn set_head(store: &SqlStore, head: &ChainHead) {
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(head.seq)
-        .bind(&head.hash)
-        .execute(store.pool())
-        .await
-        .unwrap();
+    set_audit_head(head).execute(store.pool()).await.unwrap();
 }
 
 /// The attack must make `audit verify` fail naming `seq`.

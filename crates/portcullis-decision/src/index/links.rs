@@ -4,12 +4,11 @@
 
 use portcullis_domain::{
     AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, Relationship, RelationshipId,
-    TenantId,
+    RelationshipLifetime as Lifetime, TenantId,
 };
 use smallvec::SmallVec;
 
 use super::HashMap;
-use super::lifetime::Lifetime;
 use super::roles::{RoleIx, RoleTable};
 use super::users::GroupIx;
 

@@ -4,16 +4,15 @@
 //! caches, and each hop is a likely cache miss):
 //!
 //! - user id → account and group memberships ([`users`]);
-//! - (partner, customer) → the relationships' lifetimes, each with its
-//!   active assignments, their roles as small numbers ([`links`],
-//!   [`lifetime`], [`roles`], [`matcher`]);
+//! - (partner, customer) → the relationships' lifetimes (the domain's
+//!   `RelationshipLifetime`, inline), each with its active assignments,
+//!   their roles as small numbers ([`links`], [`roles`], [`matcher`]);
 //! - (user, assignment) → running activation windows ([`activations`]);
 //! - small maps for tenants, authorization, containment and restrictions;
 //! - what detection asks of an event ([`standing`]).
 
 mod activations;
 mod decide;
-mod lifetime;
 mod links;
 mod matcher;
 mod numbers;

@@ -24,13 +24,13 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::from_fn;
 use axum::routing::any;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::OpenApi;
 use utoipa::openapi::tag::TagBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use self::error::{GraphError, ODataError, envelope, stamp};
+use crate::openapi::add_errors;
 use crate::state::AppState;
 
 /// The Graph routes, documented, with their error envelope.
@@ -156,26 +156,5 @@ fn document(openapi: &mut OpenApi) {
                 add_errors(operation, &BODY_ERRORS, &error_name);
             }
         }
-    }
-}
-
-fn add_errors(operation: &mut Operation, errors: &[(&str, &str)], schema: &str) {
-    for (status, description) in errors {
-        operation
-            .responses
-            .responses
-            .entry((*status).to_owned())
-            .or_insert_with(|| {
-                ResponseBuilder::new()
-                    .description(*description)
-                    .content(
-                        "application/json",
-                        ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name(schema)))
-                            .build(),
-                    )
-                    .build()
-                    .into()
-            });
     }
 }

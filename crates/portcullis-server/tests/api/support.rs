@@ -208,27 +208,35 @@ impl TestServer {
         }
     }
 
-    /// Vets `partner` through the API until it is authorized: an operator
-    /// applies on its behalf and screens (the domain is not proven, so the
-    /// case is high-risk), and two other operators approve. Returns the case id.
-    pub async fn authorize_partner(&self, partner: &str) -> String {
+    /// Submits an application (`body`, as `POST /v1/vetting/applications`
+    /// takes it) with `secret` and screens its case with the same token.
+    /// Returns the case id and the screened case's detail.
+    pub async fn apply_and_screen(&self, secret: &str, body: Value) -> (String, Value) {
         let submitted = self
-            .post(
-                "/v1/vetting/applications",
-                &self.operator.secret,
-                serde_json::json!({"tenant_id": partner, "application": test_application(partner)}),
-            )
+            .post("/v1/vetting/applications", secret, body)
             .await
             .expect_status(StatusCode::CREATED)
             .json();
         let case = str_field(&submitted["case"], "id");
-        self.post(
-            &format!("/v1/vetting/cases/{case}/screen"),
-            &self.operator.secret,
-            serde_json::json!({}),
-        )
-        .await
-        .expect_status(StatusCode::OK);
+        let screened = self
+            .post(
+                &format!("/v1/vetting/cases/{case}/screen"),
+                secret,
+                serde_json::json!({}),
+            )
+            .await
+            .expect_status(StatusCode::OK)
+            .json();
+        (case, screened)
+    }
+
+    /// Vets `partner` through the API until it is authorized: an operator
+    /// applies on its behalf and screens (the domain is not proven, so the
+    /// case is high-risk), and two other operators approve. Returns the case id.
+    pub async fn authorize_partner(&self, partner: &str) -> String {
+        let body =
+            serde_json::json!({"tenant_id": partner, "application": test_application(partner)});
+        let (case, _) = self.apply_and_screen(&self.operator.secret, body).await;
         for _ in 0..2 {
             let reviewer = self.mint("operator", None).await;
             self.post(

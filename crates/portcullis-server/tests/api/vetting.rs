@@ -172,25 +172,8 @@ async fn a_partner_proves_its_domain_and_is_approved_suspended_and_revoked() {
 async fn an_unproven_domain_needs_two_distinct_reviewers() {
     let server = TestServer::start().await;
     let (partner, admin) = new_partner(&server).await;
-    let submitted = server
-        .post(
-            "/v1/vetting/applications",
-            &admin.secret,
-            json!({"application": test_application(&partner)}),
-        )
-        .await
-        .expect_status(StatusCode::CREATED)
-        .json();
-    let case = str_field(&submitted["case"], "id");
-    let screened = server
-        .post(
-            &format!("/v1/vetting/cases/{case}/screen"),
-            &admin.secret,
-            json!({}),
-        )
-        .await
-        .expect_status(StatusCode::OK)
-        .json();
+    let body = json!({"application": test_application(&partner)});
+    let (case, screened) = server.apply_and_screen(&admin.secret, body).await;
     assert_eq!(
         check(&screened, "domain_ownership")["outcome"],
         "record_missing"
@@ -223,24 +206,8 @@ async fn an_unproven_domain_needs_two_distinct_reviewers() {
 async fn an_operator_never_approves_a_case_it_submitted() {
     let server = TestServer::start().await;
     let (partner, _) = new_partner(&server).await;
-    let submitted = server
-        .post(
-            "/v1/vetting/applications",
-            &server.operator.secret,
-            json!({"tenant_id": partner, "application": test_application(&partner)}),
-        )
-        .await
-        .expect_status(StatusCode::CREATED)
-        .json();
-    let case = str_field(&submitted["case"], "id");
-    server
-        .post(
-            &format!("/v1/vetting/cases/{case}/screen"),
-            &server.operator.secret,
-            json!({}),
-        )
-        .await
-        .expect_status(StatusCode::OK);
+    let body = json!({"tenant_id": partner, "application": test_application(&partner)});
+    let (case, _) = server.apply_and_screen(&server.operator.secret, body).await;
     server
         .post(
             &format!("/v1/vetting/cases/{case}/reviews"),
@@ -455,25 +422,9 @@ async fn an_intelligence_import_matches_the_applicant_and_suspends_a_standing_pa
     let mut app = test_application(&other);
     app["website_domain"] = json!(domain);
     app["contact_email"] = json!(format!("security@{domain}"));
-    let submitted = server
-        .post(
-            "/v1/vetting/applications",
-            &admin.secret,
-            json!({"application": app}),
-        )
-        .await
-        .expect_status(StatusCode::CREATED)
-        .json();
-    let case = str_field(&submitted["case"], "id");
-    let screened = server
-        .post(
-            &format!("/v1/vetting/cases/{case}/screen"),
-            &admin.secret,
-            json!({}),
-        )
-        .await
-        .expect_status(StatusCode::OK)
-        .json();
+    let (_, screened) = server
+        .apply_and_screen(&admin.secret, json!({"application": app}))
+        .await;
     assert_eq!(check(&screened, "threat_intel")["outcome"], "hit");
     assert_eq!(screened["case"]["risk_level"], "high");
 

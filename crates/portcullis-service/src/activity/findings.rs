@@ -105,7 +105,7 @@ impl Portcullis {
         reason: Option<&str>,
         expected_version: Option<i64>,
     ) -> Result<Finding, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "change findings")?;
+        caller_rules::may_change_findings(&caller.principal)?;
         let Some(status) = FindingStatus::parse(status) else {
             return Err(portcullis_domain::ValidationError::new(
                 "status",
@@ -258,7 +258,7 @@ impl Portcullis {
         id: RecordId,
         reason: &str,
     ) -> Result<Containment, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "lift containment")?;
+        caller_rules::may_lift_containment(&caller.principal)?;
         let current = self
             .store
             .get_containment(id)

@@ -3,11 +3,9 @@
 
 use portcullis_domain::AuditOperation;
 use portcullis_domain::TenantPatch;
-use portcullis_domain::{AuditDraft, AuditRecord, PrincipalKind};
+use portcullis_domain::{AuditDraft, AuditRecord, ChainHead, PrincipalKind};
 use portcullis_store::{AuditStore, GroupStore, SqlStore, TenantStore};
-use sqlx::Any;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
+use portcullis_testkit::forgery::{insert_audit_record, overwrite_audit_record, set_audit_head};
 
 use crate::contract;
 use crate::support::{audit_log, ctx, group, ms, partner, user};
@@ -51,54 +49,18 @@ async fn tamper(store: &SqlStore, sql: &str) {
 
 /// Writes every column of `record` but `seq` over the row numbered `seq`.
 async fn overwrite(store: &SqlStore, seq: i64, record: &AuditRecord) {
-    let done = sqlx::query(
-        "UPDATE audit_log SET at = $1, actor = $2, actor_kind = $3, tenant_id = $4, \
-         operation = $5, target_id = $6, before_state = $7, after_state = $8, source_ip = $9, \
-         request_id = $10, prev_hash = $11, hash = $12 WHERE seq = $13",
-    )
-    .bind(record.at.unix_millis())
-    .bind(&record.actor)
-    .bind(&record.actor_kind)
-    .bind(&record.tenant_id)
-    .bind(&record.operation)
-    .bind(&record.target_id)
-    .bind(&record.before)
-    .bind(&record.after)
-    .bind(&record.source_ip)
-    .bind(&record.request_id)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .bind(seq)
-    .execute(store.pool())
-    .await
-    .unwrap();
+    let done = overwrite_audit_record(seq, record)
+        .execute(store.pool())
+        .await
+        .unwrap();
     assert_eq!(done.rows_affected(), 1);
 }
 
-/// The statement that stores `record` as it is.
-fn insert_record(record: &AuditRecord) -> Query<'_, Any, AnyArguments<'_>> {
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, actor_kind, tenant_id, operation, target_id, \
-         before_state, after_state, source_ip, request_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(record.seq)
-    .bind(record.at.unix_millis())
-    .bind(&record.actor)
-    .bind(&record.actor_kind)
-    .bind(&record.tenant_id)
-    .bind(&record.operation)
-    .bind(&record.target_id)
-    .bind(&record.before)
-    .bind(&record.after)
-    .bind(&record.source_ip)
-    .bind(&record.request_id)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-}
-
 async fn insert(store: &SqlStore, record: &AuditRecord) {
-    insert_record(record).execute(store.pool()).await.unwrap();
+    insert_audit_record(record)
+        .execute(store.pool())
+        .await
+        .unwrap();
 }
 
 contract!(intact_chain_verifies_with_its_length, |store, _db| {
@@ -254,15 +216,17 @@ async fn long_chain(store: &SqlStore, len: i64) {
     let mut prev = portcullis_domain::GENESIS_HASH.to_owned();
     for seq in 1..=len {
         let record = AuditRecord::seal(draft(seq), seq, &prev);
-        insert_record(&record).execute(&mut *tx).await.unwrap();
+        insert_audit_record(&record)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         prev = record.hash;
     }
-    let done = sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(len)
-        .bind(&prev)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let head = ChainHead {
+        seq: len,
+        hash: prev,
+    };
+    let done = set_audit_head(&head).execute(&mut *tx).await.unwrap();
     assert_eq!(done.rows_affected(), 1);
     tx.commit().await.unwrap();
 }

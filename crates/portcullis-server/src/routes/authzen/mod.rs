@@ -32,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-use reply::{AuthzenJson, AuthzenResult, Pep};
+use reply::{AuthzenJson, AuthzenResult, Pep, TextErrors};
 use wire::{
     Decision, EvaluationRequest, Evaluations, EvaluationsRequest, EvaluationsResponse, FoundAction,
     FoundEntity, Metadata, SearchRequest, SearchResponse,
@@ -62,10 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, body = Decision, description = "The decision; a deny carries its reasons in `context`"),
         (status = 400, body = String, content_type = "text/plain", description = "A required field is missing, a value cannot be read, or the body is not a JSON object sent as `application/json`"),
-        (status = 401, body = String, content_type = "text/plain", description = "No valid bearer token"),
-        (status = 403, body = String, content_type = "text/plain", description = "The caller is not a resource provider (`service`) or an operator"),
-        (status = 413, body = String, content_type = "text/plain", description = "The body is larger than the server accepts"),
-        (status = 500, body = String, content_type = "text/plain", description = "Internal error")))]
+        TextErrors))]
 async fn evaluation(
     State(state): State<AppState>,
     Pep(caller): Pep,
@@ -83,10 +80,7 @@ async fn evaluation(
     responses(
         (status = 200, body = EvaluationsResponse, description = "The decisions in request order (up to the first deny or permit under a short-circuit semantic)"),
         (status = 400, body = String, content_type = "text/plain", description = "The body is not an evaluations request, names an unknown semantic, or holds more than 1,000 evaluations"),
-        (status = 401, body = String, content_type = "text/plain", description = "No valid bearer token"),
-        (status = 403, body = String, content_type = "text/plain", description = "The caller is not a resource provider (`service`) or an operator"),
-        (status = 413, body = String, content_type = "text/plain", description = "The body is larger than the server accepts"),
-        (status = 500, body = String, content_type = "text/plain", description = "Internal error")))]
+        TextErrors))]
 async fn evaluations(
     State(state): State<AppState>,
     Pep(caller): Pep,
@@ -114,10 +108,7 @@ async fn evaluations(
     responses(
         (status = 200, body = SearchResponse<FoundEntity>),
         (status = 400, body = String, content_type = "text/plain", description = "A required field is missing, a value cannot be read, or `page.token` is not for this request"),
-        (status = 401, body = String, content_type = "text/plain", description = "No valid bearer token"),
-        (status = 403, body = String, content_type = "text/plain", description = "The caller is not a resource provider (`service`) or an operator"),
-        (status = 413, body = String, content_type = "text/plain", description = "The body is larger than the server accepts"),
-        (status = 500, body = String, content_type = "text/plain", description = "Internal error")))]
+        TextErrors))]
 async fn search_subject(
     State(state): State<AppState>,
     Pep(caller): Pep,
@@ -133,10 +124,7 @@ async fn search_subject(
     responses(
         (status = 200, body = SearchResponse<FoundEntity>),
         (status = 400, body = String, content_type = "text/plain", description = "A required field is missing, a value cannot be read, or `page.token` is not for this request"),
-        (status = 401, body = String, content_type = "text/plain", description = "No valid bearer token"),
-        (status = 403, body = String, content_type = "text/plain", description = "The caller is not a resource provider (`service`) or an operator"),
-        (status = 413, body = String, content_type = "text/plain", description = "The body is larger than the server accepts"),
-        (status = 500, body = String, content_type = "text/plain", description = "Internal error")))]
+        TextErrors))]
 async fn search_resource(
     State(state): State<AppState>,
     Pep(caller): Pep,
@@ -152,10 +140,7 @@ async fn search_resource(
     responses(
         (status = 200, body = SearchResponse<FoundAction>),
         (status = 400, body = String, content_type = "text/plain", description = "A required field is missing, a value cannot be read, or `page.token` is not for this request"),
-        (status = 401, body = String, content_type = "text/plain", description = "No valid bearer token"),
-        (status = 403, body = String, content_type = "text/plain", description = "The caller is not a resource provider (`service`) or an operator"),
-        (status = 413, body = String, content_type = "text/plain", description = "The body is larger than the server accepts"),
-        (status = 500, body = String, content_type = "text/plain", description = "Internal error")))]
+        TextErrors))]
 async fn search_action(
     State(state): State<AppState>,
     Pep(caller): Pep,

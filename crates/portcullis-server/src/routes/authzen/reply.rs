@@ -7,6 +7,8 @@
 //! ask; and the `X-Request-ID` of a request echoed on its response
 //! (§10.1.3).
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -16,6 +18,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portcullis_service::{Caller, ServiceError, caller_rules};
 use serde::de::DeserializeOwned;
+use utoipa::PartialSchema as _;
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 
 use crate::extract::{Authenticated, authenticate};
 use crate::json_errors::OwnErrorShape;
@@ -82,6 +86,35 @@ impl IntoResponse for AuthzenError {
 }
 
 pub type AuthzenResult<T> = Result<T, AuthzenError>;
+
+/// The text errors every AuthZEN decision route documents (§10.1.2),
+/// written once: each route's `#[utoipa::path]` names this type beside
+/// its own 400, which says what its body must be.
+pub struct TextErrors;
+
+impl utoipa::IntoResponses for TextErrors {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        [
+            ("401", "No valid bearer token"),
+            (
+                "403",
+                "The caller is not a resource provider (`service`) or an operator",
+            ),
+            ("413", "The body is larger than the server accepts"),
+            ("500", "Internal error"),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let text = ContentBuilder::new().schema(Some(String::schema())).build();
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content("text/plain", text)
+                .build();
+            (status.to_owned(), response.into())
+        })
+        .collect()
+    }
+}
 
 /// A caller who may ask for decisions (a resource provider or an
 /// operator), checked before anything of the body is read, so that a

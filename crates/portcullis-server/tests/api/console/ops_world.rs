@@ -45,25 +45,12 @@ impl OpsWorld {
             )
             .await
             .expect_status(StatusCode::OK);
-        let submitted = server
-            .post(
-                "/v1/vetting/applications",
+        let (case, screened) = server
+            .apply_and_screen(
                 &e_admin.secret,
                 json!({"application": test_application(&e)}),
             )
-            .await
-            .expect_status(StatusCode::CREATED)
-            .json();
-        let case = str_field(&submitted["case"], "id");
-        let screened = server
-            .post(
-                &format!("/v1/vetting/cases/{case}/screen"),
-                &e_admin.secret,
-                json!({}),
-            )
-            .await
-            .expect_status(StatusCode::OK)
-            .json();
+            .await;
         assert_eq!(screened["case"]["state"], "in_review", "{screened}");
         assert_eq!(screened["case"]["risk_level"], "high", "{screened}");
 
