@@ -2,7 +2,7 @@
 //! loopback, and an open-loop load generator in this process.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1] [--connections 64] [--baseline PATH]
+//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1] [--connections 64] [--baseline PATH] [--route decisions|evaluation]
 //! ```
 //!
 //! `--baseline PATH` first runs the same load against another `portcullis`
@@ -44,6 +44,9 @@ struct Options {
     batch: u64,
     /// Another `portcullis` binary to measure first, in the same run.
     baseline: Option<std::path::PathBuf>,
+    /// The AuthZEN evaluation route (`--route evaluation`) instead of
+    /// `POST /v1/decisions` (the default, `--route decisions`).
+    authzen: bool,
 }
 
 fn options() -> Options {
@@ -66,7 +69,28 @@ fn options() -> Options {
             .position(|a| a == "--baseline")
             .and_then(|i| args.get(i + 1))
             .map(std::path::PathBuf::from),
+        authzen: match args
+            .iter()
+            .position(|a| a == "--route")
+            .and_then(|i| args.get(i + 1))
+            .map(String::as_str)
+        {
+            None | Some("decisions") => false,
+            Some("evaluation") => true,
+            Some(other) => panic!("--route is `decisions` or `evaluation`, not `{other}`"),
+        },
     }
+}
+
+/// A check as an AuthZEN 1.0 evaluation request (the subject's partner
+/// tenant follows from the user).
+fn authzen(check: &Value) -> Value {
+    json!({
+        "subject": {"type": "user", "id": check["user_id"]},
+        "resource": {"type": "tenant", "id": check["customer_tenant_id"]},
+        "action": {"name": check["action"]},
+        "context": {"auth_strength": check["auth_strength"], "ip": check["source_ip"]},
+    })
 }
 
 struct Api {
@@ -369,13 +393,19 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
     );
 
     // Warm-up, then the measured run.
+    let (route, warm_up) = if opts.authzen {
+        ("/access/v1/evaluation", authzen(&checks[0]))
+    } else {
+        ("/v1/decisions", checks[0].clone())
+    };
     for _ in 0..200 {
-        api.post("/v1/decisions", &service, checks[0].clone()).await;
+        api.post(route, &service, warm_up.clone()).await;
     }
-    let requests_per_sec = (opts.rate / opts.batch).max(1);
+    let batch_size = if opts.authzen { 1 } else { opts.batch };
+    let requests_per_sec = (opts.rate / batch_size).max(1);
     let total = requests_per_sec * opts.seconds;
     let interval = Duration::from_secs_f64(1.0 / requests_per_sec as f64);
-    let batch = usize::try_from(opts.batch).unwrap();
+    let batch = usize::try_from(batch_size).unwrap();
     // Bodies serialized once, and the URL and header built once: the
     // generator shares the machine with the server, so its own work per
     // request is kept small.
@@ -385,7 +415,9 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             .enumerate()
             .map(|(i, c)| {
                 // The batch form: this check and the next ones.
-                let body = if batch == 1 {
+                let body = if opts.authzen {
+                    serde_json::to_vec(&authzen(c)).unwrap()
+                } else if batch == 1 {
                     serde_json::to_vec(c).unwrap()
                 } else {
                     let group: Vec<&Value> = checks.iter().cycle().skip(i).take(batch).collect();
@@ -396,7 +428,7 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             .collect::<Vec<&'static [u8]>>()
             .into_boxed_slice(),
     );
-    let url = reqwest::Url::parse(&format!("{base}/v1/decisions")).unwrap();
+    let url = reqwest::Url::parse(&format!("{base}{route}")).unwrap();
     let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {service}")).unwrap();
     let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now() + Duration::from_millis(50);
@@ -450,8 +482,8 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
-        "target {} decisions/s ({} per request) for {} s over {} connections; achieved {achieved:.0} decisions/s",
-        opts.rate, opts.batch, opts.seconds, opts.connections
+        "{route}: target {} decisions/s ({batch_size} per request) for {} s over {} connections; achieved {achieved:.0} decisions/s",
+        opts.rate, opts.seconds, opts.connections
     );
     println!(
         "latency from due time: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
@@ -465,6 +497,6 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
     let _ = child.wait();
     json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
                "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
-               "seconds": opts.seconds, "checks_per_request": opts.batch, "cores": cores, "quick": opts.quick,
+               "seconds": opts.seconds, "checks_per_request": batch_size, "route": route, "cores": cores, "quick": opts.quick,
            "decision_records": std::env::var("PORTCULLIS_DECISION_RECORDS").unwrap_or_else(|_| "sync".to_owned())})
 }

@@ -112,10 +112,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole application over `portcullis`.
 pub fn router(portcullis: Portcullis, config: &ServerConfig) -> Router {
-    let state = AppState {
-        metrics: Arc::new(Metrics::default().with_workers(portcullis.clone())),
-        portcullis,
-    };
+    let metrics = Arc::new(Metrics::default().with_workers(portcullis.clone()));
+    let state = AppState::new(portcullis, metrics);
     let (router, openapi) = api(config);
     let document = Arc::new(openapi.to_json().unwrap_or_default());
     let proxies = TrustedProxies::new(config.trusted_proxies.clone());

@@ -129,6 +129,9 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .unwrap();
     let round = app.detect_pending().await.unwrap();
     assert_eq!(round.findings_new, 1, "{round:?}");
+    // The finding grew with most of the thirty events, but one round
+    // stores (audits, announces) it once, in its latest state.
+    assert_eq!(round.findings_updated, 0, "{round:?}");
     assert_eq!(round.contained, 1);
     assert!(denied_as_contained(&app, user, partner));
     let findings = store
@@ -143,6 +146,13 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         Some(user.to_string().as_str())
     );
     assert_eq!(findings[0].body["class_uid"], 2004);
+    assert_eq!(findings[0].version, 1);
+    // Its latest state, not the first: the threshold is a handful.
+    assert!(
+        findings[0].evidence_count >= 20,
+        "{}",
+        findings[0].evidence_count
+    );
     // The finding goes out to the subscribed webhook, as OCSF.
     let deliveries = app
         .list_webhook_deliveries(&op, &hook.id.to_string(), &PageRequest::first(10))
@@ -184,7 +194,11 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .await
         .unwrap();
     let grown = restarted.detect_pending().await.unwrap();
-    assert_eq!(grown.findings_new, 0, "{grown:?}");
+    assert_eq!(
+        (grown.findings_new, grown.findings_updated),
+        (0, 1),
+        "{grown:?}"
+    );
     let findings = store
         .list_detection_findings(&FindingFilter::default(), &PageRequest::first(10))
         .await

@@ -18,6 +18,7 @@ use portcullis_domain::{ContainmentMode, EventFilter, Finding, FindingStatus};
 use portcullis_domain::{Cursor, PageRequest, RecordId, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use super::coalesce::{Coalescer, FLUSH_EVENTS};
 use super::policy::ContainmentRule;
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -288,6 +289,8 @@ impl Portcullis {
             return Ok(DetectionRound::default());
         };
         let mut round = DetectionRound::default();
+        let mut gathered = Coalescer::default();
+        let mut unflushed = 0;
         loop {
             let page = PageRequest::new(
                 Some(PageRequest::MAX_LIMIT),
@@ -306,11 +309,19 @@ impl Portcullis {
                 };
                 let context = self.event_context(&event);
                 for detected in engine.process_in(&event, &context) {
+                    gathered.push(detected);
+                }
+                unflushed += 1;
+            }
+            let done = events.next.is_none();
+            if done || unflushed >= FLUSH_EVENTS {
+                for detected in gathered.take() {
                     self.record_detected(&caller, &detected, &mut round, Replays::Update)
                         .await?;
                 }
+                unflushed = 0;
             }
-            if events.next.is_none() {
+            if done {
                 break;
             }
         }

@@ -2,6 +2,7 @@
 //! and OCSF batches sent by the platform), streaming detection over it,
 //! and the findings and containments detection leads to.
 
+mod coalesce;
 mod detection;
 mod event_context;
 pub(crate) mod events;

@@ -22,6 +22,7 @@ use portcullis_domain::ActivityEvent;
 use portcullis_store::PartitionSnapshot;
 use serde_json::json;
 
+use super::coalesce::Coalescer;
 use super::detection::{DetectionRound, Replays};
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -217,6 +218,7 @@ impl Portcullis {
         let caller = Caller::system();
         let expected = detector.last_seq;
         let mut round = DetectionRound::default();
+        let mut gathered = Coalescer::default();
         for (seq, event) in batch {
             if *seq <= detector.last_seq {
                 continue;
@@ -230,9 +232,12 @@ impl Portcullis {
             };
             let context = self.event_context(&event);
             for detected in detector.engine.process_in(&event, &context) {
-                self.record_detected(&caller, &detected, &mut round, Replays::Skip)
-                    .await?;
+                gathered.push(detected);
             }
+        }
+        for detected in gathered.take() {
+            self.record_detected(&caller, &detected, &mut round, Replays::Skip)
+                .await?;
         }
         if detector.last_seq == expected {
             return Ok(round);
