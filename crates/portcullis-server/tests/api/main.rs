@@ -10,6 +10,7 @@
 
 mod access_reviews;
 mod audit;
+mod customer_webhooks;
 mod authzen;
 pub(crate) mod console;
 mod errors;

@@ -13,9 +13,11 @@ mod support;
 
 mod access_batches;
 mod access_reviews;
+mod announcements;
 mod activations;
 mod assignments;
 mod atomicity;
+mod bulk_runs;
 mod audit;
 mod authorization;
 mod counts;

@@ -16,6 +16,7 @@ mod ops_pages;
 mod ops_world;
 mod refusals;
 mod relationships_table;
+mod review_policy;
 mod security;
 mod templates;
 mod tenant_flows;
