@@ -113,9 +113,48 @@ async fn insert_delivery(
     .bind(delivery.status.as_str())
     .bind(at.unix_millis())
     .bind(at.unix_millis())
-    .execute(store.pool())
+    .execute(&mut *conn)
     .await?;
     Ok((done.rows_affected() > 0).then_some(delivery))
+}
+
+/// Enqueues an event for every enabled subscription that wants it and
+/// whose audience it reaches (see [`WebhookStore::enqueue_deliveries_concerning`]),
+/// on `conn` — the pool's, or a mutation's transaction.
+pub(crate) async fn enqueue_on(
+    conn: &mut AnyConnection,
+    announcement: &Announcement,
+    at: Timestamp,
+) -> Result<Vec<WebhookDelivery>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut created = Vec::new();
+    for row in &rows {
+        let sub = sub_from_row(row)?;
+        let audience = match sub.tenant_id {
+            None => announcement.operators,
+            Some(own) => announcement.concerns.contains(&own),
+        };
+        if !sub.wants(&announcement.event_type) || !audience {
+            continue;
+        }
+        if let Some(d) = insert_delivery(
+            conn,
+            sub.id,
+            &announcement.event_type,
+            &announcement.payload,
+            announcement.dedupe_key.as_deref(),
+            at,
+        )
+        .await?
+        {
+            created.push(d);
+        }
+    }
+    Ok(created)
 }
 
 #[async_trait]

@@ -8,7 +8,7 @@ use portcullis_store::{BulkRunStore, StoreError};
 use crate::contract;
 use crate::support::{ms, partner};
 
-fn run(partner: Option<portcullis_domain::TenantId>, at: i64, total: usize) -> BulkRun {
+fn new_run(partner: Option<portcullis_domain::TenantId>, at: i64, total: usize) -> BulkRun {
     BulkRun {
         id: RecordId::generate(),
         partner_tenant_id: partner,
@@ -32,7 +32,7 @@ contract!(
     a_run_keeps_each_item_once_in_order_and_its_end,
     |store, _db| {
         let a = partner(&store, "Alpha").await.id;
-        let started = run(Some(a), 1_000, 3);
+        let started = new_run(Some(a), 1_000, 3);
         store.create_bulk_run(&started).await.unwrap();
         store
             .add_bulk_item(started.id, 1, &item("r2", BulkOutcome::Failed), ms(1_200))
@@ -78,10 +78,10 @@ contract!(
     |store, _db| {
         let a = partner(&store, "Alpha").await.id;
         let b = partner(&store, "Bravo").await.id;
-        let older = run(Some(a), 1_000, 1);
-        let newer = run(Some(a), 2_000, 1);
-        let other = run(Some(b), 3_000, 1);
-        let operator = run(None, 4_000, 1);
+        let older = new_run(Some(a), 1_000, 1);
+        let newer = new_run(Some(a), 2_000, 1);
+        let other = new_run(Some(b), 3_000, 1);
+        let operator = new_run(None, 4_000, 1);
         for r in [&older, &newer, &other, &operator] {
             store.create_bulk_run(r).await.unwrap();
             store
@@ -103,8 +103,8 @@ contract!(
 contract!(
     runs_left_by_their_node_are_closed_and_old_ones_deleted,
     |store, _db| {
-        let quiet = run(None, 1_000, 2);
-        let busy = run(None, 1_000, 2);
+        let quiet = new_run(None, 1_000, 2);
+        let busy = new_run(None, 1_000, 2);
         store.create_bulk_run(&quiet).await.unwrap();
         store.create_bulk_run(&busy).await.unwrap();
         store
