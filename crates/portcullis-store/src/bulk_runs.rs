@@ -3,7 +3,9 @@
 //! makes is audited by itself.
 
 use async_trait::async_trait;
-use portcullis_domain::{BulkItem, BulkOutcome, BulkReport, BulkRun, RecordId, TenantId, Timestamp};
+use portcullis_domain::{
+    BulkItem, BulkOutcome, BulkReport, BulkRun, RecordId, TenantId, Timestamp,
+};
 use sqlx::any::AnyRow;
 
 use crate::{SqlStore, StoreError, rows};
@@ -35,8 +37,7 @@ pub trait BulkRunStore {
     async fn get_bulk_run(&self, id: RecordId) -> Result<Option<BulkRun>, StoreError>;
     /// One partner's runs (`Some`) or every run, newest first, at most
     /// [`MAX_LISTED_RUNS`]; their reports hold the counts, not the items.
-    async fn list_bulk_runs(&self, partner: Option<TenantId>)
-    -> Result<Vec<BulkRun>, StoreError>;
+    async fn list_bulk_runs(&self, partner: Option<TenantId>) -> Result<Vec<BulkRun>, StoreError>;
     /// Finishes, with `error`, every unfinished run untouched since
     /// `untouched_since` (its node stopped); returns how many.
     async fn abandon_bulk_runs(
@@ -171,10 +172,12 @@ impl BulkRunStore for SqlStore {
     }
 
     async fn get_bulk_run(&self, id: RecordId) -> Result<Option<BulkRun>, StoreError> {
-        let Some(row) = sqlx::query(&format!("SELECT {RUN_COLUMNS} FROM bulk_runs WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
+        let Some(row) = sqlx::query(&format!(
+            "SELECT {RUN_COLUMNS} FROM bulk_runs WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?
         else {
             return Ok(None);
         };
@@ -190,10 +193,7 @@ impl BulkRunStore for SqlStore {
         Ok(Some(run))
     }
 
-    async fn list_bulk_runs(
-        &self,
-        partner: Option<TenantId>,
-    ) -> Result<Vec<BulkRun>, StoreError> {
+    async fn list_bulk_runs(&self, partner: Option<TenantId>) -> Result<Vec<BulkRun>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {RUN_COLUMNS} FROM bulk_runs WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              ORDER BY started_at DESC, id DESC LIMIT $2"

@@ -91,7 +91,9 @@ pub async fn show(
         every_days: view
             .as_ref()
             .map_or(DEFAULT_REVIEW_EVERY_DAYS, |p| p.every_days),
-        duration_days: view.as_ref().map_or(DEFAULT_REVIEW_DAYS, |p| p.duration_days),
+        duration_days: view
+            .as_ref()
+            .map_or(DEFAULT_REVIEW_DAYS, |p| p.duration_days),
         privileged_only: view.as_ref().is_none_or(|p| p.privileged_only),
         remove_unreviewed: view.as_ref().is_some_and(|p| p.remove_unreviewed),
         policy: view,

@@ -77,7 +77,8 @@ async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
     .await
     .expect_error(StatusCode::CONFLICT, "conflict");
     let bob = str_field(
-        &s.create_user(&w.partner, "bob@contoso.example", "Bob").await,
+        &s.create_user(&w.partner, "bob@contoso.example", "Bob")
+            .await,
         "id",
     );
     let group = str_field(&s.create_group(&w.partner, "Tier 2").await, "id");
@@ -95,9 +96,13 @@ async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
         "id",
     );
     for (action, bearer) in [("request-approval", pa), ("approve", ca)] {
-        s.post(&format!("/v1/relationships/{rel}/{action}"), bearer, json!({}))
-            .await
-            .expect_status(StatusCode::OK);
+        s.post(
+            &format!("/v1/relationships/{rel}/{action}"),
+            bearer,
+            json!({}),
+        )
+        .await
+        .expect_status(StatusCode::OK);
     }
     s.patch(
         &format!("/v1/relationships/{rel}/assignments/{assignment}"),
@@ -121,9 +126,13 @@ async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
         .json(),
         "id",
     );
-    s.post(&format!("/v1/activations/{activation}/approve"), ca, json!({}))
-        .await
-        .expect_status(StatusCode::OK);
+    s.post(
+        &format!("/v1/activations/{activation}/approve"),
+        ca,
+        json!({}),
+    )
+    .await
+    .expect_status(StatusCode::OK);
 
     // Containment of the relationship, lifted.
     let op = s.operator.secret.clone();

@@ -10,9 +10,9 @@
 
 mod access_reviews;
 mod audit;
-mod customer_webhooks;
 mod authzen;
 pub(crate) mod console;
+mod customer_webhooks;
 mod errors;
 mod events;
 mod finding_answers;

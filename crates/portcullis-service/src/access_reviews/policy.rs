@@ -187,10 +187,12 @@ impl Portcullis {
         after.version = before.version + 1;
         self.store
             .update_access_review(
-                &system.audit(now).announcing(vec![crate::webhooks::review_announcement(
-                    AuditOperation::AccessReviewRemind,
-                    &after,
-                )]),
+                &system
+                    .audit(now)
+                    .announcing(vec![crate::webhooks::review_announcement(
+                        AuditOperation::AccessReviewRemind,
+                        &after,
+                    )]),
                 AuditOperation::AccessReviewRemind,
                 &after,
             )

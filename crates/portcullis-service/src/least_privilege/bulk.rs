@@ -7,8 +7,7 @@
 
 use portcullis_domain::{
     AuditOperation, BulkItem, BulkOperation, BulkOutcome, BulkReport, GLOBAL_ADMINISTRATOR,
-    IsoDuration, Relationship, RelationshipId, RelationshipStatus,
-    RoleId, TemplateId, TenantId,
+    IsoDuration, Relationship, RelationshipId, RelationshipStatus, RoleId, TemplateId, TenantId,
 };
 
 use super::relationships::RelationshipPatch;

@@ -172,7 +172,8 @@ impl Portcullis {
     /// Closes runs whose node stopped, deletes old finished ones; returns
     /// how many of each.
     pub(crate) async fn tidy_bulk_runs(&self, now: Timestamp) -> Result<(u64, u64), ServiceError> {
-        let since = Timestamp::from_unix_millis(now.unix_millis().saturating_sub(ABANDONED_AFTER_MS));
+        let since =
+            Timestamp::from_unix_millis(now.unix_millis().saturating_sub(ABANDONED_AFTER_MS));
         let closed = self.store.abandon_bulk_runs(since, now, ABANDONED).await?;
         let before =
             Timestamp::from_unix_millis(now.unix_millis().saturating_sub(FINISHED_RUNS_KEPT_MS));

@@ -5,11 +5,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use portcullis_decision::{RecommendParams, RoleUse, UsageFacts, recommend};
 use portcullis_domain::{
-    AccessAssignment, AppliedRecommendation, AssignmentKind, AssignmentStatus, AuditOperation,
-    IsoDuration, Recommendation, RecommendationId, Relationship, RoleId, TenantId, UsageFilter,
-    UsageWindow,
+    AccessAssignment, AppliedRecommendation, AssignmentKind, AuditOperation, IsoDuration,
+    Recommendation, RecommendationId, Relationship, RoleId, TenantId, UsageFilter, UsageWindow,
 };
-use portcullis_store::AccessChange;
 
 use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};

@@ -254,7 +254,13 @@ impl Portcullis {
         containment: &Containment,
     ) -> Vec<Announcement> {
         let payload = json!({"containment": containment});
-        let mut out = vec![announcement(operation.as_str(), payload, None, Vec::new(), true)];
+        let mut out = vec![announcement(
+            operation.as_str(),
+            payload,
+            None,
+            Vec::new(),
+            true,
+        )];
         let customers = match self.containment_customers(containment).await {
             Ok(customers) => customers,
             Err(err) => {
@@ -286,7 +292,6 @@ impl Portcullis {
                 .await;
         }
     }
-
 }
 
 /// One webhook event, for [`AuditContext::announcing`](portcullis_store::AuditContext::announcing).
@@ -308,7 +313,10 @@ fn announcement(
 
 /// The webhook event of a change of an access review, enqueued with it:
 /// to the reviewing customer (and operators).
-pub(crate) fn review_announcement(operation: AuditOperation, review: &AccessReview) -> Announcement {
+pub(crate) fn review_announcement(
+    operation: AuditOperation,
+    review: &AccessReview,
+) -> Announcement {
     let payload = json!({
         "customer_tenant_id": review.customer_tenant_id,
         "partner_tenant_id": review.partner_tenant_id,

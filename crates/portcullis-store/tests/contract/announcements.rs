@@ -2,8 +2,8 @@
 //! transaction: committed with it, to the audience it names, and not at all
 //! when the change is refused.
 
-use portcullis_domain::{AuditOperation, PageRequest, RelationshipStatus, Timestamp, WebhookId};
 use portcullis_domain::WebhookSubscription;
+use portcullis_domain::{AuditOperation, PageRequest, RelationshipStatus, Timestamp, WebhookId};
 use portcullis_store::{AccessChange, AccessStore, Announcement, StoreError, WebhookStore};
 use serde_json::json;
 
@@ -46,7 +46,10 @@ contract!(
         let customer_sub = subscription(Some(mine));
         let other_sub = subscription(Some(theirs));
         for s in [&operator, &customer_sub, &other_sub] {
-            store.create_webhook(&ctx(1_000), s, "whsec_x").await.unwrap();
+            store
+                .create_webhook(&ctx(1_000), s, "whsec_x")
+                .await
+                .unwrap();
         }
         let announce = |event: &str| Announcement {
             event_type: event.to_owned(),
@@ -67,7 +70,10 @@ contract!(
             )
             .await
             .unwrap();
-        assert_eq!(events(&store, customer_sub.id).await, ["relationship.create"]);
+        assert_eq!(
+            events(&store, customer_sub.id).await,
+            ["relationship.create"]
+        );
         assert_eq!(events(&store, operator.id).await, ["relationship.create"]);
         assert!(events(&store, other_sub.id).await.is_empty());
 
@@ -75,7 +81,9 @@ contract!(
         // first's name) enqueues nothing.
         let twin = drafted(p, mine, "Fabrikam helpdesk", 11_000);
         let mut ended = first.clone();
-        ended.request_termination(Timestamp::from_unix_millis(11_000)).unwrap();
+        ended
+            .request_termination(Timestamp::from_unix_millis(11_000))
+            .unwrap();
         ended.version += 1;
         assert_eq!(ended.status, RelationshipStatus::TerminationRequested);
         let refused = store
@@ -98,8 +106,14 @@ contract!(
                 ],
             )
             .await;
-        assert!(matches!(refused, Err(StoreError::Conflict(_))), "{refused:?}");
-        assert_eq!(events(&store, customer_sub.id).await, ["relationship.create"]);
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+        assert_eq!(
+            events(&store, customer_sub.id).await,
+            ["relationship.create"]
+        );
         assert_eq!(events(&store, operator.id).await, ["relationship.create"]);
     }
 );

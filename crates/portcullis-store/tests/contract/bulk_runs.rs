@@ -50,7 +50,11 @@ contract!(
         let running = store.get_bulk_run(started.id).await.unwrap().unwrap();
         assert_eq!(running.finished_at, None);
         assert_eq!(
-            (running.report.done, running.report.failed, running.report.total),
+            (
+                running.report.done,
+                running.report.failed,
+                running.report.total
+            ),
             (1, 1, 3)
         );
         let targets: Vec<&str> = running
@@ -60,7 +64,10 @@ contract!(
             .map(|i| i.target.as_str())
             .collect();
         assert_eq!(targets, ["r1", "r2"]);
-        assert_eq!(running.report.items[1].error.as_deref(), Some("conflict: no"));
+        assert_eq!(
+            running.report.items[1].error.as_deref(),
+            Some("conflict: no")
+        );
         store
             .finish_bulk_run(started.id, ms(2_000), None)
             .await
@@ -69,7 +76,13 @@ contract!(
         assert!(matches!(twice, Err(StoreError::NotFound)), "{twice:?}");
         let ended = store.get_bulk_run(started.id).await.unwrap().unwrap();
         assert_eq!(ended.finished_at, Some(ms(2_000)));
-        assert!(store.get_bulk_run(RecordId::generate()).await.unwrap().is_none());
+        assert!(
+            store
+                .get_bulk_run(RecordId::generate())
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 );
 
@@ -91,7 +104,10 @@ contract!(
         }
         let ids = |runs: Vec<BulkRun>| runs.iter().map(|r| r.id).collect::<Vec<_>>();
         let mine = store.list_bulk_runs(Some(a)).await.unwrap();
-        assert!(mine.iter().all(|r| r.report.items.is_empty() && r.report.done == 1));
+        assert!(
+            mine.iter()
+                .all(|r| r.report.items.is_empty() && r.report.done == 1)
+        );
         assert_eq!(ids(mine), [newer.id, older.id]);
         assert_eq!(
             ids(store.list_bulk_runs(None).await.unwrap()),
@@ -122,7 +138,12 @@ contract!(
             (Some(ms(10_000)), Some("interrupted"))
         );
         assert_eq!(
-            store.get_bulk_run(busy.id).await.unwrap().unwrap().finished_at,
+            store
+                .get_bulk_run(busy.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .finished_at,
             None
         );
         // Only finished runs go, with their items.

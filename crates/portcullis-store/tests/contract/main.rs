@@ -13,13 +13,13 @@ mod support;
 
 mod access_batches;
 mod access_reviews;
-mod announcements;
 mod activations;
+mod announcements;
 mod assignments;
 mod atomicity;
-mod bulk_runs;
 mod audit;
 mod authorization;
+mod bulk_runs;
 mod counts;
 mod detection_partitions;
 mod events;

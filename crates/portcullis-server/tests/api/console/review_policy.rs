@@ -94,7 +94,10 @@ async fn customer_admin_sets_changes_and_removes_its_review_policy_in_the_browse
     browser.click("#save-policy-button").await;
     let text = browser.text().await;
     assert!(text.contains("45 days"), "{text}");
-    assert!(text.contains("Only access holding a privileged role"), "{text}");
+    assert!(
+        text.contains("Only access holding a privileged role"),
+        "{text}"
+    );
     let changed = policy(&w, &customer).await.expect("a policy");
     assert_eq!(changed["every_days"], 45);
     assert_eq!(changed["scope"], "privileged");
@@ -143,7 +146,10 @@ async fn a_review_policy_is_its_customers_alone() {
         .await
         .unwrap();
     assert!(html.contains("id=\"no-policy\""), "{html}");
-    assert!(!html.contains("37 days") && !html.contains(&customer), "{html}");
+    assert!(
+        !html.contains("37 days") && !html.contains(&customer),
+        "{html}"
+    );
     let csrf = web::csrf(s, &stranger, "/access-reviews/policy").await;
     let deleted = web::post(
         s,
