@@ -4,6 +4,7 @@
 
 mod access_reviews;
 mod browser;
+mod bulk_runs;
 mod close_reasons;
 mod customer_findings;
 mod customer_groups;
