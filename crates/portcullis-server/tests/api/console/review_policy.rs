@@ -41,7 +41,7 @@ async fn policy(w: &Used, tenant: &str) -> Option<Value> {
             &w.server.operator.secret,
         )
         .await;
-    match reply.status() {
+    match reply.status {
         StatusCode::NOT_FOUND => None,
         _ => Some(reply.expect_status(StatusCode::OK).json()),
     }
