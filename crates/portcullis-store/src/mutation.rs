@@ -79,7 +79,7 @@ impl Mutation {
     /// Enqueues the webhook events `ctx` announces within this transaction.
     pub(crate) async fn announce(&mut self, ctx: &crate::AuditContext) -> Result<(), StoreError> {
         for announcement in &ctx.announcements {
-            crate::webhooks::enqueue_on(&mut *self.tx, announcement, ctx.at).await?;
+            crate::webhooks::enqueue_on(&mut self.tx, announcement, ctx.at).await?;
         }
         Ok(())
     }
