@@ -123,7 +123,10 @@ mod tests {
             ("/activations/a1/approve", Some("/activations")),
             ("/least-privilege/x/apply", Some("/least-privilege")),
             ("/access-reviews/policy", Some("/access-reviews/policy")),
-            ("/access-reviews/policy/delete", Some("/access-reviews/policy")),
+            (
+                "/access-reviews/policy/delete",
+                Some("/access-reviews/policy"),
+            ),
             ("/sign-in", None),
             ("/sign-out", None),
         ] {
