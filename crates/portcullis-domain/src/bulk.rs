@@ -69,6 +69,13 @@ impl BulkOutcome {
             Self::Failed => "failed",
         }
     }
+
+    /// The outcome named by its stable string.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Done, Self::WouldDo, Self::Unchanged, Self::Failed]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+    }
 }
 
 /// One item's result.

@@ -54,11 +54,13 @@ pub use integrity::{
     AuditVerification, CheckpointConfig, CheckpointRound, TailCheck, verify_audit_chain,
 };
 pub use least_privilege::{
+    ABANDONED_AFTER_MS, BulkJob, FINISHED_RUNS_KEPT_MS, LeastPrivilegeConfig, NewTemplate, Progress,
+};
+pub use least_privilege::{
     ActivationDecision, AssignmentPatch, DecisionCache, ELIGIBLE_MAX_ACTIVATION,
     LIFECYCLE_OPERATIONS, MAX_REPORT_RELATIONSHIPS, NewActivation, NewAssignment, NewRelationship,
     RelationshipPatch, SweepReport, UsageFlush, UsageQuery,
 };
-pub use least_privilege::{BulkJob, LeastPrivilegeConfig, NewTemplate, Progress};
 pub use least_privilege::{MAX_DECISION_BATCH, MAX_SEARCH_PAGE, SearchQuery};
 pub use overview::{EXPIRY_WINDOWS_DAYS, OverviewCounts};
 pub use portcullis_domain::{ContainmentFilter, ContainmentKind, ContainmentMode};

@@ -103,6 +103,7 @@ impl AccessReviewStore for SqlStore {
         .bind(review.version)
         .execute(m.conn())
         .await?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             AuditOperation::AccessReviewStart,
             Some(review.customer_tenant_id),
@@ -172,6 +173,7 @@ impl AccessReviewStore for SqlStore {
         .bind(after.id.to_string())
         .execute(m.conn())
         .await?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             operation,
             Some(after.customer_tenant_id),
@@ -245,6 +247,7 @@ impl AccessReviewStore for SqlStore {
         .bind(policy.version)
         .execute(m.conn())
         .await?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             AuditOperation::AccessReviewPolicySet,
             Some(policy.customer_tenant_id),
@@ -286,6 +289,7 @@ impl AccessReviewStore for SqlStore {
             .bind(customer.to_string())
             .execute(m.conn())
             .await?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             AuditOperation::AccessReviewPolicyDelete,
             Some(customer),

@@ -105,6 +105,7 @@ impl ContainmentStore for SqlStore {
         .map_err(crate::error::on_reference(|| {
             StoreError::InvalidChange("the containment names a finding that does not exist".into())
         }))?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             AuditOperation::ContainmentCreate,
             None,
@@ -163,6 +164,7 @@ impl ContainmentStore for SqlStore {
         .bind(id.to_string())
         .execute(m.conn())
         .await?;
+        m.announce(ctx).await?;
         m.commit(ctx.draft(
             AuditOperation::ContainmentLift,
             None,

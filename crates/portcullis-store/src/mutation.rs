@@ -76,6 +76,14 @@ impl Mutation {
         Ok(())
     }
 
+    /// Enqueues the webhook events `ctx` announces within this transaction.
+    pub(crate) async fn announce(&mut self, ctx: &crate::AuditContext) -> Result<(), StoreError> {
+        for announcement in &ctx.announcements {
+            crate::webhooks::enqueue_on(&mut self.tx, announcement, ctx.at).await?;
+        }
+        Ok(())
+    }
+
     /// Records the last audit draft and commits everything.
     pub(crate) async fn commit(mut self, draft: AuditDraft) -> Result<(), StoreError> {
         self.record(draft).await?;

@@ -10,7 +10,7 @@ use crate::{
     SessionStore, SignInLinkStore, SqlStore, StoreError, TenantStore, TokenStore, UsageStore,
     UserStore, VettingStore, WatchlistStore, WebhookStore,
 };
-use crate::{FindingResponseStore, ScoreStore, TemplateStore};
+use crate::{BulkRunStore, FindingResponseStore, ScoreStore, TemplateStore};
 
 /// Everything Portcullis keeps.
 #[async_trait]
@@ -36,6 +36,7 @@ pub trait Store:
     + UsageStore
     + crate::SettingStore
     + TemplateStore
+    + BulkRunStore
     + FindingResponseStore
     + ScoreStore
     + AccessReviewStore

@@ -1,6 +1,7 @@
 //! `portcullis bulk remove-role|auto-extend|terminate`: change many
 //! relationships alike, as the local operator, in calls of at most the
-//! configured cap (`[least_privilege] bulk_cap`, 100 by default). Progress
+//! configured cap (`[least_privilege] bulk_cap`, 100 by default), each
+//! call kept as a bulk run (operators' console: **Bulk runs**). Progress
 //! goes to standard error after each relationship; the result per
 //! relationship to standard output (tab-separated, or the API's JSON with
 //! `--json`). The exit status is 1 when any relationship failed.
@@ -138,8 +139,9 @@ pub(crate) async fn run_chunked<T: Clone>(
                 );
             }
         };
+        // Kept as a run too, so that the console follows it.
         let report = app
-            .run_bulk(caller, &job(chunk.to_vec()), &progress)
+            .run_bulk_recorded(caller, &job(chunk.to_vec()), &progress)
             .await?;
         match all.as_mut() {
             None => all = Some(report),

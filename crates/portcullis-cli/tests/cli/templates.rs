@@ -236,6 +236,31 @@ async fn a_template_reaches_many_customers_and_bulk_removes_global_admin() {
         .get(&format!("/v1/relationships/{}", relationships[2]), &op)
         .await;
     assert_eq!(waiting["roles"].as_array().unwrap().len(), 2);
+    // Each call was kept as a run, which the server shows (newest first).
+    let runs = api.get("/v1/bulk/runs", &op).await;
+    let removals: Vec<&Value> = runs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["report"]["operation"] == "remove_role")
+        .collect();
+    let counts: Vec<(u64, u64, u64)> = removals
+        .iter()
+        .map(|r| {
+            assert!(!r["finished_at"].is_null(), "{r}");
+            let n = |k: &str| r["report"][k].as_u64().unwrap();
+            (n("total"), n("done"), n("failed"))
+        })
+        .collect();
+    assert_eq!(counts.len(), 2, "calls of at most 2: {runs}");
+    assert_eq!(counts.iter().map(|c| c.0).sum::<u64>(), 3, "{runs}");
+    assert_eq!(
+        counts
+            .iter()
+            .map(|c| (c.1, c.2))
+            .fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1)),
+        (2, 1)
+    );
 
     let out = cli(&[
         "bulk",

@@ -29,6 +29,14 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/access-reviews", get(list).post(start))
+        .route(
+            "/access-reviews/policy",
+            get(super::review_policy::show).post(super::review_policy::save),
+        )
+        .route(
+            "/access-reviews/policy/delete",
+            post(super::review_policy::delete),
+        )
         .route("/access-reviews/{review_id}", get(show))
         .route("/access-reviews/{review_id}/decisions", post(decide))
         .route("/access-reviews/{review_id}/complete", post(complete))

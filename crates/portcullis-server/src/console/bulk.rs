@@ -77,6 +77,10 @@ struct RunPage {
     failed: usize,
     error: Option<String>,
     items: Vec<ItemRow>,
+    /// The partner whose relationships the run changes (empty: an
+    /// operator's run).
+    partner: String,
+    operator: bool,
 }
 
 fn own_partner(console: &Console) -> Result<(), ConsoleError> {
@@ -87,12 +91,13 @@ fn own_partner(console: &Console) -> Result<(), ConsoleError> {
     }
 }
 
-fn summary(run: &portcullis_domain::BulkRun, now: Timestamp) -> RunSummary {
+pub(super) fn summary(run: &portcullis_domain::BulkRun, now: Timestamp) -> RunSummary {
     RunSummary {
         id: run.id.to_string(),
         operation: run.report.operation.clone(),
         dry_run: run.report.dry_run,
-        handled: run.report.handled(),
+        // Lists carry the counts, a run's page the items too.
+        handled: run.report.done + run.report.failed,
         total: run.report.total,
         finished: run.finished_at.is_some(),
         started: when(run.started_at, now),
@@ -124,7 +129,8 @@ pub async fn form(
         })
         .collect();
     let runs = service
-        .bulk_runs(&console.caller)?
+        .bulk_runs(&console.caller)
+        .await?
         .iter()
         .map(|r| summary(r, now))
         .collect();
@@ -208,8 +214,20 @@ pub async fn run(
     Path(raw): Path<String>,
 ) -> Result<Response, ConsoleError> {
     own_partner(&console)?;
-    let id = RecordId::parse(&raw).map_err(|_| ConsoleError::NotFound)?;
-    let run = state.portcullis.bulk_run(&console.caller, id)?;
+    run_page(&state, &console, &raw, ConsoleArea::LeastPrivilege, false).await
+}
+
+/// A run's page: its progress, refreshing itself while it runs, and one
+/// result per item. `operator`: the way back is the operator's list.
+pub(super) async fn run_page(
+    state: &AppState,
+    console: &Console,
+    raw: &str,
+    area: ConsoleArea,
+    operator: bool,
+) -> Result<Response, ConsoleError> {
+    let id = RecordId::parse(raw).map_err(|_| ConsoleError::NotFound)?;
+    let run = state.portcullis.bulk_run(&console.caller, id).await?;
     let now = state.portcullis.clock().now();
     let items = run
         .report
@@ -226,15 +244,20 @@ pub async fn run(
             error: i.error.clone().unwrap_or_default(),
         })
         .collect();
-    let chrome = Chrome::new(&state, &console, ConsoleArea::LeastPrivilege).await?;
+    let chrome = Chrome::new(state, console, area).await?;
     let finished = run.finished_at.is_some();
     let mut response = page(&RunPage {
         chrome,
         run: summary(&run, now),
+        partner: run
+            .partner_tenant_id
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
         done: run.report.done,
         failed: run.report.failed,
         error: run.error.clone(),
         items,
+        operator,
     })?
     .into_response();
     if !finished {

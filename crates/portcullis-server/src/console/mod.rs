@@ -15,6 +15,7 @@ mod activity;
 mod application;
 mod audit;
 mod bulk;
+mod bulk_runs;
 mod case;
 mod chart;
 mod containments;
@@ -38,6 +39,7 @@ mod relationship_request;
 mod relationships;
 mod remediation;
 mod restrictions;
+mod review_policy;
 mod score;
 mod scorecard;
 mod screening;
@@ -108,7 +110,8 @@ pub fn router() -> Router<AppState> {
         .layer(from_fn(headers::security_headers))
 }
 
-/// Relationship templates and bulk changes (partner admins).
+/// Relationship templates and bulk changes (partner admins), and every
+/// partner's bulk runs (operators).
 fn tightening_routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -125,6 +128,8 @@ fn tightening_routes() -> Router<AppState> {
         )
         .route("/least-privilege/bulk", get(bulk::form).post(bulk::start))
         .route("/least-privilege/bulk/{run_id}", get(bulk::run))
+        .route("/bulk-runs", get(bulk_runs::list))
+        .route("/bulk-runs/{run_id}", get(bulk_runs::show))
 }
 
 /// The pages of partner and customer admins.

@@ -46,6 +46,7 @@ pub fn form_page(path: &str) -> Option<String> {
         ["activations", ..] => "/activations".to_owned(),
         ["restrictions"] => "/restrictions".to_owned(),
         ["least-privilege", ..] => "/least-privilege".to_owned(),
+        ["access-reviews", "policy", ..] => "/access-reviews/policy".to_owned(),
         _ => return None,
     };
     Some(page)
@@ -121,6 +122,11 @@ mod tests {
             ("/containments/c1/lift", Some("/containments")),
             ("/activations/a1/approve", Some("/activations")),
             ("/least-privilege/x/apply", Some("/least-privilege")),
+            ("/access-reviews/policy", Some("/access-reviews/policy")),
+            (
+                "/access-reviews/policy/delete",
+                Some("/access-reviews/policy"),
+            ),
             ("/sign-in", None),
             ("/sign-out", None),
         ] {

@@ -74,6 +74,8 @@ struct ListPage {
     heading: &'static str,
     /// Partners ask customers for access from here.
     may_request: bool,
+    /// Operators reach every partner's bulk runs from here.
+    operator: bool,
     statuses: Vec<&'static str>,
     status: String,
     columns: Vec<Column>,
@@ -214,6 +216,7 @@ pub async fn list(
         chrome,
         heading,
         may_request: matches!(scope, TenantScope::Partner(_)),
+        operator: matches!(scope, TenantScope::All),
         statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
         status,
         columns,

@@ -261,7 +261,8 @@ async fn bulk_relationships(
     run(&state, &caller, job, q.background == Some(true)).await
 }
 
-/// This node's background bulk runs the caller may see.
+/// The background bulk runs the caller may see, from any node: newest
+/// first, at most 100, with their counts (the items are on each run).
 #[utoipa::path(get, path = "/v1/bulk/runs", tag = "templates",
     security(("bearer" = [])), responses((status = 200, body = BulkRunList)))]
 async fn list_bulk_runs(
@@ -269,11 +270,12 @@ async fn list_bulk_runs(
     Authenticated(caller): Authenticated,
 ) -> ApiResult<axum::Json<BulkRunList>> {
     Ok(axum::Json(BulkRunList {
-        items: state.portcullis.bulk_runs(&caller)?,
+        items: state.portcullis.bulk_runs(&caller).await?,
     }))
 }
 
-/// A background bulk run and its progress (`report.items` so far).
+/// A background bulk run and its progress (`report.items` so far), from
+/// any node.
 #[utoipa::path(get, path = "/v1/bulk/runs/{run_id}", tag = "templates",
     params(("run_id" = String, Path, format = Uuid)), security(("bearer" = [])),
     responses((status = 200, body = BulkRun)))]
@@ -283,5 +285,5 @@ async fn get_bulk_run(
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<BulkRun>> {
     let id = RecordId::parse(&raw).map_err(ApiError::invalid_id)?;
-    Ok(axum::Json(state.portcullis.bulk_run(&caller, id)?))
+    Ok(axum::Json(state.portcullis.bulk_run(&caller, id).await?))
 }

@@ -12,6 +12,7 @@ mod access_reviews;
 mod audit;
 mod authzen;
 pub(crate) mod console;
+mod customer_webhooks;
 mod errors;
 mod events;
 mod finding_answers;

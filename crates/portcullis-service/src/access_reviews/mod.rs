@@ -22,6 +22,7 @@ use portcullis_domain::{
 };
 
 use crate::caller_rules;
+use crate::webhooks::review_announcement;
 use crate::{Caller, Portcullis, ServiceError};
 
 pub use policy::{ReviewPolicyInput, ReviewRound};
@@ -170,11 +171,11 @@ impl Portcullis {
             items,
             version: 1,
         };
-        self.store
-            .create_access_review(&caller.audit(now), &review)
-            .await?;
-        self.announce_review(AuditOperation::AccessReviewStart, &review)
-            .await;
+        let ctx = caller.audit(now).announcing(vec![review_announcement(
+            AuditOperation::AccessReviewStart,
+            &review,
+        )]);
+        self.store.create_access_review(&ctx, &review).await?;
         Ok(Some(review))
     }
 
@@ -284,14 +285,15 @@ impl Portcullis {
         after.version = before.version + 1;
         self.store
             .update_access_review(
-                &caller.audit(now),
+                &caller.audit(now).announcing(vec![review_announcement(
+                    AuditOperation::AccessReviewDecide,
+                    &after,
+                )]),
                 AuditOperation::AccessReviewDecide,
                 &after,
             )
             .await
             .map_err(|e| ServiceError::from_store(e, || review_not_found(id).to_string()))?;
-        self.announce_review(AuditOperation::AccessReviewDecide, &after)
-            .await;
         Ok(after)
     }
 
@@ -328,14 +330,15 @@ impl Portcullis {
         after.version = before.version + 1;
         self.store
             .update_access_review(
-                &caller.audit(now),
+                &caller.audit(now).announcing(vec![review_announcement(
+                    AuditOperation::AccessReviewComplete,
+                    &after,
+                )]),
                 AuditOperation::AccessReviewComplete,
                 &after,
             )
             .await
             .map_err(|e| ServiceError::from_store(e, || review_not_found(before.id).to_string()))?;
-        self.announce_review(AuditOperation::AccessReviewComplete, &after)
-            .await;
         Ok(after)
     }
 }

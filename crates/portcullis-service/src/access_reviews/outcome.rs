@@ -1,16 +1,17 @@
-//! Applying a completed review: each removal goes through the same
-//! audited access-change path as every other relationship and assignment
-//! change (`relationship.terminate`, `assignment.delete`,
-//! `assignment.role.remove`), so the decision index, other nodes and
-//! webhooks follow as they do for any change.
+//! Applying a completed review: each removal goes through the same use
+//! case as a party's own removal, past its caller check (the review made
+//! its own: the reviewing customer, or `system` completing a due review) —
+//! `relationship.terminate` as a termination by either side,
+//! `assignment.delete` as a party's deletion, `assignment.role.remove` as
+//! a partner applying a recommendation — so the audit record, the decision
+//! index, other nodes, the change feed and webhooks are the same.
 
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    AccessAssignment, AccessReview, AssignmentStatus, AuditOperation, RelationshipStatus,
-    ReviewItemKind, ReviewRemoval, RoleId,
+    AccessAssignment, AccessReview, AssignmentStatus, RelationshipStatus, ReviewItemKind,
+    ReviewRemoval, RoleId,
 };
-use portcullis_store::AccessChange;
 
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -27,7 +28,7 @@ impl Portcullis {
         for removal in review.removals() {
             match removal {
                 ReviewRemoval::Relationship(id) => {
-                    if !self.end_relationship(caller, id, &reason).await? {
+                    if !self.terminate_denied(caller, id, &reason).await? {
                         gone.insert(format!("relationship.{id}"));
                     }
                 }
@@ -67,34 +68,22 @@ impl Portcullis {
         Ok(gone)
     }
 
-    /// Terminates an active relationship; `false` when it no longer was.
-    async fn end_relationship(
+    /// Terminates an active relationship through the one termination path
+    /// ([`Self::end_relationship`]); `false` when it no longer was active.
+    async fn terminate_denied(
         &self,
         caller: &Caller,
         id: portcullis_domain::RelationshipId,
         reason: &str,
     ) -> Result<bool, ServiceError> {
-        let now = self.clock.now();
         let Some(before) = self.store.get_relationship(id).await? else {
             return Ok(false);
         };
-        if before.status_at(now) != RelationshipStatus::Active {
+        if before.status_at(self.clock.now()) != RelationshipStatus::Active {
             return Ok(false);
         }
-        let mut after = before.clone();
-        after.request_termination(now)?;
-        after.closed_reason = Some(reason.to_owned());
-        after.updated_at = now;
-        after.version = before.version + 1;
-        self.apply_access(
-            caller,
-            vec![AccessChange::Relationship {
-                operation: AuditOperation::RelationshipTerminate,
-                before: Some(before),
-                after: Some(after),
-            }],
-        )
-        .await?;
+        self.end_relationship(caller, before, Some(reason.to_owned()))
+            .await?;
         Ok(true)
     }
 
@@ -110,8 +99,9 @@ impl Portcullis {
         }))
     }
 
-    /// Removes `roles` from an assignment (all of them: `None`); the
-    /// assignment is deleted when no role stays.
+    /// Removes `roles` from an assignment (all of them, deleting it:
+    /// `None`) through the same paths as a partner's or customer's
+    /// removal ([`Self::remove_assignment_roles`], [`Self::remove_assignment`]).
     async fn take_roles(
         &self,
         caller: &Caller,
@@ -121,42 +111,10 @@ impl Portcullis {
         let Some(before) = self.live_assignment(id).await? else {
             return Ok(());
         };
-        let mut after = before.clone();
-        let kept: BTreeSet<RoleId> = match roles {
-            Some(roles) => before.roles.difference(roles).copied().collect(),
-            None => BTreeSet::new(),
+        match roles {
+            Some(roles) => self.remove_assignment_roles(caller, before, roles).await?,
+            None => self.remove_assignment(caller, before).await?,
         };
-        let operation = if kept.is_empty() {
-            after.status = AssignmentStatus::Deleted;
-            if roles.is_some() {
-                AuditOperation::AssignmentRoleRemove
-            } else {
-                AuditOperation::AssignmentDelete
-            }
-        } else {
-            let relationship = self
-                .store
-                .get_relationship(before.relationship_id)
-                .await?
-                .ok_or_else(|| {
-                    ServiceError::NotFound(format!(
-                        "relationship `{}` not found",
-                        before.relationship_id
-                    ))
-                })?;
-            after.change_roles(kept, &relationship)?;
-            AuditOperation::AssignmentRoleRemove
-        };
-        after.updated_at = self.clock.now();
-        after.version = before.version + 1;
-        self.apply_access(
-            caller,
-            vec![AccessChange::Assignment {
-                operation,
-                before: Some(before),
-                after: Some(after),
-            }],
-        )
-        .await
+        Ok(())
     }
 }

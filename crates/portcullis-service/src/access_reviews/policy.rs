@@ -187,13 +187,16 @@ impl Portcullis {
         after.version = before.version + 1;
         self.store
             .update_access_review(
-                &system.audit(now),
+                &system
+                    .audit(now)
+                    .announcing(vec![crate::webhooks::review_announcement(
+                        AuditOperation::AccessReviewRemind,
+                        &after,
+                    )]),
                 AuditOperation::AccessReviewRemind,
                 &after,
             )
             .await?;
-        self.announce_review(AuditOperation::AccessReviewRemind, &after)
-            .await;
         Ok(())
     }
 }

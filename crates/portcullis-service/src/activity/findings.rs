@@ -241,13 +241,14 @@ impl Portcullis {
             self.suspend_partner(caller, case, &format!("contained: {reason}"))
                 .await?;
         }
+        let announcements = self
+            .containment_announcements(AuditOperation::ContainmentCreate, &containment)
+            .await;
         self.store
-            .create_containment(&caller.audit(now), &containment)
+            .create_containment(&caller.audit(now).announcing(announcements), &containment)
             .await
             .map_err(|e| ServiceError::from_store(e, || "not found".into()))?;
         self.apply_containment(&containment);
-        self.announce_containment(AuditOperation::ContainmentCreate, &containment)
-            .await;
         Ok(containment)
     }
 
@@ -270,14 +271,24 @@ impl Portcullis {
             self.reinstate_partner(caller, case, &format!("containment lifted: {reason}"))
                 .await?;
         }
+        // The record as the store will leave it, announced with the lift.
+        let now = self.clock.now();
+        let ctx = caller.audit(now);
+        let expected = Containment {
+            lifted_at: Some(now),
+            lifted_by: Some(ctx.actor.clone()),
+            lift_reason: Some(reason.to_owned()),
+            ..current
+        };
+        let announcements = self
+            .containment_announcements(AuditOperation::ContainmentLift, &expected)
+            .await;
         let lifted = self
             .store
-            .lift_containment(&caller.audit(self.clock.now()), id, reason)
+            .lift_containment(&ctx.announcing(announcements), id, reason)
             .await
             .map_err(|e| ServiceError::from_store(e, || format!("containment `{id}` not found")))?;
         self.apply_containment(&lifted);
-        self.announce_containment(AuditOperation::ContainmentLift, &lifted)
-            .await;
         Ok(lifted)
     }
 

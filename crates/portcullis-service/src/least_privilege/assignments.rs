@@ -153,17 +153,67 @@ impl Portcullis {
     ) -> Result<AccessAssignment, ServiceError> {
         let (before, _rel, _side) = self.assignment_for(caller, relationship, id).await?;
         check_if_match(before.version, if_match)?;
+        self.remove_assignment(caller, before).await
+    }
+
+    /// Deletes `before` (`assignment.delete`) once the caller has been
+    /// authorized: by either party, or by an access review's denial.
+    pub(crate) async fn remove_assignment(
+        &self,
+        caller: &Caller,
+        before: AccessAssignment,
+    ) -> Result<AccessAssignment, ServiceError> {
         if before.status == AssignmentStatus::Deleted {
             return Ok(before);
         }
         let mut after = before.clone();
         after.status = AssignmentStatus::Deleted;
+        self.save_assignment(caller, AuditOperation::AssignmentDelete, before, after)
+            .await
+    }
+
+    /// Takes `roles` off `before` (`assignment.role.remove`); the
+    /// assignment is deleted when no role stays. Once the caller has been
+    /// authorized: a partner applying a recommendation, or an access
+    /// review's denial.
+    pub(crate) async fn remove_assignment_roles(
+        &self,
+        caller: &Caller,
+        before: AccessAssignment,
+        roles: &BTreeSet<RoleId>,
+    ) -> Result<AccessAssignment, ServiceError> {
+        let kept: BTreeSet<RoleId> = before.roles.difference(roles).copied().collect();
+        let mut after = before.clone();
+        if kept.is_empty() {
+            after.status = AssignmentStatus::Deleted;
+        } else {
+            let relationship = self
+                .store
+                .get_relationship(before.relationship_id)
+                .await?
+                .ok_or_else(|| {
+                    super::relationships::relationship_not_found(before.relationship_id)
+                })?;
+            after.change_roles(kept, &relationship)?;
+        }
+        self.save_assignment(caller, AuditOperation::AssignmentRoleRemove, before, after)
+            .await
+    }
+
+    /// Writes one assignment change and updates the index.
+    pub(crate) async fn save_assignment(
+        &self,
+        caller: &Caller,
+        operation: AuditOperation,
+        before: AccessAssignment,
+        mut after: AccessAssignment,
+    ) -> Result<AccessAssignment, ServiceError> {
         after.updated_at = self.clock.now();
         after.version = before.version + 1;
         self.apply_access(
             caller,
             vec![AccessChange::Assignment {
-                operation: AuditOperation::AssignmentDelete,
+                operation,
                 before: Some(before),
                 after: Some(after.clone()),
             }],

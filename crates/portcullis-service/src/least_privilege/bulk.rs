@@ -6,9 +6,8 @@
 //! transaction, made through the same use case as one by one.
 
 use portcullis_domain::{
-    AuditOperation, BulkItem, BulkOperation, BulkOutcome, BulkReport, BulkRun,
-    GLOBAL_ADMINISTRATOR, IsoDuration, RecordId, Relationship, RelationshipId, RelationshipStatus,
-    RoleId, TemplateId, TenantId,
+    AuditOperation, BulkItem, BulkOperation, BulkOutcome, BulkReport, GLOBAL_ADMINISTRATOR,
+    IsoDuration, Relationship, RelationshipId, RelationshipStatus, RoleId, TemplateId, TenantId,
 };
 
 use super::relationships::RelationshipPatch;
@@ -65,7 +64,7 @@ impl Portcullis {
 
     /// The relationships a bulk call names, each the caller's to change;
     /// any other is `404` for the whole call.
-    async fn bulk_relationships_of(
+    pub(super) async fn bulk_relationships_of(
         &self,
         caller: &Caller,
         ids: &[RelationshipId],
@@ -222,86 +221,8 @@ impl Portcullis {
         }
     }
 
-    /// Starts a bulk call in the background on this node and returns its
-    /// run at once; [`Self::bulk_run`] shows its progress.
-    pub async fn start_bulk(&self, caller: &Caller, job: BulkJob) -> Result<BulkRun, ServiceError> {
-        let scope = caller_rules::partner_scope(&caller.principal, "change relationships in bulk")?;
-        // Refusals of the whole call are answers, not failed runs.
-        match &job {
-            BulkJob::Relationships {
-                relationship_ids, ..
-            } => {
-                self.bulk_relationships_of(caller, relationship_ids).await?;
-            }
-            BulkJob::ApplyTemplate {
-                template_id,
-                customer_tenant_ids,
-                ..
-            } => {
-                self.get_template(caller, *template_id).await?;
-                self.bulk_targets(customer_tenant_ids, "customer_tenant_ids")?;
-            }
-        }
-        let (name, dry_run, total) = match &job {
-            BulkJob::Relationships {
-                operation,
-                relationship_ids,
-                dry_run,
-            } => (operation.as_str(), *dry_run, relationship_ids.len()),
-            BulkJob::ApplyTemplate {
-                customer_tenant_ids,
-                dry_run,
-                ..
-            } => ("apply_template", *dry_run, customer_tenant_ids.len()),
-        };
-        let run = BulkRun {
-            id: RecordId::generate(),
-            partner_tenant_id: match scope {
-                caller_rules::PartnerScope::Own(own) => Some(own),
-                caller_rules::PartnerScope::All => None,
-            },
-            started_at: self.clock.now(),
-            finished_at: None,
-            error: None,
-            report: BulkReport::new(name, dry_run, total),
-        };
-        self.tightening.start(run.clone());
-        let app = self.clone();
-        let caller = caller.clone();
-        let id = run.id;
-        tokio::spawn(async move {
-            let tightening = app.tightening.clone();
-            let progress = move |report: &BulkReport| tightening.update(id, report, None, None);
-            let outcome = app.run_bulk(&caller, &job, &progress).await;
-            let now = app.clock.now();
-            match outcome {
-                Ok(report) => app.tightening.update(id, &report, Some(now), None),
-                Err(e) => {
-                    let empty = BulkReport::new(name, dry_run, total);
-                    app.tightening
-                        .update(id, &empty, Some(now), Some(e.to_string()));
-                }
-            }
-        });
-        Ok(run)
-    }
-
     /// The most relationships (or customers) one bulk call may name.
     pub fn bulk_cap(&self) -> usize {
         self.tightening.config.bulk_cap()
-    }
-
-    /// A background run the caller may see (its partner's), with its progress.
-    pub fn bulk_run(&self, caller: &Caller, id: RecordId) -> Result<BulkRun, ServiceError> {
-        let scope = caller_rules::partner_scope(&caller.principal, "read bulk runs")?;
-        self.tightening
-            .get(id, scope)
-            .ok_or_else(|| ServiceError::NotFound(format!("bulk run `{id}` not found")))
-    }
-
-    /// The background runs the caller may see, newest first.
-    pub fn bulk_runs(&self, caller: &Caller) -> Result<Vec<BulkRun>, ServiceError> {
-        let scope = caller_rules::partner_scope(&caller.principal, "read bulk runs")?;
-        Ok(self.tightening.list(scope))
     }
 }

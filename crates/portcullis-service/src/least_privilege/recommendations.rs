@@ -5,11 +5,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use portcullis_decision::{RecommendParams, RoleUse, UsageFacts, recommend};
 use portcullis_domain::{
-    AccessAssignment, AppliedRecommendation, AssignmentKind, AssignmentStatus, AuditOperation,
-    IsoDuration, Recommendation, RecommendationId, Relationship, RoleId, TenantId, UsageFilter,
-    UsageWindow,
+    AccessAssignment, AppliedRecommendation, AssignmentKind, AuditOperation, IsoDuration,
+    Recommendation, RecommendationId, Relationship, RoleId, TenantId, UsageFilter, UsageWindow,
 };
-use portcullis_store::AccessChange;
 
 use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
@@ -193,26 +191,7 @@ impl Portcullis {
         role: RoleId,
     ) -> Result<AccessAssignment, ServiceError> {
         let before = self.stored_assignment(id).await?;
-        let mut after = before.clone();
-        let roles: BTreeSet<RoleId> = before
-            .roles
-            .iter()
-            .copied()
-            .filter(|r| *r != role)
-            .collect();
-        if roles.is_empty() {
-            after.status = AssignmentStatus::Deleted;
-        } else {
-            let relationship = self
-                .store
-                .get_relationship(before.relationship_id)
-                .await?
-                .ok_or_else(|| {
-                    super::relationships::relationship_not_found(before.relationship_id)
-                })?;
-            after.change_roles(roles, &relationship)?;
-        }
-        self.save_assignment(caller, AuditOperation::AssignmentRoleRemove, before, after)
+        self.remove_assignment_roles(caller, before, &BTreeSet::from([role]))
             .await
     }
 
@@ -235,26 +214,5 @@ impl Portcullis {
             after,
         )
         .await
-    }
-
-    async fn save_assignment(
-        &self,
-        caller: &Caller,
-        operation: AuditOperation,
-        before: AccessAssignment,
-        mut after: AccessAssignment,
-    ) -> Result<AccessAssignment, ServiceError> {
-        after.updated_at = self.clock.now();
-        after.version = before.version + 1;
-        self.apply_access(
-            caller,
-            vec![AccessChange::Assignment {
-                operation,
-                before: Some(before),
-                after: Some(after.clone()),
-            }],
-        )
-        .await?;
-        Ok(after)
     }
 }

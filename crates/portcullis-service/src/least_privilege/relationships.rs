@@ -101,13 +101,15 @@ impl Portcullis {
         Ok(after)
     }
 
-    /// Applies changes in one transaction, then mirrors them in the index.
+    /// Applies changes in one transaction, with their webhook events, then
+    /// mirrors them in the index.
     pub(crate) async fn apply_access(
         &self,
         caller: &Caller,
         changes: Vec<AccessChange>,
     ) -> Result<(), ServiceError> {
-        let ctx = caller.audit(self.clock.now());
+        let announcements = self.access_announcements(&changes).await?;
+        let ctx = caller.audit(self.clock.now()).announcing(announcements);
         self.store.apply(&ctx, changes.clone()).await.map_err(|e| {
             ServiceError::from_store(e, || "a record changed or vanished meanwhile".into())
         })?;
@@ -144,7 +146,6 @@ impl Portcullis {
                 }
             }
         });
-        self.announce_access_changes(&changes).await;
         Ok(())
     }
 
@@ -430,9 +431,7 @@ impl Portcullis {
         let reason = reason
             .map(|r| portcullis_domain::free_text("reason", r, MAX_CLOSED_REASON))
             .transpose()?;
-        let mut after = before.clone();
-        let now = self.clock.now();
-        let operation = match closure {
+        match closure {
             Closure::Reject => {
                 caller_rules::require_side(
                     &caller.principal,
@@ -440,17 +439,42 @@ impl Portcullis {
                     &[Side::Customer],
                     "reject relationships (only the customer does)",
                 )?;
-                after.reject(now)?;
-                AuditOperation::RelationshipReject
+                let mut after = before.clone();
+                after.reject(self.clock.now())?;
+                after.closed_reason = reason;
+                self.save_relationship(
+                    caller,
+                    AuditOperation::RelationshipReject,
+                    before,
+                    after,
+                    Vec::new(),
+                )
+                .await
             }
-            Closure::Terminate => {
-                after.request_termination(now)?;
-                AuditOperation::RelationshipTerminate
-            }
-        };
+            Closure::Terminate => self.end_relationship(caller, before, reason).await,
+        }
+    }
+
+    /// Terminates `before`, keeping `reason` on it (`relationship.terminate`).
+    /// The one path of every termination — by either side, in bulk, by an
+    /// access review's denial — once the caller has been authorized.
+    pub(crate) async fn end_relationship(
+        &self,
+        caller: &Caller,
+        before: Relationship,
+        reason: Option<String>,
+    ) -> Result<Relationship, ServiceError> {
+        let mut after = before.clone();
+        after.request_termination(self.clock.now())?;
         after.closed_reason = reason;
-        self.save_relationship(caller, operation, before, after, Vec::new())
-            .await
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipTerminate,
+            before,
+            after,
+            Vec::new(),
+        )
+        .await
     }
 
     /// A proposal that was never sent may be withdrawn by the partner.

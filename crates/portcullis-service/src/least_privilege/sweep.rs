@@ -26,6 +26,10 @@ pub struct SweepReport {
     pub sessions_deleted: u64,
     /// Role usage counters deleted for being older than the longest window.
     pub usage_pruned: u64,
+    /// Background bulk runs closed because their node stopped.
+    pub bulk_runs_abandoned: u64,
+    /// Finished bulk runs deleted after 30 days.
+    pub bulk_runs_pruned: u64,
 }
 
 /// OCSF base event class: used for Portcullis' own notices.
@@ -93,6 +97,7 @@ impl Portcullis {
             .store
             .prune_usage(super::usage::oldest_kept_day(now))
             .await?;
+        (report.bulk_runs_abandoned, report.bulk_runs_pruned) = self.tidy_bulk_runs(now).await?;
         let mut warnings = Vec::new();
         for status in [
             RelationshipStatus::Active,

@@ -1,15 +1,11 @@
-//! Settings and runtime state of the least-privilege tools that act in
-//! bulk: the cap on items per call, the security-score floor, and the
-//! background bulk runs of this node.
+//! Settings of the least-privilege tools that act in bulk: the cap on
+//! items per call and the security-score floor (background bulk runs are
+//! kept in the store, `bulk_runs`).
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicI64;
 
-use portcullis_domain::{BulkReport, BulkRun, DEFAULT_BULK_CAP, MAX_BULK_CAP, RecordId};
+use portcullis_domain::{DEFAULT_BULK_CAP, MAX_BULK_CAP};
 use serde::Deserialize;
-
-use crate::caller_rules::PartnerScope;
 
 /// The `[least_privilege]` table of the configuration file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -31,14 +27,10 @@ impl LeastPrivilegeConfig {
     }
 }
 
-/// How many finished background runs a node remembers.
-const KEPT_RUNS: usize = 100;
-
-/// The configuration and this node's background bulk runs.
+/// The configuration, and the day of this node's last score round.
 #[derive(Debug)]
 pub(crate) struct Tightening {
     pub(crate) config: LeastPrivilegeConfig,
-    runs: Mutex<VecDeque<BulkRun>>,
     /// The UTC day of this node's last score round (`i64::MIN`: none yet).
     pub(crate) scored_day: AtomicI64,
 }
@@ -53,77 +45,7 @@ impl Tightening {
     pub(crate) fn new(config: LeastPrivilegeConfig) -> Self {
         Self {
             config,
-            runs: Mutex::new(VecDeque::new()),
             scored_day: AtomicI64::new(i64::MIN),
         }
-    }
-
-    fn with_runs<T>(&self, f: impl FnOnce(&mut VecDeque<BulkRun>) -> T) -> T {
-        let mut guard = match self.runs.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        f(&mut guard)
-    }
-
-    /// Remembers a new run, forgetting the oldest finished ones beyond the limit.
-    pub(crate) fn start(&self, run: BulkRun) {
-        self.with_runs(|runs| {
-            runs.push_back(run);
-            while runs.len() > KEPT_RUNS {
-                match runs.iter().position(|r| r.finished_at.is_some()) {
-                    Some(i) => {
-                        runs.remove(i);
-                    }
-                    None => break,
-                }
-            }
-        });
-    }
-
-    /// Updates a run's progress, and finishes it when `finished_at` is given.
-    pub(crate) fn update(
-        &self,
-        id: RecordId,
-        report: &BulkReport,
-        finished_at: Option<portcullis_domain::Timestamp>,
-        error: Option<String>,
-    ) {
-        self.with_runs(|runs| {
-            if let Some(run) = runs.iter_mut().find(|r| r.id == id) {
-                run.report = report.clone();
-                if finished_at.is_some() {
-                    run.finished_at = finished_at;
-                    run.error = error;
-                }
-            }
-        });
-    }
-
-    /// A run the scope covers.
-    pub(crate) fn get(&self, id: RecordId, scope: PartnerScope) -> Option<BulkRun> {
-        self.with_runs(|runs| {
-            runs.iter()
-                .find(|r| r.id == id && visible(r, scope))
-                .cloned()
-        })
-    }
-
-    /// The runs the scope covers, newest first.
-    pub(crate) fn list(&self, scope: PartnerScope) -> Vec<BulkRun> {
-        self.with_runs(|runs| {
-            runs.iter()
-                .rev()
-                .filter(|r| visible(r, scope))
-                .cloned()
-                .collect()
-        })
-    }
-}
-
-fn visible(run: &BulkRun, scope: PartnerScope) -> bool {
-    match scope {
-        PartnerScope::All => true,
-        PartnerScope::Own(own) => run.partner_tenant_id == Some(own),
     }
 }

@@ -4,14 +4,21 @@
 //!
 //! Every event goes to operators' subscriptions; a customer admin's
 //! subscription receives an event only when the event concerns that
-//! customer's tenant. Announcing happens after the change is committed; a
-//! failure to enqueue is logged and does not undo the change.
+//! customer's tenant.
+//!
+//! Access changes (relationships, assignments, activations), access
+//! reviews and containments are announced in the transaction that makes
+//! them (an [`Announcement`] carried by the audit context): the change and
+//! its deliveries are committed together. Findings are announced after the
+//! detection round has stored them (the store merges a finding into the one
+//! it updates, so its event is known only then); a failure to enqueue one
+//! is logged and does not undo the finding.
 
 use portcullis_domain::{
-    AccessReview, AuditOperation, Containment, ContainmentKind, Finding, RelationshipFilter,
-    RelationshipId, RelationshipStatus, TenantId,
+    AccessReview, Activation, AuditOperation, Containment, ContainmentKind, Finding, Relationship,
+    RelationshipFilter, RelationshipId, RelationshipStatus, TenantId,
 };
-use portcullis_store::AccessChange;
+use portcullis_store::{AccessChange, Announcement};
 use serde_json::{Value, json};
 
 use crate::{Portcullis, ServiceError};
@@ -56,10 +63,17 @@ impl Portcullis {
         }
     }
 
-    /// Announces committed relationship and assignment changes: each as the
-    /// event named by its operation (`relationship.terminate`,
-    /// `assignment.role.remove`, …), concerning the relationship's customer.
-    pub(crate) async fn announce_access_changes(&self, changes: &[AccessChange]) {
+    /// The webhook events of relationship, assignment and activation
+    /// changes, enqueued in the same transaction as the changes: each as
+    /// the event named by its operation (`relationship.terminate`,
+    /// `assignment.role.remove`, `activation.approve`, …), concerning the
+    /// relationship's customer. A relationship or assignment created in the
+    /// same batch is found in the batch.
+    pub(crate) async fn access_announcements(
+        &self,
+        changes: &[AccessChange],
+    ) -> Result<Vec<Announcement>, ServiceError> {
+        let mut out = Vec::new();
         for change in changes {
             let (operation, relationship, payload) = match change {
                 AccessChange::Relationship {
@@ -82,17 +96,36 @@ impl Portcullis {
                     let Some(a) = after.as_ref().or(before.as_ref()) else {
                         continue;
                     };
-                    match self.store.get_relationship(a.relationship_id).await {
-                        Ok(Some(r)) => (
-                            *operation,
-                            r,
-                            json!({"relationship_id": a.relationship_id, "assignment_id": a.id,
-                                   "before": before, "after": after}),
-                        ),
-                        _ => continue,
-                    }
+                    let Some(r) = self.batch_relationship(changes, a.relationship_id).await? else {
+                        continue;
+                    };
+                    (
+                        *operation,
+                        r,
+                        json!({"relationship_id": a.relationship_id, "assignment_id": a.id,
+                               "before": before, "after": after}),
+                    )
                 }
-                AccessChange::Activation { .. } | AccessChange::Narrowing(_) => continue,
+                AccessChange::Activation {
+                    operation,
+                    before,
+                    after,
+                } => {
+                    let Some(a) = after.as_ref().or(before.as_ref()) else {
+                        continue;
+                    };
+                    let Some(r) = self.activation_relationship(changes, a).await? else {
+                        continue;
+                    };
+                    (
+                        *operation,
+                        r.clone(),
+                        json!({"relationship_id": r.id, "assignment_id": a.assignment_id,
+                               "activation_id": a.id, "user_id": a.user_id,
+                               "before": before, "after": after}),
+                    )
+                }
+                AccessChange::Narrowing(_) => continue,
             };
             let mut payload = payload;
             if let Some(fields) = payload.as_object_mut() {
@@ -105,14 +138,62 @@ impl Portcullis {
                     json!(relationship.partner_tenant_id),
                 );
             }
-            self.announce(
+            out.push(announcement(
                 operation.as_str(),
-                &payload,
+                payload,
                 None,
-                &[relationship.customer_tenant_id],
+                vec![relationship.customer_tenant_id],
                 true,
-            )
-            .await;
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A relationship as the batch leaves it, or as stored.
+    async fn batch_relationship(
+        &self,
+        changes: &[AccessChange],
+        id: RelationshipId,
+    ) -> Result<Option<Relationship>, ServiceError> {
+        let in_batch = changes.iter().find_map(|c| match c {
+            AccessChange::Relationship { before, after, .. } => after
+                .as_ref()
+                .or(before.as_ref())
+                .filter(|r| r.id == id)
+                .cloned(),
+            _ => None,
+        });
+        match in_batch {
+            Some(r) => Ok(Some(r)),
+            None => Ok(self.store.get_relationship(id).await?),
+        }
+    }
+
+    /// The relationship an activation's assignment belongs to.
+    async fn activation_relationship(
+        &self,
+        changes: &[AccessChange],
+        activation: &Activation,
+    ) -> Result<Option<Relationship>, ServiceError> {
+        let in_batch = changes.iter().find_map(|c| match c {
+            AccessChange::Assignment { before, after, .. } => after
+                .as_ref()
+                .or(before.as_ref())
+                .filter(|a| a.id == activation.assignment_id)
+                .map(|a| a.relationship_id),
+            _ => None,
+        });
+        let relationship = match in_batch {
+            Some(id) => Some(id),
+            None => self
+                .store
+                .get_assignment(activation.assignment_id)
+                .await?
+                .map(|a| a.relationship_id),
+        };
+        match relationship {
+            Some(id) => self.batch_relationship(changes, id).await,
+            None => Ok(None),
         }
     }
 
@@ -164,17 +245,22 @@ impl Portcullis {
         Ok(out)
     }
 
-    /// Announces a containment created or lifted: the whole record to
-    /// operators, and to each concerned customer the same record under its
-    /// own tenant id.
-    pub(crate) async fn announce_containment(
+    /// The webhook events of a containment created or lifted, enqueued
+    /// with it: the whole record to operators, and to each concerned
+    /// customer the same record under its own tenant id.
+    pub(crate) async fn containment_announcements(
         &self,
         operation: AuditOperation,
         containment: &Containment,
-    ) {
+    ) -> Vec<Announcement> {
         let payload = json!({"containment": containment});
-        self.announce(operation.as_str(), &payload, None, &[], true)
-            .await;
+        let mut out = vec![announcement(
+            operation.as_str(),
+            payload,
+            None,
+            Vec::new(),
+            true,
+        )];
         let customers = match self.containment_customers(containment).await {
             Ok(customers) => customers,
             Err(err) => {
@@ -184,9 +270,15 @@ impl Portcullis {
         };
         for customer in customers {
             let payload = json!({"customer_tenant_id": customer, "containment": containment});
-            self.announce(operation.as_str(), &payload, None, &[customer], false)
-                .await;
+            out.push(announcement(
+                operation.as_str(),
+                payload,
+                None,
+                vec![customer],
+                false,
+            ));
         }
+        out
     }
 
     /// Announces a finding: the OCSF body to operators, and to each
@@ -200,22 +292,41 @@ impl Portcullis {
                 .await;
         }
     }
+}
 
-    /// Announces a change of an access review to the reviewing customer
-    /// (and operators).
-    pub(crate) async fn announce_review(&self, operation: AuditOperation, review: &AccessReview) {
-        let payload = json!({
-            "customer_tenant_id": review.customer_tenant_id,
-            "partner_tenant_id": review.partner_tenant_id,
-            "review": review,
-        });
-        self.announce(
-            operation.as_str(),
-            &payload,
-            None,
-            &[review.customer_tenant_id],
-            true,
-        )
-        .await;
+/// One webhook event, for [`AuditContext::announcing`](portcullis_store::AuditContext::announcing).
+fn announcement(
+    event: &str,
+    payload: Value,
+    key: Option<&str>,
+    concerns: Vec<TenantId>,
+    operators: bool,
+) -> Announcement {
+    Announcement {
+        event_type: event.to_owned(),
+        payload,
+        dedupe_key: key.map(str::to_owned),
+        concerns,
+        operators,
     }
+}
+
+/// The webhook event of a change of an access review, enqueued with it:
+/// to the reviewing customer (and operators).
+pub(crate) fn review_announcement(
+    operation: AuditOperation,
+    review: &AccessReview,
+) -> Announcement {
+    let payload = json!({
+        "customer_tenant_id": review.customer_tenant_id,
+        "partner_tenant_id": review.partner_tenant_id,
+        "review": review,
+    });
+    announcement(
+        operation.as_str(),
+        payload,
+        None,
+        vec![review.customer_tenant_id],
+        true,
+    )
 }

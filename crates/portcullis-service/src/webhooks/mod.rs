@@ -5,6 +5,8 @@
 //! once at creation and never again.
 
 mod concerns;
+
+pub(crate) use concerns::review_announcement;
 mod delivery;
 mod destination;
 mod signature;

@@ -172,6 +172,7 @@ impl SqlStore {
         for draft in drafts {
             m.record(draft).await?;
         }
+        m.announce(ctx).await?;
         m.commit(last).await
     }
 }

@@ -8,6 +8,8 @@
 
 mod sql;
 
+pub(crate) use sql::enqueue_on;
+
 use async_trait::async_trait;
 use portcullis_domain::{
     DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp, WebhookDelivery, WebhookId,

@@ -5,12 +5,13 @@ use portcullis_domain::{
     AuditOperation, DeliveryId, DeliveryStatus, Page, PageRequest, TenantId, Timestamp,
     WebhookDelivery, WebhookId, WebhookPatch, WebhookSubscription,
 };
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::{AttemptOutcome, DueDelivery, WebhookStore};
 use crate::mutation::check_version;
 use crate::paging::Keyset;
-use crate::{AuditContext, SqlStore, StoreError, rows};
+use crate::{Announcement, AuditContext, SqlStore, StoreError, rows};
 
 const SUB_COLUMNS: &str =
     "id, url, description, event_types, enabled, created_at, updated_at, version, tenant_id";
@@ -79,7 +80,7 @@ fn delivery_id(at: Timestamp) -> DeliveryId {
 }
 
 async fn insert_delivery(
-    store: &SqlStore,
+    conn: &mut AnyConnection,
     subscription_id: WebhookId,
     event_type: &str,
     payload: &serde_json::Value,
@@ -112,9 +113,48 @@ async fn insert_delivery(
     .bind(delivery.status.as_str())
     .bind(at.unix_millis())
     .bind(at.unix_millis())
-    .execute(store.pool())
+    .execute(&mut *conn)
     .await?;
     Ok((done.rows_affected() > 0).then_some(delivery))
+}
+
+/// Enqueues an event for every enabled subscription that wants it and
+/// whose audience it reaches (see [`WebhookStore::enqueue_deliveries_concerning`]),
+/// on `conn` — the pool's, or a mutation's transaction.
+pub(crate) async fn enqueue_on(
+    conn: &mut AnyConnection,
+    announcement: &Announcement,
+    at: Timestamp,
+) -> Result<Vec<WebhookDelivery>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut created = Vec::new();
+    for row in &rows {
+        let sub = sub_from_row(row)?;
+        let audience = match sub.tenant_id {
+            None => announcement.operators,
+            Some(own) => announcement.concerns.contains(&own),
+        };
+        if !sub.wants(&announcement.event_type) || !audience {
+            continue;
+        }
+        if let Some(d) = insert_delivery(
+            conn,
+            sub.id,
+            &announcement.event_type,
+            &announcement.payload,
+            announcement.dedupe_key.as_deref(),
+            at,
+        )
+        .await?
+        {
+            created.push(d);
+        }
+    }
+    Ok(created)
 }
 
 #[async_trait]
@@ -281,28 +321,15 @@ impl WebhookStore for SqlStore {
         operators: bool,
         at: Timestamp,
     ) -> Result<Vec<WebhookDelivery>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SUB_COLUMNS} FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        let mut created = Vec::new();
-        for row in &rows {
-            let sub = sub_from_row(row)?;
-            let audience = match sub.tenant_id {
-                None => operators,
-                Some(own) => concerns.contains(&own),
-            };
-            if !sub.wants(event_type) || !audience {
-                continue;
-            }
-            if let Some(d) =
-                insert_delivery(self, sub.id, event_type, payload, dedupe_key, at).await?
-            {
-                created.push(d);
-            }
-        }
-        Ok(created)
+        let announcement = Announcement {
+            event_type: event_type.to_owned(),
+            payload: payload.clone(),
+            dedupe_key: dedupe_key.map(str::to_owned),
+            concerns: concerns.to_vec(),
+            operators,
+        };
+        let mut conn = self.pool().acquire().await?;
+        enqueue_on(&mut conn, &announcement, at).await
     }
 
     async fn enqueue_delivery_to(
@@ -315,7 +342,8 @@ impl WebhookStore for SqlStore {
         if self.get_webhook(subscription_id).await?.is_none() {
             return Err(StoreError::NotFound);
         }
-        insert_delivery(self, subscription_id, event_type, payload, None, at)
+        let mut conn = self.pool().acquire().await?;
+        insert_delivery(&mut conn, subscription_id, event_type, payload, None, at)
             .await?
             .ok_or_else(|| StoreError::Conflict("the delivery already exists".into()))
     }

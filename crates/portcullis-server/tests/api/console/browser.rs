@@ -149,6 +149,17 @@ impl Browser {
             .expect("type");
     }
 
+    /// Replaces the value of the field `css` with `text`.
+    pub async fn replace(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
     /// Clicks `css` (a radio button, a checkbox) without leaving the page.
     pub async fn choose(&self, css: &str) {
         self.client

@@ -4,6 +4,7 @@
 
 mod access_reviews;
 mod browser;
+mod bulk_runs;
 mod close_reasons;
 mod customer_findings;
 mod customer_groups;
@@ -16,6 +17,7 @@ mod ops_pages;
 mod ops_world;
 mod refusals;
 mod relationships_table;
+mod review_policy;
 mod security;
 mod templates;
 mod tenant_flows;

@@ -123,6 +123,7 @@ impl OpsWorld {
             ("/webhooks".to_owned(), "Webhooks"),
             (format!("/webhooks/{}", self.webhook), "Delivery log"),
             ("/containments".to_owned(), "Containments"),
+            ("/bulk-runs".to_owned(), "Bulk runs"),
         ]
     }
 }
