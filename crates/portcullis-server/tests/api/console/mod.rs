@@ -3,6 +3,7 @@
 //! the security properties (sessions, CSRF, headers, isolation).
 
 mod access_reviews;
+mod accessibility;
 mod browser;
 mod close_reasons;
 mod customer_findings;
@@ -14,6 +15,7 @@ mod link;
 mod ops_browser;
 mod ops_pages;
 mod ops_world;
+mod refill;
 mod refusals;
 mod relationships_table;
 mod security;
