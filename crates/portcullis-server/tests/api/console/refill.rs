@@ -138,12 +138,12 @@ async fn an_operators_refused_status_change_keeps_the_chosen_status() {
     let page = format!("/findings/{}", w.a_finding);
     browser.goto(&page).await;
     // Suppressing needs a reason; none is given.
-    browser.select("#new-status", "suppressed").await;
+    browser.select("#new-status", "Suppressed").await;
     browser.click("#change-status").await;
     assert_eq!(browser.path().await, page);
     let text = browser.text().await;
     assert!(text.contains("The change was refused"), "{text}");
-    assert_eq!(browser.value("#new-status").await, "suppressed");
+    assert_eq!(browser.value("#new-status").await, "Suppressed");
     assert_eq!(browser.value("#status-reason").await, "");
     let links = field_links(&browser).await;
     assert_eq!(
@@ -164,7 +164,7 @@ async fn an_operators_refused_status_change_keeps_the_chosen_status() {
     browser.fill("#status-reason", "a test finding").await;
     browser.click("#change-status").await;
     assert!(!browser.text().await.contains("The change was refused"));
-    assert_eq!(w.finding_status(&w.a_finding).await, "suppressed");
+    assert_eq!(w.finding_status(&w.a_finding).await, "Suppressed");
     browser.close().await;
 }
 
@@ -176,12 +176,13 @@ async fn a_refill_never_lands_in_another_session() {
     let s = &w.server;
     let partner = web::sign_in(s, &w.a_admin.secret).await;
     let csrf = web::csrf(s, &partner, "/groups").await;
+    let first = [("csrf", csrf.as_str()), ("display_name", "Twice")];
+    web::post(s, &partner, "/groups", &first).await;
     let create = [
         ("csrf", csrf.as_str()),
         ("display_name", "Twice"),
         ("description", "typed by the first session"),
     ];
-    web::post(s, &partner, "/groups", &create).await;
     let again = web::post(s, &partner, "/groups", &create).await;
     let refusal = web::set_cookie(&again);
     let refusal = refusal.split(';').next().unwrap_or_default().to_owned();
