@@ -70,7 +70,13 @@ impl Demo {
     /// printed before the standard output line already read).
     fn error_line(&self, needle: &str, started: Instant) -> String {
         while started.elapsed() < DEADLINE {
-            if let Some(line) = self.errors.lock().unwrap().iter().find(|l| l.contains(needle)) {
+            if let Some(line) = self
+                .errors
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| l.contains(needle))
+            {
                 return line.clone();
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -235,7 +241,10 @@ async fn the_demo_seeds_every_state_and_contains_the_live_attack() {
     ] {
         assert!(phases.contains(phase), "{phase} in {phases}");
     }
-    assert!(demo.error_line("partners applied", started).contains(" 10 partners applied"));
+    assert!(
+        demo.error_line("partners applied", started)
+            .contains(" 10 partners applied")
+    );
     demo.error_line("events ingested in", started);
     assert!(
         !demo.seen.iter().any(|l| l.contains("partners applied")),

@@ -249,7 +249,12 @@ pub fn text_between(html: &str, from: usize, to: usize) -> String {
             _ => {}
         }
     }
-    unescape(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str())
+    unescape(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .as_str(),
+    )
 }
 
 #[cfg(test)]
@@ -260,10 +265,7 @@ mod tests {
     fn reads_tags_with_their_attributes_and_places() {
         let html = r#"<!doctype html><!-- <form> --><form method="post" action="/a?x=1&#38;y=2"><input type="checkbox" name="role" checked><textarea name="r">a &#60;b&#62;</textarea></form>"#;
         let found = tags(html);
-        let names: Vec<_> = found
-            .iter()
-            .map(|t| (t.name.as_str(), t.closing))
-            .collect();
+        let names: Vec<_> = found.iter().map(|t| (t.name.as_str(), t.closing)).collect();
         assert_eq!(
             names,
             [
@@ -276,7 +278,12 @@ mod tests {
         );
         let form = &found[0];
         assert_eq!(form.attr("action").as_deref(), Some("/a?x=1&y=2"));
-        assert!(found[1].attrs.iter().any(|(n, v)| n == "checked" && v.is_none()));
+        assert!(
+            found[1]
+                .attrs
+                .iter()
+                .any(|(n, v)| n == "checked" && v.is_none())
+        );
         assert_eq!(found[1].attr("checked"), None);
         assert_eq!(&html[form.start..form.end], &html[30..form.end]);
         assert_eq!(text_between(html, found[2].end, found[3].start), "a <b>");

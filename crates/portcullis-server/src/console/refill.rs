@@ -51,18 +51,17 @@ pub struct Carried {
 /// named like a token, secret or password.
 pub fn is_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name == "csrf" || ["token", "secret", "password"].iter().any(|w| name.contains(w))
+    name == "csrf"
+        || ["token", "secret", "password"]
+            .iter()
+            .any(|w| name.contains(w))
 }
 
 /// A short digest of a CSRF token: ties a refill to the session that
 /// typed it without carrying the token itself.
 pub fn tag(csrf: &str) -> String {
     let digest = Sha256::digest(format!("portcullis refill\0{csrf}").as_bytes());
-    digest
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 impl Carried {
@@ -399,9 +398,14 @@ fn field_links(html: &str, all: &[Tag], ids: &[String]) -> Option<Splice> {
         let label = all
             .iter()
             .enumerate()
-            .find(|(_, t)| t.name == "label" && !t.closing && t.attr("for").as_deref() == Some(id.as_str()))
+            .find(|(_, t)| {
+                t.name == "label" && !t.closing && t.attr("for").as_deref() == Some(id.as_str())
+            })
             .and_then(|(at, open)| {
-                let close = all.get(at + 1..)?.iter().find(|t| t.closing && t.name == "label")?;
+                let close = all
+                    .get(at + 1..)?
+                    .iter()
+                    .find(|t| t.closing && t.name == "label")?;
                 Some(text_between(html, open.end, close.start))
             })
             .filter(|l| !l.is_empty())

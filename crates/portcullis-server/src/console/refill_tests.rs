@@ -60,13 +60,28 @@ fn the_form_that_was_sent_is_filled_in_again() {
         "the other form with the same action is left alone: {approve}"
     );
     let reject = &out[out.find("reject-form").unwrap()..];
-    assert!(reject.contains(r#"name="version" value="8""#), "hidden fields keep the page's values");
+    assert!(
+        reject.contains(r#"name="version" value="8""#),
+        "hidden fields keep the page's values"
+    );
     assert!(reject.contains(">  </textarea>"), "{reject}");
-    assert!(reject.contains(r#"<option value="1">1</option><option value="2" selected>"#), "{reject}");
-    assert!(reject.contains(r#"name="role" value="a">"#), "unchecked: {reject}");
-    assert!(reject.contains(r#"name="role" value="b" checked>"#), "{reject}");
+    assert!(
+        reject.contains(r#"<option value="1">1</option><option value="2" selected>"#),
+        "{reject}"
+    );
+    assert!(
+        reject.contains(r#"name="role" value="a">"#),
+        "unchecked: {reject}"
+    );
+    assert!(
+        reject.contains(r#"name="role" value="b" checked>"#),
+        "{reject}"
+    );
     assert!(reject.contains(r#"name="kind" value="x">"#), "{reject}");
-    assert!(reject.contains(r#"name="kind" value="y" checked>"#), "{reject}");
+    assert!(
+        reject.contains(r#"name="kind" value="y" checked>"#),
+        "{reject}"
+    );
     assert!(!out.contains("hunter2"), "a password never comes back");
 }
 
@@ -84,11 +99,21 @@ fn a_field_the_refusal_names_is_marked_and_linked_by_its_label() {
     // A quoted piece of what was typed names the field too.
     let quoted = sent(
         "`10.0.0.300/8` is not a network",
-        &[("csrf", "TOKEN"), ("decision", "approve"), ("reason", "a\n10.0.0.300/8")],
+        &[
+            ("csrf", "TOKEN"),
+            ("decision", "approve"),
+            ("reason", "a\n10.0.0.300/8"),
+        ],
     );
     let out = apply(PAGE, &quoted);
-    assert!(out.contains(r#"id="approve-reason" name="reason" maxlength="1000" aria-invalid="true""#), "{out}");
-    assert!(out.contains(r##"<a href="#approve-reason">Note</a>"##), "{out}");
+    assert!(
+        out.contains(r#"id="approve-reason" name="reason" maxlength="1000" aria-invalid="true""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r##"<a href="#approve-reason">Note</a>"##),
+        "{out}"
+    );
 }
 
 #[test]
@@ -96,14 +121,23 @@ fn typed_values_stay_inert() {
     let payload = r#""><script>alert(1)</script><textarea>"#;
     let out = apply(PAGE, &reject(payload));
     assert!(!out.contains("<script>"), "{out}");
-    assert!(out.contains("&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#60;textarea&#62;</textarea>"));
+    assert!(out.contains(
+        "&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#60;textarea&#62;</textarea>"
+    ));
     let approve = sent(
         "no",
-        &[("csrf", "TOKEN"), ("decision", "approve"), ("reason", payload)],
+        &[
+            ("csrf", "TOKEN"),
+            ("decision", "approve"),
+            ("reason", payload),
+        ],
     );
     let out = apply(PAGE, &approve);
     assert!(!out.contains("<script>"), "{out}");
-    assert!(out.contains(r#"value="&#34;&#62;&#60;script&#62;"#), "{out}");
+    assert!(
+        out.contains(r#"value="&#34;&#62;&#60;script&#62;"#),
+        "{out}"
+    );
 }
 
 #[test]

@@ -197,7 +197,10 @@ mod tests {
             ("/containments/c1/lift", Some("/containments")),
             ("/activations/a1/approve", Some("/activations")),
             ("/least-privilege/x/apply", Some("/least-privilege")),
-            ("/least-privilege/templates", Some("/least-privilege/templates")),
+            (
+                "/least-privilege/templates",
+                Some("/least-privilege/templates"),
+            ),
             (
                 "/least-privilege/templates/t1/apply",
                 Some("/least-privilege/templates"),
@@ -242,7 +245,10 @@ mod tests {
         let back = carried(&headers).unwrap();
         assert_eq!(back, sent);
         assert_eq!(back.message, "`x` <b>is</b> taken; try again");
-        assert_eq!(back.fields, [("reason".to_owned(), "<b>why</b>".to_owned())]);
+        assert_eq!(
+            back.fields,
+            [("reason".to_owned(), "<b>why</b>".to_owned())]
+        );
         assert_eq!(back.tag, refill::tag("secret-csrf"));
         headers.insert(COOKIE, HeaderValue::from_static("portcullis_refusal=%%%"));
         assert_eq!(carried(&headers), None);

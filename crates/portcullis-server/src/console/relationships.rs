@@ -207,7 +207,11 @@ pub async fn list(
     let pager = pager.covering(format!(
         "the {} relationships created first{}: newer ones are not listed",
         table::thousands(found.len()),
-        if status.is_empty() { "" } else { " in this status" }
+        if status.is_empty() {
+            ""
+        } else {
+            " in this status"
+        }
     ));
     let heading = match scope {
         TenantScope::Customer(_) => "Partners with access to your tenant",

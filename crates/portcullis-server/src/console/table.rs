@@ -194,12 +194,7 @@ pub fn slice<T>(
         pages,
         total,
         capped,
-        cover: capped.then(|| {
-            format!(
-                "the first {} records read",
-                thousands(super::paging::CAP)
-            )
-        }),
+        cover: capped.then(|| format!("the first {} records read", thousands(super::paging::CAP))),
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
     };

@@ -208,7 +208,10 @@ pub async fn create(
     own_partner(&console)?;
     // A refusal goes back to the page with what was typed (`refill`).
     let new = new_template(&t).map_err(ConsoleError::Refused)?;
-    state.portcullis.create_template(&console.caller, new).await?;
+    state
+        .portcullis
+        .create_template(&console.caller, new)
+        .await?;
     Ok(Redirect::to("/least-privilege/templates").into_response())
 }
 

@@ -93,10 +93,18 @@ contract!(events_filter_by_subject_and_time_and_page, |store, _db| {
         .await
         .unwrap();
     let rest = store
-        .list_events(&newest, &PageRequest::new(Some(3), latest.next.clone()).unwrap())
+        .list_events(
+            &newest,
+            &PageRequest::new(Some(3), latest.next.clone()).unwrap(),
+        )
         .await
         .unwrap();
-    let seqs: Vec<i64> = latest.items.iter().chain(&rest.items).map(|e| e.seq).collect();
+    let seqs: Vec<i64> = latest
+        .items
+        .iter()
+        .chain(&rest.items)
+        .map(|e| e.seq)
+        .collect();
     let everything = store
         .list_events(&EventFilter::default(), &PageRequest::first(10))
         .await

@@ -73,7 +73,10 @@ mod tests {
         progress.end_phase();
         let phases = progress.phases();
         assert!(phases.starts_with("applications "), "{phases}");
-        assert!(phases.contains(", screening ") && phases.ends_with(" s"), "{phases}");
+        assert!(
+            phases.contains(", screening ") && phases.ends_with(" s"),
+            "{phases}"
+        );
         assert_eq!(progress.done.len(), 2);
     }
 }

@@ -20,7 +20,11 @@ async fn inert(browser: &Browser) {
              document.querySelectorAll('img, script:not([src])').length];",
         )
         .await;
-    assert_eq!(found, serde_json::json!([true, 0]), "the payload stayed text");
+    assert_eq!(
+        found,
+        serde_json::json!([true, 0]),
+        "the payload stayed text"
+    );
 }
 
 /// The summary's link to a field, as `(href, text)`.
@@ -71,7 +75,10 @@ async fn a_customers_refused_restrictions_come_back_as_typed() {
     let links = field_links(&browser).await;
     assert_eq!(links.len(), 1, "{links:?}");
     assert_eq!(links[0].0, "#ranges");
-    assert!(links[0].1.starts_with("Networks partner sessions"), "{links:?}");
+    assert!(
+        links[0].1.starts_with("Networks partner sessions"),
+        "{links:?}"
+    );
     assert!(invalid(&browser, "#ranges").await);
     inert(&browser).await;
     browser.screenshot("refused-restrictions-refilled").await;
@@ -79,7 +86,10 @@ async fn a_customers_refused_restrictions_come_back_as_typed() {
     // Nothing was saved; the refill shows once.
     let saved = w
         .server
-        .get(&format!("/v1/tenants/{}/restrictions", w.c), &w.c_admin.secret)
+        .get(
+            &format!("/v1/tenants/{}/restrictions", w.c),
+            &w.c_admin.secret,
+        )
         .await
         .expect_status(StatusCode::OK)
         .json();
@@ -187,7 +197,10 @@ async fn a_refill_never_lands_in_another_session() {
     let refusal = web::set_cookie(&again);
     let refusal = refusal.split(';').next().unwrap_or_default().to_owned();
     let shown = web::refused(s, &partner, again, "/groups").await;
-    assert!(shown.contains(r#"value="typed by the first session""#), "{shown}");
+    assert!(
+        shown.contains(r#"value="typed by the first session""#),
+        "{shown}"
+    );
 
     // Another session of the same tenant, handed the cookie, gets the
     // summary but not the other session's values.
