@@ -5,6 +5,7 @@
 mod access_reviews;
 mod accessibility;
 mod browser;
+mod capped_tables;
 mod close_reasons;
 mod customer_findings;
 mod customer_groups;
