@@ -115,7 +115,7 @@ pub(crate) async fn seed(
             ids.insert(format!("cust-{worked}-{k}"), customer.to_string());
         }
         worked += 1;
-        if worked % 4 == 0 || worked == working {
+        if worked.is_multiple_of(4) || worked == working {
             progress.step(&format!(
                 "{worked}/{working} partners: {} customers with their relationships approved, {} partner users in groups",
                 seeder.customers_made(),
