@@ -87,7 +87,7 @@ pub(crate) async fn seed(
     let mut partners = seeder.partners(scale, progress).await?;
     let mut ids = HashMap::new();
     let mut names = HashMap::new();
-    let mut worked = 0;
+    let mut worked: usize = 0;
     let mut target = true;
     let working = partners.iter().filter(|p| p.destiny.worked()).count();
     progress.phase("customers, relationships and people");
