@@ -16,6 +16,9 @@ pub struct EventFilter {
     pub since: Option<Timestamp>,
     /// Exclusive.
     pub until: Option<Timestamp>,
+    /// Newest first (descending stream order) instead of arrival order, so
+    /// a reader that stops early has read the latest events.
+    pub newest_first: bool,
 }
 
 /// An event with its place in the stream.

@@ -14,7 +14,7 @@ pub trait EventStore {
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError>;
     /// Deletes events whose time is before `before`; returns how many.
     async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError>;
-    /// Events in arrival order.
+    /// Events in arrival order (newest first with `filter.newest_first`).
     async fn list_events(
         &self,
         filter: &EventFilter,
@@ -110,11 +110,18 @@ impl EventStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
         let keys = Keyset::by_seq(page)?;
+        // The cursor is the last sequence number read, in either direction.
+        let (past, order) = if filter.newest_first {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
              AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \
              AND ($4 IS NULL OR class_uid = $4) AND ($5 IS NULL OR time >= $5) \
-             AND ($6 IS NULL OR time < $6) AND ($7 IS NULL OR seq > $7) ORDER BY seq LIMIT $8"
+             AND ($6 IS NULL OR time < $6) AND ($7 IS NULL OR seq {past} $7) \
+             ORDER BY seq {order} LIMIT $8"
         ))
         .bind(filter.partner_tenant_id.map(|t| t.to_string()))
         .bind(filter.user_id.map(|u| u.to_string()))

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -21,6 +21,8 @@ struct Demo {
     child: Child,
     lines: mpsc::Receiver<String>,
     seen: Vec<String>,
+    /// What it printed on standard error: the seeding's progress.
+    errors: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Demo {
@@ -36,10 +38,18 @@ impl Demo {
             .args(["demo", "--scale", "small", "--listen", "127.0.0.1:0"])
             .args(["--dir", dir.join("demo").to_str().unwrap()])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn portcullis demo");
         let stdout = BufReader::new(child.stdout.take().unwrap());
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let kept = errors.clone();
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
             for line in stdout.lines().map_while(Result::ok) {
@@ -52,7 +62,29 @@ impl Demo {
             child,
             lines,
             seen: Vec::new(),
+            errors,
         }
+    }
+
+    /// The standard error line containing `needle`, once printed (it was
+    /// printed before the standard output line already read).
+    fn error_line(&self, needle: &str, started: Instant) -> String {
+        while started.elapsed() < DEADLINE {
+            if let Some(line) = self
+                .errors
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| l.contains(needle))
+            {
+                return line.clone();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "no standard error line with `{needle}`:\n{}",
+            self.errors.lock().unwrap().join("\n")
+        )
     }
 
     /// The rest of the first line starting with `prefix`, read before the deadline.
@@ -196,6 +228,28 @@ async fn the_demo_seeds_every_state_and_contains_the_live_attack() {
     let mut demo = Demo::start(dir.path());
     let database = demo.after("demo database:", started);
     assert!(database.contains("portcullis-demo.db"), "{database}");
+    // Seeding says what it does, phase by phase with counts, on standard error.
+    demo.after("seeded in", started);
+    let phases = demo.error_line("seeding phases:", started);
+    for phase in [
+        "applications ",
+        "screening and reviews ",
+        "customers, relationships and people ",
+        "generating activity ",
+        "ingesting and detecting, day by day ",
+        "catching up to now ",
+    ] {
+        assert!(phases.contains(phase), "{phase} in {phases}");
+    }
+    assert!(
+        demo.error_line("partners applied", started)
+            .contains(" 10 partners applied")
+    );
+    demo.error_line("events ingested in", started);
+    assert!(
+        !demo.seen.iter().any(|l| l.contains("partners applied")),
+        "progress stays off standard output"
+    );
     let base = demo
         .after("console:", started)
         .trim_end_matches('/')

@@ -230,12 +230,18 @@ pub async fn list(
                 .first()
                 .map_or(0, |(start, _)| *start),
         )),
+        // Newest first: past the cap, what is left out is the oldest.
+        newest_first: true,
         ..EventFilter::default()
     };
     let (events, capped) =
         collect_all!(|page| service.list_events(&console.caller, filter.clone(), &page));
     let all: Vec<ActivityRow> = events.iter().map(|e| row(e, now)).collect();
-    let chart = decisions_chart(&all, now);
+    let oldest_read = events.last().map(|e| when(e.event.time, now).utc);
+    let mut chart = decisions_chart(&all, now);
+    if let (true, Some(oldest)) = (capped, &oldest_read) {
+        chart.desc = format!("{} Only events since {oldest} were read.", chart.desc);
+    }
     let mut rows: Vec<ActivityRow> = all.into_iter().filter(|r| kept(r, &q)).collect();
     let sort = Sort::parse(
         q.sort.as_deref(),
@@ -271,6 +277,11 @@ pub async fn list(
         ],
     );
     let (rows, pager) = table::slice(rows, q.page, "/activity", &filters, &sort, capped);
+    let pager = pager.covering(format!(
+        "the {} most recent events, back to {}",
+        table::thousands(events.len()),
+        oldest_read.unwrap_or_default()
+    ));
     let chrome = Chrome::new(&state, &console, ConsoleArea::Activity).await?;
     Ok(page(&ActivityPage {
         chrome,

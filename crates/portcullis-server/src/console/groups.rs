@@ -70,6 +70,7 @@ pub async fn list(
     let (groups, capped) = collect_all!(|page| service.list_groups(&console.caller, tenant, &page));
     let now = service.clock().now();
     let needle = q.q.clone().unwrap_or_default();
+    let read = groups.len();
     let mut rows: Vec<GroupRow> = groups
         .into_iter()
         .map(|g| GroupRow {
@@ -103,6 +104,10 @@ pub async fn list(
         ],
     );
     let (rows, pager) = table::slice(rows, q.page, "/groups", &filters, &sort, capped);
+    let pager = pager.covering(format!(
+        "the {} groups created first: newer ones are not listed",
+        table::thousands(read)
+    ));
     let chrome = Chrome::new(&state, &console, ConsoleArea::Groups).await?;
     Ok(page(&ListPage {
         chrome,

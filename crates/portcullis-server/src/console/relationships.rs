@@ -206,6 +206,15 @@ pub async fn list(
         ],
     );
     let (rows, pager) = table::slice(rows, q.page, "/relationships", &filters, &sort, capped);
+    let pager = pager.covering(format!(
+        "the {} relationships created first{}: newer ones are not listed",
+        table::thousands(found.len()),
+        if status.is_empty() {
+            ""
+        } else {
+            " in this status"
+        }
+    ));
     let heading = match scope {
         TenantScope::Customer(_) => "Partners with access to your tenant",
         TenantScope::Partner(_) => "Your relationships with customers",

@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for Console {
             },
             session,
             secret,
-            refusal: super::refusal::carried(&parts.headers),
+            refusal: super::refusal::carried(&parts.headers).map(|c| c.message),
         })
     }
 }

@@ -6,6 +6,10 @@
 //! The rows are the principal's own records as the use case returns them
 //! (capped at [`super::paging::CAP`]); sorting and slicing them here keeps
 //! every listing's order the same whatever the store's keyset order is.
+//! When the cap stops the read, the page says so above the table
+//! ([`Pager::cover`]): sorting, filtering and paging then cover only the
+//! records read, and the page names which ones (the most recent events,
+//! the relationships created first).
 
 use std::cmp::Ordering;
 
@@ -133,8 +137,35 @@ pub struct Pager {
     pub total: usize,
     /// `true` when the listing stopped at the cap: the total is "at least".
     pub capped: bool,
+    /// When capped: which records the sort, the filters and the pages
+    /// cover ("the 2,000 most recent events"), said above the table.
+    pub cover: Option<String>,
     pub prev: Option<String>,
     pub next: Option<String>,
+}
+
+impl Pager {
+    /// Names the records a capped table covers (`what`, such as "the
+    /// 2,000 relationships created first"); nothing when not capped.
+    pub fn covering(mut self, what: impl Into<String>) -> Self {
+        if self.capped {
+            self.cover = Some(what.into());
+        }
+        self
+    }
+}
+
+/// `2,000`: a count as the pages write it.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Page `page` (1-based) of `rows`, and the pager whose links keep
@@ -163,6 +194,7 @@ pub fn slice<T>(
         pages,
         total,
         capped,
+        cover: capped.then(|| format!("the first {} records read", thousands(super::paging::CAP))),
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
     };
@@ -244,6 +276,20 @@ mod tests {
         assert_eq!(
             pager.next.as_deref(),
             Some("/activity?user=u&sort=n&dir=asc&page=3")
+        );
+        assert!(pager.cover.is_none() && pager.covering("x").cover.is_none());
+        let (_, capped) = slice((0..60).collect::<Vec<_>>(), None, "/x", &[], &sort, true);
+        assert_eq!(
+            capped.cover.as_deref(),
+            Some("the first 2,000 records read")
+        );
+        assert_eq!(
+            capped.covering("the 2,000 newest").cover.as_deref(),
+            Some("the 2,000 newest")
+        );
+        assert_eq!(
+            (thousands(7), thousands(2000), thousands(1234567)),
+            ("7".to_owned(), "2,000".to_owned(), "1,234,567".to_owned())
         );
         let (_, last) = slice((0..3).collect::<Vec<_>>(), Some(9), "/x", &[], &sort, false);
         assert_eq!(

@@ -44,7 +44,6 @@ pub struct GroupChoice {
 #[template(path = "console/templates.html")]
 struct TemplatesPage {
     chrome: Chrome,
-    error: Option<String>,
     templates: Vec<TemplateView>,
     roles: Vec<RoleChoice>,
     groups: Vec<GroupChoice>,
@@ -82,11 +81,7 @@ fn own_partner(console: &Console) -> Result<TenantId, ConsoleError> {
     }
 }
 
-async fn render(
-    state: &AppState,
-    console: &Console,
-    error: Option<String>,
-) -> Result<Response, ConsoleError> {
+async fn render(state: &AppState, console: &Console) -> Result<Response, ConsoleError> {
     let partner = own_partner(console)?;
     let service = &state.portcullis;
     let templates = service.list_templates(&console.caller, None).await?;
@@ -110,14 +105,8 @@ async fn render(
         })
         .collect();
     let chrome = Chrome::new(state, console, ConsoleArea::LeastPrivilege).await?;
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
     let body = page(&TemplatesPage {
         chrome,
-        error,
         templates: templates.iter().map(|t| template_view(state, t)).collect(),
         roles,
         groups: groups
@@ -130,7 +119,7 @@ async fn render(
             .collect(),
         cap: service.bulk_cap(),
     })?;
-    Ok((status, body).into_response())
+    Ok(body.into_response())
 }
 
 /// `GET /least-privilege/templates`.
@@ -138,7 +127,7 @@ pub async fn list(
     State(state): State<AppState>,
     console: Console,
 ) -> Result<Response, ConsoleError> {
-    render(&state, &console, None).await
+    render(&state, &console).await
 }
 
 /// The fields of the form that saves a template.
@@ -217,17 +206,13 @@ pub async fn create(
     let t = typed(pairs)?;
     console.check_csrf(&t.csrf)?;
     own_partner(&console)?;
-    let new = match new_template(&t) {
-        Ok(new) => new,
-        Err(message) => return render(&state, &console, Some(message)).await,
-    };
-    match state.portcullis.create_template(&console.caller, new).await {
-        Ok(_) => Ok(Redirect::to("/least-privilege/templates").into_response()),
-        Err(err) => match ConsoleError::from(err) {
-            ConsoleError::Refused(message) => render(&state, &console, Some(message)).await,
-            other => Err(other),
-        },
-    }
+    // A refusal goes back to the page with what was typed (`refill`).
+    let new = new_template(&t).map_err(ConsoleError::Refused)?;
+    state
+        .portcullis
+        .create_template(&console.caller, new)
+        .await?;
+    Ok(Redirect::to("/least-privilege/templates").into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -123,6 +123,7 @@ async fn list_events(
             .as_deref()
             .map(|t| Timestamp::parse("until", t))
             .transpose()?,
+        newest_first: false,
     };
     Ok(axum::Json(
         state

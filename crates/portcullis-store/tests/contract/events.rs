@@ -83,6 +83,37 @@ contract!(events_filter_by_subject_and_time_and_page, |store, _db| {
         .unwrap();
     assert_eq!(first.items.len() + second.items.len(), 4);
     assert!(second.items[0].seq > first.items[1].seq);
+    // Newest first: the same events from the other end, paged the same way.
+    let newest = EventFilter {
+        newest_first: true,
+        ..EventFilter::default()
+    };
+    let latest = store
+        .list_events(&newest, &PageRequest::first(3))
+        .await
+        .unwrap();
+    let rest = store
+        .list_events(
+            &newest,
+            &PageRequest::new(Some(3), latest.next.clone()).unwrap(),
+        )
+        .await
+        .unwrap();
+    let seqs: Vec<i64> = latest
+        .items
+        .iter()
+        .chain(&rest.items)
+        .map(|e| e.seq)
+        .collect();
+    let everything = store
+        .list_events(&EventFilter::default(), &PageRequest::first(10))
+        .await
+        .unwrap();
+    let mut ascending: Vec<i64> = everything.items.iter().map(|e| e.seq).collect();
+    ascending.reverse();
+    assert_eq!(ascending.len(), 5);
+    assert_eq!(seqs, ascending, "every event once, newest first");
+    assert!(rest.next.is_none());
 });
 
 contract!(

@@ -142,6 +142,7 @@ impl Seeder {
         scale: &Scale,
         progress: &mut Progress,
     ) -> anyhow::Result<Vec<Partner>> {
+        progress.phase("applications");
         let mut partners = Vec::new();
         for (n, destiny) in scale.roster().into_iter().enumerate() {
             let (name, _, _) = names::partner(n);
@@ -177,24 +178,30 @@ impl Seeder {
             });
         }
         progress.step(&format!("{} partners applied", partners.len()));
+        progress.phase("screening and reviews");
         let mut screening = tokio::task::JoinSet::new();
         for partner in partners.iter().filter(|p| p.destiny != Destiny::Submitted) {
             let (app, admin, case) = (self.app.clone(), partner.admin.clone(), partner.case);
             screening.spawn(async move { app.screen_case(&admin, case).await });
         }
+        let mut screened = 0;
         while let Some(done) = screening.join_next().await {
             done??;
+            screened += 1;
         }
+        progress.step(&format!("{screened} cases screened"));
+        let mut reviews = 0;
         for partner in &partners {
-            self.review(partner).await?;
+            reviews += self.review(partner).await?;
         }
-        progress.step("applications screened and reviewed");
+        progress.step(&format!("{reviews} reviews by two operators"));
         Ok(partners)
     }
 
-    async fn review(&self, partner: &Partner) -> anyhow::Result<()> {
+    /// Reviews the case toward the partner's destiny; how many reviews.
+    async fn review(&self, partner: &Partner) -> anyhow::Result<usize> {
         let decision = match partner.destiny {
-            Destiny::Submitted | Destiny::InReview => return Ok(()),
+            Destiny::Submitted | Destiny::InReview => return Ok(0),
             Destiny::NeedsInformation => ReviewDecision::RequestInformation,
             Destiny::Rejected => ReviewDecision::Reject,
             _ => ReviewDecision::Approve,
@@ -206,17 +213,19 @@ impl Seeder {
                 "please send the registry extract of the new director"
             }
         };
+        let mut reviews = 0;
         for reviewer in &self.reviewers {
             let result = self
                 .app
                 .review_case(reviewer, partner.case, decision, reason, None)
                 .await
                 .with_context(|| format!("reviewing `{}`", partner.name))?;
+            reviews += 1;
             if result.detail.case.state != CaseState::InReview {
                 break;
             }
         }
-        Ok(())
+        Ok(reviews)
     }
 
     /// The people of a partner that works: users, a service desk group

@@ -226,7 +226,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot create `{}`", database.display()))?,
     );
     println!(
-        "seeding the {} ecosystem through the use cases:",
+        "seeding the {} ecosystem through the use cases (progress on standard error)",
         args.scale
     );
     let mut progress = Progress::start();
@@ -237,6 +237,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         .with_posture(posture())
         .with_detection(detection(false));
     let eco = seed::seed(seeding, clock, &scale, &mut progress).await?;
+    eprintln!("seeding phases: {}", progress.phases());
     println!("seeded in {:.1} s: {}", progress.seconds(), summary(&eco));
     let app = Portcullis::load(
         store.clone(),

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use portcullis_domain::{Clock, Timestamp};
 use portcullis_service::{MAX_BATCH_EVENTS, Portcullis};
@@ -20,6 +21,17 @@ const HOUR_MS: i64 = 3_600_000;
 /// the thief reaches them all, which is what gives it away.
 const QUIET_CUSTOMERS: usize = 14;
 const COMPLIANT: &str = include_str!("posture.json");
+
+/// Where the days of history went: the counts and times so far.
+#[derive(Debug, Default)]
+struct DayTimes {
+    events: usize,
+    findings: u64,
+    ingest: Duration,
+    detect: Duration,
+    /// The day's changes (posture, suspensions, terminations) and sweeps.
+    other: Duration,
+}
 
 /// When things happen, in Unix milliseconds.
 struct Calendar {
@@ -75,8 +87,10 @@ pub(crate) async fn seed(
     let mut partners = seeder.partners(scale, progress).await?;
     let mut ids = HashMap::new();
     let mut names = HashMap::new();
-    let mut worked = 0;
+    let mut worked: usize = 0;
     let mut target = true;
+    let working = partners.iter().filter(|p| p.destiny.worked()).count();
+    progress.phase("customers, relationships and people");
     for (index, partner) in partners.iter_mut().enumerate() {
         if !partner.destiny.worked() {
             continue;
@@ -101,42 +115,64 @@ pub(crate) async fn seed(
             ids.insert(format!("cust-{worked}-{k}"), customer.to_string());
         }
         worked += 1;
+        if worked.is_multiple_of(4) || worked == working {
+            progress.step(&format!(
+                "{worked}/{working} partners: {} customers with their relationships approved, {} partner users in groups",
+                seeder.customers_made(),
+                names.len()
+            ));
+        }
     }
-    progress.step(&format!(
-        "{} customers, their relationships approved, {} partner users in groups",
-        seeder.customers_made(),
-        names.len()
-    ));
+    progress.phase("generating activity");
     let batches = history::days(scale, &ids, &names, calendar.first_day, now);
     let events: usize = batches.iter().map(Vec::len).sum();
     progress.step(&format!(
-        "{events} events of activity generated for {} days",
+        "{events} events of activity for {} days",
         scale.days
     ));
+    progress.phase("ingesting and detecting, day by day");
+    let mut timed = DayTimes::default();
     for (day, batch) in (0_i64..).zip(&batches) {
+        let began = Instant::now();
         seeder.clock.travel_to(calendar.noon(day));
         happenings(&seeder, &partners, &calendar, day).await?;
         seeder.clock.travel_to(calendar.end(day));
+        let ingesting = Instant::now();
+        timed.other += ingesting - began;
         for chunk in batch.chunks(MAX_BATCH_EVENTS) {
             seeder
                 .app
                 .ingest_events(&seeder.operator, &chunk.join("\n"))
                 .await?;
         }
-        seeder.app.detect_pending().await?;
+        let detecting = Instant::now();
+        timed.ingest += detecting - ingesting;
+        timed.events += batch.len();
+        let round = seeder.app.detect_pending().await?;
+        timed.findings += round.findings_new;
+        let sweeping = Instant::now();
+        timed.detect += sweeping - detecting;
         seeder.app.sweep().await?;
+        timed.other += sweeping.elapsed();
         if (day + 1) % 7 == 0 || day + 1 == scale.days {
             progress.step(&format!(
-                "day {}/{} ingested and detected",
+                "day {}/{}: {} events ingested in {:.1} s, detected in {:.1} s ({} findings), the day's changes and sweeps {:.1} s",
                 day + 1,
-                scale.days
+                scale.days,
+                timed.events,
+                timed.ingest.as_secs_f64(),
+                timed.detect.as_secs_f64(),
+                timed.findings,
+                timed.other.as_secs_f64()
             ));
         }
     }
+    progress.phase("catching up to now");
     seeder.clock.travel_to(DemoClock::real_now());
     seeder.app.sweep().await?;
     seeder.app.posture_round().await?;
     let round = seeder.app.detect_pending().await?;
+    progress.end_phase();
     tracing::debug!(?round, now = %seeder.clock.now(), "seeded");
     Ok(Ecosystem {
         customers: seeder.customers_made(),

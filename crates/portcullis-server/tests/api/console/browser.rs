@@ -214,6 +214,49 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("save the screenshot");
     }
 
+    /// The current value of the form control `css` (what a person sees in it).
+    pub async fn value(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .prop("value")
+            .await
+            .expect("its value")
+            .unwrap_or_default()
+    }
+
+    /// Whether the checkbox or radio button `css` is checked.
+    pub async fn checked(&self, css: &str) -> bool {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .prop("checked")
+            .await
+            .expect("its state")
+            .is_some_and(|v| v == "true")
+    }
+
+    /// Picks `value` in the select `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("no `{value}` in `{css}`: {e}"));
+    }
+
+    /// Runs `script` (a function body) in the page and returns its result.
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("the script failed: {e}"))
+    }
+
     pub async fn close(mut self) {
         let client = self.client.clone();
         let _ = client.close().await;

@@ -3,8 +3,10 @@
 //! the security properties (sessions, CSRF, headers, isolation).
 
 mod access_reviews;
+mod accessibility;
 mod browser;
 mod bulk_runs;
+mod capped_tables;
 mod close_reasons;
 mod customer_findings;
 mod customer_groups;
@@ -15,6 +17,7 @@ mod link;
 mod ops_browser;
 mod ops_pages;
 mod ops_world;
+mod refill;
 mod refusals;
 mod relationships_table;
 mod review_policy;
