@@ -317,13 +317,14 @@ enum Start {
 }
 
 /// The one background loop: runs `step` when `due`, counts and logs the
-/// run, then waits for `every`, a wake-up or `shutdown`, until `shutdown`
+/// run, then waits for `every()` (read at each wait: the detection period
+/// is a cluster-wide setting), a wake-up or `shutdown`, until `shutdown`
 /// completes. A run that is not due is skipped, uncounted.
 #[expect(clippy::too_many_arguments, reason = "the loop's whole schedule")]
 async fn run<F, Fut, R>(
     metrics: &WorkerMetrics,
     worker: Worker,
-    every: Duration,
+    every: impl Fn() -> Duration,
     start: Start,
     mut wake: impl Wake,
     shutdown: impl Future<Output = ()> + Send,
@@ -343,7 +344,7 @@ async fn run<F, Fut, R>(
             tokio::select! {
                 () = &mut shutdown => return,
                 () = wake.wake() => {}
-                () = tokio::time::sleep(every) => {}
+                () = tokio::time::sleep(every()) => {}
             }
         }
         wait_first = true;
@@ -386,10 +387,11 @@ impl Portcullis {
         schedule: WorkerSchedule,
         shutdown: impl Future<Output = ()> + Send,
     ) {
-        let detection = &self.detection.config;
-        let detection_every = detection
+        let detection_every = self
+            .detection
+            .config
             .enabled
-            .then(|| Duration::from_millis(detection.every_ms).max(MIN_DETECTION_PERIOD));
+            .then(|| self.detection_period().max(MIN_DETECTION_PERIOD));
         let plan = [
             (
                 Worker::FollowChanges,
@@ -433,10 +435,14 @@ impl Portcullis {
                 };
                 let app = &app;
                 let due = || !worker.leader_only() || app.is_leader();
+                let period = || match worker {
+                    Worker::Detection => app.detection_period().max(MIN_DETECTION_PERIOD),
+                    _ => every,
+                };
                 run(
                     &app.workers,
                     worker,
-                    every,
+                    period,
                     start,
                     wake,
                     stopped,
@@ -545,7 +551,7 @@ mod tests {
         run(
             &metrics,
             Worker::Sweep,
-            Duration::from_millis(1),
+            || Duration::from_millis(1),
             Start::AtOnce,
             Notified(None),
             shutdown,
@@ -578,7 +584,7 @@ mod tests {
         run(
             &metrics,
             Worker::FollowChanges,
-            Duration::from_secs(3_600),
+            || Duration::from_secs(3_600),
             Start::AfterWait,
             Once(true),
             shutdown,
@@ -612,7 +618,7 @@ mod tests {
         run(
             &metrics,
             Worker::Sweep,
-            Duration::from_millis(1),
+            || Duration::from_millis(1),
             Start::AtOnce,
             Elected(None),
             shutdown,
@@ -631,7 +637,7 @@ mod tests {
         run(
             &metrics,
             Worker::Vetting,
-            Duration::from_secs(3_600),
+            || Duration::from_secs(3_600),
             Start::AfterWait,
             Notified(None),
             async {},
