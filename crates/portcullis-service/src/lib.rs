@@ -41,8 +41,7 @@ pub use activity::{
 };
 pub use activity::{
     ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, DetectionSettings,
-    EventTimeBounds,
-    IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
+    EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
 pub use cluster::{

@@ -207,7 +207,10 @@ async fn containment_policy_and_baseline_changed_on_one_node_are_in_force_on_the
     // A node started later puts the stored settings in force at once.
     let c = cluster.start(None);
     assert_eq!(cluster.get(&c, "/v1/settings/containment").await, policy);
-    assert_eq!(cluster.get(&c, "/v1/posture/baseline").await["version"], version);
+    assert_eq!(
+        cluster.get(&c, "/v1/posture/baseline").await["version"],
+        version
+    );
 
     for served in [a, b, c] {
         let (clean, log) = served.terminate();
@@ -249,30 +252,58 @@ async fn role_catalog_detection_and_vetting_settings_changed_on_one_node_are_in_
     .await;
     world.add_alice(&cluster.client, &a.base).await;
     let decide = || async { world.decide(&cluster.client, &b.base).await.unwrap() };
-    let put = |path: &'static str, body: Value| {
-        cluster.send(reqwest::Method::PUT, &a, path, Some(body))
-    };
+    let put =
+        |path: &'static str, body: Value| cluster.send(reqwest::Method::PUT, &a, path, Some(body));
 
     // The role catalog: Groups Administrator stops permitting the action
     // on node A; node B's decisions deny within a second, then allow again
     // when the catalog is restored.
     let catalog = cluster.get(&b, "/v1/settings/roles").await;
-    within_a_second(Instant::now(), "Alice's membership", &json!("allow"), decide).await;
+    within_a_second(
+        Instant::now(),
+        "Alice's membership",
+        &json!("allow"),
+        decide,
+    )
+    .await;
     let narrowed = without_groups_update(&catalog);
-    assert_eq!(put("/v1/settings/roles", narrowed.clone()).await["version"], 1);
+    assert_eq!(
+        put("/v1/settings/roles", narrowed.clone()).await["version"],
+        1
+    );
     let changed = Instant::now();
-    let took = within_a_second(changed, "the narrowed catalog's decision", &json!("deny"), decide)
-        .await;
-    eprintln!("role catalog decided on node B after {} ms", took.as_millis());
+    let took = within_a_second(
+        changed,
+        "the narrowed catalog's decision",
+        &json!("deny"),
+        decide,
+    )
+    .await;
+    eprintln!(
+        "role catalog decided on node B after {} ms",
+        took.as_millis()
+    );
     assert_eq!(cluster.get(&b, "/v1/settings/roles").await, narrowed);
-    assert_eq!(put("/v1/settings/roles", catalog.clone()).await["version"], 2);
+    assert_eq!(
+        put("/v1/settings/roles", catalog.clone()).await["version"],
+        2
+    );
     let changed = Instant::now();
-    let took = within_a_second(changed, "the restored catalog's decision", &json!("allow"), decide)
-        .await;
-    eprintln!("restored catalog decided on node B after {} ms", took.as_millis());
+    let took = within_a_second(
+        changed,
+        "the restored catalog's decision",
+        &json!("allow"),
+        decide,
+    )
+    .await;
+    eprintln!(
+        "restored catalog decided on node B after {} ms",
+        took.as_millis()
+    );
 
     // The detection settings and the vetting policy.
-    let detection = json!({"every_ms": 250, "engine": {"fan_out": {"floor": 4, "novel_floor": 3.0}}});
+    let detection =
+        json!({"every_ms": 250, "engine": {"fan_out": {"floor": 4, "novel_floor": 3.0}}});
     put("/v1/settings/detection", detection).await;
     let changed = Instant::now();
     let in_force = cluster.get(&a, "/v1/settings/detection").await;
@@ -281,7 +312,10 @@ async fn role_catalog_detection_and_vetting_settings_changed_on_one_node_are_in_
         cluster.get(&b, "/v1/settings/detection")
     })
     .await;
-    eprintln!("detection settings in force on node B after {} ms", took.as_millis());
+    eprintln!(
+        "detection settings in force on node B after {} ms",
+        took.as_millis()
+    );
     let vetting = json!({"suspend_on": "critical", "watchlist_threshold": 0.95,
         "auto_approve": {"enabled": true, "max_score": 5}});
     put("/v1/settings/vetting", vetting).await;
@@ -292,7 +326,10 @@ async fn role_catalog_detection_and_vetting_settings_changed_on_one_node_are_in_
         cluster.get(&b, "/v1/settings/vetting")
     })
     .await;
-    eprintln!("vetting policy in force on node B after {} ms", took.as_millis());
+    eprintln!(
+        "vetting policy in force on node B after {} ms",
+        took.as_millis()
+    );
 
     // Each change audited once, whatever number of nodes applied it.
     assert_eq!(
@@ -303,9 +340,16 @@ async fn role_catalog_detection_and_vetting_settings_changed_on_one_node_are_in_
     let c = cluster.start(Some(&offline));
     for name in ["roles", "detection", "vetting"] {
         let path = format!("/v1/settings/{name}");
-        assert_eq!(cluster.get(&c, &path).await, cluster.get(&a, &path).await, "{name}");
+        assert_eq!(
+            cluster.get(&c, &path).await,
+            cluster.get(&a, &path).await,
+            "{name}"
+        );
     }
-    assert_eq!(world.decide(&cluster.client, &c.base).await.unwrap(), "allow");
+    assert_eq!(
+        world.decide(&cluster.client, &c.base).await.unwrap(),
+        "allow"
+    );
 
     for served in [a, b, c] {
         let (clean, log) = served.terminate();

@@ -62,7 +62,13 @@ async fn a_node_that_leaves_the_detection_group_against_its_will_is_not_ready() 
     )
     .unwrap();
     let mut cmd = portcullis(dir.path());
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--database-url", db.url()]);
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        db.url(),
+    ]);
     cmd.args(["--nats-url", "nats://127.0.0.1:4222", "--config"]);
     cmd.arg(&config);
     let node = Served::start(cmd);
@@ -88,10 +94,8 @@ async fn a_node_that_leaves_the_detection_group_against_its_will_is_not_ready() 
     .await
     .unwrap();
     assert_eq!(ended, 1, "one member session");
-    let (status, body) = readiness_until(&client, &node.base, Duration::from_secs(5), |s, _| {
-        s == 503
-    })
-    .await;
+    let (status, body) =
+        readiness_until(&client, &node.base, Duration::from_secs(5), |s, _| s == 503).await;
     assert_eq!(status, 503);
     assert!(
         body["error"]["message"]

@@ -189,7 +189,9 @@ async fn agreed_at(
         if effect == expected || at > AGREE_WITHIN {
             return Some((at, effect));
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Each question is a decision, recorded as an event: ask often
+        // enough to measure, not so often as to load the nodes.
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -208,6 +210,7 @@ pub async fn change_and_compare(
     let world = Arc::new(world);
     let members = world.members();
     let (mut changes, mut slowest) = (0_u64, Duration::ZERO);
+    let mut agreements = Vec::new();
     let mut member = false;
     while Instant::now() < deadline {
         let nodes = live(&bases).await;
@@ -267,7 +270,17 @@ pub async fn change_and_compare(
             agreement = agreement.max(at);
         }
         slowest = slowest.max(agreement);
+        agreements.push(agreement);
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    agreements.sort();
+    if let Some(median) = agreements.get(agreements.len() / 2) {
+        eprintln!(
+            "soak: time to agreement over {} changes: median {} ms, slowest {} ms",
+            agreements.len(),
+            median.as_millis(),
+            slowest.as_millis()
+        );
     }
     (changes, slowest)
 }

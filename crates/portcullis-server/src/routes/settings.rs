@@ -121,7 +121,9 @@ async fn detection(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> ApiResult<axum::Json<DetectionSettings>> {
-    Ok(axum::Json(state.portcullis.detection_settings_in_force(&caller)?))
+    Ok(axum::Json(
+        state.portcullis.detection_settings_in_force(&caller)?,
+    ))
 }
 
 /// Set the detection settings of every node (operators), replacing
@@ -153,7 +155,9 @@ async fn vetting(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> ApiResult<axum::Json<VettingPolicy>> {
-    Ok(axum::Json(state.portcullis.vetting_policy_in_force(&caller)?))
+    Ok(axum::Json(
+        state.portcullis.vetting_policy_in_force(&caller)?,
+    ))
 }
 
 /// Set the vetting policy of every node (operators), replacing those

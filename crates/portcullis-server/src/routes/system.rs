@@ -58,8 +58,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
             (_, DetectionMembership::Left) => "the node left the detection group",
             _ => "a detection partition this node owns is not being read",
         };
-        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why)
-            .into_response();
+        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).into_response();
     }
     match state.portcullis.ping().await {
         Ok(()) => Json(Readiness {

@@ -70,7 +70,11 @@ async fn the_containment_policy_is_stored_versioned_and_in_force_at_once() {
 }
 
 /// PUTs `body` at `/v1/settings/{name}` as the operator.
-async fn put_setting(server: &TestServer, name: &str, body: serde_json::Value) -> crate::support::Reply {
+async fn put_setting(
+    server: &TestServer,
+    name: &str,
+    body: serde_json::Value,
+) -> crate::support::Reply {
     let op = server.operator.secret.clone();
     server
         .send(
@@ -110,18 +114,61 @@ async fn the_role_catalog_detection_and_vetting_settings_are_validated_stored_an
     let agent = json!({"id": "00000000-0000-4000-8000-000000000001",
         "name": "Ticket Agent", "actions": ["tickets.*"]});
     let refusals = [
-        ("roles", json!({"roles": []}), "invalid_role_catalog", "at least one role"),
-        ("roles", json!({"roles": [agent.clone(), agent.clone()]}), "invalid_role_catalog", "appears twice"),
-        ("roles", json!({"roles": [{"id": "00000000-0000-4000-8000-000000000002",
-            "name": "Idle", "actions": []}]}), "invalid_role_catalog", "permits no action"),
-        ("detection", json!({"every_ms": 0}), "invalid_detection_settings", "`every_ms`"),
-        ("detection", json!({"every_ms": 500, "engine": {"learning": {"min_confidence": 2.0}}}),
-            "invalid_detection_settings", "`engine.learning.min_confidence`"),
-        ("detection", json!({"every_ms": 500, "engine": {"fan_out": {"window_ms": 0}}}),
-            "invalid_detection_settings", "`engine.fan_out.window_ms`"),
-        ("vetting", json!({"suspend_on": "sometimes"}), "invalid_vetting_policy", "`sometimes`"),
-        ("vetting", json!({"watchlist_threshold": 1.5}), "invalid_vetting_policy", "`watchlist_threshold`"),
-        ("vetting", json!({"email_aliases": ["not a domain"]}), "invalid_vetting_policy", "`not a domain`"),
+        (
+            "roles",
+            json!({"roles": []}),
+            "invalid_role_catalog",
+            "at least one role",
+        ),
+        (
+            "roles",
+            json!({"roles": [agent.clone(), agent.clone()]}),
+            "invalid_role_catalog",
+            "appears twice",
+        ),
+        (
+            "roles",
+            json!({"roles": [{"id": "00000000-0000-4000-8000-000000000002",
+            "name": "Idle", "actions": []}]}),
+            "invalid_role_catalog",
+            "permits no action",
+        ),
+        (
+            "detection",
+            json!({"every_ms": 0}),
+            "invalid_detection_settings",
+            "`every_ms`",
+        ),
+        (
+            "detection",
+            json!({"every_ms": 500, "engine": {"learning": {"min_confidence": 2.0}}}),
+            "invalid_detection_settings",
+            "`engine.learning.min_confidence`",
+        ),
+        (
+            "detection",
+            json!({"every_ms": 500, "engine": {"fan_out": {"window_ms": 0}}}),
+            "invalid_detection_settings",
+            "`engine.fan_out.window_ms`",
+        ),
+        (
+            "vetting",
+            json!({"suspend_on": "sometimes"}),
+            "invalid_vetting_policy",
+            "`sometimes`",
+        ),
+        (
+            "vetting",
+            json!({"watchlist_threshold": 1.5}),
+            "invalid_vetting_policy",
+            "`watchlist_threshold`",
+        ),
+        (
+            "vetting",
+            json!({"email_aliases": ["not a domain"]}),
+            "invalid_vetting_policy",
+            "`not a domain`",
+        ),
     ];
     for (name, body, code, says) in refusals {
         let reply = put_setting(&server, name, body.clone()).await;
@@ -129,17 +176,27 @@ async fn the_role_catalog_detection_and_vetting_settings_are_validated_stored_an
         assert!(message.contains(says), "{name} {body}: {message}");
     }
     // Unknown fields are refused by the JSON shape itself.
-    put_setting(&server, "detection", json!({"every_ms": 500, "engine": {"nonsense": 1}}))
-        .await
-        .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
+    put_setting(
+        &server,
+        "detection",
+        json!({"every_ms": 500, "engine": {"nonsense": 1}}),
+    )
+    .await
+    .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(server.audit("operation=setting.update").await.is_empty());
 
     // Good values: stored at version 1 and read back in force.
     let cases = [
         ("roles", json!({"roles": [agent.clone()]})),
-        ("detection", json!({"every_ms": 250, "engine": {"fan_out": {"floor": 4}}})),
-        ("vetting", json!({"suspend_on": "critical", "watchlist_threshold": 0.9,
-            "email_aliases": ["contoso-mail.example"]})),
+        (
+            "detection",
+            json!({"every_ms": 250, "engine": {"fan_out": {"floor": 4}}}),
+        ),
+        (
+            "vetting",
+            json!({"suspend_on": "critical", "watchlist_threshold": 0.9,
+            "email_aliases": ["contoso-mail.example"]}),
+        ),
     ];
     for (name, body) in cases {
         let stored = put_setting(&server, name, body.clone())
@@ -157,7 +214,10 @@ async fn the_role_catalog_detection_and_vetting_settings_are_validated_stored_an
                 "detection" if field == "engine" => {
                     assert_eq!(in_force["engine"]["fan_out"]["floor"], 4, "{in_force}");
                     // The rest of the table keeps its defaults.
-                    assert_eq!(in_force["engine"]["fan_out"]["novel_floor"], 6.0, "{in_force}");
+                    assert_eq!(
+                        in_force["engine"]["fan_out"]["novel_floor"], 6.0,
+                        "{in_force}"
+                    );
                 }
                 _ => assert_eq!(&in_force[field], value, "{name}: {in_force}"),
             }

@@ -216,8 +216,7 @@ impl Portcullis {
         policy.validate().map_err(|e| e.message)?;
         let in_force = self.vetting.in_force();
         if VettingPolicy::of(&in_force.config) != policy {
-            self.vetting
-                .replace_config(policy.over(&in_force.config));
+            self.vetting.replace_config(policy.over(&in_force.config));
             tracing::info!("vetting policy put in force from the cluster setting");
         }
         Ok(())

@@ -95,12 +95,7 @@ impl Portcullis {
             .map_err(|e| ServiceError::Internal(format!("the setting `{name}`: {e}")))?;
         let setting = self
             .store
-            .put_setting(
-                &caller.audit(self.clock.now()),
-                name,
-                &value,
-                if_version,
-            )
+            .put_setting(&caller.audit(self.clock.now()), name, &value, if_version)
             .await?;
         self.put_in_force(&setting);
         Ok(setting)

@@ -54,7 +54,9 @@ impl DecisionCache {
                 true
             }
             Err(_) => {
-                tracing::error!("decision index lock poisoned; catalog not changed, decisions deny");
+                tracing::error!(
+                    "decision index lock poisoned; catalog not changed, decisions deny"
+                );
                 false
             }
         }

@@ -123,11 +123,9 @@ impl Portcullis {
         }
 
         let email = match WebsiteDomain::parse(&case.application.website_domain) {
-            Ok(website) => check_contact_email(
-                &case.application.contact_email,
-                &website,
-                &in_force.aliases,
-            ),
+            Ok(website) => {
+                check_contact_email(&case.application.contact_email, &website, &in_force.aliases)
+            }
             Err(err) => portcullis_vetting::EmailCheck::Invalid {
                 reason: err.to_string(),
             },
