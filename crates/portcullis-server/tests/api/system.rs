@@ -76,7 +76,8 @@ async fn readyz_answers_ready_when_the_store_answers() {
     // No background work runs in this process: it never leads.
     assert_eq!(
         body,
-        json!({"status": "ready", "node_id": null, "membership": "standalone", "leader": false})
+        json!({"status": "ready", "node_id": null, "membership": "standalone", "leader": false,
+            "detection": "none", "partitions_owned": 0})
     );
 }
 
