@@ -82,7 +82,7 @@ async fn set_containment(
 }
 
 /// The role catalog in force on this node (operators): the stored setting,
-/// else this node's `role_catalog` file (or the default Entra catalog).
+/// else this node's catalog file (`--roles`, or the default Entra catalog).
 #[utoipa::path(get, path = "/v1/settings/roles", tag = "settings", security(("bearer" = [])),
     responses((status = 200, body = RoleCatalogSetting), (status = 403, body = ErrorBody)))]
 async fn role_catalog(
@@ -93,7 +93,7 @@ async fn role_catalog(
 }
 
 /// Set the role catalog of every node (operators), replacing each node's
-/// `role_catalog` file: ids unique, every role named and permitting at
+/// catalog file (`--roles`): ids unique, every role named and permitting at
 /// least one action. A role left out permits nothing from then on.
 #[utoipa::path(put, path = "/v1/settings/roles", tag = "settings",
     request_body = RoleCatalogSetting, params(("If-Match" = Option<String>, Header)),

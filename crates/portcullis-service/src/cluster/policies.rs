@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Caller, DetectionSettings, Portcullis, ServiceError, caller_rules};
 
 /// The role catalog as a cluster-wide setting: the roles relationships may
-/// grant (as the `role_catalog` file of the configuration).
+/// grant (as in the catalog file named by `--roles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleCatalogSetting {
