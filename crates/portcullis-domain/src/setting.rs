@@ -27,15 +27,34 @@ pub enum SettingName {
     /// The containment policy: default mode and rule per detection.
     #[serde(rename = "containment")]
     Containment,
+    /// The role catalog: the roles relationships may grant.
+    #[serde(rename = "roles")]
+    RoleCatalog,
+    /// The detection engine's thresholds and the period of its rounds.
+    #[serde(rename = "detection")]
+    Detection,
+    /// The vetting policy: countries, risk weights, auto-approval, e-mail
+    /// aliases, the watchlist threshold and what suspends on re-screening.
+    #[serde(rename = "vetting")]
+    Vetting,
 }
 
 impl SettingName {
-    pub const ALL: [Self; 2] = [Self::PostureBaseline, Self::Containment];
+    pub const ALL: [Self; 5] = [
+        Self::PostureBaseline,
+        Self::Containment,
+        Self::RoleCatalog,
+        Self::Detection,
+        Self::Vetting,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::PostureBaseline => "posture.baseline",
             Self::Containment => "containment",
+            Self::RoleCatalog => "roles",
+            Self::Detection => "detection",
+            Self::Vetting => "vetting",
         }
     }
 

@@ -22,7 +22,9 @@ use std::time::Duration;
 use async_nats::jetstream::{self, consumer::DeliverPolicy, context::Context};
 use futures_util::{FutureExt as _, StreamExt as _};
 use portcullis_domain::ActivityEvent;
-use portcullis_service::{ActivityPublisher, PartitionLocks, Portcullis, partition_of};
+use portcullis_service::{
+    ActivityPublisher, DetectionMembership, PartitionLocks, Portcullis, partition_of,
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -159,7 +161,15 @@ struct Owned {
 /// Runs this node's share of the partitions until `shutdown` completes,
 /// then saves and releases them. `owner` names the node in saved
 /// snapshots. Ends with an error if the ownership connection is lost (its
-/// locks, and so its partitions, went with it).
+/// locks, and so its partitions, went with it): the node is then `left`
+/// (not ready) until restarted.
+///
+/// At each look the node records its place for `/readyz`: `stalled` when
+/// it owns partitions and either its NATS connection is down or one of
+/// its partitions' consumers ended by itself since the last look (the
+/// partition is released and taken again, but its events wait meanwhile);
+/// `member` otherwise. A partition taken at this look is judged at the
+/// next one, half a second later.
 pub async fn run(
     group: Group,
     mut locks: PartitionLocks,
@@ -167,8 +177,10 @@ pub async fn run(
     owner: String,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), NatsError> {
-    let Group { stream, config, .. } = group;
+    let Group { js, stream, config } = group;
+    let client = js.client();
     let owner: Arc<str> = owner.into();
+    portcullis.set_detection_membership(DetectionMembership::Member);
     let mut owned: BTreeMap<u32, Owned> = BTreeMap::new();
     tokio::pin!(shutdown);
     loop {
@@ -179,6 +191,7 @@ pub async fn run(
             .filter(|(_, o)| o.task.is_finished())
             .map(|(p, _)| *p)
             .collect();
+        let failed = !ended.is_empty();
         for partition in ended {
             owned.remove(&partition);
             if let Err(e) = locks.release(partition).await {
@@ -190,10 +203,18 @@ pub async fn run(
             tracing::error!("lost the partition ownership connection; rejoining");
             stop_all(&mut owned).await;
             portcullis.set_partitions_owned(0);
+            portcullis.set_detection_membership(DetectionMembership::Left);
             return Err(NatsError::new(
                 "the partition ownership connection closed".into(),
             ));
         }
+        let connected = client.connection_state() == async_nats::connection::State::Connected;
+        let stalled = failed || (!connected && !owned.is_empty());
+        portcullis.set_detection_membership(if stalled {
+            DetectionMembership::Stalled
+        } else {
+            DetectionMembership::Member
+        });
         rebalance(
             &portcullis,
             &stream,
@@ -211,6 +232,7 @@ pub async fn run(
     }
     stop_all(&mut owned).await;
     portcullis.set_partitions_owned(0);
+    portcullis.set_detection_membership(DetectionMembership::None);
     locks.leave().await;
     Ok(())
 }

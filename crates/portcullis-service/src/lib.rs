@@ -40,11 +40,14 @@ pub use activity::{
     ActivityPublisher, DEFAULT_PARTITIONS, DetectionCounts, PartitionDetector, partition_of,
 };
 pub use activity::{
-    ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, EventTimeBounds,
-    IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
+    ContainmentRule, DecisionRecords, DetectionConfig, DetectionRound, DetectionSettings,
+    EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS, decision_event,
 };
 pub use caller::Caller;
-pub use cluster::{Campaign, ContainmentPolicy, Membership, NodeStatus};
+pub use cluster::{
+    Campaign, ContainmentPolicy, DetectionMembership, Membership, NodeStatus, RoleCatalogSetting,
+    VettingPolicy,
+};
 pub use directory::{
     NewToken, SIGN_IN_LINK_MINUTES, TOKEN_PREFIX, csrf_matches, csrf_token, hash_secret, keyed_hash,
 };

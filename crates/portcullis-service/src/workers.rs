@@ -199,10 +199,11 @@ impl Portcullis {
         schedule: WorkerSchedule,
         shutdown: impl Future<Output = ()> + Send,
     ) {
-        let detection = &self.detection.config;
-        let detection_every = detection
+        let detection_every = self
+            .detection
+            .config
             .enabled
-            .then(|| Duration::from_millis(detection.every_ms).max(MIN_DETECTION_PERIOD));
+            .then(|| self.detection_period().max(MIN_DETECTION_PERIOD));
         let plan = [
             (
                 Worker::FollowChanges,
@@ -246,10 +247,14 @@ impl Portcullis {
                 };
                 let app = &app;
                 let due = || !worker.leader_only() || app.is_leader();
+                let period = || match worker {
+                    Worker::Detection => app.detection_period().max(MIN_DETECTION_PERIOD),
+                    _ => every,
+                };
                 run(
                     &app.workers,
                     worker,
-                    every,
+                    period,
                     start,
                     wake,
                     stopped,

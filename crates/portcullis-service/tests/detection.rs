@@ -58,18 +58,8 @@ fn denied_as_contained(app: &Portcullis, user: UserId, partner: TenantId) -> boo
         .contains(&DenyReason::UserContained)
 }
 
-#[tokio::test]
-async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_again() {
-    let db = TestDb::sqlite();
-    let store: Arc<dyn Store> = Arc::new(db.store().await);
-    let app = Portcullis::new(store.clone(), Arc::new(SystemClock))
-        // Its webhook points at loopback (never delivered): allowed here.
-        .with_webhooks(portcullis_service::WebhookConfig {
-            destinations: portcullis_service::DestinationPolicy::new(vec![
-                "127.0.0.0/8".parse().unwrap(),
-            ]),
-            ..portcullis_service::WebhookConfig::default()
-        });
+/// Contoso and its technician, who will fan out.
+async fn contoso(app: &Portcullis) -> (TenantId, UserId) {
     let op = Caller::local_operator();
     let partner = app
         .create_tenant(
@@ -99,6 +89,23 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .await
         .unwrap()
         .id;
+    (partner, user)
+}
+
+#[tokio::test]
+async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_again() {
+    let db = TestDb::sqlite();
+    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let app = Portcullis::new(store.clone(), Arc::new(SystemClock))
+        // Its webhook points at loopback (never delivered): allowed here.
+        .with_webhooks(portcullis_service::WebhookConfig {
+            destinations: portcullis_service::DestinationPolicy::new(vec![
+                "127.0.0.0/8".parse().unwrap(),
+            ]),
+            ..portcullis_service::WebhookConfig::default()
+        });
+    let op = Caller::local_operator();
+    let (partner, user) = contoso(&app).await;
     // In the past: ingestion refuses times more than a day ahead of now.
     let start = 1_760_000_000_000;
 
@@ -205,4 +212,55 @@ async fn a_fan_out_finding_contains_the_user_and_a_restart_does_not_raise_it_aga
         .unwrap()
         .items;
     assert_eq!(findings.len(), 1);
+}
+
+#[tokio::test]
+async fn detection_settings_stored_mid_stream_retune_the_running_engine_keeping_its_state() {
+    let db = TestDb::sqlite();
+    let store: Arc<dyn Store> = Arc::new(db.store().await);
+    let app = Portcullis::new(store.clone(), Arc::new(SystemClock));
+    let op = Caller::local_operator();
+    let (partner, user) = contoso(&app).await;
+    let start = 1_760_000_000_000;
+    app.ingest_events(&service(), &fan_out(user, partner, 5, start))
+        .await
+        .unwrap();
+    assert_eq!(app.detect_pending().await.unwrap().findings_new, 0);
+
+    // Thresholds out of reach: thirty more customers within the hour (a
+    // finding under the defaults, see above) raise nothing.
+    let defaults = app.detection_settings_in_force(&op).unwrap();
+    let mut deaf = defaults.clone();
+    deaf.engine.fan_out.floor = 1_000;
+    deaf.engine.fan_out.novel_floor = 1_000.0;
+    deaf.engine.fan_out.multiplier = 1_000.0;
+    app.set_detection_settings(&op, deaf.clone(), Some(0))
+        .await
+        .unwrap();
+    assert_eq!(app.detection_settings_in_force(&op).unwrap(), deaf);
+    app.ingest_events(&service(), &fan_out(user, partner, 30, start + 10 * 60_000))
+        .await
+        .unwrap();
+    let round = app.detect_pending().await.unwrap();
+    assert_eq!((round.events, round.findings_new), (30, 0), "{round:?}");
+
+    // The defaults again: one more customer raises the finding, because the
+    // retuned engine kept the 35 customers it had seen in the window.
+    app.set_detection_settings(&op, defaults, Some(1))
+        .await
+        .unwrap();
+    app.ingest_events(&service(), &fan_out(user, partner, 1, start + 45 * 60_000))
+        .await
+        .unwrap();
+    let round = app.detect_pending().await.unwrap();
+    assert_eq!((round.events, round.findings_new), (1, 1), "{round:?}");
+
+    // Settings the engine cannot run with are refused.
+    let mut broken = app.detection_settings_in_force(&op).unwrap();
+    broken.every_ms = 10;
+    let err = app
+        .set_detection_settings(&op, broken, None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("`every_ms`"), "{err}");
 }

@@ -1,13 +1,13 @@
 //! Who owns which partition of the activity stream: PostgreSQL session
-//! advisory locks held on one dedicated connection per node. A node joins
+//! advisory locks held on one lock session per node (the primitive the
+//! leader's lease uses too, `cluster::advisory`). A node joins
 //! the group by holding a member lock; it owns a partition while it holds
 //! that partition's lock. When the node dies its connection closes and
 //! PostgreSQL releases every lock it held, so the others take its
 //! partitions over. Nothing is written: membership and ownership are the
 //! locks themselves (`pg_locks`).
 
-use sqlx::{Connection as _, PgConnection, Row as _};
-
+use crate::cluster::{LockSession, SessionKind};
 use crate::{Backend, SqlStore, Store as _, StoreError};
 
 /// First key of the member locks (`PCM1`).
@@ -21,7 +21,7 @@ const MAX_MEMBERS: i32 = 4_096;
 /// holds, on its own connection.
 #[derive(Debug)]
 pub struct PartitionLocks {
-    conn: PgConnection,
+    session: LockSession,
     member: u32,
 }
 
@@ -36,11 +36,11 @@ impl SqlStore {
         if self.backend() != Backend::Postgres {
             return Ok(None);
         }
-        let mut conn = PgConnection::connect(self.url()).await?;
+        let mut session = LockSession::open(self.url(), SessionKind::Partitions).await?;
         for member in 0..MAX_MEMBERS {
-            if try_lock(&mut conn, MEMBER_KEY, member).await? {
+            if session.try_lock(MEMBER_KEY, member).await? {
                 return Ok(Some(PartitionLocks {
-                    conn,
+                    session,
                     member: member.unsigned_abs(),
                 }));
             }
@@ -49,15 +49,6 @@ impl SqlStore {
             "more than {MAX_MEMBERS} nodes in the detection group"
         )))
     }
-}
-
-async fn try_lock(conn: &mut PgConnection, first: i32, second: i32) -> Result<bool, StoreError> {
-    let row = sqlx::query("SELECT pg_try_advisory_lock($1, $2) AS held")
-        .bind(first)
-        .bind(second)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get::<bool, _>("held")?)
 }
 
 impl PartitionLocks {
@@ -69,40 +60,27 @@ impl PartitionLocks {
 
     /// How many nodes are in the group now (this one included).
     pub async fn members(&mut self) -> Result<u32, StoreError> {
-        let row = sqlx::query(
-            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted \
-             AND objsubid = 2 AND classid::bigint = $1 \
-             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        )
-        .bind(i64::from(MEMBER_KEY))
-        .fetch_one(&mut self.conn)
-        .await?;
-        let n: i64 = row.try_get("n")?;
+        let n = self.session.held_in(MEMBER_KEY).await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX).max(1))
     }
 
     /// Takes `partition` if no other node holds it.
     pub async fn try_acquire(&mut self, partition: u32) -> Result<bool, StoreError> {
-        try_lock(&mut self.conn, PARTITION_KEY, key(partition)?).await
+        self.session.try_lock(PARTITION_KEY, key(partition)?).await
     }
 
     /// Gives `partition` up (after its last save).
     pub async fn release(&mut self, partition: u32) -> Result<(), StoreError> {
-        sqlx::query("SELECT pg_advisory_unlock($1, $2)")
-            .bind(PARTITION_KEY)
-            .bind(key(partition)?)
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
+        self.session.unlock(PARTITION_KEY, key(partition)?).await
     }
 
     /// Whether the connection, and so every lock on it, is still alive.
     pub async fn alive(&mut self) -> bool {
-        self.conn.ping().await.is_ok()
+        self.session.alive().await
     }
 
     /// Leaves the group: closes the connection, releasing every lock.
     pub async fn leave(self) {
-        let _ = self.conn.close().await;
+        let _ = self.session.close().await;
     }
 }

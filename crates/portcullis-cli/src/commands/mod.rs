@@ -41,13 +41,14 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The service over the configured database, for the loads.
+/// The service over the configured database, for the loads, with the
+/// cluster-wide settings stored there in force over the file's.
 async fn app(config: &Config) -> anyhow::Result<Portcullis> {
     let store = crate::open(config).await?;
-    Ok(
-        Portcullis::load(Arc::new(store), Arc::new(SystemClock), config.catalog()?)
-            .await?
-            .with_vetting(config.vetting.clone())
-            .with_least_privilege(config.least_privilege.clone()),
-    )
+    let app = Portcullis::load(Arc::new(store), Arc::new(SystemClock), config.catalog()?)
+        .await?
+        .with_vetting(config.vetting.clone())
+        .with_least_privilege(config.least_privilege.clone());
+    app.apply_stored_settings().await?;
+    Ok(app)
 }

@@ -18,6 +18,7 @@ mod detect;
 mod keyed_tokens;
 mod leader;
 mod posture;
+mod readiness;
 mod readme;
 mod reviews;
 mod serve;

@@ -4,9 +4,10 @@
 //! killed with SIGKILL and restarted. Afterwards: every acknowledged event
 //! is stored once, the events run through detection (saved per partition)
 //! add up to the events stored, each planted fan-out raised one finding
-//! whose evidence never repeats (a replay would store it again), decisions
-//! agreed across nodes within a second of each change, and the audit chain
-//! verifies. `PORTCULLIS_SOAK_SECONDS` sets the load's length (default 60).
+//! whose evidence never repeats (a replay would store it again), every
+//! node decided the new way within a second of each acknowledged change
+//! (time to agreement, measured by asking every node at once until each
+//! answers the new way), and the audit chain verifies. `PORTCULLIS_SOAK_SECONDS` sets the load's length (default 60).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

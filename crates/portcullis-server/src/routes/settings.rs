@@ -1,13 +1,15 @@
 //! `/v1/settings`: cluster-wide settings (operators). A change made through
 //! any node is in force on every node within a second; each is audited
-//! once as `setting.update`. The posture baseline is set by
+//! once as `setting.update`. Each setting is read (in force on the node
+//! asked) and written at `/v1/settings/{name}`: `containment`, `roles`,
+//! `detection`, `vetting`. The posture baseline is set by
 //! `POST /v1/posture/baseline/reload` and listed here.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::Setting;
-use portcullis_service::ContainmentPolicy;
+use portcullis_service::{ContainmentPolicy, DetectionSettings, RoleCatalogSetting, VettingPolicy};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_settings))
         .routes(routes!(containment, set_containment))
+        .routes(routes!(role_catalog, set_role_catalog))
+        .routes(routes!(detection, set_detection))
+        .routes(routes!(vetting, set_vetting))
 }
 
 /// The stored settings.
@@ -72,6 +77,106 @@ async fn set_containment(
     let setting = state
         .portcullis
         .set_containment_policy(&caller, policy, version)
+        .await?;
+    Ok(versioned(StatusCode::OK, setting.version, setting))
+}
+
+/// The role catalog in force on this node (operators): the stored setting,
+/// else this node's catalog file (`--roles`, or the default Entra catalog).
+#[utoipa::path(get, path = "/v1/settings/roles", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = RoleCatalogSetting), (status = 403, body = ErrorBody)))]
+async fn role_catalog(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> ApiResult<axum::Json<RoleCatalogSetting>> {
+    Ok(axum::Json(state.portcullis.role_catalog_in_force(&caller)?))
+}
+
+/// Set the role catalog of every node (operators), replacing each node's
+/// catalog file (`--roles`): ids unique, every role named and permitting at
+/// least one action. A role left out permits nothing from then on.
+#[utoipa::path(put, path = "/v1/settings/roles", tag = "settings",
+    request_body = RoleCatalogSetting, params(("If-Match" = Option<String>, Header)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Setting), (status = 403, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_role_catalog(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    IfMatch(version): IfMatch,
+    ApiJson(catalog): ApiJson<RoleCatalogSetting>,
+) -> ApiResult<Response> {
+    let setting = state
+        .portcullis
+        .set_role_catalog(&caller, catalog, version)
+        .await?;
+    Ok(versioned(StatusCode::OK, setting.version, setting))
+}
+
+/// The detection settings in force on this node (operators): the engine's
+/// thresholds and the period of detection rounds.
+#[utoipa::path(get, path = "/v1/settings/detection", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = DetectionSettings), (status = 403, body = ErrorBody)))]
+async fn detection(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> ApiResult<axum::Json<DetectionSettings>> {
+    Ok(axum::Json(
+        state.portcullis.detection_settings_in_force(&caller)?,
+    ))
+}
+
+/// Set the detection settings of every node (operators), replacing
+/// `[detection] every_ms` and `[detection.engine]` of each node's file;
+/// every detection engine takes them before its next batch, keeping its
+/// state.
+#[utoipa::path(put, path = "/v1/settings/detection", tag = "settings",
+    request_body = DetectionSettings, params(("If-Match" = Option<String>, Header)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Setting), (status = 403, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_detection(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    IfMatch(version): IfMatch,
+    ApiJson(settings): ApiJson<DetectionSettings>,
+) -> ApiResult<Response> {
+    let setting = state
+        .portcullis
+        .set_detection_settings(&caller, settings, version)
+        .await?;
+    Ok(versioned(StatusCode::OK, setting.version, setting))
+}
+
+/// The vetting policy in force on this node (operators).
+#[utoipa::path(get, path = "/v1/settings/vetting", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = VettingPolicy), (status = 403, body = ErrorBody)))]
+async fn vetting(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> ApiResult<axum::Json<VettingPolicy>> {
+    Ok(axum::Json(
+        state.portcullis.vetting_policy_in_force(&caller)?,
+    ))
+}
+
+/// Set the vetting policy of every node (operators), replacing those
+/// fields of each node's `[vetting]` table (name servers and the
+/// re-screening period stay each node's).
+#[utoipa::path(put, path = "/v1/settings/vetting", tag = "settings",
+    request_body = VettingPolicy, params(("If-Match" = Option<String>, Header)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Setting), (status = 403, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_vetting(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    IfMatch(version): IfMatch,
+    ApiJson(policy): ApiJson<VettingPolicy>,
+) -> ApiResult<Response> {
+    let setting = state
+        .portcullis
+        .set_vetting_policy(&caller, policy, version)
         .await?;
     Ok(versioned(StatusCode::OK, setting.version, setting))
 }

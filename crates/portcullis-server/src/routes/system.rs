@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portcullis_service::Membership;
+use portcullis_service::{DetectionMembership, Membership};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -39,21 +39,26 @@ pub struct Readiness {
     pub membership: Membership,
     /// Whether this node runs the cluster's background work.
     pub leader: bool,
+    /// Its place in partitioned detection.
+    pub detection: DetectionMembership,
+    /// Partitions of the activity stream it owns.
+    pub partitions_owned: u64,
 }
 
-/// The process can serve: its store answers and it has joined the cluster
-/// (it knows whether it leads).
+/// The process can serve: its store answers, it has joined the cluster
+/// (it knows whether it leads) and, in partitioned detection, it reads
+/// every partition it owns (`detection` neither `stalled` nor `left`).
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses((status = 200, body = Readiness), (status = 503, body = ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Response {
     let node = state.portcullis.node_status();
-    if node.membership == Membership::Joining {
-        return ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the node has not joined the cluster yet",
-        )
-        .into_response();
+    if !node.ready() {
+        let why = match (node.membership, node.detection) {
+            (Membership::Joining, _) => "the node has not joined the cluster yet",
+            (_, DetectionMembership::Left) => "the node left the detection group",
+            _ => "a detection partition this node owns is not being read",
+        };
+        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).into_response();
     }
     match state.portcullis.ping().await {
         Ok(()) => Json(Readiness {
@@ -61,6 +66,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
             node_id: node.node_id,
             membership: node.membership,
             leader: node.leader,
+            detection: node.detection,
+            partitions_owned: node.partitions_owned,
         })
         .into_response(),
         Err(err) => {

@@ -76,7 +76,8 @@ async fn readyz_answers_ready_when_the_store_answers() {
     // No background work runs in this process: it never leads.
     assert_eq!(
         body,
-        json!({"status": "ready", "node_id": null, "membership": "standalone", "leader": false})
+        json!({"status": "ready", "node_id": null, "membership": "standalone", "leader": false,
+            "detection": "none", "partitions_owned": 0})
     );
 }
 
@@ -293,6 +294,12 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
         ("GET", "/v1/settings"),
         ("GET", "/v1/settings/containment"),
         ("PUT", "/v1/settings/containment"),
+        ("GET", "/v1/settings/roles"),
+        ("PUT", "/v1/settings/roles"),
+        ("GET", "/v1/settings/detection"),
+        ("PUT", "/v1/settings/detection"),
+        ("GET", "/v1/settings/vetting"),
+        ("PUT", "/v1/settings/vetting"),
         ("GET", "/v1/templates"),
         ("POST", "/v1/templates"),
         ("GET", "/v1/templates/{template_id}"),

@@ -151,7 +151,7 @@ impl Portcullis {
                 assignments,
             })
             .collect();
-        let items = review_items(&reviewed, self.decisions.catalog(), new.scope, now);
+        let items = review_items(&reviewed, &self.decisions.catalog(), new.scope, now);
         if items.is_empty() {
             return Ok(None);
         }

@@ -90,7 +90,9 @@ pub struct DetectionRound {
 /// The engine and how far it has read.
 pub(crate) struct DetectionRuntime {
     pub(crate) config: DetectionConfig,
-    pub(crate) engine: tokio::sync::Mutex<Option<(Engine, i64)>>,
+    /// The thresholds and period in force (the file's, or the cluster's).
+    pub(crate) tuning: super::tuning::Tuning,
+    pub(crate) engine: tokio::sync::Mutex<Option<(super::tuning::TunedEngine, i64)>>,
     /// Events this node ran through detection.
     pub(crate) events_total: AtomicU64,
     /// Partitions this node owns (partitioned detection).
@@ -107,8 +109,13 @@ impl std::fmt::Debug for DetectionRuntime {
 
 impl DetectionRuntime {
     pub(crate) fn new(config: DetectionConfig) -> Self {
+        let tuning = super::tuning::Tuning::new(super::DetectionSettings {
+            every_ms: config.every_ms,
+            engine: config.engine.clone(),
+        });
         Self {
             config,
+            tuning,
             engine: tokio::sync::Mutex::new(None),
             events_total: AtomicU64::new(0),
             partitions_owned: AtomicU64::new(0),
@@ -253,7 +260,7 @@ impl Portcullis {
     /// A fresh engine with this node's settings and threat intelligence.
     pub(crate) fn new_engine(&self) -> Engine {
         Engine::with_intel(
-            self.detection.config.engine.clone(),
+            self.detection.tuning.get().engine.clone(),
             Box::new(Intel(
                 std::sync::Arc::clone(&self.vetting),
                 std::sync::Arc::clone(&self.clock),
@@ -270,12 +277,12 @@ impl Portcullis {
         let caller = Caller::system();
         let mut guard = self.detection.engine.lock().await;
         if guard.is_none() {
-            let mut engine = self.new_engine();
+            let mut engine = self.tuned_engine();
             let mut cursor = 0;
             if let Some((saved, state)) = self.store.load_detection_state().await? {
                 match serde_json::from_str(&state) {
                     Ok(state) => {
-                        engine.restore(state);
+                        engine.engine.restore(state);
                         cursor = saved;
                     }
                     Err(err) => {
@@ -285,9 +292,11 @@ impl Portcullis {
             }
             *guard = Some((engine, cursor));
         }
-        let Some((engine, cursor)) = guard.as_mut() else {
+        let Some((tuned, cursor)) = guard.as_mut() else {
             return Ok(DetectionRound::default());
         };
+        self.retune(tuned);
+        let engine = &mut tuned.engine;
         let mut round = DetectionRound::default();
         let mut gathered = Coalescer::default();
         let mut unflushed = 0;
@@ -358,7 +367,7 @@ impl Portcullis {
             return Ok(());
         }
         if !detected.is_update {
-            let window = self.detection.config.engine.fan_out.window_ms;
+            let window = self.detection.tuning.get().engine.fan_out.window_ms;
             found.add_customers(self.fanned_out_to(&found, window).await?);
         }
         let finding = self

@@ -11,6 +11,7 @@ mod findings;
 mod ingest;
 mod partitions;
 mod policy;
+mod tuning;
 
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{DEFAULT_PARTITIONS, DetectionConfig, DetectionCounts, DetectionRound};
@@ -18,3 +19,4 @@ pub use events::{DecisionRecords, decision_event};
 pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use partitions::{ActivityPublisher, PartitionDetector, partition_of};
 pub use policy::ContainmentRule;
+pub use tuning::DetectionSettings;

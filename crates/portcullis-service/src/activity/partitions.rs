@@ -17,7 +17,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 
-use portcullis_detection::Engine;
 use portcullis_domain::ActivityEvent;
 use portcullis_store::PartitionSnapshot;
 use serde_json::json;
@@ -54,7 +53,7 @@ pub fn partition_of(event: &ActivityEvent, partitions: u32) -> u32 {
 pub struct PartitionDetector {
     partition: u32,
     partitions: u32,
-    engine: Engine,
+    engine: super::tuning::TunedEngine,
     last_seq: i64,
     processed: i64,
 }
@@ -181,7 +180,7 @@ impl Portcullis {
     /// (its users now hash elsewhere).
     pub async fn open_partition(&self, partition: u32) -> Result<PartitionDetector, ServiceError> {
         let partitions = self.detection_partitions();
-        let mut engine = self.new_engine();
+        let mut engine = self.tuned_engine();
         let (mut last_seq, mut processed) = (0, 0);
         if let Some(saved) = self.store.load_detection_partition(partition).await? {
             if saved.partitions != partitions {
@@ -192,7 +191,7 @@ impl Portcullis {
             }
             let state = serde_json::from_str(&saved.state)
                 .map_err(|e| ServiceError::Internal(format!("partition {partition}: {e}")))?;
-            engine.restore(state);
+            engine.engine.restore(state);
             (last_seq, processed) = (saved.last_seq, saved.processed);
         }
         Ok(PartitionDetector {
@@ -218,6 +217,7 @@ impl Portcullis {
         let caller = Caller::system();
         let expected = detector.last_seq;
         let mut round = DetectionRound::default();
+        self.retune(&mut detector.engine);
         let mut gathered = Coalescer::default();
         for (seq, event) in batch {
             if *seq <= detector.last_seq {
@@ -231,7 +231,7 @@ impl Portcullis {
                 continue;
             };
             let context = self.event_context(&event);
-            for detected in detector.engine.process_in(&event, &context) {
+            for detected in detector.engine.engine.process_in(&event, &context) {
                 gathered.push(detected);
             }
         }
@@ -246,7 +246,7 @@ impl Portcullis {
             partitions: detector.partitions,
             last_seq: detector.last_seq,
             processed: detector.processed,
-            state: serde_json::to_string(&detector.engine.snapshot())
+            state: serde_json::to_string(&detector.engine.engine.snapshot())
                 .map_err(|e| ServiceError::Internal(e.to_string()))?,
         };
         let saved = self

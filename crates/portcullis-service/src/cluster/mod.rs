@@ -4,6 +4,7 @@
 //! force (see [`settings`]).
 
 mod leadership;
+mod policies;
 mod settings;
 
 use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
@@ -12,6 +13,7 @@ use portcullis_store::Lease;
 use serde::Serialize;
 
 pub use leadership::Campaign;
+pub use policies::{RoleCatalogSetting, VettingPolicy};
 pub use settings::ContainmentPolicy;
 
 /// Where a node stands in the cluster.
@@ -46,6 +48,60 @@ impl Membership {
     }
 }
 
+/// Where a node stands in partitioned detection (the detection group on
+/// NATS JetStream, see `docs/scale.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectionMembership {
+    /// This node runs no partitioned detection (SQLite, no NATS, or
+    /// detection off here).
+    None,
+    /// A member of the group: every partition it owns is being read.
+    Member,
+    /// A member owning partitions of which at least one had no running
+    /// consumer at the last look (NATS unreachable, or the partition's
+    /// consumer failed): their events wait. Not ready.
+    Stalled,
+    /// The node left the group against its will (its ownership connection
+    /// to PostgreSQL closed); it runs no detection until restarted. Not
+    /// ready.
+    Left,
+}
+
+impl DetectionMembership {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Member => "member",
+            Self::Stalled => "stalled",
+            Self::Left => "left",
+        }
+    }
+
+    const fn from_u8(value: u8) -> Self {
+        match value {
+            1 => Self::Member,
+            2 => Self::Stalled,
+            3 => Self::Left,
+            _ => Self::None,
+        }
+    }
+
+    const fn to_u8(self) -> u8 {
+        match self {
+            Self::None => 0,
+            Self::Member => 1,
+            Self::Stalled => 2,
+            Self::Left => 3,
+        }
+    }
+
+    /// Whether a node in this place may take requests.
+    pub const fn is_ready(self) -> bool {
+        matches!(self, Self::None | Self::Member)
+    }
+}
+
 /// What a node says about itself (`/readyz`, `/metrics`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct NodeStatus {
@@ -59,6 +115,19 @@ pub struct NodeStatus {
     /// Commits announced by other nodes (PostgreSQL notifications) and not
     /// yet applied here.
     pub change_feed_lag: i64,
+    /// Its place in partitioned detection.
+    pub detection: DetectionMembership,
+    /// Partitions of the activity stream it owns now.
+    pub partitions_owned: u64,
+}
+
+impl NodeStatus {
+    /// Whether the node may take requests: it has joined (or runs no
+    /// background work) and, in partitioned detection, reads every
+    /// partition it owns. (The store is asked separately.)
+    pub fn ready(&self) -> bool {
+        self.membership != Membership::Joining && self.detection.is_ready()
+    }
 }
 
 /// This node's cluster state.
@@ -70,6 +139,8 @@ pub(crate) struct ClusterNode {
     lease: tokio::sync::Mutex<Option<Lease>>,
     /// The highest audit sequence number a commit notification announced.
     announced: AtomicI64,
+    /// Its place in partitioned detection ([`DetectionMembership`]).
+    detection: AtomicU8,
     /// The stored containment policy, once there is one (see `settings`).
     containment: std::sync::RwLock<Option<std::sync::Arc<ContainmentPolicy>>>,
 }
@@ -88,6 +159,7 @@ impl ClusterNode {
             leader: tokio::sync::watch::Sender::new(false),
             lease: tokio::sync::Mutex::new(None),
             announced: AtomicI64::new(0),
+            detection: AtomicU8::new(0),
             containment: std::sync::RwLock::new(None),
         }
     }
@@ -139,7 +211,17 @@ impl crate::Portcullis {
             leader: self.cluster.is_leader(),
             applied_seq,
             change_feed_lag: announced.saturating_sub(applied_seq).max(0),
+            detection: DetectionMembership::from_u8(self.cluster.detection.load(Ordering::SeqCst)),
+            partitions_owned: self.detection_counts().partitions_owned,
         }
+    }
+
+    /// Records this node's place in partitioned detection (the detection
+    /// group's loop, at each look).
+    pub fn set_detection_membership(&self, membership: DetectionMembership) {
+        self.cluster
+            .detection
+            .store(membership.to_u8(), Ordering::SeqCst);
     }
 
     /// Whether this node runs the cluster's background work now.

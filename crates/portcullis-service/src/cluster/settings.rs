@@ -6,10 +6,11 @@
 //! other node puts it in force when the record reaches it through the
 //! change feed (`least_privilege::sync`: a PostgreSQL notification, within
 //! milliseconds). At start a node puts every stored setting in force over
-//! its configuration file. Two settings exist: the containment policy
-//! (`PUT /v1/settings/containment`) and the posture baseline (set by a
-//! baseline reload; the origin node alone judges partners again, so each
-//! judgement is audited once).
+//! its configuration file. The settings: the containment policy
+//! (`PUT /v1/settings/containment`), the role catalog, the detection
+//! settings and the vetting policy (see [`super::policies`]), and the
+//! posture baseline (set by a baseline reload; the origin node alone judges
+//! partners again, so each judgement is audited once).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
@@ -76,16 +77,25 @@ impl Portcullis {
             )
             .into());
         }
-        let value = serde_json::to_value(&policy)
-            .map_err(|e| ServiceError::Internal(format!("the containment policy: {e}")))?;
+        self.store_setting(caller, SettingName::Containment, &policy, if_version)
+            .await
+    }
+
+    /// Stores `value` as the setting `name` (audited once) and puts it in
+    /// force on this node at once; the others follow through the change
+    /// feed. The caller has checked who may and validated the value.
+    pub(super) async fn store_setting(
+        &self,
+        caller: &Caller,
+        name: SettingName,
+        value: &impl Serialize,
+        if_version: Option<i64>,
+    ) -> Result<Setting, ServiceError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| ServiceError::Internal(format!("the setting `{name}`: {e}")))?;
         let setting = self
             .store
-            .put_setting(
-                &caller.audit(self.clock.now()),
-                SettingName::Containment,
-                &value,
-                if_version,
-            )
+            .put_setting(&caller.audit(self.clock.now()), name, &value, if_version)
             .await?;
         self.put_in_force(&setting);
         Ok(setting)
@@ -176,6 +186,9 @@ impl Portcullis {
                     })
             }
             SettingName::PostureBaseline => self.put_baseline_in_force(&setting.value),
+            SettingName::RoleCatalog => self.put_catalog_in_force(&setting.value),
+            SettingName::Detection => self.put_detection_in_force(&setting.value),
+            SettingName::Vetting => self.put_vetting_in_force(&setting.value),
         };
         match applied {
             Ok(()) => {

@@ -93,7 +93,8 @@ impl Portcullis {
         dry_run: bool,
     ) -> Result<BulkOutcome, ServiceError> {
         let now = self.clock.now();
-        let catalog = self.decisions.catalog();
+        let in_force = self.decisions.catalog();
+        let catalog = in_force.as_ref();
         let mut trial = relationship.clone();
         let would = match operation {
             BulkOperation::RemoveRole { role_id } => {
@@ -175,7 +176,7 @@ impl Portcullis {
             "change auto-extension",
         )?;
         let mut after = before.clone();
-        if !after.set_auto_extend(extend, self.decisions.catalog(), self.clock.now())? {
+        if !after.set_auto_extend(extend, &self.decisions.catalog(), self.clock.now())? {
             return Ok(before);
         }
         self.save_relationship(

@@ -67,7 +67,7 @@ impl Portcullis {
                 duration: old.duration.clone(),
                 auto_extend_duration: old.auto_extend_duration.clone(),
             },
-            self.decisions.catalog(),
+            &self.decisions.catalog(),
             now,
         )?;
         let mut sent = created.clone();

@@ -64,7 +64,7 @@ impl Portcullis {
             })
             .await?;
         Ok(recommend(
-            self.decisions.catalog(),
+            &self.decisions.catalog(),
             &relationships,
             &assignments,
             &facts,

@@ -197,7 +197,7 @@ impl Portcullis {
                 duration: new.duration,
                 auto_extend_duration: new.auto_extend_duration,
             },
-            self.decisions.catalog(),
+            &self.decisions.catalog(),
             self.clock.now(),
         )?;
         self.apply_access(
@@ -268,7 +268,7 @@ impl Portcullis {
             if let Some(extend) = patch.auto_extend_duration {
                 terms.auto_extend_duration = extend;
             }
-            after.change_terms(terms, self.decisions.catalog())?;
+            after.change_terms(terms, &self.decisions.catalog())?;
         } else {
             if patch.display_name.is_some()
                 || patch.duration.is_some()
@@ -284,7 +284,7 @@ impl Portcullis {
                 .into());
             }
             if let Some(roles) = patch.roles {
-                after.remove_privileged_roles(roles, self.decisions.catalog(), now)?;
+                after.remove_privileged_roles(roles, &self.decisions.catalog(), now)?;
             }
         }
         self.save_relationship(

@@ -67,7 +67,7 @@ impl Portcullis {
             &new.name_pattern,
             new.terms,
             new.assignments,
-            self.decisions.catalog(),
+            &self.decisions.catalog(),
             self.clock.now(),
             TemplateId::generate(),
         )?;
@@ -193,7 +193,7 @@ impl Portcullis {
             customer,
             template.relationship_name(tenant.display_name.as_str(), now)?,
             template.terms(),
-            self.decisions.catalog(),
+            &self.decisions.catalog(),
             now,
         )?;
         let mut sent = created.clone();

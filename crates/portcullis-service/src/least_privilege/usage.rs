@@ -189,7 +189,7 @@ impl Portcullis {
                 &assignments,
                 &totals,
                 &days,
-                self.decisions.catalog(),
+                &self.decisions.catalog(),
             ));
         }
         Ok(out)

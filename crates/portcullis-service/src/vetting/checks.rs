@@ -106,7 +106,8 @@ impl Portcullis {
         challenge: &DomainChallenge,
         now: Timestamp,
     ) -> Result<Findings, crate::ServiceError> {
-        let config = &self.vetting.config;
+        let in_force = self.vetting.in_force();
+        let config = &in_force.config;
         let mut records = Vec::new();
 
         let domain = self.check_domain(challenge).await;
@@ -122,11 +123,9 @@ impl Portcullis {
         }
 
         let email = match WebsiteDomain::parse(&case.application.website_domain) {
-            Ok(website) => check_contact_email(
-                &case.application.contact_email,
-                &website,
-                &self.vetting.aliases,
-            ),
+            Ok(website) => {
+                check_contact_email(&case.application.contact_email, &website, &in_force.aliases)
+            }
             Err(err) => portcullis_vetting::EmailCheck::Invalid {
                 reason: err.to_string(),
             },

@@ -77,18 +77,25 @@ impl VettingConfig {
     }
 }
 
-/// Vetting's long-lived parts: the configuration and a DNS resolver built
-/// on first use.
+/// Vetting's long-lived parts: the configuration in force (replaced when
+/// the cluster-wide vetting policy changes) and a DNS resolver built on
+/// first use.
 pub(crate) struct VettingRuntime {
-    pub(crate) config: VettingConfig,
-    pub(crate) aliases: Vec<WebsiteDomain>,
+    in_force: RwLock<Arc<InForce>>,
     verifier: OnceCell<Result<DomainVerifier, String>>,
     watchlists: RwLock<Arc<WatchlistIndex>>,
     intel: RwLock<Arc<IndicatorIndex>>,
 }
 
-impl VettingRuntime {
-    pub(crate) fn new(config: VettingConfig) -> Self {
+/// The configuration in force and its parsed e-mail aliases.
+#[derive(Debug)]
+pub(crate) struct InForce {
+    pub(crate) config: VettingConfig,
+    pub(crate) aliases: Vec<WebsiteDomain>,
+}
+
+impl InForce {
+    fn new(config: VettingConfig) -> Self {
         let aliases = config
             .email_aliases
             .iter()
@@ -100,12 +107,35 @@ impl VettingRuntime {
                 }
             })
             .collect();
+        Self { config, aliases }
+    }
+}
+
+impl VettingRuntime {
+    pub(crate) fn new(config: VettingConfig) -> Self {
         Self {
-            config,
-            aliases,
+            in_force: RwLock::new(Arc::new(InForce::new(config))),
             verifier: OnceCell::new(),
             watchlists: RwLock::new(Arc::new(WatchlistIndex::empty())),
             intel: RwLock::new(Arc::new(IndicatorIndex::default())),
+        }
+    }
+
+    /// The configuration in force now.
+    pub(crate) fn in_force(&self) -> Arc<InForce> {
+        match self.in_force.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Puts `config` in force (the resolver, built once, keeps the
+    /// name servers it was built with).
+    pub(crate) fn replace_config(&self, config: VettingConfig) {
+        let fresh = Arc::new(InForce::new(config));
+        match self.in_force.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
         }
     }
 
@@ -153,11 +183,13 @@ impl VettingRuntime {
     pub(crate) async fn verifier(&self) -> Result<&DomainVerifier, String> {
         self.verifier
             .get_or_init(|| async {
-                if self.config.nameservers.is_empty() {
+                let in_force = self.in_force();
+                let file = &in_force.config;
+                if file.nameservers.is_empty() {
                     DomainVerifier::system().map_err(|e| e.to_string())
                 } else {
-                    let mut config = VerifierConfig::new(self.config.nameservers.clone());
-                    if let Some(seconds) = self.config.dns_timeout_seconds {
+                    let mut config = VerifierConfig::new(file.nameservers.clone());
+                    if let Some(seconds) = file.dns_timeout_seconds {
                         config.timeout = std::time::Duration::from_secs(seconds.max(1));
                     }
                     DomainVerifier::new(&config).map_err(|e| e.to_string())
@@ -172,7 +204,7 @@ impl VettingRuntime {
 impl std::fmt::Debug for VettingRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VettingRuntime")
-            .field("config", &self.config)
+            .field("in_force", &self.in_force())
             .finish_non_exhaustive()
     }
 }

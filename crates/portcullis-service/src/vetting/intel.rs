@@ -236,7 +236,7 @@ impl Portcullis {
         caller: &Caller,
     ) -> Result<RescreenReport, ServiceError> {
         let mut report = RescreenReport::default();
-        let suspend = self.vetting.config.suspends("high");
+        let suspend = self.vetting.in_force().config.suspends("high");
         for case in self.standing_cases().await? {
             let now = self.clock.now();
             let hits = intel_hits(&self.vetting.intel(), &case, now);

@@ -145,7 +145,7 @@ impl Portcullis {
         case: &VettingCase,
         now: Timestamp,
     ) -> Result<Screening, ServiceError> {
-        let threshold = self.vetting.config.hit_threshold();
+        let threshold = self.vetting.in_force().config.hit_threshold();
         let (hits, best_score) = {
             let index = self.vetting.watchlists();
             screen_names(&index.screener, case, threshold)

@@ -294,7 +294,7 @@ impl Portcullis {
         touched: &BTreeSet<String>,
         everyone: bool,
     ) -> Result<RescreenReport, ServiceError> {
-        let threshold = self.vetting.config.hit_threshold();
+        let threshold = self.vetting.in_force().config.hit_threshold();
         let mut report = RescreenReport::default();
         for case in self.standing_cases().await? {
             let (delta_hits, _) = screen_names(delta, &case, threshold);
@@ -343,9 +343,10 @@ impl Portcullis {
                 .iter()
                 .map(|hit| finding(&case, hit, now))
                 .collect::<Vec<_>>();
+            let in_force = self.vetting.in_force();
             let suspend = findings
                 .iter()
-                .any(|f| self.vetting.config.suspends(&f.severity));
+                .any(|f| in_force.config.suspends(&f.severity));
             let rescreened = Rescreened {
                 case,
                 outcome,

@@ -151,13 +151,14 @@ pub(super) enum Start {
 }
 
 /// The one background loop: runs `step` when `due`, counts and logs the
-/// run, then waits for `every`, a wake-up or `shutdown`, until `shutdown`
+/// run, then waits for `every()` (read at each wait: the detection period
+/// is a cluster-wide setting), a wake-up or `shutdown`, until `shutdown`
 /// completes. A run that is not due is skipped, uncounted.
 #[expect(clippy::too_many_arguments, reason = "the loop's whole schedule")]
 pub(super) async fn run<F, Fut, R>(
     metrics: &WorkerMetrics,
     worker: Worker,
-    every: Duration,
+    every: impl Fn() -> Duration,
     start: Start,
     mut wake: impl Wake,
     shutdown: impl Future<Output = ()> + Send,
@@ -177,7 +178,7 @@ pub(super) async fn run<F, Fut, R>(
             tokio::select! {
                 () = &mut shutdown => return,
                 () = wake.wake() => {}
-                () = tokio::time::sleep(every) => {}
+                () = tokio::time::sleep(every()) => {}
             }
         }
         wait_first = true;
@@ -240,7 +241,7 @@ mod tests {
         run(
             &metrics,
             Worker::Sweep,
-            Duration::from_millis(1),
+            || Duration::from_millis(1),
             Start::AtOnce,
             Notified(None),
             shutdown,
@@ -273,7 +274,7 @@ mod tests {
         run(
             &metrics,
             Worker::FollowChanges,
-            Duration::from_secs(3_600),
+            || Duration::from_secs(3_600),
             Start::AfterWait,
             Once(true),
             shutdown,
@@ -307,7 +308,7 @@ mod tests {
         run(
             &metrics,
             Worker::Sweep,
-            Duration::from_millis(1),
+            || Duration::from_millis(1),
             Start::AtOnce,
             Elected(None),
             shutdown,
@@ -326,7 +327,7 @@ mod tests {
         run(
             &metrics,
             Worker::Vetting,
-            Duration::from_secs(3_600),
+            || Duration::from_secs(3_600),
             Start::AfterWait,
             Notified(None),
             async {},

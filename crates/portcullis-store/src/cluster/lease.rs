@@ -1,26 +1,22 @@
 //! Leases: at most one holder of a key at a time, released when the holder
 //! dies.
 //!
-//! On PostgreSQL a lease is a session-level advisory lock
-//! (`pg_try_advisory_lock(space, id)`) taken on a connection of its own,
-//! outside the pool: it is held as long as that connection lives and is
+//! On PostgreSQL a lease is an advisory lock held by a lock session of its
+//! own ([`super::advisory`]): held as long as that connection lives and
 //! released by the server the moment the connection ends — a clean
-//! release, a crash of the process (the kernel closes its socket), or, for
-//! a host that vanished, when the server's TCP keepalive gives up (set on
-//! the lease connection to about ten seconds). The holder confirms its
-//! lease by asking the server whether its session still holds the lock.
+//! release, a crash of the process, or, for a host that vanished, when the
+//! server's TCP keepalive gives up (set on the lease connection to about
+//! ten seconds). The holder confirms its lease by asking the server whether
+//! its session still holds the lock.
 //!
 //! On SQLite one process owns the database file, so a lease is only
 //! exclusive among the holders of one store value (and its clones): the
 //! single node is always the leader.
 
 use std::collections::HashSet;
-use std::str::FromStr as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{ConnectOptions as _, Connection as _};
-
+use super::advisory::{LockSession, SessionKind};
 use crate::{Backend, SqlStore, StoreError};
 
 /// The advisory lock space of Portcullis' leases (`'P' 'C'`), so that they
@@ -78,18 +74,9 @@ pub struct Lease {
 
 #[derive(Debug)]
 enum Held {
-    Postgres(Option<PgConnection>),
+    Postgres(Option<LockSession>),
     Local(Arc<HeldKeys>),
 }
-
-/// Server-side TCP keepalive of the lease connection: a holder whose host
-/// vanished without closing its socket loses the lease after about
-/// idle + interval × count seconds.
-const KEEPALIVE: [(&str, &str); 3] = [
-    ("tcp_keepalives_idle", "4"),
-    ("tcp_keepalives_interval", "2"),
-    ("tcp_keepalives_count", "3"),
-];
 
 impl SqlStore {
     /// Takes the lease `key` when no one holds it; `None` when someone does.
@@ -100,26 +87,14 @@ impl SqlStore {
                 held: Held::Local(Arc::clone(&self.leases)),
             })),
             Backend::Postgres => {
-                let options = PgConnectOptions::from_str(self.url())
-                    .map_err(|e| {
-                        StoreError::Config(format!("cannot open a lease connection: {e}"))
-                    })?
-                    .application_name("portcullis-lease")
-                    .options(KEEPALIVE)
-                    .disable_statement_logging();
-                let mut conn = options.connect().await?;
-                let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
-                    .bind(SPACE)
-                    .bind(key.0)
-                    .fetch_one(&mut conn)
-                    .await?;
-                if taken {
+                let mut session = LockSession::open(self.url(), SessionKind::Lease).await?;
+                if session.try_lock(SPACE, key.0).await? {
                     Ok(Some(Lease {
                         key,
-                        held: Held::Postgres(Some(conn)),
+                        held: Held::Postgres(Some(session)),
                     }))
                 } else {
-                    conn.close().await?;
+                    session.close().await?;
                     Ok(None)
                 }
             }
@@ -138,17 +113,10 @@ impl Lease {
     /// confirmation fails (or does not answer in time) must stop the work
     /// and drop the lease.
     pub async fn confirm(&mut self) -> Result<(), StoreError> {
-        let Held::Postgres(Some(conn)) = &mut self.held else {
+        let Held::Postgres(Some(session)) = &mut self.held else {
             return Ok(());
         };
-        let held: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
-             AND pid = pg_backend_pid() AND classid::int8 = $1 AND objid::int8 = $2 AND objsubid = 2 AND granted)",
-        )
-        .bind(i64::from(SPACE))
-        .bind(i64::from(self.key.0))
-        .fetch_one(conn)
-        .await?;
+        let held = session.holds(SPACE, self.key.0).await?;
         if held {
             Ok(())
         } else {
@@ -161,15 +129,11 @@ impl Lease {
 
     /// Gives the lease up for another holder to take.
     pub async fn release(mut self) -> Result<(), StoreError> {
-        if let Held::Postgres(conn) = &mut self.held
-            && let Some(mut conn) = conn.take()
+        if let Held::Postgres(session) = &mut self.held
+            && let Some(mut session) = session.take()
         {
-            sqlx::query("SELECT pg_advisory_unlock($1, $2)")
-                .bind(SPACE)
-                .bind(self.key.0)
-                .execute(&mut conn)
-                .await?;
-            conn.close().await?;
+            session.unlock(SPACE, self.key.0).await?;
+            session.close().await?;
         }
         Ok(())
     }
