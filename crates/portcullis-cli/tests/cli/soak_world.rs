@@ -173,9 +173,12 @@ impl World {
 }
 
 /// Asks `base` until it decides `expected`; returns when that answer
-/// arrived, measured from `changed`, or `None` if the node stopped
-/// answering (killed: it reloads everything when it restarts). Gives up
-/// asking once [`AGREE_WITHIN`] has passed with the old answer.
+/// arrived, measured from `changed`, and the answer — the old one only if
+/// the node gave it to a question *asked* more than [`AGREE_WITHIN`] after
+/// the change (a node still deciding the old way then). Judging by when a
+/// question was asked, not when its answer arrived, keeps a starved test
+/// process from blaming a node that was up to date. `None` if the node
+/// stopped answering (killed: it reloads everything when it restarts).
 async fn agreed_at(
     client: reqwest::Client,
     world: Arc<World>,
@@ -184,10 +187,10 @@ async fn agreed_at(
     changed: Instant,
 ) -> Option<(Duration, Value)> {
     loop {
+        let asked = changed.elapsed();
         let effect = world.decide(&client, &base).await?;
-        let at = changed.elapsed();
-        if effect == expected || at > AGREE_WITHIN {
-            return Some((at, effect));
+        if effect == expected || asked > AGREE_WITHIN {
+            return Some((changed.elapsed(), effect));
         }
         // Each question is a decision, recorded as an event: ask often
         // enough to measure, not so often as to load the nodes.
@@ -197,10 +200,11 @@ async fn agreed_at(
 
 /// Adds Alice to the group and removes her again, each time on one live
 /// node, then asks every live node at once, over and over, until each
-/// decides the new way (allow, then deny). The time to agreement — from
-/// the change's acknowledgement to the last node's first answer the new
-/// way — must be at most [`AGREE_WITHIN`]. Returns the changes made and
-/// the slowest agreement.
+/// decides the new way (allow, then deny). No node may answer the old way
+/// to a question asked more than [`AGREE_WITHIN`] after the change's
+/// acknowledgement. Returns the changes made and the slowest time to
+/// agreement (from the acknowledgement to the arrival of the last node's
+/// first answer the new way).
 pub async fn change_and_compare(
     client: reqwest::Client,
     bases: Bases,
@@ -261,10 +265,9 @@ pub async fn change_and_compare(
                 continue;
             };
             assert!(
-                effect == expected && at <= AGREE_WITHIN,
-                "{other} answered {effect} {} ms after change {changes} (made on {base}), \
-                 not {expected} within {} ms",
-                at.as_millis(),
+                effect == expected,
+                "{other} still answered {effect} to a question asked more than {} ms after \
+                 change {changes} (made on {base}), not {expected}",
                 AGREE_WITHIN.as_millis()
             );
             agreement = agreement.max(at);
