@@ -11,7 +11,8 @@
 //! question *asked* more than a second after the change, so a starved test
 //! process does not blame an up-to-date node), and the audit chain
 //! verifies. `PORTCULLIS_SOAK_SECONDS` sets the load's length (default and
-//! CI: 120, a kill every 15 s; the test takes about three minutes).
+//! CI: 120, a kill 15 s after each restart; the test takes about two
+//! and a half minutes).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
