@@ -17,6 +17,7 @@ mod demo;
 mod detect;
 mod keyed_tokens;
 mod leader;
+mod nats_server;
 mod posture;
 mod readiness;
 mod readme;

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portcullis_service::{DetectionMembership, Membership};
+use portcullis_service::{DetectionMembership, Membership, NodeStatus};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorDetail};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,10 +31,9 @@ async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// A node ready to serve, and its place in the cluster.
+/// A node's place in the cluster, as `/readyz` reports it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Readiness {
-    pub status: &'static str,
+pub struct Place {
     pub node_id: String,
     pub membership: Membership,
     /// Whether this node runs the cluster's background work.
@@ -45,11 +44,52 @@ pub struct Readiness {
     pub partitions_owned: u64,
 }
 
+impl From<NodeStatus> for Place {
+    fn from(node: NodeStatus) -> Self {
+        Self {
+            node_id: node.node_id,
+            membership: node.membership,
+            leader: node.leader,
+            detection: node.detection,
+            partitions_owned: node.partitions_owned,
+        }
+    }
+}
+
+/// A node ready to serve, and its place in the cluster.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    pub status: &'static str,
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+/// A node that may not take requests: why (an `unavailable` error), and
+/// its place in the cluster (e.g. `"detection": "stalled"`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Unready {
+    pub error: ErrorDetail,
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+fn unready(why: &str, node: NodeStatus) -> Response {
+    let body = Unready {
+        error: ErrorDetail {
+            code: "unavailable",
+            message: why.to_owned(),
+        },
+        place: node.into(),
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+}
+
 /// The process can serve: its store answers, it has joined the cluster
 /// (it knows whether it leads) and, in partitioned detection, it reads
 /// every partition it owns (`detection` neither `stalled` nor `left`).
+/// A 503 says why and where the node stands.
 #[utoipa::path(get, path = "/readyz", tag = "system",
-    responses((status = 200, body = Readiness), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = Readiness), (status = 503, body = Unready)))]
 async fn readyz(State(state): State<AppState>) -> Response {
     let node = state.portcullis.node_status();
     if !node.ready() {
@@ -58,26 +98,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
             (_, DetectionMembership::Left) => "the node left the detection group",
             _ => "a detection partition this node owns is not being read",
         };
-        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).into_response();
+        return unready(why, node);
     }
     match state.portcullis.ping().await {
         Ok(()) => Json(Readiness {
             status: "ready",
-            node_id: node.node_id,
-            membership: node.membership,
-            leader: node.leader,
-            detection: node.detection,
-            partitions_owned: node.partitions_owned,
+            place: node.into(),
         })
         .into_response(),
         Err(err) => {
             tracing::warn!(%err, "store unreachable");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "the store is unreachable",
-            )
-            .into_response()
+            unready("the store is unreachable", node)
         }
     }
 }
