@@ -10,7 +10,7 @@ use portcullis_domain::{
 };
 use portcullis_store::AccessChange;
 
-use super::relationships::check_if_match;
+use super::access_writes::check_if_match;
 use crate::caller_rules::{self, Side};
 use crate::{Caller, Portcullis, ServiceError};
 
