@@ -60,6 +60,20 @@ impl Portcullis {
         Ok((relationship, side))
     }
 
+    /// As [`Self::relationship_for`], refusing a caller whose side is not
+    /// one of `allowed` (`what` says what it may not do).
+    pub(crate) async fn relationship_as(
+        &self,
+        caller: &Caller,
+        id: RelationshipId,
+        allowed: &[Side],
+        what: &str,
+    ) -> Result<Relationship, ServiceError> {
+        let (relationship, side) = self.relationship_for(caller, id).await?;
+        caller_rules::require_side(&caller.principal, side, allowed, what)?;
+        Ok(relationship)
+    }
+
     /// The partner (or an operator for it) proposes a relationship to a customer.
     pub async fn create_relationship(
         &self,
@@ -214,13 +228,14 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "send relationships for approval",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Platform, Side::Partner],
+                "send relationships for approval",
+            )
+            .await?;
         self.partner_may_act(before.partner_tenant_id).await?;
         let mut after = before.clone();
         after.request_approval(self.clock.now())?;
@@ -240,13 +255,14 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Customer],
-            "approve relationships (only the customer does)",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Customer],
+                "approve relationships (only the customer does)",
+            )
+            .await?;
         let now = self.clock.now();
         let mut after = before.clone();
         after.approve(now)?;
@@ -302,13 +318,14 @@ impl Portcullis {
         id: RelationshipId,
         if_match: Option<i64>,
     ) -> Result<(), ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "withdraw relationships",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Platform, Side::Partner],
+                "withdraw relationships",
+            )
+            .await?;
         check_if_match(before.version, if_match)?;
         if before.status != portcullis_domain::RelationshipStatus::Created {
             return Err(portcullis_domain::RuleViolation::new(
