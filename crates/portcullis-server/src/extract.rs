@@ -1,13 +1,17 @@
 //! Our own extractors, so every rejection comes back in our error shape.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use portcullis_domain::{Cursor, PageRequest};
+use portcullis_domain::vetting::CaseId;
+use portcullis_domain::{
+    ActivationId, AssignmentId, Cursor, GroupId, PageRequest, RecordId, RelationshipId, TemplateId,
+    TenantId, TokenId, UserId, ValidationError,
+};
 use portcullis_service::{Caller, ServiceError};
 use serde::de::DeserializeOwned;
 
@@ -121,6 +125,86 @@ where
             .map_err(|rejection: QueryRejection| {
                 ApiError::bad_request("invalid_query", strip_prefix(&rejection.body_text()))
             })
+    }
+}
+
+/// The ids of a request's path, parsed into their newtypes: one id, or a
+/// tuple of them in the route's order. A malformed id is a 400
+/// `invalid_id` in our error shape, as is a path that does not decode.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: PathIds,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<T::Raw>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::bad_request("invalid_id", "the path is not well-formed"))?;
+        T::parse(raw).map(Self).map_err(ApiError::invalid_id)
+    }
+}
+
+/// What [`ApiPath`] reads: an id, or a tuple of ids parsed first to last.
+pub trait PathIds: Sized {
+    type Raw: DeserializeOwned + Send;
+    fn parse(raw: Self::Raw) -> Result<Self, ValidationError>;
+}
+
+/// An id newtype that a path segment holds.
+pub trait PathId: Sized {
+    fn parse_segment(raw: &str) -> Result<Self, ValidationError>;
+}
+
+macro_rules! path_ids {
+    ($($id:ty),* $(,)?) => {
+        $(impl PathId for $id {
+            fn parse_segment(raw: &str) -> Result<Self, ValidationError> {
+                Self::parse(raw)
+            }
+        })*
+    };
+}
+
+path_ids!(
+    ActivationId,
+    AssignmentId,
+    CaseId,
+    GroupId,
+    RecordId,
+    RelationshipId,
+    TemplateId,
+    TenantId,
+    TokenId,
+    UserId,
+);
+
+impl<T: PathId> PathIds for T {
+    type Raw = String;
+    fn parse(raw: String) -> Result<Self, ValidationError> {
+        T::parse_segment(&raw)
+    }
+}
+
+impl<A: PathId, B: PathId> PathIds for (A, B) {
+    type Raw = (String, String);
+    fn parse((a, b): Self::Raw) -> Result<Self, ValidationError> {
+        Ok((A::parse_segment(&a)?, B::parse_segment(&b)?))
+    }
+}
+
+impl<A: PathId, B: PathId, C: PathId> PathIds for (A, B, C) {
+    type Raw = (String, String, String);
+    fn parse((a, b, c): Self::Raw) -> Result<Self, ValidationError> {
+        Ok((
+            A::parse_segment(&a)?,
+            B::parse_segment(&b)?,
+            C::parse_segment(&c)?,
+        ))
     }
 }
 

@@ -64,6 +64,16 @@ pub fn may_reload_baseline(principal: &Principal) -> Result<(), ServiceError> {
     require_operator(principal, "reload the posture baseline")
 }
 
+/// Reading the cluster-wide settings: operators.
+pub fn may_read_settings(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "read cluster settings")
+}
+
+/// Changing the cluster-wide settings: operators.
+pub fn may_change_settings(principal: &Principal) -> Result<(), ServiceError> {
+    require_operator(principal, "change cluster settings")
+}
+
 /// Signing in to the console: people only; a `service` token is a machine's.
 pub fn may_sign_in(principal: &Principal) -> Result<(), ServiceError> {
     match principal.kind() {

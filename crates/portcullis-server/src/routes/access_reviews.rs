@@ -19,9 +19,8 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tenants::tenant_id;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, versioned};
 use crate::state::AppState;
 
@@ -224,12 +223,9 @@ async fn complete_review(
 async fn get_policy(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Response> {
-    let policy = state
-        .portcullis
-        .get_review_policy(&caller, tenant_id(&raw)?)
-        .await?;
+    let policy = state.portcullis.get_review_policy(&caller, id).await?;
     Ok(versioned(StatusCode::OK, policy.version, policy))
 }
 
@@ -243,8 +239,8 @@ async fn get_policy(
 async fn set_policy(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<TenantId>,
     ApiJson(body): ApiJson<SetPolicy>,
 ) -> ApiResult<Response> {
     let input = ReviewPolicyInput {
@@ -255,7 +251,7 @@ async fn set_policy(
     };
     let policy = state
         .portcullis
-        .set_review_policy(&caller, tenant_id(&raw)?, input, version)
+        .set_review_policy(&caller, id, input, version)
         .await?;
     Ok(versioned(StatusCode::OK, policy.version, policy))
 }
@@ -267,11 +263,8 @@ async fn set_policy(
 async fn delete_policy(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Response> {
-    state
-        .portcullis
-        .delete_review_policy(&caller, tenant_id(&raw)?)
-        .await?;
+    state.portcullis.delete_review_policy(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -3,7 +3,7 @@
 //! another partner admin approves or denies — never the requester; either
 //! party revokes.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::{
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Authenticated};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Authenticated};
 use crate::list::versioned;
 use crate::state::AppState;
 
@@ -39,10 +39,6 @@ pub struct RequestActivation {
     pub duration: IsoDuration,
     /// The strength of the user's current sign-in.
     pub auth_strength: AuthStrength,
-}
-
-fn activation_id(raw: &str) -> Result<ActivationId, ApiError> {
-    ActivationId::parse(raw).map_err(ApiError::invalid_id)
 }
 
 fn ok(status: StatusCode, activation: Activation) -> Response {
@@ -76,12 +72,9 @@ async fn request_activation(
 async fn get_activation(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<ActivationId>,
 ) -> ApiResult<Response> {
-    let found = state
-        .portcullis
-        .get_activation(&caller, activation_id(&raw)?)
-        .await?;
+    let found = state.portcullis.get_activation(&caller, id).await?;
     Ok(ok(StatusCode::OK, found))
 }
 
@@ -92,11 +85,11 @@ async fn get_activation(
 async fn approve_activation(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<ActivationId>,
 ) -> ApiResult<Response> {
     let decided = state
         .portcullis
-        .decide_activation(&caller, activation_id(&raw)?, ActivationDecision::Approve)
+        .decide_activation(&caller, id, ActivationDecision::Approve)
         .await?;
     Ok(ok(StatusCode::OK, decided))
 }
@@ -108,11 +101,11 @@ async fn approve_activation(
 async fn deny_activation(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<ActivationId>,
 ) -> ApiResult<Response> {
     let decided = state
         .portcullis
-        .decide_activation(&caller, activation_id(&raw)?, ActivationDecision::Deny)
+        .decide_activation(&caller, id, ActivationDecision::Deny)
         .await?;
     Ok(ok(StatusCode::OK, decided))
 }
@@ -124,11 +117,8 @@ async fn deny_activation(
 async fn revoke_activation(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<ActivationId>,
 ) -> ApiResult<Response> {
-    let revoked = state
-        .portcullis
-        .revoke_activation(&caller, activation_id(&raw)?)
-        .await?;
+    let revoked = state.portcullis.revoke_activation(&caller, id).await?;
     Ok(ok(StatusCode::OK, revoked))
 }

@@ -4,18 +4,19 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use portcullis_domain::{AccessAssignment, AssignmentId, AssignmentKind, GroupId, RoleId};
+use portcullis_domain::{
+    AccessAssignment, AssignmentId, AssignmentKind, GroupId, RelationshipId, RoleId,
+};
 use portcullis_service::{AssignmentPatch, NewAssignment};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::relationships::relationship_id;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, PageQuery, versioned};
 use crate::state::AppState;
 
@@ -47,10 +48,6 @@ pub struct UpdateAssignment {
     pub roles: Option<BTreeSet<RoleId>>,
 }
 
-fn assignment_id(raw: &str) -> Result<AssignmentId, ApiError> {
-    AssignmentId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 /// List a relationship's assignments.
 #[utoipa::path(get, path = "/v1/relationships/{relationship_id}/assignments", tag = "relationships",
     params(("relationship_id" = String, Path, format = Uuid), PageQuery), security(("bearer" = [])),
@@ -58,13 +55,13 @@ fn assignment_id(raw: &str) -> Result<AssignmentId, ApiError> {
 async fn list_assignments(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(rel): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
+    ApiPath(rel): ApiPath<RelationshipId>,
 ) -> ApiResult<axum::Json<ListResponse<AccessAssignment>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let found = state
         .portcullis
-        .list_assignments(&caller, relationship_id(&rel)?, &page)
+        .list_assignments(&caller, rel, &page)
         .await?;
     Ok(axum::Json(found.into()))
 }
@@ -77,7 +74,7 @@ async fn list_assignments(
 async fn create_assignment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(rel): Path<String>,
+    ApiPath(rel): ApiPath<RelationshipId>,
     ApiJson(body): ApiJson<CreateAssignment>,
 ) -> ApiResult<Response> {
     let new = NewAssignment {
@@ -87,7 +84,7 @@ async fn create_assignment(
     };
     let created = state
         .portcullis
-        .create_assignment(&caller, relationship_id(&rel)?, new)
+        .create_assignment(&caller, rel, new)
         .await?;
     Ok(versioned(StatusCode::CREATED, created.version, created))
 }
@@ -99,11 +96,11 @@ async fn create_assignment(
 async fn get_assignment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((rel, id)): Path<(String, String)>,
+    ApiPath((rel, assignment_id)): ApiPath<(RelationshipId, AssignmentId)>,
 ) -> ApiResult<Response> {
     let found = state
         .portcullis
-        .get_assignment(&caller, relationship_id(&rel)?, assignment_id(&id)?)
+        .get_assignment(&caller, rel, assignment_id)
         .await?;
     Ok(versioned(StatusCode::OK, found.version, found))
 }
@@ -118,16 +115,16 @@ async fn get_assignment(
 async fn update_assignment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((rel, id)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((rel, assignment_id)): ApiPath<(RelationshipId, AssignmentId)>,
     ApiJson(body): ApiJson<UpdateAssignment>,
 ) -> ApiResult<Response> {
     let updated = state
         .portcullis
         .update_assignment(
             &caller,
-            relationship_id(&rel)?,
-            assignment_id(&id)?,
+            rel,
+            assignment_id,
             version,
             AssignmentPatch { roles: body.roles },
         )
@@ -144,17 +141,12 @@ async fn update_assignment(
 async fn delete_assignment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((rel, id)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((rel, assignment_id)): ApiPath<(RelationshipId, AssignmentId)>,
 ) -> ApiResult<Response> {
     let deleted = state
         .portcullis
-        .delete_assignment(
-            &caller,
-            relationship_id(&rel)?,
-            assignment_id(&id)?,
-            version,
-        )
+        .delete_assignment(&caller, rel, assignment_id, version)
         .await?;
     Ok(versioned(StatusCode::OK, deleted.version, deleted))
 }

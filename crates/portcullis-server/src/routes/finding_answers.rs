@@ -7,7 +7,7 @@
 //! customer admins and services are 403. Reading the response: as reading
 //! the finding.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::{Finding, FindingResponse, RecordId};
@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Authenticated, IfMatch};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, Authenticated, IfMatch};
 use crate::list::versioned;
 use crate::state::AppState;
 
@@ -43,27 +43,17 @@ pub struct AnsweredFinding {
     pub response: FindingResponse,
 }
 
-fn finding_id(raw: &str) -> Result<RecordId, ApiError> {
-    RecordId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 async fn answer(
     state: &AppState,
     caller: &portcullis_service::Caller,
-    raw: &str,
+    id: RecordId,
     answer: FindingAnswer,
     version: Option<i64>,
     body: FindingAnswerBody,
 ) -> ApiResult<Response> {
     let (finding, response) = state
         .portcullis
-        .answer_finding(
-            caller,
-            finding_id(raw)?,
-            answer,
-            body.reason.as_deref(),
-            version,
-        )
+        .answer_finding(caller, id, answer, body.reason.as_deref(), version)
         .await?;
     let version = finding.version;
     Ok(versioned(
@@ -82,14 +72,14 @@ async fn answer(
 async fn acknowledge(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<RecordId>,
     ApiJson(body): ApiJson<FindingAnswerBody>,
 ) -> ApiResult<Response> {
     answer(
         &state,
         &caller,
-        &raw,
+        id,
         FindingAnswer::Acknowledge,
         version,
         body,
@@ -106,11 +96,11 @@ async fn acknowledge(
 async fn resolve(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<RecordId>,
     ApiJson(body): ApiJson<FindingAnswerBody>,
 ) -> ApiResult<Response> {
-    answer(&state, &caller, &raw, FindingAnswer::Resolve, version, body).await
+    answer(&state, &caller, id, FindingAnswer::Resolve, version, body).await
 }
 
 /// When the partner acknowledged and resolved a finding, and who did.
@@ -120,12 +110,9 @@ async fn resolve(
 async fn response(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RecordId>,
 ) -> ApiResult<axum::Json<FindingResponse>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .finding_response(&caller, finding_id(&raw)?)
-            .await?,
+        state.portcullis.finding_response(&caller, id).await?,
     ))
 }

@@ -2,7 +2,7 @@
 //! triage them; a partner admin reads its partner's) and containment
 //! (operators contain a partner user or tenant and lift it, audited).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::{Containment, ContainmentFilter, ContainmentMode, Finding, FindingFilter};
@@ -13,8 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::vetting::reason;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, versioned};
 use crate::state::AppState;
 
@@ -97,10 +97,6 @@ pub struct Lift {
     pub reason: String,
 }
 
-fn record_id(raw: &str) -> Result<RecordId, ApiError> {
-    RecordId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 /// List findings (operators: all; partner admins: their partner's; customer
 /// admins: those concerning their tenant, with every other customer's id
 /// and evidence left out).
@@ -141,12 +137,9 @@ async fn list_findings(
 async fn get_finding(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RecordId>,
 ) -> ApiResult<Response> {
-    let found = state
-        .portcullis
-        .get_detection_finding(&caller, record_id(&raw)?)
-        .await?;
+    let found = state.portcullis.get_detection_finding(&caller, id).await?;
     Ok(versioned(StatusCode::OK, found.version, found))
 }
 
@@ -158,19 +151,13 @@ async fn get_finding(
 async fn update_finding(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<RecordId>,
     ApiJson(body): ApiJson<FindingUpdate>,
 ) -> ApiResult<Response> {
     let updated = state
         .portcullis
-        .set_finding_status(
-            &caller,
-            record_id(&raw)?,
-            &body.status,
-            body.reason.as_deref(),
-            version,
-        )
+        .set_finding_status(&caller, id, &body.status, body.reason.as_deref(), version)
         .await?;
     Ok(versioned(StatusCode::OK, updated.version, updated))
 }
@@ -228,13 +215,13 @@ async fn create_containment(
 async fn lift_containment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RecordId>,
     ApiJson(body): ApiJson<Lift>,
 ) -> ApiResult<axum::Json<Containment>> {
     Ok(axum::Json(
         state
             .portcullis
-            .lift_containment(&caller, record_id(&raw)?, &reason(&body.reason)?)
+            .lift_containment(&caller, id, &reason(&body.reason)?)
             .await?,
     ))
 }

@@ -2,19 +2,19 @@
 //! their members. Same rules as users: operators, or the partner admin of
 //! the tenant; another tenant is 404; customer admins and services 403.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use portcullis_domain::{Description, DisplayName, GroupId, GroupMember, SecurityGroup, UserId};
+use portcullis_domain::{
+    Description, DisplayName, GroupId, GroupMember, SecurityGroup, TenantId, UserId,
+};
 use portcullis_domain::{GroupPatch, NewGroup};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tenants::tenant_id;
-use super::users::user_id;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, PageQuery, double_option, versioned};
 use crate::state::AppState;
 
@@ -49,10 +49,6 @@ pub struct AddMember {
     pub user_id: UserId,
 }
 
-fn group_id(raw: &str) -> Result<GroupId, ApiError> {
-    GroupId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 /// List a partner tenant's security groups.
 #[utoipa::path(get, path = "/v1/tenants/{tenant_id}/groups", tag = "groups",
     params(("tenant_id" = String, Path, format = Uuid), PageQuery), security(("bearer" = [])),
@@ -60,14 +56,11 @@ fn group_id(raw: &str) -> Result<GroupId, ApiError> {
 async fn list_groups(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(tenant): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
+    ApiPath(tenant): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<ListResponse<SecurityGroup>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let groups = state
-        .portcullis
-        .list_groups(&caller, tenant_id(&tenant)?, &page)
-        .await?;
+    let groups = state.portcullis.list_groups(&caller, tenant, &page).await?;
     Ok(axum::Json(groups.into()))
 }
 
@@ -78,17 +71,14 @@ async fn list_groups(
 async fn create_group(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(tenant): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
     ApiJson(body): ApiJson<CreateGroup>,
 ) -> ApiResult<Response> {
     let new = NewGroup {
         display_name: body.display_name,
         description: body.description,
     };
-    let group = state
-        .portcullis
-        .create_group(&caller, tenant_id(&tenant)?, new)
-        .await?;
+    let group = state.portcullis.create_group(&caller, tenant, new).await?;
     Ok(versioned(StatusCode::CREATED, group.version, group))
 }
 
@@ -100,12 +90,9 @@ async fn create_group(
 async fn get_group(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group)): Path<(String, String)>,
+    ApiPath((tenant, group)): ApiPath<(TenantId, GroupId)>,
 ) -> ApiResult<Response> {
-    let group = state
-        .portcullis
-        .get_group(&caller, tenant_id(&tenant)?, group_id(&group)?)
-        .await?;
+    let group = state.portcullis.get_group(&caller, tenant, group).await?;
     Ok(versioned(StatusCode::OK, group.version, group))
 }
 
@@ -118,8 +105,8 @@ async fn get_group(
 async fn update_group(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((tenant, group)): ApiPath<(TenantId, GroupId)>,
     ApiJson(body): ApiJson<UpdateGroup>,
 ) -> ApiResult<Response> {
     let patch = GroupPatch {
@@ -128,13 +115,7 @@ async fn update_group(
     };
     let group = state
         .portcullis
-        .update_group(
-            &caller,
-            tenant_id(&tenant)?,
-            group_id(&group)?,
-            version,
-            patch,
-        )
+        .update_group(&caller, tenant, group, version, patch)
         .await?;
     Ok(versioned(StatusCode::OK, group.version, group))
 }
@@ -148,12 +129,12 @@ async fn update_group(
 async fn delete_group(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((tenant, group)): ApiPath<(TenantId, GroupId)>,
 ) -> ApiResult<Response> {
     state
         .portcullis
-        .delete_group(&caller, tenant_id(&tenant)?, group_id(&group)?, version)
+        .delete_group(&caller, tenant, group, version)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -166,13 +147,13 @@ async fn delete_group(
 async fn list_members(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<PageQuery>,
+    ApiPath((tenant, group)): ApiPath<(TenantId, GroupId)>,
 ) -> ApiResult<axum::Json<ListResponse<GroupMember>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let members = state
         .portcullis
-        .list_members(&caller, tenant_id(&tenant)?, group_id(&group)?, &page)
+        .list_members(&caller, tenant, group, &page)
         .await?;
     Ok(axum::Json(members.into()))
 }
@@ -185,17 +166,12 @@ async fn list_members(
 async fn add_member(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group)): Path<(String, String)>,
+    ApiPath((tenant, group)): ApiPath<(TenantId, GroupId)>,
     ApiJson(body): ApiJson<AddMember>,
 ) -> ApiResult<(StatusCode, axum::Json<GroupMember>)> {
     let member = state
         .portcullis
-        .add_member(
-            &caller,
-            tenant_id(&tenant)?,
-            group_id(&group)?,
-            body.user_id,
-        )
+        .add_member(&caller, tenant, group, body.user_id)
         .await?;
     Ok((StatusCode::CREATED, axum::Json(member)))
 }
@@ -209,16 +185,11 @@ async fn add_member(
 async fn remove_member(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, group, user)): Path<(String, String, String)>,
+    ApiPath((tenant, group, user)): ApiPath<(TenantId, GroupId, UserId)>,
 ) -> ApiResult<Response> {
     state
         .portcullis
-        .remove_member(
-            &caller,
-            tenant_id(&tenant)?,
-            group_id(&group)?,
-            user_id(&user)?,
-        )
+        .remove_member(&caller, tenant, group, user)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -5,15 +5,14 @@
 //! operators read it. `restrictions`: the customer's admin or an operator sets them;
 //! the customer's admin and operators read them.
 
-use axum::extract::{Path, State};
-use portcullis_domain::CustomerRestrictions;
+use axum::extract::State;
+use portcullis_domain::{CustomerRestrictions, TenantId};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tenants::tenant_id;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, Authenticated};
+use crate::extract::{ApiJson, ApiPath, Authenticated};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,12 +35,9 @@ pub struct Authorization {
 async fn get_authorization(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<Authorization>> {
-    let authorized = state
-        .portcullis
-        .partner_authorized(&caller, tenant_id(&raw)?)
-        .await?;
+    let authorized = state.portcullis.partner_authorized(&caller, id).await?;
     Ok(axum::Json(Authorization { authorized }))
 }
 
@@ -52,13 +48,10 @@ async fn get_authorization(
 async fn get_restrictions(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<CustomerRestrictions>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .restrictions(&caller, tenant_id(&raw)?)
-            .await?,
+        state.portcullis.restrictions(&caller, id).await?,
     ))
 }
 
@@ -70,13 +63,10 @@ async fn get_restrictions(
 async fn set_restrictions(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
     ApiJson(body): ApiJson<CustomerRestrictions>,
 ) -> ApiResult<axum::Json<CustomerRestrictions>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .set_restrictions(&caller, tenant_id(&raw)?, body)
-            .await?,
+        state.portcullis.set_restrictions(&caller, id, body).await?,
     ))
 }

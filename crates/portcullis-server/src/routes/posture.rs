@@ -10,18 +10,20 @@ use std::path::PathBuf;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use portcullis_domain::PostureStanding;
 use portcullis_domain::RecordId;
-use portcullis_domain::{MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord};
+use portcullis_domain::{
+    MAX_SNAPSHOT_BYTES, PartnerPosture, PostureFilter, PostureReportRecord, TenantId,
+};
 use portcullis_service::{BaselineInfo, BaselineReload, PostureUpload};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, page_request};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, page_request};
 use crate::list::ListResponse;
 use crate::state::AppState;
 
@@ -59,10 +61,6 @@ pub struct ReloadBaseline {
     pub directory: Option<String>,
 }
 
-fn report_id(raw: &str) -> Result<RecordId, ApiError> {
-    RecordId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
@@ -97,11 +95,10 @@ fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
 async fn upload_snapshot(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<PostureUpload>)> {
-    let tenant = super::tenants::tenant_id(&raw)?;
     require_json(&headers)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -128,9 +125,8 @@ async fn upload_snapshot(
 async fn partner_posture(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<PartnerPosture>> {
-    let tenant = super::tenants::tenant_id(&raw)?;
     Ok(axum::Json(
         state.portcullis.partner_posture(&caller, tenant).await?,
     ))
@@ -143,9 +139,8 @@ async fn partner_posture(
 async fn latest_report(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<PostureReportRecord>> {
-    let tenant = super::tenants::tenant_id(&raw)?;
     Ok(axum::Json(
         state
             .portcullis
@@ -161,13 +156,10 @@ async fn latest_report(
 async fn get_report(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RecordId>,
 ) -> ApiResult<axum::Json<PostureReportRecord>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .posture_report(&caller, report_id(&raw)?)
-            .await?,
+        state.portcullis.posture_report(&caller, id).await?,
     ))
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::RelationshipFilter;
@@ -19,8 +19,10 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, OptionalJson, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{
+    ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, OptionalJson, page_request,
+};
 use crate::list::{ListResponse, versioned};
 use crate::state::AppState;
 
@@ -77,10 +79,6 @@ pub struct RelationshipQuery {
     pub cursor: Option<String>,
 }
 
-pub(crate) fn relationship_id(raw: &str) -> Result<RelationshipId, ApiError> {
-    RelationshipId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 fn ok(relationship: Relationship) -> Response {
     versioned(StatusCode::OK, relationship.version, relationship)
 }
@@ -134,12 +132,9 @@ async fn create_relationship(
 async fn get_relationship(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
 ) -> ApiResult<Response> {
-    Ok(ok(state
-        .portcullis
-        .get_relationship(&caller, relationship_id(&raw)?)
-        .await?))
+    Ok(ok(state.portcullis.get_relationship(&caller, id).await?))
 }
 
 /// Change a relationship: name and terms while `created`; while `active`,
@@ -152,8 +147,8 @@ async fn get_relationship(
 async fn update_relationship(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<RelationshipId>,
     ApiJson(body): ApiJson<UpdateRelationship>,
 ) -> ApiResult<Response> {
     let patch = RelationshipPatch {
@@ -168,7 +163,7 @@ async fn update_relationship(
     };
     let updated = state
         .portcullis
-        .update_relationship(&caller, relationship_id(&raw)?, version, patch)
+        .update_relationship(&caller, id, version, patch)
         .await?;
     Ok(ok(updated))
 }
@@ -181,12 +176,12 @@ async fn update_relationship(
 async fn delete_relationship(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<RelationshipId>,
 ) -> ApiResult<Response> {
     state
         .portcullis
-        .delete_relationship(&caller, relationship_id(&raw)?, version)
+        .delete_relationship(&caller, id, version)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -198,12 +193,9 @@ async fn delete_relationship(
 async fn request_approval(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
 ) -> ApiResult<Response> {
-    Ok(ok(state
-        .portcullis
-        .request_approval(&caller, relationship_id(&raw)?)
-        .await?))
+    Ok(ok(state.portcullis.request_approval(&caller, id).await?))
 }
 
 /// The customer approves (`approval_pending → active`, ending at now + duration).
@@ -213,11 +205,11 @@ async fn request_approval(
 async fn approve(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
 ) -> ApiResult<Response> {
     Ok(ok(state
         .portcullis
-        .approve_relationship(&caller, relationship_id(&raw)?)
+        .approve_relationship(&caller, id)
         .await?))
 }
 
@@ -239,10 +231,9 @@ pub struct CloseRelationship {
 async fn reject(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
     OptionalJson(body): OptionalJson<CloseRelationship>,
 ) -> ApiResult<Response> {
-    let id = relationship_id(&raw)?;
     let portcullis = &state.portcullis;
     Ok(ok(match body.reason.as_deref() {
         Some(reason) => {
@@ -263,10 +254,9 @@ async fn reject(
 async fn terminate(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RelationshipId>,
     OptionalJson(body): OptionalJson<CloseRelationship>,
 ) -> ApiResult<Response> {
-    let id = relationship_id(&raw)?;
     let portcullis = &state.portcullis;
     Ok(ok(match body.reason.as_deref() {
         Some(reason) => {

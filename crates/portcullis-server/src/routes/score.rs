@@ -3,15 +3,14 @@
 //! history. Operators: any partner; partner admins: their own (another is
 //! 404); customer admins and services: 403.
 
-use axum::extract::{Path, State};
-use portcullis_domain::{PartnerScore, ScorePoint};
+use axum::extract::State;
+use portcullis_domain::{PartnerScore, ScorePoint, TenantId};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tenants::tenant_id;
 use crate::error::ApiResult;
-use crate::extract::{ApiQuery, Authenticated};
+use crate::extract::{ApiPath, ApiQuery, Authenticated};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -42,13 +41,10 @@ pub struct ScoreHistory {
 async fn score(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<PartnerScore>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .partner_score(&caller, tenant_id(&raw)?)
-            .await?,
+        state.portcullis.partner_score(&caller, id).await?,
     ))
 }
 
@@ -59,12 +55,12 @@ async fn score(
 async fn score_history(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<ScoreHistory>> {
     let items = state
         .portcullis
-        .score_history(&caller, tenant_id(&raw)?, q.days.unwrap_or(90))
+        .score_history(&caller, id, q.days.unwrap_or(90))
         .await?;
     Ok(axum::Json(ScoreHistory { items }))
 }

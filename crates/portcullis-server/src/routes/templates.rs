@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{
@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -117,10 +117,6 @@ pub struct BulkRunList {
     pub items: Vec<BulkRun>,
 }
 
-fn template_id(raw: &str) -> Result<TemplateId, ApiError> {
-    TemplateId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 /// The templates the caller may see.
 #[utoipa::path(get, path = "/v1/templates", tag = "templates", params(TemplateQuery),
     security(("bearer" = [])), responses((status = 200, body = TemplateList)))]
@@ -175,13 +171,10 @@ async fn create_template(
 async fn get_template(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TemplateId>,
 ) -> ApiResult<axum::Json<RelationshipTemplate>> {
     Ok(axum::Json(
-        state
-            .portcullis
-            .get_template(&caller, template_id(&raw)?)
-            .await?,
+        state.portcullis.get_template(&caller, id).await?,
     ))
 }
 
@@ -192,12 +185,9 @@ async fn get_template(
 async fn delete_template(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TemplateId>,
 ) -> ApiResult<Response> {
-    state
-        .portcullis
-        .delete_template(&caller, template_id(&raw)?)
-        .await?;
+    state.portcullis.delete_template(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -229,12 +219,12 @@ async fn run(
 async fn apply_template(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<BackgroundQuery>,
+    ApiPath(id): ApiPath<TemplateId>,
     ApiJson(body): ApiJson<ApplyTemplate>,
 ) -> ApiResult<Response> {
     let job = BulkJob::ApplyTemplate {
-        template_id: template_id(&raw)?,
+        template_id: id,
         customer_tenant_ids: body.customer_tenant_ids,
         dry_run: body.dry_run,
     };
@@ -282,8 +272,7 @@ async fn list_bulk_runs(
 async fn get_bulk_run(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<RecordId>,
 ) -> ApiResult<axum::Json<BulkRun>> {
-    let id = RecordId::parse(&raw).map_err(ApiError::invalid_id)?;
     Ok(axum::Json(state.portcullis.bulk_run(&caller, id).await?))
 }

@@ -3,7 +3,7 @@
 //! Create, change, delete: operators. Read and list: operators (all),
 //! partner and customer admins (their own tenant only).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{DisplayName, Tenant, TenantId, TenantKind};
@@ -12,8 +12,8 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, versioned};
 use crate::state::AppState;
 
@@ -47,10 +47,6 @@ pub struct TenantQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
-}
-
-pub(crate) fn tenant_id(raw: &str) -> Result<TenantId, ApiError> {
-    TenantId::parse(raw).map_err(ApiError::invalid_id)
 }
 
 /// List tenants.
@@ -96,12 +92,9 @@ async fn create_tenant(
 async fn get_tenant(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Response> {
-    let tenant = state
-        .portcullis
-        .get_tenant(&caller, tenant_id(&raw)?)
-        .await?;
+    let tenant = state.portcullis.get_tenant(&caller, id).await?;
     Ok(versioned(StatusCode::OK, tenant.version, tenant))
 }
 
@@ -113,8 +106,8 @@ async fn get_tenant(
 async fn update_tenant(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<TenantId>,
     ApiJson(body): ApiJson<UpdateTenant>,
 ) -> ApiResult<Response> {
     let patch = TenantPatch {
@@ -122,7 +115,7 @@ async fn update_tenant(
     };
     let tenant = state
         .portcullis
-        .update_tenant(&caller, tenant_id(&raw)?, version, patch)
+        .update_tenant(&caller, id, version, patch)
         .await?;
     Ok(versioned(StatusCode::OK, tenant.version, tenant))
 }
@@ -135,12 +128,9 @@ async fn update_tenant(
 async fn delete_tenant(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Response> {
-    state
-        .portcullis
-        .delete_tenant(&caller, tenant_id(&raw)?, version)
-        .await?;
+    state.portcullis.delete_tenant(&caller, id, version).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,7 +1,7 @@
 //! `/v1/tokens`: API tokens (operators only). The secret is returned once,
 //! at creation; only its hash is stored.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portcullis_domain::{ApiToken, Description, IsoDuration, PrincipalKind, TenantId, TokenId};
@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, page_request};
 use crate::list::{ListResponse, PageQuery};
 use crate::state::AppState;
 
@@ -40,10 +40,6 @@ pub struct CreatedToken {
     pub token: ApiToken,
     /// The bearer secret: `Authorization: Bearer <secret>`. Never shown again.
     pub secret: String,
-}
-
-fn token_id(raw: &str) -> Result<TokenId, ApiError> {
-    TokenId::parse(raw).map_err(ApiError::invalid_id)
 }
 
 /// List tokens (never their secrets).
@@ -88,11 +84,9 @@ async fn create_token(
 async fn get_token(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TokenId>,
 ) -> ApiResult<axum::Json<ApiToken>> {
-    Ok(axum::Json(
-        state.portcullis.get_token(&caller, token_id(&raw)?).await?,
-    ))
+    Ok(axum::Json(state.portcullis.get_token(&caller, id).await?))
 }
 
 /// Revoke a token; it stops working at once.
@@ -102,11 +96,8 @@ async fn get_token(
 async fn revoke_token(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<TokenId>,
 ) -> ApiResult<Response> {
-    state
-        .portcullis
-        .revoke_token(&caller, token_id(&raw)?)
-        .await?;
+    state.portcullis.revoke_token(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

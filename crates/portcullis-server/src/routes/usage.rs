@@ -9,16 +9,16 @@
 
 use axum::extract::{Path, State};
 use portcullis_domain::{
-    AppliedRecommendation, Recommendation, RelationshipUsage, TenantId, UsageReport, UsageWindow,
+    AppliedRecommendation, Recommendation, RelationshipId, RelationshipUsage, TenantId,
+    UsageReport, UsageWindow,
 };
 use portcullis_service::UsageQuery as ServiceUsageQuery;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::relationships::relationship_id;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Authenticated};
+use crate::extract::{ApiPath, ApiQuery, Authenticated};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -94,12 +94,12 @@ async fn usage_report(
 async fn relationship_usage(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     ApiQuery(q): ApiQuery<WindowQuery>,
+    ApiPath(id): ApiPath<RelationshipId>,
 ) -> ApiResult<axum::Json<RelationshipUsage>> {
     let usage = state
         .portcullis
-        .relationship_usage(&caller, relationship_id(&raw)?, UsageWindow::parse(q.days)?)
+        .relationship_usage(&caller, id, UsageWindow::parse(q.days)?)
         .await?;
     Ok(axum::Json(usage))
 }

@@ -3,18 +3,17 @@
 //! Operators: any partner tenant. Partner admins: their own tenant only
 //! (another tenant is 404). Customer admins and services: 403.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use portcullis_domain::{DisplayName, PartnerUser, UserId, UserPrincipalName};
+use portcullis_domain::{DisplayName, PartnerUser, TenantId, UserId, UserPrincipalName};
 use portcullis_domain::{NewUser, UserPatch};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::tenants::tenant_id;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, PageQuery, versioned};
 use crate::state::AppState;
 
@@ -41,10 +40,6 @@ pub struct UpdateUser {
     pub enabled: Option<bool>,
 }
 
-pub(crate) fn user_id(raw: &str) -> Result<UserId, ApiError> {
-    UserId::parse(raw).map_err(ApiError::invalid_id)
-}
-
 /// List a partner tenant's users.
 #[utoipa::path(get, path = "/v1/tenants/{tenant_id}/users", tag = "users",
     params(("tenant_id" = String, Path, format = Uuid), PageQuery), security(("bearer" = [])),
@@ -52,14 +47,11 @@ pub(crate) fn user_id(raw: &str) -> Result<UserId, ApiError> {
 async fn list_users(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(tenant): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
+    ApiPath(tenant): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<ListResponse<PartnerUser>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let users = state
-        .portcullis
-        .list_users(&caller, tenant_id(&tenant)?, &page)
-        .await?;
+    let users = state.portcullis.list_users(&caller, tenant, &page).await?;
     Ok(axum::Json(users.into()))
 }
 
@@ -70,7 +62,7 @@ async fn list_users(
 async fn create_user(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(tenant): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
     ApiJson(body): ApiJson<CreateUser>,
 ) -> ApiResult<Response> {
     let new = NewUser {
@@ -78,10 +70,7 @@ async fn create_user(
         display_name: body.display_name,
         enabled: body.enabled.unwrap_or(true),
     };
-    let user = state
-        .portcullis
-        .create_user(&caller, tenant_id(&tenant)?, new)
-        .await?;
+    let user = state.portcullis.create_user(&caller, tenant, new).await?;
     Ok(versioned(StatusCode::CREATED, user.version, user))
 }
 
@@ -93,12 +82,9 @@ async fn create_user(
 async fn get_user(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, user)): Path<(String, String)>,
+    ApiPath((tenant, user)): ApiPath<(TenantId, UserId)>,
 ) -> ApiResult<Response> {
-    let user = state
-        .portcullis
-        .get_user(&caller, tenant_id(&tenant)?, user_id(&user)?)
-        .await?;
+    let user = state.portcullis.get_user(&caller, tenant, user).await?;
     Ok(versioned(StatusCode::OK, user.version, user))
 }
 
@@ -111,8 +97,8 @@ async fn get_user(
 async fn update_user(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, user)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((tenant, user)): ApiPath<(TenantId, UserId)>,
     ApiJson(body): ApiJson<UpdateUser>,
 ) -> ApiResult<Response> {
     let patch = UserPatch {
@@ -122,13 +108,7 @@ async fn update_user(
     };
     let user = state
         .portcullis
-        .update_user(
-            &caller,
-            tenant_id(&tenant)?,
-            user_id(&user)?,
-            version,
-            patch,
-        )
+        .update_user(&caller, tenant, user, version, patch)
         .await?;
     Ok(versioned(StatusCode::OK, user.version, user))
 }
@@ -142,12 +122,12 @@ async fn update_user(
 async fn delete_user(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((tenant, user)): Path<(String, String)>,
     IfMatch(version): IfMatch,
+    ApiPath((tenant, user)): ApiPath<(TenantId, UserId)>,
 ) -> ApiResult<Response> {
     state
         .portcullis
-        .delete_user(&caller, tenant_id(&tenant)?, user_id(&user)?, version)
+        .delete_user(&caller, tenant, user, version)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

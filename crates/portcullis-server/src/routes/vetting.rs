@@ -6,7 +6,7 @@
 //! reinstate, revoke and re-verify. Customer admins and services are refused;
 //! another tenant's case is 404.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portcullis_domain::TenantId;
@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Authenticated, IfMatch, page_request};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Authenticated, IfMatch, page_request};
 use crate::list::{ListResponse, PageQuery, versioned};
 use crate::state::AppState;
 
@@ -83,10 +83,6 @@ pub struct FindingQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
-}
-
-fn case_id(raw: &str) -> Result<CaseId, ApiError> {
-    CaseId::parse(raw).map_err(ApiError::invalid_id)
 }
 
 /// A reason given with a change: 1–1000 characters once trimmed, with no
@@ -165,9 +161,9 @@ async fn list_cases(
 async fn get_case(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
 ) -> ApiResult<Response> {
-    let found = state.portcullis.get_case(&caller, case_id(&raw)?).await?;
+    let found = state.portcullis.get_case(&caller, id).await?;
     Ok(detail(StatusCode::OK, found))
 }
 
@@ -178,12 +174,9 @@ async fn get_case(
 async fn screen_case(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
 ) -> ApiResult<Response> {
-    let screened = state
-        .portcullis
-        .screen_case(&caller, case_id(&raw)?)
-        .await?;
+    let screened = state.portcullis.screen_case(&caller, id).await?;
     Ok(detail(StatusCode::OK, screened))
 }
 
@@ -196,12 +189,12 @@ async fn screen_case(
 async fn amend_application(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
     ApiJson(body): ApiJson<Application>,
 ) -> ApiResult<Response> {
     let amended = state
         .portcullis
-        .amend_application(&caller, case_id(&raw)?, body)
+        .amend_application(&caller, id, body)
         .await?;
     Ok(detail(StatusCode::OK, amended))
 }
@@ -230,19 +223,13 @@ async fn review_queue(
 async fn review_case(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
     IfMatch(version): IfMatch,
+    ApiPath(id): ApiPath<CaseId>,
     ApiJson(body): ApiJson<Review>,
 ) -> ApiResult<axum::Json<ReviewResult>> {
     let result = state
         .portcullis
-        .review_case(
-            &caller,
-            case_id(&raw)?,
-            body.decision,
-            &reason(&body.reason)?,
-            version,
-        )
+        .review_case(&caller, id, body.decision, &reason(&body.reason)?, version)
         .await?;
     Ok(axum::Json(result))
 }
@@ -256,12 +243,12 @@ macro_rules! standing_route {
         async fn $name(
             State(state): State<AppState>,
             Authenticated(caller): Authenticated,
-            Path(raw): Path<String>,
+            ApiPath(id): ApiPath<CaseId>,
             ApiJson(body): ApiJson<Reason>,
         ) -> ApiResult<Response> {
             let changed = state
                 .portcullis
-                .$call(&caller, case_id(&raw)?, &reason(&body.reason)?)
+                .$call(&caller, id, &reason(&body.reason)?)
                 .await?;
             Ok(detail(StatusCode::OK, changed))
         }
@@ -295,12 +282,9 @@ standing_route!(
 async fn reverify_domain(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
 ) -> ApiResult<Response> {
-    let checked = state
-        .portcullis
-        .reverify_domain(&caller, case_id(&raw)?)
-        .await?;
+    let checked = state.portcullis.reverify_domain(&caller, id).await?;
     Ok(detail(StatusCode::OK, checked))
 }
 
@@ -330,9 +314,8 @@ async fn list_findings(
 async fn screening_history(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(raw): Path<String>,
+    ApiPath(tenant): ApiPath<TenantId>,
 ) -> ApiResult<axum::Json<Vec<ScreeningOutcome>>> {
-    let tenant = super::tenants::tenant_id(&raw)?;
     Ok(axum::Json(
         state.portcullis.screening_history(&caller, tenant).await?,
     ))

@@ -5,17 +5,13 @@
 //! starts, reminds and completes reviews; and a customer's webhook
 //! subscription receives events about its own tenant only.
 
-use std::sync::Arc;
-
 use portcullis_domain::{TestClock, Timestamp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{Bearer, TestServer, str_field};
-use crate::usage::{HELPDESK, T0, Used, used};
-
-const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-const DAY_MS: i64 = 86_400_000;
+use crate::subscribed::{Subscribed, event_types, subscribe, two_customers_subscribed};
+use crate::support::str_field;
+use crate::usage::{DAY_MS, GROUPS_ADMIN, HELPDESK, T0, Used, used_on_postgres, used_on_sqlite};
 
 fn item<'a>(review: &'a Value, id: &str) -> &'a Value {
     review["items"]
@@ -26,42 +22,17 @@ fn item<'a>(review: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no item `{id}` in {review}"))
 }
 
-/// The event types delivered (or queued) to a subscription.
-async fn delivered(server: &TestServer, bearer: &str, webhook: &str) -> Vec<String> {
-    server
-        .collect_pages(&format!("/v1/webhooks/{webhook}/deliveries"), bearer, 200)
-        .await
-        .0
-        .iter()
-        .map(|d| str_field(d, "event_type"))
-        .collect()
-}
-
-async fn subscribe(server: &TestServer, bearer: &str, path: &str) -> String {
-    let created = server
-        .post(
-            "/v1/webhooks",
-            bearer,
-            json!({"url": format!("http://127.0.0.1:9/{path}")}),
-        )
-        .await
-        .expect_status(StatusCode::CREATED)
-        .json();
-    str_field(&created, "id")
-}
-
 async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clock: &TestClock) {
     let s = &w.server;
     let ca = w.customer_admin.secret.as_str();
-    let customer = str_field(
-        &s.get("/v1/relationships", ca).await.items()[0],
-        "customer_tenant_id",
-    );
     // Another customer, with its own admin and subscription.
-    let other = str_field(&s.create_tenant("customer", "Northwind").await, "id");
-    let other_admin: Bearer = s.mint("customer_admin", Some(&other)).await;
-    let mine = subscribe(s, ca, "fabrikam").await;
-    let theirs = subscribe(s, &other_admin.secret, "northwind").await;
+    let Subscribed {
+        customer,
+        other,
+        other_admin,
+        mine,
+        theirs,
+    } = two_customers_subscribed(&w).await;
     let operators = subscribe(s, &s.operator.secret, "soc").await;
     // A customer sees its own subscription only; another's is 404.
     let listed = s
@@ -247,7 +218,7 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
 
     // The customer heard of its review and of the role change; the other
     // customer heard nothing; operators heard everything.
-    let got = delivered(s, ca, &mine).await;
+    let got = event_types(s, ca, &mine).await;
     for event in [
         "access_review.start",
         "access_review.decide",
@@ -259,8 +230,12 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
             "{event} missing from {got:?}"
         );
     }
-    assert!(delivered(s, &other_admin.secret, &theirs).await.is_empty());
-    assert!(delivered(s, &s.operator.secret, &operators).await.len() >= got.len());
+    assert!(
+        event_types(s, &other_admin.secret, &theirs)
+            .await
+            .is_empty()
+    );
+    assert!(event_types(s, &s.operator.secret, &operators).await.len() >= got.len());
 
     // The policy: a review every 30 days of all access, unreviewed removed.
     let tenant_policy = format!("/v1/tenants/{customer}/access-review-policy");
@@ -314,14 +289,18 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
         relationship["status"], "termination_requested",
         "{relationship}"
     );
-    let got = delivered(s, ca, &mine).await;
+    let got = event_types(s, ca, &mine).await;
     for event in ["access_review.remind", "relationship.terminate"] {
         assert!(
             got.iter().any(|e| e == event),
             "{event} missing from {got:?}"
         );
     }
-    assert!(delivered(s, &other_admin.secret, &theirs).await.is_empty());
+    assert!(
+        event_types(s, &other_admin.secret, &theirs)
+            .await
+            .is_empty()
+    );
     s.delete(&tenant_policy, ca, None)
         .await
         .expect_status(StatusCode::NO_CONTENT);
@@ -329,18 +308,13 @@ async fn a_review_removes_denied_access_and_tells_only_its_customer(w: Used, clo
 
 #[tokio::test]
 async fn access_reviews_over_http_on_sqlite() {
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
-    let server = TestServer::start_with_clock(clock.clone()).await;
-    let w = used(server, &clock).await;
+    let (w, clock) = used_on_sqlite().await;
     a_review_removes_denied_access_and_tells_only_its_customer(w, &clock).await;
 }
 
 #[tokio::test]
 async fn access_reviews_over_http_on_postgres() {
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
-    let Some(server) = TestServer::start_postgres_with_clock(clock.clone()).await else {
-        return;
-    };
-    let w = used(server, &clock).await;
-    a_review_removes_denied_access_and_tells_only_its_customer(w, &clock).await;
+    if let Some((w, clock)) = used_on_postgres().await {
+        a_review_removes_denied_access_and_tells_only_its_customer(w, &clock).await;
+    }
 }

@@ -4,53 +4,24 @@
 //! changes (assignments, and just-in-time activations of a relationship in
 //! its tenant); containments — and another customer's subscription none.
 
-use std::sync::Arc;
-
-use portcullis_domain::{TestClock, Timestamp};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{TestServer, str_field};
-use crate::usage::{HELPDESK, T0, Used, used};
-
-const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-
-/// The event types queued for a subscription.
-async fn queued(server: &TestServer, bearer: &str, webhook: &str) -> Vec<String> {
-    server
-        .collect_pages(&format!("/v1/webhooks/{webhook}/deliveries"), bearer, 200)
-        .await
-        .0
-        .iter()
-        .map(|d| str_field(d, "event_type"))
-        .collect()
-}
-
-async fn subscribe(server: &TestServer, bearer: &str, path: &str) -> String {
-    let created = server
-        .post(
-            "/v1/webhooks",
-            bearer,
-            json!({"url": format!("http://127.0.0.1:9/{path}")}),
-        )
-        .await
-        .expect_status(StatusCode::CREATED)
-        .json();
-    str_field(&created, "id")
-}
+use crate::subscribed::{Subscribed, event_types, two_customers_subscribed};
+use crate::support::str_field;
+use crate::usage::{GROUPS_ADMIN, HELPDESK, Used, used_on_postgres, used_on_sqlite};
 
 async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
     let s = &w.server;
     let ca = w.customer_admin.secret.as_str();
     let pa = w.partner_admin.secret.as_str();
-    let customer = str_field(
-        &s.get("/v1/relationships", ca).await.items()[0],
-        "customer_tenant_id",
-    );
-    let other = str_field(&s.create_tenant("customer", "Northwind").await, "id");
-    let other_admin = s.mint("customer_admin", Some(&other)).await;
-    let mine = subscribe(s, ca, "fabrikam").await;
-    let theirs = subscribe(s, &other_admin.secret, "northwind").await;
+    let Subscribed {
+        customer,
+        other_admin,
+        mine,
+        theirs,
+        ..
+    } = two_customers_subscribed(&w).await;
 
     // Relationship created, sent, approved, changed.
     let rel = str_field(
@@ -160,7 +131,7 @@ async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
 
     // Each change announced once (the clock stands still, so deliveries
     // made in one millisecond are not ordered among themselves).
-    let got = queued(s, ca, &mine).await;
+    let got = event_types(s, ca, &mine).await;
     for event in [
         "relationship.create",
         "assignment.create",
@@ -198,24 +169,21 @@ async fn every_event_concerning_the_tenant_reaches_its_subscription(w: Used) {
         lift["payload"]["containment"]["lift_reason"],
         "false positive"
     );
-    assert!(queued(s, &other_admin.secret, &theirs).await.is_empty());
+    assert!(
+        event_types(s, &other_admin.secret, &theirs)
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
 async fn customer_webhooks_on_sqlite() {
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
-    let server = TestServer::start_with_clock(clock.clone()).await;
-    let w = used(server, &clock).await;
-    every_event_concerning_the_tenant_reaches_its_subscription(w).await;
+    every_event_concerning_the_tenant_reaches_its_subscription(used_on_sqlite().await.0).await;
 }
 
 #[tokio::test]
 async fn customer_webhooks_on_postgres() {
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
-    let Some(server) = TestServer::start_postgres_with_clock(clock.clone()).await else {
-        assert!(!portcullis_testkit::in_ci(), "PostgreSQL is required in CI");
-        return;
-    };
-    let w = used(server, &clock).await;
-    every_event_concerning_the_tenant_reaches_its_subscription(w).await;
+    if let Some((w, _clock)) = used_on_postgres().await {
+        every_event_concerning_the_tenant_reaches_its_subscription(w).await;
+    }
 }

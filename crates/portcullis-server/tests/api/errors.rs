@@ -212,6 +212,15 @@ async fn a_malformed_id_in_the_path_is_400_invalid_id() {
             ),
             (Method::GET, format!("/v1/tokens/{bad}")),
             (Method::DELETE, format!("/v1/tokens/{bad}")),
+            (Method::GET, format!("/v1/templates/{bad}")),
+            (Method::GET, format!("/v1/vetting/cases/{bad}")),
+            (Method::GET, format!("/v1/relationships/{bad}")),
+            (Method::GET, format!("/v1/relationships/{bad}/assignments")),
+            (
+                Method::GET,
+                format!("/v1/tenants/{bad}/access-review-policy"),
+            ),
+            (Method::GET, format!("/v1/bulk/runs/{bad}")),
         ];
         for (method, path) in paths {
             let reply = server
@@ -225,6 +234,18 @@ async fn a_malformed_id_in_the_path_is_400_invalid_id() {
             );
             reply.expect_error(StatusCode::BAD_REQUEST, "invalid_id");
         }
+    }
+}
+
+#[tokio::test]
+async fn a_path_that_does_not_decode_is_400_invalid_id_in_our_shape() {
+    let server = TestServer::start().await;
+    let op = server.operator.secret.as_str();
+    for path in ["/v1/tokens/%FF", "/v1/tenants/%C3%28/users"] {
+        server
+            .send(Request::new(Method::GET, path).bearer(op))
+            .await
+            .expect_error(StatusCode::BAD_REQUEST, "invalid_id");
     }
 }
 

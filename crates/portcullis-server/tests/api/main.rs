@@ -23,6 +23,7 @@ mod isolation;
 mod nats;
 mod posture;
 mod settings;
+mod subscribed;
 mod support;
 mod system;
 mod templates;

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use crate::support::{Bearer, TestServer, str_field};
 
 pub const HELPDESK: &str = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
-const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-const DAY_MS: i64 = 86_400_000;
+pub const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
+pub const DAY_MS: i64 = 86_400_000;
 pub const T0: i64 = 1_800_000_000_000;
 
 /// Contoso's helpdesk group (Alice) holds Groups and Helpdesk Administrator
@@ -224,19 +224,31 @@ async fn usage_is_counted_scoped_and_recommended(w: Used) {
     assert_eq!(audit.len(), 1, "{audit:?}");
 }
 
-#[tokio::test]
-async fn usage_and_recommendations_over_http_on_sqlite() {
+/// [`used`] on SQLite, with the clock that drives it.
+pub async fn used_on_sqlite() -> (Used, Arc<TestClock>) {
     let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
     let server = TestServer::start_with_clock(clock.clone()).await;
-    usage_is_counted_scoped_and_recommended(used(server, &clock).await).await;
+    (used(server, &clock).await, clock)
+}
+
+/// [`used`] on PostgreSQL; `None` (a skip) when it is unreachable outside CI.
+pub async fn used_on_postgres() -> Option<(Used, Arc<TestClock>)> {
+    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
+    let Some(server) = TestServer::start_postgres_with_clock(clock.clone()).await else {
+        assert!(!portcullis_testkit::in_ci(), "PostgreSQL is required in CI");
+        return None;
+    };
+    Some((used(server, &clock).await, clock))
+}
+
+#[tokio::test]
+async fn usage_and_recommendations_over_http_on_sqlite() {
+    usage_is_counted_scoped_and_recommended(used_on_sqlite().await.0).await;
 }
 
 #[tokio::test]
 async fn usage_and_recommendations_over_http_on_postgres() {
-    let clock = Arc::new(TestClock::at(Timestamp::from_unix_millis(T0)));
-    let Some(server) = TestServer::start_postgres_with_clock(clock.clone()).await else {
-        assert!(!portcullis_testkit::in_ci(), "PostgreSQL is required in CI");
-        return;
-    };
-    usage_is_counted_scoped_and_recommended(used(server, &clock).await).await;
+    if let Some((w, _clock)) = used_on_postgres().await {
+        usage_is_counted_scoped_and_recommended(w).await;
+    }
 }

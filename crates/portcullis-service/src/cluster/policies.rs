@@ -132,7 +132,7 @@ impl Portcullis {
         setting: RoleCatalogSetting,
         if_version: Option<i64>,
     ) -> Result<Setting, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "change cluster settings")?;
+        caller_rules::may_change_settings(&caller.principal)?;
         catalog_of(setting.clone())?;
         self.store_setting(caller, SettingName::RoleCatalog, &setting, if_version)
             .await
@@ -143,7 +143,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
     ) -> Result<RoleCatalogSetting, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "read cluster settings")?;
+        caller_rules::may_read_settings(&caller.principal)?;
         Ok(RoleCatalogSetting {
             roles: self.decisions.catalog().iter().cloned().collect(),
         })
@@ -156,7 +156,7 @@ impl Portcullis {
         settings: DetectionSettings,
         if_version: Option<i64>,
     ) -> Result<Setting, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "change cluster settings")?;
+        caller_rules::may_change_settings(&caller.principal)?;
         settings.validate()?;
         self.store_setting(caller, SettingName::Detection, &settings, if_version)
             .await
@@ -167,7 +167,7 @@ impl Portcullis {
         &self,
         caller: &Caller,
     ) -> Result<DetectionSettings, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "read cluster settings")?;
+        caller_rules::may_read_settings(&caller.principal)?;
         Ok(self.detection.tuning.get().as_ref().clone())
     }
 
@@ -178,7 +178,7 @@ impl Portcullis {
         policy: VettingPolicy,
         if_version: Option<i64>,
     ) -> Result<Setting, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "change cluster settings")?;
+        caller_rules::may_change_settings(&caller.principal)?;
         policy.validate()?;
         self.store_setting(caller, SettingName::Vetting, &policy, if_version)
             .await
@@ -186,7 +186,7 @@ impl Portcullis {
 
     /// The vetting policy in force on this node (operators).
     pub fn vetting_policy_in_force(&self, caller: &Caller) -> Result<VettingPolicy, ServiceError> {
-        caller_rules::require_operator(&caller.principal, "read cluster settings")?;
+        caller_rules::may_read_settings(&caller.principal)?;
         Ok(VettingPolicy::of(&self.vetting.in_force().config))
     }
 

@@ -1,12 +1,12 @@
 //! Just-in-time activations of eligible assignments.
 
-use portcullis_domain::AuditOperation;
 use portcullis_domain::{
-    Activation, ActivationId, AssignmentId, AuthStrength, Description, IsoDuration, RuleViolation,
-    UserId, UserOrAdmin,
+    Activation, ActivationId, AssignmentId, AuditOperation, AuthStrength, Description, GroupId,
+    IsoDuration, PageRequest, RuleViolation, TenantId, UserId, UserOrAdmin,
 };
 use portcullis_store::AccessChange;
 
+use super::assignments::assignment_not_found;
 use crate::caller_rules::{self, Side};
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -44,12 +44,7 @@ impl Portcullis {
             .store
             .get_assignment(new.assignment_id)
             .await?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "access assignment `{}` not found",
-                    new.assignment_id
-                ))
-            })?;
+            .ok_or_else(|| assignment_not_found(new.assignment_id))?;
         let relationship = self
             .store
             .get_relationship(assignment.relationship_id)
@@ -58,10 +53,7 @@ impl Portcullis {
                 ServiceError::Internal("an assignment without its relationship".into())
             })?;
         if !scope.covers(relationship.partner_tenant_id) {
-            return Err(ServiceError::NotFound(format!(
-                "access assignment `{}` not found",
-                new.assignment_id
-            )));
+            return Err(assignment_not_found(new.assignment_id));
         }
         let now = self.clock.now();
         if !relationship.is_active_at(now) {
@@ -79,27 +71,10 @@ impl Portcullis {
             .get_user(relationship.partner_tenant_id, new.user_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("user `{}` not found", new.user_id)))?;
-        let members = self
-            .store
-            .list_members(
-                relationship.partner_tenant_id,
-                assignment.group_id,
-                &portcullis_domain::PageRequest::first(200),
-            )
-            .await?;
-        let mut is_member = members.items.iter().any(|m| m.user_id == user.id);
-        let mut next = members.next;
-        while !is_member {
-            let Some(cursor) = next else { break };
-            let page = portcullis_domain::PageRequest::new(Some(200), Some(cursor))?;
-            let more = self
-                .store
-                .list_members(relationship.partner_tenant_id, assignment.group_id, &page)
-                .await?;
-            is_member = more.items.iter().any(|m| m.user_id == user.id);
-            next = more.next;
-        }
-        if !is_member {
+        if !self
+            .is_group_member(relationship.partner_tenant_id, assignment.group_id, user.id)
+            .await?
+        {
             return Err(RuleViolation::new(
                 "not_in_group",
                 format!(
@@ -135,6 +110,27 @@ impl Portcullis {
         )
         .await?;
         Ok(activation)
+    }
+
+    /// Whether `user` is a member of the partner's `group`, read a page at
+    /// a time until found.
+    async fn is_group_member(
+        &self,
+        partner: TenantId,
+        group: GroupId,
+        user: UserId,
+    ) -> Result<bool, ServiceError> {
+        let mut page = PageRequest::first(200);
+        loop {
+            let members = self.store.list_members(partner, group, &page).await?;
+            if members.items.iter().any(|m| m.user_id == user) {
+                return Ok(true);
+            }
+            match members.next {
+                Some(cursor) => page = PageRequest::new(Some(200), Some(cursor))?,
+                None => return Ok(false),
+            }
+        }
     }
 
     pub async fn get_activation(

@@ -10,7 +10,7 @@ use portcullis_domain::{
 };
 use portcullis_store::AccessChange;
 
-use super::relationships::check_if_match;
+use super::access_writes::check_if_match;
 use crate::caller_rules::{self, Side};
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -26,7 +26,7 @@ pub struct AssignmentPatch {
     pub roles: Option<BTreeSet<RoleId>>,
 }
 
-fn assignment_not_found(id: AssignmentId) -> ServiceError {
+pub(crate) fn assignment_not_found(id: AssignmentId) -> ServiceError {
     ServiceError::NotFound(format!("access assignment `{id}` not found"))
 }
 
@@ -55,13 +55,14 @@ impl Portcullis {
         relationship: RelationshipId,
         new: NewAssignment,
     ) -> Result<AccessAssignment, ServiceError> {
-        let (rel, side) = self.relationship_for(caller, relationship).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "assign roles to groups",
-        )?;
+        let rel = self
+            .relationship_as(
+                caller,
+                relationship,
+                &[Side::Platform, Side::Partner],
+                "assign roles to groups",
+            )
+            .await?;
         self.partner_may_act(rel.partner_tenant_id).await?;
         if self
             .store

@@ -73,13 +73,14 @@ impl Portcullis {
         let ids = self.bulk_targets(ids, "relationship_ids")?;
         let mut relationships = Vec::with_capacity(ids.len());
         for id in ids {
-            let (relationship, side) = self.relationship_for(caller, id).await?;
-            caller_rules::require_side(
-                &caller.principal,
-                side,
-                &[Side::Platform, Side::Partner],
-                "change relationships in bulk",
-            )?;
+            let relationship = self
+                .relationship_as(
+                    caller,
+                    id,
+                    &[Side::Platform, Side::Partner],
+                    "change relationships in bulk",
+                )
+                .await?;
             relationships.push(relationship);
         }
         Ok(relationships)
@@ -168,13 +169,14 @@ impl Portcullis {
         id: RelationshipId,
         extend: IsoDuration,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "change auto-extension",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Platform, Side::Partner],
+                "change auto-extension",
+            )
+            .await?;
         let mut after = before.clone();
         if !after.set_auto_extend(extend, &self.decisions.catalog(), self.clock.now())? {
             return Ok(before);

@@ -6,6 +6,7 @@
 //! after each commit, `sync` applies commits made on other nodes, and the
 //! sweep stores what time has already decided.
 
+mod access_writes;
 mod activation_views;
 mod activations;
 mod assignments;
@@ -16,6 +17,7 @@ mod decisions;
 mod narrowing;
 mod partner_vetting;
 mod recommendations;
+mod relationship_closing;
 mod relationship_views;
 mod relationships;
 mod searches;
@@ -26,6 +28,7 @@ pub(crate) mod tightening;
 mod usage;
 mod usage_report;
 
+pub(crate) use access_writes::check_if_match;
 pub use activations::{ActivationDecision, NewActivation};
 pub use assignments::{AssignmentPatch, NewAssignment};
 pub use bulk::BulkJob;
@@ -34,7 +37,6 @@ pub use decision_cache::DecisionCache;
 pub use decisions::MAX_BATCH as MAX_DECISION_BATCH;
 pub use recommendations::ELIGIBLE_MAX_ACTIVATION;
 pub use relationship_views::LIFECYCLE_OPERATIONS;
-pub(crate) use relationships::check_if_match;
 pub use relationships::{NewRelationship, RelationshipPatch};
 pub use searches::{MAX_SEARCH_PAGE, SearchQuery};
 pub use sweep::SweepReport;

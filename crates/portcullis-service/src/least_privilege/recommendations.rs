@@ -9,6 +9,7 @@ use portcullis_domain::{
     Recommendation, RecommendationId, Relationship, RoleId, TenantId, UsageFilter, UsageWindow,
 };
 
+use super::assignments::assignment_not_found;
 use crate::caller_rules;
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -180,7 +181,7 @@ impl Portcullis {
         self.store
             .get_assignment(id)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("access assignment `{id}` not found")))
+            .ok_or_else(|| assignment_not_found(id))
     }
 
     /// Removes an unused role; the assignment goes with its last role.

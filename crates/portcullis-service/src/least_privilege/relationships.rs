@@ -1,16 +1,15 @@
 //! Delegated admin relationships: the partner proposes, the customer
 //! approves or rejects, either side terminates.
 
-use portcullis_domain::AuditOperation;
 use std::collections::BTreeSet;
 
-use portcullis_domain::RelationshipFilter;
 use portcullis_domain::{
-    AssignmentStatus, DisplayName, IsoDuration, Page, PageRequest, Relationship, RelationshipId,
-    RelationshipTerms, RoleId, TenantId, TenantKind,
+    AssignmentStatus, AuditOperation, DisplayName, IsoDuration, Page, PageRequest, Relationship,
+    RelationshipFilter, RelationshipId, RelationshipTerms, RoleId, TenantId, TenantKind, Timestamp,
 };
 use portcullis_store::AccessChange;
 
+use super::access_writes::check_if_match;
 use crate::caller_rules::{self, Side, TenantScope, tenant_not_found};
 use crate::{Caller, Portcullis, ServiceError};
 
@@ -34,26 +33,8 @@ pub struct RelationshipPatch {
     pub auto_extend_duration: Option<IsoDuration>,
 }
 
-/// The longest reason a side may give for rejecting or terminating.
-pub const MAX_CLOSED_REASON: usize = 1000;
-
-/// How a relationship is closed.
-#[derive(Debug, Clone, Copy)]
-enum Closure {
-    Reject,
-    Terminate,
-}
-
 pub(crate) fn relationship_not_found(id: RelationshipId) -> ServiceError {
     ServiceError::NotFound(format!("relationship `{id}` not found"))
-}
-
-/// Refuses a stale `If-Match`.
-pub(crate) fn check_if_match(current: i64, if_match: Option<i64>) -> Result<(), ServiceError> {
-    match if_match {
-        Some(expected) if expected != current => Err(ServiceError::PreconditionFailed { current }),
-        _ => Ok(()),
-    }
 }
 
 impl Portcullis {
@@ -79,74 +60,18 @@ impl Portcullis {
         Ok((relationship, side))
     }
 
-    /// Writes one relationship change and updates the index.
-    pub(crate) async fn save_relationship(
+    /// As [`Self::relationship_for`], refusing a caller whose side is not
+    /// one of `allowed` (`what` says what it may not do).
+    pub(crate) async fn relationship_as(
         &self,
         caller: &Caller,
-        operation: AuditOperation,
-        before: Relationship,
-        mut after: Relationship,
-        extra: Vec<AccessChange>,
+        id: RelationshipId,
+        allowed: &[Side],
+        what: &str,
     ) -> Result<Relationship, ServiceError> {
-        let now = self.clock.now();
-        after.updated_at = now;
-        after.version = before.version + 1;
-        let mut changes = vec![AccessChange::Relationship {
-            operation,
-            before: Some(before),
-            after: Some(after.clone()),
-        }];
-        changes.extend(extra);
-        self.apply_access(caller, changes).await?;
-        Ok(after)
-    }
-
-    /// Applies changes in one transaction, with their webhook events, then
-    /// mirrors them in the index.
-    pub(crate) async fn apply_access(
-        &self,
-        caller: &Caller,
-        changes: Vec<AccessChange>,
-    ) -> Result<(), ServiceError> {
-        let announcements = self.access_announcements(&changes).await?;
-        let ctx = caller.audit(self.clock.now()).announcing(announcements);
-        self.store.apply(&ctx, changes.clone()).await.map_err(|e| {
-            ServiceError::from_store(e, || "a record changed or vanished meanwhile".into())
-        })?;
-        self.decisions.update(|index| {
-            for change in &changes {
-                match change {
-                    AccessChange::Relationship { after: Some(r), .. } => {
-                        index.upsert_relationship(r)
-                    }
-                    AccessChange::Relationship {
-                        before: Some(r),
-                        after: None,
-                        ..
-                    } => {
-                        index.remove_relationship(r.id);
-                    }
-                    AccessChange::Assignment { after: Some(a), .. } => index.upsert_assignment(a),
-                    AccessChange::Assignment {
-                        before: Some(a),
-                        after: None,
-                        ..
-                    } => {
-                        index.remove_assignment(a.id);
-                    }
-                    AccessChange::Activation { after: Some(a), .. } => index.upsert_activation(a),
-                    AccessChange::Activation {
-                        before: Some(a),
-                        after: None,
-                        ..
-                    } => {
-                        index.remove_activation(a.id);
-                    }
-                    _ => {}
-                }
-            }
-        });
-        Ok(())
+        let (relationship, side) = self.relationship_for(caller, id).await?;
+        caller_rules::require_side(&caller.principal, side, allowed, what)?;
+        Ok(relationship)
     }
 
     /// The partner (or an operator for it) proposes a relationship to a customer.
@@ -303,13 +228,14 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "send relationships for approval",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Platform, Side::Partner],
+                "send relationships for approval",
+            )
+            .await?;
         self.partner_may_act(before.partner_tenant_id).await?;
         let mut after = before.clone();
         after.request_approval(self.clock.now())?;
@@ -329,16 +255,38 @@ impl Portcullis {
         caller: &Caller,
         id: RelationshipId,
     ) -> Result<Relationship, ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Customer],
-            "approve relationships (only the customer does)",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Customer],
+                "approve relationships (only the customer does)",
+            )
+            .await?;
         let now = self.clock.now();
         let mut after = before.clone();
         after.approve(now)?;
+        let mut activations = self.pending_assignment_activations(id, now).await?;
+        // A narrowed replacement takes over the assignments of the
+        // relationship it replaces, which ends.
+        activations.extend(self.narrowing_moves(&after, now).await?);
+        self.save_relationship(
+            caller,
+            AuditOperation::RelationshipApprove,
+            before,
+            after,
+            activations,
+        )
+        .await
+    }
+
+    /// The activation of every `pending` assignment of relationship `id`,
+    /// as of `now`.
+    async fn pending_assignment_activations(
+        &self,
+        id: RelationshipId,
+        now: Timestamp,
+    ) -> Result<Vec<AccessChange>, ServiceError> {
         let mut activations = Vec::new();
         let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
         loop {
@@ -358,123 +306,9 @@ impl Portcullis {
             }
             match assignments.next {
                 Some(next) => page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next))?,
-                None => break,
+                None => return Ok(activations),
             }
         }
-        // A narrowed replacement takes over the assignments of the
-        // relationship it replaces, which ends.
-        activations.extend(self.narrowing_moves(&after, now).await?);
-        self.save_relationship(
-            caller,
-            AuditOperation::RelationshipApprove,
-            before,
-            after,
-            activations,
-        )
-        .await
-    }
-
-    /// The customer refuses the proposal.
-    pub async fn reject_relationship(
-        &self,
-        caller: &Caller,
-        id: RelationshipId,
-    ) -> Result<Relationship, ServiceError> {
-        self.close_relationship(caller, id, Closure::Reject, None)
-            .await
-    }
-
-    /// As [`Self::reject_relationship`], recording why (1 to 1000
-    /// characters of free text) on the relationship.
-    pub async fn reject_relationship_because(
-        &self,
-        caller: &Caller,
-        id: RelationshipId,
-        reason: &str,
-    ) -> Result<Relationship, ServiceError> {
-        self.close_relationship(caller, id, Closure::Reject, Some(reason))
-            .await
-    }
-
-    /// Either side (or an operator containing an incident) ends an active
-    /// relationship; it grants nothing from this instant.
-    pub async fn terminate_relationship(
-        &self,
-        caller: &Caller,
-        id: RelationshipId,
-    ) -> Result<Relationship, ServiceError> {
-        self.close_relationship(caller, id, Closure::Terminate, None)
-            .await
-    }
-
-    /// As [`Self::terminate_relationship`], recording why (1 to 1000
-    /// characters of free text) on the relationship.
-    pub async fn terminate_relationship_because(
-        &self,
-        caller: &Caller,
-        id: RelationshipId,
-        reason: &str,
-    ) -> Result<Relationship, ServiceError> {
-        self.close_relationship(caller, id, Closure::Terminate, Some(reason))
-            .await
-    }
-
-    async fn close_relationship(
-        &self,
-        caller: &Caller,
-        id: RelationshipId,
-        closure: Closure,
-        reason: Option<&str>,
-    ) -> Result<Relationship, ServiceError> {
-        // Looked up first: a stranger learns nothing from a bad reason.
-        let (before, side) = self.relationship_for(caller, id).await?;
-        let reason = reason
-            .map(|r| portcullis_domain::free_text("reason", r, MAX_CLOSED_REASON))
-            .transpose()?;
-        match closure {
-            Closure::Reject => {
-                caller_rules::require_side(
-                    &caller.principal,
-                    side,
-                    &[Side::Customer],
-                    "reject relationships (only the customer does)",
-                )?;
-                let mut after = before.clone();
-                after.reject(self.clock.now())?;
-                after.closed_reason = reason;
-                self.save_relationship(
-                    caller,
-                    AuditOperation::RelationshipReject,
-                    before,
-                    after,
-                    Vec::new(),
-                )
-                .await
-            }
-            Closure::Terminate => self.end_relationship(caller, before, reason).await,
-        }
-    }
-
-    /// Terminates `before`, keeping `reason` on it (`relationship.terminate`).
-    /// The one path of every termination — by either side, in bulk, by an
-    /// access review's denial — once the caller has been authorized.
-    pub(crate) async fn end_relationship(
-        &self,
-        caller: &Caller,
-        before: Relationship,
-        reason: Option<String>,
-    ) -> Result<Relationship, ServiceError> {
-        let mut after = before.clone();
-        after.request_termination(self.clock.now())?;
-        after.closed_reason = reason;
-        self.save_relationship(
-            caller,
-            AuditOperation::RelationshipTerminate,
-            before,
-            after,
-            Vec::new(),
-        )
-        .await
     }
 
     /// A proposal that was never sent may be withdrawn by the partner.
@@ -484,13 +318,14 @@ impl Portcullis {
         id: RelationshipId,
         if_match: Option<i64>,
     ) -> Result<(), ServiceError> {
-        let (before, side) = self.relationship_for(caller, id).await?;
-        caller_rules::require_side(
-            &caller.principal,
-            side,
-            &[Side::Platform, Side::Partner],
-            "withdraw relationships",
-        )?;
+        let before = self
+            .relationship_as(
+                caller,
+                id,
+                &[Side::Platform, Side::Partner],
+                "withdraw relationships",
+            )
+            .await?;
         check_if_match(before.version, if_match)?;
         if before.status != portcullis_domain::RelationshipStatus::Created {
             return Err(portcullis_domain::RuleViolation::new(
