@@ -92,7 +92,7 @@ impl DecisionIndex {
         let grant = match person {
             Some(person) if account.is_some() && any_active => {
                 let held = Held {
-                    groups: &person.groups,
+                    groups: person.groups,
                     between,
                     permitted: &permitted,
                 };
@@ -140,11 +140,7 @@ impl DecisionIndex {
                 && !self.contained_relationships.contains(&l.id)
         });
         for linked in active {
-            let assignments = linked
-                .assignments
-                .iter()
-                .filter(|a| held.groups.contains(&a.group));
-            for assigned in assignments {
+            for assigned in linked.held_by(held.groups) {
                 any_assignment = true;
                 // Looked up once per assignment, when a role permits the action.
                 let mut activations: Option<SmallVec<[Option<ActivationId>; 2]>> = None;

@@ -3,10 +3,12 @@
 //! through memory (at full benchmark scale the index is far larger than the
 //! caches, and each hop is a likely cache miss):
 //!
-//! - user id → account and group memberships ([`users`]);
+//! - user id → account and group memberships, one cache line per user
+//!   ([`users`], in a [`slots`] table);
 //! - (partner, customer) → the relationships' lifetimes (the domain's
 //!   `RelationshipLifetime`, inline), each with its active assignments,
-//!   their roles as small numbers ([`links`], [`roles`], [`matcher`]);
+//!   their roles as small numbers ([`pair_table`], [`links`], [`roles`],
+//!   [`matcher`]);
 //! - (user, assignment) → running activation windows ([`activations`]);
 //! - small maps for tenants, authorization, containment and restrictions;
 //! - what detection asks of an event ([`standing`]).
@@ -16,9 +18,11 @@ mod decide;
 mod links;
 mod matcher;
 mod numbers;
+mod pair_table;
 mod pairs;
 mod roles;
 mod search;
+mod slots;
 mod standing;
 mod users;
 

@@ -119,7 +119,7 @@ impl DecisionIndex {
                 continue;
             }
             for linked in self.granting(partner, customer, now) {
-                let assignments = linked.assignments.iter();
+                let assignments = linked.assignments().iter();
                 for assigned in assignments.filter(|a| self.may_grant(a, Some(&permitted))) {
                     let members = self.people.members(assigned.group).iter();
                     let members = members.filter(|u| after.is_none_or(|a| **u > a));
@@ -250,7 +250,7 @@ impl DecisionIndex {
         user: UserId,
         session: SearchSession,
         now: Timestamp,
-    ) -> Option<(&Person, TenantId)> {
+    ) -> Option<(Person<'_>, TenantId)> {
         let partner = self.partner_of(user)?;
         let person = self.people.get(user)?;
         (session.auth_strength != AuthStrength::None
@@ -281,14 +281,14 @@ impl DecisionIndex {
     /// `permitted`, when given).
     fn holds_assignment(
         &self,
-        person: &Person,
+        person: Person<'_>,
         partner: TenantId,
         customer: TenantId,
         now: Timestamp,
         permitted: Option<&Places>,
     ) -> bool {
         self.granting(partner, customer, now)
-            .flat_map(|l| l.assignments.iter())
+            .flat_map(|l| l.assignments().iter())
             .any(|a| person.groups.contains(&a.group) && self.may_grant(a, permitted))
     }
 

@@ -42,7 +42,7 @@ impl DecisionIndex {
                 l.lifetime.status_at(now) == RelationshipStatus::Active
                     && !self.contained_relationships.contains(&l.id)
             })
-            .flat_map(|l| l.assignments.iter())
+            .flat_map(|l| l.assignments().iter())
             .any(|a| person.groups.contains(&a.group));
         Some(reached)
     }

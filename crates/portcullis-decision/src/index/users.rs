@@ -1,13 +1,13 @@
 //! Partner users with their group memberships inline: one lookup by user id
-//! gives the user's tenant, state and groups.
+//! reads one cache line, which gives the user's tenant, state and groups.
 
 use portcullis_domain::{PartnerUser, TenantId, UserId};
-use smallvec::SmallVec;
 
 use super::HashMap;
+use super::slots::{Slot, Slots};
 
 /// A group, by the number [`super::DecisionIndex`] gave its id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub(super) struct GroupIx(pub(super) u32);
 
 /// A user as the decision reads it.
@@ -19,21 +19,84 @@ pub(super) struct Account {
 
 /// What the index knows of a user id: the account, once upserted, and the
 /// groups it was added to (memberships may arrive before the account).
-#[derive(Debug, Clone, Default)]
-pub(super) struct Person {
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Person<'a> {
     pub(super) account: Option<Account>,
-    pub(super) groups: SmallVec<[GroupIx; 4]>,
+    pub(super) groups: &'a [GroupIx],
+}
+
+/// Groups kept in the user's own slot; a user in more has them all in
+/// [`People::spilled`] instead.
+const INLINE_GROUPS: usize = 6;
+/// `count` of a user whose groups are spilled.
+const SPILLED: u8 = u8::MAX;
+
+/// One user in one cache line: 17 + 17 + 24 + 2 bytes (and padding).
+#[derive(Debug, Clone, Default)]
+#[repr(C, align(64))]
+pub(super) struct UserSlot {
+    id: Option<UserId>,
+    /// The account's tenant; `None` until the account is upserted.
+    tenant: Option<TenantId>,
+    groups: [GroupIx; INLINE_GROUPS],
+    count: u8,
+    enabled: bool,
+}
+
+impl Slot for UserSlot {
+    type Key = UserId;
+
+    fn key(&self) -> Option<UserId> {
+        self.id
+    }
+
+    fn open(id: UserId) -> Self {
+        Self {
+            id: Some(id),
+            ..Self::default()
+        }
+    }
+}
+
+impl UserSlot {
+    fn account(&self) -> Option<Account> {
+        self.tenant.map(|tenant| Account {
+            tenant,
+            enabled: self.enabled,
+        })
+    }
+
+    /// The inline groups; empty when spilled.
+    fn inline_groups(&self) -> &[GroupIx] {
+        self.groups
+            .get(..usize::from(self.count))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct People {
-    by_id: HashMap<UserId, Person>,
+    by_id: Slots<UserSlot>,
+    /// The groups of users in more than [`INLINE_GROUPS`].
+    spilled: HashMap<UserId, Vec<GroupIx>>,
     members_of: HashMap<GroupIx, Vec<UserId>>,
 }
 
 impl People {
-    pub(super) fn get(&self, user: UserId) -> Option<&Person> {
-        self.by_id.get(&user)
+    pub(super) fn get(&self, user: UserId) -> Option<Person<'_>> {
+        let slot = self.by_id.get(&user)?;
+        let groups = if slot.count == SPILLED {
+            self.spilled
+                .get(&user)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        } else {
+            slot.inline_groups()
+        };
+        Some(Person {
+            account: slot.account(),
+            groups,
+        })
     }
 
     /// The members of `group`, users with an account or not.
@@ -45,36 +108,42 @@ impl People {
     }
 
     pub(super) fn user_count(&self) -> usize {
-        self.by_id.values().filter(|p| p.account.is_some()).count()
+        self.by_id.iter().filter(|s| s.tenant.is_some()).count()
     }
 
     pub(super) fn membership_count(&self) -> usize {
-        self.by_id.values().map(|p| p.groups.len()).sum()
+        self.members_of.values().map(Vec::len).sum()
     }
 
     pub(super) fn upsert(&mut self, user: &PartnerUser) {
-        self.by_id.entry(user.id).or_default().account = Some(Account {
-            tenant: user.tenant_id,
-            enabled: user.enabled,
-        });
+        if let Some(slot) = self.by_id.entry(user.id) {
+            slot.tenant = Some(user.tenant_id);
+            slot.enabled = user.enabled;
+        }
     }
 
     /// Forgets the user and its memberships.
     pub(super) fn remove(&mut self, user: UserId) {
-        let Some(person) = self.by_id.remove(&user) else {
+        let Some(groups) = self.get(user).map(|p| p.groups.to_vec()) else {
             return;
         };
-        for group in person.groups {
+        self.by_id.remove(&user);
+        self.spilled.remove(&user);
+        for group in groups {
             self.drop_member(group, user);
         }
     }
 
     pub(super) fn add_member(&mut self, group: GroupIx, user: UserId) {
-        let person = self.by_id.entry(user).or_default();
-        if person.groups.contains(&group) {
+        let mut groups = self
+            .get(user)
+            .map(|p| p.groups.to_vec())
+            .unwrap_or_default();
+        if groups.contains(&group) {
             return;
         }
-        person.groups.push(group);
+        groups.push(group);
+        self.set_groups(user, groups);
         self.members_of.entry(group).or_default().push(user);
     }
 
@@ -103,12 +172,38 @@ impl People {
     /// Takes `group` out of the user's groups, and forgets a user id left
     /// with neither account nor groups.
     fn leave(&mut self, user: UserId, group: GroupIx) {
-        let Some(person) = self.by_id.get_mut(&user) else {
+        let Some(person) = self.get(user) else {
             return;
         };
-        person.groups.retain(|g| *g != group);
-        if person.account.is_none() && person.groups.is_empty() {
+        let no_account = person.account.is_none();
+        let mut groups = person.groups.to_vec();
+        groups.retain(|g| *g != group);
+        if no_account && groups.is_empty() {
             self.by_id.remove(&user);
+            self.spilled.remove(&user);
+        } else {
+            self.set_groups(user, groups);
+        }
+    }
+
+    /// Stores the user's groups, inline when they fit.
+    fn set_groups(&mut self, user: UserId, groups: Vec<GroupIx>) {
+        let Some(slot) = self.by_id.entry(user) else {
+            return;
+        };
+        match u8::try_from(groups.len()) {
+            Ok(count) if groups.len() <= INLINE_GROUPS => {
+                slot.groups = [GroupIx::default(); INLINE_GROUPS];
+                for (place, group) in slot.groups.iter_mut().zip(&groups) {
+                    *place = *group;
+                }
+                slot.count = count;
+                self.spilled.remove(&user);
+            }
+            _ => {
+                slot.count = SPILLED;
+                self.spilled.insert(user, groups);
+            }
         }
     }
 }
