@@ -4,8 +4,7 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    ActivationId, AssignmentId, AuthStrength, RelationshipId, RelationshipStatus, TenantKind,
-    Timestamp,
+    ActivationId, AssignmentId, AuthStrength, RelationshipId, RelationshipStatus, Timestamp,
 };
 use smallvec::SmallVec;
 
@@ -41,11 +40,12 @@ impl DecisionIndex {
         let permitted = self.roles.permitting(&request.action);
         let mut reasons = BTreeSet::new();
 
-        let is_partner = self.tenants.get(&partner) == Some(&TenantKind::Partner);
-        if !is_partner || !self.authorized.contains(&partner) {
+        let standing = self.tenants.get(partner);
+        let is_partner = standing.is_partner();
+        if !is_partner || !standing.authorized {
             reasons.insert(DenyReason::PartnerNotAuthorized);
         }
-        if is_partner && self.posture.get(&partner).is_some_and(|from| now >= *from) {
+        if is_partner && standing.posture_suspended_at(now) {
             reasons.insert(DenyReason::PartnerNoncompliant);
         }
 

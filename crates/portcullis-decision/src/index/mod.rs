@@ -24,6 +24,7 @@ mod roles;
 mod search;
 mod slots;
 mod standing;
+mod tenants;
 mod users;
 
 /// Hash maps with foldhash: several times cheaper than SipHash on these
@@ -33,8 +34,8 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
-    GroupId, PartnerUser, Relationship, RelationshipId, RoleCatalog, Tenant, TenantId, TenantKind,
-    Timestamp, UserId,
+    GroupId, PartnerUser, Relationship, RelationshipId, RoleCatalog, Tenant, TenantId, Timestamp,
+    UserId,
 };
 
 use activations::Activations;
@@ -51,13 +52,10 @@ use users::{GroupIx, People};
 #[derive(Debug, Clone, Default)]
 pub struct DecisionIndex {
     roles: RoleTable,
-    tenants: HashMap<TenantId, TenantKind>,
-    authorized: HashSet<TenantId>,
-    /// Partners whose vetting case is suspended (by an operator, a
-    /// re-screen or a partner containment), as against never approved.
-    vetting_suspended: HashSet<TenantId>,
-    /// Non-compliant partners and the instant their suspension starts.
-    posture: HashMap<TenantId, Timestamp>,
+    /// Kind, authorization, vetting suspension (by an operator, a
+    /// re-screen or a partner containment, as against never approved) and
+    /// posture suspension of each tenant.
+    tenants: tenants::Tenants,
     people: People,
     groups: Numbers<GroupId>,
     contained: HashSet<UserId>,
@@ -123,47 +121,31 @@ impl DecisionIndex {
     }
 
     pub fn upsert_tenant(&mut self, tenant: &Tenant) {
-        self.tenants.insert(tenant.id, tenant.kind);
+        self.tenants
+            .update(tenant.id, |s| s.kind = Some(tenant.kind));
     }
 
     pub fn remove_tenant(&mut self, tenant: TenantId) {
-        self.tenants.remove(&tenant);
-        self.authorized.remove(&tenant);
-        self.vetting_suspended.remove(&tenant);
-        self.posture.remove(&tenant);
+        self.tenants.remove(tenant);
         self.restrictions.remove(&tenant);
     }
 
     /// The instant from which a non-compliant partner is suspended; `None`
     /// when its posture is compliant (or was never assessed).
     pub fn set_posture_suspension(&mut self, tenant: TenantId, from: Option<Timestamp>) {
-        match from {
-            Some(from) => {
-                self.posture.insert(tenant, from);
-            }
-            None => {
-                self.posture.remove(&tenant);
-            }
-        }
+        self.tenants.update(tenant, |s| s.posture_from = from);
     }
 
     pub fn set_authorized(&mut self, tenant: TenantId, authorized: bool) {
-        if authorized {
-            self.authorized.insert(tenant);
-        } else {
-            self.authorized.remove(&tenant);
-        }
+        self.tenants.update(tenant, |s| s.authorized = authorized);
     }
 
     /// Whether the partner's vetting case is suspended. Decisions do not
     /// read it (an unauthorized partner is denied either way); detection
     /// does, to tell a suspension from a partner never approved.
     pub fn set_vetting_suspended(&mut self, tenant: TenantId, suspended: bool) {
-        if suspended {
-            self.vetting_suspended.insert(tenant);
-        } else {
-            self.vetting_suspended.remove(&tenant);
-        }
+        self.tenants
+            .update(tenant, |s| s.vetting_suspended = suspended);
     }
 
     pub fn upsert_user(&mut self, user: &PartnerUser) {
@@ -253,7 +235,7 @@ impl DecisionIndex {
     /// How many records the index holds, by kind (for metrics and benches).
     pub fn counts(&self) -> [(&'static str, usize); 7] {
         [
-            ("tenants", self.tenants.len()),
+            ("tenants", self.tenants.count()),
             ("users", self.people.user_count()),
             ("memberships", self.people.membership_count()),
             ("relationships", self.links.relationship_count()),

@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::ops::Bound;
 
 use portcullis_domain::{
-    Action, AuthStrength, RelationshipStatus, RoleCatalog, TenantId, TenantKind, Timestamp, UserId,
+    Action, AuthStrength, RelationshipStatus, RoleCatalog, TenantId, Timestamp, UserId,
 };
 
 use super::DecisionIndex;
@@ -229,9 +229,8 @@ impl DecisionIndex {
     /// Whether `partner` is a partner tenant, authorized and not suspended
     /// for its posture at `now`.
     fn partner_in_standing(&self, partner: TenantId, now: Timestamp) -> bool {
-        self.tenants.get(&partner) == Some(&TenantKind::Partner)
-            && self.authorized.contains(&partner)
-            && self.posture.get(&partner).is_none_or(|from| now < *from)
+        let standing = self.tenants.get(partner);
+        standing.is_partner() && standing.authorized && !standing.posture_suspended_at(now)
     }
 
     /// Whether `user` is an enabled, uncontained user of `partner`.

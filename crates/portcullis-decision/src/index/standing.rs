@@ -2,7 +2,7 @@
 //! lookups: whether the customer is reachable through the user's
 //! assignments, and where the user's partner tenant stands.
 
-use portcullis_domain::{RelationshipStatus, TenantId, TenantKind, Timestamp, UserId};
+use portcullis_domain::{RelationshipStatus, TenantId, Timestamp, UserId};
 
 use super::DecisionIndex;
 
@@ -50,19 +50,20 @@ impl DecisionIndex {
     /// Where `partner` stands at `now`; `None` when the index knows no
     /// partner tenant of that id.
     pub fn partner_access(&self, partner: TenantId, now: Timestamp) -> Option<PartnerAccess> {
-        if self.tenants.get(&partner) != Some(&TenantKind::Partner) {
+        let standing = self.tenants.get(partner);
+        if !standing.is_partner() {
             return None;
         }
-        if !self.authorized.contains(&partner) {
-            return Some(if self.vetting_suspended.contains(&partner) {
+        if !standing.authorized {
+            return Some(if standing.vetting_suspended {
                 PartnerAccess::VettingSuspended
             } else {
                 PartnerAccess::NotAuthorized
             });
         }
-        Some(match self.posture.get(&partner) {
+        Some(match standing.posture_from {
             None => PartnerAccess::Authorized,
-            Some(from) if now >= *from => PartnerAccess::Suspended,
+            Some(from) if now >= from => PartnerAccess::Suspended,
             Some(_) => PartnerAccess::Noncompliant,
         })
     }
