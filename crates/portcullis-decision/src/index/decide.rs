@@ -60,7 +60,7 @@ impl DecisionIndex {
                 if !account.enabled {
                     reasons.insert(DenyReason::UserDisabled);
                 }
-                if self.contained.contains(&request.user_id) {
+                if person.is_some_and(|p| p.contained) {
                     reasons.insert(DenyReason::UserContained);
                 }
             }

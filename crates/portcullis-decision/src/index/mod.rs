@@ -56,9 +56,9 @@ pub struct DecisionIndex {
     /// re-screen or a partner containment, as against never approved) and
     /// posture suspension of each tenant.
     tenants: tenants::Tenants,
+    /// Users, their groups and their containment.
     people: People,
     groups: Numbers<GroupId>,
-    contained: HashSet<UserId>,
     contained_relationships: HashSet<RelationshipId>,
     links: Links,
     activations: Activations,
@@ -155,7 +155,6 @@ impl DecisionIndex {
     /// Forgets the user and its memberships.
     pub fn remove_user(&mut self, user: UserId) {
         self.people.remove(user);
-        self.contained.remove(&user);
     }
 
     /// A contained relationship grants nothing until the containment lifts.
@@ -168,11 +167,7 @@ impl DecisionIndex {
     }
 
     pub fn set_contained(&mut self, user: UserId, contained: bool) {
-        if contained {
-            self.contained.insert(user);
-        } else {
-            self.contained.remove(&user);
-        }
+        self.people.set_contained(user, contained);
     }
 
     /// Adds the membership; a group beyond the 2^32 the index can number

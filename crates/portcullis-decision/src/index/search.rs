@@ -235,11 +235,9 @@ impl DecisionIndex {
 
     /// Whether `user` is an enabled, uncontained user of `partner`.
     fn user_may_pass(&self, user: UserId, partner: TenantId) -> bool {
-        self.people
-            .get(user)
-            .and_then(|p| p.account)
-            .is_some_and(|a| a.tenant == partner && a.enabled)
-            && !self.contained.contains(&user)
+        self.people.get(user).is_some_and(|p| {
+            !p.contained && p.account.is_some_and(|a| a.tenant == partner && a.enabled)
+        })
     }
 
     /// The user and its partner tenant, when both may pass and the session

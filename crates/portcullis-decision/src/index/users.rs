@@ -3,8 +3,8 @@
 
 use portcullis_domain::{PartnerUser, TenantId, UserId};
 
-use super::HashMap;
 use super::slots::{Slot, Slots};
+use super::{HashMap, HashSet};
 
 /// A group, by the number [`super::DecisionIndex`] gave its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -22,6 +22,8 @@ pub(super) struct Account {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Person<'a> {
     pub(super) account: Option<Account>,
+    /// Suspended by containment.
+    pub(super) contained: bool,
     pub(super) groups: &'a [GroupIx],
 }
 
@@ -31,7 +33,7 @@ const INLINE_GROUPS: usize = 6;
 /// `count` of a user whose groups are spilled.
 const SPILLED: u8 = u8::MAX;
 
-/// One user in one cache line: 17 + 17 + 24 + 2 bytes (and padding).
+/// One user in one cache line: 17 + 17 + 24 + 3 bytes (and padding).
 #[derive(Debug, Clone, Default)]
 #[repr(C, align(64))]
 pub(super) struct UserSlot {
@@ -41,6 +43,8 @@ pub(super) struct UserSlot {
     groups: [GroupIx; INLINE_GROUPS],
     count: u8,
     enabled: bool,
+    /// A copy of [`People::contained`], so that a decision reads it here.
+    contained: bool,
 }
 
 impl Slot for UserSlot {
@@ -79,6 +83,8 @@ pub(super) struct People {
     by_id: Slots<UserSlot>,
     /// The groups of users in more than [`INLINE_GROUPS`].
     spilled: HashMap<UserId, Vec<GroupIx>>,
+    /// Users suspended by containment, known to the index or not.
+    contained: HashSet<UserId>,
     members_of: HashMap<GroupIx, Vec<UserId>>,
 }
 
@@ -95,6 +101,7 @@ impl People {
         };
         Some(Person {
             account: slot.account(),
+            contained: slot.contained,
             groups,
         })
     }
@@ -119,11 +126,24 @@ impl People {
         if let Some(slot) = self.by_id.entry(user.id) {
             slot.tenant = Some(user.tenant_id);
             slot.enabled = user.enabled;
+            slot.contained = self.contained.contains(&user.id);
         }
     }
 
-    /// Forgets the user and its memberships.
+    pub(super) fn set_contained(&mut self, user: UserId, contained: bool) {
+        if contained {
+            self.contained.insert(user);
+        } else {
+            self.contained.remove(&user);
+        }
+        if let Some(slot) = self.by_id.get_mut(&user) {
+            slot.contained = contained;
+        }
+    }
+
+    /// Forgets the user, its memberships and its containment.
     pub(super) fn remove(&mut self, user: UserId) {
+        self.contained.remove(&user);
         let Some(groups) = self.get(user).map(|p| p.groups.to_vec()) else {
             return;
         };
@@ -191,6 +211,7 @@ impl People {
         let Some(slot) = self.by_id.entry(user) else {
             return;
         };
+        slot.contained = self.contained.contains(&user);
         match u8::try_from(groups.len()) {
             Ok(count) if groups.len() <= INLINE_GROUPS => {
                 slot.groups = [GroupIx::default(); INLINE_GROUPS];
