@@ -27,6 +27,7 @@ pub(super) struct Assigned {
 /// and, before them, the group of each: a decision reads the groups (one
 /// line with the id and lifetime) and only the assignments they match.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(super) struct Linked {
     pub(super) id: RelationshipId,
     pub(super) lifetime: Lifetime,

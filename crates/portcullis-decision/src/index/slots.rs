@@ -3,12 +3,13 @@
 //!
 //! A slot's place comes straight from the key's hash, and a record type
 //! that is one 64-byte line (`#[repr(align(64))]`) holds its key inline: a
-//! lookup that finds its key at home reads one cache line. `std`'s map
-//! (hashbrown) first reads a line of control bytes, then the entry, which
-//! is not line-aligned, so two or three lines, one after the other. Linear
-//! probing, at most half full (on average 1.5 slots read by a lookup that
-//! finds its key, 2.5 by one that does not, neighbours in the same page),
-//! and backward-shift deletion: no tombstones.
+//! lookup that finds its key at home reads one cache line, and a larger
+//! record's further lines are at addresses known from the hash alone, so
+//! they are fetched in parallel with the first. `std`'s map (hashbrown)
+//! first reads a line of control bytes, then the entry, which is not
+//! line-aligned, one after the other. Linear probing, at most half full by
+//! default (on average 1.5 slots read by a lookup that finds its key, 2.5
+//! by one that does not), and backward-shift deletion: no tombstones.
 
 use std::hash::{BuildHasher, Hash};
 
@@ -21,6 +22,11 @@ pub(super) trait Slot: Default {
 
     /// An occupied slot for `key`, empty otherwise.
     fn open(key: Self::Key) -> Self;
+
+    /// How full the table may get, as a fraction: at most half full by
+    /// default, fuller for large records (fewer empty slots to carry, at
+    /// the cost of longer runs).
+    const MAX_LOAD: (usize, usize) = (1, 2);
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +73,8 @@ impl<T: Slot> Slots<T> {
     /// The slot of `key`, opened ([`Slot::open`]) if it was vacant.
     pub(super) fn entry(&mut self, key: T::Key) -> Option<&mut T> {
         if self.find(&key).is_none() {
-            if (self.len + 1) * 2 > self.slots.len() {
+            let (num, den) = T::MAX_LOAD;
+            if (self.len + 1) * den > self.slots.len() * num {
                 self.grow();
             }
             let at = self.vacancy(&key)?;
@@ -119,7 +126,7 @@ impl<T: Slot> Slots<T> {
     fn find(&self, key: &T::Key) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = self.home(key);
-        // At most half full: a vacant slot ends every run.
+        // Never full: a vacant slot ends every run.
         loop {
             match self.slots.get(at)?.key() {
                 None => return None,
