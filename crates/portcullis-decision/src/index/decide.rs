@@ -41,7 +41,7 @@ impl DecisionIndex {
         let mut reasons = BTreeSet::new();
 
         let standing = self.tenants.get(partner);
-        let is_partner = standing.is_partner();
+        let is_partner = standing.partner;
         if !is_partner || !standing.authorized {
             reasons.insert(DenyReason::PartnerNotAuthorized);
         }

@@ -121,8 +121,7 @@ impl DecisionIndex {
     }
 
     pub fn upsert_tenant(&mut self, tenant: &Tenant) {
-        self.tenants
-            .update(tenant.id, |s| s.kind = Some(tenant.kind));
+        self.tenants.upsert(tenant.id, tenant.kind);
     }
 
     pub fn remove_tenant(&mut self, tenant: TenantId) {

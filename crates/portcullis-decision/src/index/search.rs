@@ -230,7 +230,7 @@ impl DecisionIndex {
     /// for its posture at `now`.
     fn partner_in_standing(&self, partner: TenantId, now: Timestamp) -> bool {
         let standing = self.tenants.get(partner);
-        standing.is_partner() && standing.authorized && !standing.posture_suspended_at(now)
+        standing.partner && standing.authorized && !standing.posture_suspended_at(now)
     }
 
     /// Whether `user` is an enabled, uncontained user of `partner`.

@@ -51,7 +51,7 @@ impl DecisionIndex {
     /// partner tenant of that id.
     pub fn partner_access(&self, partner: TenantId, now: Timestamp) -> Option<PartnerAccess> {
         let standing = self.tenants.get(partner);
-        if !standing.is_partner() {
+        if !standing.partner {
             return None;
         }
         if !standing.authorized {
