@@ -150,10 +150,12 @@ impl<T: Slot> Slots<T> {
         let size = (self.slots.len() * 2).max(MIN_SLOTS);
         let old = std::mem::replace(&mut self.slots, (0..size).map(|_| T::default()).collect());
         for slot in old {
-            if let Some(at) = slot.key().and_then(|k| self.vacancy(&k)) {
-                if let Some(place) = self.slots.get_mut(at) {
-                    *place = slot;
-                }
+            if let Some(place) = slot
+                .key()
+                .and_then(|k| self.vacancy(&k))
+                .and_then(|at| self.slots.get_mut(at))
+            {
+                *place = slot;
             }
         }
     }
