@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use portcullis_domain::{
-    ActivationId, AssignmentId, AuthStrength, RelationshipId, RelationshipStatus, Timestamp,
+    ActivationId, AssignmentId, AuthStrength, RelationshipId, RelationshipStatus, TenantKind,
+    Timestamp,
 };
 use smallvec::SmallVec;
 
@@ -40,12 +41,11 @@ impl DecisionIndex {
         let permitted = self.roles.permitting(&request.action);
         let mut reasons = BTreeSet::new();
 
-        let standing = self.tenants.get(partner);
-        let is_partner = standing.partner;
-        if !is_partner || !standing.authorized {
+        let is_partner = self.tenants.get(&partner) == Some(&TenantKind::Partner);
+        if !is_partner || !self.authorized.contains(&partner) {
             reasons.insert(DenyReason::PartnerNotAuthorized);
         }
-        if is_partner && standing.posture_suspended_at(now) {
+        if is_partner && self.posture.get(&partner).is_some_and(|from| now >= *from) {
             reasons.insert(DenyReason::PartnerNoncompliant);
         }
 
@@ -60,7 +60,7 @@ impl DecisionIndex {
                 if !account.enabled {
                     reasons.insert(DenyReason::UserDisabled);
                 }
-                if person.is_some_and(|p| p.contained) {
+                if self.contained.contains(&request.user_id) {
                     reasons.insert(DenyReason::UserContained);
                 }
             }
@@ -92,7 +92,7 @@ impl DecisionIndex {
         let grant = match person {
             Some(person) if account.is_some() && any_active => {
                 let held = Held {
-                    groups: person.groups,
+                    groups: &person.groups,
                     between,
                     permitted: &permitted,
                 };
@@ -140,7 +140,11 @@ impl DecisionIndex {
                 && !self.contained_relationships.contains(&l.id)
         });
         for linked in active {
-            for assigned in linked.held_by(held.groups) {
+            let assignments = linked
+                .assignments
+                .iter()
+                .filter(|a| held.groups.contains(&a.group));
+            for assigned in assignments {
                 any_assignment = true;
                 // Looked up once per assignment, when a role permits the action.
                 let mut activations: Option<SmallVec<[Option<ActivationId>; 2]>> = None;

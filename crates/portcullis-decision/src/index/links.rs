@@ -1,7 +1,6 @@
 //! Relationships by (partner, customer) pair, each holding its active
-//! assignments inline: from the request's two tenants, one probe of the
-//! [`PairTable`] reaches the relationships' lifetimes, the groups their
-//! assignments go to and then the assignments.
+//! assignments inline: from the request's two tenants, one hash lookup
+//! reaches the relationships' lifetimes and one more their assignments.
 
 use portcullis_domain::{
     AccessAssignment, AssignmentId, AssignmentKind, AssignmentStatus, Relationship, RelationshipId,
@@ -10,9 +9,10 @@ use portcullis_domain::{
 use smallvec::SmallVec;
 
 use super::HashMap;
-use super::pair_table::{Pair, PairTable};
 use super::roles::{RoleIx, RoleTable};
 use super::users::GroupIx;
+
+type Pair = (TenantId, TenantId);
 
 /// An active assignment, as the decision reads it.
 #[derive(Debug, Clone)]
@@ -23,55 +23,12 @@ pub(super) struct Assigned {
     pub(super) roles: SmallVec<[RoleIx; 4]>,
 }
 
-/// A relationship, as the decision reads it, with its active assignments
-/// and, before them, the group of each: a decision reads the groups (one
-/// line with the id and lifetime) and only the assignments they match.
+/// A relationship, as the decision reads it, with its active assignments.
 #[derive(Debug, Clone)]
-#[repr(C)]
 pub(super) struct Linked {
     pub(super) id: RelationshipId,
     pub(super) lifetime: Lifetime,
-    /// `groups[i]` is `assignments[i].group`.
-    groups: SmallVec<[GroupIx; 4]>,
-    assignments: SmallVec<[Assigned; 4]>,
-}
-
-impl Linked {
-    fn new(id: RelationshipId, lifetime: Lifetime, assignments: SmallVec<[Assigned; 4]>) -> Self {
-        Self {
-            id,
-            lifetime,
-            groups: assignments.iter().map(|a| a.group).collect(),
-            assignments,
-        }
-    }
-
-    /// The active assignments.
-    pub(super) fn assignments(&self) -> &[Assigned] {
-        &self.assignments
-    }
-
-    /// The active assignments to one of `groups`.
-    pub(super) fn held_by<'a>(
-        &'a self,
-        groups: &'a [GroupIx],
-    ) -> impl Iterator<Item = &'a Assigned> + 'a {
-        self.groups
-            .iter()
-            .zip(&self.assignments)
-            .filter(|(group, _)| groups.contains(group))
-            .map(|(_, assigned)| assigned)
-    }
-
-    fn push(&mut self, assigned: Assigned) {
-        self.groups.push(assigned.group);
-        self.assignments.push(assigned);
-    }
-
-    fn remove(&mut self, id: AssignmentId) {
-        self.assignments.retain(|a| a.id != id);
-        self.groups = self.assignments.iter().map(|a| a.group).collect();
-    }
+    pub(super) assignments: SmallVec<[Assigned; 4]>,
 }
 
 /// Relationships and assignments, kept so that each can be replaced or
@@ -79,7 +36,7 @@ impl Linked {
 /// (or no longer) indexed waits in `unlinked` until it is.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Links {
-    by_pair: PairTable,
+    by_pair: HashMap<Pair, SmallVec<[Linked; 1]>>,
     pair_of: HashMap<RelationshipId, Pair>,
     unlinked: HashMap<RelationshipId, SmallVec<[Assigned; 4]>>,
     /// Every assignment indexed, active or not, and its relationship.
@@ -89,7 +46,10 @@ pub(super) struct Links {
 impl Links {
     /// The relationships between `partner` and `customer`.
     pub(super) fn between(&self, partner: TenantId, customer: TenantId) -> &[Linked] {
-        self.by_pair.get(&(partner, customer))
+        self.by_pair
+            .get(&(partner, customer))
+            .map(SmallVec::as_slice)
+            .unwrap_or_default()
     }
 
     pub(super) fn relationship_count(&self) -> usize {
@@ -106,8 +66,11 @@ impl Links {
             relationship.partner_tenant_id,
             relationship.customer_tenant_id,
         );
-        let linked = Linked::new(relationship.id, Lifetime::of(relationship), assignments);
-        self.by_pair.push(pair, linked);
+        self.by_pair.entry(pair).or_default().push(Linked {
+            id: relationship.id,
+            lifetime: Lifetime::of(relationship),
+            assignments,
+        });
         self.pair_of.insert(relationship.id, pair);
     }
 
@@ -144,7 +107,7 @@ impl Links {
                 .collect(),
         };
         match self.linked_mut(assignment.relationship_id) {
-            Some(linked) => linked.push(assigned),
+            Some(linked) => linked.assignments.push(assigned),
             None => self
                 .unlinked
                 .entry(assignment.relationship_id)
@@ -158,7 +121,7 @@ impl Links {
             return;
         };
         if let Some(linked) = self.linked_mut(relationship) {
-            linked.remove(id);
+            linked.assignments.retain(|a| a.id != id);
         } else if let Some(waiting) = self.unlinked.get_mut(&relationship) {
             waiting.retain(|a| a.id != id);
             if waiting.is_empty() {
@@ -185,7 +148,9 @@ impl Links {
             .iter()
             .position(|l| l.id == id)
             .map(|at| list.swap_remove(at).assignments);
-        self.by_pair.drop_if_empty(&pair);
+        if list.is_empty() {
+            self.by_pair.remove(&pair);
+        }
         taken.unwrap_or_default()
     }
 }

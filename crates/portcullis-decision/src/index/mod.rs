@@ -3,12 +3,10 @@
 //! through memory (at full benchmark scale the index is far larger than the
 //! caches, and each hop is a likely cache miss):
 //!
-//! - user id → account and group memberships, one cache line per user
-//!   ([`users`], in a [`slots`] table);
+//! - user id → account and group memberships ([`users`]);
 //! - (partner, customer) → the relationships' lifetimes (the domain's
 //!   `RelationshipLifetime`, inline), each with its active assignments,
-//!   their roles as small numbers ([`pair_table`], [`links`], [`roles`],
-//!   [`matcher`]);
+//!   their roles as small numbers ([`links`], [`roles`], [`matcher`]);
 //! - (user, assignment) → running activation windows ([`activations`]);
 //! - small maps for tenants, authorization, containment and restrictions;
 //! - what detection asks of an event ([`standing`]).
@@ -18,13 +16,10 @@ mod decide;
 mod links;
 mod matcher;
 mod numbers;
-mod pair_table;
 mod pairs;
 mod roles;
 mod search;
-mod slots;
 mod standing;
-mod tenants;
 mod users;
 
 /// Hash maps with foldhash: several times cheaper than SipHash on these
@@ -34,8 +29,8 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use portcullis_domain::{
     AccessAssignment, AccessSnapshot, Activation, ActivationId, AssignmentId, CustomerRestrictions,
-    GroupId, PartnerUser, Relationship, RelationshipId, RoleCatalog, Tenant, TenantId, Timestamp,
-    UserId,
+    GroupId, PartnerUser, Relationship, RelationshipId, RoleCatalog, Tenant, TenantId, TenantKind,
+    Timestamp, UserId,
 };
 
 use activations::Activations;
@@ -52,13 +47,16 @@ use users::{GroupIx, People};
 #[derive(Debug, Clone, Default)]
 pub struct DecisionIndex {
     roles: RoleTable,
-    /// Kind, authorization, vetting suspension (by an operator, a
-    /// re-screen or a partner containment, as against never approved) and
-    /// posture suspension of each tenant.
-    tenants: tenants::Tenants,
-    /// Users, their groups and their containment.
+    tenants: HashMap<TenantId, TenantKind>,
+    authorized: HashSet<TenantId>,
+    /// Partners whose vetting case is suspended (by an operator, a
+    /// re-screen or a partner containment), as against never approved.
+    vetting_suspended: HashSet<TenantId>,
+    /// Non-compliant partners and the instant their suspension starts.
+    posture: HashMap<TenantId, Timestamp>,
     people: People,
     groups: Numbers<GroupId>,
+    contained: HashSet<UserId>,
     contained_relationships: HashSet<RelationshipId>,
     links: Links,
     activations: Activations,
@@ -121,30 +119,47 @@ impl DecisionIndex {
     }
 
     pub fn upsert_tenant(&mut self, tenant: &Tenant) {
-        self.tenants.upsert(tenant.id, tenant.kind);
+        self.tenants.insert(tenant.id, tenant.kind);
     }
 
     pub fn remove_tenant(&mut self, tenant: TenantId) {
-        self.tenants.remove(tenant);
+        self.tenants.remove(&tenant);
+        self.authorized.remove(&tenant);
+        self.vetting_suspended.remove(&tenant);
+        self.posture.remove(&tenant);
         self.restrictions.remove(&tenant);
     }
 
     /// The instant from which a non-compliant partner is suspended; `None`
     /// when its posture is compliant (or was never assessed).
     pub fn set_posture_suspension(&mut self, tenant: TenantId, from: Option<Timestamp>) {
-        self.tenants.update(tenant, |s| s.posture_from = from);
+        match from {
+            Some(from) => {
+                self.posture.insert(tenant, from);
+            }
+            None => {
+                self.posture.remove(&tenant);
+            }
+        }
     }
 
     pub fn set_authorized(&mut self, tenant: TenantId, authorized: bool) {
-        self.tenants.update(tenant, |s| s.authorized = authorized);
+        if authorized {
+            self.authorized.insert(tenant);
+        } else {
+            self.authorized.remove(&tenant);
+        }
     }
 
     /// Whether the partner's vetting case is suspended. Decisions do not
     /// read it (an unauthorized partner is denied either way); detection
     /// does, to tell a suspension from a partner never approved.
     pub fn set_vetting_suspended(&mut self, tenant: TenantId, suspended: bool) {
-        self.tenants
-            .update(tenant, |s| s.vetting_suspended = suspended);
+        if suspended {
+            self.vetting_suspended.insert(tenant);
+        } else {
+            self.vetting_suspended.remove(&tenant);
+        }
     }
 
     pub fn upsert_user(&mut self, user: &PartnerUser) {
@@ -154,6 +169,7 @@ impl DecisionIndex {
     /// Forgets the user and its memberships.
     pub fn remove_user(&mut self, user: UserId) {
         self.people.remove(user);
+        self.contained.remove(&user);
     }
 
     /// A contained relationship grants nothing until the containment lifts.
@@ -166,7 +182,11 @@ impl DecisionIndex {
     }
 
     pub fn set_contained(&mut self, user: UserId, contained: bool) {
-        self.people.set_contained(user, contained);
+        if contained {
+            self.contained.insert(user);
+        } else {
+            self.contained.remove(&user);
+        }
     }
 
     /// Adds the membership; a group beyond the 2^32 the index can number
@@ -229,7 +249,7 @@ impl DecisionIndex {
     /// How many records the index holds, by kind (for metrics and benches).
     pub fn counts(&self) -> [(&'static str, usize); 7] {
         [
-            ("tenants", self.tenants.count()),
+            ("tenants", self.tenants.len()),
             ("users", self.people.user_count()),
             ("memberships", self.people.membership_count()),
             ("relationships", self.links.relationship_count()),

@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::ops::Bound;
 
 use portcullis_domain::{
-    Action, AuthStrength, RelationshipStatus, RoleCatalog, TenantId, Timestamp, UserId,
+    Action, AuthStrength, RelationshipStatus, RoleCatalog, TenantId, TenantKind, Timestamp, UserId,
 };
 
 use super::DecisionIndex;
@@ -119,7 +119,7 @@ impl DecisionIndex {
                 continue;
             }
             for linked in self.granting(partner, customer, now) {
-                let assignments = linked.assignments().iter();
+                let assignments = linked.assignments.iter();
                 for assigned in assignments.filter(|a| self.may_grant(a, Some(&permitted))) {
                     let members = self.people.members(assigned.group).iter();
                     let members = members.filter(|u| after.is_none_or(|a| **u > a));
@@ -229,15 +229,18 @@ impl DecisionIndex {
     /// Whether `partner` is a partner tenant, authorized and not suspended
     /// for its posture at `now`.
     fn partner_in_standing(&self, partner: TenantId, now: Timestamp) -> bool {
-        let standing = self.tenants.get(partner);
-        standing.partner && standing.authorized && !standing.posture_suspended_at(now)
+        self.tenants.get(&partner) == Some(&TenantKind::Partner)
+            && self.authorized.contains(&partner)
+            && self.posture.get(&partner).is_none_or(|from| now < *from)
     }
 
     /// Whether `user` is an enabled, uncontained user of `partner`.
     fn user_may_pass(&self, user: UserId, partner: TenantId) -> bool {
-        self.people.get(user).is_some_and(|p| {
-            !p.contained && p.account.is_some_and(|a| a.tenant == partner && a.enabled)
-        })
+        self.people
+            .get(user)
+            .and_then(|p| p.account)
+            .is_some_and(|a| a.tenant == partner && a.enabled)
+            && !self.contained.contains(&user)
     }
 
     /// The user and its partner tenant, when both may pass and the session
@@ -247,7 +250,7 @@ impl DecisionIndex {
         user: UserId,
         session: SearchSession,
         now: Timestamp,
-    ) -> Option<(Person<'_>, TenantId)> {
+    ) -> Option<(&Person, TenantId)> {
         let partner = self.partner_of(user)?;
         let person = self.people.get(user)?;
         (session.auth_strength != AuthStrength::None
@@ -278,14 +281,14 @@ impl DecisionIndex {
     /// `permitted`, when given).
     fn holds_assignment(
         &self,
-        person: Person<'_>,
+        person: &Person,
         partner: TenantId,
         customer: TenantId,
         now: Timestamp,
         permitted: Option<&Places>,
     ) -> bool {
         self.granting(partner, customer, now)
-            .flat_map(|l| l.assignments().iter())
+            .flat_map(|l| l.assignments.iter())
             .any(|a| person.groups.contains(&a.group) && self.may_grant(a, permitted))
     }
 

@@ -2,7 +2,7 @@
 //! lookups: whether the customer is reachable through the user's
 //! assignments, and where the user's partner tenant stands.
 
-use portcullis_domain::{RelationshipStatus, TenantId, Timestamp, UserId};
+use portcullis_domain::{RelationshipStatus, TenantId, TenantKind, Timestamp, UserId};
 
 use super::DecisionIndex;
 
@@ -42,7 +42,7 @@ impl DecisionIndex {
                 l.lifetime.status_at(now) == RelationshipStatus::Active
                     && !self.contained_relationships.contains(&l.id)
             })
-            .flat_map(|l| l.assignments().iter())
+            .flat_map(|l| l.assignments.iter())
             .any(|a| person.groups.contains(&a.group));
         Some(reached)
     }
@@ -50,20 +50,19 @@ impl DecisionIndex {
     /// Where `partner` stands at `now`; `None` when the index knows no
     /// partner tenant of that id.
     pub fn partner_access(&self, partner: TenantId, now: Timestamp) -> Option<PartnerAccess> {
-        let standing = self.tenants.get(partner);
-        if !standing.partner {
+        if self.tenants.get(&partner) != Some(&TenantKind::Partner) {
             return None;
         }
-        if !standing.authorized {
-            return Some(if standing.vetting_suspended {
+        if !self.authorized.contains(&partner) {
+            return Some(if self.vetting_suspended.contains(&partner) {
                 PartnerAccess::VettingSuspended
             } else {
                 PartnerAccess::NotAuthorized
             });
         }
-        Some(match standing.posture_from {
+        Some(match self.posture.get(&partner) {
             None => PartnerAccess::Authorized,
-            Some(from) if now >= from => PartnerAccess::Suspended,
+            Some(from) if now >= *from => PartnerAccess::Suspended,
             Some(_) => PartnerAccess::Noncompliant,
         })
     }

@@ -1,13 +1,13 @@
 //! Partner users with their group memberships inline: one lookup by user id
-//! reads one cache line, which gives the user's tenant, state and groups.
+//! gives the user's tenant, state and groups.
 
 use portcullis_domain::{PartnerUser, TenantId, UserId};
+use smallvec::SmallVec;
 
-use super::slots::{Slot, Slots};
-use super::{HashMap, HashSet};
+use super::HashMap;
 
 /// A group, by the number [`super::DecisionIndex`] gave its id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct GroupIx(pub(super) u32);
 
 /// A user as the decision reads it.
@@ -19,91 +19,21 @@ pub(super) struct Account {
 
 /// What the index knows of a user id: the account, once upserted, and the
 /// groups it was added to (memberships may arrive before the account).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Person<'a> {
-    pub(super) account: Option<Account>,
-    /// Suspended by containment.
-    pub(super) contained: bool,
-    pub(super) groups: &'a [GroupIx],
-}
-
-/// Groups kept in the user's own slot; a user in more has them all in
-/// [`People::spilled`] instead.
-const INLINE_GROUPS: usize = 6;
-/// `count` of a user whose groups are spilled.
-const SPILLED: u8 = u8::MAX;
-
-/// One user in one cache line: 17 + 17 + 24 + 3 bytes (and padding).
 #[derive(Debug, Clone, Default)]
-#[repr(C, align(64))]
-pub(super) struct UserSlot {
-    id: Option<UserId>,
-    /// The account's tenant; `None` until the account is upserted.
-    tenant: Option<TenantId>,
-    groups: [GroupIx; INLINE_GROUPS],
-    count: u8,
-    enabled: bool,
-    /// A copy of [`People::contained`], so that a decision reads it here.
-    contained: bool,
-}
-
-impl Slot for UserSlot {
-    type Key = UserId;
-
-    fn key(&self) -> Option<UserId> {
-        self.id
-    }
-
-    fn open(id: UserId) -> Self {
-        Self {
-            id: Some(id),
-            ..Self::default()
-        }
-    }
-}
-
-impl UserSlot {
-    fn account(&self) -> Option<Account> {
-        self.tenant.map(|tenant| Account {
-            tenant,
-            enabled: self.enabled,
-        })
-    }
-
-    /// The inline groups; empty when spilled.
-    fn inline_groups(&self) -> &[GroupIx] {
-        self.groups
-            .get(..usize::from(self.count))
-            .unwrap_or_default()
-    }
+pub(super) struct Person {
+    pub(super) account: Option<Account>,
+    pub(super) groups: SmallVec<[GroupIx; 4]>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct People {
-    by_id: Slots<UserSlot>,
-    /// The groups of users in more than [`INLINE_GROUPS`].
-    spilled: HashMap<UserId, Vec<GroupIx>>,
-    /// Users suspended by containment, known to the index or not.
-    contained: HashSet<UserId>,
+    by_id: HashMap<UserId, Person>,
     members_of: HashMap<GroupIx, Vec<UserId>>,
 }
 
 impl People {
-    pub(super) fn get(&self, user: UserId) -> Option<Person<'_>> {
-        let slot = self.by_id.get(&user)?;
-        let groups = if slot.count == SPILLED {
-            self.spilled
-                .get(&user)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-        } else {
-            slot.inline_groups()
-        };
-        Some(Person {
-            account: slot.account(),
-            contained: slot.contained,
-            groups,
-        })
+    pub(super) fn get(&self, user: UserId) -> Option<&Person> {
+        self.by_id.get(&user)
     }
 
     /// The members of `group`, users with an account or not.
@@ -115,55 +45,36 @@ impl People {
     }
 
     pub(super) fn user_count(&self) -> usize {
-        self.by_id.iter().filter(|s| s.tenant.is_some()).count()
+        self.by_id.values().filter(|p| p.account.is_some()).count()
     }
 
     pub(super) fn membership_count(&self) -> usize {
-        self.members_of.values().map(Vec::len).sum()
+        self.by_id.values().map(|p| p.groups.len()).sum()
     }
 
     pub(super) fn upsert(&mut self, user: &PartnerUser) {
-        if let Some(slot) = self.by_id.entry(user.id) {
-            slot.tenant = Some(user.tenant_id);
-            slot.enabled = user.enabled;
-            slot.contained = self.contained.contains(&user.id);
-        }
+        self.by_id.entry(user.id).or_default().account = Some(Account {
+            tenant: user.tenant_id,
+            enabled: user.enabled,
+        });
     }
 
-    pub(super) fn set_contained(&mut self, user: UserId, contained: bool) {
-        if contained {
-            self.contained.insert(user);
-        } else {
-            self.contained.remove(&user);
-        }
-        if let Some(slot) = self.by_id.get_mut(&user) {
-            slot.contained = contained;
-        }
-    }
-
-    /// Forgets the user, its memberships and its containment.
+    /// Forgets the user and its memberships.
     pub(super) fn remove(&mut self, user: UserId) {
-        self.contained.remove(&user);
-        let Some(groups) = self.get(user).map(|p| p.groups.to_vec()) else {
+        let Some(person) = self.by_id.remove(&user) else {
             return;
         };
-        self.by_id.remove(&user);
-        self.spilled.remove(&user);
-        for group in groups {
+        for group in person.groups {
             self.drop_member(group, user);
         }
     }
 
     pub(super) fn add_member(&mut self, group: GroupIx, user: UserId) {
-        let mut groups = self
-            .get(user)
-            .map(|p| p.groups.to_vec())
-            .unwrap_or_default();
-        if groups.contains(&group) {
+        let person = self.by_id.entry(user).or_default();
+        if person.groups.contains(&group) {
             return;
         }
-        groups.push(group);
-        self.set_groups(user, groups);
+        person.groups.push(group);
         self.members_of.entry(group).or_default().push(user);
     }
 
@@ -192,39 +103,12 @@ impl People {
     /// Takes `group` out of the user's groups, and forgets a user id left
     /// with neither account nor groups.
     fn leave(&mut self, user: UserId, group: GroupIx) {
-        let Some(person) = self.get(user) else {
+        let Some(person) = self.by_id.get_mut(&user) else {
             return;
         };
-        let no_account = person.account.is_none();
-        let mut groups = person.groups.to_vec();
-        groups.retain(|g| *g != group);
-        if no_account && groups.is_empty() {
+        person.groups.retain(|g| *g != group);
+        if person.account.is_none() && person.groups.is_empty() {
             self.by_id.remove(&user);
-            self.spilled.remove(&user);
-        } else {
-            self.set_groups(user, groups);
-        }
-    }
-
-    /// Stores the user's groups, inline when they fit.
-    fn set_groups(&mut self, user: UserId, groups: Vec<GroupIx>) {
-        let Some(slot) = self.by_id.entry(user) else {
-            return;
-        };
-        slot.contained = self.contained.contains(&user);
-        match u8::try_from(groups.len()) {
-            Ok(count) if groups.len() <= INLINE_GROUPS => {
-                slot.groups = [GroupIx::default(); INLINE_GROUPS];
-                for (place, group) in slot.groups.iter_mut().zip(&groups) {
-                    *place = *group;
-                }
-                slot.count = count;
-                self.spilled.remove(&user);
-            }
-            _ => {
-                slot.count = SPILLED;
-                self.spilled.insert(user, groups);
-            }
         }
     }
 }
