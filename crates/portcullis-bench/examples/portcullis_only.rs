@@ -5,8 +5,11 @@
 //! `decisions`' job.
 //!
 //! ```sh
-//! cargo run --release -p portcullis-bench --example portcullis_only -- [--quick] [--seed N]
+//! cargo run --release -p portcullis-bench --example portcullis_only -- [--quick] [--seed N] [--passes N]
 //! ```
+//!
+//! `--passes N` times N throughput passes instead of 7: with many, the
+//! decisions outweigh building the ecosystem in a `perf record` of the run.
 //!
 //! Prints the throughput, p50 and p99 over all requests, how many were
 //! allowed and a digest of every decision (effect, reasons and grant), so
@@ -20,13 +23,19 @@ use portcullis_bench::{Options, run};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let seed = args
-        .iter()
-        .position(|a| a == "--seed")
-        .and_then(|i| args.get(i + 1))
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let seed = value_of("--seed")
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(42);
+    let timed = value_of("--passes")
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(7);
     let options = Options {
         quick: args.iter().any(|a| a == "--quick"),
         seed,
@@ -48,10 +57,7 @@ fn main() -> anyhow::Result<()> {
 
     let decide = |r: &_| prepared.index.decide(r, NOW).is_allowed();
     let clock_overhead_ns = measure::clock_overhead_ns();
-    let passes = Passes {
-        warmup: 1,
-        timed: 7,
-    };
+    let passes = Passes { warmup: 1, timed };
     let throughput = measure::throughput(requests, passes, decide);
     let latencies = measure::latencies(
         requests,
