@@ -118,9 +118,10 @@ impl ListPage {
     }
 }
 
-/// Worst first, then the most recently seen.
+/// By `key`, then by when last seen, in the same direction (the default,
+/// severity descending, is worst first, then the most recently seen).
 fn compare(key: &str, a: &FindingView, b: &FindingView) -> Ordering {
-    let recent = || b.last_seen_ms.cmp(&a.last_seen_ms);
+    let recent = || a.last_seen_ms.cmp(&b.last_seen_ms);
     match key {
         "title" => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
         "status" => a.status.word.cmp(&b.status.word),
