@@ -158,7 +158,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _log = config::init_tracing(file.log.as_deref());
+    // The demo prints its own progress and story; only warnings and errors
+    // interrupt them unless `PORTCULLIS_LOG` or the file says otherwise.
+    let quiet = matches!(cli.command, Command::Demo(_)).then_some("warn");
+    let _log = config::init_tracing(file.log.as_deref().or(quiet));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {

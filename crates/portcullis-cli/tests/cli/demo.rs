@@ -322,6 +322,14 @@ async fn the_demo_seeds_every_state_and_contains_the_live_attack() {
             "posture `{state}` seeded: {standings:?}"
         );
     }
+    let noncompliant = postures
+        .iter()
+        .filter(|p| p["state"] == "noncompliant")
+        .count();
+    assert_eq!(
+        noncompliant, 1,
+        "only the partner within its grace period (no stale snapshots): {postures:?}"
+    );
     let relationships = all(&client, &format!("{base}/v1/relationships"), &token).await;
     let statuses: BTreeSet<&str> = relationships
         .iter()

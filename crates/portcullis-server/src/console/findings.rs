@@ -1,6 +1,8 @@
-//! Findings: the list (filters in the query string, keyset paging), one
-//! finding with its evidence, and the operator's actions on it: change its
+//! Findings: the list (filters in the query string, sortable columns,
+//! pages of 25: a `table`), one finding with its evidence, and the operator's actions on it: change its
 //! status, contain what it names, lift a containment, each audited.
+
+use std::cmp::Ordering;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -16,12 +18,14 @@ use serde::Deserialize;
 use super::error::{ConsoleError, page};
 use super::form::{ConsoleForm, reason};
 use super::layout::{Badge, Chrome, When, severity, when};
-use super::paging;
+use super::paging::collect_all;
 use super::session::Console;
-use crate::extract::{ApiQuery, encode_cursor, page_request};
+use super::table::{self, Column, Pager, Sort};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
-const PAGE_SIZE: u32 = 50;
+/// The columns the list sorts by.
+const SORT_KEYS: [&str; 5] = ["severity", "title", "status", "user", "last_seen"];
 
 /// The list's filters, as the query string carries them.
 #[derive(Debug, Default, Deserialize)]
@@ -31,7 +35,9 @@ pub struct FindingQuery {
     rule_id: Option<String>,
     partner_tenant_id: Option<String>,
     user_id: Option<String>,
-    cursor: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<usize>,
 }
 
 /// A finding as a row or a header shows it.
@@ -41,12 +47,16 @@ pub struct FindingView {
     pub title: String,
     pub rule_id: String,
     pub severity: Badge,
+    /// OCSF severity id, for sorting.
+    pub severity_id: i64,
     pub status: Badge,
     pub status_reason: Option<String>,
     pub partner: Option<String>,
     pub user: Option<String>,
     pub first_seen: When,
     pub last_seen: When,
+    /// Unix milliseconds, for sorting.
+    pub last_seen_ms: i64,
     pub evidence_count: i64,
     /// Why detection raised it, in a sentence.
     pub explanation: String,
@@ -74,12 +84,14 @@ pub(super) fn view(f: &Finding, now: portcullis_domain::Timestamp) -> FindingVie
         title: f.title.clone(),
         rule_id: f.rule_id.clone(),
         severity: severity(f.severity_id),
+        severity_id: f.severity_id,
         status: status_badge(f.status),
         status_reason: f.status_reason.clone(),
         partner: f.partner_tenant_id.clone(),
         user: f.user_id.clone(),
         first_seen: when(f.first_seen, now),
         last_seen: when(f.last_seen, now),
+        last_seen_ms: f.last_seen.unix_millis(),
         evidence_count: f.evidence_count,
         explanation: f.explanation.clone(),
         version: f.version,
@@ -93,8 +105,9 @@ struct ListPage {
     chrome: Chrome,
     filter: FindingQuery,
     statuses: [&'static str; 4],
+    columns: Vec<Column>,
     rows: Vec<FindingView>,
-    next: Option<String>,
+    pager: Pager,
     /// Findings over time (the chart above the list).
     chart: super::chart::Chart,
 }
@@ -105,15 +118,27 @@ impl ListPage {
     }
 }
 
-/// `GET /findings`.
+/// By `key`, then by when last seen, in the same direction (the default,
+/// severity descending, is worst first, then the most recently seen).
+fn compare(key: &str, a: &FindingView, b: &FindingView) -> Ordering {
+    let recent = || a.last_seen_ms.cmp(&b.last_seen_ms);
+    match key {
+        "title" => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        "status" => a.status.word.cmp(&b.status.word),
+        "user" => a.user.cmp(&b.user),
+        "last_seen" => a.last_seen_ms.cmp(&b.last_seen_ms),
+        _ => a.severity_id.cmp(&b.severity_id),
+    }
+    .then_with(recent)
+}
+
+/// `GET /findings?status=&rule_id=&partner_tenant_id=&user_id=&sort=&dir=&page=`.
 pub async fn list(
     State(state): State<AppState>,
     console: Console,
     query: Result<ApiQuery<FindingQuery>, crate::error::ApiError>,
 ) -> Result<Response, ConsoleError> {
     let ApiQuery(q) = query.map_err(|e| ConsoleError::Refused(e.message))?;
-    let page = page_request(Some(PAGE_SIZE), q.cursor.as_deref())
-        .map_err(|e| ConsoleError::Refused(e.message))?;
     let blank = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let filter = FindingFilter {
         status: blank(&q.status),
@@ -123,43 +148,66 @@ pub async fn list(
         since: None,
         customer_tenant_id: None,
     };
-    let found = state
-        .portcullis
-        .list_detection_findings(&console.caller, filter, &page)
-        .await?;
-    let now = state.portcullis.clock().now();
-    let next = found
-        .next
-        .as_ref()
-        .map(|cursor| next_link(&q, &encode_cursor(cursor)));
+    let service = &state.portcullis;
+    let (found, capped) = collect_all!(|page| service.list_detection_findings(
+        &console.caller,
+        filter.clone(),
+        &page
+    ));
+    let now = service.clock().now();
+    let mut rows: Vec<FindingView> = found.iter().map(|f| view(f, now)).collect();
+    let sort = Sort::parse(
+        q.sort.as_deref(),
+        q.dir.as_deref(),
+        &SORT_KEYS,
+        ("severity", true),
+    );
+    sort.apply(&mut rows, compare);
+    let texts = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (status, rule, partner, user) = (
+        texts(&q.status),
+        texts(&q.rule_id),
+        texts(&q.partner_tenant_id),
+        texts(&q.user_id),
+    );
+    let filters = [
+        ("status", status.as_str()),
+        ("rule_id", rule.as_str()),
+        ("partner_tenant_id", partner.as_str()),
+        ("user_id", user.as_str()),
+    ];
+    let columns = table::columns(
+        "/findings",
+        &filters,
+        &sort,
+        &[
+            ("Severity", Some("severity")),
+            ("Finding", Some("title")),
+            ("Status", Some("status")),
+            ("User", Some("user")),
+            ("Last seen", Some("last_seen")),
+        ],
+    );
+    let (rows, pager) = table::slice(rows, q.page, "/findings", &filters, &sort, capped);
+    let pager = pager.covering(format!(
+        "the {} findings raised first that match the filters: newer ones are not listed",
+        table::thousands(found.len())
+    ));
     let chart = super::findings_chart::findings_over_time(&state, &console, now).await?;
     let chrome = Chrome::new(&state, &console, ConsoleArea::Findings).await?;
     page_of(&ListPage {
         chrome,
         chart,
         statuses: ["New", "In Progress", "Resolved", "Suppressed"],
-        rows: found.items.iter().map(|f| view(f, now)).collect(),
+        columns,
+        rows,
+        pager,
         filter: q,
-        next,
     })
 }
 
 fn page_of(template: &impl Template) -> Result<Response, ConsoleError> {
     Ok(page(template)?.into_response())
-}
-
-/// The next page's address: the same filters and the cursor.
-fn next_link(q: &FindingQuery, cursor: &str) -> String {
-    paging::link(
-        "/findings",
-        &[
-            ("status", q.status.as_deref()),
-            ("rule_id", q.rule_id.as_deref()),
-            ("partner_tenant_id", q.partner_tenant_id.as_deref()),
-            ("user_id", q.user_id.as_deref()),
-        ],
-        Some(cursor),
-    )
 }
 
 /// A containment of the finding, with its lift form while active.

@@ -48,6 +48,10 @@ pub struct RequirementRow {
 pub struct Standing {
     pub badge: Badge,
     pub sentence: String,
+    /// When a non-compliant partner's grace period ends, shown after the
+    /// sentence as a time (the viewer's zone, UTC on hover), then `after`.
+    pub grace_ends: Option<When>,
+    pub after: String,
     pub evaluated: When,
     pub baseline: String,
 }
@@ -95,23 +99,28 @@ fn standing(
         Reader::Partner => "your users",
         Reader::Operator => "the partner's users",
     };
+    let grace_ends = match p.state {
+        PostureStanding::Noncompliant => p.grace_ends_at.map(|end| when(end, now)),
+        _ => None,
+    };
     let (word, tone, sentence) = match p.state {
         PostureStanding::Compliant => (
             "Compliant",
             "ok",
             "Every mandatory requirement holds.".to_owned(),
         ),
+        PostureStanding::Noncompliant if grace_ends.is_some() => (
+            "Non-compliant",
+            "medium",
+            format!(
+                "{} mandatory requirements fail. Fix them before the grace period ends",
+                p.failing.len()
+            ),
+        ),
         PostureStanding::Noncompliant => (
             "Non-compliant",
             "medium",
-            match p.grace_ends_at {
-                Some(end) => format!(
-                    "{} mandatory requirements fail. Fix them before the grace period ends ({}), or access for {users} is suspended.",
-                    p.failing.len(),
-                    when(end, now).utc
-                ),
-                None => format!("{} mandatory requirements fail.", p.failing.len()),
-            },
+            format!("{} mandatory requirements fail.", p.failing.len()),
         ),
         PostureStanding::Suspended => (
             "Suspended",
@@ -127,6 +136,8 @@ fn standing(
             tone,
         },
         sentence,
+        after: format!(", or access for {users} is suspended."),
+        grace_ends,
         evaluated: when(report.evaluated_at, now),
         baseline: report.baseline_version.clone(),
     }

@@ -274,6 +274,11 @@ async fn happenings(
             Destiny::Approved if day == last - 1 => {
                 upload(seeder, partner, COMPLIANT).await?;
             }
+            // Before their suspension and revocation, so that their
+            // posture stays compliant rather than going stale.
+            Destiny::Suspended | Destiny::Revoked if day == last - 3 => {
+                upload(seeder, partner, COMPLIANT).await?;
+            }
             _ => {}
         }
         if day == last / 2 {

@@ -10,6 +10,7 @@ mod capped_tables;
 mod close_reasons;
 mod customer_findings;
 mod customer_groups;
+mod findings_table;
 mod flows;
 mod isolation;
 mod least_privilege;

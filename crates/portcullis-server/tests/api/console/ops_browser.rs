@@ -195,3 +195,48 @@ async fn xss_payloads_in_names_reasons_descriptions_and_audit_details_stay_text(
     browser.screenshot("operator-xss-inert").await;
     browser.close().await;
 }
+
+/// Every `<time>` on the page: its class, `datetime`, title (UTC),
+/// the zone the script saw and the text it shows.
+const TIMES: &str = r#"return Array.from(document.querySelectorAll("time")).map(function (t) {
+  return { when: t.classList.contains("when"), datetime: t.getAttribute("datetime"),
+    title: t.getAttribute("title") || "", zone: t.getAttribute("data-zone"), shown: t.textContent };
+});"#;
+
+#[tokio::test]
+async fn every_time_on_the_operator_pages_is_in_the_viewers_zone_with_utc_on_hover() {
+    let o = OpsWorld::build().await;
+    let Some(browser) = Browser::start_in_zone(&o.w.server.base, Some("Asia/Tokyo")).await else {
+        return;
+    };
+    browser.sign_in(&o.w.server.operator.secret).await;
+    let mut pages: Vec<String> = o.pages().into_iter().map(|(path, _)| path).collect();
+    pages.extend(["/".to_owned(), "/findings?status=".to_owned()]);
+    pages.push("/relationships".to_owned());
+    pages.push("/containments?show=all".to_owned());
+    let mut seen = 0;
+    for path in &pages {
+        browser.goto(path).await;
+        let times = browser.run(TIMES).await;
+        for time in times.as_array().expect("a list") {
+            let title = time["title"].as_str().unwrap_or_default();
+            let shown = time["shown"].as_str().unwrap_or_default();
+            assert_eq!(
+                time["when"], true,
+                "{path}: every time is converted: {time}"
+            );
+            assert_eq!(time["zone"], "Asia/Tokyo", "{path}: the script ran: {time}");
+            assert!(title.ends_with(" UTC"), "{path}: UTC on hover: {time}");
+            assert!(!shown.contains("UTC"), "{path}: converted: {time}");
+            // Tokyo is UTC+9: the hour shown is the UTC hour plus nine.
+            let utc_hour: u32 = title[11..13].parse().expect("the UTC hour");
+            assert!(
+                shown.contains(&format!("{:02}:", (utc_hour + 9) % 24)),
+                "{path}: {time}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= pages.len(), "times were found: {seen}");
+    browser.close().await;
+}

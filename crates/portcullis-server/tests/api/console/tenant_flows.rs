@@ -313,6 +313,21 @@ async fn a_partner_admin_reads_its_application_and_posture_scorecard() {
         .await
         .expect("query");
     assert_eq!(trend.len(), 2, "passing and failing lines");
+    let grace = browser
+        .client
+        .find(Locator::Css("header.object p time.when"))
+        .await
+        .expect("the grace period's end is a time");
+    let title = grace
+        .attr("title")
+        .await
+        .expect("a title")
+        .unwrap_or_default();
+    assert!(title.ends_with(" UTC"), "UTC on hover: {title}");
+    assert!(
+        text.contains("or access for your users is suspended."),
+        "{text}"
+    );
     browser.screenshot("partner-posture").await;
     browser
         .goto("/posture?status=fail&sort=requirement&dir=desc")
