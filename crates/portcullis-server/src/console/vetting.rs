@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use portcullis_domain::vetting::{CaseFilter, CaseState, RiskLevel, VettingCase};
 use portcullis_domain::Timestamp;
+use portcullis_domain::vetting::{CaseFilter, CaseState, RiskLevel, VettingCase};
 use portcullis_service::caller_rules::ConsoleArea;
 use serde::Deserialize;
 

@@ -44,7 +44,10 @@ async fn the_partners_list_sorts_by_name_and_authorization_and_filters() {
     let names = ["Alpha Partners", "Bravo Partners", "Echo Partners"];
     let default = page("/partners").await;
     let at = positions(&default, &names);
-    assert!(at[0] < at[1] && at[1] < at[2], "by name, A first: {default}");
+    assert!(
+        at[0] < at[1] && at[1] < at[2],
+        "by name, A first: {default}"
+    );
     assert!(
         default.contains("aria-sort=\"ascending\"><a href=\"/partners?sort=name&"),
         "{default}"
