@@ -1,30 +1,37 @@
 //! The vetting review queue: cases waiting for a reviewer, riskiest first
 //! (the same `review_queue` use case as `GET /v1/vetting/review-queue`),
-//! or every case in one state.
+//! or every case in one state, newest first; a `table` sorted by its
+//! headers, pages of 25.
+
+use std::cmp::Ordering;
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use portcullis_domain::Timestamp;
 use portcullis_domain::vetting::{CaseFilter, CaseState, RiskLevel, VettingCase};
-use portcullis_domain::{Page, Timestamp};
 use portcullis_service::caller_rules::ConsoleArea;
 use serde::Deserialize;
 
 use super::error::{ConsoleError, page};
 use super::layout::{Badge, Chrome, When, badge, require_area, when};
-use super::paging;
+use super::paging::{self, collect_all};
 use super::session::Console;
-use crate::extract::{ApiQuery, encode_cursor, page_request};
+use super::table::{self, Column, Pager, Sort};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
-const PAGE_SIZE: u32 = 50;
+/// The columns the list sorts by.
+const SORT_KEYS: [&str; 5] = ["risk", "partner", "state", "approvals", "submitted"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// Absent: the review queue; a state: every case in it.
     state: Option<String>,
-    cursor: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<usize>,
 }
 
 /// A case as a row of the queue.
@@ -39,6 +46,11 @@ pub struct CaseRow {
     /// `1 of 2`.
     pub approvals: String,
     pub submitted: When,
+    /// For sorting: the risk score (none before screening), the approvals
+    /// given, when submitted (Unix milliseconds).
+    score_value: Option<u8>,
+    approvals_given: usize,
+    submitted_ms: i64,
 }
 
 #[derive(Template)]
@@ -47,8 +59,9 @@ struct QueuePage {
     chrome: Chrome,
     states: Vec<&'static str>,
     state: String,
+    columns: Vec<Column>,
     rows: Vec<CaseRow>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 /// A case's state as a badge.
@@ -88,10 +101,26 @@ pub(super) fn row(case: &VettingCase, now: Timestamp) -> CaseRow {
             .map_or_else(|| "—".to_owned(), |s| s.to_string()),
         approvals: format!("{} of {need}", case.approvals.len()),
         submitted: when(case.created_at, now),
+        score_value: case.risk_score,
+        approvals_given: case.approvals.len(),
+        submitted_ms: case.created_at.unix_millis(),
     }
 }
 
-/// `GET /vetting`.
+/// By `key`, then by when submitted, in the same direction.
+fn compare(key: &str, a: &CaseRow, b: &CaseRow) -> Ordering {
+    let submitted = || a.submitted_ms.cmp(&b.submitted_ms);
+    match key {
+        "risk" => a.score_value.cmp(&b.score_value),
+        "partner" => a.partner.to_lowercase().cmp(&b.partner.to_lowercase()),
+        "state" => a.state.word.cmp(&b.state.word),
+        "approvals" => a.approvals_given.cmp(&b.approvals_given),
+        _ => Ordering::Equal,
+    }
+    .then_with(submitted)
+}
+
+/// `GET /vetting?state=&sort=&dir=&page=`.
 pub async fn queue(
     State(state): State<AppState>,
     console: Console,
@@ -99,16 +128,10 @@ pub async fn queue(
 ) -> Result<Response, ConsoleError> {
     require_area(&console, ConsoleArea::Vetting)?;
     let ApiQuery(q) = query.map_err(|e| ConsoleError::Refused(e.message))?;
-    let page_req = page_request(Some(PAGE_SIZE), q.cursor.as_deref())
-        .map_err(|e| ConsoleError::Refused(e.message))?;
     let wanted = paging::blank_as_none(q.state.as_ref());
-    let found: Page<VettingCase> = match wanted.as_deref() {
-        None => {
-            state
-                .portcullis
-                .review_queue(&console.caller, &page_req)
-                .await?
-        }
+    let service = &state.portcullis;
+    let (found, capped) = match wanted.as_deref() {
+        None => collect_all!(|page| service.review_queue(&console.caller, &page)),
         Some(raw) => {
             let case_state = CaseState::parse(raw)
                 .ok_or_else(|| ConsoleError::Refused(format!("`{raw}` is not a case state")))?;
@@ -116,27 +139,46 @@ pub async fn queue(
                 tenant_id: None,
                 state: Some(case_state),
             };
-            state
-                .portcullis
-                .list_cases(&console.caller, filter, &page_req)
-                .await?
+            collect_all!(|page| service.list_cases(&console.caller, filter.clone(), &page))
         }
     };
-    let now = state.portcullis.clock().now();
-    let next = found.next.as_ref().map(|cursor| {
-        paging::link(
-            "/vetting",
-            &[("state", wanted.as_deref())],
-            Some(&encode_cursor(cursor)),
-        )
-    });
+    let now = service.clock().now();
+    let mut rows: Vec<CaseRow> = found.iter().map(|c| row(c, now)).collect();
+    // The queue: riskiest first; one state: newest first.
+    let default = if wanted.is_none() {
+        ("risk", true)
+    } else {
+        ("submitted", true)
+    };
+    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &SORT_KEYS, default);
+    sort.apply(&mut rows, compare);
+    let state_text = wanted.unwrap_or_default();
+    let filters = [("state", state_text.as_str())];
+    let columns = table::columns(
+        "/vetting",
+        &filters,
+        &sort,
+        &[
+            ("Risk", Some("risk")),
+            ("Applicant", Some("partner")),
+            ("State", Some("state")),
+            ("Approvals", Some("approvals")),
+            ("Submitted", Some("submitted")),
+        ],
+    );
+    let (rows, pager) = table::slice(rows, q.page, "/vetting", &filters, &sort, capped);
+    let pager = pager.covering(format!(
+        "the {} cases read first: the rest are not listed",
+        table::thousands(found.len())
+    ));
     let chrome = Chrome::new(&state, &console, ConsoleArea::Vetting).await?;
     Ok(page(&QueuePage {
         chrome,
         states: CaseState::ALL.iter().map(|s| s.as_str()).collect(),
-        state: wanted.unwrap_or_default(),
-        rows: found.items.iter().map(|c| row(c, now)).collect(),
-        next,
+        state: state_text,
+        columns,
+        rows,
+        pager,
     })?
     .into_response())
 }

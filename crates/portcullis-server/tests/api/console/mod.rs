@@ -17,6 +17,7 @@ mod least_privilege;
 mod link;
 mod ops_browser;
 mod ops_pages;
+mod ops_tables;
 mod ops_world;
 mod refill;
 mod refusals;
