@@ -1,7 +1,9 @@
 //! The activity stream's storage.
 
 use async_trait::async_trait;
-use portcullis_domain::{ActivityEvent, EncodedEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp};
+use portcullis_domain::{
+    ActivityEvent, EncodedEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp,
+};
 use sqlx::any::AnyRow;
 
 use crate::paging::Keyset;

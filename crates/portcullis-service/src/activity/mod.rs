@@ -14,9 +14,9 @@ mod partitions;
 mod policy;
 mod tuning;
 
+pub use decision_document::decision_event;
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{DEFAULT_PARTITIONS, DetectionConfig, DetectionCounts, DetectionRound};
-pub use decision_document::decision_event;
 pub use events::DecisionRecords;
 pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use partitions::{ActivityPublisher, PartitionDetector, partition_of};
