@@ -32,6 +32,56 @@ pub struct ActivityEvent {
     pub body: serde_json::Value,
 }
 
+/// An activity event whose OCSF document is already JSON text: what the
+/// decision path queues and stores (each decision's document is written
+/// once, straight to text, never built as a `serde_json::Value`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedEvent {
+    pub uid: String,
+    pub class_uid: i64,
+    pub time: Timestamp,
+    pub status_id: i64,
+    pub partner_tenant_id: Option<String>,
+    pub user_id: Option<String>,
+    pub customer_tenant_id: Option<String>,
+    pub operation: Option<String>,
+    /// The whole OCSF document, as JSON text.
+    pub body: String,
+}
+
+impl EncodedEvent {
+    /// The event with its document parsed.
+    pub fn decode(&self) -> Result<ActivityEvent, serde_json::Error> {
+        Ok(ActivityEvent {
+            uid: self.uid.clone(),
+            class_uid: self.class_uid,
+            time: self.time,
+            status_id: self.status_id,
+            partner_tenant_id: self.partner_tenant_id.clone(),
+            user_id: self.user_id.clone(),
+            customer_tenant_id: self.customer_tenant_id.clone(),
+            operation: self.operation.clone(),
+            body: serde_json::from_str(&self.body)?,
+        })
+    }
+}
+
+impl From<&ActivityEvent> for EncodedEvent {
+    fn from(event: &ActivityEvent) -> Self {
+        Self {
+            uid: event.uid.clone(),
+            class_uid: event.class_uid,
+            time: event.time,
+            status_id: event.status_id,
+            partner_tenant_id: event.partner_tenant_id.clone(),
+            user_id: event.user_id.clone(),
+            customer_tenant_id: event.customer_tenant_id.clone(),
+            operation: event.operation.clone(),
+            body: event.body.to_string(),
+        }
+    }
+}
+
 /// The largest OCSF line accepted: 64 KiB.
 pub const MAX_EVENT_LINE_BYTES: usize = 64 * 1024;
 

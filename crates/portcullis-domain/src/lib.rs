@@ -92,7 +92,9 @@ pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use containment::{Containment, ContainmentFilter, ContainmentKind, ContainmentMode};
 pub use duration::IsoDuration;
 pub use error::{RuleViolation, ValidationError};
-pub use event::{ActivityEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION};
+pub use event::{
+    ActivityEvent, EncodedEvent, MAX_EVENT_LINE_BYTES, OCSF_API_ACTIVITY, OCSF_AUTHENTICATION,
+};
 pub use finding::{Finding, FindingFilter, FindingStatus};
 pub use finding_response::{
     FindingResponse, RESPONSE_DEADLINE_SECONDS, RESPONSE_WINDOW_DAYS, ResponseTimes,

@@ -1,7 +1,9 @@
 //! The activity stream's storage.
 
 use async_trait::async_trait;
-use portcullis_domain::{ActivityEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp};
+use portcullis_domain::{
+    ActivityEvent, EncodedEvent, EventFilter, Page, PageRequest, StoredEvent, Timestamp,
+};
 use sqlx::any::AnyRow;
 
 use crate::paging::Keyset;
@@ -12,6 +14,9 @@ pub trait EventStore {
     /// Appends events in one transaction, ignoring any whose `uid` is
     /// already stored; returns how many were new.
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError>;
+    /// [`EventStore::append_events`] for events whose documents are
+    /// already JSON text (the decision path's).
+    async fn append_encoded_events(&self, events: &[EncodedEvent]) -> Result<u64, StoreError>;
     /// Deletes events whose time is before `before`; returns how many.
     async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError>;
     /// Events in arrival order (newest first with `filter.newest_first`).
@@ -81,6 +86,11 @@ impl EventStore for SqlStore {
     }
 
     async fn append_events(&self, events: &[ActivityEvent]) -> Result<u64, StoreError> {
+        let encoded: Vec<EncodedEvent> = events.iter().map(EncodedEvent::from).collect();
+        self.append_encoded_events(&encoded).await
+    }
+
+    async fn append_encoded_events(&self, events: &[EncodedEvent]) -> Result<u64, StoreError> {
         let mut tx = self.pool().begin().await?;
         let mut added = 0;
         for chunk in events.chunks(ROWS_PER_INSERT) {
@@ -96,7 +106,7 @@ impl EventStore for SqlStore {
                     .bind(event.user_id.as_deref())
                     .bind(event.customer_tenant_id.as_deref())
                     .bind(event.operation.as_deref())
-                    .bind(event.body.to_string());
+                    .bind(event.body.as_str());
             }
             added += query.execute(&mut *tx).await?.rows_affected();
         }

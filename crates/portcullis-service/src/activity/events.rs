@@ -11,10 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use portcullis_decision::{Decision, DecisionRequest, Effect};
-use portcullis_domain::{ActivityEvent, OCSF_API_ACTIVITY, Timestamp};
+use portcullis_domain::{ActivityEvent, EncodedEvent};
 use portcullis_store::Store;
-use serde_json::json;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::{Portcullis, ServiceError};
@@ -80,7 +78,7 @@ fn bad_mode(text: &str) -> ServiceError {
 
 enum Item {
     /// Events, and who waits for their commit.
-    Events(Vec<ActivityEvent>, Option<oneshot::Sender<()>>),
+    Events(Vec<EncodedEvent>, Option<oneshot::Sender<()>>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -120,53 +118,6 @@ impl Default for EventQueue {
     }
 }
 
-/// The OCSF 6003 document of one decision.
-pub fn decision_event(
-    request: &DecisionRequest,
-    decision: &Decision,
-    now: Timestamp,
-) -> ActivityEvent {
-    let uid = uuid::Uuid::now_v7().to_string();
-    let allowed = decision.effect == Effect::Allow;
-    let body = json!({
-        "class_uid": OCSF_API_ACTIVITY,
-        "category_uid": 6,
-        "activity_id": 99,
-        "type_uid": OCSF_API_ACTIVITY * 100 + 99,
-        "time": now.unix_millis(),
-        "severity_id": 1,
-        "status_id": if allowed { 1 } else { 2 },
-        "status": if allowed { "Success" } else { "Failure" },
-        "metadata": {
-            "uid": uid,
-            "version": "1.1.0",
-            "product": {"name": "Portcullis", "vendor_name": "Portcullis"},
-        },
-        "api": {"operation": request.action.as_str()},
-        "actor": {"user": {
-            "uid": request.user_id.to_string(),
-            "org": {"uid": request.partner_tenant_id.to_string()},
-        }},
-        "cloud": {"provider": "Portcullis", "account": {"uid": request.customer_tenant_id.to_string()}},
-        "src_endpoint": {"ip": request.source_ip.map(|ip| ip.to_string())},
-        "unmapped": {"portcullis": {
-            "decision": decision,
-            "auth_strength": request.auth_strength,
-        }},
-    });
-    ActivityEvent {
-        uid,
-        class_uid: OCSF_API_ACTIVITY,
-        time: now,
-        status_id: if allowed { 1 } else { 2 },
-        partner_tenant_id: Some(request.partner_tenant_id.to_string()),
-        user_id: Some(request.user_id.to_string()),
-        customer_tenant_id: Some(request.customer_tenant_id.to_string()),
-        operation: Some(request.action.as_str().to_owned()),
-        body,
-    }
-}
-
 impl Portcullis {
     /// The same application with decision records stored this way.
     #[must_use]
@@ -185,7 +136,7 @@ impl Portcullis {
     /// are never dropped: a full queue makes decisions wait.
     pub(crate) async fn record_events(
         &self,
-        events: Vec<ActivityEvent>,
+        events: Vec<EncodedEvent>,
     ) -> Result<(), ServiceError> {
         self.start_event_writer().await;
         let (ack, committed) = match self.events.mode {
@@ -246,7 +197,7 @@ impl Portcullis {
 /// What one transaction stores and whom it answers.
 #[derive(Default)]
 struct Batch {
-    events: Vec<ActivityEvent>,
+    events: Vec<EncodedEvent>,
     acks: Vec<oneshot::Sender<()>>,
 }
 
@@ -296,7 +247,7 @@ async fn write_events(
         let events = &batch.events;
         retried("store", events.len(), || async {
             store
-                .append_events(events)
+                .append_encoded_events(events)
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string())
@@ -304,13 +255,29 @@ async fn write_events(
         .await;
         // Partitioned detection: published once stored (idempotent by uid).
         if let Some(stream) = &stream {
-            retried("publish", events.len(), || stream.publish(events)).await;
+            let decoded = decoded(events);
+            retried("publish", decoded.len(), || stream.publish(&decoded)).await;
         }
         batch.events.clear();
         for ack in batch.acks.drain(..) {
             let _ = ack.send(());
         }
     }
+}
+
+/// The events with their documents parsed, for the activity stream (the
+/// decision path wrote each document itself: parsing cannot fail).
+fn decoded(events: &[EncodedEvent]) -> Vec<ActivityEvent> {
+    events
+        .iter()
+        .filter_map(|event| match event.decode() {
+            Ok(event) => Some(event),
+            Err(err) => {
+                tracing::error!(%err, uid = %event.uid, "a decision event's document is not JSON");
+                None
+            }
+        })
+        .collect()
 }
 
 /// Runs `attempt` until it succeeds, backing off up to 5 s between tries:

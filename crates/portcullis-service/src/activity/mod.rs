@@ -3,6 +3,7 @@
 //! and the findings and containments detection leads to.
 
 mod coalesce;
+mod decision_document;
 mod detection;
 mod event_context;
 pub(crate) mod events;
@@ -13,9 +14,10 @@ mod partitions;
 mod policy;
 mod tuning;
 
+pub use decision_document::decision_event;
 pub(crate) use detection::DetectionRuntime;
 pub use detection::{DEFAULT_PARTITIONS, DetectionConfig, DetectionCounts, DetectionRound};
-pub use events::{DecisionRecords, decision_event};
+pub use events::DecisionRecords;
 pub use ingest::{EventTimeBounds, IngestReport, LineRejection, MAX_BATCH_EVENTS};
 pub use partitions::{ActivityPublisher, PartitionDetector, partition_of};
 pub use policy::ContainmentRule;

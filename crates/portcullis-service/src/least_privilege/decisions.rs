@@ -31,10 +31,8 @@ impl Portcullis {
         let events = requests
             .iter()
             .zip(&decisions)
-            .map(|(request, decision)| {
-                crate::activity::events::decision_event(request, decision, now)
-            })
-            .collect();
+            .map(|(request, decision)| crate::activity::decision_event(request, decision, now))
+            .collect::<Result<_, _>>()?;
         self.record_events(events).await?;
         Ok(decisions)
     }

@@ -2,8 +2,14 @@
 //! loopback, and an open-loop load generator in this process.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1] [--connections 64] [--baseline PATH] [--route decisions|evaluation]
+//! cargo build --release && cargo run --release --example decision_load -- [--quick] [--rate 20000] [--seconds 10] [--batch 1] [--connections 64] [--baseline PATH] [--route decisions|evaluation] [--client pipelined|reqwest]
 //! ```
+//!
+//! `--client pipelined` (the default) sends over the generator's own
+//! HTTP/1.1 keep-alive connections, pipelined ([`pipelined`]); `--client
+//! reqwest` over `reqwest`'s connection pool, one request at a time per
+//! connection (the generator of earlier measurements: it costs the shared
+//! cores several times more per request).
 //!
 //! `--baseline PATH` first runs the same load against another `portcullis`
 //! binary (an older build, say), then against this build's, and reports
@@ -32,6 +38,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod pipelined;
+
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
 struct Options {
@@ -47,6 +55,9 @@ struct Options {
     /// The AuthZEN evaluation route (`--route evaluation`) instead of
     /// `POST /v1/decisions` (the default, `--route decisions`).
     authzen: bool,
+    /// `reqwest`'s pool (`--client reqwest`) instead of the pipelined
+    /// connections (`--client pipelined`, the default).
+    reqwest: bool,
 }
 
 fn options() -> Options {
@@ -78,6 +89,16 @@ fn options() -> Options {
             None | Some("decisions") => false,
             Some("evaluation") => true,
             Some(other) => panic!("--route is `decisions` or `evaluation`, not `{other}`"),
+        },
+        reqwest: match args
+            .iter()
+            .position(|a| a == "--client")
+            .and_then(|i| args.get(i + 1))
+            .map(String::as_str)
+        {
+            None | Some("pipelined") => false,
+            Some("reqwest") => true,
+            Some(other) => panic!("--client is `pipelined` or `reqwest`, not `{other}`"),
         },
     }
 }
@@ -428,40 +449,36 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             .collect::<Vec<&'static [u8]>>()
             .into_boxed_slice(),
     );
-    let url = reqwest::Url::parse(&format!("{base}{route}")).unwrap();
-    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {service}")).unwrap();
-    let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now() + Duration::from_millis(50);
+    let schedule = Arc::new(pipelined::Schedule {
+        start,
+        interval,
+        total,
+        next: AtomicU64::new(0),
+    });
     let mut workers = Vec::new();
-    for _ in 0..opts.connections {
-        let (next, url, bearer) = (next.clone(), url.clone(), bearer.clone());
-        let client = api.client.clone();
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0_u64;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= total {
-                    return (latencies, errors);
-                }
-                let due = start + interval.mul_f64(i as f64);
-                tokio::time::sleep_until(due.into()).await;
-                let body = bodies[usize::try_from(i).unwrap() % bodies.len()];
-                let ok = client
-                    .post(url.clone())
-                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false);
-                if !ok {
-                    errors += 1;
-                }
-                latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
-            }
-        }));
+    if opts.reqwest {
+        let url = reqwest::Url::parse(&format!("{base}{route}")).unwrap();
+        let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {service}")).unwrap();
+        for _ in 0..opts.connections {
+            let pool = Pooled {
+                client: api.client.clone(),
+                url: url.clone(),
+                bearer: bearer.clone(),
+            };
+            workers.push(tokio::spawn(pool.run(bodies, schedule.clone())));
+        }
+    } else {
+        let host = base.trim_start_matches("http://");
+        let addr = host.parse().unwrap();
+        let requests = Arc::new(pipelined::requests(host, route, &service, bodies));
+        for _ in 0..opts.connections {
+            workers.push(tokio::spawn(pipelined::connection(
+                addr,
+                requests.clone(),
+                schedule.clone(),
+            )));
+        }
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
@@ -482,8 +499,11 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
         .map(|n| n.get())
         .unwrap_or(1);
     println!(
-        "{route}: target {} decisions/s ({batch_size} per request) for {} s over {} connections; achieved {achieved:.0} decisions/s",
-        opts.rate, opts.seconds, opts.connections
+        "{route}: target {} decisions/s ({batch_size} per request) for {} s over {} connections ({}); achieved {achieved:.0} decisions/s",
+        opts.rate,
+        opts.seconds,
+        opts.connections,
+        if opts.reqwest { "reqwest" } else { "pipelined" }
     );
     println!(
         "latency from due time: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
@@ -497,6 +517,48 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
     let _ = child.wait();
     json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
                "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
-               "seconds": opts.seconds, "checks_per_request": batch_size, "route": route, "cores": cores, "quick": opts.quick,
+               "seconds": opts.seconds, "client": if opts.reqwest { "reqwest" } else { "pipelined" }, "checks_per_request": batch_size, "route": route, "cores": cores, "quick": opts.quick,
            "decision_records": std::env::var("PORTCULLIS_DECISION_RECORDS").unwrap_or_else(|_| "sync".to_owned())})
+}
+
+/// One sender over `reqwest`'s pool (`--client reqwest`): it waits for each
+/// answer before taking the next request due.
+struct Pooled {
+    client: reqwest::Client,
+    url: reqwest::Url,
+    bearer: reqwest::header::HeaderValue,
+}
+
+impl Pooled {
+    async fn run(
+        self,
+        bodies: &'static [&'static [u8]],
+        schedule: Arc<pipelined::Schedule>,
+    ) -> (Vec<u64>, u64) {
+        let mut latencies = Vec::new();
+        let mut errors = 0_u64;
+        loop {
+            let i = schedule.next.fetch_add(1, Ordering::Relaxed);
+            if i >= schedule.total {
+                return (latencies, errors);
+            }
+            let due = schedule.due(i);
+            tokio::time::sleep_until(due.into()).await;
+            let body = bodies[usize::try_from(i).unwrap() % bodies.len()];
+            let ok = self
+                .client
+                .post(self.url.clone())
+                .header(reqwest::header::AUTHORIZATION, self.bearer.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false);
+            if !ok {
+                errors += 1;
+            }
+            latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+        }
+    }
 }
