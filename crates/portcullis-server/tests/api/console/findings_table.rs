@@ -11,16 +11,7 @@ async fn the_findings_list_sorts_by_its_headers_and_keeps_the_filters() {
     let w = World::build().await;
     let s = &w.server;
     let op = web::sign_in(s, &s.operator.secret).await;
-    let page = |path: &'static str| {
-        let op = op.clone();
-        async move {
-            web::get(s, &op, path)
-                .await
-                .text()
-                .await
-                .unwrap_or_default()
-        }
-    };
+    let page = async |path: &str| web::text(s, &op, path).await;
     let alpha_first = |html: &str| {
         let alpha = html.find("Alpha fan-out").unwrap_or(usize::MAX);
         let bravo = html.find("Bravo fan-out").unwrap_or(usize::MAX);

@@ -34,13 +34,7 @@ async fn the_partners_list_sorts_by_name_and_authorization_and_filters() {
     // A and B are vetted and authorized; Echo has not applied.
     s.create_tenant("partner", "Echo Partners").await;
     let op = web::sign_in(s, &s.operator.secret).await;
-    let page = async |path: &str| {
-        web::get(s, &op, path)
-            .await
-            .text()
-            .await
-            .unwrap_or_default()
-    };
+    let page = async |path: &str| web::text(s, &op, path).await;
     let names = ["Alpha Partners", "Bravo Partners", "Echo Partners"];
     let default = page("/partners").await;
     let at = positions(&default, &names);
@@ -106,13 +100,7 @@ async fn the_vetting_queue_filters_by_state_and_keeps_it_when_sorting() {
     let o = OpsWorld::build().await;
     let s = &o.w.server;
     let op = web::sign_in(s, &s.operator.secret).await;
-    let page = async |path: &str| {
-        web::get(s, &op, path)
-            .await
-            .text()
-            .await
-            .unwrap_or_default()
-    };
+    let page = async |path: &str| web::text(s, &op, path).await;
     let queue = page("/vetting").await;
     assert!(queue.contains(&o.case), "{queue}");
     assert!(
@@ -147,13 +135,7 @@ async fn the_containments_list_filters_by_state_and_kind_and_sorts() {
         .await
         .expect_status(StatusCode::CREATED);
     drop(held);
-    let page = async |path: &str| {
-        web::get(s, &op, path)
-            .await
-            .text()
-            .await
-            .unwrap_or_default()
-    };
+    let page = async |path: &str| web::text(s, &op, path).await;
     let (user, relationship) = (o.w.a_user.as_str(), o.w.b_relationship.as_str());
     let newest = page("/containments").await;
     let at = positions(&newest, &[user, relationship]);

@@ -64,6 +64,16 @@ pub async fn get(server: &TestServer, cookie: &str, path: &str) -> Response {
         .expect("get a console page")
 }
 
+/// A console page's text as `cookie`'s session sees it (empty when the
+/// body cannot be read, so the caller's assertion names the page).
+pub async fn text(server: &TestServer, cookie: &str, path: &str) -> String {
+    get(server, cookie, path)
+        .await
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
 pub async fn post(
     server: &TestServer,
     cookie: &str,
