@@ -9,6 +9,7 @@ use portcullis_domain::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Transaction};
 
+use crate::conditions::Conditions;
 use crate::paging::Keyset;
 use crate::{AuditContext, Backend, SqlStore, Store, StoreError, rows};
 
@@ -82,21 +83,24 @@ impl AuditStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<AuditRecord>, StoreError> {
         let keys = Keyset::by_seq(page)?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE ($1 IS NULL OR actor = $1) \
-             AND ($2 IS NULL OR tenant_id = $2) AND ($3 IS NULL OR operation = $3) \
-             AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) \
-             AND ($6 IS NULL OR seq > $6) ORDER BY seq LIMIT $7"
-        ))
-        .bind(filter.actor.clone())
-        .bind(filter.tenant_id.map(|t| t.to_string()))
-        .bind(filter.operation.clone())
-        .bind(filter.since.map(|t| t.unix_millis()))
-        .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(keys.after())
-        .bind(keys.fetch())
-        .fetch_all(self.pool())
-        .await?;
+        let mut conditions = Conditions::default();
+        conditions
+            .text("actor = {}", filter.actor.clone())
+            .text("tenant_id = {}", filter.tenant_id.map(|t| t.to_string()))
+            .text("operation = {}", filter.operation.clone())
+            .int("at >= {}", filter.since.map(|t| t.unix_millis()))
+            .int("at < {}", filter.until.map(|t| t.unix_millis()))
+            .int("seq > {}", keys.after());
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log{} ORDER BY seq LIMIT ${}",
+            conditions.sql(),
+            conditions.next_placeholder()
+        );
+        let rows = conditions
+            .bind(sqlx::query(&sql))
+            .bind(keys.fetch())
+            .fetch_all(self.pool())
+            .await?;
         keys.page(&rows, from_row, |r| r.seq.to_string())
     }
 

@@ -6,6 +6,7 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
+use crate::conditions::Conditions;
 use crate::paging::Keyset;
 use crate::{SqlStore, StoreError, rows};
 
@@ -75,6 +76,38 @@ fn insert_sql(rows: usize) -> String {
     sql
 }
 
+/// The list statement for `filter` after the cursor `after`, with only the
+/// conditions it sets (see [`Conditions`]): the cursor is a rowid range.
+fn list_sql(filter: &EventFilter, after: Option<i64>) -> (String, Conditions) {
+    // The cursor is the last sequence number read, in either direction.
+    let (past, order) = if filter.newest_first {
+        ("seq < {}", "DESC")
+    } else {
+        ("seq > {}", "ASC")
+    };
+    let mut conditions = Conditions::default();
+    conditions
+        .text(
+            "partner_tenant_id = {}",
+            filter.partner_tenant_id.map(|t| t.to_string()),
+        )
+        .text("user_id = {}", filter.user_id.map(|u| u.to_string()))
+        .text(
+            "customer_tenant_id = {}",
+            filter.customer_tenant_id.map(|t| t.to_string()),
+        )
+        .int("class_uid = {}", filter.class_uid)
+        .int("time >= {}", filter.since.map(|t| t.unix_millis()))
+        .int("time < {}", filter.until.map(|t| t.unix_millis()))
+        .int(past, after);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM activity_events{} ORDER BY seq {order} LIMIT ${}",
+        conditions.sql(),
+        conditions.next_placeholder()
+    );
+    (sql, conditions)
+}
+
 #[async_trait]
 impl EventStore for SqlStore {
     async fn prune_events(&self, before: Timestamp) -> Result<u64, StoreError> {
@@ -120,29 +153,75 @@ impl EventStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
         let keys = Keyset::by_seq(page)?;
-        // The cursor is the last sequence number read, in either direction.
-        let (past, order) = if filter.newest_first {
-            ("<", "DESC")
-        } else {
-            (">", "ASC")
-        };
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM activity_events WHERE ($1 IS NULL OR partner_tenant_id = $1) \
-             AND ($2 IS NULL OR user_id = $2) AND ($3 IS NULL OR customer_tenant_id = $3) \
-             AND ($4 IS NULL OR class_uid = $4) AND ($5 IS NULL OR time >= $5) \
-             AND ($6 IS NULL OR time < $6) AND ($7 IS NULL OR seq {past} $7) \
-             ORDER BY seq {order} LIMIT $8"
-        ))
-        .bind(filter.partner_tenant_id.map(|t| t.to_string()))
-        .bind(filter.user_id.map(|u| u.to_string()))
-        .bind(filter.customer_tenant_id.map(|t| t.to_string()))
-        .bind(filter.class_uid)
-        .bind(filter.since.map(|t| t.unix_millis()))
-        .bind(filter.until.map(|t| t.unix_millis()))
-        .bind(keys.after())
-        .bind(keys.fetch())
-        .fetch_all(self.pool())
-        .await?;
+        let (sql, conditions) = list_sql(filter, keys.after());
+        let rows = conditions
+            .bind(sqlx::query(&sql))
+            .bind(keys.fetch())
+            .fetch_all(self.pool())
+            .await?;
         keys.page(&rows, from_row, |e| e.seq.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use portcullis_domain::{TenantId, UserId};
+
+    use super::*;
+
+    /// SQLite's plan for the list statement of `filter` after `after`.
+    async fn plan(store: &SqlStore, filter: &EventFilter, after: Option<i64>) -> String {
+        let (sql, conditions) = list_sql(filter, after);
+        let rows = conditions
+            .bind(sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")))
+            .bind(100_i64)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| rows::text(row, "detail").unwrap())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[tokio::test]
+    async fn reads_use_the_cursor_range_and_the_subject_indexes_not_a_table_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::open(&dir.path().join("plan.db").display().to_string())
+            .await
+            .unwrap();
+        let cursor = plan(&store, &EventFilter::default(), Some(41)).await;
+        assert!(
+            cursor.contains("SEARCH activity_events USING INTEGER PRIMARY KEY (rowid>?)"),
+            "detection's cursor read: {cursor}"
+        );
+        let newest = EventFilter {
+            newest_first: true,
+            ..EventFilter::default()
+        };
+        let backwards = plan(&store, &newest, Some(41)).await;
+        assert!(
+            backwards.contains("USING INTEGER PRIMARY KEY (rowid<?)"),
+            "{backwards}"
+        );
+        let user = EventFilter {
+            user_id: Some(UserId::generate()),
+            since: Some(Timestamp::from_unix_millis(5)),
+            ..EventFilter::default()
+        };
+        let by_user = plan(&store, &user, None).await;
+        assert!(
+            by_user.contains("USING INDEX activity_events_user"),
+            "{by_user}"
+        );
+        let customer = EventFilter {
+            customer_tenant_id: Some(TenantId::generate()),
+            ..EventFilter::default()
+        };
+        let by_customer = plan(&store, &customer, None).await;
+        assert!(
+            by_customer.contains("USING INDEX activity_events_customer"),
+            "{by_customer}"
+        );
     }
 }

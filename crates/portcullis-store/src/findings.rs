@@ -8,6 +8,7 @@ use portcullis_domain::{
 };
 use sqlx::any::AnyRow;
 
+use crate::conditions::Conditions;
 use crate::mutation::check_version;
 use crate::paging::Keyset;
 use crate::{AuditContext, SqlStore, StoreError, rows};
@@ -202,23 +203,28 @@ impl FindingStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<Finding>, StoreError> {
         let keys = Keyset::by_id(page)?;
-        let rows = sqlx::query(&format!(
-            "SELECT {FINDING_COLUMNS} FROM findings WHERE ($1 IS NULL OR status = $1) \
-             AND ($2 IS NULL OR rule_id = $2) AND ($3 IS NULL OR partner_tenant_id = $3) \
-             AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR last_seen >= $5) \
-             AND ($6 IS NULL OR id > $6) AND ($7 IS NULL OR id IN (SELECT finding_id FROM \
-             finding_customers WHERE customer_tenant_id = $7)) ORDER BY id LIMIT $8"
-        ))
-        .bind(filter.status.as_deref())
-        .bind(filter.rule_id.as_deref())
-        .bind(filter.partner_tenant_id.as_deref())
-        .bind(filter.user_id.as_deref())
-        .bind(filter.since.map(|t| t.unix_millis()))
-        .bind(keys.after())
-        .bind(filter.customer_tenant_id.map(|t| t.to_string()))
-        .bind(keys.fetch())
-        .fetch_all(self.pool())
-        .await?;
+        let mut conditions = Conditions::default();
+        conditions
+            .text("status = {}", filter.status.clone())
+            .text("rule_id = {}", filter.rule_id.clone())
+            .text("partner_tenant_id = {}", filter.partner_tenant_id.clone())
+            .text("user_id = {}", filter.user_id.clone())
+            .int("last_seen >= {}", filter.since.map(|t| t.unix_millis()))
+            .text("id > {}", keys.after())
+            .text(
+                "id IN (SELECT finding_id FROM finding_customers WHERE customer_tenant_id = {})",
+                filter.customer_tenant_id.map(|t| t.to_string()),
+            );
+        let sql = format!(
+            "SELECT {FINDING_COLUMNS} FROM findings{} ORDER BY id LIMIT ${}",
+            conditions.sql(),
+            conditions.next_placeholder()
+        );
+        let rows = conditions
+            .bind(sqlx::query(&sql))
+            .bind(keys.fetch())
+            .fetch_all(self.pool())
+            .await?;
         keys.page(&rows, finding_from_row, |f| f.id.to_string())
     }
 

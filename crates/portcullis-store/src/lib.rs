@@ -21,6 +21,7 @@ mod bulk_runs;
 mod changes;
 mod checkpoint_log;
 mod cluster;
+mod conditions;
 mod containments;
 mod context;
 mod counts;
