@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::conditions::Conditions;
 use crate::paging::Keyset;
-use crate::{SqlStore, StoreError, rows};
+use crate::{Backend, SqlStore, StoreError, rows};
 
 #[async_trait]
 pub trait EventStore {
@@ -49,15 +49,21 @@ fn from_row(row: &AnyRow) -> Result<StoredEvent, StoreError> {
     })
 }
 
-/// Rows per `INSERT` statement, 9 parameters each. Few: binding a
-/// numbered parameter makes SQLite look its name up in a list (linear in
-/// the statement's parameters), so a statement's binding costs grow with
-/// the square of its rows — at 200 rows that lookup was the largest single
-/// cost of a server under decision load.
-const ROWS_PER_INSERT: usize = 16;
+/// Rows per `INSERT` statement, 9 parameters each. Every statement is a
+/// round trip between the writer task and the database's connection
+/// (for SQLite, its worker thread), and a busy server runs the writer
+/// task among its request tasks: at 16 rows a statement, a batch of a
+/// thousand decision records waited for 63 round trips, and those waits,
+/// not CPU, bounded how many decisions a second a node could record.
+const ROWS_PER_INSERT: usize = 200;
 
-/// `INSERT ... VALUES ($1, ..., $9), ($10, ...) ON CONFLICT (uid) DO NOTHING` for `rows` rows.
-fn insert_sql(rows: usize) -> String {
+/// `INSERT ... VALUES (...), (...) ON CONFLICT (uid) DO NOTHING` for `rows`
+/// rows. SQLite gets anonymous `?` placeholders: binding a numbered one
+/// (`$n`) makes it look the number up in a list as long as the
+/// statement's parameters, so a statement's binding cost would grow with
+/// the square of its rows (at 200 rows that lookup was once the largest
+/// single cost of a loaded server); PostgreSQL numbers them `$1…`.
+fn insert_sql(rows: usize, backend: Backend) -> String {
     let mut sql = String::from(
         "INSERT INTO activity_events (uid, class_uid, time, status_id, partner_tenant_id, \
          user_id, customer_tenant_id, operation, body) VALUES ",
@@ -67,7 +73,12 @@ fn insert_sql(rows: usize) -> String {
             sql.push_str(", ");
         }
         let first = row * 9 + 1;
-        let params: Vec<String> = (first..first + 9).map(|n| format!("${n}")).collect();
+        let params: Vec<String> = (first..first + 9)
+            .map(|n| match backend {
+                Backend::Sqlite => "?".to_owned(),
+                Backend::Postgres => format!("${n}"),
+            })
+            .collect();
         sql.push('(');
         sql.push_str(&params.join(", "));
         sql.push(')');
@@ -127,7 +138,7 @@ impl EventStore for SqlStore {
         let mut tx = self.pool().begin().await?;
         let mut added = 0;
         for chunk in events.chunks(ROWS_PER_INSERT) {
-            let sql = insert_sql(chunk.len());
+            let sql = insert_sql(chunk.len(), self.backend);
             let mut query = sqlx::query(&sql);
             for event in chunk {
                 query = query
@@ -182,6 +193,16 @@ mod tests {
             .map(|row| rows::text(row, "detail").unwrap())
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    #[test]
+    fn inserts_number_placeholders_for_postgresql_only() {
+        let sqlite = insert_sql(2, Backend::Sqlite);
+        assert_eq!(sqlite.matches('?').count(), 18);
+        assert!(!sqlite.contains('$'), "{sqlite}");
+        let postgres = insert_sql(2, Backend::Postgres);
+        assert!(postgres.contains("($10, $11, $12, $13, $14, $15, $16, $17, $18)"));
+        assert!(!postgres.contains('?'), "{postgres}");
     }
 
     #[tokio::test]

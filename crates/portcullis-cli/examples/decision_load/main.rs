@@ -30,7 +30,7 @@
     reason = "a benchmark harness: failing loudly is the point"
 )]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -392,7 +392,17 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    // The server's log, kept with `DECISION_LOAD_SERVER_LOG=<file>` (for
+    // example with `PORTCULLIS_LOG=info,sqlx::query=debug` to count statements).
+    let mut keep = std::env::var_os("DECISION_LOAD_SERVER_LOG")
+        .map(|path| std::fs::File::create(path).unwrap());
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Some(file) = keep.as_mut() {
+                let _ = writeln!(file, "{line}");
+            }
+        }
+    });
 
     let api = Api {
         base: base.clone(),

@@ -125,20 +125,21 @@ contract!(
         let mut with_duplicates = batch.clone();
         with_duplicates.extend(batch[..10].iter().cloned());
         assert_eq!(store.append_events(&with_duplicates).await.unwrap(), 450);
-        let mut seen = 0;
+        let mut seen = Vec::new();
         let mut page = PageRequest::first(200);
         loop {
             let got = store
                 .list_events(&EventFilter::default(), &page)
                 .await
                 .unwrap();
-            seen += got.items.len();
+            seen.extend(got.items.iter().map(|e| e.event.uid.clone()));
             match got.next {
                 Some(next) => page = PageRequest::new(Some(200), Some(next)).unwrap(),
                 None => break,
             }
         }
-        assert_eq!(seen, 450);
+        let sent: Vec<_> = batch.iter().map(|e| e.uid.clone()).collect();
+        assert_eq!(seen, sent, "each stored once, in the order sent");
     }
 );
 
