@@ -21,6 +21,11 @@ use portcullis_bench::ecosystem::NOW;
 use portcullis_bench::measure::{self, Passes};
 use portcullis_bench::{Options, run};
 
+/// The allocator of the `portcullis` binary, so that the engines are timed
+/// with the allocator a deployed node runs (every engine here uses it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value_of = |flag: &str| {

@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use portcullis_bench::{Options, Peer, child, report, run, timing};
 
+/// The allocator of the `portcullis` binary, so that the engines are timed
+/// with the allocator a deployed node runs (every engine here uses it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: portcullis-bench decisions [--quick] [--seed N]";
 
 enum Command {
