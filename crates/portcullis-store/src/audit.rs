@@ -91,15 +91,13 @@ impl AuditStore for SqlStore {
             .int("at >= {}", filter.since.map(|t| t.unix_millis()))
             .int("at < {}", filter.until.map(|t| t.unix_millis()))
             .int("seq > {}", keys.after());
-        let sql = format!(
-            "SELECT {COLUMNS} FROM audit_log{} ORDER BY seq LIMIT ${}",
-            conditions.sql(),
-            conditions.next_placeholder()
-        );
         let rows = conditions
-            .bind(sqlx::query(&sql))
-            .bind(keys.fetch())
-            .fetch_all(self.pool())
+            .fetch(
+                self.pool(),
+                &format!("SELECT {COLUMNS} FROM audit_log"),
+                "ORDER BY seq",
+                keys.fetch(),
+            )
             .await?;
         keys.page(&rows, from_row, |r| r.seq.to_string())
     }

@@ -10,9 +10,9 @@
 //! each time. Writing only the conditions that apply lets the planner use
 //! `seq > $n` as a range and the `(column, time)` indexes.
 
-use sqlx::Any;
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::{Any, AnyPool};
 
 /// One value to bind, in the order its placeholder was numbered.
 enum Value {
@@ -65,6 +65,32 @@ impl Conditions {
         self.values.len() + 1
     }
 
+    /// `<select> WHERE … <order> LIMIT $n`: `select` is `SELECT … FROM …`,
+    /// `order` its `ORDER BY`; the limit's placeholder follows the
+    /// conditions' own.
+    pub(crate) fn statement(&self, select: &str, order: &str) -> String {
+        format!(
+            "{select}{} {order} LIMIT ${}",
+            self.sql(),
+            self.next_placeholder()
+        )
+    }
+
+    /// Runs [`Conditions::statement`] with its values and `limit`.
+    pub(crate) async fn fetch(
+        self,
+        pool: &AnyPool,
+        select: &str,
+        order: &str,
+        limit: i64,
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let sql = self.statement(select, order);
+        self.bind(sqlx::query(&sql))
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    }
+
     /// Binds the conditions' values to `query`, in placeholder order.
     pub(crate) fn bind<'q>(
         self,
@@ -97,6 +123,10 @@ mod tests {
             " WHERE partner_tenant_id = $1 AND seq > $2 AND id IN (SELECT f FROM c WHERE t = $3)"
         );
         assert_eq!(conditions.next_placeholder(), 4);
+        assert_eq!(
+            Conditions::default().statement("SELECT a FROM t", "ORDER BY a"),
+            "SELECT a FROM t ORDER BY a LIMIT $1"
+        );
         assert_eq!(Conditions::default().sql(), "");
         assert_eq!(Conditions::default().next_placeholder(), 1);
     }

@@ -87,14 +87,14 @@ fn insert_sql(rows: usize, backend: Backend) -> String {
     sql
 }
 
-/// The list statement for `filter` after the cursor `after`, with only the
-/// conditions it sets (see [`Conditions`]): the cursor is a rowid range.
-fn list_sql(filter: &EventFilter, after: Option<i64>) -> (String, Conditions) {
+/// The conditions of a list of `filter` after the cursor `after`, and its
+/// `ORDER BY` (see [`Conditions`]): the cursor is a rowid range.
+fn list_conditions(filter: &EventFilter, after: Option<i64>) -> (Conditions, &'static str) {
     // The cursor is the last sequence number read, in either direction.
     let (past, order) = if filter.newest_first {
-        ("seq < {}", "DESC")
+        ("seq < {}", "ORDER BY seq DESC")
     } else {
-        ("seq > {}", "ASC")
+        ("seq > {}", "ORDER BY seq ASC")
     };
     let mut conditions = Conditions::default();
     conditions
@@ -111,12 +111,7 @@ fn list_sql(filter: &EventFilter, after: Option<i64>) -> (String, Conditions) {
         .int("time >= {}", filter.since.map(|t| t.unix_millis()))
         .int("time < {}", filter.until.map(|t| t.unix_millis()))
         .int(past, after);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM activity_events{} ORDER BY seq {order} LIMIT ${}",
-        conditions.sql(),
-        conditions.next_placeholder()
-    );
-    (sql, conditions)
+    (conditions, order)
 }
 
 #[async_trait]
@@ -164,11 +159,10 @@ impl EventStore for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<StoredEvent>, StoreError> {
         let keys = Keyset::by_seq(page)?;
-        let (sql, conditions) = list_sql(filter, keys.after());
+        let (conditions, order) = list_conditions(filter, keys.after());
+        let select = format!("SELECT {COLUMNS} FROM activity_events");
         let rows = conditions
-            .bind(sqlx::query(&sql))
-            .bind(keys.fetch())
-            .fetch_all(self.pool())
+            .fetch(self.pool(), &select, order, keys.fetch())
             .await?;
         keys.page(&rows, from_row, |e| e.seq.to_string())
     }
@@ -182,9 +176,11 @@ mod tests {
 
     /// SQLite's plan for the list statement of `filter` after `after`.
     async fn plan(store: &SqlStore, filter: &EventFilter, after: Option<i64>) -> String {
-        let (sql, conditions) = list_sql(filter, after);
+        let (conditions, order) = list_conditions(filter, after);
+        let explain = format!("EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM activity_events");
+        let sql = conditions.statement(&explain, order);
         let rows = conditions
-            .bind(sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")))
+            .bind(sqlx::query(&sql))
             .bind(100_i64)
             .fetch_all(store.pool())
             .await

@@ -215,15 +215,13 @@ impl FindingStore for SqlStore {
                 "id IN (SELECT finding_id FROM finding_customers WHERE customer_tenant_id = {})",
                 filter.customer_tenant_id.map(|t| t.to_string()),
             );
-        let sql = format!(
-            "SELECT {FINDING_COLUMNS} FROM findings{} ORDER BY id LIMIT ${}",
-            conditions.sql(),
-            conditions.next_placeholder()
-        );
         let rows = conditions
-            .bind(sqlx::query(&sql))
-            .bind(keys.fetch())
-            .fetch_all(self.pool())
+            .fetch(
+                self.pool(),
+                &format!("SELECT {FINDING_COLUMNS} FROM findings"),
+                "ORDER BY id",
+                keys.fetch(),
+            )
             .await?;
         keys.page(&rows, finding_from_row, |f| f.id.to_string())
     }
