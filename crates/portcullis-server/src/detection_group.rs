@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer::DeliverPolicy, context::Context};
@@ -82,12 +83,25 @@ pub struct Group {
     js: Context,
     stream: jetstream::stream::Stream,
     config: Arc<PartitionConfig>,
+    /// How many times the NATS connection was lost since joining.
+    disconnects: Arc<AtomicU64>,
 }
 
 impl Group {
     /// Connects to NATS and creates the stream when missing.
     pub async fn join(config: PartitionConfig) -> Result<Self, NatsError> {
-        let client = async_nats::connect(&config.url).await.map_err(err)?;
+        let disconnects = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&disconnects);
+        let client = async_nats::ConnectOptions::new()
+            .event_callback(move |event| {
+                if matches!(event, async_nats::Event::Disconnected) {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+                std::future::ready(())
+            })
+            .connect(&config.url)
+            .await
+            .map_err(err)?;
         let js = jetstream::new(client);
         let stream = js
             .get_or_create_stream(jetstream::stream::Config {
@@ -103,6 +117,7 @@ impl Group {
             js,
             stream,
             config: Arc::new(config),
+            disconnects,
         })
     }
 
@@ -169,7 +184,9 @@ struct Owned {
 /// its partitions' consumers ended by itself since the last look (the
 /// partition is released and taken again, but its events wait meanwhile);
 /// `member` otherwise. A partition taken at this look is judged at the
-/// next one, half a second later.
+/// next one, half a second later. The first look that finds the
+/// connection back after it was lost runs every owned partition again
+/// from its saved position, with a new consumer.
 pub async fn run(
     group: Group,
     mut locks: PartitionLocks,
@@ -177,8 +194,14 @@ pub async fn run(
     owner: String,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), NatsError> {
-    let Group { js, stream, config } = group;
+    let Group {
+        js,
+        stream,
+        config,
+        disconnects,
+    } = group;
     let client = js.client();
+    let mut disconnects_seen = disconnects.load(Ordering::Relaxed);
     let owner: Arc<str> = owner.into();
     portcullis.set_detection_membership(DetectionMembership::Member);
     let mut owned: BTreeMap<u32, Owned> = BTreeMap::new();
@@ -209,6 +232,15 @@ pub async fn run(
             ));
         }
         let connected = client.connection_state() == async_nats::connection::State::Connected;
+        if connected && disconnects.load(Ordering::Relaxed) != disconnects_seen {
+            // Back after an outage: the partitions' consumers may be gone
+            // with the server and would only notice after two missed idle
+            // heartbeats (30 s each). Each is run again from its saved
+            // position now.
+            disconnects_seen = disconnects.load(Ordering::Relaxed);
+            tracing::info!("NATS connection restored; reading every partition again");
+            restart_all(&mut owned, &mut locks).await;
+        }
         let stalled = failed || (!connected && !owned.is_empty());
         portcullis.set_detection_membership(if stalled {
             DetectionMembership::Stalled
@@ -304,6 +336,17 @@ async fn stop(run: Owned) {
     let _ = run.stop.send(true);
     if let Err(e) = run.task.await {
         tracing::error!(%e, "a detection partition ended abnormally");
+    }
+}
+
+/// Stops and releases every owned partition, for [`rebalance`] to take
+/// again with fresh consumers.
+async fn restart_all(owned: &mut BTreeMap<u32, Owned>, locks: &mut PartitionLocks) {
+    while let Some((partition, run)) = owned.pop_first() {
+        stop(run).await;
+        if let Err(e) = locks.release(partition).await {
+            tracing::warn!(%e, partition, "cannot release a detection partition");
+        }
     }
 }
 

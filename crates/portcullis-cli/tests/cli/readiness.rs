@@ -245,6 +245,9 @@ async fn a_node_whose_nats_server_dies_is_stalled_and_ready_again_when_it_return
     }
     let (clean, log) = node.terminate();
     assert!(clean, "{log}");
+    // Not by luck: the partitions were run again with new consumers when
+    // the connection came back.
+    assert!(log.contains("reading every partition again"), "{log}");
 }
 
 fn now_ms() -> i64 {
