@@ -21,11 +21,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// One check, or a batch of up to 1,000.
+///
+/// The single check is tried first: it is the common form, and a variant
+/// that does not match costs serde a formatted error (for a batch, once
+/// per call, not per check).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum DecisionInput {
-    Batch(DecisionBatch),
     Single(DecisionRequest),
+    Batch(DecisionBatch),
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
