@@ -232,12 +232,13 @@ pub async fn run(
             ));
         }
         let connected = client.connection_state() == async_nats::connection::State::Connected;
-        if connected && disconnects.load(Ordering::Relaxed) != disconnects_seen {
+        let disconnected = disconnects.load(Ordering::Relaxed);
+        if connected && disconnected != disconnects_seen {
             // Back after an outage: the partitions' consumers may be gone
             // with the server and would only notice after two missed idle
             // heartbeats (30 s each). Each is run again from its saved
             // position now.
-            disconnects_seen = disconnects.load(Ordering::Relaxed);
+            disconnects_seen = disconnected;
             tracing::info!("NATS connection restored; reading every partition again");
             restart_all(&mut owned, &mut locks).await;
         }
@@ -290,10 +291,7 @@ async fn rebalance(
         let Some((partition, run)) = owned.pop_last() else {
             break;
         };
-        stop(run).await;
-        if let Err(e) = locks.release(partition).await {
-            tracing::warn!(%e, partition, "cannot release a detection partition");
-        }
+        hand_back(partition, run, locks).await;
         tracing::info!(partition, members, "detection partition handed over");
     }
     // Members start looking at different partitions, so that joining
@@ -343,10 +341,16 @@ async fn stop(run: Owned) {
 /// again with fresh consumers.
 async fn restart_all(owned: &mut BTreeMap<u32, Owned>, locks: &mut PartitionLocks) {
     while let Some((partition, run)) = owned.pop_first() {
-        stop(run).await;
-        if let Err(e) = locks.release(partition).await {
-            tracing::warn!(%e, partition, "cannot release a detection partition");
-        }
+        hand_back(partition, run, locks).await;
+    }
+}
+
+/// Stops a partition's run (after its current batch is saved) and
+/// releases its lock.
+async fn hand_back(partition: u32, run: Owned, locks: &mut PartitionLocks) {
+    stop(run).await;
+    if let Err(e) = locks.release(partition).await {
+        tracing::warn!(%e, partition, "cannot release a detection partition");
     }
 }
 
