@@ -5,6 +5,7 @@ mod config;
 mod integrity;
 mod partitioned;
 mod production;
+mod runtimes;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -167,20 +168,30 @@ fn main() -> ExitCode {
     // interrupt them unless `PORTCULLIS_LOG` or the file says otherwise.
     let quiet = matches!(cli.command, Command::Demo(_)).then_some("warn");
     let _log = config::init_tracing(file.log.as_deref().or(quiet));
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
+    let serving = matches!(cli.command, Command::Serve(_));
+    let runtimes = runtimes::requests().and_then(|requests| {
+        let background = serving.then(runtimes::background).transpose()?;
+        Ok((requests, background))
+    });
+    let (runtime, background) = match runtimes {
+        Ok(runtimes) => runtimes,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli, file)) {
+    let handle = background.as_ref().map(|b| b.handle().clone());
+    let code = match runtime.block_on(run(cli, file, handle)) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
+    };
+    if let Some(background) = background {
+        runtimes::stop(background);
     }
+    code
 }
 
 /// Opens an existing database: only `serve` and `migrate` create one, so a
@@ -208,7 +219,11 @@ async fn open_or_create(config: &Config) -> anyhow::Result<SqlStore> {
     })
 }
 
-async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
+async fn run(
+    cli: Cli,
+    file: FileConfig,
+    background: Option<tokio::runtime::Handle>,
+) -> anyhow::Result<ExitCode> {
     let serve_args = match &cli.command {
         Command::Serve(args) => Some(args),
         _ => None,
@@ -232,7 +247,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         });
     }
     match cli.command {
-        Command::Serve(args) => serve(&config, args.accept_audit_mismatch).await,
+        Command::Serve(args) => serve(&config, args.accept_audit_mismatch, background).await,
         Command::Migrate => {
             let store = SqlStore::connect(&config.database_url).await?;
             let count = store.migrate().await?;
@@ -289,7 +304,11 @@ async fn first_operator_link(
     Ok(())
 }
 
-async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<ExitCode> {
+async fn serve(
+    config: &Config,
+    accept_audit_mismatch: bool,
+    background: Option<tokio::runtime::Handle>,
+) -> anyhow::Result<ExitCode> {
     let store = open_or_create(config).await?;
     let empty = store
         .list_tokens(&PageRequest::first(1))
@@ -310,6 +329,10 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
         .with_decision_records(config.production.decision_records()?)
         .with_webhooks(config.production.webhooks.clone().into())
         .with_least_privilege(config.least_privilege.clone());
+    let portcullis = match background {
+        Some(handle) => portcullis.with_background(handle),
+        None => portcullis,
+    };
     let group = partitioned::join(config.nats_url.as_deref(), &config.detection, &store).await?;
     let portcullis = match &group {
         Some(joined) => portcullis.with_activity_stream(Arc::new(joined.group.publisher())),
@@ -377,7 +400,7 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
             tracing::info!(%url, stream = %nats.stream, durable = %nats.durable, "consuming activity events from NATS");
             let app = portcullis.clone();
             let stop = stop_rx.clone();
-            Some(tokio::spawn(async move {
+            Some(portcullis.spawn_background(async move {
                 let stopped = async move {
                     let mut stop = stop;
                     let _ = stop.changed().await;
@@ -402,7 +425,7 @@ async fn serve(config: &Config, accept_audit_mismatch: bool) -> anyhow::Result<E
     };
     let workers = {
         let mut stop = stop_rx.clone();
-        tokio::spawn(portcullis.clone().run_workers(schedule, async move {
+        portcullis.spawn_background(portcullis.clone().run_workers(schedule, async move {
             let _ = stop.changed().await;
         }))
     };

@@ -75,7 +75,7 @@ impl Partitioned {
     ) -> Option<JoinHandle<()>> {
         let locks = self.locks?;
         let group = self.group;
-        Some(tokio::spawn(async move {
+        Some(portcullis.clone().spawn_background(async move {
             let stopped = async move {
                 let _ = stop.changed().await;
             };

@@ -15,6 +15,7 @@
 mod access_reviews;
 mod activity;
 mod audit;
+mod background;
 mod caller;
 pub mod caller_rules;
 mod cluster;
@@ -123,6 +124,8 @@ pub struct Portcullis {
     /// Where stored events are published for partitioned detection
     /// (`None`: this node runs detection over the stored stream itself).
     activity_stream: Option<Arc<dyn activity::ActivityPublisher>>,
+    /// Where background work is spawned.
+    background: background::Background,
 }
 
 impl Portcullis {
@@ -158,6 +161,7 @@ impl Portcullis {
             cluster: Arc::new(cluster::ClusterNode::default()),
             tightening: Arc::new(least_privilege::tightening::Tightening::default()),
             activity_stream: None,
+            background: background::Background::default(),
         }
     }
 

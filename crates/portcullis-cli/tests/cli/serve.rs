@@ -127,3 +127,50 @@ async fn serve_on_an_empty_database_prints_a_one_time_sign_in_link() {
     assert!(clean, "{log}");
     assert!(!log.contains(&link), "the log never shows the link");
 }
+
+/// Each thread of `pid`: its name and its niceness (`/proc/<pid>/task`).
+fn threads(pid: u32) -> Vec<(String, i32)> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .map(|task| {
+            let stat = std::fs::read_to_string(task.unwrap().path().join("stat")).unwrap();
+            let (head, rest) = stat.rsplit_once(')').unwrap();
+            let name = head.split_once('(').unwrap().1.to_owned();
+            // `nice` is the 19th field; `rest` starts at the 3rd.
+            let nice = rest.split_whitespace().nth(16).unwrap().parse().unwrap();
+            (name, nice)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn serve_runs_background_work_on_threads_of_its_own_at_a_lower_priority() {
+    let dir = tempfile::tempdir().unwrap();
+    migrate(dir.path(), &[]);
+    let mut cmd = portcullis(dir.path());
+    cmd.args(["serve", "--listen", "127.0.0.1:0"]);
+    let served = Served::start(cmd);
+    let health = reqwest::get(format!("{}/healthz", served.base))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    let threads = threads(served.child.id());
+    let niceness = |name: &str| -> Vec<i32> {
+        threads
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, nice)| *nice)
+            .collect()
+    };
+    let background = niceness("portcullis-bg");
+    assert!(!background.is_empty(), "no background thread: {threads:?}");
+    assert!(background.iter().all(|n| *n == 10), "{threads:?}");
+    let requests = niceness("portcullis-req");
+    assert!(!requests.is_empty(), "no request thread: {threads:?}");
+    assert!(requests.iter().all(|n| *n == 0), "{threads:?}");
+
+    let (clean, log) = served.terminate();
+    assert!(clean, "serve stops both runtimes and exits 0:\n{log}");
+    assert!(log.contains("stopped"), "{log}");
+}

@@ -300,6 +300,7 @@ impl Portcullis {
         let mut round = DetectionRound::default();
         let mut gathered = Coalescer::default();
         let mut unflushed = 0;
+        let mut longest = std::time::Duration::ZERO;
         loop {
             let page = PageRequest::new(
                 Some(PageRequest::MAX_LIMIT),
@@ -309,6 +310,7 @@ impl Portcullis {
                 .store
                 .list_events(&EventFilter::default(), &page)
                 .await?;
+            let busy = std::time::Instant::now();
             for stored_event in &events.items {
                 *cursor = stored_event.seq;
                 round.events += 1;
@@ -322,6 +324,7 @@ impl Portcullis {
                 }
                 unflushed += 1;
             }
+            longest = longest.max(busy.elapsed());
             let done = events.next.is_none();
             if done || unflushed >= FLUSH_EVENTS {
                 for detected in gathered.take() {
@@ -335,8 +338,16 @@ impl Portcullis {
             }
         }
         if round.events > 0 {
+            let serializing = std::time::Instant::now();
             let state = serde_json::to_string(&engine.snapshot())
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            tracing::debug!(
+                events = round.events,
+                longest_page_us = longest.as_micros(),
+                state_bytes = state.len(),
+                serialize_us = serializing.elapsed().as_micros(),
+                "detection round"
+            );
             self.store
                 .save_detection_state(*cursor, &state, self.clock.now())
                 .await?;

@@ -189,7 +189,7 @@ impl Portcullis {
             return;
         }
         if let Some(rx) = self.events.rx.lock().await.take() {
-            tokio::spawn(write_events(
+            self.spawn_background(write_events(
                 self.store.clone(),
                 self.activity_stream.clone(),
                 rx,

@@ -56,7 +56,7 @@ impl Portcullis {
         let app = self.clone();
         let caller = caller.clone();
         let id = run.id;
-        tokio::spawn(async move {
+        self.spawn_background(async move {
             // The outcome is the run's: recorded, not returned.
             let _outcome = app.carry_out(&caller, &job, id, &|_| {}).await;
         });
