@@ -99,3 +99,57 @@ async fn each_decision_becomes_an_ocsf_api_activity_event() {
         "the same uid is stored once"
     );
 }
+
+/// Counts the stored events, a page at a time.
+async fn stored_events(store: &Arc<dyn portcullis_store::Store>) -> usize {
+    let mut count = 0;
+    let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+    loop {
+        let events = store
+            .list_events(&EventFilter::default(), &page)
+            .await
+            .unwrap();
+        count += events.items.len();
+        match events.next {
+            Some(next) => {
+                page = PageRequest::new(Some(PageRequest::MAX_LIMIT), Some(next)).unwrap()
+            }
+            None => return count,
+        }
+    }
+}
+
+#[tokio::test]
+async fn batched_records_are_all_stored_by_the_writer_on_its_own_even_past_a_full_transaction() {
+    let db = TestDb::sqlite();
+    let clock = Arc::new(SystemClock);
+    let batched = |app: portcullis_service::Portcullis| {
+        app.with_decision_records(portcullis_service::DecisionRecords::Batched { window_ms: 20 })
+    };
+    let (world, alice) = Partnership::with_alice(&db, clock, batched).await;
+    let op = Caller::local_operator();
+    let ask = DecisionRequest {
+        partner_tenant_id: world.partner,
+        user_id: alice,
+        customer_tenant_id: world.customer,
+        action: Action::parse("groups.update").unwrap(),
+        auth_strength: AuthStrength::Mfa,
+        source_ip: None,
+    };
+    // More than one transaction holds (5,000), queued faster than a window.
+    let checks = vec![ask; portcullis_service::MAX_DECISION_BATCH];
+    let calls = 6_000_usize.div_ceil(checks.len());
+    for _ in 0..calls {
+        let answers = world.app.decide(&op, &checks).await.unwrap();
+        assert!(answers.iter().all(|d| d.is_allowed()));
+    }
+    let expected = calls * checks.len();
+    // No flush: the writer commits each window's records by itself.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut stored = stored_events(&world.store).await;
+    while stored < expected && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        stored = stored_events(&world.store).await;
+    }
+    assert_eq!(stored, expected, "every batched decision is stored, once");
+}

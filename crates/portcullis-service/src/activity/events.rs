@@ -225,6 +225,12 @@ impl Batch {
 /// Stores queued events with group commit: each transaction takes every
 /// event waiting (at most [`BATCH`]), and with a `window`, what arrives
 /// within it after the first. A failed transaction is retried, not dropped.
+///
+/// The writer sleeps through the window and then takes what waits, rather
+/// than waking for each event as it arrives: at 25,000 decisions a second
+/// that was 25,000 wake-ups of the writer's thread a second, each a
+/// context switch taken from the request threads. When a transaction was
+/// full, more is waiting, and the next one starts without a window.
 async fn write_events(
     store: Arc<dyn Store>,
     stream: Option<Arc<dyn super::ActivityPublisher>>,
@@ -232,16 +238,11 @@ async fn write_events(
     window: Option<Duration>,
 ) {
     let mut batch = Batch::default();
+    let mut behind = false;
     while let Some(first) = rx.recv().await {
         batch.take(first);
-        if let Some(window) = window {
-            let until = tokio::time::Instant::now() + window;
-            while !batch.full() {
-                match tokio::time::timeout_at(until, rx.recv()).await {
-                    Ok(Some(item)) => batch.take(item),
-                    _ => break,
-                }
-            }
+        if let (Some(window), false) = (window, behind) {
+            tokio::time::sleep(window).await;
         }
         while !batch.full() {
             match rx.try_recv() {
@@ -249,6 +250,7 @@ async fn write_events(
                 Err(_) => break,
             }
         }
+        behind = batch.full();
         let events = &batch.events;
         retried("store", events.len(), || async {
             store
