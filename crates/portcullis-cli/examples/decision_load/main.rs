@@ -38,7 +38,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod cpu;
 mod pipelined;
+mod timeline;
 
 const GROUPS_ADMIN: &str = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
 
@@ -459,7 +461,10 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             .collect::<Vec<&'static [u8]>>()
             .into_boxed_slice(),
     );
+    let cpu_before = cpu::Ticks::of(child.id());
     let start = Instant::now() + Duration::from_millis(50);
+    let wall_start_ms =
+        portcullis_domain::Clock::now(&portcullis_domain::SystemClock).unix_millis() + 50;
     let schedule = Arc::new(pipelined::Schedule {
         start,
         interval,
@@ -490,14 +495,21 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             )));
         }
     }
-    let mut latencies = Vec::new();
+    let mut samples = Vec::new();
     let mut errors = 0;
     for worker in workers {
         let (l, e) = worker.await.unwrap();
-        latencies.extend(l);
+        samples.extend(l);
         errors += e;
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let server_cpu = cpu::Ticks::settled(child.id())
+        .await
+        .per_decision(&cpu_before, (samples.len() * batch) as f64);
+    if let Some(path) = std::env::var_os("DECISION_LOAD_TIMELINE") {
+        timeline::write(std::path::Path::new(&path), wall_start_ms, &samples);
+    }
+    let mut latencies: Vec<u64> = samples.iter().map(|s| s.latency_us).collect();
     latencies.sort_unstable();
     let achieved = (latencies.len() * batch) as f64 / elapsed;
     let (p50, p99, max) = (
@@ -521,6 +533,7 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
         p99 as f64 / 1000.0,
         max as f64 / 1000.0
     );
+    println!("server CPU per decision (µs): {server_cpu}");
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -528,6 +541,7 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
     json!({"http_target_per_sec": opts.rate, "http_decisions_per_sec": achieved.round(), "http_p50_us": p50,
                "http_p99_us": p99, "http_max_us": max, "errors": errors, "connections": opts.connections,
                "seconds": opts.seconds, "client": if opts.reqwest { "reqwest" } else { "pipelined" }, "checks_per_request": batch_size, "route": route, "cores": cores, "quick": opts.quick,
+           "server_cpu_us_per_decision": server_cpu,
            "decision_records": std::env::var("PORTCULLIS_DECISION_RECORDS").unwrap_or_else(|_| "sync".to_owned())})
 }
 
@@ -544,7 +558,7 @@ impl Pooled {
         self,
         bodies: &'static [&'static [u8]],
         schedule: Arc<pipelined::Schedule>,
-    ) -> (Vec<u64>, u64) {
+    ) -> (Vec<pipelined::Sample>, u64) {
         let mut latencies = Vec::new();
         let mut errors = 0_u64;
         loop {
@@ -568,7 +582,7 @@ impl Pooled {
             if !ok {
                 errors += 1;
             }
-            latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+            latencies.push(pipelined::Sample::new(schedule.start, due));
         }
     }
 }

@@ -16,6 +16,23 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+/// One answered request: when it was due (milliseconds into the run) and
+/// its latency from then (microseconds).
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    pub due_ms: u64,
+    pub latency_us: u64,
+}
+
+impl Sample {
+    pub fn new(start: Instant, due: Instant) -> Self {
+        Self {
+            due_ms: u64::try_from(due.saturating_duration_since(start).as_millis()).unwrap(),
+            latency_us: u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
 /// When each request is due, and which is next.
 pub struct Schedule {
     pub start: Instant,
@@ -47,13 +64,14 @@ pub fn requests(host: &str, route: &str, bearer: &str, bodies: &[&[u8]]) -> Vec<
         .collect()
 }
 
-/// One connection's run: its latencies (microseconds from the due time)
-/// and how many answers were not a success.
+/// One connection's run: its samples and how many answers were not a
+/// success.
 pub async fn connection(
     addr: SocketAddr,
     requests: Arc<Vec<Vec<u8>>>,
     schedule: Arc<Schedule>,
-) -> (Vec<u64>, u64) {
+) -> (Vec<Sample>, u64) {
+    let start = schedule.start;
     let stream = TcpStream::connect(addr).await.unwrap();
     stream.set_nodelay(true).unwrap();
     let (mut reader, mut writer) = stream.into_split();
@@ -90,7 +108,7 @@ pub async fn connection(
             };
             buffer.drain(..length);
             let due = waiting.pop_front().unwrap();
-            latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+            latencies.push(Sample::new(start, due));
             if !(200..300).contains(&status) {
                 errors += 1;
             }
