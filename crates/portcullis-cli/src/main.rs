@@ -374,6 +374,9 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on `{}`", config.listen))?;
     let address = listener.local_addr()?;
+    // From here a SIGTERM stops the server cleanly: a supervisor may send
+    // one as soon as it reads the line below.
+    let signal = portcullis_server::ShutdownSignal::listen();
     let scheme = if transport.tls.is_some() {
         "https"
     } else {
@@ -430,7 +433,7 @@ async fn serve(
         }))
     };
     let shutdown = async move {
-        portcullis_server::shutdown_signal().await;
+        signal.received().await;
         let _ = stop_tx.send(true);
     };
     portcullis_server::serve_with(listener, app, &transport, shutdown).await?;

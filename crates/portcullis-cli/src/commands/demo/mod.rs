@@ -253,6 +253,8 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on `{listen}`"))?;
     let base = format!("http://{}", listener.local_addr()?);
+    // Ctrl-C stops the demo cleanly from before it prints its address.
+    let signal = portcullis_server::ShutdownSignal::listen();
     let cast = cast(&eco)?;
     welcome(&app, &base, &cast).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -270,7 +272,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let server_config = portcullis_server::ServerConfig::default();
     let router = portcullis_server::router(app.clone(), &server_config);
     let server = tokio::spawn(portcullis_server::serve(listener, router, async move {
-        portcullis_server::shutdown_signal().await;
+        signal.received().await;
         let _ = stop_tx.send(true);
     }));
     println!(
