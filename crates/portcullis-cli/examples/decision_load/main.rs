@@ -368,13 +368,22 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
         ),
     )
     .unwrap();
+    // A free port chosen here, and readiness asked of `/healthz`: the
+    // run does not depend on the server's log showing its address (with
+    // `PORTCULLIS_LOG=warn` it does not).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(server_bin)
         .args([
             "--database-url",
             db,
             "serve",
             "--listen",
-            "127.0.0.1:0",
+            &listen,
             "--config",
         ])
         .arg(&config)
@@ -387,13 +396,7 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
         .spawn()
         .unwrap();
     println!("server pid {}", child.id());
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("the server starts").unwrap();
-        if let Some((_, rest)) = line.split_once("listening on ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
     // The server's log, kept with `DECISION_LOAD_SERVER_LOG=<file>` (for
     // example with `PORTCULLIS_LOG=info,sqlx::query=debug` to count statements).
     let mut keep = std::env::var_os("DECISION_LOAD_SERVER_LOG")
@@ -405,6 +408,24 @@ async fn measure(opts: &Options, server_bin: &std::path::Path) -> Value {
             }
         }
     });
+    let base = format!("http://{listen}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let ready = reqwest::get(format!("{base}/healthz")).await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "the server exited before it answered ({status}); DECISION_LOAD_SERVER_LOG=<file> keeps its log"
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not answer /healthz within 120 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let api = Api {
         base: base.clone(),
